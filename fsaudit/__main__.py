@@ -1,0 +1,7 @@
+"""``python -m fsaudit``."""
+
+import sys
+
+from fsaudit.cli import main
+
+sys.exit(main())

@@ -1,0 +1,404 @@
+"""The audit engine: read inputs, run every rule on every structure in isolation, decide.
+
+The engine knows no rule, format or policy of its own: all of them come from plugins. A rule
+that raises or returns something malformed gives status ``error`` on that rule for that
+structure, and every other rule still runs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from fsaudit import __version__
+from fsaudit.inputs import InputProblem, LoadedStructure, Reader, ReadResult
+from fsaudit.model import Departement
+from fsaudit.plugins import PluginError, PluginSet, load_plugins
+from fsaudit.referential import Referential, select_referential
+from fsaudit.report import (
+    AuditReport,
+    Decision,
+    DecisionCode,
+    InputInfo,
+    Result,
+    StructureReport,
+    compute_score,
+)
+from fsaudit.rule import Outcome, Rule, RuleContext, Scope, Severity, Status
+
+__all__ = ["Engine", "audit", "choose_reader", "natural_key", "read_input"]
+
+_RULE_STATUSES = (Status.PASS, Status.FAIL, Status.WARN, Status.NOT_APPLICABLE, Status.MANUAL)
+_SNIFF_BYTES = 65536
+
+
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts ``"2"`` before ``"10"``."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
+def _describe_exception(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__} : {text}" if text else type(exc).__name__
+
+
+def choose_reader(path: Path, readers: Sequence[Reader]) -> Reader | None:
+    """The reader for ``path``: a sniffer that claims it, else one that knows its extension."""
+    name = path.name.lower()
+    by_extension = [r for r in readers if any(name.endswith(ext) for ext in r.extensions)]
+    sniffers = [r for r in readers if r.sniff is not None]
+    if sniffers:
+        try:
+            with path.open("rb") as handle:
+                head = handle.read(_SNIFF_BYTES)
+        except OSError:
+            head = b""
+        for reader in sniffers:
+            try:
+                if reader.sniff(path, head):  # type: ignore[misc]
+                    return reader
+            except Exception:  # noqa: BLE001, S112 - a broken sniffer must not hide other readers
+                continue
+    return by_extension[0] if by_extension else None
+
+
+def read_input(path: str, readers: Sequence[Reader]) -> tuple[InputInfo, ReadResult]:
+    """Read one input; every failure becomes a problem of that input, never an exception."""
+    file = Path(path)
+    try:
+        digest = hashlib.sha256()
+        with file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        sha256: str | None = digest.hexdigest()
+    except IsADirectoryError:
+        problem = InputProblem(path, "fichier", "c'est un dossier : indiquez des fichiers de déclaration")
+        return InputInfo(path, None, None, 0, 1), ReadResult("inconnu", problems=(problem,))
+    except FileNotFoundError:
+        problem = InputProblem(path, "fichier", "fichier introuvable")
+        return InputInfo(path, None, None, 0, 1), ReadResult("inconnu", problems=(problem,))
+    except OSError as exc:
+        problem = InputProblem(path, "fichier", f"lecture impossible ({exc.strerror or exc})")
+        return InputInfo(path, None, None, 0, 1), ReadResult("inconnu", problems=(problem,))
+    reader = choose_reader(file, readers)
+    if reader is None:
+        known = sorted({ext for r in readers for ext in r.extensions})
+        problem = InputProblem(
+            path, "fichier", f"format de fichier non reconnu ; formats lus : {', '.join(known)}"
+        )
+        return InputInfo(path, sha256, None, 0, 1), ReadResult("inconnu", problems=(problem,))
+    try:
+        result = reader.read(file)
+    except Exception as exc:  # noqa: BLE001 - a reader bug is reported against its input
+        problem = InputProblem(
+            path, "fichier", f"le lecteur « {reader.name} » a échoué : {_describe_exception(exc)}"
+        )
+        return InputInfo(path, sha256, reader.name, 0, 1), ReadResult(reader.name, problems=(problem,))
+    info = InputInfo(path, sha256, result.format, len(result.structures), len(result.problems))
+    return info, result
+
+
+class Engine:
+    """Runs the rules of a :class:`~fsaudit.plugins.PluginSet` under one referential."""
+
+    def __init__(self, plugins: PluginSet, context: RuleContext) -> None:
+        self.plugins = plugins
+        self.context = context
+        self.referential = context.referential
+        self._severity = {
+            rule.id: Severity(self.referential.severity_for(rule.id, rule.severity.value))
+            for rule in plugins.rules
+        }
+        self.structure_rules = [r for r in plugins.rules if r.scope is Scope.STRUCTURE]
+        self.network_rules = [r for r in plugins.rules if r.scope is Scope.NETWORK]
+        self.plugin_errors: list[PluginError] = []
+
+    # --- one result --------------------------------------------------------------------
+
+    def _error(self, rule_id: str, loaded: LoadedStructure, reason: str) -> Result:
+        return Result(
+            rule=rule_id,
+            status=Status.ERROR,
+            severity=self._severity[rule_id],
+            message=f"la règle n'a pas pu être évaluée : {reason}",
+            location=loaded.locate(),
+        )
+
+    def _result(self, rule_id: str, loaded: LoadedStructure, outcome: Any) -> Result:
+        if not isinstance(outcome, Outcome):
+            return self._error(rule_id, loaded, f"résultat mal formé ({type(outcome).__name__} au lieu d'Outcome)")
+        if outcome.status not in _RULE_STATUSES:
+            return self._error(rule_id, loaded, f"statut réservé au moteur : {outcome.status.value}")
+        if not isinstance(outcome.message, str) or not outcome.message:
+            return self._error(rule_id, loaded, "message absent")
+        try:
+            location = loaded.locate(outcome.field)
+        except Exception:  # noqa: BLE001
+            return self._error(rule_id, loaded, f"champ inconnu : {outcome.field!r}")
+        return Result(
+            rule=rule_id,
+            status=outcome.status,
+            severity=self._severity[rule_id],
+            message=outcome.message,
+            location=location,
+            field=outcome.field,
+            evidence=dict(outcome.evidence),
+        )
+
+    # --- structure rules ---------------------------------------------------------------
+
+    def check_structure(self, loaded: LoadedStructure) -> dict[str, Result]:
+        """Results of every structure rule on one structure, by rule id."""
+        results: dict[str, Result] = {}
+        for rule in self.structure_rules:
+            if rule.check is None:
+                continue
+            try:
+                outcome = rule.check(loaded.structure, self.context)
+            except Exception as exc:  # noqa: BLE001 - isolation: one rule, one error
+                results[rule.id] = self._error(rule.id, loaded, _describe_exception(exc))
+                continue
+            results[rule.id] = self._result(rule.id, loaded, outcome)
+        hook = self.plugins.manager.hook.fsaudit_check_structure
+        kwargs = {"structure": loaded, "context": self.context}
+        for impl in hook.get_hookimpls():
+            owned = self._hook_rules(impl.plugin_name, Scope.STRUCTURE)
+            self._run_hook_impl(impl, kwargs, owned, {loaded.structure.id: loaded}, results_by_structure={loaded.structure.id: results}, per_structure=False)
+        for rule in self.structure_rules:
+            if rule.id not in results:
+                results[rule.id] = self._error(rule.id, loaded, "la règle n'a produit aucun résultat")
+        return results
+
+    def _hook_rules(self, plugin: str, scope: Scope) -> list[Rule]:
+        return [
+            r
+            for r in self.plugins.rules
+            if r.check is None and r.scope is scope and self.plugins.rule_owner[r.id] == plugin
+        ]
+
+    def _run_hook_impl(
+        self,
+        impl: Any,
+        kwargs: dict[str, Any],
+        owned: list[Rule],
+        loaded_by_id: Mapping[str, LoadedStructure],
+        results_by_structure: dict[str, dict[str, Result]],
+        per_structure: bool,
+    ) -> None:
+        owned_ids = {r.id for r in owned}
+        try:
+            answer = impl.function(**{name: kwargs[name] for name in impl.argnames})
+        except Exception as exc:  # noqa: BLE001
+            reason = f"le plugin « {impl.plugin_name} » a échoué : {_describe_exception(exc)}"
+            for sid, loaded in loaded_by_id.items():
+                for rule_id in sorted(owned_ids):
+                    results_by_structure[sid][rule_id] = self._error(rule_id, loaded, reason)
+            return
+        if answer is None:
+            return
+        if not isinstance(answer, Mapping):
+            reason = f"le plugin « {impl.plugin_name} » a renvoyé {type(answer).__name__} au lieu d'un dictionnaire"
+            for sid, loaded in loaded_by_id.items():
+                for rule_id in sorted(owned_ids):
+                    results_by_structure[sid][rule_id] = self._error(rule_id, loaded, reason)
+            return
+        for rule_id, value in answer.items():
+            if rule_id not in owned_ids:
+                self.plugin_errors.append(
+                    PluginError(
+                        impl.plugin_name,
+                        f"résultat pour la règle {rule_id!r}, qui n'est pas une règle de ce plugin sans fonction check",
+                    )
+                )
+                if rule_id in self._severity:
+                    for sid, loaded in loaded_by_id.items():
+                        results_by_structure[sid][rule_id] = self._error(
+                            rule_id, loaded, f"le plugin « {impl.plugin_name} » a répondu pour une règle qui n'est pas la sienne"
+                        )
+                continue
+            if per_structure:
+                if not isinstance(value, Mapping):
+                    for sid, loaded in loaded_by_id.items():
+                        results_by_structure[sid][rule_id] = self._error(rule_id, loaded, "résultat réseau mal formé")
+                    continue
+                for sid, outcome in value.items():
+                    if sid in loaded_by_id:
+                        results_by_structure[sid][rule_id] = self._result(rule_id, loaded_by_id[sid], outcome)
+            else:
+                (sid, loaded), = loaded_by_id.items()
+                results_by_structure[sid][rule_id] = self._result(rule_id, loaded, value)
+
+    # --- network rules -----------------------------------------------------------------
+
+    def check_network(
+        self, structures: Sequence[LoadedStructure], departements: Sequence[Departement]
+    ) -> list[dict[str, Result]]:
+        """Results of every network rule, one dict per structure (same order as given)."""
+        out: list[dict[str, Result]] = [{} for _ in structures]
+        if not structures:
+            return out
+        for rule in self.network_rules:
+            if rule.check is None:
+                continue
+            try:
+                answer = rule.check(structures, departements, self.context)
+                if not isinstance(answer, Mapping):
+                    raise TypeError(f"{type(answer).__name__} au lieu d'un dictionnaire")
+            except Exception as exc:  # noqa: BLE001
+                for index, loaded in enumerate(structures):
+                    out[index][rule.id] = self._error(rule.id, loaded, _describe_exception(exc))
+                continue
+            for index, loaded in enumerate(structures):
+                key = _network_key(loaded, index)
+                outcome = answer.get(key, answer.get(loaded.structure.id))
+                if outcome is None:
+                    out[index][rule.id] = self._error(rule.id, loaded, "aucun résultat pour cette structure")
+                else:
+                    out[index][rule.id] = self._result(rule.id, loaded, outcome)
+        hook = self.plugins.manager.hook.fsaudit_check_network
+        kwargs = {"structures": structures, "departements": departements, "context": self.context}
+        by_id: dict[str, dict[str, Result]] = {}
+        loaded_by_id: dict[str, LoadedStructure] = {}
+        for index, loaded in enumerate(structures):
+            by_id.setdefault(loaded.structure.id, out[index])
+            loaded_by_id.setdefault(loaded.structure.id, loaded)
+        for impl in hook.get_hookimpls():
+            owned = self._hook_rules(impl.plugin_name, Scope.NETWORK)
+            self._run_hook_impl(impl, kwargs, owned, loaded_by_id, by_id, per_structure=True)
+        for index, loaded in enumerate(structures):
+            mine = by_id.get(loaded.structure.id, out[index])
+            for rule in self.network_rules:
+                if rule.id not in out[index]:
+                    out[index][rule.id] = mine.get(rule.id) or self._error(
+                        rule.id, loaded, "la règle n'a produit aucun résultat"
+                    )
+        return out
+
+    # --- decision -------------------------------------------------------------------------
+
+    def decide(self, loaded: LoadedStructure, results: Sequence[Result]) -> Decision:
+        """The recommendation from the ``fsaudit_decide`` hook, isolated like a rule."""
+        try:
+            decision = self.plugins.manager.hook.fsaudit_decide(
+                structure=loaded, results=results, context=self.context
+            )
+        except Exception as exc:  # noqa: BLE001
+            self.plugin_errors.append(PluginError("fsaudit_decide", _describe_exception(exc)))
+            return Decision(
+                DecisionCode.INSTRUCTION_INCOMPLETE,
+                reasons=(f"la politique de décision a échoué : {_describe_exception(exc)}",),
+                policy="erreur",
+            )
+        if decision is None:
+            return Decision(
+                DecisionCode.INSTRUCTION_INCOMPLETE,
+                reasons=("aucune politique de décision n'est chargée",),
+                policy="aucune",
+            )
+        if not isinstance(decision, Decision):
+            self.plugin_errors.append(
+                PluginError("fsaudit_decide", f"décision mal formée : {type(decision).__name__}")
+            )
+            return Decision(
+                DecisionCode.INSTRUCTION_INCOMPLETE,
+                reasons=("la politique de décision a renvoyé une décision mal formée",),
+                policy="erreur",
+            )
+        return decision
+
+
+def _network_key(loaded: LoadedStructure, index: int) -> str:
+    return loaded.structure.id
+
+
+def _structure_sort_key(loaded: LoadedStructure) -> tuple[Any, ...]:
+    return (natural_key(loaded.structure.id), loaded.path, loaded.parts)
+
+
+def audit(
+    paths: Iterable[str | Path],
+    *,
+    as_of: _dt.date | None = None,
+    disabled: Iterable[str] = (),
+    extra_plugins: Sequence[tuple[str, object]] = (),
+    fail_on: Severity | str = Severity.MAJEUR,
+    options: dict[str, Any] | None = None,
+    referential: Referential | None = None,
+    plugins: PluginSet | None = None,
+) -> AuditReport:
+    """Audit the declarations in ``paths`` and return the report.
+
+    ``as_of`` (default: today) selects the referential in force. ``disabled`` names plugins
+    not to load. Input problems are in ``report.errors``; nothing here raises on bad input.
+    A :class:`~fsaudit.referential.ReferentialError` is raised when no referential applies.
+    """
+    as_of = as_of or _dt.date.today()
+    plugins = plugins or load_plugins(disabled, extra_plugins)
+    referential = referential or select_referential(as_of)
+    context = RuleContext(referential=referential, as_of=as_of, options=dict(options or {}))
+    engine = Engine(plugins, context)
+
+    infos: list[InputInfo] = []
+    problems: list[InputProblem] = []
+    loaded: list[LoadedStructure] = []
+    departements: list[Departement] = []
+    structure_results: dict[int, dict[str, Result]] = {}
+    for raw_path in paths:
+        info, result = read_input(str(raw_path), plugins.readers)
+        infos.append(info)
+        problems.extend(result.problems)
+        departements.extend(result.departements)
+        for item in result.structures:
+            structure_results[len(loaded)] = engine.check_structure(item)
+            loaded.append(item)
+
+    order = sorted(range(len(loaded)), key=lambda i: _structure_sort_key(loaded[i]))
+    ordered = [loaded[i] for i in order]
+    network = engine.check_network(ordered, _merge_departements(departements))
+    reports: list[StructureReport] = []
+    for position, index in enumerate(order):
+        item = loaded[index]
+        merged = {**structure_results[index], **network[position]}
+        results = tuple(merged[k] for k in sorted(merged))
+        decision = engine.decide(item, results)
+        reports.append(
+            StructureReport(
+                id=item.structure.id,
+                name=item.structure.name,
+                path=item.path,
+                location=item.locate(),
+                departement=item.structure.departement,
+                label_status=item.structure.label.status.value if item.structure.label else None,
+                results=results,
+                decision=decision,
+                score=compute_score(results),
+            )
+        )
+    return AuditReport(
+        fsaudit_version=__version__,
+        as_of=as_of,
+        referential=referential,
+        inputs=tuple(infos),
+        structures=tuple(reports),
+        errors=tuple(problems),
+        plugins=plugins.plugins,
+        plugin_errors=tuple(plugins.errors) + tuple(engine.plugin_errors),
+        rules=plugins.rules,
+        fail_on=Severity(fail_on),
+    )
+
+
+def _merge_departements(blocks: Sequence[Departement]) -> tuple[Departement, ...]:
+    """One block per département code: the first one given wins, in a stable order."""
+    seen: dict[str, Departement] = {}
+    for block in blocks:
+        seen.setdefault(block.code, block)
+    return tuple(seen[code] for code in sorted(seen, key=natural_key))

@@ -1,0 +1,324 @@
+"""The declaration model: what a France services structure declares about itself.
+
+Every class is a frozen attrs class. Any fact a real declaration may lack is optional
+(``None`` means "not declared"), and the rules that need a missing fact answer ``manual`` or
+``not_applicable`` instead of failing. Nothing here validates the *content* of a declaration
+against the charter: that is the rules' job. Invariants checked here are only those without
+which the value would not mean anything (for example a negative attendance count).
+
+Field names are the keys of the JSON declaration format (``fsaudit/schemas/declaration.schema.json``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+
+import attrs
+from attrs import field, frozen
+
+__all__ = [
+    "Address",
+    "Attendance",
+    "Canton",
+    "Conseiller",
+    "Coordinates",
+    "Declaration",
+    "Departement",
+    "Format",
+    "Gestionnaire",
+    "GestionnaireKind",
+    "Label",
+    "LabelStatus",
+    "LocalService",
+    "PartnerMode",
+    "PartnerOffer",
+    "Premises",
+    "Structure",
+    "StructureType",
+    "TimeRange",
+    "WEEKDAYS",
+    "WEEKDAY_LABELS",
+    "WeeklyHours",
+]
+
+
+class StructureType(str, enum.Enum):
+    """Principal structure, or antenne attached to a principal one."""
+
+    PRINCIPAL = "principal"
+    ANTENNE = "antenne"
+
+
+class Format(str, enum.Enum):
+    """How the structure receives the public (ANCT ``format_fs``)."""
+
+    FIXE = "fixe"
+    MULTISITES = "multisites"
+    BUS = "bus"
+    ITINERANT = "itinerant"
+    ANTENNE = "antenne"
+
+
+class GestionnaireKind(str, enum.Enum):
+    """The kind of body that runs the structure."""
+
+    COLLECTIVITE = "collectivite"
+    LA_POSTE = "la_poste"
+    ASSOCIATION = "association"
+    MSA = "msa"
+    ETAT = "etat"
+    AUTRE = "autre"
+
+
+class LabelStatus(str, enum.Enum):
+    """A candidate applies for the label; a labelled structure must keep it."""
+
+    CANDIDATE = "candidate"
+    LABELLED = "labelled"
+
+
+class PartnerMode(str, enum.Enum):
+    """How a national partner's offer is delivered in the structure."""
+
+    PERMANENCE = "permanence"
+    VISIO = "visio"
+    RENDEZ_VOUS = "rendez_vous"
+    REFERENT = "referent"
+
+
+WEEKDAYS: tuple[str, ...] = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
+WEEKDAY_LABELS: dict[str, str] = {
+    "monday": "lundi",
+    "tuesday": "mardi",
+    "wednesday": "mercredi",
+    "thursday": "jeudi",
+    "friday": "vendredi",
+    "saturday": "samedi",
+    "sunday": "dimanche",
+}
+
+
+def _hhmm_to_minutes(value: str) -> int:
+    hours, minutes = value.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+@frozen
+class TimeRange:
+    """An opening range within one day, ``HH:MM`` to ``HH:MM`` as declared.
+
+    The range is kept as declared, even when it is incoherent (end before start,
+    ``00:00 - 00:00`` placeholder): judging it is the job of rule FS-HOR-03.
+    """
+
+    start: str
+    end: str
+
+    @property
+    def start_minutes(self) -> int:
+        """Minutes after midnight of the start."""
+        return _hhmm_to_minutes(self.start)
+
+    @property
+    def end_minutes(self) -> int:
+        """Minutes after midnight of the end (``24:00`` is 1440)."""
+        return _hhmm_to_minutes(self.end)
+
+    @property
+    def is_placeholder(self) -> bool:
+        """True for the ``00:00 - 00:00`` ranges some exports use to mean nothing."""
+        return self.start_minutes == 0 and self.end_minutes == 0
+
+    @property
+    def minutes(self) -> int:
+        """Length in minutes, 0 when the range is empty or reversed."""
+        return max(0, self.end_minutes - self.start_minutes)
+
+    def __str__(self) -> str:
+        return f"{self.start} - {self.end}"
+
+
+def _ranges() -> tuple[TimeRange, ...]:
+    return ()
+
+
+@frozen
+class WeeklyHours:
+    """Opening ranges for each day of the week; a day with no range is closed."""
+
+    monday: tuple[TimeRange, ...] = field(factory=_ranges)
+    tuesday: tuple[TimeRange, ...] = field(factory=_ranges)
+    wednesday: tuple[TimeRange, ...] = field(factory=_ranges)
+    thursday: tuple[TimeRange, ...] = field(factory=_ranges)
+    friday: tuple[TimeRange, ...] = field(factory=_ranges)
+    saturday: tuple[TimeRange, ...] = field(factory=_ranges)
+    sunday: tuple[TimeRange, ...] = field(factory=_ranges)
+
+    def day(self, name: str) -> tuple[TimeRange, ...]:
+        """The ranges of day ``name`` (``"monday"`` … ``"sunday"``)."""
+        return getattr(self, name)
+
+    def items(self) -> list[tuple[str, tuple[TimeRange, ...]]]:
+        """``(day, ranges)`` pairs, Monday first."""
+        return [(day, getattr(self, day)) for day in WEEKDAYS]
+
+    @property
+    def is_empty(self) -> bool:
+        """True when no day has any range at all."""
+        return not any(getattr(self, day) for day in WEEKDAYS)
+
+
+@frozen
+class Coordinates:
+    """WGS84 position."""
+
+    latitude: float = field(validator=attrs.validators.and_(attrs.validators.ge(-90), attrs.validators.le(90)))
+    longitude: float = field(
+        validator=attrs.validators.and_(attrs.validators.ge(-180), attrs.validators.le(180))
+    )
+
+
+@frozen
+class Address:
+    """Postal address."""
+
+    street: str | None = None
+    complement: str | None = None
+    postal_code: str | None = None
+    city: str | None = None
+
+
+@frozen
+class Gestionnaire:
+    """The body that runs the structure."""
+
+    kind: GestionnaireKind | None = None
+    name: str | None = None
+
+
+@frozen
+class Label:
+    """Where the structure stands with the label."""
+
+    status: LabelStatus
+    date: _dt.date | None = None
+
+
+@frozen
+class Conseiller:
+    """A conseiller France services, under a pseudonymous identifier."""
+
+    id: str
+    fte: float | None = field(default=None, validator=attrs.validators.optional(attrs.validators.ge(0)))
+    training_date: _dt.date | None = None
+    training_days: float | None = field(
+        default=None, validator=attrs.validators.optional(attrs.validators.ge(0))
+    )
+    start_date: _dt.date | None = None
+    presence: WeeklyHours | None = None
+
+
+@frozen
+class PartnerOffer:
+    """A national partner offered in the structure, by the name the declaration uses."""
+
+    operator: str
+    modes: tuple[PartnerMode, ...] = ()
+    referent: str | None = None
+
+
+@frozen
+class LocalService:
+    """A local complementary service added by the gestionnaire."""
+
+    name: str
+    category: str | None = None
+    provider: str | None = None
+
+
+@frozen
+class Premises:
+    """What the premises offer; ``None`` is "not declared"."""
+
+    confidential_space: bool | None = None
+    free_access_station: bool | None = None
+    printer_scanner: bool | None = None
+    videoconference: bool | None = None
+    free_of_charge: bool | None = None
+    walk_in: bool | None = None
+    signage: bool | None = None
+
+
+@frozen
+class Attendance:
+    """Accompaniments counted for one month (``YYYY-MM``)."""
+
+    month: str
+    accompaniments: int = field(validator=attrs.validators.ge(0))
+
+
+@frozen
+class Structure:
+    """One France services structure, as declared."""
+
+    id: str
+    name: str
+    departement: str | None = None
+    canton: str | None = None
+    commune: str | None = None
+    address: Address | None = None
+    coordinates: Coordinates | None = None
+    type: StructureType | None = None
+    format: Format | None = None
+    group: str | None = None
+    parent_id: str | None = None
+    gestionnaire: Gestionnaire | None = None
+    label: Label | None = None
+    opening_hours: WeeklyHours | None = None
+    irregular_openings: str | None = None
+    appointment_booking: bool | None = None
+    conseillers: tuple[Conseiller, ...] | None = None
+    partners: tuple[PartnerOffer, ...] | None = None
+    local_services: tuple[LocalService, ...] | None = None
+    premises: Premises | None = None
+    attendance: tuple[Attendance, ...] | None = None
+    comment: str | None = None
+
+    @property
+    def is_antenne(self) -> bool:
+        """True when the structure is an antenne (by type or by format)."""
+        return self.type is StructureType.ANTENNE or self.format is Format.ANTENNE
+
+
+@frozen
+class Canton:
+    """A canton of a département."""
+
+    code: str
+    name: str | None = None
+
+
+@frozen
+class Departement:
+    """What network rules need to know of a département."""
+
+    code: str
+    name: str | None = None
+    cantons: tuple[Canton, ...] | None = None
+
+
+@frozen
+class Declaration:
+    """The content of one declaration input: structures and an optional département block."""
+
+    structures: tuple[Structure, ...]
+    departement: Departement | None = None

@@ -1,0 +1,365 @@
+"""The audit report: results, decisions, and the versioned JSON contract built from them.
+
+:func:`report_to_dict` is the one place the JSON contract (``schemas/report.schema.json``) is
+built; every other format (text, Excel, JUnit, SARIF…) renders from the same
+:class:`AuditReport`. Nothing in a report depends on the clock, the order plugins were loaded
+in or the number of worker processes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from collections import Counter
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from fsaudit.inputs import InputProblem
+from fsaudit.rule import Severity, Status
+
+__all__ = [
+    "REPORT_VERSION",
+    "Action",
+    "AuditReport",
+    "Decision",
+    "DecisionCode",
+    "InputInfo",
+    "Reporter",
+    "Result",
+    "StructureReport",
+    "compute_score",
+    "report_to_dict",
+]
+
+REPORT_VERSION = "1.0"
+"""Version of the JSON report contract; a change that removes or renames a key bumps it."""
+
+
+@frozen
+class Result:
+    """The result of one rule on one structure."""
+
+    rule: str
+    status: Status = attrs.field(converter=Status)
+    severity: Severity = attrs.field(converter=Severity)
+    message: str
+    location: str
+    field: str | None = None
+    evidence: dict[str, Any] = attrs.field(factory=dict)
+    manual: bool = False
+    """True when an auditor's answer (not the rule) set the status."""
+    waiver: dict[str, Any] | None = None
+
+
+class DecisionCode(str, enum.Enum):
+    """Labellisation recommendations (CHARTER §4)."""
+
+    AVIS_FAVORABLE = "avis_favorable"
+    AVIS_FAVORABLE_SOUS_RESERVE = "avis_favorable_sous_reserve"
+    AVIS_DEFAVORABLE = "avis_defavorable"
+    MAINTIEN = "maintien"
+    MAINTIEN_PLAN_ACTIONS = "maintien_plan_actions"
+    MAINTIEN_CONDITIONNEL = "maintien_conditionnel"
+    INSTRUCTION_INCOMPLETE = "instruction_incomplete"
+
+    @property
+    def label(self) -> str:
+        """French label."""
+        return _DECISION_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        """0 for the best outcome; a higher rank is a worse recommendation."""
+        return _DECISION_RANK[self]
+
+
+_DECISION_LABELS = {
+    DecisionCode.AVIS_FAVORABLE: "Avis favorable",
+    DecisionCode.AVIS_FAVORABLE_SOUS_RESERVE: "Avis favorable sous réserve",
+    DecisionCode.AVIS_DEFAVORABLE: "Avis défavorable",
+    DecisionCode.MAINTIEN: "Maintien du label",
+    DecisionCode.MAINTIEN_PLAN_ACTIONS: "Maintien avec plan d'actions",
+    DecisionCode.MAINTIEN_CONDITIONNEL: "Maintien conditionnel",
+    DecisionCode.INSTRUCTION_INCOMPLETE: "Instruction incomplète",
+}
+_DECISION_RANK = {
+    DecisionCode.AVIS_FAVORABLE: 0,
+    DecisionCode.MAINTIEN: 0,
+    DecisionCode.AVIS_FAVORABLE_SOUS_RESERVE: 1,
+    DecisionCode.MAINTIEN_PLAN_ACTIONS: 1,
+    DecisionCode.INSTRUCTION_INCOMPLETE: 2,
+    DecisionCode.AVIS_DEFAVORABLE: 3,
+    DecisionCode.MAINTIEN_CONDITIONNEL: 3,
+}
+
+
+@frozen
+class Action:
+    """One action of the action plan: what to do about a finding, and by when."""
+
+    rule: str
+    severity: Severity = attrs.field(converter=Severity)
+    action: str
+    deadline: _dt.date | None
+
+
+@frozen
+class Decision:
+    """The recommendation for one structure, with the findings that drove it."""
+
+    code: DecisionCode = attrs.field(converter=DecisionCode)
+    reasons: tuple[str, ...] = ()
+    """French sentences explaining the decision."""
+    drivers: tuple[str, ...] = ()
+    """Ids of the rules whose results drove the decision."""
+    actions: tuple[Action, ...] = ()
+    policy: str = "charte"
+
+    @property
+    def label(self) -> str:
+        """French label of the decision."""
+        return self.code.label
+
+
+def compute_score(results: Iterable[Result]) -> float | None:
+    """Share of applicable criteria met, in percent with one decimal, or ``None`` if none applies.
+
+    Applicable criteria are the results with status pass, warn, fail or waived; pass and warn
+    (an observation, not a failure) count as met, and so does waived (the criterion is met by
+    derogation). Manual checks, rule errors and not-applicable rules are left out.
+    """
+    met = total = 0
+    for result in results:
+        if result.status in (Status.PASS, Status.WARN, Status.WAIVED):
+            met += 1
+            total += 1
+        elif result.status is Status.FAIL:
+            total += 1
+    if total == 0:
+        return None
+    return round(100.0 * met / total, 1)
+
+
+@frozen
+class StructureReport:
+    """Everything the audit says about one structure."""
+
+    id: str
+    name: str
+    path: str
+    location: str
+    departement: str | None
+    label_status: str | None
+    results: tuple[Result, ...]
+    decision: Decision
+    score: float | None
+
+    def result(self, rule_id: str) -> Result | None:
+        """The result of ``rule_id`` on this structure, or ``None``."""
+        return next((r for r in self.results if r.rule == rule_id), None)
+
+    def counts(self) -> dict[str, int]:
+        """Number of results by status (every status present, zeros included)."""
+        counter = Counter(r.status.value for r in self.results)
+        return {status.value: counter.get(status.value, 0) for status in Status}
+
+
+@frozen
+class InputInfo:
+    """One input file of the audit."""
+
+    path: str
+    sha256: str | None
+    format: str | None
+    structures: int
+    errors: int
+
+
+@frozen
+class AuditReport:
+    """The whole audit."""
+
+    fsaudit_version: str
+    as_of: _dt.date
+    referential: Any  # fsaudit.referential.Referential
+    inputs: tuple[InputInfo, ...]
+    structures: tuple[StructureReport, ...]
+    errors: tuple[InputProblem, ...]
+    plugins: tuple[Any, ...] = ()  # PluginInfo
+    plugin_errors: tuple[Any, ...] = ()  # PluginError
+    rules: tuple[Any, ...] = ()  # Rule, sorted by id
+    fail_on: Severity = Severity.MAJEUR
+    extras: dict[str, Any] = attrs.field(factory=dict)
+    """Sections added by features beyond the core (network summary, comparison…), already
+    JSON-ready, written under their key in the JSON report."""
+
+    def failing(self, level: Severity | None = None) -> list[tuple[StructureReport, Result]]:
+        """Failures at or above ``level`` (default: the report's ``fail_on``)."""
+        level = level or self.fail_on
+        return [
+            (s, r)
+            for s in self.structures
+            for r in s.results
+            if r.status is Status.FAIL and r.severity.rank >= level.rank
+        ]
+
+    @property
+    def rule_errors(self) -> list[tuple[StructureReport, Result]]:
+        """Results whose rule failed to run."""
+        return [(s, r) for s in self.structures for r in s.results if r.status is Status.ERROR]
+
+    def summary(self) -> dict[str, Any]:
+        """Counts: structures, decisions, statuses, input and rule errors."""
+        decisions = Counter(s.decision.code.value for s in self.structures)
+        statuses = Counter(r.status.value for s in self.structures for r in s.results)
+        return {
+            "structures": len(self.structures),
+            "inputs": len(self.inputs),
+            "decisions": {code.value: decisions.get(code.value, 0) for code in DecisionCode},
+            "statuses": {status.value: statuses.get(status.value, 0) for status in Status},
+            "failing": len(self.failing()),
+            "fail_on": self.fail_on.value,
+            "input_errors": len(self.errors),
+            "rule_errors": len(self.rule_errors),
+            "plugin_errors": len(self.plugin_errors),
+        }
+
+    def flatten(self, keys: Iterable[str] = ("structure", "rule", "status")) -> list[list[Any]]:
+        """One row per result with the chosen keys, for tests and tabular formats.
+
+        Keys: ``structure``, ``name``, ``path``, ``rule``, ``status``, ``severity``, ``message``,
+        ``location``, ``field``, ``decision``.
+        """
+        keys = list(keys)
+        rows = []
+        for s in self.structures:
+            for r in s.results:
+                row = {
+                    "structure": s.id,
+                    "name": s.name,
+                    "path": s.path,
+                    "rule": r.rule,
+                    "status": r.status.value,
+                    "severity": r.severity.value,
+                    "message": r.message,
+                    "location": r.location,
+                    "field": r.field,
+                    "decision": s.decision.code.value,
+                }
+                rows.append([row[k] for k in keys])
+        return rows
+
+
+@frozen
+class Reporter:
+    """A report format: ``render(report, options)`` returns the bytes of the report."""
+
+    name: str
+    description: str
+    extension: str
+    render: Callable[[AuditReport, dict[str, Any]], bytes] = attrs.field(eq=False, repr=False)
+    binary: bool = False
+    """True when the output is not text (a workbook): it needs ``-o`` rather than the terminal."""
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _result_dict(result: Result, titles: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "rule": result.rule,
+        "title": titles.get(result.rule, ""),
+        "status": result.status.value,
+        "severity": result.severity.value,
+        "message": result.message,
+        "location": result.location,
+        "field": result.field,
+        "evidence": _json_safe(result.evidence),
+    }
+    if result.manual:
+        out["manual"] = True
+    if result.waiver is not None:
+        out["waiver"] = _json_safe(result.waiver)
+    return out
+
+
+def structure_to_dict(s: StructureReport, titles: dict[str, str]) -> dict[str, Any]:
+    """One structure of the JSON contract."""
+    return {
+        "id": s.id,
+        "name": s.name,
+        "path": s.path,
+        "location": s.location,
+        "departement": s.departement,
+        "label_status": s.label_status,
+        "decision": s.decision.code.value,
+        "decision_label": s.decision.label,
+        "decision_reasons": list(s.decision.reasons),
+        "decision_drivers": list(s.decision.drivers),
+        "decision_policy": s.decision.policy,
+        "score": s.score,
+        "counts": s.counts(),
+        "actions": [
+            {
+                "rule": a.rule,
+                "severity": a.severity.value,
+                "action": a.action,
+                "deadline": a.deadline.isoformat() if a.deadline else None,
+            }
+            for a in s.decision.actions
+        ],
+        "results": [_result_dict(r, titles) for r in s.results],
+    }
+
+
+def report_to_dict(report: AuditReport) -> dict[str, Any]:
+    """The JSON report contract (``schemas/report.schema.json``), as plain data."""
+    ref = report.referential
+    titles = {rule.id: rule.title for rule in report.rules}
+    out: dict[str, Any] = {
+        "report_version": REPORT_VERSION,
+        "fsaudit_version": report.fsaudit_version,
+        "referential": {
+            "id": ref.id if ref else None,
+            "title": ref.title if ref else None,
+            "as_of": report.as_of.isoformat(),
+            "valid_from": ref.valid_from.isoformat() if ref else None,
+            "file": ref.path if ref else None,
+            "sha256": ref.sha256 if ref else None,
+        },
+        "plugins": [
+            {"name": p.name, "distribution": p.distribution, "version": p.version}
+            for p in report.plugins
+        ],
+        "inputs": [
+            {
+                "path": i.path,
+                "sha256": i.sha256,
+                "format": i.format,
+                "structures": i.structures,
+                "errors": i.errors,
+            }
+            for i in report.inputs
+        ],
+        "summary": report.summary(),
+        "structures": [structure_to_dict(s, titles) for s in report.structures],
+        "errors": [{"path": e.path, "location": e.location, "message": e.message} for e in report.errors],
+        "plugin_errors": [{"plugin": e.plugin, "message": e.message} for e in report.plugin_errors],
+    }
+    for key in sorted(report.extras):
+        out[key] = _json_safe(report.extras[key])
+    return out

@@ -1,0 +1,83 @@
+"""The charter's decision policy (CHARTER.md §4), registered ``trylast`` so a préfecture can
+supply its own through the ``fsaudit_decide`` hook."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+
+from fsaudit.inputs import LoadedStructure
+from fsaudit.model import LabelStatus
+from fsaudit.report import Action, Decision, DecisionCode, Result
+from fsaudit.rule import RuleContext, Severity, Status
+
+__all__ = ["decide"]
+
+_ACTIONABLE = (Severity.BLOQUANT, Severity.MAJEUR, Severity.MINEUR)
+
+
+def _ids(results: Sequence[Result]) -> tuple[str, ...]:
+    return tuple(sorted({r.rule for r in results}))
+
+
+def action_plan(
+    results: Sequence[Result], context: RuleContext, remediation: dict[str, str]
+) -> tuple[Action, ...]:
+    """One action per failed criterion of gravity mineur or more, with its deadline."""
+    actions = []
+    for result in sorted(results, key=lambda r: (-r.severity.rank, r.rule)):
+        if result.status is not Status.FAIL or result.severity not in _ACTIONABLE:
+            continue
+        days = context.value(f"deadlines.{result.severity.value}_days")
+        deadline = context.as_of + _dt.timedelta(days=int(days))
+        text = remediation.get(result.rule) or result.message
+        actions.append(Action(result.rule, result.severity, text, deadline))
+    return tuple(actions)
+
+
+def decide(
+    structure: LoadedStructure,
+    results: Sequence[Result],
+    context: RuleContext,
+    remediation: dict[str, str],
+) -> Decision:
+    """Candidates: défavorable / favorable sous réserve / favorable; labelled structures:
+    maintien conditionnel / avec plan d'actions / maintien; pending manual checks (of gravity
+    mineur or more) or rule errors turn any decision that is not already the worst into
+    *instruction incomplète*."""
+    label = structure.structure.label
+    labelled = label is not None and label.status is LabelStatus.LABELLED
+    bloquant = [r for r in results if r.status is Status.FAIL and r.severity is Severity.BLOQUANT]
+    majeur = [r for r in results if r.status is Status.FAIL and r.severity is Severity.MAJEUR]
+    pending = [
+        r
+        for r in results
+        if (r.status is Status.MANUAL and r.severity in _ACTIONABLE) or r.status is Status.ERROR
+    ]
+    actions = action_plan(results, context, remediation)
+    reasons: list[str] = []
+    if label is None:
+        reasons.append("statut de labellisation non déclaré : décision rendue comme pour une candidature")
+    if bloquant:
+        code = DecisionCode.MAINTIEN_CONDITIONNEL if labelled else DecisionCode.AVIS_DEFAVORABLE
+        reasons.append(f"{len(bloquant)} critère(s) bloquant(s) non conforme(s) : {', '.join(_ids(bloquant))}")
+        if labelled:
+            reasons.append("mise en conformité exigée dans le délai du plan d'actions, à défaut retrait du label")
+        return Decision(code, tuple(reasons), _ids(bloquant), actions)
+    if pending:
+        manual = [r for r in pending if r.status is Status.MANUAL]
+        errors = [r for r in pending if r.status is Status.ERROR]
+        if manual:
+            reasons.append(f"{len(manual)} vérification(s) à faire par l'auditeur : {', '.join(_ids(manual))}")
+        if errors:
+            reasons.append(f"{len(errors)} règle(s) en erreur : {', '.join(_ids(errors))}")
+        if majeur:
+            reasons.append(f"{len(majeur)} critère(s) majeur(s) non conforme(s) : {', '.join(_ids(majeur))}")
+        return Decision(DecisionCode.INSTRUCTION_INCOMPLETE, tuple(reasons), _ids(pending + majeur), actions)
+    if majeur:
+        code = DecisionCode.MAINTIEN_PLAN_ACTIONS if labelled else DecisionCode.AVIS_FAVORABLE_SOUS_RESERVE
+        reasons.append(f"{len(majeur)} critère(s) majeur(s) non conforme(s) : {', '.join(_ids(majeur))}")
+        return Decision(code, tuple(reasons), _ids(majeur), actions)
+    code = DecisionCode.MAINTIEN if labelled else DecisionCode.AVIS_FAVORABLE
+    reasons.append("aucun critère bloquant ou majeur non conforme")
+    return Decision(code, tuple(reasons), (), actions)

@@ -1,0 +1,316 @@
+"""Opening-hours rules FS-HOR-01 to FS-HOR-05."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fsaudit.model import WEEKDAY_LABELS, Structure, TimeRange, WeeklyHours
+from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext
+
+from fsaudit_charter._common import assumed, fr_hours, site_kind
+
+__all__ = ["RULES", "day_minutes", "weekly_minutes"]
+
+_SOURCE_HOURS = (
+    "Compte rendu du Conseil des ministres du 26/01/2022 (« lieux fixes … au moins 24 heures par "
+    "semaine, sur 5 jours ») ; communiqué du préfet de la région Occitanie du 12/05/2022 ; "
+    "moselle.gouv.fr 2022"
+)
+
+
+def _usable(ranges: tuple[TimeRange, ...]) -> list[tuple[int, int]]:
+    """Well-formed ranges of a day, as minute intervals, placeholders and reversed ones left out."""
+    return [(r.start_minutes, r.end_minutes) for r in ranges if r.end_minutes > r.start_minutes]
+
+
+def day_minutes(ranges: tuple[TimeRange, ...]) -> int:
+    """Minutes open in a day: the union of its well-formed ranges (overlaps counted once)."""
+    total = 0
+    current_start = current_end = None
+    for start, end in sorted(_usable(ranges)):
+        if current_end is None or start > current_end:
+            if current_end is not None:
+                total += current_end - current_start  # type: ignore[operator]
+            current_start, current_end = start, end
+        else:
+            current_end = max(current_end, end)
+    if current_end is not None:
+        total += current_end - current_start  # type: ignore[operator]
+    return total
+
+
+def weekly_minutes(hours: WeeklyHours) -> dict[str, int]:
+    """Minutes open per day, Monday first."""
+    return {day: day_minutes(ranges) for day, ranges in hours.items()}
+
+
+def _no_hours(structure: Structure) -> bool:
+    hours = structure.opening_hours
+    return hours is None or all(day_minutes(r) == 0 for _, r in hours.items())
+
+
+def _per_day_evidence(per_day: dict[str, int]) -> dict[str, str]:
+    return {WEEKDAY_LABELS[day]: fr_hours(m) for day, m in per_day.items() if m}
+
+
+def check_weekly_hours(structure: Structure, ctx: RuleContext) -> Outcome:
+    """FS-HOR-01."""
+    kind = site_kind(structure)
+    if kind == "antenne":
+        return Outcome.not_applicable(
+            "antenne : le minimum hebdomadaire des lieux fixes ne s'applique pas aux antennes"
+        )
+    if _no_hours(structure):
+        return Outcome.manual(
+            "horaires non déclarés : durée d'ouverture impossible à calculer (voir FS-HOR-04)",
+            field="opening_hours",
+        )
+    minimum_hours = ctx.value("hours.min_weekly_hours")
+    per_day = weekly_minutes(structure.opening_hours)  # type: ignore[arg-type]
+    total = sum(per_day.values())
+    evidence: dict[str, Any] = {
+        "heures_hebdomadaires": round(total / 60, 2),
+        "minimum": minimum_hours,
+        "par_jour": _per_day_evidence(per_day),
+        **assumed(structure),
+    }
+    if total >= minimum_hours * 60:
+        return Outcome.passed(
+            f"ouverture de {fr_hours(total)} par semaine (minimum {minimum_hours} h)",
+            field="opening_hours",
+            **evidence,
+        )
+    message = f"ouverture de {fr_hours(total)} par semaine, sous le minimum de {minimum_hours} h"
+    if kind == "roaming":
+        return Outcome.warned(
+            f"{message} des lieux fixes ; offre itinérante (bus) complémentaire, à apprécier",
+            field="opening_hours",
+            **evidence,
+        )
+    return Outcome.failed(message, field="opening_hours", **evidence)
+
+
+def check_open_days(structure: Structure, ctx: RuleContext) -> Outcome:
+    """FS-HOR-02."""
+    kind = site_kind(structure)
+    if kind == "antenne":
+        return Outcome.not_applicable(
+            "antenne : le minimum de jours d'ouverture des lieux fixes ne s'applique pas aux antennes"
+        )
+    if _no_hours(structure):
+        return Outcome.manual(
+            "horaires non déclarés : jours d'ouverture impossibles à compter (voir FS-HOR-04)",
+            field="opening_hours",
+        )
+    minimum_days = ctx.value("hours.min_open_days")
+    per_day = weekly_minutes(structure.opening_hours)  # type: ignore[arg-type]
+    open_days = [WEEKDAY_LABELS[d] for d, m in per_day.items() if m > 0]
+    evidence: dict[str, Any] = {
+        "jours_ouverts": len(open_days),
+        "jours": open_days,
+        "minimum": minimum_days,
+        **assumed(structure),
+    }
+    if len(open_days) >= minimum_days:
+        return Outcome.passed(
+            f"ouverte {len(open_days)} jours par semaine (minimum {minimum_days})",
+            field="opening_hours",
+            **evidence,
+        )
+    message = f"ouverte {len(open_days)} jour(s) par semaine, sous le minimum de {minimum_days}"
+    if kind == "roaming":
+        return Outcome.warned(
+            f"{message} des lieux fixes ; offre itinérante (bus) complémentaire, à apprécier",
+            field="opening_hours",
+            **evidence,
+        )
+    return Outcome.failed(message, field="opening_hours", **evidence)
+
+
+def check_coherence(structure: Structure, ctx: RuleContext) -> Outcome:
+    """FS-HOR-03."""
+    hours = structure.opening_hours
+    if hours is None:
+        return Outcome.not_applicable("aucun horaire déclaré (voir FS-HOR-04)")
+    earliest = TimeRange(ctx.value("hours.plausible_earliest"), "00:00").start_minutes
+    latest = TimeRange("00:00", ctx.value("hours.plausible_latest")).end_minutes
+    problems: list[str] = []
+    first_field: str | None = None
+    for day, ranges in hours.items():
+        label = WEEKDAY_LABELS[day]
+        for index, r in enumerate(ranges):
+            issue = None
+            if r.is_placeholder:
+                issue = f"{label} : créneau vide « {r} » (valeur de remplissage)"
+            elif r.end_minutes <= r.start_minutes:
+                issue = f"{label} : créneau « {r} » dont la fin n'est pas après le début"
+            elif r.start_minutes < earliest or r.end_minutes > latest:
+                issue = (
+                    f"{label} : créneau « {r} » hors des heures plausibles "
+                    f"({ctx.value('hours.plausible_earliest')} - {ctx.value('hours.plausible_latest')})"
+                )
+            if issue:
+                problems.append(issue)
+                first_field = first_field or f"opening_hours.{day}[{index}]"
+        valid = sorted(
+            ((r.start_minutes, r.end_minutes, str(r), i) for i, r in enumerate(ranges)
+             if r.end_minutes > r.start_minutes)
+        )
+        for (s1, e1, t1, _i1), (s2, _e2, t2, i2) in zip(valid, valid[1:]):
+            if s2 < e1:
+                problems.append(f"{label} : créneaux « {t1} » et « {t2} » qui se chevauchent")
+                first_field = first_field or f"opening_hours.{day}[{i2}]"
+    if problems:
+        return Outcome.failed(
+            f"{len(problems)} incohérence(s) d'horaires : " + " ; ".join(problems),
+            field=first_field,
+            incoherences=problems,
+        )
+    return Outcome.passed("horaires cohérents", field="opening_hours")
+
+
+def check_declared(structure: Structure, ctx: RuleContext) -> Outcome:
+    """FS-HOR-04."""
+    if structure.is_antenne:
+        return Outcome.not_applicable("antenne : horaires propres non exigés")
+    hours = structure.opening_hours
+    if hours is None or hours.is_empty:
+        return Outcome.failed("aucun horaire d'ouverture déclaré", field="opening_hours")
+    if _no_hours(structure):
+        return Outcome.failed(
+            "aucun horaire utilisable : seulement des créneaux vides ou incohérents",
+            field="opening_hours",
+        )
+    return Outcome.passed("horaires d'ouverture déclarés", field="opening_hours")
+
+
+def check_irregular(structure: Structure, ctx: RuleContext) -> Outcome:
+    """FS-HOR-05."""
+    text = (structure.irregular_openings or "").strip()
+    if text:
+        return Outcome.manual(
+            f"ouvertures irrégulières déclarées en texte libre, à vérifier : « {text[:200]} »",
+            field="irregular_openings",
+            texte=text,
+        )
+    return Outcome.passed("aucune ouverture irrégulière en texte libre", field="irregular_openings")
+
+
+_SCOPE_HOURS = (
+    "structures principales fixes et multisites ; bus et itinérantes : avertissement ; "
+    "antennes : sans objet"
+)
+
+RULES = [
+    Rule(
+        id="FS-HOR-01",
+        title="Ouverture hebdomadaire d'au moins 24 heures",
+        severity="bloquant",
+        applies_to=_SCOPE_HOURS,
+        domain="horaires",
+        reference=CharterReference(
+            "Les France services en lieux fixes sont ouvertes au moins 24 heures par semaine.",
+            _SOURCE_HOURS,
+            "C",
+        ),
+        description=(
+            "Additionne, jour par jour, la durée des créneaux d'ouverture bien formés (les "
+            "chevauchements ne comptent qu'une fois, les créneaux 00:00 - 00:00 et inversés sont "
+            "ignorés) et la compare au minimum du référentiel en vigueur (24 h). Exactement 24 h "
+            "est conforme. Les bus et offres itinérantes, complémentaires, reçoivent un "
+            "avertissement plutôt qu'un échec, et les antennes ne sont pas concernées : ces deux "
+            "applications sont une pratique que la charte ne formule pas [U]. Une structure dont "
+            "le type ou le format n'est pas déclaré est jugée comme une structure principale fixe."
+        ),
+        remediation=(
+            "Étendre les horaires d'ouverture au public pour atteindre au moins 24 heures par "
+            "semaine, ou corriger la déclaration si des créneaux manquent."
+        ),
+        check=check_weekly_hours,
+        needs=("opening_hours", "type", "format"),
+    ),
+    Rule(
+        id="FS-HOR-02",
+        title="Ouverture au moins 5 jours par semaine",
+        severity="bloquant",
+        applies_to=_SCOPE_HOURS,
+        domain="horaires",
+        reference=CharterReference(
+            "Les France services en lieux fixes sont ouvertes au moins 24 heures sur 5 jours par semaine.",
+            _SOURCE_HOURS,
+            "C",
+        ),
+        description=(
+            "Compte les jours de la semaine (dimanche compris) ayant au moins un créneau bien "
+            "formé et compare ce nombre au minimum du référentiel (5 jours). Même champ "
+            "d'application que FS-HOR-01."
+        ),
+        remediation="Ouvrir au public au moins 5 jours par semaine.",
+        check=check_open_days,
+        needs=("opening_hours", "type", "format"),
+    ),
+    Rule(
+        id="FS-HOR-03",
+        title="Horaires cohérents",
+        severity="mineur",
+        applies_to="toutes les structures",
+        domain="horaires",
+        reference=CharterReference(
+            "Les horaires publiés doivent permettre à l'usager de savoir quand la structure est ouverte.",
+            "Exigence de qualité de la déclaration (fsaudit) ; heures plausibles : référentiel, valeur à ajuster",
+            "U",
+        ),
+        description=(
+            "Signale les créneaux vides (00:00 - 00:00), dont la fin n'est pas après le début, qui "
+            "se chevauchent, ou hors des heures plausibles du référentiel (06:00 - 22:00 par "
+            "défaut, valeur paramétrable)."
+        ),
+        remediation="Corriger les créneaux signalés dans la déclaration des horaires.",
+        check=check_coherence,
+        needs=("opening_hours",),
+    ),
+    Rule(
+        id="FS-HOR-04",
+        title="Horaires d'ouverture déclarés",
+        severity="bloquant",
+        applies_to="structures principales",
+        domain="horaires",
+        reference=CharterReference(
+            "Les horaires d'ouverture sont une condition du label : sans horaires, le critère "
+            "d'ouverture ne peut être vérifié.",
+            _SOURCE_HOURS,
+            "C",
+        ),
+        description=(
+            "Vérifie que la structure a déclaré des horaires d'ouverture. Des horaires absents ne "
+            "sont pas « moins de 24 h » : ils rendent FS-HOR-01 et FS-HOR-02 impossibles à juger "
+            "(à vérifier) et font échouer cette règle."
+        ),
+        remediation="Déclarer les horaires d'ouverture au public, jour par jour.",
+        check=check_declared,
+        needs=("opening_hours",),
+    ),
+    Rule(
+        id="FS-HOR-05",
+        title="Ouvertures irrégulières en texte libre",
+        severity="info",
+        applies_to="toutes les structures",
+        domain="horaires",
+        reference=CharterReference(
+            "Les ouvertures irrégulières (« premier samedi du mois ») ne se calculent pas et "
+            "demandent l'appréciation de l'auditeur.",
+            "Catalogue des règles fsaudit (CHARTER.md §4)",
+            "C",
+        ),
+        description=(
+            "Quand la déclaration décrit des ouvertures irrégulières en texte libre, la règle "
+            "demande une vérification par l'auditeur (à vérifier) ; sinon elle est conforme."
+        ),
+        remediation=(
+            "Vérifier les ouvertures décrites et, si elles sont régulières, les déclarer dans les "
+            "horaires hebdomadaires."
+        ),
+        check=check_irregular,
+        needs=("irregular_openings",),
+    ),
+]

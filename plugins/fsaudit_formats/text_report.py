@@ -1,0 +1,127 @@
+"""The terminal report: a French summary an auditor reads."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from fsaudit.report import AuditReport, DecisionCode, Reporter, StructureReport
+from fsaudit.rule import Status
+
+__all__ = ["REPORTER", "fr_number", "render_text"]
+
+DETAIL_LIMIT = 30
+"""Above this many structures, the text report lists only structures with findings."""
+
+_MARKS = {
+    Status.PASS: "✓",
+    Status.FAIL: "✗",
+    Status.WARN: "!",
+    Status.MANUAL: "?",
+    Status.ERROR: "‼",
+    Status.WAIVED: "≈",
+    Status.NOT_APPLICABLE: "-",
+}
+_COLORS = {
+    Status.FAIL: "red",
+    Status.ERROR: "magenta",
+    Status.WARN: "yellow",
+    Status.MANUAL: "cyan",
+    Status.WAIVED: "blue",
+    Status.PASS: "green",
+}
+_SHOWN = (Status.FAIL, Status.ERROR, Status.WARN, Status.MANUAL, Status.WAIVED)
+
+
+def fr_number(value: float, decimals: int = 1) -> str:
+    """``1234.5`` → ``1 234,5`` (French separators, narrow no-break space for thousands)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def _style(text: str, color: str | None, enabled: bool) -> str:
+    if not enabled or color is None:
+        return text
+    import click
+
+    return click.style(text, fg=color)
+
+
+def _structure_block(s: StructureReport, color: bool) -> list[str]:
+    score = f"{fr_number(s.score)} %" if s.score is not None else "sans objet"
+    lines = [
+        f"[{s.id}] {s.name} — {s.path} ({s.location})",
+        f"  Décision : {s.decision.label} ; score {score}",
+    ]
+    for reason in s.decision.reasons:
+        lines.append(f"    · {reason}")
+    shown = [r for r in s.results if r.status in _SHOWN]
+    shown.sort(key=lambda r: (-r.severity.rank, r.rule))
+    for r in shown:
+        mark = _style(_MARKS[r.status], _COLORS.get(r.status), color)
+        lines.append(f"  {mark} {r.rule:<10} {r.severity.value:<8} {r.status.label} : {r.message} [{r.location}]")
+    passed = sum(1 for r in s.results if r.status is Status.PASS)
+    na = sum(1 for r in s.results if r.status is Status.NOT_APPLICABLE)
+    lines.append(f"  {passed} critère(s) conforme(s), {na} sans objet")
+    if s.decision.actions:
+        lines.append("  Plan d'actions :")
+        for action in s.decision.actions:
+            deadline = f"avant le {action.deadline:%d/%m/%Y}" if action.deadline else "sans échéance"
+            lines.append(f"    - {action.rule} ({action.severity.value}, {deadline}) : {action.action}")
+    return lines
+
+
+def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
+    """The whole report as French text."""
+    color = bool(options.get("color"))
+    ref = report.referential
+    lines = [
+        f"fsaudit {report.fsaudit_version} — audit au {report.as_of:%d/%m/%Y}",
+        f"Référentiel : {ref.id} ({ref.title}), en vigueur depuis le {ref.valid_from:%d/%m/%Y}",
+        f"Entrées : {len(report.inputs)} fichier(s), {len(report.structures)} structure(s), "
+        f"{len(report.errors)} erreur(s) de saisie",
+        "",
+    ]
+    for section in report.extras.get("text_sections_before", []):
+        lines.extend(section)
+    detailed = report.structures
+    if len(report.structures) > DETAIL_LIMIT:
+        detailed = tuple(
+            s for s in report.structures if any(r.status in (Status.FAIL, Status.ERROR) for r in s.results)
+        )
+        lines.append(
+            f"{len(report.structures)} structures : détail des {len(detailed)} structure(s) ayant "
+            "au moins un critère non conforme ou une erreur de règle (rapport complet : --format json)."
+        )
+        lines.append("")
+    for s in detailed:
+        lines.extend(_structure_block(s, color))
+        lines.append("")
+    decisions = Counter(s.decision.code for s in report.structures)
+    lines.append("Synthèse des décisions :")
+    for code in DecisionCode:
+        if decisions.get(code):
+            lines.append(f"  {code.label:<32} {decisions[code]:>6}")
+    if not report.structures:
+        lines.append("  aucune structure auditée")
+    failing = report.failing()
+    lines.append(
+        f"Constats non conformes de gravité {report.fail_on.value} ou plus : {len(failing)}"
+    )
+    if report.errors:
+        lines += ["", "Erreurs de saisie (déclarations non auditées en tout ou partie) :"]
+        for problem in report.errors:
+            lines.append(f"  {problem.path} — {problem.location} : {problem.message}")
+    if report.plugin_errors:
+        lines += ["", "Erreurs de plugins :"]
+        for error in report.plugin_errors:
+            lines.append(f"  {error.plugin} : {error.message}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+REPORTER = Reporter(
+    name="text",
+    description="Résumé lisible en français pour le terminal",
+    extension=".txt",
+    render=render_text,
+)
