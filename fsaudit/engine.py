@@ -30,7 +30,7 @@ from fsaudit.report import (
 )
 from fsaudit.rule import Outcome, Rule, RuleContext, Scope, Severity, Status
 
-__all__ = ["Engine", "audit", "choose_reader", "natural_key", "read_input"]
+__all__ = ["Engine", "audit", "audit_inputs", "choose_reader", "natural_key", "read_input"]
 
 _RULE_STATUSES = (Status.PASS, Status.FAIL, Status.WARN, Status.NOT_APPLICABLE, Status.MANUAL)
 _SNIFF_BYTES = 65536
@@ -340,6 +340,25 @@ def audit(
     not to load. Input problems are in ``report.errors``; nothing here raises on bad input.
     A :class:`~fsaudit.referential.ReferentialError` is raised when no referential applies.
     """
+    plugins = plugins or load_plugins(disabled, extra_plugins)
+    inputs = [read_input(str(path), plugins.readers) for path in paths]
+    return audit_inputs(
+        inputs, as_of=as_of, fail_on=fail_on, options=options, referential=referential, plugins=plugins
+    )
+
+
+def audit_inputs(
+    inputs: Sequence[tuple[InputInfo, ReadResult]],
+    *,
+    as_of: _dt.date | None = None,
+    disabled: Iterable[str] = (),
+    extra_plugins: Sequence[tuple[str, object]] = (),
+    fail_on: Severity | str = Severity.MAJEUR,
+    options: dict[str, Any] | None = None,
+    referential: Referential | None = None,
+    plugins: PluginSet | None = None,
+) -> AuditReport:
+    """Audit inputs already read (``(InputInfo, ReadResult)`` pairs, as :func:`read_input` gives)."""
     as_of = as_of or _dt.date.today()
     plugins = plugins or load_plugins(disabled, extra_plugins)
     referential = referential or select_referential(as_of)
@@ -351,8 +370,7 @@ def audit(
     loaded: list[LoadedStructure] = []
     departements: list[Departement] = []
     structure_results: dict[int, dict[str, Result]] = {}
-    for raw_path in paths:
-        info, result = read_input(str(raw_path), plugins.readers)
+    for info, result in inputs:
         infos.append(info)
         problems.extend(result.problems)
         departements.extend(result.departements)

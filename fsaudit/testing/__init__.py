@@ -1,0 +1,137 @@
+"""Helpers for testing fsaudit and fsaudit plugins: builders, strategies, engines.
+
+``make_structure(**changes)`` builds a declaration that meets every rule of the charter in
+force in 2025, so that a test changes only the fact it is about::
+
+    s = make_structure(opening_hours=weekly(monday=["09:00-12:00"]))
+
+``run_rules(structures, as_of=..., extra_plugins=...)`` audits in memory, without files.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from fsaudit import model
+
+__all__ = [
+    "FULL_WEEK",
+    "audit_structures",
+    "make_structure",
+    "result_of",
+    "weekly",
+]
+
+
+def _ranges(spec: Iterable[str]) -> tuple[model.TimeRange, ...]:
+    out = []
+    for item in spec:
+        start, end = (part.strip() for part in item.split("-"))
+        out.append(model.TimeRange(start, end))
+    return tuple(out)
+
+
+def weekly(**days: Iterable[str]) -> model.WeeklyHours:
+    """``weekly(monday=["09:00-12:00", "13:30-17:00"])`` → :class:`~fsaudit.model.WeeklyHours`."""
+    unknown = set(days) - set(model.WEEKDAYS)
+    if unknown:
+        raise ValueError(f"unknown day(s): {sorted(unknown)}")
+    return model.WeeklyHours(**{day: _ranges(spec) for day, spec in days.items()})
+
+
+FULL_WEEK = weekly(
+    monday=["09:00-12:00", "13:30-17:00"],
+    tuesday=["09:00-12:00", "13:30-17:00"],
+    wednesday=["09:00-12:00", "13:30-17:00"],
+    thursday=["09:00-12:00", "13:30-17:00"],
+    friday=["09:00-12:00", "13:30-17:00"],
+)
+"""32 h 30 over 5 days."""
+
+PARTNERS_2025 = (
+    "DGFiP",
+    "France Titres",
+    "Justice",
+    "CAF",
+    "CPAM",
+    "Assurance retraite",
+    "MSA",
+    "France Travail",
+    "La Poste",
+    "Anah",
+    "Chèque énergie",
+    "Urssaf",
+)
+
+
+def make_structure(**changes: Any) -> model.Structure:
+    """A principal fixed structure, labelled in 2021, that meets the 2025 charter.
+
+    Keyword arguments replace fields (``attrs.evolve``).
+    """
+    base = model.Structure(
+        id="TEST-001",
+        name="France services de test",
+        departement="32",
+        canton="3201",
+        commune="32013",
+        type=model.StructureType.PRINCIPAL,
+        format=model.Format.FIXE,
+        gestionnaire=model.Gestionnaire(model.GestionnaireKind.COLLECTIVITE, "Communauté de communes"),
+        label=model.Label(model.LabelStatus.LABELLED, _dt.date(2021, 1, 1)),
+        opening_hours=FULL_WEEK,
+        conseillers=(
+            model.Conseiller("C1", 1.0, _dt.date(2020, 11, 15), 6.5, _dt.date(2020, 12, 1), FULL_WEEK),
+            model.Conseiller("C2", 1.0, _dt.date(2020, 11, 15), 6.5, _dt.date(2020, 12, 1), FULL_WEEK),
+        ),
+        partners=tuple(
+            model.PartnerOffer(name, (model.PartnerMode.PERMANENCE,), f"Référent {name}")
+            for name in PARTNERS_2025
+        ),
+        local_services=(model.LocalService("Conseiller numérique", "numérique", "Commune"),),
+        premises=model.Premises(True, True, True, True, True, True, True),
+        attendance=(
+            model.Attendance("2024-01", 300),
+            model.Attendance("2025-01", 330),
+        ),
+    )
+    return attrs.evolve(base, **changes)
+
+
+def audit_structures(
+    structures: Sequence[model.Structure],
+    *,
+    as_of: _dt.date = _dt.date(2025, 6, 30),
+    departements: Sequence[model.Departement] = (),
+    extra_plugins: Sequence[tuple[str, object]] = (),
+    disabled: Iterable[str] = (),
+) -> Any:
+    """Audit structures in memory (no file) and return the :class:`~fsaudit.report.AuditReport`."""
+    from fsaudit.engine import audit_inputs
+    from fsaudit.inputs import LoadedStructure, ReadResult
+    from fsaudit.report import InputInfo
+
+    loaded = tuple(
+        LoadedStructure(s, "<mémoire>", ("structures", i)) for i, s in enumerate(structures)
+    )
+    info = InputInfo("<mémoire>", None, "memoire", len(loaded), 0)
+    return audit_inputs(
+        [(info, ReadResult("memoire", loaded, tuple(departements)))],
+        as_of=as_of,
+        extra_plugins=extra_plugins,
+        disabled=disabled,
+    )
+
+
+def result_of(report: Any, rule_id: str, structure_id: str | None = None) -> Any:
+    """The result of ``rule_id`` on the (first, or named) structure of ``report``."""
+    for s in report.structures:
+        if structure_id is None or s.id == structure_id:
+            found = s.result(rule_id)
+            if found is not None:
+                return found
+    raise LookupError(f"no result for {rule_id} on {structure_id or 'any structure'}")
