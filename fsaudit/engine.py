@@ -14,8 +14,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from fsaudit import __version__
-from fsaudit.inputs import InputProblem, LoadedStructure, Reader, ReadResult
+from fsaudit.inputs import InputProblem, LoadedStructure, ManualAnswer, Reader, ReadResult
 from fsaudit.model import Departement
 from fsaudit.plugins import PluginError, PluginSet, load_plugins
 from fsaudit.referential import Referential, select_referential
@@ -25,6 +27,7 @@ from fsaudit.report import (
     DecisionCode,
     InputInfo,
     Result,
+    Section,
     StructureReport,
     compute_score,
 )
@@ -370,10 +373,13 @@ def audit_inputs(
     loaded: list[LoadedStructure] = []
     departements: list[Departement] = []
     structure_results: dict[int, dict[str, Result]] = {}
+    answers: dict[tuple[str, str], ManualAnswer] = {}
     for info, result in inputs:
         infos.append(info)
         problems.extend(result.problems)
         departements.extend(result.departements)
+        for answer in result.answers:
+            answers.setdefault((answer.structure_id, answer.rule), answer)
         for item in result.structures:
             structure_results[len(loaded)] = engine.check_structure(item)
             loaded.append(item)
@@ -382,9 +388,15 @@ def audit_inputs(
     ordered = [loaded[i] for i in order]
     network = engine.check_network(ordered, _merge_departements(departements))
     reports: list[StructureReport] = []
+    used: set[tuple[str, str]] = set()
     for position, index in enumerate(order):
         item = loaded[index]
         merged = {**structure_results[index], **network[position]}
+        for rule_id, result in merged.items():
+            answer = answers.get((item.structure.id, rule_id))
+            if answer is not None and result.status is Status.MANUAL:
+                merged[rule_id] = apply_answer(result, answer)
+                used.add((item.structure.id, rule_id))
         results = tuple(merged[k] for k in sorted(merged))
         decision = engine.decide(item, results)
         reports.append(
@@ -400,7 +412,7 @@ def audit_inputs(
                 score=compute_score(results),
             )
         )
-    return AuditReport(
+    report = AuditReport(
         fsaudit_version=__version__,
         as_of=as_of,
         referential=referential,
@@ -411,6 +423,76 @@ def audit_inputs(
         plugin_errors=tuple(plugins.errors) + tuple(engine.plugin_errors),
         rules=plugins.rules,
         fail_on=Severity(fail_on),
+        extras=_unused_answers(answers, used),
+    )
+    return add_sections(report, plugins)
+
+
+def apply_answer(result: Result, answer: ManualAnswer) -> Result:
+    """A ``manual`` result settled by the auditor's recorded answer."""
+    verdict = "conforme" if answer.status == "pass" else "non conforme"
+    return attrs.evolve(
+        result,
+        status=Status(answer.status),
+        message=f"vérifié par {answer.auditor} le {answer.date:%d/%m/%Y} : {verdict} — {answer.evidence}",
+        location=answer.location,
+        evidence={**result.evidence, "question": result.message, "constat": answer.evidence,
+                  "auditeur": answer.auditor, "date": answer.date.isoformat()},
+        manual=True,
+    )
+
+
+def _unused_answers(
+    answers: Mapping[tuple[str, str], ManualAnswer], used: set[tuple[str, str]]
+) -> dict[str, Any]:
+    unused = [answers[key] for key in sorted(answers) if key not in used]
+    if not unused:
+        return {}
+    return {
+        "unused_answers": [
+            {
+                "structure": a.structure_id,
+                "rule": a.rule,
+                "location": a.location,
+                "message": "réponse de l'auditeur non utilisée : la règle n'est pas à vérifier manuellement "
+                "pour cette structure (ou la structure est inconnue)",
+            }
+            for a in unused
+        ]
+    }
+
+
+def add_sections(report: AuditReport, plugins: PluginSet) -> AuditReport:
+    """The report with the sections every ``fsaudit_report_sections`` implementation adds."""
+    sections: dict[str, Section] = {}
+    owners: dict[str, str] = {}
+    errors: list[PluginError] = []
+    for impl in plugins.manager.hook.fsaudit_report_sections.get_hookimpls():
+        try:
+            answer = impl.function(report=report)
+            items = list(answer or ())
+            if not all(isinstance(item, Section) for item in items):
+                raise TypeError("fsaudit_report_sections doit renvoyer des Section")
+        except Exception as exc:  # noqa: BLE001 - a failing section never stops the report
+            errors.append(PluginError(impl.plugin_name, f"section de rapport impossible : {_describe_exception(exc)}"))
+            continue
+        for item in items:
+            if item.key in sections:
+                errors.append(
+                    PluginError(
+                        impl.plugin_name,
+                        f"la section « {item.key} » est fournie par deux plugins : « {owners[item.key]} » et « {impl.plugin_name} »",
+                    )
+                )
+                continue
+            sections[item.key] = item
+            owners[item.key] = impl.plugin_name
+    if not sections and not errors:
+        return report
+    return attrs.evolve(
+        report,
+        sections=tuple(sections[k] for k in sorted(sections)),
+        plugin_errors=report.plugin_errors + tuple(errors),
     )
 
 

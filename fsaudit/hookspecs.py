@@ -18,7 +18,7 @@ import pluggy
 if TYPE_CHECKING:
     from fsaudit.inputs import LoadedStructure, Reader
     from fsaudit.model import Departement
-    from fsaudit.report import Decision, Reporter, Result
+    from fsaudit.report import AuditReport, Decision, Reporter, Result, Section
     from fsaudit.rule import Outcome, Rule, RuleContext
 
 __all__ = ["API_VERSION", "hookimpl", "hookspec"]
@@ -126,4 +126,17 @@ def fsaudit_reporters() -> Sequence[Reporter]:
 
     ``fsaudit audit --format NAME`` selects one by its ``name``; a name provided by two
     plugins is an error naming both.
+    """
+
+
+@hookspec
+def fsaudit_report_sections(report: AuditReport) -> Sequence[Section] | None:
+    """Return extra sections for the report (a per-département summary, national totals…).
+
+    Called once per audit, after every structure is decided, with the complete report. Each
+    :class:`fsaudit.Section` carries JSON-ready ``data`` (written under ``sections.<key>`` in the
+    JSON report), French ``text`` lines for the terminal and optional ``rows`` for tabular
+    formats (one sheet per section in the Excel report). Sections are sorted by key; a key
+    given by two plugins is an error naming both. An implementation that raises is reported as
+    a plugin error and its sections are left out.
     """

@@ -8,6 +8,7 @@ that turns a JSON path into that place; problems and findings then point at it.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -23,6 +24,7 @@ from fsaudit._resources import schema
 __all__ = [
     "InputProblem",
     "LoadedStructure",
+    "ManualAnswer",
     "ReadResult",
     "Reader",
     "json_path",
@@ -93,6 +95,24 @@ class LoadedStructure:
 
 
 @frozen
+class ManualAnswer:
+    """An auditor's answer to a ``manual`` check, recorded in the input (a workbook sheet).
+
+    The engine applies it to the ``manual`` result of ``rule`` on ``structure_id``: the status
+    becomes ``status`` (pass or fail) and the result is marked as manual. An answer to a rule
+    that is not ``manual`` leaves the rule's own result in place and is listed as unused.
+    """
+
+    structure_id: str
+    rule: str
+    status: str = attrs.field(validator=attrs.validators.in_(("pass", "fail")))
+    evidence: str
+    auditor: str
+    date: _dt.date
+    location: str
+
+
+@frozen
 class ReadResult:
     """What a reader got out of one input."""
 
@@ -100,6 +120,7 @@ class ReadResult:
     structures: tuple[LoadedStructure, ...] = ()
     departements: tuple[model.Departement, ...] = ()
     problems: tuple[InputProblem, ...] = ()
+    answers: tuple[ManualAnswer, ...] = ()
 
 
 @frozen

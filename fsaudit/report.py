@@ -29,6 +29,7 @@ __all__ = [
     "InputInfo",
     "Reporter",
     "Result",
+    "Section",
     "StructureReport",
     "compute_score",
     "report_to_dict",
@@ -179,6 +180,20 @@ class InputInfo:
 
 
 @frozen
+class Section:
+    """A section a plugin adds to the report (see the ``fsaudit_report_sections`` hook)."""
+
+    key: str
+    title: str
+    data: Any = None
+    """JSON-ready data, written under ``sections.<key>`` of the JSON report."""
+    text: tuple[str, ...] = ()
+    """French lines for the terminal report."""
+    rows: tuple[dict[str, Any], ...] = ()
+    """Rows (same keys, French headers) for tabular formats such as the Excel report."""
+
+
+@frozen
 class AuditReport:
     """The whole audit."""
 
@@ -192,9 +207,11 @@ class AuditReport:
     plugin_errors: tuple[Any, ...] = ()  # PluginError
     rules: tuple[Any, ...] = ()  # Rule, sorted by id
     fail_on: Severity = Severity.MAJEUR
+    sections: tuple[Section, ...] = ()
+    """Sections added by plugins (``fsaudit_report_sections``), sorted by key."""
     extras: dict[str, Any] = attrs.field(factory=dict)
-    """Sections added by features beyond the core (network summary, comparison…), already
-    JSON-ready, written under their key in the JSON report."""
+    """Top-level additions of core features (comparison, provenance…), already JSON-ready,
+    written under their key in the JSON report."""
 
     def failing(self, level: Severity | None = None) -> list[tuple[StructureReport, Result]]:
         """Failures at or above ``level`` (default: the report's ``fail_on``)."""
@@ -359,6 +376,7 @@ def report_to_dict(report: AuditReport) -> dict[str, Any]:
         "structures": [structure_to_dict(s, titles) for s in report.structures],
         "errors": [{"path": e.path, "location": e.location, "message": e.message} for e in report.errors],
         "plugin_errors": [{"plugin": e.plugin, "message": e.message} for e in report.plugin_errors],
+        "sections": {section.key: _json_safe(section.data) for section in report.sections},
     }
     for key in sorted(report.extras):
         out[key] = _json_safe(report.extras[key])

@@ -82,8 +82,6 @@ def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
         f"{len(report.errors)} erreur(s) de saisie",
         "",
     ]
-    for section in report.extras.get("text_sections_before", []):
-        lines.extend(section)
     detailed = report.structures
     if len(report.structures) > DETAIL_LIMIT:
         detailed = tuple(
@@ -97,6 +95,11 @@ def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
     for s in detailed:
         lines.extend(_structure_block(s, color))
         lines.append("")
+    for section in report.sections:
+        if section.text:
+            lines.append(section.title)
+            lines.extend(section.text)
+            lines.append("")
     decisions = Counter(s.decision.code for s in report.structures)
     lines.append("Synthèse des décisions :")
     for code in DecisionCode:
