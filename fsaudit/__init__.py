@@ -14,7 +14,14 @@ from fsaudit._version import __version__
 if TYPE_CHECKING:
     from fsaudit.engine import audit
     from fsaudit.hookspecs import API_VERSION, hookimpl
-    from fsaudit.inputs import InputProblem, LoadedStructure, Reader, ReadResult, validate_declaration
+    from fsaudit.inputs import (
+        InputProblem,
+        LoadedStructure,
+        ManualAnswer,
+        Reader,
+        ReadResult,
+        validate_declaration,
+    )
     from fsaudit.referential import Referential, ReferentialError
     from fsaudit.report import (
         Action,
@@ -23,6 +30,7 @@ if TYPE_CHECKING:
         DecisionCode,
         Reporter,
         Result,
+        Section,
         StructureReport,
         report_to_dict,
     )
@@ -37,6 +45,7 @@ __all__ = [
     "DecisionCode",
     "InputProblem",
     "LoadedStructure",
+    "ManualAnswer",
     "Outcome",
     "ReadResult",
     "Reader",
@@ -47,6 +56,7 @@ __all__ = [
     "Rule",
     "RuleContext",
     "Scope",
+    "Section",
     "Severity",
     "Status",
     "StructureReport",
@@ -63,6 +73,7 @@ _LOCATIONS = {
     "hookimpl": "fsaudit.hookspecs",
     "InputProblem": "fsaudit.inputs",
     "LoadedStructure": "fsaudit.inputs",
+    "ManualAnswer": "fsaudit.inputs",
     "Reader": "fsaudit.inputs",
     "ReadResult": "fsaudit.inputs",
     "validate_declaration": "fsaudit.inputs",
@@ -74,6 +85,7 @@ _LOCATIONS = {
     "DecisionCode": "fsaudit.report",
     "Reporter": "fsaudit.report",
     "Result": "fsaudit.report",
+    "Section": "fsaudit.report",
     "StructureReport": "fsaudit.report",
     "report_to_dict": "fsaudit.report",
     "CharterReference": "fsaudit.rule",

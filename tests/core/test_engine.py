@@ -1,0 +1,231 @@
+"""The engine runs every rule in isolation, sorts everything, and asks the policy hook."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from fsaudit import (
+    CharterReference,
+    Decision,
+    DecisionCode,
+    Outcome,
+    Rule,
+    Section,
+    Status,
+    hookimpl,
+)
+from fsaudit.plugins import load_plugins
+from fsaudit.report import Section as ReportSection
+from fsaudit.testing import audit_structures, make_structure, result_of
+
+REF = CharterReference("Exigence de test", "Source de test", "C")
+
+
+def _rule(rule_id: str, check: Any = None, **kw: Any) -> Rule:
+    return Rule(
+        id=rule_id,
+        title=f"Règle {rule_id}",
+        severity=kw.pop("severity", "majeur"),
+        applies_to="toutes",
+        domain="test",
+        reference=REF,
+        description="Règle de test.",
+        remediation="Corriger.",
+        check=check,
+        **kw,
+    )
+
+
+class RulesPlugin:
+    """A plugin providing the given rules."""
+
+    def __init__(self, *rules: Rule) -> None:
+        self.rules = list(rules)
+
+    @hookimpl
+    def fsaudit_rules(self) -> list[Rule]:
+        return self.rules
+
+
+def test_raising_rule_gives_error_on_that_rule_only() -> None:
+    """A rule that raises gets status error with the reason; the other rules still run."""
+
+    def boom(structure: Any, ctx: Any) -> Outcome:
+        raise ZeroDivisionError("division by zero")
+
+    report = audit_structures([make_structure()], extra_plugins=[("t", RulesPlugin(_rule("TST-BOOM-01", boom)))])
+    result = result_of(report, "TST-BOOM-01")
+    assert result.status is Status.ERROR
+    assert result.message == "la règle n'a pas pu être évaluée : ZeroDivisionError : division by zero"
+    assert result_of(report, "FS-HOR-01").status is Status.PASS
+    assert report.rule_errors and report.structures[0].decision.code is DecisionCode.INSTRUCTION_INCOMPLETE
+
+
+def test_malformed_and_reserved_outcomes_are_errors() -> None:
+    """A check returning a non-Outcome, or a status reserved to the engine, gives error."""
+    rules = RulesPlugin(
+        _rule("TST-BAD-01", lambda s, c: "pass"),
+        _rule("TST-BAD-02", lambda s, c: Outcome(Status.WAIVED, "dérogé")),
+        _rule("TST-BAD-03", lambda s, c: Outcome(Status.PASS, "")),
+    )
+    report = audit_structures([make_structure()], extra_plugins=[("t", rules)])
+    messages = {r.rule: r.message for r in report.structures[0].results if r.status is Status.ERROR}
+    assert messages == {
+        "TST-BAD-01": "la règle n'a pas pu être évaluée : résultat mal formé (str au lieu d'Outcome)",
+        "TST-BAD-02": "la règle n'a pas pu être évaluée : statut réservé au moteur : waived",
+        "TST-BAD-03": "la règle n'a pas pu être évaluée : message absent",
+    }
+
+
+def test_results_sorted_whatever_the_plugin_order() -> None:
+    """Results come sorted by rule id, whichever plugin registered first."""
+    a = RulesPlugin(_rule("TST-ZZZ-01", lambda s, c: Outcome.passed("ok")))
+    b = RulesPlugin(_rule("TST-AAA-01", lambda s, c: Outcome.passed("ok")))
+    first = audit_structures([make_structure()], extra_plugins=[("a", a), ("b", b)])
+    second = audit_structures([make_structure()], extra_plugins=[("b", b), ("a", a)])
+    ids = [r.rule for r in first.structures[0].results]
+    assert ids == sorted(ids)
+    assert first.flatten(["rule", "status", "message"]) == second.flatten(["rule", "status", "message"])
+
+
+def test_structures_sorted_naturally_by_id() -> None:
+    """Structures are reported in natural id order (2 before 10), not input order."""
+    report = audit_structures([make_structure(id=i) for i in ("10", "2", "1")])
+    assert [s.id for s in report.structures] == ["1", "2", "10"]
+
+
+def test_duplicate_rule_id_names_both_plugins() -> None:
+    """Two plugins claiming one rule id is an error naming both; the first one keeps it."""
+    plugins = load_plugins(extra=[("extra", RulesPlugin(_rule("FS-HOR-01", lambda s, c: Outcome.passed("x"))))])
+    assert [e.message for e in plugins.errors if e.plugin == "extra"] == [
+        "la règle FS-HOR-01 est déclarée par deux plugins : « charter » et « extra » ; celle de « extra » est ignorée"
+    ]
+    assert plugins.rule_owner["FS-HOR-01"] == "charter"
+
+
+def test_invalid_rule_id_is_refused() -> None:
+    """Rule ids must look like FS-HOR-01."""
+    try:
+        _rule("fs_hor_1")
+    except ValueError as exc:
+        assert "identifiant de règle invalide" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("a malformed id was accepted")
+
+
+class OldApiPlugin:
+    """A plugin written for another API version."""
+
+    @hookimpl
+    def fsaudit_api_version(self) -> str:
+        return "0"
+
+
+def test_api_version_mismatch_is_a_clear_error() -> None:
+    """A plugin declaring another API version is not loaded; the error names both versions."""
+    plugins = load_plugins(extra=[("vieux", OldApiPlugin())])
+    assert [(e.plugin, e.message) for e in plugins.errors] == [
+        ("vieux", "version d'API '0' déclarée par le plugin, fsaudit fournit la version '1' : plugin non chargé")
+    ]
+    assert "vieux" not in [p.name for p in plugins.plugins]
+
+
+def test_disabled_plugin_is_not_loaded() -> None:
+    """A plugin disabled by name contributes no rule."""
+    report = audit_structures([make_structure()], disabled=["charter"])
+    assert report.structures[0].results == ()
+    assert report.structures[0].decision.code is DecisionCode.INSTRUCTION_INCOMPLETE
+    assert report.structures[0].decision.reasons == ("aucune politique de décision n'est chargée",)
+
+
+class HookChecker:
+    """A plugin answering its rules through fsaudit_check_structure."""
+
+    def __init__(self, answer: Any) -> None:
+        self.answer = answer
+
+    @hookimpl
+    def fsaudit_rules(self) -> list[Rule]:
+        return [_rule("TST-HOOK-01"), _rule("TST-HOOK-02")]
+
+    @hookimpl
+    def fsaudit_check_structure(self, structure: Any) -> Any:
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+def test_hook_checks_answer_their_rules() -> None:
+    """Rules without a check function are answered by the plugin's fsaudit_check_structure."""
+    plugin = HookChecker({"TST-HOOK-01": Outcome.passed("ok"), "TST-HOOK-02": Outcome.failed("non", field="name")})
+    report = audit_structures([make_structure()], extra_plugins=[("h", plugin)])
+    assert result_of(report, "TST-HOOK-01").status is Status.PASS
+    failed = result_of(report, "TST-HOOK-02")
+    assert (failed.status, failed.location) == (Status.FAIL, "$.structures[0].name")
+
+
+def test_hook_check_failure_errors_its_rules_only() -> None:
+    """A raising hook check errors the rules of that plugin; charter rules still pass."""
+    report = audit_structures([make_structure()], extra_plugins=[("h", HookChecker(RuntimeError("panne")))])
+    assert result_of(report, "TST-HOOK-01").message == (
+        "la règle n'a pas pu être évaluée : le plugin « h » a échoué : RuntimeError : panne"
+    )
+    assert result_of(report, "TST-HOOK-02").status is Status.ERROR
+    assert result_of(report, "FS-HOR-01").status is Status.PASS
+
+
+def test_hook_check_answering_for_a_foreign_rule() -> None:
+    """Answering for a rule of another plugin is an error on that rule and a plugin error."""
+    plugin = HookChecker({"TST-HOOK-01": Outcome.passed("ok"), "TST-HOOK-02": Outcome.passed("ok"),
+                          "FS-HOR-01": Outcome.failed("faux")})
+    report = audit_structures([make_structure()], extra_plugins=[("h", plugin)])
+    assert result_of(report, "FS-HOR-01").status is Status.ERROR
+    assert any(e.plugin == "h" and "FS-HOR-01" in e.message for e in report.plugin_errors)
+
+
+def test_missing_hook_answer_is_an_error() -> None:
+    """A hook-checked rule that gets no answer is an error, not a silent pass."""
+    report = audit_structures([make_structure()], extra_plugins=[("h", HookChecker({"TST-HOOK-01": Outcome.passed("ok")}))])
+    assert result_of(report, "TST-HOOK-02").message == "la règle n'a pas pu être évaluée : la règle n'a produit aucun résultat"
+
+
+class PrefecturePolicy:
+    """A préfecture's own decision policy."""
+
+    @hookimpl
+    def fsaudit_decide(self, structure: Any, results: Any) -> Decision:
+        return Decision(DecisionCode.AVIS_DEFAVORABLE, ("politique locale",), policy="prefecture")
+
+
+def test_decision_policy_can_be_replaced() -> None:
+    """A plugin's fsaudit_decide wins over the charter policy registered trylast."""
+    report = audit_structures([make_structure()], extra_plugins=[("p", PrefecturePolicy())])
+    decision = report.structures[0].decision
+    assert (decision.code, decision.policy, decision.reasons) == (DecisionCode.AVIS_DEFAVORABLE, "prefecture", ("politique locale",))
+
+
+class SectionPlugin:
+    """Adds a report section."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    @hookimpl
+    def fsaudit_report_sections(self, report: Any) -> list[ReportSection]:
+        return [Section(self.key, "Titre", {"structures": len(report.structures)}, ("ligne",))]
+
+
+def test_sections_are_collected_and_duplicates_named() -> None:
+    """Sections from plugins are sorted by key; a key given twice names both plugins."""
+    report = audit_structures(
+        [make_structure()], extra_plugins=[("s2", SectionPlugin("b")), ("s1", SectionPlugin("a")), ("s3", SectionPlugin("a"))]
+    )
+    assert [s.key for s in report.sections] == ["a", "b"]
+    assert [e.message for e in report.plugin_errors] == ["la section « a » est fournie par deux plugins : « s1 » et « s3 »"]
+
+
+def test_referential_selected_by_date() -> None:
+    """The audit date selects the referential in force."""
+    assert audit_structures([make_structure()], as_of=_dt.date(2023, 12, 31)).referential.id == "charte-2020"
+    assert audit_structures([make_structure()], as_of=_dt.date(2024, 1, 1)).referential.id == "charte-2024"

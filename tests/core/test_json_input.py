@@ -1,0 +1,152 @@
+"""JSON declarations: every problem is reported, in French, with the file and JSON path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fsaudit_formats.json_reader import read_json
+
+from fsaudit.inputs import InputProblem
+
+
+def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def _problems(path: Path) -> list[tuple[str, str]]:
+    return [(p.location, p.message) for p in read_json(path).problems]
+
+
+def test_single_structure_file_loads(tmp_path: Path) -> None:
+    """A file holding one structure object gives that structure at $."""
+    path = _write(tmp_path, "one.json", '{"id": "A-1", "name": "France services A"}')
+    result = read_json(path)
+    assert result.problems == ()
+    assert [s.structure.id for s in result.structures] == ["A-1"]
+    assert result.structures[0].locate() == "$"
+    assert result.structures[0].locate("opening_hours.monday[1]") == "$.opening_hours.monday[1]"
+
+
+def test_not_json(tmp_path: Path) -> None:
+    """Broken JSON gives the line and column, in French."""
+    path = _write(tmp_path, "broken.json", '{"id": "x",\n  "name": }')
+    assert _problems(path) == [("ligne 2, colonne 11", "JSON invalide : valeur attendue")]
+
+
+def test_wrong_shape(tmp_path: Path) -> None:
+    """A list at the top level is not a declaration."""
+    path = _write(tmp_path, "list.json", "[1, 2]")
+    assert _problems(path) == [("$", "type incorrect : attendu un objet JSON, reçu une liste")]
+
+
+def test_wrong_types_unknown_keys_and_missing_fields_all_reported(tmp_path: Path) -> None:
+    """Every problem of a structure is reported, sorted by location, not just the first."""
+    data = {
+        "id": 12,
+        "opening_hours": {"monday": [{"start": "9h", "end": "12:00"}], "funday": []},
+        "premises": {"walk_in": "oui"},
+        "colour": "bleu",
+    }
+    path = _write(tmp_path, "bad.json", json.dumps(data))
+    assert _problems(path) == [
+        (
+            "$.colour",
+            "champ inconnu « colour » (champs admis : $schema, address, appointment_booking, attendance, "
+            "canton, comment, commune, conseillers, coordinates, departement, format, gestionnaire, "
+            "group, id, irregular_openings, label, local_services, name, opening_hours, parent_id, "
+            "partners, premises, type)",
+        ),
+        ("$.id", "type incorrect : attendu un texte, reçu le nombre 12"),
+        ("$.name", "champ obligatoire « name » manquant"),
+        (
+            "$.opening_hours.funday",
+            "champ inconnu « funday » (champs admis : friday, monday, saturday, sunday, thursday, "
+            "tuesday, wednesday)",
+        ),
+        (
+            "$.opening_hours.monday[0].start",
+            "format invalide : le texte « 9h » ; attendu une heure HH:MM entre 00:00 et 24:00",
+        ),
+        ("$.premises.walk_in", "type incorrect : attendu un booléen (true ou false) (ou null), reçu le texte « oui »"),
+    ]
+
+
+def test_no_silent_coercion(tmp_path: Path) -> None:
+    """Strings are never coerced into numbers or booleans."""
+    data = {"id": "A", "name": "A", "conseillers": [{"id": "c1", "fte": "1"}], "appointment_booking": "no"}
+    path = _write(tmp_path, "coerce.json", json.dumps(data))
+    assert _problems(path) == [
+        ("$.appointment_booking", "type incorrect : attendu un booléen (true ou false) (ou null), reçu le texte « no »"),
+        ("$.conseillers[0].fte", "type incorrect : attendu un nombre (ou null), reçu le texte « 1 »"),
+    ]
+
+
+def test_dates_that_do_not_exist(tmp_path: Path) -> None:
+    """A well-formed date that is not in the calendar is reported once, at its path."""
+    data = {"id": "A", "name": "A", "label": {"status": "labelled", "date": "2023-02-30"},
+            "conseillers": [{"id": "c1", "training_date": "12/05/2022"}]}
+    path = _write(tmp_path, "dates.json", json.dumps(data))
+    assert _problems(path) == [
+        ("$.conseillers[0].training_date", "format invalide : le texte « 12/05/2022 » ; attendu une date AAAA-MM-JJ"),
+        ("$.label.date", "date inexistante : le texte « 2023-02-30 » ; attendu une date AAAA-MM-JJ du calendrier"),
+    ]
+
+
+def test_enum_values_listed(tmp_path: Path) -> None:
+    """An unknown enumerated value names the accepted values."""
+    path = _write(tmp_path, "enum.json", json.dumps({"id": "A", "name": "A", "format": "camion"}))
+    assert _problems(path) == [
+        ("$.format", "valeur non reconnue : le texte « camion » ; valeurs admises : fixe, multisites, bus, itinerant, antenne"),
+    ]
+
+
+def test_one_bad_structure_does_not_hide_the_others(tmp_path: Path) -> None:
+    """In a collection, a structure with a problem is left out; the others load."""
+    data = {"structures": [{"id": "ok-1", "name": "A"}, {"id": "bad", "name": ""}, {"id": "ok-2", "name": "B"}]}
+    path = _write(tmp_path, "mixed.json", json.dumps(data))
+    result = read_json(path)
+    assert [s.structure.id for s in result.structures] == ["ok-1", "ok-2"]
+    assert result.problems == (InputProblem(str(path), "$.structures[1].name", "texte vide : une valeur est attendue"),)
+    assert result.structures[1].locate("name") == "$.structures[2].name"
+
+
+def test_duplicate_key(tmp_path: Path) -> None:
+    """A key given twice in one object is an error, not a silent overwrite."""
+    path = _write(tmp_path, "dup.json", '{"id": "A", "name": "A", "name": "B"}')
+    assert _problems(path) == [("fichier", "clé « name » présente deux fois dans un même objet")]
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    """A file in another encoding says so and where the first bad byte is."""
+    path = _write(tmp_path, "latin1.json", '{"id": "A", "name": "Préfecture"}'.encode("cp1252"))
+    assert _problems(path) == [("octet 23", "le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8")]
+
+
+def test_utf8_bom_accepted(tmp_path: Path) -> None:
+    """A UTF-8 file with a byte-order mark (as Windows editors save it) is read."""
+    path = _write(tmp_path, "bom.json", '\ufeff{"id": "A", "name": "Préfecture"}'.encode())
+    assert read_json(path).problems == ()
+
+
+def test_nan_rejected(tmp_path: Path) -> None:
+    """NaN is not JSON and is refused."""
+    path = _write(tmp_path, "nan.json", '{"id": "A", "name": "A", "coordinates": {"latitude": NaN, "longitude": 1}}')
+    assert _problems(path) == [("fichier", "JSON invalide : valeur NaN non admise en JSON")]
+
+
+def test_departement_block_problem_keeps_structures(tmp_path: Path) -> None:
+    """A bad département block is reported; the structures are still audited."""
+    data = {"structures": [{"id": "A", "name": "A"}], "departement": {"code": "999"}}
+    path = _write(tmp_path, "dep.json", json.dumps(data))
+    result = read_json(path)
+    assert [s.structure.id for s in result.structures] == ["A"]
+    assert result.departements == ()
+    assert _problems(path) == [
+        ("$.departement.code", "format invalide : le texte « 999 » ; attendu un code de département INSEE (01 à 95, 2A, 2B, 971 à 989)"),
+    ]
