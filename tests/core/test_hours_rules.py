@@ -1,0 +1,148 @@
+"""The first plugin, opening hours (FS-HOR-01 to FS-HOR-05), on its edge cases."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+import pytest
+from hypothesis import given
+
+from fsaudit import Status
+from fsaudit.model import Format, StructureType, WeeklyHours
+from fsaudit.testing import audit_structures, make_structure, result_of, weekly
+from fsaudit.testing.strategies import weekly_hours
+
+FIVE_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
+
+
+def _status(rule: str, **changes: object) -> tuple[Status, str]:
+    result = result_of(audit_structures([make_structure(**changes)]), rule)
+    return result.status, result.message
+
+
+def _days(spec: list[str], days: tuple[str, ...] = FIVE_DAYS) -> WeeklyHours:
+    return weekly(**{day: spec for day in days})
+
+
+def test_exactly_24_hours_passes() -> None:
+    """24 h over 5 days is compliant: the minimum is inclusive."""
+    hours = weekly(monday=["08:00-12:48"], tuesday=["08:00-12:48"], wednesday=["08:00-12:48"],
+                   thursday=["08:00-12:48"], friday=["08:00-12:48"])
+    assert _status("FS-HOR-01", opening_hours=hours) == (Status.PASS, "ouverture de 24 h par semaine (minimum 24 h)")
+
+
+def test_one_minute_short_fails() -> None:
+    """23 h 59 is not compliant and the message says by how much it stands."""
+    hours = weekly(monday=["08:00-12:48"], tuesday=["08:00-12:48"], wednesday=["08:00-12:48"],
+                   thursday=["08:00-12:48"], friday=["08:00-12:47"])
+    assert _status("FS-HOR-01", opening_hours=hours) == (
+        Status.FAIL, "ouverture de 23 h 59 par semaine, sous le minimum de 24 h"
+    )
+
+
+def test_overlapping_ranges_counted_once_and_flagged() -> None:
+    """Overlapping ranges count once toward 24 h and make FS-HOR-03 fail."""
+    hours = _days(["09:00-13:00", "12:00-14:00"])
+    report = audit_structures([make_structure(opening_hours=hours)])
+    assert result_of(report, "FS-HOR-01").evidence["heures_hebdomadaires"] == 25.0
+    coherence = result_of(report, "FS-HOR-03")
+    assert coherence.status is Status.FAIL
+    assert coherence.location == "$.structures[0].opening_hours.monday[1]"
+    assert "lundi : créneaux « 09:00 - 13:00 » et « 12:00 - 14:00 » qui se chevauchent" in coherence.message
+
+
+def test_reversed_range_ignored_and_flagged() -> None:
+    """A range ending before it starts adds nothing and is reported by FS-HOR-03."""
+    hours = weekly(**{d: ["09:00-17:00"] for d in FIVE_DAYS}, saturday=["12:00-09:00"])
+    report = audit_structures([make_structure(opening_hours=hours)])
+    assert result_of(report, "FS-HOR-02").evidence["jours_ouverts"] == 5
+    assert "samedi : créneau « 12:00 - 09:00 » dont la fin n'est pas après le début" in result_of(report, "FS-HOR-03").message
+
+
+def test_placeholder_ranges() -> None:
+    """00:00 - 00:00 neither opens a day nor counts hours, and FS-HOR-03 flags it."""
+    hours = weekly(**{d: ["09:00-17:00"] for d in FIVE_DAYS[:4]}, friday=["00:00-00:00"])
+    report = audit_structures([make_structure(opening_hours=hours)])
+    assert result_of(report, "FS-HOR-02").status is Status.FAIL
+    assert result_of(report, "FS-HOR-03").location == "$.structures[0].opening_hours.friday[0]"
+
+
+def test_implausible_times_flagged() -> None:
+    """A range outside the plausible hours of the referential is flagged."""
+    hours = _days(["05:00-12:00"])
+    status, message = _status("FS-HOR-03", opening_hours=hours)
+    assert status is Status.FAIL and "hors des heures plausibles (06:00 - 22:00)" in message
+
+
+def test_no_hours_at_all() -> None:
+    """No hours is FS-HOR-04 failing and FS-HOR-01/02 to be checked, not 'below 24 h'."""
+    report = audit_structures([make_structure(opening_hours=None)])
+    assert [(r, result_of(report, r).status) for r in ("FS-HOR-01", "FS-HOR-02", "FS-HOR-03", "FS-HOR-04")] == [
+        ("FS-HOR-01", Status.MANUAL), ("FS-HOR-02", Status.MANUAL),
+        ("FS-HOR-03", Status.NOT_APPLICABLE), ("FS-HOR-04", Status.FAIL),
+    ]
+    assert result_of(report, "FS-HOR-04").message == "aucun horaire d'ouverture déclaré"
+
+
+def test_only_placeholders_is_no_hours() -> None:
+    """A week of placeholders only is treated as hours not declared."""
+    status, message = _status("FS-HOR-04", opening_hours=_days(["00:00-00:00"]))
+    assert (status, message) == (Status.FAIL, "aucun horaire utilisable : seulement des créneaux vides ou incohérents")
+
+
+@pytest.mark.parametrize("fmt", [Format.BUS, Format.ITINERANT])
+def test_roaming_offers_get_a_warning(fmt: Format) -> None:
+    """Buses and itinerant offers below the minimum get a warning, not a failure."""
+    status, message = _status("FS-HOR-01", format=fmt, opening_hours=_days(["09:00-12:00"]))
+    assert status is Status.WARN and "offre itinérante (bus) complémentaire" in message
+
+
+def test_antennes_not_applicable() -> None:
+    """Antennes are outside the scope of the 24 h and 5 days rules and of FS-HOR-04."""
+    report = audit_structures([make_structure(type=StructureType.ANTENNE, opening_hours=_days(["09:00-10:00"], ("monday",)))])
+    assert {r: result_of(report, r).status for r in ("FS-HOR-01", "FS-HOR-02", "FS-HOR-04")} == dict.fromkeys(
+        ("FS-HOR-01", "FS-HOR-02", "FS-HOR-04"), Status.NOT_APPLICABLE
+    )
+    assert result_of(report, "FS-HOR-03").status is Status.PASS
+
+
+def test_multisite_judged_as_fixed() -> None:
+    """A multisite structure is held to the fixed-site minimum."""
+    assert _status("FS-HOR-01", format=Format.MULTISITES, opening_hours=_days(["09:00-12:00"]))[0] is Status.FAIL
+
+
+def test_undeclared_type_judged_as_principal_and_said_so() -> None:
+    """A structure with no type or format is judged as a principal fixed site, and the evidence says it."""
+    result = result_of(audit_structures([make_structure(type=None, format=None)]), "FS-HOR-01")
+    assert result.status is Status.PASS
+    assert result.evidence["type"] == "non déclaré : jugée comme structure principale"
+    assert result.evidence["format"] == "non déclaré : jugée comme lieu fixe"
+
+
+def test_exactly_five_days_including_sunday() -> None:
+    """Five open days pass, Sunday counting as a day."""
+    hours = _days(["09:00-15:00"], ("monday", "tuesday", "wednesday", "thursday", "sunday"))
+    assert _status("FS-HOR-02", opening_hours=hours) == (Status.PASS, "ouverte 5 jours par semaine (minimum 5)")
+
+
+def test_irregular_openings_need_the_auditor() -> None:
+    """Irregular openings written as free text are to be checked (info), never failed."""
+    report = audit_structures([make_structure(irregular_openings="premier samedi du mois")])
+    result = result_of(report, "FS-HOR-05")
+    assert (result.status, result.severity.value) == (Status.MANUAL, "info")
+    assert report.structures[0].decision.code.value == "maintien"
+
+
+def test_threshold_comes_from_the_referential_in_force() -> None:
+    """The minimum comes from the referential selected by the date (no constant in the plugin)."""
+    report = audit_structures([make_structure(opening_hours=_days(["09:00-12:00"]))], as_of=_dt.date(2020, 6, 1))
+    assert result_of(report, "FS-HOR-01").evidence["minimum"] == report.referential.value("hours.min_weekly_hours")
+
+
+@given(weekly_hours(), weekly_hours(well_formed=True, max_ranges=1))
+def test_adding_hours_never_makes_fs_hor_01_worse(base: WeeklyHours, extra: WeeklyHours) -> None:
+    """Adding opening ranges to a week never turns FS-HOR-01 from pass to fail."""
+    merged = WeeklyHours(**{day: base.day(day) + extra.day(day) for day, _ in base.items()})
+    before = result_of(audit_structures([make_structure(opening_hours=base)]), "FS-HOR-01").status
+    after = result_of(audit_structures([make_structure(opening_hours=merged)]), "FS-HOR-01").status
+    assert not (before is Status.PASS and after is Status.FAIL)
