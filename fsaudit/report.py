@@ -223,6 +223,13 @@ class AuditReport:
             if r.status is Status.FAIL and r.severity.rank >= level.rank
         ]
 
+    def result(self, rule_id: str, structure_id: str | None = None) -> Result | None:
+        """The result of ``rule_id`` on the named structure (default: the first one)."""
+        for structure in self.structures:
+            if structure_id is None or structure.id == structure_id:
+                return structure.result(rule_id)
+        return None
+
     @property
     def rule_errors(self) -> list[tuple[StructureReport, Result]]:
         """Results whose rule failed to run."""

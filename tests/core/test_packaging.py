@@ -77,3 +77,10 @@ def test_wheel_installs_and_audits_outside_the_repository(tmp_path: Path) -> Non
         cwd=work, capture_output=True, text=True, env=env, check=True,
     ).stdout
     assert str(REPO) not in location, "the test must run the installed wheel, not the checkout"
+
+
+def test_plugin_docs_cover_every_hook() -> None:
+    """docs/plugins.md documents every hook spec."""
+    text = (REPO / "docs" / "plugins.md").read_text(encoding="utf-8")
+    missing = [name for name in dir(hookspecs) if name.startswith("fsaudit_") and f"`{name}(" not in text]
+    assert missing == []

@@ -1,0 +1,58 @@
+"""The fsaudit pytest plugin (entry point ``pytest11``), for plugin authors and fsaudit itself.
+
+Fixtures:
+
+- ``make_structure``: the builder :func:`fsaudit.testing.make_structure` (a structure meeting
+  the 2025 charter; keyword arguments change fields).
+- ``fsaudit_audit``: audits structures in memory with chosen plugins and returns the
+  :class:`fsaudit.AuditReport`; ``report.result("FS-HOR-01")`` gives a result.
+
+    def test_my_rule(fsaudit_audit, make_structure):
+        report = fsaudit_audit([make_structure(appointment_booking=False)], plugins=[("mine", my_plugin)])
+        assert report.result("DEP-RDV-01").status is Status.FAIL
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterable, Sequence
+from importlib import metadata
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def make_structure() -> Callable[..., Any]:
+    """The structure builder of :mod:`fsaudit.testing`."""
+    from fsaudit.testing import make_structure as builder
+
+    return builder
+
+
+@pytest.fixture
+def fsaudit_audit() -> Callable[..., Any]:
+    """Audit structures in memory: ``fsaudit_audit(structures, plugins=[(name, obj)], ...)``.
+
+    ``builtin=False`` leaves out every installed plugin (built-in ones included) so that only
+    ``plugins`` run; ``as_of`` defaults to 30 June 2025.
+    """
+    from fsaudit.testing import audit_structures
+
+    def run(
+        structures: Sequence[Any],
+        *,
+        plugins: Sequence[tuple[str, object]] = (),
+        disabled: Iterable[str] = (),
+        builtin: bool = True,
+        as_of: _dt.date = _dt.date(2025, 6, 30),
+        departements: Sequence[Any] = (),
+    ) -> Any:
+        off = set(disabled)
+        if not builtin:
+            off |= {ep.name for ep in metadata.entry_points(group="fsaudit")}
+        return audit_structures(
+            structures, as_of=as_of, departements=departements, extra_plugins=plugins, disabled=off
+        )
+
+    return run
