@@ -22,16 +22,35 @@ def _wrap(text: str, indent: str = "  ") -> str:
     )
 
 
+TABLE_WIDTH = 100
+"""``fsaudit rules`` fits this many columns; the full source is in ``fsaudit rules ID``."""
+
+
+def _fit(text: str, first: str, rest: str) -> list[str]:
+    """Wrap ``text`` within the table width, never starting a line with « ; » or « : »."""
+    glued = text.replace(" ;", "\u00a0;").replace(" :", "\u00a0:")
+    return [
+        line.replace("\u00a0", " ")
+        for line in textwrap.wrap(glued, width=TABLE_WIDTH, initial_indent=first, subsequent_indent=rest)
+    ]
+
+
 def rules_table(rules: Sequence[Any], referential: Any) -> str:
-    """One line per rule: id, severity in force, scope, title, source."""
+    """Per rule: id, severity in force, domain, confidence, title, then its scope, within 100 columns."""
     lines = [f"Règles appliquées (référentiel {referential.id}, en vigueur depuis le {referential.valid_from:%d/%m/%Y})", ""]
-    header = f"{'Règle':<12} {'Gravité':<9} {'Domaine':<16} {'Titre'}"
-    lines += [header, "-" * len(header)]
+    header = f"{'Règle':<12} {'Gravité':<9} {'Domaine':<16} {'Fiab.':<5} Titre"
+    lines += [header, "-" * TABLE_WIDTH]
+    indent = " " * 13
     for rule in rules:
         severity = referential.severity_for(rule.id, rule.severity.value)
-        lines.append(f"{rule.id:<12} {severity:<9} {rule.domain:<16} {rule.title}")
-        lines.append(f"{'':<12} champ : {rule.applies_to} ; source : {rule.reference.source} [{rule.reference.confidence}]")
-    lines += ["", f"{len(rules)} règles. Détail d'une règle : fsaudit rules FS-HOR-01"]
+        head = f"{rule.id:<12} {severity:<9} {rule.domain:<16} {'[' + rule.reference.confidence + ']':<5} "
+        lines += _fit(rule.title, head, " " * len(head))
+        lines += _fit(f"champ : {rule.applies_to}", indent, indent + "  ")
+    lines += [
+        "",
+        "Fiabilité : [C] source officielle, [C2] source secondaire, [U] pratique (paramétrable).",
+        f"{len(rules)} règles. Détail d'une règle et sa source : fsaudit rules FS-HOR-01",
+    ]
     return "\n".join(lines)
 
 

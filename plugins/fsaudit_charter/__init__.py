@@ -12,11 +12,21 @@ from fsaudit.inputs import LoadedStructure
 from fsaudit.report import Decision, Result
 from fsaudit.rule import Rule, RuleContext
 
-from fsaudit_charter import decision, horaires
+from fsaudit_charter import (
+    activite,
+    conseillers,
+    decision,
+    financement,
+    horaires,
+    locaux,
+    partenaires,
+    reseau,
+    services,
+)
 
 __all__ = ["all_rules"]
 
-_MODULES = (horaires,)
+_MODULES = (horaires, conseillers, partenaires, services, locaux, reseau, activite, financement)
 
 
 def all_rules() -> list[Rule]:

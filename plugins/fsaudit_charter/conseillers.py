@@ -1,0 +1,405 @@
+"""Staff rules FS-AGT-01 to FS-AGT-04: number, initial training, presence, training length."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from fsaudit.model import WEEKDAY_LABELS, WEEKDAYS, Conseiller, LabelStatus, Structure, TimeRange
+from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext
+
+from fsaudit_charter._common import (
+    fr_date,
+    fr_days,
+    fr_decimal,
+    fr_hours,
+    fr_list,
+    parse_date,
+    plural,
+    principal_only,
+)
+
+__all__ = ["RULES", "presence_gaps"]
+
+_SOURCE_STAFF = (
+    "Circulaire n° 6094-SG du 1er juillet 2019, annexe 5 (« au moins deux agents polyvalents présents "
+    "en permanence ») ; communiqué du préfet de la région Occitanie du 12/05/2022"
+)
+_SOURCE_TRAINING = (
+    "moselle.gouv.fr 2022 et cohesion-territoires.gouv.fr : formation initiale obligatoire de chaque "
+    "conseiller, dispensée par le CNFPT, avant l'ouverture ou la labellisation"
+)
+_SOURCE_LENGTH = (
+    "CNFPT, 7 janvier 2020 (6,5 jours : 3,5 jours de tronc commun et 3 jours de procédures des "
+    "partenaires) ; nosdeputes.fr, question 16/451337 (11,5 jours et immersions à partir de fin 2023)"
+)
+
+
+def _no_conseillers(structure: Structure) -> Outcome | None:
+    if structure.conseillers is None:
+        return Outcome.manual("conseillers non déclarés : critère à vérifier", field="conseillers")
+    if not structure.conseillers:
+        return Outcome.not_applicable(
+            "aucun conseiller déclaré : critère sans objet (voir FS-AGT-01)", field="conseillers"
+        )
+    return None
+
+
+# --- FS-AGT-01 ------------------------------------------------------------------------------
+
+
+def check_count(structure: Structure, ctx: RuleContext) -> Outcome:
+    """FS-AGT-01."""
+    skip = principal_only(structure)
+    if skip is not None:
+        return skip
+    if structure.conseillers is None:
+        return Outcome.manual("conseillers non déclarés : nombre de conseillers inconnu", field="conseillers")
+    minimum = int(ctx.value("staff.min_conseillers"))
+    count = len(structure.conseillers)
+    fte = [c.fte for c in structure.conseillers if c.fte is not None]
+    evidence: dict[str, Any] = {"conseillers": count, "minimum": minimum}
+    if fte:
+        evidence["etp_declares"] = round(sum(fte), 2)
+    if count >= minimum:
+        return Outcome.passed(
+            f"{plural(count, 'conseiller')} France services (minimum {minimum})",
+            field="conseillers",
+            **evidence,
+        )
+    return Outcome.failed(
+        f"{plural(count, 'conseiller')} France services, sous le minimum de {minimum}",
+        field="conseillers",
+        **evidence,
+    )
+
+
+# --- FS-AGT-02 ------------------------------------------------------------------------------
+
+
+def _deadlines(
+    conseiller: Conseiller, structure: Structure, ctx: RuleContext
+) -> list[tuple[_dt.date, str]]:
+    """The dates before which the training must be done: any one of them suffices."""
+    label = structure.label
+    out: list[tuple[_dt.date, str]] = []
+    if conseiller.start_date is not None:
+        out.append((conseiller.start_date, f"sa prise de poste le {fr_date(conseiller.start_date)}"))
+    if label is not None and label.date is not None:
+        out.append((label.date, f"la labellisation le {fr_date(label.date)}"))
+    candidate = label is None or label.status is LabelStatus.CANDIDATE
+    if candidate and (label is None or label.date is None):
+        out.append((ctx.as_of, f"la date de l'audit ({fr_date(ctx.as_of)}), la labellisation n'ayant pas eu lieu"))
+    return out
+
+
+def check_training(structure: Structure, ctx: RuleContext) -> Outcome:
+    """FS-AGT-02."""
+    skip = principal_only(structure) or _no_conseillers(structure)
+    if skip is not None:
+        return skip
+    late: list[tuple[int, str]] = []
+    unknown: list[tuple[int, str]] = []
+    for index, c in enumerate(structure.conseillers or ()):
+        if c.training_date is None:
+            unknown.append((index, f"{c.id} : date de formation non déclarée"))
+            continue
+        deadlines = _deadlines(c, structure, ctx)
+        if not deadlines:
+            unknown.append((index, f"{c.id} : ni date de prise de poste ni date de labellisation déclarée"))
+            continue
+        if not any(c.training_date <= date for date, _ in deadlines):
+            after = fr_list([text for _, text in deadlines])
+            late.append((index, f"{c.id} : formé le {fr_date(c.training_date)}, après {after}"))
+    evidence: dict[str, Any] = {
+        "formations": {
+            c.id: c.training_date.isoformat() if c.training_date else None
+            for c in structure.conseillers or ()
+        }
+    }
+    if late:
+        return Outcome.failed(
+            f"formation initiale suivie trop tard pour {plural(len(late), 'conseiller')} : "
+            + " ; ".join(text for _, text in late),
+            field=f"conseillers[{late[0][0]}].training_date",
+            **evidence,
+        )
+    if unknown:
+        return Outcome.manual(
+            "formation initiale à vérifier : " + " ; ".join(text for _, text in unknown),
+            field=f"conseillers[{unknown[0][0]}].training_date",
+            **evidence,
+        )
+    count = len(structure.conseillers or ())
+    return Outcome.passed(
+        f"formation initiale suivie par {'le' if count == 1 else 'les'} {plural(count, 'conseiller')} "
+        "avant la prise de poste ou la labellisation",
+        field="conseillers",
+        **evidence,
+    )
+
+
+# --- FS-AGT-03 ------------------------------------------------------------------------------
+
+
+def _union(ranges: tuple[TimeRange, ...]) -> list[tuple[int, int]]:
+    """Well-formed ranges merged into disjoint minute intervals."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted((r.start_minutes, r.end_minutes) for r in ranges if r.end_minutes > r.start_minutes):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _covered(intervals: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in intervals)
+
+
+def presence_gaps(
+    opening: tuple[TimeRange, ...], presences: list[tuple[TimeRange, ...]], minimum: int
+) -> list[tuple[int, int, int]]:
+    """Intervals of the day's opening hours with fewer than ``minimum`` conseillers present.
+
+    Returns ``(start, end, fewest present)`` in minutes, adjacent short intervals merged.
+    """
+    opened = _union(opening)
+    people = [_union(p) for p in presences]
+    points = sorted(
+        {t for s, e in opened for t in (s, e)} | {t for p in people for s, e in p for t in (s, e)}
+    )
+    gaps: list[tuple[int, int, int]] = []
+    for a, b in zip(points, points[1:]):
+        if not _covered(opened, a, b):
+            continue
+        present = sum(1 for p in people if _covered(p, a, b))
+        if present >= minimum:
+            continue
+        if gaps and gaps[-1][1] == a:
+            start, _, fewest = gaps[-1]
+            gaps[-1] = (start, b, min(fewest, present))
+        else:
+            gaps.append((a, b, present))
+    return gaps
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def check_presence(structure: Structure, ctx: RuleContext) -> Outcome:
+    """FS-AGT-03."""
+    skip = principal_only(structure)
+    if skip is not None:
+        return skip
+    if structure.conseillers is None:
+        return Outcome.manual("conseillers non déclarés : présence à vérifier", field="conseillers")
+    hours = structure.opening_hours
+    if hours is None or not any(_union(ranges) for _, ranges in hours.items()):
+        return Outcome.manual(
+            "horaires d'ouverture non déclarés : présence impossible à comparer (voir FS-HOR-04)",
+            field="opening_hours",
+        )
+    missing = [i for i, c in enumerate(structure.conseillers) if c.presence is None]
+    if missing:
+        names = [structure.conseillers[i].id for i in missing]
+        return Outcome.manual(
+            f"planning de présence non déclaré pour {fr_list(names)} : présence de "
+            f"{ctx.value('staff.min_present')} conseillers à vérifier sur place",
+            field=f"conseillers[{missing[0]}].presence",
+        )
+    minimum = int(ctx.value("staff.min_present"))
+    found: list[str] = []
+    first_day: str | None = None
+    uncovered = 0
+    for day in WEEKDAYS:
+        presences = [c.presence.day(day) for c in structure.conseillers if c.presence is not None]
+        for start, end, fewest in presence_gaps(hours.day(day), presences, minimum):
+            first_day = first_day or day
+            uncovered += end - start
+            found.append(
+                f"{WEEKDAY_LABELS[day]} {_hhmm(start)} - {_hhmm(end)} "
+                f"({plural(fewest, 'conseiller présent', 'conseillers présents')})"
+            )
+    evidence: dict[str, Any] = {"minimum_present": minimum, "conseillers": len(structure.conseillers)}
+    if found:
+        shown = found[:6] + ([f"et {len(found) - 6} autre(s) créneau(x)"] if len(found) > 6 else [])
+        return Outcome.failed(
+            f"moins de {minimum} conseillers présents pendant {fr_hours(uncovered)} d'ouverture : "
+            + " ; ".join(shown),
+            field=f"opening_hours.{first_day}",
+            creneaux_non_couverts=found,
+            **evidence,
+        )
+    return Outcome.passed(
+        f"au moins {minimum} conseillers présents pendant toutes les heures d'ouverture",
+        field="conseillers",
+        **evidence,
+    )
+
+
+# --- FS-AGT-04 ------------------------------------------------------------------------------
+
+
+def check_training_length(structure: Structure, ctx: RuleContext) -> Outcome:
+    """FS-AGT-04."""
+    skip = _no_conseillers(structure)
+    if skip is not None:
+        return skip
+    base = float(ctx.value("training.min_days"))
+    extended = float(ctx.value("training.extended_min_days"))
+    since = parse_date(ctx.value("training.extended_since"))
+    short: list[tuple[int, str]] = []
+    unknown: list[tuple[int, str]] = []
+    for index, c in enumerate(structure.conseillers or ()):
+        if c.training_days is None:
+            unknown.append((index, f"{c.id} : durée de formation non déclarée"))
+            continue
+        if c.training_date is None:
+            if c.training_days >= extended:
+                continue
+            unknown.append(
+                (index, f"{c.id} : {fr_days(c.training_days)} sans date de formation, exigence inconnue")
+            )
+            continue
+        required = extended if c.training_date >= since else base
+        if c.training_days < required:
+            short.append(
+                (
+                    index,
+                    f"{c.id} : {fr_days(c.training_days)} (formé le {fr_date(c.training_date)}, "
+                    f"minimum {fr_days(required)})",
+                )
+            )
+    evidence: dict[str, Any] = {
+        "minimum_jours": base,
+        "minimum_jours_depuis_reforme": extended,
+        "reforme_depuis": since.isoformat(),
+        "durees": {c.id: c.training_days for c in structure.conseillers or ()},
+    }
+    if short:
+        return Outcome.failed(
+            "formation initiale trop courte : " + " ; ".join(text for _, text in short),
+            field=f"conseillers[{short[0][0]}].training_days",
+            **evidence,
+        )
+    if unknown:
+        return Outcome.manual(
+            "durée de formation à vérifier : " + " ; ".join(text for _, text in unknown),
+            field=f"conseillers[{unknown[0][0]}].training_days",
+            **evidence,
+        )
+    return Outcome.passed(
+        f"durée de formation conforme pour {plural(len(structure.conseillers or ()), 'conseiller')} "
+        f"({fr_decimal(base, 1)} jours, {fr_decimal(extended, 1)} jours pour une formation suivie à partir "
+        f"du {fr_date(since)})",
+        field="conseillers",
+        **evidence,
+    )
+
+
+RULES = [
+    Rule(
+        id="FS-AGT-01",
+        title="Au moins deux conseillers France services",
+        severity="bloquant",
+        applies_to="structures principales ; antennes : sans objet",
+        domain="conseillers",
+        reference=CharterReference(
+            "Chaque France services dispose d'au moins deux agents polyvalents (conseillers France services).",
+            _SOURCE_STAFF,
+            "C",
+        ),
+        description=(
+            "Compte les conseillers déclarés et compare ce nombre au minimum du référentiel en "
+            "vigueur (2). Les équivalents temps plein déclarés sont rappelés dans les éléments "
+            "relevés mais ne remplacent pas le nombre de personnes. Sans liste de conseillers, le "
+            "critère est à vérifier."
+        ),
+        remediation=(
+            "Affecter au moins deux conseillers France services à la structure et les déclarer."
+        ),
+        check=check_count,
+        needs=("conseillers", "type", "format"),
+    ),
+    Rule(
+        id="FS-AGT-02",
+        title="Formation initiale de chaque conseiller avant la prise de poste ou la labellisation",
+        severity="bloquant",
+        applies_to="structures principales ; antennes : sans objet",
+        domain="conseillers",
+        reference=CharterReference(
+            "Chaque conseiller suit la formation initiale obligatoire (CNFPT) avant l'ouverture ou "
+            "avant la labellisation.",
+            _SOURCE_TRAINING,
+            "C",
+        ),
+        description=(
+            "Pour chaque conseiller, la date de formation initiale doit être au plus tard la date de "
+            "prise de poste ou la date de labellisation (une formation le jour même est conforme ; "
+            "l'une des deux échéances suffit). Pour une candidature sans date de labellisation, "
+            "l'échéance est la date de l'audit : une formation seulement prévue n'est pas encore "
+            "suivie. Une date de formation inconnue, ou une structure labellisée sans date de "
+            "labellisation ni date de prise de poste, rend le critère à vérifier."
+        ),
+        remediation=(
+            "Inscrire les conseillers concernés à la formation initiale du CNFPT et déclarer les "
+            "dates de formation et de prise de poste."
+        ),
+        check=check_training,
+        needs=("conseillers[].training_date", "conseillers[].start_date", "label.date", "label.status"),
+    ),
+    Rule(
+        id="FS-AGT-03",
+        title="Deux conseillers présents pendant toutes les heures d'ouverture",
+        severity="majeur",
+        applies_to="structures principales ; antennes : sans objet",
+        domain="conseillers",
+        reference=CharterReference(
+            "Au moins deux agents polyvalents sont présents en permanence pendant l'ouverture au public.",
+            _SOURCE_STAFF,
+            "C",
+        ),
+        description=(
+            "Quand chaque conseiller a déclaré son planning de présence, vérifie minute par minute "
+            "que le nombre de conseillers présents atteint le minimum du référentiel (2) pendant "
+            "toutes les heures d'ouverture, et cite les créneaux non couverts. Sans planning pour "
+            "tous les conseillers, ou sans horaires d'ouverture, le critère est à vérifier par "
+            "l'auditeur."
+        ),
+        remediation=(
+            "Organiser les plannings (temps partiels, pauses, congés) pour que deux conseillers "
+            "soient présents à chaque heure d'ouverture, ou réduire les horaires en conséquence."
+        ),
+        check=check_presence,
+        needs=("conseillers[].presence", "opening_hours"),
+    ),
+    Rule(
+        id="FS-AGT-04",
+        title="Durée de la formation initiale",
+        severity="mineur",
+        applies_to="toutes les structures",
+        domain="conseillers",
+        reference=CharterReference(
+            "La formation initiale dure 6,5 jours (3,5 jours de tronc commun CNFPT et 3 jours de "
+            "procédures des partenaires) ; elle est portée à 11,5 jours avec des immersions chez les "
+            "opérateurs à partir de fin 2023.",
+            _SOURCE_LENGTH,
+            "C",
+        ),
+        description=(
+            "Compare la durée de formation de chaque conseiller au minimum du référentiel : 6,5 jours, "
+            "ou 11,5 jours pour une formation suivie à partir de la date de la réforme. Cette date "
+            "n'est pas publiée (« fin 2023 ») : fsaudit retient par hypothèse le 1er janvier 2024, "
+            "valeur paramétrable du référentiel (training.extended_since). Une durée inconnue rend "
+            "le critère à vérifier."
+        ),
+        remediation=(
+            "Compléter la formation des conseillers concernés (modules du CNFPT et immersions chez "
+            "les opérateurs) ou corriger la durée déclarée."
+        ),
+        check=check_training_length,
+        needs=("conseillers[].training_days", "conseillers[].training_date"),
+    ),
+]

@@ -1,0 +1,236 @@
+"""Network rules FS-NET-01 to FS-NET-03: they judge the whole set of structures at once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from fsaudit.inputs import LoadedStructure
+from fsaudit.model import Departement
+from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext
+
+from fsaudit_charter._common import fr_list, plural
+
+__all__ = ["RULES"]
+
+
+def _where(loaded: LoadedStructure) -> str:
+    return f"{loaded.path} ({loaded.locate()})"
+
+
+def check_unique_ids(
+    structures: Sequence[LoadedStructure], departements: Sequence[Departement], ctx: RuleContext
+) -> dict[str, Outcome]:
+    """FS-NET-01."""
+    by_id: dict[str, list[LoadedStructure]] = defaultdict(list)
+    for loaded in structures:
+        by_id[loaded.structure.id].append(loaded)
+    out: dict[str, Outcome] = {}
+    for sid, items in by_id.items():
+        if len(items) == 1:
+            out[sid] = Outcome.passed(f"identifiant « {sid} » unique parmi les déclarations", field="id")
+            continue
+        places = sorted(_where(item) for item in items)
+        out[sid] = Outcome.failed(
+            f"identifiant « {sid} » utilisé par {len(items)} structures : {fr_list(places)}",
+            field="id",
+            occurrences=places,
+        )
+    return out
+
+
+def _canton_label(code: str, names: dict[str, str | None]) -> str:
+    name = names.get(code)
+    return f"{name} ({code})" if name else code
+
+
+def check_canton_coverage(
+    structures: Sequence[LoadedStructure], departements: Sequence[Departement], ctx: RuleContext
+) -> dict[str, Outcome]:
+    """FS-NET-02."""
+    blocks = {d.code: d for d in departements if d.cantons}
+    covered: dict[str, set[str]] = defaultdict(set)
+    for loaded in structures:
+        s = loaded.structure
+        if s.departement in blocks and s.canton:
+            covered[s.departement].add(s.canton)
+    goal = int(ctx.value("network.canton_goal"))
+    out: dict[str, Outcome] = {}
+    for loaded in structures:
+        s = loaded.structure
+        block = blocks.get(s.departement or "")
+        if block is None:
+            out[s.id] = Outcome.not_applicable(
+                "aucune liste des cantons du département dans les déclarations : couverture non évaluée"
+            )
+            continue
+        cantons = block.cantons or ()
+        codes = [c.code for c in cantons]
+        names = {c.code: c.name for c in cantons}
+        counts: dict[str, int] = defaultdict(int)
+        for other in structures:
+            o = other.structure
+            if o.departement == block.code and o.canton:
+                counts[o.canton] += 1
+        short = [code for code in codes if counts[code] < goal]
+        done = len(codes) - len(short)
+        name = f"{block.name} ({block.code})" if block.name else block.code
+        evidence: dict[str, Any] = {
+            "departement": block.code,
+            "cantons": len(codes),
+            "cantons_couverts": done,
+            "non_couverts": short,
+        }
+        head = f"{plural(done, 'canton couvert', 'cantons couverts')} sur {len(codes)} dans le département {name}"
+        if s.canton and s.canton not in names:
+            return_outcome = Outcome.warned(
+                f"{head} ; le canton déclaré « {s.canton} » n'est pas dans la liste du département",
+                field="canton",
+                **evidence,
+            )
+        elif short:
+            return_outcome = Outcome.failed(
+                f"{head} ; sans France services : {fr_list([_canton_label(c, names) for c in short])}",
+                field="canton",
+                **evidence,
+            )
+        else:
+            return_outcome = Outcome.passed(head, field="canton", **evidence)
+        out[s.id] = return_outcome
+    return out
+
+
+def check_antennes(
+    structures: Sequence[LoadedStructure], departements: Sequence[Departement], ctx: RuleContext
+) -> dict[str, Outcome]:
+    """FS-NET-03."""
+    principals: dict[str, LoadedStructure] = {}
+    groups: dict[str, list[str]] = defaultdict(list)
+    ids = {loaded.structure.id for loaded in structures}
+    for loaded in structures:
+        s = loaded.structure
+        if not s.is_antenne:
+            principals.setdefault(s.id, loaded)
+            if s.group:
+                groups[s.group].append(s.id)
+    out: dict[str, Outcome] = {}
+    for loaded in structures:
+        s = loaded.structure
+        if not s.is_antenne:
+            out.setdefault(s.id, Outcome.not_applicable("structure principale : rattachement sans objet"))
+            continue
+        if s.parent_id:
+            if s.parent_id in principals:
+                outcome = Outcome.passed(
+                    f"antenne rattachée à la structure principale « {s.parent_id} » "
+                    f"({principals[s.parent_id].structure.name})",
+                    field="parent_id",
+                    structure_principale=s.parent_id,
+                )
+            elif s.parent_id in ids:
+                outcome = Outcome.failed(
+                    f"antenne rattachée à « {s.parent_id} », qui est elle-même une antenne",
+                    field="parent_id",
+                )
+            else:
+                outcome = Outcome.failed(
+                    f"antenne rattachée à « {s.parent_id} », structure absente des déclarations auditées",
+                    field="parent_id",
+                )
+        elif s.group and groups.get(s.group):
+            parents = sorted(groups[s.group])
+            outcome = Outcome.passed(
+                f"antenne du groupe « {s.group} », avec la structure principale {fr_list(parents)}",
+                field="group",
+                structure_principale=parents[0],
+            )
+        elif s.group:
+            outcome = Outcome.failed(
+                f"aucune structure principale du groupe « {s.group} » dans les déclarations auditées",
+                field="group",
+            )
+        else:
+            outcome = Outcome.failed(
+                "antenne sans rattachement : ni structure principale (parent_id) ni groupe déclaré",
+                field="parent_id",
+            )
+        out.setdefault(s.id, outcome)
+    return out
+
+
+RULES = [
+    Rule(
+        id="FS-NET-01",
+        title="Identifiants de structure uniques",
+        severity="bloquant",
+        applies_to="réseau : toutes les structures de toutes les déclarations",
+        domain="réseau",
+        reference=CharterReference(
+            "Chaque structure est identifiée sans ambiguïté dans la liste consolidée du réseau.",
+            "Catalogue des règles fsaudit (CHARTER.md §4) : cohérence des déclarations",
+            "C",
+        ),
+        description=(
+            "Vérifie qu'aucun identifiant de structure n'est utilisé deux fois dans l'ensemble des "
+            "déclarations auditées ensemble ; chaque doublon est non conforme et le message cite "
+            "tous les fichiers et emplacements qui portent le même identifiant."
+        ),
+        remediation="Donner à chaque structure un identifiant propre et corriger la déclaration en double.",
+        check=check_unique_ids,
+        scope="network",
+        needs=("id",),
+    ),
+    Rule(
+        id="FS-NET-02",
+        title="Une France services dans chaque canton",
+        severity="info",
+        applies_to="réseau : structures d'un département dont la liste des cantons est déclarée",
+        domain="réseau",
+        reference=CharterReference(
+            "Objectif politique d'une France services par canton (Gers : 17 cantons couverts sur 17 "
+            "en octobre 2023).",
+            "Préfecture du Gers, réunion des secrétaires de mairie du 5 octobre 2023",
+            "C",
+        ),
+        description=(
+            "Quand les déclarations contiennent un bloc département listant ses cantons, compte les "
+            "cantons où au moins une structure (principale ou antenne) est déclarée et cite ceux qui "
+            "n'en ont pas ; le nombre requis par canton vient du référentiel (network.canton_goal). "
+            "Un canton déclaré absent de la liste donne un avertissement. Sans bloc département, la "
+            "règle est sans objet."
+        ),
+        remediation=(
+            "Implanter une France services, une antenne ou une permanence itinérante dans les cantons "
+            "non couverts, ou corriger le canton déclaré des structures."
+        ),
+        check=check_canton_coverage,
+        scope="network",
+        needs=("departement", "canton", "departement.cantons (bloc département)"),
+    ),
+    Rule(
+        id="FS-NET-03",
+        title="Chaque antenne est rattachée à une structure principale",
+        severity="majeur",
+        applies_to="réseau : antennes ; structures principales : sans objet",
+        domain="réseau",
+        reference=CharterReference(
+            "Une antenne est rattachée à une France services principale (groupe_fs des données "
+            "ouvertes de l'ANCT).",
+            "Données ouvertes de l'ANCT (type_fs, groupe_fs) ; catalogue des règles fsaudit",
+            "C",
+        ),
+        description=(
+            "Pour chaque antenne, vérifie qu'elle est rattachée, par son identifiant de structure "
+            "principale (parent_id) ou par un groupe partagé avec une structure principale, à une "
+            "structure principale présente dans les déclarations auditées."
+        ),
+        remediation=(
+            "Indiquer la structure principale de l'antenne (parent_id ou groupe) et auditer les deux "
+            "déclarations ensemble."
+        ),
+        check=check_antennes,
+        scope="network",
+        needs=("type", "format", "parent_id", "group"),
+    ),
+]

@@ -1,0 +1,211 @@
+"""FS-AGT-01 to FS-AGT-04: conseillers, training and presence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from fsaudit import model
+from fsaudit.testing import FULL_WEEK, audit_structures, make_structure, result_of, weekly
+
+D = dt.date
+
+
+def _status(structure: model.Structure, rule: str, as_of: dt.date = D(2025, 6, 30)) -> str:
+    return result_of(audit_structures([structure], as_of=as_of), rule).status.value
+
+
+def _conseiller(cid: str = "C1", **changes) -> model.Conseiller:
+    base = model.Conseiller(cid, 1.0, D(2020, 11, 15), 6.5, D(2020, 12, 1), FULL_WEEK)
+    return attrs.evolve(base, **changes)
+
+
+ANTENNE = {"type": model.StructureType.ANTENNE, "format": model.Format.ANTENNE}
+
+
+# --- FS-AGT-01 ---
+
+
+def test_agt01_two_conseillers_pass():
+    """Two conseillers meet the minimum of two."""
+    result = result_of(audit_structures([make_structure()]), "FS-AGT-01")
+    assert (result.status.value, result.message) == ("pass", "2 conseillers France services (minimum 2)")
+
+
+def test_agt01_one_conseiller_fails():
+    """A single conseiller is below the minimum, with the field pointed at."""
+    s = make_structure(conseillers=(_conseiller(),))
+    result = result_of(audit_structures([s]), "FS-AGT-01")
+    assert (result.status.value, result.message, result.location) == (
+        "fail",
+        "1 conseiller France services, sous le minimum de 2",
+        "$.structures[0].conseillers",
+    )
+
+
+def test_agt01_undeclared_is_manual():
+    """No list of conseillers means the auditor must check."""
+    assert _status(make_structure(conseillers=None), "FS-AGT-01") == "manual"
+
+
+def test_agt01_antenne_not_applicable():
+    """Antennes are not judged on the staff of a principal structure."""
+    assert _status(make_structure(conseillers=(), **ANTENNE), "FS-AGT-01") == "not_applicable"
+
+
+# --- FS-AGT-02 ---
+
+
+def test_agt02_training_after_start_and_label_fails():
+    """A conseiller trained after both the start date and the label date fails, at his field."""
+    late = _conseiller("C2", training_date=D(2022, 5, 2), start_date=D(2022, 3, 1))
+    s = make_structure(conseillers=(_conseiller(), late))
+    result = result_of(audit_structures([s]), "FS-AGT-02")
+    assert result.status.value == "fail"
+    assert result.location == "$.structures[0].conseillers[1].training_date"
+    assert result.message == (
+        "formation initiale suivie trop tard pour 1 conseiller : C2 : formé le 02/05/2022, après sa "
+        "prise de poste le 01/03/2022 et la labellisation le 01/01/2021"
+    )
+
+
+def test_agt02_training_on_label_date_passes():
+    """Training on the label date itself passes (boundary), even after the start date."""
+    c = _conseiller(training_date=D(2021, 1, 1), start_date=D(2020, 6, 1))
+    s = make_structure(conseillers=(c, _conseiller("C2")))
+    assert _status(s, "FS-AGT-02") == "pass"
+
+
+def test_agt02_training_day_after_label_and_start_fails():
+    """One day after both deadlines fails (boundary)."""
+    c = _conseiller(training_date=D(2021, 1, 2), start_date=D(2020, 6, 1))
+    assert _status(make_structure(conseillers=(c, _conseiller("C2"))), "FS-AGT-02") == "fail"
+
+
+def test_agt02_training_on_start_date_passes():
+    """Training on the start date passes even when the label date is earlier."""
+    c = _conseiller(training_date=D(2023, 3, 1), start_date=D(2023, 3, 1))
+    assert _status(make_structure(conseillers=(c, _conseiller("C2"))), "FS-AGT-02") == "pass"
+
+
+def test_agt02_unknown_training_date_is_manual():
+    """An unknown training date leaves the criterion to the auditor, at the conseiller's field."""
+    s = make_structure(conseillers=(_conseiller(), _conseiller("C2", training_date=None)))
+    result = result_of(audit_structures([s]), "FS-AGT-02")
+    assert (result.status.value, result.location) == ("manual", "$.structures[0].conseillers[1].training_date")
+
+
+def test_agt02_candidate_trained_by_audit_date_passes():
+    """A candidate's conseiller trained before the audit date passes (label not yet granted)."""
+    c = _conseiller(start_date=None, training_date=D(2022, 4, 1))
+    s = make_structure(conseillers=(c, c), label=model.Label(model.LabelStatus.CANDIDATE))
+    assert _status(s, "FS-AGT-02", as_of=D(2022, 5, 12)) == "pass"
+
+
+def test_agt02_candidate_training_planned_after_audit_fails():
+    """A training only planned after the audit date is not yet done for a candidate."""
+    c = _conseiller(start_date=None, training_date=D(2022, 6, 1))
+    s = make_structure(conseillers=(c, c), label=model.Label(model.LabelStatus.CANDIDATE))
+    assert _status(s, "FS-AGT-02", as_of=D(2022, 5, 12)) == "fail"
+
+
+def test_agt02_labelled_without_dates_is_manual():
+    """A labelled structure with neither label date nor start date cannot be judged."""
+    c = _conseiller(start_date=None)
+    s = make_structure(conseillers=(c, c), label=model.Label(model.LabelStatus.LABELLED))
+    assert _status(s, "FS-AGT-02") == "manual"
+
+
+def test_agt02_antenne_not_applicable():
+    """Antennes are out of scope."""
+    assert _status(make_structure(**ANTENNE), "FS-AGT-02") == "not_applicable"
+
+
+# --- FS-AGT-03 ---
+
+
+def test_agt03_full_presence_passes():
+    """Two conseillers present over the whole week pass."""
+    assert _status(make_structure(), "FS-AGT-03") == "pass"
+
+
+def test_agt03_gap_fails_with_slots():
+    """A conseiller absent on Wednesday afternoon leaves an uncovered slot, named in the message."""
+    partial = weekly(
+        monday=["09:00-12:00", "13:30-17:00"],
+        tuesday=["09:00-12:00", "13:30-17:00"],
+        wednesday=["09:00-12:00"],
+        thursday=["09:00-12:00", "13:30-17:00"],
+        friday=["09:00-12:00", "13:30-17:00"],
+    )
+    s = make_structure(conseillers=(_conseiller(), _conseiller("C2", presence=partial)))
+    result = result_of(audit_structures([s]), "FS-AGT-03")
+    assert (result.status.value, result.location) == ("fail", "$.structures[0].opening_hours.wednesday")
+    assert result.message == (
+        "moins de 2 conseillers présents pendant 3 h 30 d'ouverture : mercredi 13:30 - 17:00 "
+        "(1 conseiller présent)"
+    )
+
+
+def test_agt03_relay_presence_passes():
+    """Presence ranges that relay each other exactly at a minute boundary still cover it."""
+    a = weekly(**{d: ["08:00-13:00"] for d in ("monday", "tuesday", "wednesday", "thursday", "friday")})
+    b = weekly(**{d: ["13:00-18:00"] for d in ("monday", "tuesday", "wednesday", "thursday", "friday")})
+    c = weekly(**{d: ["08:00-18:00"] for d in ("monday", "tuesday", "wednesday", "thursday", "friday")})
+    s = make_structure(conseillers=(_conseiller("A", presence=a), _conseiller("B", presence=b), _conseiller("C", presence=c)))
+    assert _status(s, "FS-AGT-03") == "pass"
+
+
+def test_agt03_missing_schedule_is_manual():
+    """Without a presence schedule for every conseiller, presence is left to the auditor."""
+    s = make_structure(conseillers=(_conseiller(), _conseiller("C2", presence=None)))
+    result = result_of(audit_structures([s]), "FS-AGT-03")
+    assert (result.status.value, result.location) == ("manual", "$.structures[0].conseillers[1].presence")
+
+
+def test_agt03_antenne_not_applicable():
+    """Antennes are out of scope."""
+    assert _status(make_structure(**ANTENNE), "FS-AGT-03") == "not_applicable"
+
+
+# --- FS-AGT-04 ---
+
+
+def test_agt04_exactly_minimum_passes():
+    """Exactly 6.5 days before the reform passes (boundary)."""
+    assert _status(make_structure(), "FS-AGT-04") == "pass"
+
+
+def test_agt04_short_training_fails():
+    """Five days is short of 6.5 days."""
+    s = make_structure(conseillers=(_conseiller(training_days=5.0), _conseiller("C2")))
+    result = result_of(audit_structures([s]), "FS-AGT-04")
+    assert (result.status.value, result.location, result.message) == (
+        "fail",
+        "$.structures[0].conseillers[0].training_days",
+        "formation initiale trop courte : C1 : 5 jours (formé le 15/11/2020, minimum 6,5 jours)",
+    )
+
+
+def test_agt04_reform_day_requires_extended_length():
+    """A training on the day the longer training applies needs 11.5 days (boundary)."""
+    c = _conseiller(training_date=D(2024, 1, 1), start_date=D(2024, 1, 15), training_days=6.5)
+    assert _status(make_structure(conseillers=(c, _conseiller("C2"))), "FS-AGT-04") == "fail"
+
+
+def test_agt04_day_before_reform_keeps_base_length():
+    """The day before the reform date, 6.5 days is enough (boundary)."""
+    c = _conseiller(training_date=D(2023, 12, 31), start_date=D(2024, 1, 15), training_days=6.5)
+    assert _status(make_structure(conseillers=(c, _conseiller("C2"))), "FS-AGT-04") == "pass"
+
+
+def test_agt04_unknown_length_is_manual():
+    """An undeclared training length is left to the auditor."""
+    s = make_structure(conseillers=(_conseiller(training_days=None), _conseiller("C2")))
+    assert _status(s, "FS-AGT-04") == "manual"
+
+
+def test_agt04_no_conseiller_not_applicable():
+    """With no conseiller declared, there is no training to measure."""
+    assert _status(make_structure(conseillers=()), "FS-AGT-04") == "not_applicable"

@@ -1,0 +1,201 @@
+"""FS-PAR-01 to FS-PAR-03 and FS-SVC-01, FS-SVC-02: partners and local services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fsaudit import model
+from fsaudit.testing import audit_structures, make_structure, result_of
+
+D = dt.date
+PARTNERS_2020 = ("DGFiP", "ANTS", "Justice", "CAF", "CPAM", "CARSAT", "MSA", "Pôle emploi", "La Poste")
+
+
+def _offers(*names: str, referent: str | None = "Mme Référente") -> tuple[model.PartnerOffer, ...]:
+    return tuple(model.PartnerOffer(n, (model.PartnerMode.PERMANENCE,), referent) for n in names)
+
+
+def _result(structure: model.Structure, rule: str, as_of: dt.date = D(2025, 6, 30)):
+    return result_of(audit_structures([structure], as_of=as_of), rule)
+
+
+# --- FS-PAR-01 ---
+
+
+def test_par01_all_partners_2025_pass():
+    """The twelve partners of 2025 offered pass."""
+    assert _result(make_structure(), "FS-PAR-01").status.value == "pass"
+
+
+def test_par01_aliases_resolve_in_2023():
+    """The 2020 partners under their usual aliases (CAF, CARSAT, Pôle emploi…) pass in 2023."""
+    s = make_structure(partners=_offers(*PARTNERS_2020))
+    assert _result(s, "FS-PAR-01", D(2023, 12, 31)).status.value == "pass"
+
+
+def test_par01_day_referential_changes_requires_anah_and_cheque():
+    """On 1 January 2024 the same offer misses Anah and chèque énergie, named as in force."""
+    s = make_structure(partners=_offers(*PARTNERS_2020))
+    result = _result(s, "FS-PAR-01", D(2024, 1, 1))
+    assert (result.status.value, result.message) == (
+        "fail",
+        "2 partenaires nationaux manquants sur 11 (charte-2024) : Agence nationale de l'habitat "
+        "(Anah) et Chèque énergie",
+    )
+
+
+def test_par01_urssaf_required_in_2025():
+    """From 2025, Urssaf is required too."""
+    s = make_structure(partners=_offers(*PARTNERS_2020, "Anah", "Chèque énergie"))
+    result = _result(s, "FS-PAR-01", D(2025, 1, 1))
+    assert result.evidence["manquants"] == ["Urssaf"]
+
+
+def test_par01_missing_partner_named_by_current_name():
+    """A missing Pôle emploi is named France Travail under the 2024 referential."""
+    names = [n for n in PARTNERS_2020 if n != "Pôle emploi"] + ["Anah", "Chèque énergie"]
+    result = _result(make_structure(partners=_offers(*names)), "FS-PAR-01", D(2024, 6, 1))
+    assert result.evidence["manquants"] == ["France Travail"]
+
+
+def test_par01_local_service_never_counts():
+    """A CAF permanence declared as a local service does not satisfy the CAF requirement."""
+    names = [n for n in PARTNERS_2020 if n != "CAF"]
+    s = make_structure(
+        partners=_offers(*names), local_services=(model.LocalService("Permanence CAF", "social"),)
+    )
+    result = _result(s, "FS-PAR-01", D(2023, 6, 1))
+    assert (result.status.value, result.evidence["manquants"]) == ("fail", ["Caisse d'allocations familiales (CNAF)"])
+
+
+def test_par01_undeclared_is_manual():
+    """No partner list leaves the offer to the auditor."""
+    assert _result(make_structure(partners=None), "FS-PAR-01").status.value == "manual"
+
+
+def test_par01_antenne_not_applicable():
+    """Antennes are out of scope."""
+    s = make_structure(partners=(), type=model.StructureType.ANTENNE)
+    assert _result(s, "FS-PAR-01").status.value == "not_applicable"
+
+
+# --- FS-PAR-02 ---
+
+
+def test_par02_referents_named_pass():
+    """Every partner with a named referent passes."""
+    assert _result(make_structure(), "FS-PAR-02").status.value == "pass"
+
+
+def test_par02_missing_referent_fails_at_field():
+    """A blank referent fails, pointing at that partner's referent field."""
+    offers = _offers("CAF", "MSA") + _offers("CPAM", referent="  ")
+    result = _result(make_structure(partners=offers), "FS-PAR-02")
+    assert (result.status.value, result.location, result.message) == (
+        "fail",
+        "$.structures[0].partners[2].referent",
+        "référent local non nommé pour 1 partenaire : CPAM",
+    )
+
+
+def test_par02_no_partner_not_applicable():
+    """An empty partner list has no referent to check."""
+    assert _result(make_structure(partners=()), "FS-PAR-02").status.value == "not_applicable"
+
+
+def test_par02_undeclared_is_manual():
+    """No partner list leaves the referents to the auditor."""
+    assert _result(make_structure(partners=None), "FS-PAR-02").status.value == "manual"
+
+
+# --- FS-PAR-03 ---
+
+
+def test_par03_unknown_name_warns_with_closest():
+    """A misspelt partner warns and suggests the closest known one."""
+    offers = _offers("CAF", "Assurance maladi")
+    result = _result(make_structure(partners=offers), "FS-PAR-03")
+    assert (result.status.value, result.location, result.message) == (
+        "warn",
+        "$.structures[0].partners[1].operator",
+        "1 nom de partenaire non reconnu : « Assurance maladi » (le plus proche : Assurance maladie (CNAM))",
+    )
+
+
+def test_par03_known_names_pass():
+    """Official names and aliases pass."""
+    assert _result(make_structure(), "FS-PAR-03").status.value == "pass"
+
+
+def test_par03_partner_of_later_charter_is_recognised():
+    """Urssaf in 2023 is recognised as a partner of a later referential, not as unknown."""
+    result = _result(make_structure(partners=_offers(*PARTNERS_2020, "Urssaf")), "FS-PAR-03", D(2023, 6, 1))
+    assert (result.status.value, result.message) == (
+        "pass",
+        "les 10 noms de partenaires sont reconnus, dont hors du socle de charte-2020 : « Urssaf » "
+        "(partenaire national dans charte-2025)",
+    )
+
+
+def test_par03_no_partner_not_applicable():
+    """No partner declared: nothing to recognise."""
+    assert _result(make_structure(partners=None), "FS-PAR-03").status.value == "not_applicable"
+
+
+# --- FS-SVC-01 / FS-SVC-02 ---
+
+
+def test_svc01_unknown_category_warns():
+    """A category outside the referential's list warns."""
+    s = make_structure(local_services=(model.LocalService("Club de marche", "sport"),))
+    result = _result(s, "FS-SVC-01")
+    assert (result.status.value, result.location) == ("warn", "$.structures[0].local_services[0].category")
+
+
+def test_svc01_category_accents_are_folded():
+    """« numerique » without accent is the known category « numérique »."""
+    s = make_structure(local_services=(model.LocalService("Atelier", "numerique"),))
+    assert _result(s, "FS-SVC-01").status.value == "pass"
+
+
+def test_svc01_missing_category_is_manual():
+    """A local service without category is left to the auditor."""
+    s = make_structure(local_services=(model.LocalService("Atelier"),))
+    assert _result(s, "FS-SVC-01").status.value == "manual"
+
+
+def test_svc01_no_local_service_not_applicable():
+    """Local services are optional: none declared is not applicable."""
+    assert _result(make_structure(local_services=None), "FS-SVC-01").status.value == "not_applicable"
+
+
+def test_svc02_partner_as_local_service_fails():
+    """A « Permanence CAF » declared as a local service fails, naming the partner."""
+    s = make_structure(local_services=(model.LocalService("Conseiller numérique", "numérique"), model.LocalService("Permanence CAF", "social")))
+    result = _result(s, "FS-SVC-02")
+    assert (result.status.value, result.location, result.message) == (
+        "fail",
+        "$.structures[0].local_services[1].name",
+        "partenaire national déclaré comme service local : « Permanence CAF » relève de Caisse "
+        "d'allocations familiales (CNAF) (à déclarer parmi les partenaires, il ne compte pas comme "
+        "service local)",
+    )
+
+
+def test_svc02_common_word_is_not_a_partner():
+    """« Poste informatique » is not La Poste, « Atelier retraite » not the CNAV."""
+    s = make_structure(
+        local_services=(model.LocalService("Poste informatique en libre accès", "numérique"), model.LocalService("Atelier préparer sa retraite", "social"))
+    )
+    assert _result(s, "FS-SVC-02").status.value == "pass"
+
+
+def test_svc02_partner_of_later_charter_is_local_before():
+    """A local Urssaf permanence in 2023 is a local service: Urssaf was not yet a national partner."""
+    s = make_structure(local_services=(model.LocalService("Permanence Urssaf", "administratif"),))
+    assert _result(s, "FS-SVC-02", D(2023, 6, 1)).status.value == "pass"
+
+
+def test_svc02_no_local_service_not_applicable():
+    """No local service: nothing to confuse with a partner."""
+    assert _result(make_structure(local_services=()), "FS-SVC-02").status.value == "not_applicable"
