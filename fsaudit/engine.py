@@ -54,23 +54,33 @@ def _describe_exception(exc: BaseException) -> str:
 
 
 def choose_reader(path: Path, readers: Sequence[Reader]) -> Reader | None:
-    """The reader for ``path``: a sniffer that claims it, else one that knows its extension."""
+    """The reader for ``path``.
+
+    Readers that know the file's extension are candidates; when none does, every reader with a
+    ``sniff`` function is. A candidate with a ``sniff`` function must claim the file's first
+    bytes; readers are tried by priority, then name. A file is opened for sniffing only when a
+    candidate needs it.
+    """
     name = path.name.lower()
-    by_extension = [r for r in readers if any(name.endswith(ext) for ext in r.extensions)]
-    sniffers = [r for r in readers if r.sniff is not None]
-    if sniffers:
-        try:
-            with path.open("rb") as handle:
-                head = handle.read(_SNIFF_BYTES)
-        except OSError:
-            head = b""
-        for reader in sniffers:
+    candidates = [r for r in readers if any(name.endswith(ext) for ext in r.extensions)]
+    if not candidates:
+        candidates = [r for r in readers if r.sniff is not None]
+    head: bytes | None = None
+    for reader in candidates:
+        if reader.sniff is None:
+            return reader
+        if head is None:
             try:
-                if reader.sniff(path, head):  # type: ignore[misc]
-                    return reader
-            except Exception:  # noqa: BLE001, S112 - a broken sniffer must not hide other readers
-                continue
-    return by_extension[0] if by_extension else None
+                with path.open("rb") as handle:
+                    head = handle.read(_SNIFF_BYTES)
+            except OSError:
+                head = b""
+        try:
+            if reader.sniff(path, head):
+                return reader
+        except Exception:  # noqa: BLE001, S112 - a broken sniffer must not hide other readers
+            continue
+    return None
 
 
 def read_input(path: str, readers: Sequence[Reader]) -> tuple[InputInfo, ReadResult]:

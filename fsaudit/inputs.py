@@ -260,7 +260,38 @@ def _validator(definition: str) -> Any:
     )
 
 
+def _is_date(value: str) -> bool:
+    try:
+        _dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=4)
+def _fast_validator(definition: str) -> Callable[[Any], Any]:
+    """A compiled validator (fastjsonschema) for the common case of valid input.
+
+    It only answers "valid or not": when it says valid, the data is valid for the jsonschema
+    validator too (tests/core/test_validation_paths.py checks it); when not, the jsonschema
+    validator runs to report every problem with its French message.
+    """
+    import fastjsonschema
+
+    full = schema("declaration")
+    return fastjsonschema.compile(
+        {"$schema": "http://json-schema.org/draft-07/schema#", "$ref": f"#/$defs/{definition}", "$defs": full["$defs"]},
+        formats={"date": _is_date},
+    )
+
+
 def _schema_problems(data: Any, definition: str) -> list[tuple[PathParts, str]]:
+    try:
+        _fast_validator(definition)(data)
+    except Exception:  # noqa: BLE001, S110 - any doubt: the full validator decides and explains
+        pass
+    else:
+        return []
     found: list[tuple[PathParts, str]] = []
     for error in _validator(definition).iter_errors(data):
         found.extend(_translate(error))
