@@ -74,6 +74,7 @@ def cli() -> None:
 @click.option("--output", "-o", "output", metavar="FICHIER", help="Écrit le rapport dans ce fichier (ce dossier avec plusieurs formats).")
 @click.option("--fail-on", "fail_on", default="majeur", metavar="NIVEAU", help="Gravité à partir de laquelle un constat fait échouer la commande : bloquant, majeur (défaut) ou mineur.")
 @click.option("--disable", "disabled", multiple=True, metavar="PLUGIN", help="Désactive un plugin par son nom (répétable).")
+@click.option("--compare-as-of", "compare_as_of", metavar="DATE", help="Audite aussi les mêmes déclarations à cette date (référentiel alors en vigueur) et signale les résultats et décisions qui changent.")
 def audit_command(
     paths: Sequence[str],
     as_of: str | None,
@@ -81,6 +82,7 @@ def audit_command(
     output: str | None,
     fail_on: str,
     disabled: Sequence[str],
+    compare_as_of: str | None = None,
 ) -> int:
     """Audite une ou plusieurs déclarations et recommande une décision par structure."""
     from fsaudit._io import OutputError, check_output_path, write_atomic
@@ -110,8 +112,14 @@ def audit_command(
     if not output and any(r.binary for r in reporters):
         raise UsageProblem(f"le format {reporters[0].name} s'écrit dans un fichier : indiquez-le avec -o")
 
+    compare_date = parse_date(compare_as_of) if compare_as_of else None
     try:
-        report = audit(paths, as_of=date, plugins=plugins, fail_on=fail_on)
+        if compare_date is not None:
+            from fsaudit.datecompare import audit_compared
+
+            report = audit_compared(paths, as_of=date, compare_as_of=compare_date, plugins=plugins, fail_on=fail_on)
+        else:
+            report = audit(paths, as_of=date, plugins=plugins, fail_on=fail_on)
     except ReferentialError as exc:
         raise UsageProblem(str(exc)) from None
 
