@@ -1,0 +1,47 @@
+"""--pseudonymize masks conseillers and referents consistently within one report."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+
+from fsaudit import model
+from fsaudit.privacy import personal_values, pseudonymize
+from fsaudit.report import report_to_dict
+from fsaudit.testing import audit_structures, make_structure
+
+
+def _late(name: str) -> model.Conseiller:
+    return model.Conseiller(name, 1.0, _dt.date(2022, 1, 1), 6.5, _dt.date(2021, 1, 1))
+
+
+def test_names_replaced_everywhere_and_consistently() -> None:
+    """A conseiller's name disappears from the report and gets one pseudonym everywhere."""
+    structures = [
+        make_structure(id="A", conseillers=(_late("Jeanne Martin"), _late("Paul"))),
+        make_structure(id="B", conseillers=(_late("Jeanne Martin"),)),
+    ]
+    report = audit_structures(structures)
+    mapping = personal_values(structures)
+    assert mapping["Jeanne Martin"] == "conseiller 1" and mapping["Paul"] == "conseiller 2"
+    before = json.dumps(report_to_dict(report), ensure_ascii=False)
+    assert "Jeanne Martin" in before
+    masked = json.dumps(report_to_dict(pseudonymize(report, mapping)), ensure_ascii=False)
+    assert "Jeanne Martin" not in masked and "Paul" not in masked
+    assert masked.count("conseiller 1") >= 2
+
+
+def test_whole_words_only() -> None:
+    """A short identifier is not replaced inside another word."""
+    report = audit_structures([make_structure(conseillers=(_late("C1"),))])
+    masked = pseudonymize(report, {"C1": "conseiller 1"})
+    messages = " ".join(r.message for r in masked.structures[0].results)
+    assert "C1" not in messages.replace("C10", "")
+    assert pseudonymize(report, {"FS": "x"}).structures[0].results[0].rule == "FS-ACT-01"
+
+
+def test_referents_are_personal_data() -> None:
+    """Local referents' names are pseudonymized too."""
+    structure = make_structure()
+    mapping = personal_values([structure])
+    assert mapping[structure.partners[0].referent] == "référent 1"
