@@ -11,7 +11,8 @@ from fsaudit.rule import Status
 __all__ = ["REPORTER", "fr_number", "render_text"]
 
 DETAIL_LIMIT = 30
-"""Above this many structures, the text report lists only structures with findings."""
+"""Above this many structures, the text report puts the summary sections first and lists only
+the failures (one line each) of the structures that have one."""
 
 _MARKS = {
     Status.PASS: "✓",
@@ -49,6 +50,11 @@ def _style(text: str, color: str | None, enabled: bool) -> str:
 
 def _structure_block(s: StructureReport, color: bool) -> list[str]:
     score = f"{fr_number(s.score)} %" if s.score is not None else "sans objet"
+    if any(r.status is Status.WAIVED for r in s.results):
+        from fsaudit.waivers import score_without_waivers
+
+        without = score_without_waivers(s.results)
+        score += f" ({fr_number(without)} % sans dérogation)" if without is not None else ""
     lines = [
         f"[{s.id}] {s.name} — {s.path} ({s.location})",
         f"  Décision : {s.decision.label} ; score {score}",
@@ -71,6 +77,29 @@ def _structure_block(s: StructureReport, color: bool) -> list[str]:
     return lines
 
 
+def _compact_block(s: StructureReport, color: bool, show_path: bool) -> list[str]:
+    where = [f"dép. {s.departement}"] if s.departement else []
+    where += [s.path, s.location] if show_path else [s.location]
+    lines = [f"[{s.id}] {s.name} ({', '.join(where)}) — {s.decision.label}"]
+    shown = sorted(
+        (r for r in s.results if r.status in (Status.FAIL, Status.ERROR)), key=lambda r: (-r.severity.rank, r.rule)
+    )
+    for r in shown:
+        mark = _style(_MARKS[r.status], _COLORS.get(r.status), color)
+        lines.append(f"  {mark} {r.rule:<10} {r.severity.value:<8} {r.message} [{r.location}]")
+    return lines
+
+
+def _section_lines(report: AuditReport) -> list[str]:
+    lines: list[str] = []
+    for section in report.sections:
+        if section.text:
+            lines.append(section.title)
+            lines.extend(section.text)
+            lines.append("")
+    return lines
+
+
 def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
     """The whole report as French text."""
     color = bool(options.get("color"))
@@ -83,23 +112,30 @@ def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
         "",
     ]
     detailed = report.structures
-    if len(report.structures) > DETAIL_LIMIT:
+    compact = len(report.structures) > DETAIL_LIMIT
+    if compact:
+        # Many structures (a national list): the summary sections first, then one line per
+        # failure of the structures that have one; manual checks and action plans are in JSON.
+        lines.extend(_section_lines(report))
         detailed = tuple(
             s for s in report.structures if any(r.status in (Status.FAIL, Status.ERROR) for r in s.results)
         )
         lines.append(
-            f"{len(report.structures)} structures : détail des {len(detailed)} structure(s) ayant "
-            "au moins un critère non conforme ou une erreur de règle (rapport complet : --format json)."
+            f"{len(report.structures)} structures : constats non conformes et erreurs de règle des "
+            f"{len(detailed)} structure(s) concernée(s), une ligne par constat (vérifications à faire, "
+            "plans d'actions et rapport complet : --format json)."
         )
         lines.append("")
     for s in detailed:
-        lines.extend(_structure_block(s, color))
-        lines.append("")
-    for section in report.sections:
-        if section.text:
-            lines.append(section.title)
-            lines.extend(section.text)
+        if compact:
+            lines.extend(_compact_block(s, color, show_path=len(report.inputs) > 1))
+        else:
+            lines.extend(_structure_block(s, color))
             lines.append("")
+    if compact and detailed:
+        lines.append("")
+    if not compact:
+        lines.extend(_section_lines(report))
     decisions = Counter(s.decision.code for s in report.structures)
     lines.append("Synthèse des décisions :")
     for code in DecisionCode:
@@ -111,6 +147,14 @@ def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
     lines.append(
         f"Constats non conformes de gravité {report.fail_on.value} ou plus : {len(failing)}"
     )
+    if "waivers" in report.extras:
+        from fsaudit.waivers import waiver_text_lines
+
+        lines += ["", *waiver_text_lines(report.extras["waivers"])]
+    if "baseline" in report.extras:
+        from fsaudit.baseline import baseline_text_lines
+
+        lines += ["", *baseline_text_lines(report)]
     if report.errors:
         lines += ["", "Erreurs de saisie (déclarations non auditées en tout ou partie) :"]
         for problem in report.errors:

@@ -1,0 +1,33 @@
+"""The national list of France services structures (ANCT open data) and the network view.
+
+Provides two readers (the list in CSV, and its spreadsheet export) and the report sections that
+summarise an audit by département and for the whole country. Registered through the ``fsaudit``
+entry-point group like any third-party plugin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fsaudit.hookspecs import hookimpl
+from fsaudit.inputs import Reader
+from fsaudit.report import AuditReport, Section
+
+
+@hookimpl
+def fsaudit_api_version() -> str:
+    return "1"
+
+
+@hookimpl
+def fsaudit_readers() -> list[Reader]:
+    from fsaudit_anct.reader import CSV_READER, WORKBOOK_READER
+
+    return [CSV_READER, WORKBOOK_READER]
+
+
+@hookimpl
+def fsaudit_report_sections(report: AuditReport) -> Sequence[Section]:
+    from fsaudit_anct.network import network_sections
+
+    return network_sections(report)

@@ -1,0 +1,589 @@
+"""The network view: a summary by département and national totals, as report sections.
+
+Compliance figures come from the audit's own results (FS-HOR-01 and FS-HOR-02 statuses, the
+weekly hours FS-HOR-01 computed, the decisions). Facts the report does not carry (a structure's
+format, its canton and attendance, the cantons a département block lists) are read back from the
+audit's input files, checked against the SHA-256 the audit recorded; an input that cannot be read
+back (changed since, or an in-memory audit) leaves those facts out and the section says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from fsaudit.report import AuditReport, DecisionCode, InputInfo, Section, StructureReport
+from fsaudit.rule import Status
+
+__all__ = [
+    "CATEGORIES",
+    "DepartementSummary",
+    "departement_key",
+    "Facts",
+    "fr_hours",
+    "fr_int",
+    "fr_pct",
+    "fr_signed",
+    "gather_facts",
+    "network_sections",
+    "summarize",
+]
+
+NNBSP = "\u202f"
+"""Thousands separator of French numbers (the same as the text report's)."""
+
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "fixe": ("Fixes", "fixes"),
+    "multisites": ("Multisites", "multisites"),
+    "bus": ("Bus", "bus"),
+    "itinerant": ("Itinérantes", "itinérantes"),
+    "antenne": ("Antennes", "antennes"),
+    "non_declare": ("Format non déclaré", "au format non déclaré"),
+    "non_connu": ("Format inconnu", "au format inconnu (entrée non relue)"),
+}
+"""Category → (column header, phrase after a number)."""
+
+_DECISION_GROUPS: tuple[tuple[int, str], ...] = (
+    (0, "Favorable"),
+    (1, "Avec réserves"),
+    (2, "Incomplète"),
+    (3, "Bloquant"),
+)
+"""Decisions grouped by rank: favourable or maintien; with reservations or an action plan;
+incomplete file; a bloquant failure (avis défavorable, maintien conditionnel)."""
+
+MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+
+
+# --- French numbers ---------------------------------------------------------------------------
+
+
+def fr_int(value: int) -> str:
+    """``38792`` → ``38 792`` (narrow no-break space)."""
+    return f"{int(value):,}".replace(",", NNBSP)
+
+
+def fr_signed(value: int) -> str:
+    """``8274`` → ``+8 274``; ``-12`` → ``−12``."""
+    return ("+" if value >= 0 else "−") + fr_int(abs(value))
+
+
+def fr_pct(value: float, decimals: int = 2, signed: bool = False) -> str:
+    """``27.1134`` → ``27,11 %``; with ``signed``: ``+27,11 %`` (``−`` for a decrease)."""
+    body = f"{abs(value):,.{decimals}f}".replace(",", NNBSP).replace(".", ",")
+    sign = ("+" if value >= 0 else "−") if signed else ("−" if value < 0 else "")
+    return f"{sign}{body} %"
+
+
+def fr_hours(minutes: int) -> str:
+    """``1950`` → ``32 h 30``; ``1440`` → ``24 h``."""
+    hours, rest = divmod(int(round(minutes)), 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+def _months_phrase(months: Sequence[int], year: int) -> str:
+    """``[1..8], 2023`` → ``de janvier à août 2023``; ``[1, 3]`` → ``de janvier et mars 2023``."""
+    months = sorted(months)
+    names = [MONTHS_FR[m - 1] for m in months]
+    if len(months) == 1:
+        return f"de {names[0]} {year}"
+    if months == list(range(months[0], months[-1] + 1)):
+        return f"de {names[0]} à {names[-1]} {year}"
+    return f"de {', '.join(names[:-1])} et {names[-1]} {year}"
+
+
+def _departement_names() -> dict[str, str]:
+    data = json.loads(resources.files("fsaudit_anct").joinpath("departements.json").read_text("utf-8"))
+    return dict(data["names"])
+
+
+# --- facts read back from the inputs --------------------------------------------------------------
+
+
+@frozen
+class Facts:
+    """What the network view needs to know of a structure beyond its results."""
+
+    category: str
+    canton: str | None = None
+    attendance: tuple[tuple[str, int], ...] | None = None
+
+
+@frozen
+class Gathered:
+    """Facts by ``(input path, structure id)``, département blocks by code, and French notes."""
+
+    facts: dict[tuple[str, str], Facts]
+    cantons: dict[str, tuple[tuple[str, str | None], ...]]
+    notes: tuple[str, ...]
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _category_of(structure: Any) -> str:
+    if structure.is_antenne:
+        return "antenne"
+    return structure.format.value if structure.format is not None else "non_declare"
+
+
+def gather_facts(inputs: Iterable[InputInfo], readers: Sequence[Any] | None = None) -> Gathered:
+    """Read back the facts of every input whose content is unchanged since the audit.
+
+    ANCT lists are re-read without validation (only id, département and format are needed);
+    other inputs are read again by the reader that reads them (``readers``, default: those of
+    the installed plugins).
+    """
+    from fsaudit_anct.columns import record_category
+    from fsaudit_anct.reader import RECORDS
+
+    facts: dict[tuple[str, str], Facts] = {}
+    cantons: dict[str, tuple[tuple[str, str | None], ...]] = {}
+    notes: list[str] = []
+    for info in inputs:
+        if info.structures == 0:
+            continue
+        path = Path(info.path)
+        if info.sha256 is None or _sha256(path) != info.sha256:
+            notes.append(f"{info.path} : entrée non relue (absente ou modifiée depuis l'audit) : formats, cantons et fréquentation non comptés")
+            continue
+        if info.format in RECORDS:
+            for item in RECORDS[info.format](path):
+                if isinstance(item, tuple):
+                    sid, _departement, category = record_category(item[1])
+                    if sid is not None:
+                        facts.setdefault((info.path, sid), Facts(category))
+            continue
+        if readers is None:
+            from fsaudit.plugins import load_plugins
+
+            readers = load_plugins().readers
+        from fsaudit.engine import read_input
+
+        _info, result = read_input(info.path, readers)
+        for loaded in result.structures:
+            s = loaded.structure
+            attendance = None if s.attendance is None else tuple((a.month, a.accompaniments) for a in s.attendance)
+            facts.setdefault((info.path, s.id), Facts(_category_of(s), s.canton, attendance))
+        for block in result.departements:
+            if block.cantons is not None and block.code not in cantons:
+                cantons[block.code] = tuple((c.code, c.name) for c in block.cantons)
+    return Gathered(facts, cantons, tuple(notes))
+
+
+# --- the summary ----------------------------------------------------------------------------------
+
+
+@attrs.define
+class DepartementSummary:
+    """Counts for one département (or the whole audit, ``code`` ``None``)."""
+
+    code: str | None
+    name: str | None = None
+    structures: int = 0
+    categories: Counter[str] = attrs.field(factory=Counter)
+    judged: int = 0
+    """Structures whose opening hours FS-HOR-01 judged (pass, warn or fail)."""
+    compliant: int = 0
+    """Structures that pass both FS-HOR-01 and FS-HOR-02."""
+    under_hours: int = 0
+    under_days: int = 0
+    no_hours: int = 0
+    """FS-HOR-01 could not judge: hours not declared (manual)."""
+    weekly_minutes: list[int] = attrs.field(factory=list)
+    decisions: Counter[str] = attrs.field(factory=Counter)
+    attendance: Counter[str] = attrs.field(factory=Counter)
+    attendance_structures: int = 0
+    cantons: tuple[tuple[str, str | None], ...] | None = None
+    covered: set[str] = attrs.field(factory=set)
+
+    def add(self, s: StructureReport, facts: Facts | None) -> None:
+        """Count one structure."""
+        self.structures += 1
+        self.categories[facts.category if facts else "non_connu"] += 1
+        hours = s.result("FS-HOR-01")
+        days = s.result("FS-HOR-02")
+        judged = (Status.PASS, Status.WARN, Status.FAIL)
+        if hours is not None and hours.status in judged:
+            self.judged += 1
+            if hours.status is not Status.PASS:
+                self.under_hours += 1
+            if days is not None and days.status in judged and days.status is not Status.PASS:
+                self.under_days += 1
+            if hours.status is Status.PASS and days is not None and days.status is Status.PASS:
+                self.compliant += 1
+            weekly = hours.evidence.get("heures_hebdomadaires")
+            if isinstance(weekly, int | float) and not isinstance(weekly, bool):
+                self.weekly_minutes.append(round(weekly * 60))
+        elif hours is not None and hours.status is Status.MANUAL:
+            self.no_hours += 1
+        self.decisions[s.decision.code.value] += 1
+        if facts is not None and facts.attendance:
+            self.attendance_structures += 1
+            for month, count in facts.attendance:
+                self.attendance[month] += count
+
+    @property
+    def antennes(self) -> int:
+        return self.categories.get("antenne", 0)
+
+    def quartiles(self) -> tuple[int, int, int] | None:
+        """First quartile, median, third quartile of the weekly minutes (nearest rank)."""
+        values = sorted(self.weekly_minutes)
+        if not values:
+            return None
+
+        def rank(p: float) -> int:
+            return values[max(0, math.ceil(p * len(values)) - 1)]
+
+        return rank(0.25), rank(0.5), rank(0.75)
+
+    def decision_groups(self) -> dict[str, int]:
+        """Decisions counted by group (see ``_DECISION_GROUPS``)."""
+        out = {label: 0 for _rank, label in _DECISION_GROUPS}
+        by_rank = dict(_DECISION_GROUPS)
+        for code, count in self.decisions.items():
+            out[by_rank[DecisionCode(code).rank]] += count
+        return out
+
+    def growth(self) -> dict[str, Any] | None:
+        """Accompaniments of the latest year's declared months, against the same months a year before."""
+        if not self.attendance:
+            return None
+        year = max(int(month[:4]) for month in self.attendance)
+        months = sorted(int(m[5:]) for m in self.attendance if int(m[:4]) == year)
+        total = sum(self.attendance[f"{year}-{m:02d}"] for m in months)
+        common = [m for m in months if f"{year - 1}-{m:02d}" in self.attendance]
+        out: dict[str, Any] = {"year": year, "months": months, "accompaniments": total}
+        if common:
+            same = sum(self.attendance[f"{year}-{m:02d}"] for m in common)
+            previous = sum(self.attendance[f"{year - 1}-{m:02d}"] for m in common)
+            out.update({"common_months": common, "comparable": same, "previous": previous, "difference": same - previous})
+            if previous:
+                out["growth_pct"] = round(100.0 * (same - previous) / previous, 2)
+        return out
+
+    def attendance_text(self) -> str | None:
+        """``38 792 accompagnements de janvier à août 2023, +8 274 (+27,11 %) sur les mêmes mois de 2022``."""
+        g = self.growth()
+        if g is None:
+            return None
+        text = f"{fr_int(g['accompaniments'])} accompagnements {_months_phrase(g['months'], g['year'])}"
+        if "common_months" not in g:
+            return f"{text} ; aucun mois comparable déclaré en {g['year'] - 1}"
+        if g["common_months"] == g["months"]:
+            where = f"sur les mêmes mois de {g['year'] - 1}"
+        else:
+            where = f"sur les mois comparables ({_months_phrase(g['common_months'], g['year'] - 1)[3:]})"
+        if "growth_pct" not in g:
+            return f"{text} ; aucun accompagnement {where}"
+        return f"{text}, {fr_signed(g['difference'])} ({fr_pct(g['growth_pct'], signed=True)}) {where}"
+
+    def canton_text(self) -> str | None:
+        """``17/17 cantons couverts`` (with the ones not covered, when some are not)."""
+        if self.cantons is None:
+            return None
+        codes = [code for code, _name in self.cantons]
+        covered = [c for c in codes if c in self.covered]
+        text = f"{len(covered)}/{len(codes)} cantons couverts"
+        missing = [name or code for code, name in self.cantons if code not in self.covered]
+        if missing:
+            text += f" (sans France services : {', '.join(missing)})"
+        return text
+
+    def row(self) -> dict[str, Any]:
+        """One row with French headers, the same keys for every département."""
+        q = self.quartiles()
+        g = self.growth()
+        row: dict[str, Any] = {
+            "Département": self.code if self.code is not None else "Total",
+            "Nom": self.name,
+            "Structures": self.structures,
+            "Principales": self.structures - self.antennes,
+        }
+        for category, (header, _phrase) in CATEGORIES.items():
+            row[header] = self.categories.get(category, 0)
+        row.update(
+            {
+                "Horaires jugés (FS-HOR-01)": self.judged,
+                "24 h sur 5 jours": self.compliant,
+                "Part 24 h sur 5 jours (%)": round(100.0 * self.compliant / self.judged, 1) if self.judged else None,
+                "Sous le minimum d'heures": self.under_hours,
+                "Sous le minimum de jours": self.under_days,
+                "Horaires non déclarés": self.no_hours,
+                "Durée hebdomadaire, 1er quartile (h)": round(q[0] / 60, 2) if q else None,
+                "Durée hebdomadaire médiane (h)": round(q[1] / 60, 2) if q else None,
+                "Durée hebdomadaire, 3e quartile (h)": round(q[2] / 60, 2) if q else None,
+            }
+        )
+        for code in DecisionCode:
+            row[code.label] = self.decisions.get(code.value, 0)
+        row.update(
+            {
+                "Accompagnements": g["accompaniments"] if g else None,
+                "Période": _months_phrase(g["months"], g["year"])[3:] if g else None,
+                "Accompagnements, mêmes mois de l'année précédente": g.get("previous") if g else None,
+                "Évolution (%)": g.get("growth_pct") if g else None,
+                "Cantons couverts": len([c for c, _n in self.cantons if c in self.covered]) if self.cantons is not None else None,
+                "Cantons": len(self.cantons) if self.cantons is not None else None,
+            }
+        )
+        return row
+
+    def data(self) -> dict[str, Any]:
+        """JSON-ready summary."""
+        q = self.quartiles()
+        return {
+            "code": self.code,
+            "name": self.name,
+            "structures": self.structures,
+            "categories": {k: self.categories[k] for k in sorted(self.categories)},
+            "hours": {
+                "judged": self.judged,
+                "compliant_24h_5_days": self.compliant,
+                "under_min_hours": self.under_hours,
+                "under_min_days": self.under_days,
+                "not_declared": self.no_hours,
+                "weekly_hours_quartiles": [round(v / 60, 2) for v in q] if q else None,
+            },
+            "decisions": {k: self.decisions[k] for k in sorted(self.decisions)},
+            "attendance": self.growth(),
+            "cantons": None
+            if self.cantons is None
+            else {"listed": len(self.cantons), "covered": sorted(c for c, _n in self.cantons if c in self.covered)},
+        }
+
+
+def departement_key(code: str | None) -> tuple[Any, ...]:
+    """INSEE order: ``01`` … ``19``, ``2A``, ``2B``, ``21`` … ``95``, ``971`` …; no code last."""
+    if code is None:
+        return (1, 0, "")
+    if code.upper() in ("2A", "2B"):
+        return (0, 20, code.upper())
+    return (0, int(code), "") if code.isdigit() else (0, 10**6, code)
+
+
+def summarize(report: AuditReport, gathered: Gathered) -> tuple[list[DepartementSummary], DepartementSummary]:
+    """Summaries by département (sorted by code; structures without one last) and the total."""
+    names = _departement_names()
+    by_code: dict[str | None, DepartementSummary] = {}
+    total = DepartementSummary(None, "Ensemble")
+    for s in report.structures:
+        facts = gathered.facts.get((s.path, s.id))
+        summary = by_code.get(s.departement)
+        if summary is None:
+            name = names.get(s.departement or "", None) if s.departement else "département non renseigné"
+            summary = by_code[s.departement] = DepartementSummary(s.departement, name)
+        summary.add(s, facts)
+        total.add(s, facts)
+        if facts is not None and facts.canton is not None:
+            summary.covered.add(facts.canton)
+    for code, cantons in gathered.cantons.items():
+        if code in by_code:
+            by_code[code].cantons = cantons
+    ordered = sorted(by_code.values(), key=lambda d: departement_key(d.code))
+    return ordered, total
+
+
+# --- French text ------------------------------------------------------------------------------------
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{fr_pct(100.0 * part / whole, 1)}" if whole else "sans objet"
+
+
+def _categories_phrase(summary: DepartementSummary) -> str:
+    parts = [
+        f"{fr_int(summary.categories[c])} {phrase}"
+        for c, (_header, phrase) in CATEGORIES.items()
+        if c != "antenne" and summary.categories.get(c)
+    ]
+    return ", ".join(parts)
+
+
+def _national_text(total: DepartementSummary, departements: int, minimum: Any, anct: bool) -> list[str]:
+    principal = total.structures - total.antennes
+    lines = [
+        f"  {fr_int(total.structures)} structures dans {departements} départements : "
+        f"{fr_int(principal)} principales ({_categories_phrase(total)}) et {fr_int(total.antennes)} antennes.",
+    ]
+    lines += _hours_lines(total, minimum)
+    groups = total.decision_groups()
+    decisions = ", ".join(
+        f"{code.label.lower()} {fr_int(total.decisions[code.value])}"
+        for code in DecisionCode
+        if total.decisions.get(code.value)
+    )
+    lines.append(f"  Décisions recommandées : {decisions}.")
+    if anct:
+        lines.append(
+            "  La liste nationale ne renseigne ni les conseillers, ni les partenaires, ni les locaux, ni la "
+            "fréquentation : ces critères restent à vérifier auprès des gestionnaires (instruction incomplète)."
+        )
+    if groups["Bloquant"]:
+        lines.append(
+            f"  {fr_int(groups['Bloquant'])} structure(s) ont au moins un critère bloquant non conforme "
+            f"({_share(groups['Bloquant'], total.structures)} des structures)."
+        )
+    return lines
+
+
+def _hours_lines(summary: DepartementSummary, minimum: Any) -> list[str]:
+    lines = [
+        f"  Ouverture d'au moins {minimum} h sur 5 jours (FS-HOR-01 et FS-HOR-02) : "
+        f"{fr_int(summary.compliant)} des {fr_int(summary.judged)} structures dont les horaires sont jugés "
+        f"({_share(summary.compliant, summary.judged)}) ; {fr_int(summary.under_hours)} sous le minimum d'heures, "
+        f"{fr_int(summary.under_days)} sous le minimum de jours (bus et itinérantes : avertissement).",
+    ]
+    extra = []
+    if summary.no_hours:
+        extra.append(f"{fr_int(summary.no_hours)} structure(s) principale(s) sans horaires déclarés")
+    if summary.antennes:
+        extra.append(f"{fr_int(summary.antennes)} antenne(s), non soumises au minimum")
+    if extra:
+        lines.append(f"  Non jugées : {' ; '.join(extra)}.")
+    q = summary.quartiles()
+    if q is not None:
+        lines.append(
+            f"  Durée d'ouverture hebdomadaire des structures jugées : médiane {fr_hours(q[1])} ; "
+            f"la moitié entre {fr_hours(q[0])} et {fr_hours(q[2])} ; "
+            f"de {fr_hours(min(summary.weekly_minutes))} à {fr_hours(max(summary.weekly_minutes))}."
+        )
+    return lines
+
+
+_TABLE = (
+    ("Dépt", 4, "<"),
+    ("Département", 23, "<"),
+    ("Struct.", 7, ">"),
+    ("Fixes", 5, ">"),
+    ("Multi.", 6, ">"),
+    ("Bus", 4, ">"),
+    ("Itin.", 5, ">"),
+    ("Ant.", 4, ">"),
+    ("24 h / 5 j", 18, ">"),
+    ("Médiane", 8, ">"),
+    ("Favorable", 9, ">"),
+    ("Réserves", 8, ">"),
+    ("Incomplète", 10, ">"),
+    ("Bloquant", 8, ">"),
+)
+
+
+def _table_line(cells: Sequence[str]) -> str:
+    out = []
+    for (_title, width, align), cell in zip(_TABLE, cells, strict=True):
+        out.append(f"{cell:{align}{width}}")
+    return "  " + "  ".join(out).rstrip()
+
+
+def _table_cells(d: DepartementSummary) -> list[str]:
+    q = d.quartiles()
+    groups = d.decision_groups()
+    share = f"{fr_int(d.compliant)}/{fr_int(d.judged)}"
+    if d.judged:
+        share += f" ({round(100 * d.compliant / d.judged)} %)"
+    return [
+        d.code if d.code is not None else "—",
+        d.name or "",
+        fr_int(d.structures),
+        fr_int(d.categories.get("fixe", 0)),
+        fr_int(d.categories.get("multisites", 0)),
+        fr_int(d.categories.get("bus", 0)),
+        fr_int(d.categories.get("itinerant", 0)),
+        fr_int(d.antennes),
+        share,
+        fr_hours(q[1]) if q else "—",
+        fr_int(groups["Favorable"]),
+        fr_int(groups["Avec réserves"]),
+        fr_int(groups["Incomplète"]),
+        fr_int(groups["Bloquant"]),
+    ]
+
+
+def _departements_text(departements: Sequence[DepartementSummary], total: DepartementSummary, minimum: Any) -> list[str]:
+    lines = [_table_line([title for title, _w, _a in _TABLE])]
+    for d in departements:
+        lines.append(_table_line(_table_cells(d)))
+    if len(departements) > 1:
+        lines.append(_table_line(_table_cells(attrs.evolve(total, name="Total"))))
+    lines.append(
+        f"  24 h / 5 j : structures conformes à FS-HOR-01 ({minimum} h) et FS-HOR-02 sur celles dont les "
+        "horaires sont jugés ; Médiane : durée d'ouverture hebdomadaire ; décisions : Favorable (avis "
+        "favorable, maintien), Réserves (sous réserve, plan d'actions), Incomplète (instruction "
+        "incomplète), Bloquant (avis défavorable, maintien conditionnel)."
+    )
+    if len(departements) == 1:
+        lines += _hours_lines(departements[0], minimum)
+    extras = []
+    for d in departements:
+        parts = [t for t in (d.canton_text(), d.attendance_text()) if t]
+        if parts:
+            label = f"{d.code} {d.name}" if d.name else (d.code or "—")
+            extras.append(f"  {label} : {' ; '.join(parts)}.")
+    if extras:
+        lines.append("  Couverture cantonale et fréquentation déclarées :")
+        lines += ["  " + line for line in extras]
+    return lines
+
+
+def _anct_formats() -> tuple[str, ...]:
+    from fsaudit_anct.reader import RECORDS
+
+    return tuple(RECORDS)
+
+
+def network_sections(report: AuditReport, gathered: Gathered | None = None) -> list[Section]:
+    """The sections ``par_departement`` (two structures or more) and ``national`` (two
+    départements or more)."""
+    if len(report.structures) < 2:
+        return []
+    gathered = gathered or gather_facts(report.inputs)
+    departements, total = summarize(report, gathered)
+    try:
+        minimum = report.referential.value("hours.min_weekly_hours")
+    except Exception:  # noqa: BLE001 - a referential without the key still gets a summary
+        minimum = "?"
+    notes = [f"  {note}" for note in gathered.notes]
+    anct = any(info.format in _anct_formats() for info in report.inputs)
+    sections = [
+        Section(
+            key="par_departement",
+            title="Synthèse par département",
+            data={"departements": [d.data() for d in departements], "notes": list(gathered.notes)},
+            text=tuple(_departements_text(departements, total, minimum) + notes),
+            rows=tuple(d.row() for d in departements),
+        )
+    ]
+    coded = [d for d in departements if d.code is not None]
+    if len(coded) > 1:
+        sections.append(
+            Section(
+                key="national",
+                title="Synthèse nationale",
+                data={"departements": len(coded), **total.data()},
+                text=tuple(_national_text(total, len(coded), minimum, anct) + notes),
+                rows=(total.row(),),
+            )
+        )
+    return sections

@@ -1,0 +1,327 @@
+"""The ANCT list in CSV: mapping, encodings and separators, locations, errors, sniffing."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import pickle
+from pathlib import Path
+
+import pytest
+from anct_helpers import csv_text, record, write_csv
+
+from fsaudit import model
+from fsaudit.engine import audit, choose_reader
+from fsaudit.inputs import InputProblem
+from fsaudit.plugins import load_plugins
+from fsaudit.testing import result_of
+from fsaudit_anct.reader import CSV_READER, read_csv, sniff_csv
+
+AS_OF = _dt.date(2024, 9, 1)
+
+
+def _read_one(tmp_path: Path, **changes: str) -> model.Structure:
+    result = read_csv(write_csv(tmp_path / "liste.csv", [record(**changes)]))
+    assert result.problems == ()
+    (loaded,) = result.structures
+    return loaded.structure
+
+
+def test_record_maps_to_a_structure(tmp_path: Path) -> None:
+    """A published record becomes the structure its columns describe; other facts stay None."""
+    s = _read_one(tmp_path, groupe_fs="PI14", prise_rdv="Oui", commentaire="Ouvert le premier samedi")
+    assert s == model.Structure(
+        id="1",
+        name="France services de Valserhône",
+        departement="01",
+        commune="01033",
+        address=model.Address("5-9 Rue des Papetiers", None, "01200", "Valserhône"),
+        coordinates=model.Coordinates(46.1060711578546, 5.8260084241619),
+        type=model.StructureType.PRINCIPAL,
+        format=model.Format.FIXE,
+        group="PI14",
+        label=model.Label(model.LabelStatus.LABELLED, _dt.date(2020, 1, 1)),
+        opening_hours=model.WeeklyHours(
+            monday=(model.TimeRange("13:30", "17:00"),),
+            tuesday=(model.TimeRange("09:00", "12:00"), model.TimeRange("13:30", "17:00")),
+            wednesday=(model.TimeRange("09:00", "12:00"), model.TimeRange("13:30", "17:00")),
+            thursday=(model.TimeRange("09:00", "12:00"), model.TimeRange("13:30", "17:00")),
+            friday=(model.TimeRange("09:00", "12:00"), model.TimeRange("13:30", "16:00")),
+        ),
+        appointment_booking=True,
+        comment="Ouvert le premier samedi",
+    )
+
+
+@pytest.mark.parametrize(
+    ("format_fs", "expected"),
+    [
+        ("Fixe", model.Format.FIXE),
+        ("Multisites", model.Format.MULTISITES),
+        ("Bus_équivalent", model.Format.BUS),
+        ("Itinérante", model.Format.ITINERANT),
+        ("Fixe_antenne(s)", model.Format.FIXE),
+    ],
+)
+def test_format_mapping(tmp_path: Path, format_fs: str, expected: model.Format) -> None:
+    """Each ``format_fs`` value maps to its format; a fixed site with antennes is fixed."""
+    assert _read_one(tmp_path, format_fs=format_fs).format is expected
+
+
+def test_antenne_type(tmp_path: Path) -> None:
+    """``type_fs`` Antenne makes an antenne."""
+    assert _read_one(tmp_path, type_fs="Antenne", format_fs="Fixe_antenne(s)").is_antenne
+
+
+def test_all_days_empty_means_hours_not_communicated(tmp_path: Path) -> None:
+    """With every day empty, the hours are not communicated: FS-HOR-04 fails, FS-HOR-01 is manual."""
+    days = {c: "" for c in ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")}
+    path = write_csv(tmp_path / "liste.csv", [record(**days)])
+    assert read_csv(path).structures[0].structure.opening_hours is None
+    report = audit([path], as_of=AS_OF)
+    assert [result_of(report, r).status.value for r in ("FS-HOR-01", "FS-HOR-04")] == ["manual", "fail"]
+
+
+def test_every_day_not_communicated_is_no_hours(tmp_path: Path) -> None:
+    """« Horaires non communiqués » on every day is the same as no hours, without notes."""
+    days = {c: "Horaires non communiqués" for c in ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")}
+    s = _read_one(tmp_path, **days)
+    assert (s.opening_hours, s.irregular_openings) == (None, None)
+
+
+def test_one_day_not_communicated_is_noted(tmp_path: Path) -> None:
+    """A day « non communiqué » among known days is not counted and the note says so."""
+    s = _read_one(tmp_path, h_mercredi="Horaires non communiqués")
+    assert s.opening_hours is not None and s.opening_hours.wednesday == ()
+    assert s.irregular_openings == "mercredi (h_mercredi) : horaires non communiqués, jour non compté"
+
+
+def test_ferme_everywhere_is_an_empty_week(tmp_path: Path) -> None:
+    """« fermé » on every day is a declared, empty week (not missing hours)."""
+    days = {c: "fermé" for c in ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")}
+    hours = _read_one(tmp_path, **days).opening_hours
+    assert hours is not None and hours.is_empty
+
+
+def test_placeholder_is_flagged_at_its_cell(tmp_path: Path) -> None:
+    """A ``00:00 - 00:00`` placeholder is kept and FS-HOR-03 points at its line and column."""
+    path = write_csv(tmp_path / "liste.csv", [record(h_mercredi="00:00 - 00:00")])
+    result = result_of(audit([path], as_of=AS_OF), "FS-HOR-03")
+    assert (result.status.value, result.location) == ("fail", "ligne 2, colonne h_mercredi")
+
+
+def test_unreadable_day_is_a_problem_and_the_record_is_still_audited(tmp_path: Path) -> None:
+    """An unreadable day is an input problem at its cell; the day is left out, the rest audited."""
+    path = write_csv(tmp_path / "liste.csv", [record(), record(id_fs="2", h_mardi="9h à midi")])
+    result = read_csv(path)
+    assert result.problems == (
+        InputProblem(
+            str(path),
+            "ligne 3, colonne h_mardi",
+            "horaire illisible : « 9h à midi » ; attendu des créneaux HH:MM - HH:MM séparés par « / » "
+            "(par exemple 09:00 - 12:00 / 13:30 - 17:00), une cellule vide ou « fermé » pour un jour "
+            "fermé ; ce jour n'est pas compté dans les horaires",
+        ),
+    )
+    second = result.structures[1].structure
+    assert second.opening_hours is not None and second.opening_hours.tuesday == ()
+    assert second.opening_hours.wednesday == (model.TimeRange("09:00", "12:00"), model.TimeRange("13:30", "17:00"))
+
+
+def test_unreadable_day_is_in_the_structure_evidence(tmp_path: Path) -> None:
+    """The left-out day appears in FS-HOR-05's evidence (to check), located at its cell."""
+    path = write_csv(tmp_path / "liste.csv", [record(h_mardi="9h à midi")])
+    result = result_of(audit([path], as_of=AS_OF), "FS-HOR-05")
+    assert (result.status.value, result.location) == ("manual", "ligne 2, colonne h_mardi")
+    assert result.evidence["texte"] == "mardi (h_mardi) : horaire illisible, jour non compté : « 9h à midi »"
+
+
+def test_line_numbers_are_physical_lines(tmp_path: Path) -> None:
+    """After a comment spanning three lines, the next record's location is its physical line."""
+    path = write_csv(
+        tmp_path / "liste.csv",
+        [record(commentaire="ligne un\nligne deux\n\nligne quatre"), record(id_fs="2", h_jeudi="00:00 - 00:00")],
+    )
+    loaded = read_csv(path).structures
+    assert [s.locate() for s in loaded] == ["ligne 2", "ligne 6"]
+    assert loaded[1].locate("opening_hours.thursday[0]") == "ligne 6, colonne h_jeudi"
+
+
+def test_location_of_fields(tmp_path: Path) -> None:
+    """Fields point at their columns; the week at its six day columns; unknown facts at the line."""
+    (loaded,) = read_csv(write_csv(tmp_path / "liste.csv", [record()])).structures
+    assert [loaded.locate(f) for f in ("label.date", "coordinates", "address.city", "opening_hours", "partners")] == [
+        "ligne 2, colonne labellisation_fs",
+        "ligne 2, colonnes latitude, longitude",
+        "ligne 2, colonne lib_com",
+        "ligne 2, colonnes h_lundi à h_samedi",
+        "ligne 2",
+    ]
+
+
+def test_spreadsheet_save_reads_the_same(tmp_path: Path) -> None:
+    """BOM + ``;`` + Windows-1252 with decimal commas reads the same structures as the published CSV."""
+    published = read_csv(write_csv(tmp_path / "a.csv", [record(), record(id_fs="2", lib_fs="Cœur d'Hérault")]))
+    rows = [record(latitude="46,1060711578546", longitude="5,8260084241619"),
+            record(id_fs="2", lib_fs="Cœur d'Hérault", latitude="46,1060711578546", longitude="5,8260084241619")]
+    saved = tmp_path / "b.csv"
+    saved.write_bytes(csv_text(rows, delimiter=";").encode("cp1252"))
+    assert [s.structure for s in read_csv(saved).structures] == [s.structure for s in published.structures]
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    """A UTF-8 byte-order mark before the header is accepted."""
+    path = tmp_path / "liste.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + csv_text([record()]).encode("utf-8"))
+    result = read_csv(path)
+    assert (len(result.structures), result.problems) == (1, ())
+
+
+def test_spreadsheet_leading_zeros_are_restored(tmp_path: Path) -> None:
+    """Codes a spreadsheet turned into numbers get their leading zeros back (1 → 01)."""
+    s = _read_one(tmp_path, insee_dep="1", insee_com="1033", code_postal="1200")
+    assert (s.departement, s.commune, s.address.postal_code if s.address else None) == ("01", "01033", "01200")
+
+
+def test_wrong_field_count(tmp_path: Path) -> None:
+    """A record with the wrong number of fields is reported at its line; the others are read."""
+    text = csv_text([record(), record(id_fs="2")])
+    lines = text.split("\n")
+    lines[1] = lines[1] + ',"en trop"'
+    path = tmp_path / "liste.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = read_csv(path)
+    assert [(p.location, p.message) for p in result.problems] == [
+        (
+            "ligne 2",
+            "25 champs au lieu des 24 de l'en-tête (séparateur « , ») ; vérifiez les guillemets et les "
+            "séparateurs : enregistrement non lu",
+        )
+    ]
+    assert [s.structure.id for s in result.structures] == ["2"]
+
+
+def test_unterminated_quote(tmp_path: Path) -> None:
+    """A quote left open until the end of the file is reported at the record's first line."""
+    path = tmp_path / "liste.csv"
+    path.write_text(csv_text([record()]) + '"2","01","France services\n', encoding="utf-8")
+    result = read_csv(path)
+    assert [(p.location, p.message) for p in result.problems] == [
+        ("ligne 3", "CSV mal formé (guillemet ouvrant sans guillemet fermant jusqu'à la fin du fichier) : enregistrement non lu")
+    ]
+    assert len(result.structures) == 1
+
+
+def test_missing_required_column(tmp_path: Path) -> None:
+    """A header without ``lib_fs`` is reported at line 1 and nothing is read."""
+    columns = [c for c in record() if c != "lib_fs"]
+    path = write_csv(tmp_path / "liste.csv", [record()], columns=columns)
+    result = read_csv(path)
+    assert [(p.location, p.message) for p in result.problems] == [
+        (
+            "ligne 1",
+            "colonne(s) obligatoire(s) absente(s) de l'en-tête : lib_fs ; attendu l'en-tête de la liste "
+            "ANCT (id_fs, insee_dep, lib_fs, …, labellisation_fs)",
+        )
+    ]
+    assert result.structures == ()
+
+
+def test_schema_problem_points_at_the_column(tmp_path: Path) -> None:
+    """A value the declaration schema rejects is reported at its column and that record is left out."""
+    path = write_csv(tmp_path / "liste.csv", [record(insee_dep="2C"), record(id_fs="2")])
+    result = read_csv(path)
+    assert [(p.location, p.message) for p in result.problems] == [
+        (
+            "ligne 2, colonne insee_dep",
+            "format invalide : le texte « 2C » ; attendu un code de département INSEE (01 à 95, 2A, 2B, 971 à 989)",
+        )
+    ]
+    assert [s.structure.id for s in result.structures] == ["2"]
+
+
+def test_empty_identifier(tmp_path: Path) -> None:
+    """A record without ``id_fs`` is reported at that column."""
+    result = read_csv(write_csv(tmp_path / "liste.csv", [record(id_fs="")]))
+    assert [(p.location, p.message) for p in result.problems] == [
+        ("ligne 2, colonne id_fs", "texte vide : une valeur est attendue")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "location", "message", "field", "kept"),
+    [
+        (
+            {"labellisation_fs": "En cours"},
+            "ligne 2, colonne labellisation_fs",
+            "labellisation illisible : « En cours » ; attendu « Espace labellisé JJ/MM/AAAA »",
+            "label",
+            None,
+        ),
+        (
+            {"labellisation_fs": "Espace labellisé 31/02/2020"},
+            "ligne 2, colonne labellisation_fs",
+            "date de labellisation inexistante : « Espace labellisé 31/02/2020 » ; structure retenue comme labellisée, sans date",
+            "label",
+            model.Label(model.LabelStatus.LABELLED, None),
+        ),
+        (
+            {"prise_rdv": "Parfois"},
+            "ligne 2, colonne prise_rdv",
+            "valeur non reconnue : « Parfois » ; valeurs admises : Oui, Non",
+            "appointment_booking",
+            None,
+        ),
+        (
+            {"format_fs": "Camping-car"},
+            "ligne 2, colonne format_fs",
+            "valeur non reconnue : « Camping-car » ; valeurs admises : Fixe, Multisites, Bus_équivalent, Fixe_antenne(s), Itinérante",
+            "format",
+            None,
+        ),
+        (
+            {"latitude": "46°06'"},
+            "ligne 2, colonne latitude",
+            "latitude illisible : « 46°06' » ; attendu un nombre décimal entre -90 et 90 (WGS84) : position non retenue",
+            "coordinates",
+            None,
+        ),
+    ],
+)
+def test_unreadable_values(tmp_path: Path, changes: dict[str, str], location: str, message: str, field: str, kept: object) -> None:
+    """An unreadable label, Oui/Non, format or coordinate is a problem at its cell; the field is left out."""
+    path = write_csv(tmp_path / "liste.csv", [record(**changes)])
+    result = read_csv(path)
+    assert [(p.path, p.location, p.message) for p in result.problems] == [(str(path), location, message)]
+    assert getattr(result.structures[0].structure, field) == kept
+
+
+def test_read_result_pickles(tmp_path: Path) -> None:
+    """What the reader returns crosses a process boundary: locations still work after pickling."""
+    result = read_csv(write_csv(tmp_path / "liste.csv", [record(h_mardi="9h à midi")]))
+    copy = pickle.loads(pickle.dumps(result))
+    assert copy.structures[0].locate("irregular_openings") == "ligne 2, colonne h_mardi"
+    assert copy == result
+
+
+@pytest.mark.parametrize("name", ["liste-fs.csv", "export.txt", "donnees"])
+def test_anct_csv_is_recognised_whatever_its_name(tmp_path: Path, name: str) -> None:
+    """A file with the ANCT header is read by the ANCT reader whatever its name."""
+    path = write_csv(tmp_path / name, [record()])
+    assert choose_reader(path, load_plugins().readers).name == "anct-csv"
+
+
+def test_other_csv_is_not_claimed(tmp_path: Path) -> None:
+    """A CSV without the ANCT columns is not claimed by the ANCT reader."""
+    path = tmp_path / "autre.csv"
+    path.write_text("id,nom,heures\n1,Mairie,24\n", encoding="utf-8")
+    assert not sniff_csv(path, path.read_bytes())
+    chosen = choose_reader(path, load_plugins().readers)
+    assert chosen is None or chosen.name != CSV_READER.name
+
+
+def test_semicolon_header_is_sniffed(tmp_path: Path) -> None:
+    """A ``;``-separated ANCT header (spreadsheet save) is recognised."""
+    path = tmp_path / "liste.csv"
+    path.write_bytes(csv_text([record()], delimiter=";").encode("cp1252"))
+    assert sniff_csv(path, path.read_bytes())
+
