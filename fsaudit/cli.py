@@ -37,9 +37,16 @@ def parse_date(text: str) -> _dt.date:
 
 
 def exit_code_for(report: Any) -> ExitCode:
-    """The exit code of an audit report; the highest that applies wins."""
+    """The exit code of an audit report; the highest that applies wins.
+
+    With a baseline (``report.extras["baseline"]``), only failures that are not in the baseline
+    count for :attr:`ExitCode.FAILURES`.
+    """
+    from fsaudit.baseline import new_failing
+
     code = ExitCode.OK
-    if report.failing():
+    new = new_failing(report)
+    if (new if new is not None else report.failing()):
         code = ExitCode.FAILURES
     if report.errors:
         code = max(code, ExitCode.INPUT_ERROR)
@@ -75,6 +82,9 @@ def cli() -> None:
 @click.option("--fail-on", "fail_on", default="majeur", metavar="NIVEAU", help="Gravité à partir de laquelle un constat fait échouer la commande : bloquant, majeur (défaut) ou mineur.")
 @click.option("--disable", "disabled", multiple=True, metavar="PLUGIN", help="Désactive un plugin par son nom (répétable).")
 @click.option("--compare-as-of", "compare_as_of", metavar="DATE", help="Audite aussi les mêmes déclarations à cette date (référentiel alors en vigueur) et signale les résultats et décisions qui changent.")
+@click.option("--jobs", "-j", "jobs", default="1", metavar="N", help="Lit et vérifie les déclarations dans N processus (0 : un par cœur). Le rapport est identique quel que soit N.")
+@click.option("--waivers", "waivers", metavar="FICHIER", help="Fichier de dérogations (JSON ou TOML) : les constats couverts par une dérogation en vigueur ne font plus échouer la commande.")
+@click.option("--baseline", "baseline", metavar="RAPPORT", help="Rapport JSON précédent : seuls les constats non conformes absents de ce rapport font échouer la commande.")
 def audit_command(
     paths: Sequence[str],
     as_of: str | None,
@@ -83,8 +93,12 @@ def audit_command(
     fail_on: str,
     disabled: Sequence[str],
     compare_as_of: str | None = None,
+    jobs: str = "1",
+    waivers: str | None = None,
+    baseline: str | None = None,
 ) -> int:
-    """Audite une ou plusieurs déclarations et recommande une décision par structure."""
+    """Audite des déclarations (fichiers, dossiers ou motifs comme « declarations/**/*.json ») et
+    recommande une décision par structure."""
     from fsaudit._io import OutputError, check_output_path, write_atomic
     from fsaudit.engine import audit
     from fsaudit.plugins import load_plugins
@@ -95,11 +109,15 @@ def audit_command(
     if fail_on not in FAIL_ON_LEVELS:
         raise UsageProblem(f"--fail-on « {fail_on} » inconnu : attendu {', '.join(FAIL_ON_LEVELS)}")
     date = parse_date(as_of) if as_of else _dt.date.today()
-    for path in paths:
-        if not Path(path).exists():
-            raise UsageProblem(f"fichier introuvable : {path}")
+    workers = parse_jobs(jobs)
     names = [name.strip() for item in (formats or ("text",)) for name in item.split(",") if name.strip()]
     plugins = load_plugins(disabled)
+    paths = discover_inputs(paths, plugins)
+    previous = load_baseline_option(baseline)
+    if waivers is not None and not Path(waivers).is_file():
+        raise UsageProblem(f"fichier de dérogations introuvable : {waivers}")
+    if waivers is not None and compare_as_of:
+        raise UsageProblem("--waivers et --compare-as-of ne peuvent pas être employés ensemble")
     reporters = []
     for name in dict.fromkeys(names):
         reporter = plugins.reporter(name)
@@ -119,9 +137,17 @@ def audit_command(
 
             report = audit_compared(paths, as_of=date, compare_as_of=compare_date, plugins=plugins, fail_on=fail_on)
         else:
-            report = audit(paths, as_of=date, plugins=plugins, fail_on=fail_on)
+            with progress_bar(len(paths)) as tick:
+                report = audit(
+                    paths, as_of=date, plugins=plugins, disabled=disabled, fail_on=fail_on,
+                    jobs=workers, waivers=waivers, progress=tick,
+                )
     except ReferentialError as exc:
         raise UsageProblem(str(exc)) from None
+    if previous is not None:
+        from fsaudit.baseline import apply_baseline
+
+        report = apply_baseline(report, previous)
 
     input_paths = [Path(p) for p in paths]
     try:
@@ -146,7 +172,141 @@ def audit_command(
         _err(f"erreur de saisie : {problem}")
     for error in report.plugin_errors:
         _err(f"plugin « {error.plugin} » : {error.message}")
+    for line in ci_notices(report):
+        _err(line)
     return exit_code_for(report)
+
+
+def parse_jobs(text: str) -> int:
+    """``--jobs``: a whole number of processes, 0 for one per core."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise UsageProblem(f"--jobs « {text} » invalide : attendu un nombre entier de processus (0 : un par cœur)")
+    return value or (os.cpu_count() or 1)
+
+
+def discover_inputs(arguments: Sequence[str], plugins: Any) -> list[str]:
+    """Files, directories and globs → the sorted, de-duplicated input files."""
+    from fsaudit.discover import DiscoveryError, expand_inputs
+
+    extensions = sorted({ext for reader in plugins.readers for ext in reader.extensions})
+    try:
+        return expand_inputs(arguments, extensions)
+    except DiscoveryError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def load_baseline_option(path: str | None) -> Any:
+    """The ``--baseline`` report, or ``None``; an unusable file is a usage error."""
+    if path is None:
+        return None
+    from fsaudit.baseline import load_baseline
+    from fsaudit.campaign import ReportFileError
+
+    try:
+        return load_baseline(path)
+    except ReportFileError as exc:
+        raise UsageProblem(f"référence --baseline inutilisable : {exc}") from None
+
+
+def show_progress(stream: Any = None, environ: Any = None) -> bool:
+    """A progress bar only on an interactive terminal, never in CI (``CI`` set)."""
+    stream = sys.stderr if stream is None else stream
+    environ = os.environ if environ is None else environ
+    if environ.get("CI"):
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+class progress_bar:  # noqa: N801 - used as a function: ``with progress_bar(n) as tick``
+    """Context manager giving ``tick(n)``: a tqdm bar on standard error (counts, time left) for
+    runs of more than one file that last over a second, or a no-op."""
+
+    def __init__(self, total: int, stream: Any = None, environ: Any = None) -> None:
+        self.bar: Any = None
+        if total > 1 and show_progress(stream, environ):
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=total, unit=" fichier", desc="audit", file=stream or sys.stderr,
+                delay=1.0, leave=False, dynamic_ncols=True,
+            )
+
+    def __enter__(self) -> Any:
+        return self.bar.update if self.bar is not None else None
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def ci_notices(report: Any) -> list[str]:
+    """Warnings for standard error: waivers that do not apply, workers restarted, new failures."""
+    lines: list[str] = []
+    summary = report.extras.get("waivers")
+    if summary:
+        for key in ("expired", "not_started", "unused"):
+            for item in summary[key]:
+                lines.append(f"{summary['file']}:{item['location']} : {item['message']}")
+    workers = report.extras.get("workers")
+    if workers:
+        lines.extend(f"avertissement : {message}" for message in workers["messages"])
+    previous = report.extras.get("baseline")
+    if previous is not None:
+        from fsaudit.baseline import new_failing
+
+        gating = new_failing(report) or []
+        lines.append(
+            f"référence {previous['file']} : {len(previous['new'])} nouveau(x) constat(s) non conforme(s) "
+            f"dont {len(gating)} de gravité {report.fail_on.value} ou plus, {len(previous['fixed'])} corrigé(s), "
+            f"{len(previous['unchanged'])} déjà connu(s)"
+        )
+    return lines
+
+
+COMPARE_FORMATS = ("text", "json", "markdown")
+
+
+@cli.command("compare")
+@click.help_option("-h", "--help", help=_HELP)
+@click.argument("old", metavar="ANCIEN.json")
+@click.argument("new", metavar="NOUVEAU.json")
+@click.option("--format", "-f", "fmt", default="text", metavar="FORMAT", help="text (défaut), json ou markdown.")
+@click.option("--output", "-o", "output", metavar="FICHIER", help="Écrit la comparaison dans ce fichier.")
+@click.option("--fail-on", "fail_on", default="majeur", metavar="NIVEAU", help="Gravité à partir de laquelle un nouveau constat fait échouer la commande : bloquant, majeur (défaut) ou mineur.")
+def compare_command(old: str, new: str, fmt: str, output: str | None, fail_on: str) -> int:
+    """Compare deux rapports JSON : constats non conformes nouveaux, corrigés et inchangés
+    (par identifiant de structure et de règle)."""
+    from fsaudit._io import OutputError, write_atomic
+    from fsaudit.campaign import ReportFileError, compare, load_report_file, render_comparison
+
+    if fmt not in COMPARE_FORMATS:
+        raise UsageProblem(f"format « {fmt} » inconnu pour compare : attendu {', '.join(COMPARE_FORMATS)}")
+    if fail_on not in FAIL_ON_LEVELS:
+        raise UsageProblem(f"--fail-on « {fail_on} » inconnu : attendu {', '.join(FAIL_ON_LEVELS)}")
+    try:
+        before = load_report_file(old)
+        after = load_report_file(new)
+    except ReportFileError as exc:
+        raise UsageProblem(str(exc)) from None
+    comparison = compare(before.data, after.data, old_info=before.describe(), new_info=after.describe())
+    data = render_comparison(comparison, fmt)
+    if output:
+        try:
+            write_atomic(Path(output), data)
+        except OutputError as exc:
+            _err(str(exc))
+            return ExitCode.USAGE
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return ExitCode.FAILURES if comparison.failing(fail_on) else ExitCode.OK
 
 
 @cli.command("rules")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -33,7 +33,19 @@ from fsaudit.report import (
 )
 from fsaudit.rule import Outcome, Rule, RuleContext, Scope, Severity, Status
 
-__all__ = ["Engine", "audit", "audit_inputs", "choose_reader", "natural_key", "read_input"]
+if TYPE_CHECKING:
+    from fsaudit.waivers import WaiverSet
+
+__all__ = [
+    "CheckedInput",
+    "Engine",
+    "audit",
+    "audit_inputs",
+    "check_input",
+    "choose_reader",
+    "natural_key",
+    "read_input",
+]
 
 _RULE_STATUSES = (Status.PASS, Status.FAIL, Status.WARN, Status.NOT_APPLICABLE, Status.MANUAL)
 _SNIFF_BYTES = 65536
@@ -336,6 +348,29 @@ def _structure_sort_key(loaded: LoadedStructure) -> tuple[Any, ...]:
     return (natural_key(loaded.structure.id), loaded.path, loaded.parts)
 
 
+@attrs.frozen
+class CheckedInput:
+    """One input, read and checked by every structure rule: what a worker process sends back.
+
+    ``results`` has one ``{rule_id: Result}`` per structure of ``read.structures``, in order.
+    """
+
+    info: InputInfo
+    read: ReadResult
+    results: tuple[dict[str, Result], ...]
+    plugin_errors: tuple[PluginError, ...] = ()
+
+
+def check_input(path: str, plugins: PluginSet, engine: Engine) -> CheckedInput:
+    """Read one input and run every structure rule on each of its structures."""
+    before = len(engine.plugin_errors)
+    info, result = read_input(path, plugins.readers)
+    results = tuple(engine.check_structure(item) for item in result.structures)
+    errors = tuple(engine.plugin_errors[before:])
+    del engine.plugin_errors[before:]
+    return CheckedInput(info, result, results, errors)
+
+
 def audit(
     paths: Iterable[str | Path],
     *,
@@ -346,18 +381,54 @@ def audit(
     options: dict[str, Any] | None = None,
     referential: Referential | None = None,
     plugins: PluginSet | None = None,
+    jobs: int = 1,
+    waivers: str | Path | WaiverSet | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> AuditReport:
     """Audit the declarations in ``paths`` and return the report.
 
     ``as_of`` (default: today) selects the referential in force. ``disabled`` names plugins
     not to load. Input problems are in ``report.errors``; nothing here raises on bad input.
     A :class:`~fsaudit.referential.ReferentialError` is raised when no referential applies.
+
+    ``paths`` are files (:func:`fsaudit.discover.expand_inputs` expands directories and
+    globs); they are de-duplicated and sorted, so their order never changes the report. With
+    ``jobs`` > 1 they are read and checked in that many worker processes
+    (:mod:`fsaudit.parallel`), each building its plugin set from ``disabled`` and
+    ``extra_plugins`` (``plugins`` is used in this process only); network rules, waivers and
+    decisions run here, and the report is the same as with one job. ``waivers`` is a waiver
+    file or a loaded :class:`~fsaudit.waivers.WaiverSet`. ``progress(n)`` is called each time
+    ``n`` more files are done.
     """
+    as_of = as_of or _dt.date.today()
+    disabled = tuple(disabled)
     plugins = plugins or load_plugins(disabled, extra_plugins)
-    inputs = [read_input(str(path), plugins.readers) for path in paths]
-    return audit_inputs(
-        inputs, as_of=as_of, fail_on=fail_on, options=options, referential=referential, plugins=plugins
-    )
+    referential = referential or select_referential(as_of)
+    context = RuleContext(referential=referential, as_of=as_of, options=dict(options or {}))
+    engine = Engine(plugins, context)
+    ordered = sorted({str(path) for path in paths}, key=natural_key)
+    tick = progress or (lambda n: None)
+    extras: dict[str, Any] = {}
+    if jobs > 1 and len(ordered) > 1:
+        from fsaudit import parallel
+
+        config = parallel.WorkerConfig(tuple(sorted(disabled)), parallel.portable_plugins(extra_plugins), context)
+        run = parallel.check_inputs(
+            ordered,
+            jobs=jobs,
+            config=config,
+            in_parent=lambda path: check_input(path, plugins, engine),
+            progress=tick,
+        )
+        checked = list(run.checked)
+        if run.notes:
+            extras["workers"] = {"restarted": list(run.restarted), "messages": list(run.notes)}
+    else:
+        checked = []
+        for path in ordered:
+            checked.append(check_input(path, plugins, engine))
+            tick(1)
+    return _assemble(checked, engine, fail_on=fail_on, waivers=waivers, extras=extras)
 
 
 def audit_inputs(
@@ -370,6 +441,7 @@ def audit_inputs(
     options: dict[str, Any] | None = None,
     referential: Referential | None = None,
     plugins: PluginSet | None = None,
+    waivers: str | Path | WaiverSet | None = None,
 ) -> AuditReport:
     """Audit inputs already read (``(InputInfo, ReadResult)`` pairs, as :func:`read_input` gives)."""
     as_of = as_of or _dt.date.today()
@@ -377,22 +449,52 @@ def audit_inputs(
     referential = referential or select_referential(as_of)
     context = RuleContext(referential=referential, as_of=as_of, options=dict(options or {}))
     engine = Engine(plugins, context)
+    checked = []
+    for info, result in inputs:
+        before = len(engine.plugin_errors)
+        results = tuple(engine.check_structure(item) for item in result.structures)
+        errors = tuple(engine.plugin_errors[before:])
+        del engine.plugin_errors[before:]
+        checked.append(CheckedInput(info, result, results, errors))
+    return _assemble(checked, engine, fail_on=fail_on, waivers=waivers)
 
+
+def _assemble(
+    checked: Sequence[CheckedInput],
+    engine: Engine,
+    *,
+    fail_on: Severity | str,
+    waivers: str | Path | WaiverSet | None = None,
+    extras: Mapping[str, Any] | None = None,
+) -> AuditReport:
+    """Network rules, manual answers, waivers and decisions on inputs already checked."""
+    from fsaudit.waivers import WaiverLedger, load_waivers
+
+    plugins = engine.plugins
+    context = engine.context
     infos: list[InputInfo] = []
     problems: list[InputProblem] = []
     loaded: list[LoadedStructure] = []
     departements: list[Departement] = []
     structure_results: dict[int, dict[str, Result]] = {}
     answers: dict[tuple[str, str], ManualAnswer] = {}
-    for info, result in inputs:
-        infos.append(info)
-        problems.extend(result.problems)
-        departements.extend(result.departements)
-        for answer in result.answers:
+    check_errors: list[PluginError] = []
+    for item in checked:
+        infos.append(item.info)
+        problems.extend(item.read.problems)
+        departements.extend(item.read.departements)
+        check_errors.extend(item.plugin_errors)
+        for answer in item.read.answers:
             answers.setdefault((answer.structure_id, answer.rule), answer)
-        for item in result.structures:
-            structure_results[len(loaded)] = engine.check_structure(item)
-            loaded.append(item)
+        for structure, results in zip(item.read.structures, item.results, strict=True):
+            structure_results[len(loaded)] = results
+            loaded.append(structure)
+
+    waiver_set = load_waivers(waivers) if isinstance(waivers, str | Path) else waivers
+    ledger = None
+    if waiver_set is not None:
+        problems.extend(waiver_set.problems)
+        ledger = WaiverLedger(waiver_set, context.as_of, (rule.id for rule in plugins.rules))
 
     order = sorted(range(len(loaded)), key=lambda i: _structure_sort_key(loaded[i]))
     ordered = [loaded[i] for i in order]
@@ -407,6 +509,8 @@ def audit_inputs(
             if answer is not None and result.status is Status.MANUAL:
                 merged[rule_id] = apply_answer(result, answer)
                 used.add((item.structure.id, rule_id))
+        if ledger is not None:
+            merged = ledger.apply(item.structure.id, item.path, merged)
         results = tuple(merged[k] for k in sorted(merged))
         decision = engine.decide(item, results)
         reports.append(
@@ -422,21 +526,25 @@ def audit_inputs(
                 score=compute_score(results),
             )
         )
+    all_extras = {**(extras or {}), **_unused_answers(answers, used)}
+    if ledger is not None:
+        all_extras["waivers"] = ledger.summary(reports)
+    # Structure-rule errors come from every structure (and from every worker): one of each, sorted.
+    found_errors = sorted(set(check_errors) | set(engine.plugin_errors), key=lambda e: (e.plugin, e.message))
     report = AuditReport(
         fsaudit_version=__version__,
-        as_of=as_of,
-        referential=referential,
+        as_of=context.as_of,
+        referential=context.referential,
         inputs=tuple(infos),
         structures=tuple(reports),
         errors=tuple(problems),
         plugins=plugins.plugins,
-        plugin_errors=tuple(plugins.errors) + tuple(engine.plugin_errors),
+        plugin_errors=tuple(plugins.errors) + tuple(found_errors),
         rules=plugins.rules,
         fail_on=Severity(fail_on),
-        extras=_unused_answers(answers, used),
+        extras=all_extras,
     )
     return add_sections(report, plugins)
-
 
 def apply_answer(result: Result, answer: ManualAnswer) -> Result:
     """A ``manual`` result settled by the auditor's recorded answer."""
