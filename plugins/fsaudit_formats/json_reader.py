@@ -57,8 +57,13 @@ def read_json(path: Path) -> ReadResult:
                 InputProblem(name, f"ligne {exc.lineno}, colonne {exc.colno}", f"JSON invalide : {_french_json_error(exc.msg)}"),
             ),
         )
-    except (ValueError, RecursionError) as exc:
-        return ReadResult("json", problems=(InputProblem(name, "fichier", f"JSON invalide : {exc}"),))
+    except RecursionError:
+        return ReadResult("json", problems=(InputProblem(name, "fichier", "JSON invalide : imbrication trop profonde"),))
+    except ValueError as exc:
+        message = str(exc)
+        if "digits" in message:  # int() refuses more than sys.get_int_max_str_digits() digits
+            message = "nombre trop long"
+        return ReadResult("json", problems=(InputProblem(name, "fichier", f"JSON invalide : {message}"),))
     structures, departements, problems = validate_declaration(data, name)
     return ReadResult("json", tuple(structures), tuple(departements), tuple(problems))
 
