@@ -39,6 +39,7 @@ class ReferentialError(Exception):
     """A referential file is missing, unreadable or invalid; the message is in French."""
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize_name(text: str) -> str:
     """Fold a name for comparison: no accents, no case, no punctuation, single spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
