@@ -208,6 +208,8 @@ class DepartementSummary:
     """Structures that pass both FS-HOR-01 and FS-HOR-02."""
     under_hours: int = 0
     under_days: int = 0
+    warned: int = 0
+    """Judged structures below a minimum with a warning rather than a failure (buses, itinerant)."""
     no_hours: int = 0
     """FS-HOR-01 could not judge: hours not declared (manual)."""
     weekly_minutes: list[int] = attrs.field(factory=list)
@@ -230,6 +232,8 @@ class DepartementSummary:
                 self.under_hours += 1
             if days is not None and days.status in judged and days.status is not Status.PASS:
                 self.under_days += 1
+            if hours.status is Status.WARN or (days is not None and days.status is Status.WARN):
+                self.warned += 1
             if hours.status is Status.PASS and days is not None and days.status is Status.PASS:
                 self.compliant += 1
             weekly = hours.evidence.get("heures_hebdomadaires")
@@ -330,6 +334,7 @@ class DepartementSummary:
                 "Part 24 h sur 5 jours (%)": round(100.0 * self.compliant / self.judged, 1) if self.judged else None,
                 "Sous le minimum d'heures": self.under_hours,
                 "Sous le minimum de jours": self.under_days,
+                "Dont bus et itinérantes (avertissement)": self.warned,
                 "Horaires non déclarés": self.no_hours,
                 "Durée hebdomadaire, 1er quartile (h)": round(q[0] / 60, 2) if q else None,
                 "Durée hebdomadaire médiane (h)": round(q[1] / 60, 2) if q else None,
@@ -363,6 +368,7 @@ class DepartementSummary:
                 "compliant_24h_5_days": self.compliant,
                 "under_min_hours": self.under_hours,
                 "under_min_days": self.under_days,
+                "roaming_warned": self.warned,
                 "not_declared": self.no_hours,
                 "weekly_hours_quartiles": [round(v / 60, 2) for v in q] if q else None,
             },
@@ -435,15 +441,15 @@ def _national_text(total: DepartementSummary, departements: int, minimum: Any, a
         if total.decisions.get(code.value)
     )
     lines.append(f"  Décisions recommandées : {decisions}.")
-    if anct:
-        lines.append(
-            "  La liste nationale ne renseigne ni les conseillers, ni les partenaires, ni les locaux, ni la "
-            "fréquentation : ces critères restent à vérifier auprès des gestionnaires (instruction incomplète)."
-        )
     if groups["Bloquant"]:
         lines.append(
             f"  {fr_int(groups['Bloquant'])} structure(s) ont au moins un critère bloquant non conforme "
             f"({_share(groups['Bloquant'], total.structures)} des structures)."
+        )
+    if anct:
+        lines.append(
+            "  La liste nationale ne renseigne ni les conseillers, ni les partenaires, ni les locaux, ni la "
+            "fréquentation : ces critères restent à vérifier auprès des gestionnaires (instruction incomplète)."
         )
     return lines
 
@@ -453,7 +459,12 @@ def _hours_lines(summary: DepartementSummary, minimum: Any) -> list[str]:
         f"  Ouverture d'au moins {minimum} h sur 5 jours (FS-HOR-01 et FS-HOR-02) : "
         f"{fr_int(summary.compliant)} des {fr_int(summary.judged)} structures dont les horaires sont jugés "
         f"({_share(summary.compliant, summary.judged)}) ; {fr_int(summary.under_hours)} sous le minimum d'heures, "
-        f"{fr_int(summary.under_days)} sous le minimum de jours (bus et itinérantes : avertissement).",
+        f"{fr_int(summary.under_days)} sous le minimum de jours"
+        + (
+            f", dont {fr_int(summary.warned)} bus ou offre(s) itinérante(s) (avertissement, pas d'échec)."
+            if summary.warned
+            else "."
+        ),
     ]
     extra = []
     if summary.no_hours:
@@ -463,11 +474,13 @@ def _hours_lines(summary: DepartementSummary, minimum: Any) -> list[str]:
     if extra:
         lines.append(f"  Non jugées : {' ; '.join(extra)}.")
     q = summary.quartiles()
-    if q is not None:
+    low, high = (min(summary.weekly_minutes), max(summary.weekly_minutes)) if q is not None else (0, 0)
+    if q is not None and low == high:
+        lines.append(f"  Durée d'ouverture hebdomadaire : {fr_hours(low)} pour chaque structure jugée.")
+    elif q is not None:
         lines.append(
             f"  Durée d'ouverture hebdomadaire des structures jugées : médiane {fr_hours(q[1])} ; "
-            f"la moitié entre {fr_hours(q[0])} et {fr_hours(q[2])} ; "
-            f"de {fr_hours(min(summary.weekly_minutes))} à {fr_hours(max(summary.weekly_minutes))}."
+            f"la moitié entre {fr_hours(q[0])} et {fr_hours(q[2])} ; de {fr_hours(low)} à {fr_hours(high)}."
         )
     return lines
 

@@ -1,0 +1,186 @@
+"""The network view: summary by département, national totals, attendance and canton coverage."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from fsaudit import model
+from fsaudit.converter import unstructure
+from fsaudit.engine import audit
+from fsaudit.report import AuditReport, Section
+from fsaudit.testing import make_structure, weekly
+from fsaudit_anct.network import DepartementSummary, departement_key, fr_hours, fr_int, fr_pct, fr_signed
+from fsaudit_formats.text_report import render_text
+
+AS_OF = _dt.date(2024, 9, 1)
+GERS = model.Departement(
+    "32", "Gers", (model.Canton("3201", "Auch-1"), model.Canton("3202", "Auch-2"), model.Canton("3203", "Auch-3"))
+)
+
+
+def _months(year: int, counts: Sequence[int]) -> tuple[model.Attendance, ...]:
+    return tuple(model.Attendance(f"{year}-{m:02d}", n) for m, n in enumerate(counts, start=1))
+
+
+def _gers_structures() -> list[model.Structure]:
+    """Two Gers structures whose attendance adds up to the Gers figures of October 2023."""
+    first = make_structure(
+        id="32-A", canton="3201", attendance=_months(2022, [2000] * 8) + _months(2023, [2500] * 8)
+    )
+    second = make_structure(
+        id="32-B", canton="3203", attendance=_months(2022, [1815] * 7 + [1813]) + _months(2023, [2349] * 8)
+    )
+    return [first, second]
+
+
+def _write(path: Path, structures: Sequence[model.Structure], departement: model.Departement | None = None) -> Path:
+    data: dict[str, Any] = {"structures": [unstructure(s) for s in structures]}
+    if departement is not None:
+        data["departement"] = unstructure(departement)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _section(report: AuditReport, key: str) -> Section:
+    return next(s for s in report.sections if s.key == key)
+
+
+@pytest.fixture
+def gers(tmp_path: Path) -> AuditReport:
+    """A Gers declaration (cantons listed) and one Aveyron structure, audited together."""
+    aveyron = make_structure(id="12-A", departement="12", canton=None, attendance=None, format=model.Format.BUS)
+    return audit(
+        [_write(tmp_path / "gers.json", _gers_structures(), GERS), _write(tmp_path / "aveyron.json", [aveyron])],
+        as_of=AS_OF,
+    )
+
+
+def test_attendance_and_canton_line(gers: AuditReport) -> None:
+    """The Gers line gives canton coverage and attendance growth in French number formatting."""
+    text = _section(gers, "par_departement").text
+    assert "    32 Gers : 2/3 cantons couverts (sans France services : Auch-2) ; 38\u202f792 accompagnements de " \
+        "janvier à août 2023, +8\u202f274 (+27,11 %) sur les mêmes mois de 2022." in text
+
+
+def test_full_canton_coverage(tmp_path: Path) -> None:
+    """Every listed canton with a structure reads ``3/3 cantons couverts``."""
+    structures = [*_gers_structures(), make_structure(id="32-C", canton="3202", attendance=None)]
+    report = audit([_write(tmp_path / "gers.json", structures, GERS)], as_of=AS_OF)
+    (row,) = _section(report, "par_departement").rows
+    assert (row["Cantons couverts"], row["Cantons"]) == (3, 3)
+    assert any(line.startswith("    32 Gers : 3/3 cantons couverts ; ") for line in _section(report, "par_departement").text)
+
+
+def test_departement_rows(gers: AuditReport) -> None:
+    """Rows: one per département in INSEE order, the same French keys, facts read from the inputs."""
+    rows = _section(gers, "par_departement").rows
+    assert [(r["Département"], r["Nom"], r["Structures"], r["Fixes"], r["Bus"]) for r in rows] == [
+        ("12", "Aveyron", 1, 0, 1),
+        ("32", "Gers", 2, 2, 0),
+    ]
+    assert list(rows[0]) == list(rows[1])
+    assert (rows[1]["Accompagnements"], rows[1]["Évolution (%)"], rows[1]["Période"]) == (38792, 27.11, "janvier à août 2023")
+
+
+def test_national_section_needs_two_departements(gers: AuditReport, tmp_path: Path) -> None:
+    """The national section appears with two départements, not with one."""
+    assert _section(gers, "national").data["departements"] == 2
+    one = audit([_write(tmp_path / "gers.json", _gers_structures(), GERS)], as_of=AS_OF)
+    assert [s.key for s in one.sections] == ["par_departement"]
+
+
+def test_no_section_for_a_single_structure(tmp_path: Path) -> None:
+    """A single structure gets no network summary."""
+    report = audit([_write(tmp_path / "one.json", [make_structure()])], as_of=AS_OF)
+    assert report.sections == ()
+
+
+def test_hours_figures_come_from_the_results(tmp_path: Path) -> None:
+    """24 h over 5 days counts FS-HOR-01 and FS-HOR-02 passes; the median uses FS-HOR-01's hours."""
+    short = make_structure(id="S", opening_hours=weekly(monday=["09:00-12:00"], tuesday=["09:00-12:00"]))
+    antenne = make_structure(id="A", type=model.StructureType.ANTENNE)
+    none = make_structure(id="N", opening_hours=None)
+    report = audit([_write(tmp_path / "x.json", [make_structure(), short, antenne, none])], as_of=AS_OF)
+    data = _section(report, "par_departement").data["departements"][0]
+    assert data["hours"] == {
+        "judged": 2,
+        "compliant_24h_5_days": 1,
+        "under_min_hours": 1,
+        "under_min_days": 1,
+        "roaming_warned": 0,
+        "not_declared": 1,
+        "weekly_hours_quartiles": [6.0, 6.0, 32.5],
+    }
+    assert data["categories"] == {"antenne": 1, "fixe": 3}
+
+
+def test_input_changed_after_the_audit_is_noted(tmp_path: Path) -> None:
+    """An input changed before the sections are built is not re-read, and the section says so."""
+    from fsaudit.plugins import load_plugins
+
+    path = _write(tmp_path / "gers.json", _gers_structures(), GERS)
+    plugins = load_plugins()
+    from fsaudit.engine import audit_inputs, read_input
+
+    read = read_input(str(path), plugins.readers)
+    path.write_text("{}", encoding="utf-8")
+    report = audit_inputs([read], as_of=AS_OF, plugins=plugins)
+    section = _section(report, "par_departement")
+    note = f"{path} : entrée non relue (absente ou modifiée depuis l'audit) : formats, cantons et fréquentation non comptés"
+    assert section.data["notes"] == [note]
+    assert section.rows[0]["Format inconnu"] == 2
+
+
+def test_large_audit_text_puts_summaries_first(tmp_path: Path) -> None:
+    """Above 30 structures the text report starts with the summaries and lists failures one per line."""
+    structures = [make_structure(id=f"F{i:02d}") for i in range(31)]
+    structures[3] = attrs.evolve(structures[3], opening_hours=weekly(monday=["09:00-12:00"]))
+    report = audit([_write(tmp_path / "many.json", structures)], as_of=AS_OF)
+    lines = render_text(report, {}).decode("utf-8").splitlines()
+    assert lines.index("Synthèse par département") < min(i for i, line in enumerate(lines) if line.startswith("["))
+    block = lines[lines.index(next(line for line in lines if line.startswith("[F03]"))) :][:3]
+    assert block == [
+        "[F03] France services de test (dép. 32, $.structures[3]) — Maintien conditionnel",
+        "  ✗ FS-HOR-01  bloquant ouverture de 3 h par semaine, sous le minimum de 24 h [$.structures[3].opening_hours]",
+        "  ✗ FS-HOR-02  bloquant ouverte 1 jour(s) par semaine, sous le minimum de 5 [$.structures[3].opening_hours]",
+    ]
+
+
+def test_quartiles_are_nearest_rank() -> None:
+    """Quartiles are values of the data (nearest rank), so they read as real schedules."""
+    summary = DepartementSummary("32", weekly_minutes=[1440, 1800, 1950, 2100])
+    assert summary.quartiles() == (1440, 1800, 1950)
+
+
+def test_departement_order() -> None:
+    """Départements sort in INSEE order: 19, 2A, 2B, 21 … 95, 971; no code last."""
+    codes = ["971", "21", None, "2B", "19", "2A", "01"]
+    assert sorted(codes, key=departement_key) == ["01", "19", "2A", "2B", "21", "971", None]
+
+
+def test_french_numbers() -> None:
+    """Thousands with a narrow no-break space, decimal comma, signed percentages."""
+    assert [fr_int(38792), fr_signed(8274), fr_signed(-12), fr_pct(27.1134, signed=True), fr_pct(-3.5, signed=True),
+            fr_pct(93.61, 1), fr_hours(1950), fr_hours(1440)] == [
+        "38\u202f792", "+8\u202f274", "−12", "+27,11 %", "−3,50 %", "93,6 %", "32 h 30", "24 h",
+    ]
+
+
+def test_roaming_structures_below_minimum_are_warnings(tmp_path: Path) -> None:
+    """A bus below the minimum counts as below, and the summary says it is a warning, not a failure."""
+    bus = make_structure(id="B", format=model.Format.BUS, opening_hours=weekly(monday=["09:00-12:00"]))
+    report = audit([_write(tmp_path / "x.json", [make_structure(), bus])], as_of=AS_OF)
+    section = _section(report, "par_departement")
+    assert section.data["departements"][0]["hours"]["roaming_warned"] == 1
+    assert section.text[3] == (
+        "  Ouverture d'au moins 24 h sur 5 jours (FS-HOR-01 et FS-HOR-02) : 1 des 2 structures dont les horaires "
+        "sont jugés (50,0 %) ; 1 sous le minimum d'heures, 1 sous le minimum de jours, dont 1 bus ou offre(s) "
+        "itinérante(s) (avertissement, pas d'échec)."
+    )
