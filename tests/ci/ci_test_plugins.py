@@ -1,0 +1,60 @@
+"""Plugins used by the CI tests: a rule that raises, and a rule that kills its worker process.
+
+Instances are registered as extra plugins; their classes are importable, so that worker
+processes (started with ``spawn``) can unpickle them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any
+
+from fsaudit.hookspecs import hookimpl
+from fsaudit.rule import CharterReference, Outcome, Rule
+
+REFERENCE = CharterReference("règle de test", "tests de fsaudit", "C")
+
+
+def _rule(rule_id: str, check: Any) -> Rule:
+    return Rule(
+        id=rule_id,
+        title=f"Règle de test {rule_id}",
+        severity="info",
+        applies_to="toutes les structures",
+        domain="test",
+        reference=REFERENCE,
+        description="Règle des tests de fsaudit.",
+        remediation="Aucune.",
+        check=check,
+    )
+
+
+def _raise(structure: Any, ctx: Any) -> Outcome:
+    raise RuntimeError("panne simulée")
+
+
+class BrokenRule:
+    """Provides TEST-ERR-01, whose check always raises."""
+
+    @hookimpl
+    def fsaudit_rules(self) -> list[Rule]:
+        return [_rule("TEST-ERR-01", _raise)]
+
+
+DOOMED = "32-B"
+"""The structure whose check kills a worker process."""
+
+
+def _die_in_worker(structure: Any, ctx: Any) -> Outcome:
+    if multiprocessing.parent_process() is not None and structure.id == DOOMED:
+        os._exit(7)
+    return Outcome.passed("le processus a survécu")
+
+
+class DyingRule:
+    """Provides TEST-DIE-01, which calls ``os._exit`` on structure 32-B, only in a worker."""
+
+    @hookimpl
+    def fsaudit_rules(self) -> list[Rule]:
+        return [_rule("TEST-DIE-01", _die_in_worker)]

@@ -1,0 +1,140 @@
+"""Baselines (--baseline) gate on new failures only; ``fsaudit compare`` lists new, fixed, unchanged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import AS_OF, SHORT_WEEK, structure, write_declaration
+
+
+def make_baseline(run) -> str:  # noqa: ANN001
+    code, _out, _err = run("audit", "decl", "--as-of", AS_OF, "-f", "json", "-o", "base.json")
+    assert code == 1
+    return "base.json"
+
+
+def test_known_failures_do_not_fail_the_run(network: Path, run) -> None:  # noqa: ANN001
+    """With the previous report as baseline, unchanged failures give exit code 0."""
+    base = make_baseline(run)
+    code, _out, err = run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "-f", "json", "-o", "new.json")
+    assert code == 0
+    assert "référence base.json : 0 nouveau(x) constat(s) non conforme(s) dont 0 de gravité majeur ou plus, " \
+           "0 corrigé(s), 4 déjà connu(s)" in err
+
+
+def test_new_failure_fails_the_run(network: Path, run) -> None:  # noqa: ANN001
+    """A failure absent from the baseline gives exit code 1 and is listed as new."""
+    base = make_baseline(run)
+    write_declaration(Path("decl/2.json"), [structure("32-A", opening_hours=SHORT_WEEK)])
+    code, _out, _err = run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "-f", "json", "-o", "new.json")
+    report = json.loads(Path("new.json").read_text(encoding="utf-8"))
+    assert code == 1
+    assert [(f["structure"], f["rule"]) for f in report["baseline"]["new"]] == [("32-A", "FS-HOR-01"), ("32-A", "FS-HOR-02")]
+
+
+def test_baseline_is_keyed_on_ids_not_rows_or_files(network: Path, run) -> None:  # noqa: ANN001
+    """Moving a failing structure to another file and row does not make its failures new."""
+    base = make_baseline(run)
+    Path("decl/b.json").unlink()
+    write_declaration(Path("decl/10.json"), [structure("32-D"), structure("32-E"), structure("32-B", opening_hours=SHORT_WEEK)])
+    code, _out, _err = run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "-f", "json", "-o", "new.json")
+    report = json.loads(Path("new.json").read_text(encoding="utf-8"))
+    assert code == 0
+    assert (report["baseline"]["new"], len(report["baseline"]["unchanged"])) == ([], 4)
+
+
+def test_fixed_failures_are_listed(network: Path, run) -> None:  # noqa: ANN001
+    """A failure of the baseline that no longer fails is listed as fixed."""
+    base = make_baseline(run)
+    write_declaration(Path("decl/b.json"), [structure("32-B")])
+    run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "-f", "json", "-o", "new.json")
+    report = json.loads(Path("new.json").read_text(encoding="utf-8"))
+    assert [(f["structure"], f["rule"]) for f in report["baseline"]["fixed"]] == [("32-B", "FS-HOR-01"), ("32-B", "FS-HOR-02")]
+
+
+def test_baseline_provenance_is_recorded(network: Path, run) -> None:  # noqa: ANN001
+    """The report names the baseline file with its hash, referential and audit date."""
+    import hashlib
+
+    base = make_baseline(run)
+    run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "-f", "json", "-o", "new.json")
+    extra = json.loads(Path("new.json").read_text(encoding="utf-8"))["baseline"]
+    assert (extra["file"], extra["sha256"], extra["referential"], extra["as_of"]) == (
+        "base.json", hashlib.sha256(Path(base).read_bytes()).hexdigest(), "charte-2025", AS_OF)
+
+
+def test_input_errors_still_fail_with_a_baseline(network: Path, run) -> None:  # noqa: ANN001
+    """A baseline does not hide an unreadable input: exit code 3."""
+    base = make_baseline(run)
+    Path("decl/broken.json").write_text("{", encoding="utf-8")
+    code, _out, _err = run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "-f", "json", "-o", "new.json")
+    assert code == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[1, 2", "base.json:ligne 1, colonne 6 : JSON invalide (attendu un rapport JSON de fsaudit)"),
+        ('{"structures": []}', "base.json:$.report_version : champ obligatoire « report_version » manquant ; "
+                               "attendu un rapport JSON de fsaudit (--format json)"),
+        ('{"report_version": "2.0", "structures": []}',
+         "base.json:$.report_version : version de rapport 2.0 non prise en charge (attendu 1.x)"),
+    ],
+)
+def test_unusable_baseline_is_a_usage_error(network: Path, run, content: str, message: str) -> None:  # noqa: ANN001
+    """A baseline that is not an fsaudit JSON report exits 2 saying where and what is expected."""
+    Path("base.json").write_text(content, encoding="utf-8")
+    code, _out, err = run("audit", "decl", "--baseline", "base.json")
+    assert (code, err) == (2, f"fsaudit : erreur : référence --baseline inutilisable : {message}\n")
+
+
+def compare_pair(run) -> tuple[str, str]:  # noqa: ANN001
+    make_baseline(run)
+    write_declaration(Path("decl/2.json"), [structure("32-A", opening_hours=SHORT_WEEK)])
+    write_declaration(Path("decl/b.json"), [structure("32-B")])
+    run("audit", "decl", "--as-of", AS_OF, "-f", "json", "-o", "new.json")
+    return "base.json", "new.json"
+
+
+def test_compare_lists_new_fixed_and_unchanged_failures(network: Path, run) -> None:  # noqa: ANN001
+    """``fsaudit compare --format json`` gives the three lists keyed on structure and rule."""
+    old, new = compare_pair(run)
+    code, out, _err = run("compare", old, new, "--format", "json")
+    data = json.loads(out)
+    keys = {name: [(f["structure"], f["rule"]) for f in data[f"{name}_failures"]] for name in ("new", "fixed", "unchanged")}
+    assert keys == {
+        "new": [("32-A", "FS-HOR-01"), ("32-A", "FS-HOR-02")],
+        "fixed": [("32-B", "FS-HOR-01"), ("32-B", "FS-HOR-02")],
+        "unchanged": [("32-C", "FS-HOR-01"), ("32-C", "FS-HOR-02")],
+    }
+    assert code == 1
+
+
+def test_compare_text_is_french(network: Path, run) -> None:  # noqa: ANN001
+    """The text comparison starts with the counts in French."""
+    old, new = compare_pair(run)
+    _code, out, _err = run("compare", old, new)
+    assert out.splitlines()[1] == "Constats non conformes : 2 nouveau(x), 2 corrigé(s), 2 inchangé(s)"
+
+
+def test_compare_markdown_lists_new_failures(network: Path, run) -> None:  # noqa: ANN001
+    """The Markdown comparison has a table of new failures."""
+    old, new = compare_pair(run)
+    _code, out, _err = run("compare", old, new, "--format", "markdown")
+    assert "### Nouveaux constats" in out
+    assert "| 32-A | FS-HOR-01 | bloquant | ouverture de 9 h par semaine, sous le minimum de 24 h |" in out
+
+
+def test_compare_exit_code_follows_fail_on(network: Path, run) -> None:  # noqa: ANN001
+    """Without new failures the comparison exits 0."""
+    make_baseline(run)
+    code, _out, _err = run("compare", "base.json", "base.json")
+    assert code == 0
+
+
+def test_compare_missing_file_is_a_usage_error(network: Path, run) -> None:  # noqa: ANN001
+    """A missing report exits 2 naming it."""
+    code, _out, err = run("compare", "a.json", "b.json")
+    assert (code, err) == (2, "fsaudit : erreur : a.json : fichier introuvable\n")

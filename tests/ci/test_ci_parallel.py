@@ -1,0 +1,116 @@
+"""--jobs: worker processes give byte-identical reports; a dying worker is reported; progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+from pathlib import Path
+
+import attrs
+import pytest
+from ci_test_plugins import DOOMED, DyingRule
+from conftest import AS_OF
+
+from fsaudit.cli import progress_bar, show_progress
+from fsaudit.engine import audit
+from fsaudit.inputs import LoadedStructure
+from fsaudit.parallel import chunked, location_table
+from fsaudit.testing import make_structure
+
+FORMATS = ("json", "junit", "sarif", "csv", "markdown", "text")
+
+
+def outputs(folder: str) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(Path(folder).iterdir())}
+
+
+def test_jobs_and_file_order_give_byte_identical_reports(network: Path, run) -> None:  # noqa: ANN001
+    """--jobs 1 and --jobs 2, files named in any order or written to disk in another order: same bytes."""
+    fmt = ",".join(FORMATS)
+    run("audit", "decl", "--as-of", AS_OF, "-f", fmt, "-o", "one", "--jobs", "1")
+    files = sorted(str(p) for p in Path("decl").rglob("*.json"))
+    run("audit", *reversed(files), "--as-of", AS_OF, "-f", fmt, "-o", "two", "--jobs", "2")
+    copy = Path("copy")
+    for name in reversed(files):  # the same files, created on disk in the reverse order
+        target = copy / "decl" / Path(name).relative_to("decl")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(name, target)
+    os.chdir(copy)
+    run("audit", "decl/sud", "decl", "--as-of", AS_OF, "-f", fmt, "-o", "../three", "--jobs", "2")
+    os.chdir("..")
+    assert outputs("one") == outputs("two") == outputs("three")
+    assert len(outputs("one")) == len(FORMATS)
+
+
+def test_dying_worker_is_reported_as_an_input_error(network: Path) -> None:
+    """A file whose check kills its worker (twice) is an input error naming it; the others are audited."""
+    paths = [str(p) for p in Path("decl").rglob("*.json")]
+    report = audit(paths, as_of=dt.date.fromisoformat(AS_OF), jobs=2, extra_plugins=[("mourant", DyingRule())])
+    assert [(e.path, e.location) for e in report.errors] == [("decl/b.json", "fichier")]
+    assert report.errors[0].message.startswith("le processus qui auditait ce fichier s'est arrêté brutalement")
+    assert sorted(s.id for s in report.structures) == sorted({"32-A", "32-C", "32-D", "32-E"})
+    assert DOOMED not in {s.id for s in report.structures}
+    assert report.extras["workers"]["messages"][0].startswith("un processus de travail s'est arrêté brutalement")
+
+
+def test_same_plugin_does_not_kill_the_serial_run(network: Path) -> None:
+    """Without workers the same rule passes: the death above is the worker's, not the audit's."""
+    report = audit(["decl/b.json"], as_of=dt.date.fromisoformat(AS_OF), extra_plugins=[("mourant", DyingRule())])
+    assert report.errors == () and [s.id for s in report.structures] == [DOOMED]
+
+
+def test_location_table_gives_the_readers_locations() -> None:
+    """The picklable table built in the worker locates every field as the reader's function does."""
+
+    def locate(parts: tuple) -> str | None:  # a workbook-like reader: one row per structure
+        if parts[:2] != ("structures", 0) or len(parts) > 3:
+            return None
+        return "Structures!A2" if len(parts) == 2 else f"Horaires!{parts[2]}2"
+
+    loaded = LoadedStructure(make_structure(), "classeur.xlsx", ("structures", 0), locate_fn=locate)
+    portable = attrs.evolve(loaded, locate_fn=location_table(loaded))
+    for field in (None, "opening_hours", "opening_hours.monday[0]", "conseillers[1].training_date", "comment"):
+        assert portable.locate(field) == loaded.locate(field)
+
+
+def test_chunks_cover_every_file_in_order() -> None:
+    """Chunks are consecutive, about four per worker, at most sixteen files."""
+    paths = [f"f{i}.json" for i in range(100)]
+    chunks = chunked(paths, 2)
+    assert [p for c in chunks for p in c] == paths
+    assert max(len(c) for c in chunks) == 13
+
+
+def test_progress_callback_counts_every_file(network: Path) -> None:
+    """The progress callback adds up to the number of files, with workers too."""
+    seen: list[int] = []
+    paths = [str(p) for p in Path("decl").rglob("*.json")]
+    audit(paths, as_of=dt.date.fromisoformat(AS_OF), jobs=2, progress=seen.append)
+    assert sum(seen) == len(paths)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("stream", "environ", "shown"),
+    [(_Terminal(), {}, True), (_Terminal(), {"CI": "true"}, False), (io.StringIO(), {}, False)],
+)
+def test_progress_bar_only_on_an_interactive_terminal(stream: io.StringIO, environ: dict, shown: bool) -> None:
+    """A progress bar on a terminal, never in CI nor when standard error is redirected."""
+    assert show_progress(stream, environ) is shown
+
+
+def test_progress_bar_shows_counts_on_a_terminal() -> None:
+    """On a terminal, the bar counts files (shown once it lasts over a second)."""
+    stream = _Terminal()
+    bar = progress_bar(3, stream, {})
+    with bar as tick:
+        bar.bar.delay = 0  # show at once
+        tick(2)
+        bar.bar.refresh()
+    assert "2/3" in stream.getvalue()
