@@ -1,0 +1,29 @@
+"""Spreadsheets in and out: declaration workbooks (.xlsx, .xlsm, .ods), the template, the Excel report.
+
+Registered through the ``fsaudit`` entry-point group (name ``workbook``) like any other plugin.
+The layout an auditor fills is documented in ``docs/workbook.md`` and in the « Instructions »
+sheet of ``fsaudit template``.
+"""
+
+from __future__ import annotations
+
+from fsaudit.hookspecs import hookimpl
+
+
+@hookimpl
+def fsaudit_api_version() -> str:
+    return "1"
+
+
+@hookimpl
+def fsaudit_readers() -> list:
+    from fsaudit_workbook.reader import READER
+
+    return [READER]
+
+
+@hookimpl
+def fsaudit_reporters() -> list:
+    from fsaudit_workbook.xlsx_report import REPORTER
+
+    return [REPORTER]

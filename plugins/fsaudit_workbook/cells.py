@@ -1,0 +1,373 @@
+"""Reading cells the way a French user types them, and writing them back.
+
+Every parser takes the raw cell value (``str``, ``float``, ``bool``, ``date``, ``datetime``,
+``time`` or ``timedelta``, as the spreadsheet library gives it) and returns the JSON-shaped value
+of the declaration, or raises :class:`CellError` with a French message quoting the raw value.
+Nothing is coerced silently: a value that does not read as expected is an error.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from typing import Any
+
+from fsaudit.model import WEEKDAY_LABELS
+from fsaudit.referential import normalize_name
+from fsaudit.rule import RULE_ID_PATTERN
+
+__all__ = [
+    "CHOICES",
+    "CellError",
+    "display",
+    "is_empty",
+    "parse",
+]
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message is French and quotes the raw value."""
+
+
+# Canonical French label first: it is what the template writes and its drop-down offers.
+CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
+    "type": {"principal": ("principale", "principal", "structure principale"), "antenne": ("antenne",)},
+    "format": {
+        "fixe": ("fixe", "lieu fixe"),
+        "multisites": ("multisites", "multi sites", "multisite"),
+        "bus": ("bus", "bus equivalent"),
+        "itinerant": ("itinérante", "itinerant", "itinerante", "itinérant"),
+        "antenne": ("antenne", "fixe antenne", "fixe antennes"),
+    },
+    "gestionnaire": {
+        "collectivite": ("collectivité", "collectivite", "collectivite territoriale", "commune", "intercommunalite"),
+        "la_poste": ("La Poste", "poste"),
+        "association": ("association",),
+        "msa": ("MSA",),
+        "etat": ("État", "etat"),
+        "autre": ("autre",),
+    },
+    "label": {
+        "candidate": ("candidate", "candidat", "candidature"),
+        "labelled": ("labellisée", "labellise", "labellisee", "labelled"),
+    },
+    "jour": {day: (label,) for day, label in WEEKDAY_LABELS.items()},
+    "modalite": {
+        "permanence": ("permanence",),
+        "visio": ("visio", "visioconference"),
+        "rendez_vous": ("rendez-vous", "rendez vous", "rdv", "sur rendez vous"),
+        "referent": ("référent", "referent"),
+    },
+    "resultat": {"pass": ("conforme",), "fail": ("non conforme", "non-conforme")},
+    "oui_non": {"true": ("oui", "x", "vrai", "true"), "false": ("non", "faux", "false")},
+}
+_CHOICE_INDEX = {
+    name: {normalize_name(label): value for value, labels in table.items() for label in (value, *labels)}
+    for name, table in CHOICES.items()
+}
+_DAY_ABBREVIATIONS = {"lun": "monday", "mar": "tuesday", "mer": "wednesday", "jeu": "thursday",
+                      "ven": "friday", "sam": "saturday", "dim": "sunday"}
+_MONTHS = {
+    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4, "mai": 5,
+    "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9, "sep": 9, "octobre": 10,
+    "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+}
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def choice_labels(name: str) -> list[str]:
+    """The canonical French labels of a drop-down list, in order."""
+    return [labels[0] for labels in CHOICES[name].values()]
+
+
+def choice_label(name: str, value: str) -> str:
+    """The canonical French label of ``value`` in list ``name``."""
+    return CHOICES[name][value][0]
+
+
+def is_empty(value: Any) -> bool:
+    """An empty cell, or one holding only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _fr_number(value: float) -> str:
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value).replace(".", ",")
+
+
+def display(value: Any) -> str:
+    """The raw value as the user sees it, for messages."""
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, float | int):
+        return _fr_number(float(value))
+    if isinstance(value, _dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M") if value.time() != _dt.time() else value.strftime("%d/%m/%Y")
+    if isinstance(value, _dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, _dt.time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+    if isinstance(value, _dt.timedelta):
+        minutes = value.total_seconds() / 60
+        return f"{int(minutes // 60)}:{int(minutes % 60):02d}"
+    return str(value).strip()
+
+
+def _quoted(value: Any) -> str:
+    text = display(value)
+    return f"« {text[:80]}{'…' if len(text) > 80 else ''} »"
+
+
+def text(value: Any) -> str:
+    """Free text: stray spaces removed; a number or a date reads as it is displayed."""
+    if isinstance(value, str):
+        return value.strip()
+    return display(value)
+
+
+def code(value: Any) -> str:
+    """An identifier or a code: text, or a whole number typed without quotes."""
+    if isinstance(value, bool):
+        raise CellError(f"{_quoted(value)} n'est pas un code")
+    if isinstance(value, float | int):
+        if value != int(value):
+            raise CellError(f"{_quoted(value)} n'est pas un code : attendu un texte ou un nombre entier")
+        return str(int(value))
+    if isinstance(value, _dt.date | _dt.time | _dt.timedelta):
+        raise CellError(f"{_quoted(value)} est une date ou une heure : attendu un code")
+    return str(value).strip()
+
+
+def _padded(value: Any, width: int, what: str) -> str:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        if value != int(value) or value < 0:
+            raise CellError(f"{_quoted(value)} n'est pas {what}")
+        return f"{int(value):0{width}d}"
+    return code(value).upper()
+
+
+def departement(value: Any) -> str:
+    """A département code; a number typed without its leading zero (1 → 01) is padded."""
+    if isinstance(value, float | int) and not isinstance(value, bool) and value == int(value) and value >= 100:
+        return str(int(value))
+    return _padded(value, 2, "un code de département")
+
+
+def commune(value: Any) -> str:
+    """A commune INSEE code; a number typed without its leading zero (1004 → 01004) is padded."""
+    return _padded(value, 5, "un code commune INSEE")
+
+
+def number(value: Any) -> float:
+    """A decimal number; ``1,5`` and ``1 234,5`` read as a French user types them."""
+    if isinstance(value, bool):
+        raise CellError(f"{_quoted(value)} n'est pas un nombre")
+    if isinstance(value, float | int):
+        if math.isnan(value) or math.isinf(value):
+            raise CellError(f"{_quoted(value)} n'est pas un nombre")
+        return float(value)
+    if isinstance(value, str):
+        raw = _SPACES.sub("", value)
+        if re.fullmatch(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?", raw):
+            return float(raw.replace(",", "."))
+    raise CellError(f"{_quoted(value)} n'est pas un nombre : attendu par exemple 6,5")
+
+
+def integer(value: Any) -> int:
+    """A whole number; ``1 200`` reads as 1200."""
+    result = number(value)
+    if result != int(result):
+        raise CellError(f"{_quoted(value)} n'est pas un nombre entier")
+    return int(result)
+
+
+def boolean(value: Any) -> bool:
+    """oui/non, x, vrai/faux (any case), or a boolean cell."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        found = _CHOICE_INDEX["oui_non"].get(normalize_name(value))
+        if found is not None:
+            return found == "true"
+    raise CellError(f"{_quoted(value)} n'est pas oui ou non : attendu oui, non (ou x pour oui)")
+
+
+def choice(name: str, value: Any, *, expected: str) -> str:
+    """One value of a closed list, matched without case nor accents."""
+    if isinstance(value, str):
+        key = normalize_name(value)
+        found = _CHOICE_INDEX[name].get(key)
+        if found is None and name == "jour":
+            found = _DAY_ABBREVIATIONS.get(key)
+        if found is not None:
+            return found
+    raise CellError(f"{_quoted(value)} n'est pas une valeur admise : attendu {expected}")
+
+
+def modes(value: Any) -> list[str]:
+    """Partner modes separated by commas or semicolons."""
+    if not isinstance(value, str):
+        raise CellError(f"{_quoted(value)} n'est pas une liste de modalités")
+    out = []
+    for item in re.split(r"[,;/]", value):
+        if not item.strip():
+            continue
+        found = _CHOICE_INDEX["modalite"].get(normalize_name(item))
+        if found is None:
+            raise CellError(
+                f"modalité « {item.strip()} » inconnue dans {_quoted(value)} : attendu permanence, visio, "
+                "rendez-vous ou référent, séparées par des virgules"
+            )
+        out.append(found)
+    return out
+
+
+_TIME_TEXT = re.compile(r"(\d{1,2})(?:\s*(?:h|:)\s*(\d{2})?(?::00)?)?")
+
+
+def _hhmm(hours: int, minutes: int, raw: Any) -> str:
+    if not (0 <= minutes < 60 and (0 <= hours < 24 or (hours == 24 and minutes == 0))):
+        raise CellError(f"{_quoted(raw)} n'est pas une heure entre 0h et 24h")
+    return f"{hours:02d}:{minutes:02d}"
+
+
+def time(value: Any) -> str:
+    """An hour of the day: ``9h``, ``9h30``, ``09:00``, ``9:00``, a time cell, or a whole hour."""
+    expected = "attendu par exemple 9h, 9h30 ou 09:00"
+    if isinstance(value, bool):
+        raise CellError(f"{_quoted(value)} n'est pas une heure : {expected}")
+    if isinstance(value, _dt.datetime):
+        raise CellError(f"{_quoted(value)} est une date : {expected}")
+    if isinstance(value, _dt.time):
+        if value.second or value.microsecond:
+            raise CellError(f"{_quoted(value)} a des secondes : {expected}")
+        return f"{value.hour:02d}:{value.minute:02d}"
+    if isinstance(value, _dt.timedelta):
+        seconds = value.total_seconds()
+        if seconds % 60 or not 0 <= seconds <= 86400:
+            raise CellError(f"{_quoted(value)} n'est pas une heure de la journée : {expected}")
+        minutes = int(seconds // 60)
+        return _hhmm(minutes // 60, minutes % 60, value)
+    if isinstance(value, _dt.date):
+        raise CellError(f"{_quoted(value)} est une date : {expected}")
+    if isinstance(value, float | int):
+        if value == int(value) and 0 <= value <= 24:
+            return _hhmm(int(value), 0, value)
+        raise CellError(f"{_quoted(value)} n'est pas une heure : {expected}")
+    match = _TIME_TEXT.fullmatch(value.strip().lower())
+    if not match:
+        raise CellError(f"{_quoted(value)} n'est pas une heure : {expected}")
+    return _hhmm(int(match.group(1)), int(match.group(2) or 0), value)
+
+
+_DATE_FR = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+_DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _make_date(year: int, month: int, day: int, raw: Any) -> _dt.date:
+    try:
+        return _dt.date(year, month, day)
+    except ValueError:
+        raise CellError(f"{_quoted(raw)} n'est pas une date existante") from None
+
+
+def date(value: Any) -> str:
+    """A date: ``12/05/2022``, ``2022-05-12`` or a date cell → ``2022-05-12``."""
+    expected = "attendu une date JJ/MM/AAAA"
+    if isinstance(value, _dt.datetime):
+        if value.time() != _dt.time():
+            raise CellError(f"{_quoted(value)} porte une heure : {expected}")
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        raw = value.strip()
+        match = _DATE_FR.fullmatch(raw)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return _make_date(year, month, day, value).isoformat()
+        match = _DATE_ISO.fullmatch(raw)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return _make_date(year, month, day, value).isoformat()
+    raise CellError(f"{_quoted(value)} n'est pas une date : {expected}")
+
+
+def month(value: Any) -> str:
+    """A month: ``2024-01``, ``01/2024``, ``janvier 2024`` or a date cell of the 1st → ``2024-01``."""
+    expected = "attendu un mois comme 2024-01, 01/2024 ou janvier 2024"
+    if isinstance(value, _dt.datetime):
+        value = value.date() if value.time() == _dt.time() else value
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        if value.day != 1:
+            raise CellError(f"{_quoted(value)} est une date, pas un mois : {expected}")
+        return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, str):
+        raw = value.strip().lower()
+        match = re.fullmatch(r"(\d{4})\s*-\s*(\d{1,2})", raw) or None
+        if match:
+            year, mon = int(match.group(1)), int(match.group(2))
+        else:
+            match = re.fullmatch(r"(\d{1,2})\s*/\s*(\d{4})", raw)
+            if match:
+                mon, year = int(match.group(1)), int(match.group(2))
+            else:
+                match = re.fullmatch(r"([^\d]+?)\.?\s+(\d{4})", raw)
+                mon = _MONTHS.get(normalize_name(match.group(1)), 0) if match else 0
+                year = int(match.group(2)) if match else 0
+        if 1 <= mon <= 12 and year:
+            return f"{year:04d}-{mon:02d}"
+    raise CellError(f"{_quoted(value)} n'est pas un mois : {expected}")
+
+
+def rule(value: Any) -> str:
+    """A rule id (``fs-hor-05`` → ``FS-HOR-05``)."""
+    if isinstance(value, str):
+        found = re.sub(r"\s+", "", value).upper()
+        if RULE_ID_PATTERN.match(found):
+            return found
+    raise CellError(f"{_quoted(value)} n'est pas un identifiant de règle : attendu par exemple FS-HOR-05")
+
+
+_EXPECTED = {
+    "type": "principale ou antenne",
+    "format": "fixe, multisites, bus, itinérante ou antenne",
+    "gestionnaire": "collectivité, La Poste, association, MSA, État ou autre",
+    "label": "candidate ou labellisée",
+    "jour": "un jour de la semaine (lundi … dimanche)",
+    "resultat": "conforme ou non conforme",
+}
+
+
+def parse(kind: str, value: Any, choices: str | None = None) -> Any:
+    """Read a non-empty cell of ``kind`` (see :class:`fsaudit_workbook.layout.Column`)."""
+    if kind == "text":
+        return text(value)
+    if kind in ("code", "postal"):
+        return commune(value) if kind == "postal" else code(value)
+    if kind == "departement":
+        return departement(value)
+    if kind == "commune":
+        return commune(value)
+    if kind == "number":
+        return number(value)
+    if kind == "integer":
+        return integer(value)
+    if kind == "bool":
+        return boolean(value)
+    if kind == "date":
+        return date(value)
+    if kind == "time":
+        return time(value)
+    if kind == "month":
+        return month(value)
+    if kind == "modes":
+        return modes(value)
+    if kind == "rule":
+        return rule(value)
+    if kind in ("choice", "result"):
+        name = choices or "resultat"
+        return choice(name, value, expected=_EXPECTED[name])
+    raise ValueError(f"unknown cell kind {kind!r}")

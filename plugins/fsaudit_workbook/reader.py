@@ -1,0 +1,698 @@
+"""Reader for declaration workbooks (.xlsx, .xlsm, .ods) in the documented layout.
+
+The workbook is read with python-calamine (fast, and it reads .ods too), which gives each
+formula's cached value; formulas without one and error values, which calamine returns as empty
+cells, are found by :mod:`fsaudit_workbook.scan`. Rows are joined to their structure by the
+« Identifiant » column, turned into the JSON-shaped data of the declaration schema and validated
+by :func:`fsaudit.inputs.validate_declaration` with a :class:`CellLocator`, so that every
+problem and every finding points at a ``Sheet!C12`` cell.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from fsaudit.inputs import InputProblem, ManualAnswer, Reader, ReadResult, validate_declaration
+from fsaudit_workbook import cells
+from fsaudit_workbook.layout import (
+    CLOSED_MARK,
+    EMPTY_MARK,
+    IGNORED_SHEETS,
+    SHEETS,
+    Column,
+    SheetSpec,
+    header_key,
+    sheet_by_key,
+)
+from fsaudit_workbook.scan import BadCells, column_letter, ods_bad_cells, xlsx_bad_cells
+
+__all__ = ["READER", "CellLocator", "read_workbook"]
+
+PathParts = tuple[str | int, ...]
+_HEADER_SEARCH_ROWS = 10
+
+
+@attrs.frozen(eq=False)
+class CellLocator:
+    """Maps a JSON path of the declaration to the cell it came from (``Horaires!C12``).
+
+    A path with no cell of its own is located at its deepest known parent (a structure's field
+    that was left empty points at the structure's row). A plain class, not a closure, so that
+    it can be pickled into worker processes.
+    """
+
+    cells: dict[PathParts, str]
+
+    def __call__(self, parts: Sequence[str | int]) -> str | None:
+        probe = tuple(parts)
+        while probe:
+            found = self.cells.get(probe)
+            if found:
+                return found
+            probe = probe[:-1]
+        return None
+
+
+class _Empty:
+    """The « aucun » marker of a list sheet."""
+
+
+class _Closed:
+    """The « fermé » marker of Horaires."""
+
+
+EMPTY = _Empty()
+CLOSED = _Closed()
+
+
+@attrs.define
+class _Row:
+    number: int
+    """1-based row number in the sheet."""
+    refs: dict[str, str]
+    """Column key → cell reference (``Horaires!C12``), for every mapped column."""
+    values: dict[str, Any] = attrs.Factory(dict)
+    errors: set[str] = attrs.Factory(set)
+    """Keys of the cells that could not be read (already reported)."""
+
+    @property
+    def bad(self) -> bool:
+        return bool(self.errors)
+
+
+@attrs.define
+class _Sheet:
+    name: str
+    spec: SheetSpec
+    headers: dict[str, str]
+    """Column key → header as typed in the workbook."""
+    rows: list[_Row]
+
+
+@attrs.define
+class _State:
+    path: str
+    problems: list[InputProblem] = attrs.Factory(list)
+    headers: dict[str, str] = attrs.Factory(dict)
+    """Cell reference → header of its column, to name the column in schema problems."""
+
+    def problem(self, location: str, message: str) -> None:
+        self.problems.append(InputProblem(self.path, location, message))
+
+
+def _ref(sheet: str, row: int, col: int) -> str:
+    """0-based row and column → ``Sheet!C12`` (the sheet name quoted when it needs it)."""
+    name = sheet if re.fullmatch(r"[\w.]+", sheet) else "'" + sheet.replace("'", "''") + "'"
+    return f"{name}!{column_letter(col)}{row + 1}"
+
+
+_MARK_COLUMNS = {
+    ("Conseillers", "id"),
+    ("Partenaires", "operator"),
+    ("Services locaux", "name"),
+    ("Fréquentation", "month"),
+    ("Département", "canton"),
+}
+
+
+def _read_sheet(state: _State, name: str, spec: SheetSpec, rows: list[list[Any]], bad: dict[tuple[int, int], str]) -> _Sheet | None:
+    key_column = spec.columns[0]
+    header_index = None
+    for index, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
+        if any(isinstance(v, str) and header_key(v) in key_column.keys for v in row):
+            header_index = index
+            break
+    if header_index is None:
+        state.problem(
+            _ref(name, 0, 0),
+            f"ligne d'en-têtes introuvable : la feuille « {name} » doit avoir une colonne « {key_column.header} » "
+            f"dans ses {_HEADER_SEARCH_ROWS} premières lignes",
+        )
+        return None
+    by_key = {k: column for column in spec.columns for k in column.keys}
+    mapped: dict[str, tuple[int, Column]] = {}
+    headers: dict[str, str] = {}
+    for col, value in enumerate(rows[header_index]):
+        if cells.is_empty(value):
+            continue
+        typed = cells.text(value)
+        column = by_key.get(header_key(typed))
+        where = _ref(name, header_index, col)
+        if column is None:
+            expected = ", ".join(f"« {c.header} »" for c in spec.columns)
+            state.problem(where, f"colonne « {typed} » inconnue : colonnes attendues {expected}")
+            continue
+        if column.key in mapped:
+            first = _ref(name, header_index, mapped[column.key][0])
+            state.problem(where, f"colonne « {typed} » en double (déjà en {first}) : cette colonne est ignorée")
+            continue
+        mapped[column.key] = (col, column)
+        headers[column.key] = typed
+    for column in spec.columns:
+        if column.required and column.key not in mapped:
+            state.problem(
+                _ref(name, header_index, 0),
+                f"colonne obligatoire « {column.header} » absente de la feuille « {name} »",
+            )
+    if key_column.key not in mapped:
+        return None
+    out: list[_Row] = []
+    for index in range(header_index + 1, len(rows)):
+        row = rows[index]
+        refs = {key: _ref(name, index, col) for key, (col, _c) in mapped.items()}
+        item = _Row(index + 1, refs)
+        filled = False
+        for key, (col, column) in mapped.items():
+            header = headers[key]
+            state.headers[refs[key]] = header
+            problem = bad.get((index, col))
+            raw = row[col] if col < len(row) else None
+            if problem is not None:
+                state.problem(refs[key], f"colonne « {header} » : {problem}")
+                item.errors.add(key)
+                filled = True
+                continue
+            if cells.is_empty(raw):
+                continue
+            filled = True
+            if isinstance(raw, str):
+                folded = header_key(raw)
+                if (spec.name, key) in _MARK_COLUMNS and folded == EMPTY_MARK:
+                    item.values[key] = EMPTY
+                    continue
+                if spec.name == "Horaires" and key == "start" and folded == header_key(CLOSED_MARK):
+                    item.values[key] = CLOSED
+                    continue
+            try:
+                item.values[key] = cells.parse(column.kind, raw, column.choices)
+            except cells.CellError as exc:
+                state.problem(refs[key], f"colonne « {header} » : {exc}")
+                item.errors.add(key)
+        if filled:
+            out.append(item)
+    return _Sheet(name, spec, headers, out)
+
+
+def _header(sheet: _Sheet, key: str) -> str:
+    return sheet.headers.get(key) or sheet.spec.column(key).header
+
+
+def _missing(state: _State, sheet: _Sheet, row: _Row, key: str) -> None:
+    """Report a required value left empty (unless its cell was already reported as unreadable)."""
+    if key in row.errors:
+        return
+    state.problem(row.refs.get(key, row.refs[sheet.spec.columns[0].key]),
+                  f"colonne « {_header(sheet, key)} » : valeur obligatoire manquante")
+    row.errors.add(key)
+
+
+_STRUCTURE_FIELDS: dict[str, PathParts] = {
+    "street": ("address", "street"),
+    "complement": ("address", "complement"),
+    "postal_code": ("address", "postal_code"),
+    "city": ("address", "city"),
+    "latitude": ("coordinates", "latitude"),
+    "longitude": ("coordinates", "longitude"),
+    "gestionnaire_kind": ("gestionnaire", "kind"),
+    "gestionnaire_name": ("gestionnaire", "name"),
+    "label_status": ("label", "status"),
+    "label_date": ("label", "date"),
+}
+_GROUP_ANCHOR = {"address": "street", "coordinates": "latitude", "gestionnaire": "gestionnaire_kind", "label": "label_status"}
+
+
+class _Builder:
+    """Assembles the JSON-shaped declaration from the parsed sheets."""
+
+    def __init__(self, state: _State) -> None:
+        self.state = state
+        self.structures: list[dict[str, Any]] = []
+        self.index: dict[str, int] = {}
+        self.ambiguous: set[str] = set()
+        self.bad: set[int] = set()
+        self.cells: dict[PathParts, str] = {}
+        self.conseiller_rows: dict[int, list[_Row]] = {}
+
+    # --- Structures ---------------------------------------------------------------------
+
+    def structures_sheet(self, sheet: _Sheet) -> None:
+        first: dict[str, _Row] = {}
+        rows: list[_Row] = []
+        for row in sheet.rows:
+            sid = row.values.get("id")
+            if sid is None:
+                _missing(self.state, sheet, row, "id")
+                continue
+            if sid in first:
+                self.state.problem(
+                    row.refs["id"],
+                    f"colonne « {_header(sheet, 'id')} » : identifiant « {sid} » déjà utilisé ligne "
+                    f"{first[sid].number} ; chaque structure doit avoir un identifiant unique dans le classeur "
+                    "(les autres feuilles s'y rattachent) : ces structures sont écartées",
+                )
+                self.ambiguous.add(sid)
+                continue
+            first[sid] = row
+            rows.append(row)
+        for row in rows:
+            sid = row.values["id"]
+            if sid in self.ambiguous:
+                continue
+            k = len(self.structures)
+            self.index[sid] = k
+            base: PathParts = ("structures", k)
+            data: dict[str, Any] = {}
+            self.cells[base] = row.refs["id"]
+            for key, ref in row.refs.items():
+                sub = _STRUCTURE_FIELDS.get(key, (key,))
+                self.cells[base + sub] = ref
+                if key in row.values:
+                    if len(sub) == 2:
+                        data.setdefault(sub[0], {})[sub[1]] = row.values[key]
+                    else:
+                        data[key] = row.values[key]
+            for group, anchor in _GROUP_ANCHOR.items():
+                if anchor in row.refs:
+                    self.cells[base + (group,)] = row.refs[anchor]
+            if row.bad:
+                self.bad.add(k)
+            self.structures.append(data)
+
+    def _owner(self, sheet: _Sheet, row: _Row) -> int | None:
+        """The structure index of a row of another sheet, or ``None`` (reported)."""
+        sid = row.values.get("structure_id")
+        if sid is None:
+            _missing(self.state, sheet, row, "structure_id")
+            return None
+        if sid in self.ambiguous:
+            return None
+        k = self.index.get(sid)
+        if k is None:
+            self.state.problem(
+                row.refs["structure_id"],
+                f"colonne « {_header(sheet, 'structure_id')} » : identifiant « {sid} » absent de la feuille Structures",
+            )
+            return None
+        if row.bad:
+            self.bad.add(k)
+        return k
+
+    # --- list sheets ---------------------------------------------------------------------
+
+    def list_sheet(self, sheet: _Sheet, field: str, key: str, keys: Sequence[str]) -> None:
+        """Conseillers, Partenaires, Services locaux, Fréquentation: one item per row."""
+        items: dict[int, list[tuple[_Row, dict[str, Any]]]] = {}
+        empty: dict[int, _Row] = {}
+        for row in sheet.rows:
+            k = self._owner(sheet, row)
+            if k is None:
+                continue
+            marker = row.values.get(key)
+            if marker is EMPTY:
+                others = [c for c in keys if c != key and c in row.values]
+                if others:
+                    self.state.problem(
+                        row.refs[key],
+                        f"colonne « {_header(sheet, key)} » : « {EMPTY_MARK} » déclare une liste vide, mais la ligne "
+                        f"remplit aussi « {_header(sheet, others[0])} »",
+                    )
+                    self.bad.add(k)
+                empty.setdefault(k, row)
+                continue
+            if key not in row.values:
+                _missing(self.state, sheet, row, key)
+                self.bad.add(k)
+                continue
+            data = {c: row.values[c] for c in keys if c in row.values}
+            items.setdefault(k, []).append((row, data))
+        for k, row in empty.items():
+            if k in items:
+                self.state.problem(
+                    row.refs[key],
+                    f"colonne « {_header(sheet, key)} » : « {EMPTY_MARK} » déclare une liste vide, mais la structure a "
+                    f"d'autres lignes dans la feuille « {sheet.name} »",
+                )
+                self.bad.add(k)
+            else:
+                self.structures[k][field] = []
+                self.cells[("structures", k, field)] = row.refs[key]
+        for k, entries in items.items():
+            self.structures[k][field] = [data for _row, data in entries]
+            self.cells[("structures", k, field)] = entries[0][0].refs[key]
+            for n, (row, _data) in enumerate(entries):
+                base = ("structures", k, field, n)
+                self.cells[base] = row.refs[key]
+                for c in keys:
+                    if c in row.refs:
+                        self.cells[base + (c,)] = row.refs[c]
+            if field == "conseillers":
+                self.conseiller_rows[k] = [row for row, _data in entries]
+
+    def locaux_sheet(self, sheet: _Sheet) -> None:
+        seen: dict[int, _Row] = {}
+        for row in sheet.rows:
+            k = self._owner(sheet, row)
+            if k is None:
+                continue
+            if k in seen:
+                self.state.problem(
+                    row.refs["structure_id"],
+                    f"colonne « {_header(sheet, 'structure_id')} » : la structure a déjà une ligne de locaux "
+                    f"(ligne {seen[k].number}) : une seule ligne par structure",
+                )
+                self.bad.add(k)
+                continue
+            seen[k] = row
+            base = ("structures", k, "premises")
+            self.cells[base] = row.refs["structure_id"]
+            data = {}
+            for c, ref in row.refs.items():
+                if c == "structure_id":
+                    continue
+                self.cells[base + (c,)] = ref
+                if c in row.values:
+                    data[c] = row.values[c]
+            self.structures[k]["premises"] = data
+
+    def horaires_sheet(self, sheet: _Sheet) -> None:
+        weeks: dict[tuple[int, int | None], dict[str, list[dict[str, str]]]] = {}
+        closed: dict[tuple[int, int | None, str], _Row] = {}
+        opened: dict[tuple[int, int | None, str], _Row] = {}
+        for row in sheet.rows:
+            k = self._owner(sheet, row)
+            if k is None:
+                continue
+            who: int | None = None
+            conseiller = row.values.get("conseiller")
+            if conseiller is not None:
+                matches = [n for n, r in enumerate(self.conseiller_rows.get(k, [])) if r.values.get("id") == conseiller]
+                header = _header(sheet, "conseiller")
+                if not matches:
+                    self.state.problem(
+                        row.refs["conseiller"],
+                        f"colonne « {header} » : conseiller « {conseiller} » absent de la feuille Conseillers pour "
+                        "cette structure",
+                    )
+                    self.bad.add(k)
+                    continue
+                if len(matches) > 1:
+                    lines = ", ".join(str(self.conseiller_rows[k][n].number) for n in matches)
+                    self.state.problem(
+                        row.refs["conseiller"],
+                        f"colonne « {header} » : conseiller « {conseiller} » ambigu : plusieurs lignes de la feuille "
+                        f"Conseillers (lignes {lines}) portent cet identifiant",
+                    )
+                    self.bad.add(k)
+                    continue
+                who = matches[0]
+            day = row.values.get("day")
+            if day is None:
+                _missing(self.state, sheet, row, "day")
+                self.bad.add(k)
+                continue
+            base: PathParts = ("structures", k, "opening_hours") if who is None else (
+                "structures", k, "conseillers", who, "presence")
+            week = weeks.setdefault((k, who), {})
+            self.cells.setdefault(base, row.refs["day"])
+            self.cells.setdefault(base + (day,), row.refs["day"])
+            start = row.values.get("start")
+            if start is CLOSED:
+                if "end" in row.values:
+                    self.state.problem(
+                        row.refs["end"],
+                        f"colonne « {_header(sheet, 'end')} » : le jour est déclaré « {CLOSED_MARK} » : laissez la fin vide",
+                    )
+                    self.bad.add(k)
+                closed.setdefault((k, who, day), row)
+                continue
+            ranges = week.setdefault(day, [])
+            n = len(ranges)
+            item = {c: row.values[c] for c in ("start", "end") if c in row.values}
+            ranges.append(item)
+            opened.setdefault((k, who, day), row)
+            self.cells[base + (day, n)] = row.refs["day"]
+            for c in ("start", "end"):
+                self.cells[base + (day, n, c)] = row.refs.get(c, row.refs["day"])
+        for (k, who, day), row in closed.items():
+            if (k, who, day) in opened:
+                self.state.problem(
+                    row.refs.get("start", row.refs["day"]),
+                    f"colonne « {_header(sheet, 'start')} » : {cells.CHOICES['jour'][day][0]} déclaré « {CLOSED_MARK} » "
+                    f"et ouvert ligne {opened[(k, who, day)].number}",
+                )
+                self.bad.add(k)
+        for (k, who), week in weeks.items():
+            if who is None:
+                self.structures[k]["opening_hours"] = week
+            else:
+                self.structures[k]["conseillers"][who]["presence"] = week
+
+    def departement_sheet(self, sheet: _Sheet) -> dict[str, Any] | None:
+        if not sheet.rows:
+            return None
+        block: dict[str, Any] = {}
+        cantons: list[dict[str, Any]] = []
+        empty_row: _Row | None = None
+        code_row: _Row | None = None
+        name_row: _Row | None = None
+        for row in sheet.rows:
+            code = row.values.get("code")
+            if code is not None:
+                if code_row is None:
+                    code_row = row
+                    block["code"] = code
+                elif code != block["code"]:
+                    self.state.problem(
+                        row.refs["code"],
+                        f"colonne « {_header(sheet, 'code')} » : « {code} » diffère du département « {block['code']} » "
+                        f"de la ligne {code_row.number} : un seul département par classeur",
+                    )
+                    return None
+            name = row.values.get("name")
+            if name is not None:
+                if name_row is None:
+                    name_row = row
+                    block["name"] = name
+                elif name != block["name"]:
+                    self.state.problem(
+                        row.refs["name"],
+                        f"colonne « {_header(sheet, 'name')} » : « {name} » diffère du nom « {block['name']} » de la "
+                        f"ligne {name_row.number}",
+                    )
+                    return None
+            if row.bad:
+                return None
+            canton = row.values.get("canton")
+            if canton is EMPTY:
+                empty_row = row
+                continue
+            if canton is not None or "canton_name" in row.values:
+                n = len(cantons)
+                entry = {}
+                if canton is not None:
+                    entry["code"] = canton
+                if "canton_name" in row.values:
+                    entry["name"] = row.values["canton_name"]
+                cantons.append(entry)
+                self.cells[("departement", "cantons", n)] = row.refs.get("canton", row.refs["code"])
+                for c, field in (("canton", "code"), ("canton_name", "name")):
+                    if c in row.refs:
+                        self.cells[("departement", "cantons", n, field)] = row.refs[c]
+        first = sheet.rows[0]
+        self.cells[("departement",)] = (code_row or first).refs["code"]
+        self.cells[("departement", "code")] = (code_row or first).refs["code"]
+        if "name" in first.refs:
+            self.cells[("departement", "name")] = (name_row or first).refs["name"]
+        if empty_row is not None and cantons:
+            self.state.problem(
+                empty_row.refs["canton"],
+                f"colonne « {_header(sheet, 'canton')} » : « {EMPTY_MARK} » déclare une liste vide, mais d'autres "
+                "lignes déclarent des cantons",
+            )
+            return None
+        if cantons:
+            block["cantons"] = cantons
+            self.cells[("departement", "cantons")] = self.cells[("departement", "cantons", 0)]
+        elif empty_row is not None:
+            block["cantons"] = []
+            self.cells[("departement", "cantons")] = empty_row.refs["canton"]
+        return block
+
+    def verifications_sheet(self, sheet: _Sheet) -> list[ManualAnswer]:
+        answers: list[ManualAnswer] = []
+        seen: dict[tuple[str, str], _Row] = {}
+        for row in sheet.rows:
+            if self._owner(sheet, row) is None:
+                continue
+            missing = [c for c in ("rule", "result", "evidence", "auditor", "date")
+                       if c not in row.values and c in row.refs]
+            absent = [c for c in ("result", "evidence", "auditor", "date") if c not in row.refs]
+            if row.bad:
+                continue
+            if absent:
+                self.state.problem(
+                    row.refs["structure_id"],
+                    f"vérification incomplète : colonne « {sheet.spec.column(absent[0]).header} » absente de la feuille",
+                )
+                continue
+            if missing:
+                for c in missing:
+                    self.state.problem(
+                        row.refs[c],
+                        f"colonne « {_header(sheet, c)} » : valeur obligatoire pour enregistrer une vérification",
+                    )
+                continue
+            key = (row.values["structure_id"], row.values["rule"])
+            if key in seen:
+                self.state.problem(
+                    row.refs["rule"],
+                    f"colonne « {_header(sheet, 'rule')} » : la règle {key[1]} de la structure « {key[0]} » est déjà "
+                    f"vérifiée ligne {seen[key].number}",
+                )
+                continue
+            seen[key] = row
+            answers.append(
+                ManualAnswer(
+                    structure_id=key[0],
+                    rule=key[1],
+                    status=row.values["result"],
+                    evidence=row.values["evidence"],
+                    auditor=row.values["auditor"],
+                    date=_dt.date.fromisoformat(row.values["date"]),
+                    location=row.refs["result"],
+                )
+            )
+        return answers
+
+
+_LIST_SHEETS = {
+    "Conseillers": ("conseillers", "id", ("id", "fte", "training_date", "training_days", "start_date")),
+    "Partenaires": ("partners", "operator", ("operator", "modes", "referent")),
+    "Services locaux": ("local_services", "name", ("name", "category", "provider")),
+    "Fréquentation": ("attendance", "month", ("month", "accompaniments")),
+}
+
+
+def _open(path: Path, state: _State) -> tuple[Any, BadCells] | None:
+    from python_calamine import CalamineWorkbook
+
+    name = str(path)
+    try:
+        workbook = CalamineWorkbook.from_path(name)
+    except Exception as exc:  # noqa: BLE001 - calamine raises several kinds for a bad file
+        kind = type(exc).__name__
+        if "Password" in kind:
+            state.problem("fichier", "classeur protégé par un mot de passe : enregistrez-le sans mot de passe")
+        else:
+            state.problem("fichier", f"classeur illisible ({kind} : {str(exc)[:200]}) : attendu un fichier .xlsx, .xlsm ou .ods")
+        return None
+    try:
+        bad = ods_bad_cells(name) if name.lower().endswith(".ods") else xlsx_bad_cells(name)
+    except Exception as exc:  # noqa: BLE001
+        state.problem("fichier", f"contrôle des formules impossible ({type(exc).__name__} : {exc})")
+        bad = {}
+    return workbook, bad
+
+
+def read_workbook(path: Path) -> ReadResult:
+    """Read one declaration workbook; every problem is reported with its cell, nothing raises."""
+    state = _State(str(path))
+    opened = _open(path, state)
+    if opened is None:
+        return ReadResult("workbook", problems=tuple(state.problems))
+    workbook, bad = opened
+    known = sheet_by_key()
+    found: dict[str, _Sheet] = {}
+    ignored = {header_key(n) for n in IGNORED_SHEETS}
+    order = {name: i for i, name in enumerate(workbook.sheet_names)}
+    with workbook:
+        for name in workbook.sheet_names:
+            folded = header_key(name)
+            spec = known.get(folded)
+            if spec is None:
+                if folded not in ignored:
+                    close = difflib.get_close_matches(folded, sorted(known), n=1, cutoff=0.75)
+                    if close:
+                        state.problem(
+                            _ref(name, 0, 0),
+                            f"feuille « {name} » ignorée : nom inconnu, vouliez-vous dire « {known[close[0]].name} » ?",
+                        )
+                continue
+            if spec.name in found:
+                state.problem(
+                    _ref(name, 0, 0),
+                    f"feuille « {name} » ignorée : la feuille « {found[spec.name].name} » tient déjà ce rôle",
+                )
+                continue
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = _read_sheet(state, name, spec, rows, bad.get(name, {}))
+            if sheet is not None:
+                found[spec.name] = sheet
+    builder = _Builder(state)
+    answers: list[ManualAnswer] = []
+    data: dict[str, Any] = {"structures": builder.structures}
+    if "Structures" not in found:
+        if not any(p.message.startswith("ligne d'en-têtes") and "Structures" in p.message for p in state.problems):
+            state.problem("fichier", "feuille « Structures » absente : le classeur doit avoir une feuille Structures "
+                          "(voir « fsaudit template »)")
+    else:
+        builder.structures_sheet(found["Structures"])
+        for sheet_name, (field, key, keys) in _LIST_SHEETS.items():
+            if sheet_name in found:
+                builder.list_sheet(found[sheet_name], field, key, keys)
+        if "Locaux" in found:
+            builder.locaux_sheet(found["Locaux"])
+        if "Horaires" in found:
+            builder.horaires_sheet(found["Horaires"])
+        if "Département" in found:
+            block = builder.departement_sheet(found["Département"])
+            if block is not None:
+                data["departement"] = block
+        if "Vérifications" in found:
+            answers = builder.verifications_sheet(found["Vérifications"])
+    locator = CellLocator(builder.cells)
+    loaded, departements, problems = validate_declaration(data, state.path, locate=locator)
+    for problem in problems:
+        header = state.headers.get(problem.location)
+        message = problem.message
+        if header and not message.startswith("colonne"):
+            message = f"colonne « {header} » : {message}"
+        state.problem(problem.location, message)
+    kept = tuple(item for item in loaded if item.parts[1] not in builder.bad)
+    return ReadResult(
+        "workbook",
+        kept,
+        tuple(departements),
+        tuple(sorted(set(state.problems), key=lambda p: _problem_key(p, order))),
+        tuple(answers),
+    )
+
+
+_LOCATION = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!([A-Z]+)([0-9]+)$")
+
+
+def _problem_key(problem: InputProblem, order: dict[str, int]) -> tuple[Any, ...]:
+    match = _LOCATION.match(problem.location)
+    if not match:
+        return (-1, 0, 0, problem.location, problem.message)
+    sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
+    letters = match.group(3)
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return (order.get(sheet, len(order)), int(match.group(4)), col, "", problem.message)
+
+
+READER = Reader(
+    name="workbook",
+    description="Classeur de déclaration (.xlsx, .xlsm, .ods) au format de « fsaudit template »",
+    extensions=(".xlsx", ".xlsm", ".ods"),
+    read=read_workbook,
+)

@@ -1,0 +1,114 @@
+"""A declaration written into a workbook and read back is the same declaration (.xlsx and .ods)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import tempfile
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import assume, given
+
+from fsaudit import model
+from fsaudit.referential import select_referential
+from fsaudit.testing.strategies import declarations
+from fsaudit_workbook.reader import read_workbook
+from fsaudit_workbook.template import declaration_rows, render_workbook
+
+REFERENTIAL = select_referential(_dt.date(2025, 6, 30))
+
+
+def _strip(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return value.strip() or None
+
+
+def _writable(text: str) -> bool:
+    return not any(ord(ch) in (0xFFFE, 0xFFFF) for ch in text)
+
+
+def _sixteen_digits(value: float) -> float:
+    return float("%.16g" % value)
+
+
+def normalize(declaration: model.Declaration, fmt: str) -> model.Declaration:
+    """What the workbook can say: trimmed texts, empty sub-blocks as absent, unique conseillers.
+
+    openpyxl writes numbers with 16 significant digits (``%.16g``): in .xlsx, a coordinate keeps
+    those, far below a metre.
+    """
+
+    def texts(obj: object) -> object:
+        changes = {}
+        for a in attrs.fields(type(obj)):
+            value = getattr(obj, a.name)
+            if type(value) is str and a.name not in ("start", "end", "month"):
+                changes[a.name] = _strip(value)
+        return attrs.evolve(obj, **changes)
+
+    out = []
+    for s in declaration.structures:
+        s = texts(s)
+        address = texts(s.address) if s.address else None
+        if address is not None and address == model.Address():
+            address = None
+        gestionnaire = texts(s.gestionnaire) if s.gestionnaire else None
+        if gestionnaire is not None and gestionnaire == model.Gestionnaire():
+            gestionnaire = None
+        conseillers = s.conseillers
+        if conseillers is not None:
+            conseillers = tuple(attrs.evolve(c, id=f"{c.id}-{n}") for n, c in enumerate(conseillers))
+        coordinates = s.coordinates
+        if coordinates is not None and fmt == "xlsx":
+            coordinates = model.Coordinates(
+                _sixteen_digits(coordinates.latitude), _sixteen_digits(coordinates.longitude)
+            )
+        out.append(attrs.evolve(
+            s,
+            coordinates=coordinates,
+            address=address,
+            gestionnaire=gestionnaire,
+            conseillers=conseillers,
+            partners=None if s.partners is None else tuple(texts(p) for p in s.partners),
+            local_services=None if s.local_services is None else tuple(texts(x) for x in s.local_services),
+        ))
+    departement = declaration.departement
+    if departement is not None:
+        departement = attrs.evolve(
+            texts(departement),
+            cantons=None if departement.cantons is None else tuple(texts(c) for c in departement.cantons),
+        )
+    return model.Declaration(tuple(out), departement)
+
+
+def _usable(declaration: model.Declaration) -> bool:
+    for s in declaration.structures:
+        if not s.name or any(not p.operator for p in s.partners or ()) or any(
+            not x.name for x in s.local_services or ()
+        ):
+            return False
+    rows = declaration_rows(declaration)
+    return all(_writable(v) for items in rows.values() for row in items for v in row if isinstance(v, str))
+
+
+def _read_back(declaration: model.Declaration, fmt: str) -> tuple[list[model.Structure], tuple[model.Departement, ...]]:
+    data = render_workbook(fmt, REFERENTIAL, declaration)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"declaration.{fmt}"
+        path.write_bytes(data)
+        result = read_workbook(path)
+    assert result.problems == ()
+    return [item.structure for item in result.structures], result.departements
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+@given(declaration=declarations())
+def test_declaration_round_trips_through_workbook(fmt: str, declaration: model.Declaration) -> None:
+    """Any generated declaration, written into the template and read back, is unchanged."""
+    expected = normalize(declaration, fmt)
+    assume(_usable(expected))
+    structures, departements = _read_back(expected, fmt)
+    assert structures == list(expected.structures)
+    assert departements == ((expected.departement,) if expected.departement else ())
