@@ -61,7 +61,7 @@ def describe_rule(rule: Any, referential: Any, plugin: str) -> str:
         f"{rule.id} — {rule.title}",
         "",
         f"Gravité : {severity} (référentiel {referential.id}) ; gravité par défaut : {rule.severity.value}",
-        f"Champ d'application : {rule.applies_to}",
+        "\n".join(_fit(f"Champ d'application : {rule.applies_to}", "", "  ")),
         f"Domaine : {rule.domain} ; portée : {'réseau (toutes les structures ensemble)' if rule.scope.value == 'network' else 'chaque structure'}",
         f"Plugin : {plugin}",
         "",
@@ -70,12 +70,12 @@ def describe_rule(rule: Any, referential: Any, plugin: str) -> str:
         "",
         "Exigence de la charte :",
         _wrap(rule.reference.text),
-        f"  Source : {rule.reference.source}",
-        f"  Fiabilité : {rule.reference.confidence} — {_CONFIDENCE.get(rule.reference.confidence, '')}",
+        "\n".join(_fit(f"Source : {rule.reference.source}", "  ", "    ")),
+        "\n".join(_fit(f"Fiabilité : {rule.reference.confidence} — {_CONFIDENCE.get(rule.reference.confidence, '')}", "  ", "    ")),
         "",
         "Comment corriger un écart :",
         _wrap(rule.remediation),
     ]
     if rule.needs:
-        parts += ["", f"Données de la déclaration utilisées : {', '.join(rule.needs)}"]
+        parts += ["", *_fit(f"Données de la déclaration utilisées : {', '.join(rule.needs)}", "", "  ")]
     return "\n".join(parts)
