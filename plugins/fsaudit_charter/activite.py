@@ -63,7 +63,9 @@ def check_attendance(structure: Any, ctx: RuleContext) -> Outcome:
                 "candidature : pas encore de fréquentation France services à déclarer", field="attendance"
             )
         if attendance is None:
-            return Outcome.manual("fréquentation non déclarée : à demander au gestionnaire", field="attendance")
+            return Outcome.manual(
+                "fréquentation non déclarée : à demander au gestionnaire", field="attendance"
+            )
         return Outcome.failed("fréquentation déclarée vide : aucun mois renseigné", field="attendance")
     doubles = sorted(month for month, n in Counter(a.month for a in attendance).items() if n > 1)
     if doubles:
@@ -78,7 +80,9 @@ def check_attendance(structure: Any, ctx: RuleContext) -> Outcome:
     months = [int(m[5:]) for m in data["mois"]]
     text = f"{fr_int(data['accompagnements'])} accompagnements {months_phrase(months, year)}"
     if "annee_precedente" not in data:
-        return Outcome.passed(f"{text} ; aucun mois comparable déclaré en {year - 1}", field="attendance", **data)
+        return Outcome.passed(
+            f"{text} ; aucun mois comparable déclaré en {year - 1}", field="attendance", **data
+        )
     common = [int(m[5:]) for m in data["mois_comparables"]]
     if common != months:
         text += (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 from typing import Any
 
 from fsaudit.model import WEEKDAY_LABELS, WEEKDAYS, Conseiller, LabelStatus, Structure, TimeRange
@@ -77,9 +78,7 @@ def check_count(structure: Structure, ctx: RuleContext) -> Outcome:
 # --- FS-AGT-02 ------------------------------------------------------------------------------
 
 
-def _deadlines(
-    conseiller: Conseiller, structure: Structure, ctx: RuleContext
-) -> list[tuple[_dt.date, str]]:
+def _deadlines(conseiller: Conseiller, structure: Structure, ctx: RuleContext) -> list[tuple[_dt.date, str]]:
     """The dates before which the training must be done: any one of them suffices."""
     label = structure.label
     out: list[tuple[_dt.date, str]] = []
@@ -89,7 +88,9 @@ def _deadlines(
         out.append((label.date, f"la labellisation le {fr_date(label.date)}"))
     candidate = label is None or label.status is LabelStatus.CANDIDATE
     if candidate and (label is None or label.date is None):
-        out.append((ctx.as_of, f"la date de l'audit ({fr_date(ctx.as_of)}), la labellisation n'ayant pas eu lieu"))
+        out.append(
+            (ctx.as_of, f"la date de l'audit ({fr_date(ctx.as_of)}), la labellisation n'ayant pas eu lieu")
+        )
     return out
 
 
@@ -145,7 +146,9 @@ def check_training(structure: Structure, ctx: RuleContext) -> Outcome:
 def _union(ranges: tuple[TimeRange, ...]) -> list[tuple[int, int]]:
     """Well-formed ranges merged into disjoint minute intervals."""
     out: list[tuple[int, int]] = []
-    for start, end in sorted((r.start_minutes, r.end_minutes) for r in ranges if r.end_minutes > r.start_minutes):
+    for start, end in sorted(
+        (r.start_minutes, r.end_minutes) for r in ranges if r.end_minutes > r.start_minutes
+    ):
         if out and start <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], end))
         else:
@@ -170,7 +173,7 @@ def presence_gaps(
         {t for s, e in opened for t in (s, e)} | {t for p in people for s, e in p for t in (s, e)}
     )
     gaps: list[tuple[int, int, int]] = []
-    for a, b in zip(points, points[1:]):
+    for a, b in itertools.pairwise(points):
         if not _covered(opened, a, b):
             continue
         present = sum(1 for p in people if _covered(p, a, b))
@@ -307,7 +310,8 @@ RULES = [
         applies_to="structures principales ; antennes : sans objet",
         domain="conseillers",
         reference=CharterReference(
-            "Chaque France services dispose d'au moins deux agents polyvalents (conseillers France services).",
+            "Chaque France services dispose d'au moins deux agents polyvalents (conseillers France "
+            "services).",
             _SOURCE_STAFF,
             "C",
         ),
@@ -317,9 +321,7 @@ RULES = [
             "relevés mais ne remplacent pas le nombre de personnes. Sans liste de conseillers, le "
             "critère est à vérifier."
         ),
-        remediation=(
-            "Affecter au moins deux conseillers France services à la structure et les déclarer."
-        ),
+        remediation=("Affecter au moins deux conseillers France services à la structure et les déclarer."),
         check=check_count,
         needs=("conseillers", "type", "format"),
     ),

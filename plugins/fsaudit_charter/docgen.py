@@ -18,6 +18,8 @@ _CONFIDENCE = {
     "U": "[U] pratique rapportée qu'aucune source ne formule : règle paramétrable, gravité au plus mineure",
 }
 
+_SCOPE = {"network": "réseau (toutes les structures ensemble)", "structure": "chaque structure"}
+
 
 def rules_markdown(rules: Sequence[Any] | None = None, referentials: Sequence[Any] | None = None) -> str:
     """The French Markdown documentation of ``rules`` (default: every rule of the pack)."""
@@ -60,7 +62,7 @@ def rules_markdown(rules: Sequence[Any] | None = None, referentials: Sequence[An
             "",
             f"- Domaine : {rule.domain}",
             f"- Champ d'application : {rule.applies_to}",
-            f"- Portée : {'réseau (toutes les structures ensemble)' if rule.scope.value == 'network' else 'chaque structure'}",
+            f"- Portée : {_SCOPE[rule.scope.value]}",
             f"- Gravité par défaut : {rule.severity.value} ; dans les référentiels : {severities}",
             "",
             "Ce que la règle vérifie :",

@@ -106,8 +106,7 @@ RULES = [
         ),
         description=(
             "Vérifie que les locaux offrent un poste informatique en libre accès avec internet ainsi "
-            "qu'une imprimante et un scanner."
-            + _CONFIGURABLE.format(key="premises.digital_station_required")
+            "qu'une imprimante et un scanner." + _CONFIGURABLE.format(key="premises.digital_station_required")
         ),
         remediation=(
             "Installer un poste en libre accès connecté à internet, avec imprimante et scanner, et le "

@@ -173,9 +173,7 @@ RULES = [
             "Vérifie que chaque partenaire déclaré a un référent local nommé (champ non vide). "
             "L'exigence des référents n'est formulée que par des sources secondaires concordantes."
         ),
-        remediation=(
-            "Obtenir de chaque partenaire le nom de son référent local et le déclarer."
-        ),
+        remediation=("Obtenir de chaque partenaire le nom de son référent local et le déclarer."),
         check=check_referents,
         needs=("partners[].referent",),
     ),

@@ -82,7 +82,8 @@ def check_canton_coverage(
             "cantons_couverts": done,
             "non_couverts": short,
         }
-        head = f"{plural(done, 'canton couvert', 'cantons couverts')} sur {len(codes)} dans le département {name}"
+        covered_text = plural(done, "canton couvert", "cantons couverts")
+        head = f"{covered_text} sur {len(codes)} dans le département {name}"
         if s.canton and s.canton not in names:
             return_outcome = Outcome.warned(
                 f"{head} ; le canton déclaré « {s.canton} » n'est pas dans la liste du département",

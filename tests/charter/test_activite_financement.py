@@ -8,6 +8,7 @@ from fsaudit import model
 from fsaudit.testing import audit_structures, make_structure, result_of
 
 D = dt.date
+AS_OF = dt.date(2025, 6, 30)
 NNBSP = "\u202f"
 
 
@@ -15,7 +16,7 @@ def _months(year: int, counts: list[int]) -> tuple[model.Attendance, ...]:
     return tuple(model.Attendance(f"{year}-{m:02d}", n) for m, n in enumerate(counts, start=1))
 
 
-def _result(structure: model.Structure, rule: str, as_of: dt.date = D(2025, 6, 30)):
+def _result(structure: model.Structure, rule: str, as_of: dt.date = AS_OF):
     return result_of(audit_structures([structure], as_of=as_of), rule)
 
 
@@ -34,9 +35,15 @@ def test_act01_growth_in_french():
 
 def test_act01_gers_seed_figures():
     """The Gers figures: 38 792 against 30 518 is +27,11 % (and +8 274)."""
-    s = make_structure(attendance=_months(2022, [30518 - 7 * 3800] + [3800] * 7) + _months(2023, [38792 - 7 * 4800] + [4800] * 7))
+    s = make_structure(
+        attendance=_months(2022, [30518 - 7 * 3800] + [3800] * 7)
+        + _months(2023, [38792 - 7 * 4800] + [4800] * 7)
+    )
     result = _result(s, "FS-ACT-01")
-    assert result.message == f"38{NNBSP}792 accompagnements de janvier à août 2023, +27,11 % sur les mêmes mois de 2022"
+    assert (
+        result.message
+        == f"38{NNBSP}792 accompagnements de janvier à août 2023, +27,11 % sur les mêmes mois de 2022"
+    )
     assert (result.evidence["ecart"], result.evidence["evolution_pct"]) == (8274, 27.11)
 
 
@@ -71,7 +78,13 @@ def test_act01_no_previous_year_passes():
 
 def test_act01_duplicate_month_fails():
     """The same month declared twice fails at its first occurrence."""
-    s = make_structure(attendance=(model.Attendance("2023-01", 5), model.Attendance("2023-02", 5), model.Attendance("2023-01", 7)))
+    s = make_structure(
+        attendance=(
+            model.Attendance("2023-01", 5),
+            model.Attendance("2023-02", 5),
+            model.Attendance("2023-01", 7),
+        )
+    )
     result = _result(s, "FS-ACT-01")
     assert (result.status.value, result.location) == ("fail", "$.structures[0].attendance[0]")
 
@@ -115,7 +128,8 @@ def test_fin01_year_absent_is_manual():
     result = _result(make_structure(), "FS-FIN-01", D(2027, 3, 1))
     assert (result.status.value, result.message) == (
         "manual",
-        "forfait de fonctionnement 2027 absent de la table des forfaits (années connues : 2020 à 2026) : montant à établir",
+        "forfait de fonctionnement 2027 absent de la table des forfaits (années connues : 2020 à 2026) : "
+        "montant à établir",
     )
 
 

@@ -10,9 +10,10 @@ from fsaudit import model
 from fsaudit.testing import FULL_WEEK, audit_structures, make_structure, result_of, weekly
 
 D = dt.date
+AS_OF = dt.date(2025, 6, 30)
 
 
-def _status(structure: model.Structure, rule: str, as_of: dt.date = D(2025, 6, 30)) -> str:
+def _status(structure: model.Structure, rule: str, as_of: dt.date = AS_OF) -> str:
     return result_of(audit_structures([structure], as_of=as_of), rule).status.value
 
 
@@ -93,7 +94,10 @@ def test_agt02_unknown_training_date_is_manual():
     """An unknown training date leaves the criterion to the auditor, at the conseiller's field."""
     s = make_structure(conseillers=(_conseiller(), _conseiller("C2", training_date=None)))
     result = result_of(audit_structures([s]), "FS-AGT-02")
-    assert (result.status.value, result.location) == ("manual", "$.structures[0].conseillers[1].training_date")
+    assert (result.status.value, result.location) == (
+        "manual",
+        "$.structures[0].conseillers[1].training_date",
+    )
 
 
 def test_agt02_candidate_trained_by_audit_date_passes():
@@ -153,7 +157,9 @@ def test_agt03_relay_presence_passes():
     a = weekly(**{d: ["08:00-13:00"] for d in ("monday", "tuesday", "wednesday", "thursday", "friday")})
     b = weekly(**{d: ["13:00-18:00"] for d in ("monday", "tuesday", "wednesday", "thursday", "friday")})
     c = weekly(**{d: ["08:00-18:00"] for d in ("monday", "tuesday", "wednesday", "thursday", "friday")})
-    s = make_structure(conseillers=(_conseiller("A", presence=a), _conseiller("B", presence=b), _conseiller("C", presence=c)))
+    s = make_structure(
+        conseillers=(_conseiller("A", presence=a), _conseiller("B", presence=b), _conseiller("C", presence=c))
+    )
     assert _status(s, "FS-AGT-03") == "pass"
 
 

@@ -19,7 +19,9 @@ PARTNERS_2020 = ("DGFiP", "ANTS", "Justice", "CAF", "CPAM", "CARSAT", "MSA", "P�
 
 
 def _structure_2020() -> model.Structure:
-    offers = tuple(model.PartnerOffer(n, (model.PartnerMode.PERMANENCE,), f"Référent {n}") for n in PARTNERS_2020)
+    offers = tuple(
+        model.PartnerOffer(n, (model.PartnerMode.PERMANENCE,), f"Référent {n}") for n in PARTNERS_2020
+    )
     return make_structure(partners=offers)
 
 
@@ -44,7 +46,8 @@ def test_compliant_2023_loses_anah_and_cheque_energie_in_2024():
             "FS-PAR-01",
             "pass",
             "fail",
-            "2 partenaires nationaux manquants sur 11 (charte-2024) : Agence nationale de l'habitat (Anah) et Chèque énergie",
+            "2 partenaires nationaux manquants sur 11 (charte-2024) : Agence nationale de l'habitat (Anah) "
+            "et Chèque énergie",
         )
     ]
     assert (data["referential"]["id"], data["compare_referential"]["id"]) == ("charte-2020", "charte-2024")
@@ -94,7 +97,9 @@ def test_severity_change_is_reported():
     results = tuple(attrs.evolve(r, severity="mineur") if r.rule == "FS-LOC-01" else r for r in s.results)
     other = attrs.evolve(base, structures=(attrs.evolve(s, results=results),))
     (change,) = compare_reports(base, other)["changes"]
-    assert [(r["rule"], r["severity_from"], r["severity_to"]) for r in change["results"]] == [("FS-LOC-01", "majeur", "mineur")]
+    assert [(r["rule"], r["severity_from"], r["severity_to"]) for r in change["results"]] == [
+        ("FS-LOC-01", "majeur", "mineur")
+    ]
 
 
 def test_cli_compare_as_of_gers(capsys):

@@ -72,9 +72,18 @@ def test_loc02_disabled_by_referential():
     from fsaudit.report import InputInfo
 
     base = select_referential(dt.date(2025, 6, 30))
-    values = {**base.values, "premises.digital_station_required": ReferentialValue("premises.digital_station_required", False, "pratique")}
+    values = {
+        **base.values,
+        "premises.digital_station_required": ReferentialValue(
+            "premises.digital_station_required", False, "pratique"
+        ),
+    }
     ref = attrs.evolve(base, values=values)
     s = make_structure(premises=attrs.evolve(FULL, printer_scanner=False))
     loaded = (LoadedStructure(s, "<mémoire>", ("structures", 0)),)
-    report = audit_inputs([(InputInfo("<mémoire>", None, "memoire", 1, 0), ReadResult("memoire", loaded))], as_of=base.valid_from, referential=ref)
+    report = audit_inputs(
+        [(InputInfo("<mémoire>", None, "memoire", 1, 0), ReadResult("memoire", loaded))],
+        as_of=base.valid_from,
+        referential=ref,
+    )
     assert result_of(report, "FS-LOC-02").status.value == "not_applicable"

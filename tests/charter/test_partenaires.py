@@ -8,6 +8,7 @@ from fsaudit import model
 from fsaudit.testing import audit_structures, make_structure, result_of
 
 D = dt.date
+AS_OF = dt.date(2025, 6, 30)
 PARTNERS_2020 = ("DGFiP", "ANTS", "Justice", "CAF", "CPAM", "CARSAT", "MSA", "Pôle emploi", "La Poste")
 
 
@@ -15,7 +16,7 @@ def _offers(*names: str, referent: str | None = "Mme Référente") -> tuple[mode
     return tuple(model.PartnerOffer(n, (model.PartnerMode.PERMANENCE,), referent) for n in names)
 
 
-def _result(structure: model.Structure, rule: str, as_of: dt.date = D(2025, 6, 30)):
+def _result(structure: model.Structure, rule: str, as_of: dt.date = AS_OF):
     return result_of(audit_structures([structure], as_of=as_of), rule)
 
 
@@ -65,7 +66,10 @@ def test_par01_local_service_never_counts():
         partners=_offers(*names), local_services=(model.LocalService("Permanence CAF", "social"),)
     )
     result = _result(s, "FS-PAR-01", D(2023, 6, 1))
-    assert (result.status.value, result.evidence["manquants"]) == ("fail", ["Caisse d'allocations familiales (CNAF)"])
+    assert (result.status.value, result.evidence["manquants"]) == (
+        "fail",
+        ["Caisse d'allocations familiales (CNAF)"],
+    )
 
 
 def test_par01_undeclared_is_manual():
@@ -171,7 +175,12 @@ def test_svc01_no_local_service_not_applicable():
 
 def test_svc02_partner_as_local_service_fails():
     """A « Permanence CAF » declared as a local service fails, naming the partner."""
-    s = make_structure(local_services=(model.LocalService("Conseiller numérique", "numérique"), model.LocalService("Permanence CAF", "social")))
+    s = make_structure(
+        local_services=(
+            model.LocalService("Conseiller numérique", "numérique"),
+            model.LocalService("Permanence CAF", "social"),
+        )
+    )
     result = _result(s, "FS-SVC-02")
     assert (result.status.value, result.location, result.message) == (
         "fail",
@@ -185,7 +194,10 @@ def test_svc02_partner_as_local_service_fails():
 def test_svc02_common_word_is_not_a_partner():
     """« Poste informatique » is not La Poste, « Atelier retraite » not the CNAV."""
     s = make_structure(
-        local_services=(model.LocalService("Poste informatique en libre accès", "numérique"), model.LocalService("Atelier préparer sa retraite", "social"))
+        local_services=(
+            model.LocalService("Poste informatique en libre accès", "numérique"),
+            model.LocalService("Atelier préparer sa retraite", "social"),
+        )
     )
     assert _result(s, "FS-SVC-02").status.value == "pass"
 

@@ -10,7 +10,11 @@ from fsaudit.inputs import LoadedStructure, ReadResult
 from fsaudit.report import InputInfo
 from fsaudit.testing import audit_structures, make_structure, result_of
 
-GERS_CANTONS = (model.Canton("3201", "Auch-1"), model.Canton("3202", "Auch-2"), model.Canton("3203", "Auch-3"))
+GERS_CANTONS = (
+    model.Canton("3201", "Auch-1"),
+    model.Canton("3202", "Auch-2"),
+    model.Canton("3203", "Auch-3"),
+)
 
 
 def _departement(cantons=GERS_CANTONS) -> model.Departement:
@@ -31,14 +35,26 @@ def _two_inputs(first: list[model.Structure], second: list[model.Structure]):
 def test_net01_unique_ids_pass():
     """Distinct ids pass."""
     report = audit_structures([make_structure(id="32-001"), make_structure(id="32-002")])
-    assert [result_of(report, "FS-NET-01", sid).status.value for sid in ("32-001", "32-002")] == ["pass", "pass"]
+    assert [result_of(report, "FS-NET-01", sid).status.value for sid in ("32-001", "32-002")] == [
+        "pass",
+        "pass",
+    ]
 
 
 def test_net01_duplicate_across_inputs_names_both_locations():
     """The same id in two inputs fails on each, naming both places."""
-    report = _two_inputs([make_structure(id="32-001")], [make_structure(id="32-002"), make_structure(id="32-001")])
-    rows = [(s.path, s.result("FS-NET-01").status.value, s.result("FS-NET-01").message) for s in report.structures if s.id == "32-001"]
-    message = "identifiant « 32-001 » utilisé par 2 structures : a.json ($.structures[0]) et b.json ($.structures[1])"
+    report = _two_inputs(
+        [make_structure(id="32-001")], [make_structure(id="32-002"), make_structure(id="32-001")]
+    )
+    rows = [
+        (s.path, s.result("FS-NET-01").status.value, s.result("FS-NET-01").message)
+        for s in report.structures
+        if s.id == "32-001"
+    ]
+    message = (
+        "identifiant « 32-001 » utilisé par 2 structures : a.json ($.structures[0]) et "
+        "b.json ($.structures[1])"
+    )
     assert rows == [("a.json", "fail", message), ("b.json", "fail", message)]
 
 
@@ -49,7 +65,10 @@ def test_net02_all_cantons_covered():
     """Three cantons, three structures: 3 of 3 covered."""
     structures = [make_structure(id=f"32-00{i}", canton=f"320{i}") for i in (1, 2, 3)]
     result = result_of(audit_structures(structures, departements=[_departement()]), "FS-NET-02", "32-001")
-    assert (result.status.value, result.message) == ("pass", "3 cantons couverts sur 3 dans le département Gers (32)")
+    assert (result.status.value, result.message) == (
+        "pass",
+        "3 cantons couverts sur 3 dans le département Gers (32)",
+    )
 
 
 def test_net02_uncovered_canton_named():
@@ -75,7 +94,9 @@ def test_net02_antenne_covers_its_canton():
 
 def test_net02_unknown_canton_warns():
     """A structure whose canton is not in the département's list warns."""
-    structures = [make_structure(id=f"32-00{i}", canton=f"320{i}") for i in (1, 2, 3)] + [make_structure(id="32-009", canton="3299")]
+    structures = [make_structure(id=f"32-00{i}", canton=f"320{i}") for i in (1, 2, 3)] + [
+        make_structure(id="32-009", canton="3299")
+    ]
     result = result_of(audit_structures(structures, departements=[_departement()]), "FS-NET-02", "32-009")
     assert (result.status.value, result.location) == ("warn", "$.structures[3].canton")
 
@@ -90,13 +111,17 @@ def test_net02_no_block_not_applicable():
 
 def test_net03_antenne_with_parent_passes():
     """An antenne attached by parent_id to a principal structure present passes."""
-    report = audit_structures([make_structure(id="P"), make_structure(id="A", type=model.StructureType.ANTENNE, parent_id="P")])
+    report = audit_structures(
+        [make_structure(id="P"), make_structure(id="A", type=model.StructureType.ANTENNE, parent_id="P")]
+    )
     assert result_of(report, "FS-NET-03", "A").status.value == "pass"
 
 
 def test_net03_antenne_by_group_passes():
     """An antenne sharing its group with a principal structure passes."""
-    report = audit_structures([make_structure(id="P", group="G1"), make_structure(id="A", format=model.Format.ANTENNE, group="G1")])
+    report = audit_structures(
+        [make_structure(id="P", group="G1"), make_structure(id="A", format=model.Format.ANTENNE, group="G1")]
+    )
     assert result_of(report, "FS-NET-03", "A").status.value == "pass"
 
 
@@ -113,10 +138,12 @@ def test_net03_missing_parent_fails():
 
 def test_net03_parent_is_antenne_fails():
     """An antenne attached to another antenne fails."""
-    report = audit_structures([
-        make_structure(id="A1", type=model.StructureType.ANTENNE, parent_id="A2"),
-        make_structure(id="A2", type=model.StructureType.ANTENNE, parent_id="A1"),
-    ])
+    report = audit_structures(
+        [
+            make_structure(id="A1", type=model.StructureType.ANTENNE, parent_id="A2"),
+            make_structure(id="A2", type=model.StructureType.ANTENNE, parent_id="A1"),
+        ]
+    )
     assert result_of(report, "FS-NET-03", "A1").status.value == "fail"
 
 

@@ -37,7 +37,13 @@ def test_sample_decisions_are_the_expected_ones(name):
     """The engine gives exactly the decisions recorded in the sample's expected.json."""
     report = _audit(name)
     got = [
-        {"input": _relative(s.path, name), "location": s.location, "id": s.id, "name": s.name, "decision": s.decision.code.value}
+        {
+            "input": _relative(s.path, name),
+            "location": s.location,
+            "id": s.id,
+            "name": s.name,
+            "decision": s.decision.code.value,
+        }
         for s in report.structures
     ]
     assert got == _expected(name)["decisions"]
@@ -55,7 +61,9 @@ def test_sample_reads_without_errors(name):
 @pytest.mark.parametrize("name", OWN)
 def test_expected_lists_every_declaration(name):
     """expected.json names every declaration file of the sample."""
-    files = sorted(p.relative_to(SAMPLES / name).as_posix() for p in (SAMPLES / name / "declarations").glob("*.json"))
+    files = sorted(
+        p.relative_to(SAMPLES / name).as_posix() for p in (SAMPLES / name / "declarations").glob("*.json")
+    )
     assert _expected(name)["inputs"] == files
 
 
