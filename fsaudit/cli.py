@@ -350,6 +350,43 @@ def referentials_command() -> int:
     return ExitCode.OK
 
 
+@cli.command("template")
+@click.help_option("-h", "--help", help=_HELP)
+@click.option("--output", "-o", "output", metavar="FICHIER", help="Classeur à créer : .xlsx (Excel) ou .ods (LibreOffice).")
+@click.option("--as-of", "as_of", metavar="DATE", help="Date du référentiel dont les partenaires remplissent les listes déroulantes (défaut : aujourd'hui).")
+@click.option("--sans-exemple", "no_example", is_flag=True, help="N'écrit pas la structure d'exemple.")
+@click.option("--force", "force", is_flag=True, help="Remplace le fichier s'il existe déjà.")
+def template_command(output: str | None, as_of: str | None, no_example: bool, force: bool) -> int:
+    """Crée le classeur de déclaration à remplir (feuille Instructions, listes déroulantes, exemple)."""
+    from fsaudit._io import OutputError, write_atomic
+    from fsaudit.referential import ReferentialError, select_referential
+
+    if not output:
+        raise UsageProblem("indiquez le classeur à créer avec -o, par exemple -o declaration.xlsx")
+    target = Path(output)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in ("xlsx", "ods"):
+        raise UsageProblem(f"« {output} » : le modèle s'écrit en .xlsx ou en .ods")
+    if target.exists() and not force:
+        raise UsageProblem(f"{output} existe déjà : choisissez un autre nom, ou ajoutez --force pour le remplacer")
+    date = parse_date(as_of) if as_of else _dt.date.today()
+    try:
+        referential = select_referential(date)
+    except ReferentialError as exc:
+        raise UsageProblem(str(exc)) from None
+    try:
+        from fsaudit_workbook.template import render_workbook
+    except ImportError:
+        raise UsageProblem("le plugin « workbook » n'est pas installé : réinstallez fsaudit") from None
+    try:
+        write_atomic(target, render_workbook(fmt, referential, example=not no_example))
+    except OutputError as exc:
+        _err(str(exc))
+        return ExitCode.USAGE
+    click.echo(f"{output} : modèle de déclaration créé (référentiel {referential.id})")
+    return ExitCode.OK
+
+
 @cli.command("plugins")
 @click.help_option("-h", "--help", help=_HELP)
 def plugins_command() -> int:

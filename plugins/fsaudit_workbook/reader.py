@@ -102,6 +102,8 @@ class _State:
     problems: list[InputProblem] = attrs.Factory(list)
     headers: dict[str, str] = attrs.Factory(dict)
     """Cell reference → header of its column, to name the column in schema problems."""
+    raw: dict[str, str] = attrs.Factory(dict)
+    """Cell reference → the value as typed, to quote it in schema problems."""
 
     def problem(self, location: str, message: str) -> None:
         self.problems.append(InputProblem(self.path, location, message))
@@ -155,13 +157,13 @@ def _read_sheet(state: _State, name: str, spec: SheetSpec, rows: list[list[Any]]
             continue
         mapped[column.key] = (col, column)
         headers[column.key] = typed
-    for column in spec.columns:
-        if column.required and column.key not in mapped:
-            state.problem(
-                _ref(name, header_index, 0),
-                f"colonne obligatoire « {column.header} » absente de la feuille « {name} »",
-            )
-    if key_column.key not in mapped:
+    missing = [column for column in spec.columns if column.required and column.key not in mapped]
+    for column in missing:
+        state.problem(
+            _ref(name, header_index, 0),
+            f"colonne obligatoire « {column.header} » absente de la feuille « {name} » : la feuille n'est pas lue",
+        )
+    if missing:
         return None
     out: list[_Row] = []
     for index in range(header_index + 1, len(rows)):
@@ -182,6 +184,7 @@ def _read_sheet(state: _State, name: str, spec: SheetSpec, rows: list[list[Any]]
             if cells.is_empty(raw):
                 continue
             filled = True
+            state.raw[refs[key]] = cells.display(raw)
             if isinstance(raw, str):
                 folded = header_key(raw)
                 if (spec.name, key) in _MARK_COLUMNS and folded == EMPTY_MARK:
@@ -659,11 +662,17 @@ def read_workbook(path: Path) -> ReadResult:
             answers = builder.verifications_sheet(found["Vérifications"])
     locator = CellLocator(builder.cells)
     loaded, departements, problems = validate_declaration(data, state.path, locate=locator)
+    reported = {p.location for p in state.problems}
     for problem in problems:
+        if problem.location in reported and problem.location in state.headers:
+            continue  # the cell could not be read: already reported, with its raw value
         header = state.headers.get(problem.location)
         message = problem.message
         if header and not message.startswith("colonne"):
             message = f"colonne « {header} » : {message}"
+            typed = state.raw.get(problem.location)
+            if typed and f"« {typed} »" not in message:
+                message += f" (saisi : « {typed} »)"
         state.problem(problem.location, message)
     kept = tuple(item for item in loaded if item.parts[1] not in builder.bad)
     return ReadResult(

@@ -1,0 +1,324 @@
+"""Reading declaration workbooks: French cell conventions, joins, and errors at exact cells."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import pickle
+from pathlib import Path
+
+import pytest
+from workbook_helpers import Formula, headers, problems, structures_sheet, write
+
+from fsaudit import model
+from fsaudit.engine import choose_reader
+from fsaudit.plugins import load_plugins
+from fsaudit_workbook.reader import CellLocator, read_workbook
+
+FORMATS = ["xlsx", "ods"]
+
+
+def _read(tmp_path: Path, fmt: str, sheets: dict) -> object:
+    return read_workbook(write(tmp_path / f"declaration.{fmt}", sheets))
+
+
+def _one(result: object) -> model.Structure:
+    assert problems(result) == []
+    (loaded,) = result.structures
+    return loaded.structure
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_french_time_spellings_are_read(tmp_path: Path, fmt: str) -> None:
+    """9h, 9h30, 09:00, 9:00, 9 H 15, a whole number and a time cell all read as HH:MM."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison"]),
+        "Horaires": [
+            headers("Horaires"),
+            ["S1", "lundi", "9h", "9h30"],
+            ["S1", "Mardi", "09:00", "12:00"],
+            ["S1", "MERCREDI", "9:00", "9 H 15"],
+            ["S1", "jeudi", 14, _dt.time(17, 30)],
+            ["S1", "ven", "13h", "24h"],
+        ],
+    }
+    s = _one(_read(tmp_path, fmt, sheets))
+    assert s.opening_hours == model.WeeklyHours(
+        monday=(model.TimeRange("09:00", "09:30"),),
+        tuesday=(model.TimeRange("09:00", "12:00"),),
+        wednesday=(model.TimeRange("09:00", "09:15"),),
+        thursday=(model.TimeRange("14:00", "17:30"),),
+        friday=(model.TimeRange("13:00", "24:00"),),
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_french_dates_numbers_and_booleans_are_read(tmp_path: Path, fmt: str) -> None:
+    """12/05/2022 and date cells, decimal commas, oui/NON/x/vrai, stray spaces are read as typed."""
+    sheets = {
+        "Structures": structures_sheet(["  S1 ", " Maison  ", 1, None, 1004, None, None, None, None, "43,65", " -0,5 "]),
+        "Conseillers": [
+            headers("Conseillers"),
+            ["S1", "C1", "0,5", "12/05/2022", "6,5", _dt.date(2022, 6, 1)],
+        ],
+        "Locaux": [headers("Locaux"), ["S1", "oui", "NON", "x", "Vrai", "faux", " Oui ", None]],
+    }
+    s = _one(_read(tmp_path, fmt, sheets))
+    assert (s.id, s.name, s.departement, s.commune) == ("S1", "Maison", "01", "01004")
+    assert s.coordinates == model.Coordinates(43.65, -0.5)
+    assert s.conseillers == (
+        model.Conseiller("C1", 0.5, _dt.date(2022, 5, 12), 6.5, _dt.date(2022, 6, 1)),
+    )
+    assert s.premises == model.Premises(True, False, True, True, False, True, None)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_headers_in_any_case_accents_order_with_title_rows(tmp_path: Path, fmt: str) -> None:
+    """Headers match without case nor accents, in any order, below a title row; empty rows are skipped."""
+    sheets = {
+        "structures": [
+            ["Déclaration de la préfecture"],
+            ["NOM", "identifiant", "departement"],
+            [None, None, None],
+            ["Maison", "S1", "32"],
+            ["", "  ", None],
+        ],
+        "FREQUENTATION": [["mois", "Identifiant", "ACCOMPAGNEMENTS"], ["janvier 2024", "S1", "1 200"], ["02/2024", "S1", 80]],
+    }
+    s = _one(_read(tmp_path, fmt, sheets))
+    assert (s.id, s.name, s.departement) == ("S1", "Maison", "32")
+    assert s.attendance == (model.Attendance("2024-01", 1200), model.Attendance("2024-02", 80))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_rows_are_joined_to_many_structures_by_identifier(tmp_path: Path, fmt: str) -> None:
+    """Several structures per workbook, each sheet's rows joined by the identifier column."""
+    sheets = {
+        "Structures": structures_sheet(["A", "Alpha"], ["B", "Bravo"]),
+        "Partenaires": [
+            headers("Partenaires"),
+            ["B", "CAF", "permanence, visio", "Mme X"],
+            ["A", "MSA", None, None],
+            ["B", "CPAM", "rendez-vous", None],
+        ],
+        "Services locaux": [headers("Services locaux"), ["A", "aucun"]],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    assert problems(result) == []
+    a, b = (item.structure for item in result.structures)
+    assert a.partners == (model.PartnerOffer("MSA"),)
+    assert a.local_services == ()
+    assert b.partners == (
+        model.PartnerOffer("CAF", (model.PartnerMode.PERMANENCE, model.PartnerMode.VISIO), "Mme X"),
+        model.PartnerOffer("CPAM", (model.PartnerMode.RENDEZ_VOUS,)),
+    )
+    assert b.local_services is None
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_presence_and_closed_days_in_horaires(tmp_path: Path, fmt: str) -> None:
+    """A Conseiller column declares that conseiller's presence; « fermé » declares a closed day."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison"]),
+        "Conseillers": [headers("Conseillers"), ["S1", "C1"], ["S1", "C2"]],
+        "Horaires": [
+            headers("Horaires"),
+            ["S1", "lundi", "9h", "12h"],
+            ["S1", "lundi", "9h", "12h", "C2"],
+            ["S1", "samedi", "fermé", None, "C1"],
+        ],
+    }
+    s = _one(_read(tmp_path, fmt, sheets))
+    assert s.opening_hours == model.WeeklyHours(monday=(model.TimeRange("09:00", "12:00"),))
+    assert s.conseillers[0].presence == model.WeeklyHours()
+    assert s.conseillers[1].presence == model.WeeklyHours(monday=(model.TimeRange("09:00", "12:00"),))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_unreadable_cells_are_errors_at_their_cell(tmp_path: Path, fmt: str) -> None:
+    """Each unreadable value is reported at its cell with the header and the raw value; its structure is left out."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison", "3x"], ["S2", "Autre"]),
+        "Horaires": [headers("Horaires"), ["S1", "lundi", "9h75", "12h"], ["S2", "lundo", "9h", "12h"]],
+        "Conseillers": [headers("Conseillers"), ["S2", "C1", "beaucoup", "31/02/2022"]],
+        "Locaux": [headers("Locaux"), ["S2", "peut-être"]],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    assert result.structures == ()
+    assert problems(result) == [
+        ("Structures!C2", "colonne « Département » : format invalide : le texte « 3X » ; attendu un code de "
+                          "département INSEE (01 à 95, 2A, 2B, 971 à 989) (saisi : « 3x »)"),
+        ("Horaires!C2", "colonne « Début » : « 9h75 » n'est pas une heure entre 0h et 24h"),
+        ("Horaires!B3", "colonne « Jour » : « lundo » n'est pas une valeur admise : attendu un jour de la semaine "
+                        "(lundi … dimanche)"),
+        ("Conseillers!C2", "colonne « ETP » : « beaucoup » n'est pas un nombre : attendu par exemple 6,5"),
+        ("Conseillers!D2", "colonne « Date de formation » : « 31/02/2022 » n'est pas une date existante"),
+        ("Locaux!B2", "colonne « Espace confidentiel » : « peut-être » n'est pas oui ou non : attendu oui, non "
+                      "(ou x pour oui)"),
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_join_errors_point_at_the_identifier_cell(tmp_path: Path, fmt: str) -> None:
+    """Unknown, missing and duplicate identifiers, and unknown conseillers, are errors at their cells."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison"], ["S1", "Doublon"], ["S2", "Seule"], [None, "Sans identifiant"]),
+        "Partenaires": [headers("Partenaires"), ["S9", "CAF"], [None, "CPAM"]],
+        "Horaires": [headers("Horaires"), ["S2", "lundi", "9h", "12h", "C7"]],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    assert result.structures == ()
+    assert problems(result) == [
+        ("Structures!A3", "colonne « Identifiant » : identifiant « S1 » déjà utilisé ligne 2 ; chaque structure doit "
+                          "avoir un identifiant unique dans le classeur (les autres feuilles s'y rattachent) : ces "
+                          "structures sont écartées"),
+        ("Structures!A5", "colonne « Identifiant » : valeur obligatoire manquante"),
+        ("Partenaires!A2", "colonne « Identifiant » : identifiant « S9 » absent de la feuille Structures"),
+        ("Partenaires!A3", "colonne « Identifiant » : valeur obligatoire manquante"),
+        ("Horaires!E2", "colonne « Conseiller » : conseiller « C7 » absent de la feuille Conseillers pour cette structure"),
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_schema_problems_point_at_cells(tmp_path: Path, fmt: str) -> None:
+    """A range without its end and a latitude without longitude are located at the empty cells."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison", None, None, None, None, None, None, None, 45]),
+        "Horaires": [headers("Horaires"), ["S1", "mardi", "9h", "12h"], ["S1", "mardi", "14h"]],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    assert result.structures == ()
+    assert [location for location, _message in problems(result)] == ["Structures!K2", "Horaires!D3"]
+    assert all(message.startswith(("colonne « Longitude » :", "colonne « Fin » :")) for _l, message in problems(result))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_formula_without_cached_value_is_an_error(tmp_path: Path, fmt: str) -> None:
+    """A formula never calculated is an error at its cell, not an empty value."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison"]),
+        "Fréquentation": [headers("Fréquentation"), ["S1", "2024-01", Formula("=100+20")]],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    assert result.structures == ()
+    assert problems(result) == [
+        ("Fréquentation!C2", "colonne « Accompagnements » : formule sans valeur calculée : ouvrez le fichier dans un "
+                             "tableur et enregistrez-le, ou saisissez la valeur"),
+    ]
+
+
+def test_formula_with_cached_value_is_read(tmp_path: Path) -> None:
+    """A formula cell saved by a spreadsheet is read from its cached value."""
+    from openpyxl import load_workbook
+
+    path = write(tmp_path / "declaration.xlsx", {
+        "Structures": structures_sheet(["S1", "Maison"]),
+        "Fréquentation": [headers("Fréquentation"), ["S1", "2024-01", Formula("=100+20")]],
+    })
+    _with_cached_value(path, "Fréquentation", "C2", "120")
+    assert load_workbook(path)["Fréquentation"]["C2"].value == "=100+20"
+    assert _one(read_workbook(path)).attendance == (model.Attendance("2024-01", 120),)
+
+
+def test_error_value_is_an_error(tmp_path: Path) -> None:
+    """A cell holding #DIV/0! is an error at its cell."""
+    path = write(tmp_path / "declaration.xlsx", {
+        "Structures": structures_sheet(["S1", "Maison"]),
+        "Fréquentation": [headers("Fréquentation"), ["S1", "2024-01", Formula("=1/0")]],
+    })
+    _with_cached_value(path, "Fréquentation", "C2", "#DIV/0!", error=True)
+    assert problems(read_workbook(path)) == [
+        ("Fréquentation!C2", "colonne « Accompagnements » : la cellule contient une erreur de calcul (#DIV/0!) : "
+                             "attendu une valeur"),
+    ]
+
+
+def _with_cached_value(path: Path, sheet: str, ref: str, value: str, *, error: bool = False) -> None:
+    """Rewrite a formula cell of an openpyxl file as a spreadsheet saves it, with its cached value."""
+    import re
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    index = load_workbook(path).sheetnames.index(sheet) + 1
+    member = f"xl/worksheets/sheet{index}.xml"
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts[member].decode()
+    kind = ' t="e"' if error else ""
+    xml, count = re.subn(rf'<c r="{ref}"([^>]*)><f>([^<]*)</f><v\s*/>', rf'<c r="{ref}"{kind}><f>\2</f><v>{value}</v>', xml)
+    assert count == 1
+    parts[member] = xml.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_header_problems(tmp_path: Path, fmt: str) -> None:
+    """Unknown and duplicate headers, a missing required column and a misspelt sheet are reported."""
+    sheets = {
+        "Structures": [["Identifiant", "Nom", "Nom de la structure", "Couleur"], ["S1", "Maison", "Autre", "bleu"]],
+        "Horaire": [headers("Horaires")],
+        "Partenaires": [["Identifiant", "Référent"], ["S1", "Mme X"]],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    assert [item.structure.name for item in result.structures] == ["Maison"]
+    assert problems(result) == [
+        ("Structures!C1", "colonne « Nom de la structure » en double (déjà en Structures!B1) : cette colonne est ignorée"),
+        ("Structures!D1", "colonne « Couleur » inconnue : colonnes attendues « Identifiant », « Nom », « Département », "
+                          "« Canton », « Commune », « Adresse », « Complément d'adresse », « Code postal », « Ville », "
+                          "« Latitude », « Longitude », « Type », « Format », « Groupe », « Structure de rattachement », "
+                          "« Type de gestionnaire », « Gestionnaire », « Statut du label », « Date du label », "
+                          "« Ouvertures irrégulières », « Prise de rendez-vous », « Commentaire »"),
+        ("Horaire!A1", "feuille « Horaire » ignorée : nom inconnu, vouliez-vous dire « Horaires » ?"),
+        ("Partenaires!A1", "colonne obligatoire « Partenaire » absente de la feuille « Partenaires » : la feuille "
+                           "n'est pas lue"),
+    ]
+
+
+def test_missing_structures_sheet_and_unreadable_file(tmp_path: Path) -> None:
+    """A workbook without Structures, and a file that is not a workbook, are reported, not raised."""
+    no_sheet = write(tmp_path / "a.xlsx", {"Horaires": [headers("Horaires")]})
+    assert problems(read_workbook(no_sheet)) == [
+        ("fichier", "feuille « Structures » absente : le classeur doit avoir une feuille Structures (voir « fsaudit template »)"),
+    ]
+    broken = tmp_path / "b.xlsx"
+    broken.write_bytes(b"pas un classeur")
+    (problem,) = read_workbook(broken).problems
+    assert problem.location == "fichier"
+    assert problem.message.startswith("classeur illisible (")
+    assert problem.message.endswith(") : attendu un fichier .xlsx, .xlsm ou .ods")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_findings_point_at_cells(tmp_path: Path, fmt: str) -> None:
+    """Field paths of findings are located at the cell they came from, or the structure's row."""
+    sheets = {
+        "Structures": structures_sheet(["S0", "Autre"], ["S1", "Maison"]),
+        "Horaires": [headers("Horaires"), ["S1", "lundi", "9h", "12h"], ["S1", "mardi", "9h", "12h"], ["S1", "mardi", "14h", "17h"]],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    loaded = result.structures[1]
+    assert loaded.locate("opening_hours.tuesday[1]") == "Horaires!B4"
+    assert loaded.locate("opening_hours.tuesday[1].end") == "Horaires!D4"
+    assert loaded.locate("opening_hours") == "Horaires!B2"
+    assert loaded.locate("name") == "Structures!B3"
+    assert loaded.locate("partners") == "Structures!A3"
+    assert loaded.locate() == "Structures!A3"
+
+
+def test_cell_locator_pickles(tmp_path: Path) -> None:
+    """The locator travels to worker processes: it pickles and keeps its answers."""
+    locator = CellLocator({("structures", 0): "Structures!A2", ("structures", 0, "name"): "Structures!B2"})
+    copy = pickle.loads(pickle.dumps(locator))
+    assert copy(("structures", 0, "name")) == "Structures!B2"
+    assert copy(("structures", 0, "comment")) == "Structures!A2"
+    assert copy(("departement",)) is None
+
+
+def test_workbook_reader_is_chosen_by_extension(tmp_path: Path) -> None:
+    """.xlsx, .xlsm and .ods go to the workbook reader when no sniffer claims them."""
+    readers = [r for r in load_plugins().readers if r.name in ("json", "workbook")]
+    for name in ("a.xlsx", "b.XLSM", "c.ods"):
+        path = write(tmp_path / name.lower(), {"Structures": structures_sheet(["S1", "Maison"])})
+        assert choose_reader(path, readers).name == "workbook"
