@@ -17,7 +17,6 @@ from typing import Any
 from attrs import frozen
 
 from fsaudit.referential import normalize_name
-
 from fsaudit_anct.hours import DayKind, parse_day
 
 __all__ = [
@@ -268,7 +267,9 @@ def _coordinate(value: Any) -> float | None:
     return number if math.isfinite(number) else math.nan
 
 
-def _map_coordinates(cells: Mapping[str, Any], problems: list[tuple[tuple[str, ...], str]]) -> dict[str, float] | None:
+def _map_coordinates(
+    cells: Mapping[str, Any], problems: list[tuple[tuple[str, ...], str]]
+) -> dict[str, float] | None:
     lat_raw, lon_raw = cells.get("latitude"), cells.get("longitude")
     lat, lon = _coordinate(lat_raw), _coordinate(lon_raw)
     if lat is None and lon is None:
@@ -276,12 +277,20 @@ def _map_coordinates(cells: Mapping[str, Any], problems: list[tuple[tuple[str, .
     bad = False
     for column, number, raw, bound in (("latitude", lat, lat_raw, 90), ("longitude", lon, lon_raw, 180)):
         if number is None:
-            problems.append(((column,), f"{column} manquante alors que l'autre coordonnée est donnée : position non retenue"))
+            problems.append(
+                (
+                    (column,),
+                    f"{column} manquante alors que l'autre coordonnée est donnée : position non retenue",
+                )
+            )
             bad = True
         elif math.isnan(number) or not -bound <= number <= bound:
             problems.append(
-                ((column,), f"{column} illisible : {_quote(_text(raw) or '')} ; attendu un nombre décimal "
-                 f"entre -{bound} et {bound} (WGS84) : position non retenue")
+                (
+                    (column,),
+                    f"{column} illisible : {_quote(_text(raw) or '')} ; attendu un nombre décimal "
+                    f"entre -{bound} et {bound} (WGS84) : position non retenue",
+                )
             )
             bad = True
     if bad:
@@ -300,7 +309,10 @@ def _map_label(value: Any, problems: list[tuple[tuple[str, ...], str]]) -> dict[
     match = _LABEL.fullmatch(" ".join(text.lower().split()))
     if match is None:
         problems.append(
-            (("labellisation_fs",), f"labellisation illisible : {_quote(text)} ; attendu « Espace labellisé JJ/MM/AAAA »")
+            (
+                ("labellisation_fs",),
+                f"labellisation illisible : {_quote(text)} ; attendu « Espace labellisé JJ/MM/AAAA »",
+            )
         )
         return None
     if match.group(1) is None:
@@ -310,8 +322,11 @@ def _map_label(value: Any, problems: list[tuple[tuple[str, ...], str]]) -> dict[
         date = _dt.date(year, month, day)
     except ValueError:
         problems.append(
-            (("labellisation_fs",), f"date de labellisation inexistante : {_quote(text)} ; structure "
-             "retenue comme labellisée, sans date")
+            (
+                ("labellisation_fs",),
+                f"date de labellisation inexistante : {_quote(text)} ; structure "
+                "retenue comme labellisée, sans date",
+            )
         )
         return {"status": "labelled"}
     return {"status": "labelled", "date": date.isoformat()}
@@ -359,11 +374,16 @@ def _map_hours(
         else:
             week[day] = []
             problems.append(
-                ((column,), f"horaire illisible : {_quote(read.raw)} ; attendu des créneaux HH:MM - HH:MM "
-                 "séparés par « / » (par exemple 09:00 - 12:00 / 13:30 - 17:00), une cellule vide ou "
-                 "« fermé » pour un jour fermé ; ce jour n'est pas compté dans les horaires")
+                (
+                    (column,),
+                    f"horaire illisible : {_quote(read.raw)} ; attendu des créneaux HH:MM - HH:MM "
+                    "séparés par « / » (par exemple 09:00 - 12:00 / 13:30 - 17:00), une cellule vide ou "
+                    "« fermé » pour un jour fermé ; ce jour n'est pas compté dans les horaires",
+                )
             )
-            notes.append(f"{_DAY_LABELS[column]} ({column}) : horaire illisible, jour non compté : {_quote(read.raw)}")
+            notes.append(
+                f"{_DAY_LABELS[column]} ({column}) : horaire illisible, jour non compté : {_quote(read.raw)}"
+            )
             note_columns.append(column)
     if known and unknown_days:
         for column in unknown_days:
@@ -414,8 +434,11 @@ def build_record(cells: Mapping[str, Any]) -> Record:
     if kind is not None:
         data["type"] = kind
     fmt = _map_choice(
-        "format_fs", cells.get("format_fs"), _FORMATS,
-        "Fixe, Multisites, Bus_équivalent, Fixe_antenne(s), Itinérante", problems,
+        "format_fs",
+        cells.get("format_fs"),
+        _FORMATS,
+        "Fixe, Multisites, Bus_équivalent, Fixe_antenne(s), Itinérante",
+        problems,
     )
     if fmt is not None:
         data["format"] = fmt
@@ -425,7 +448,9 @@ def build_record(cells: Mapping[str, Any]) -> Record:
     label = _map_label(cells.get("labellisation_fs"), problems)
     if label is not None:
         data["label"] = label
-    problems.sort(key=lambda item: (COLUMNS.index(item[0][0]) if item[0][0] in COLUMNS else len(COLUMNS), item[1]))
+    problems.sort(
+        key=lambda item: (COLUMNS.index(item[0][0]) if item[0][0] in COLUMNS else len(COLUMNS), item[1])
+    )
     return Record(data, tuple(problems), tuple(note_columns))
 
 

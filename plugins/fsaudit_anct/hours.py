@@ -18,7 +18,7 @@ from attrs import frozen
 __all__ = ["DayHours", "DayKind", "parse_day"]
 
 
-class DayKind(str, enum.Enum):
+class DayKind(enum.Enum):
     """What a day's cell says."""
 
     OPEN = "open"

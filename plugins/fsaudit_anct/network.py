@@ -13,7 +13,7 @@ import hashlib
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,8 +27,8 @@ from fsaudit.rule import Status
 __all__ = [
     "CATEGORIES",
     "DepartementSummary",
-    "departement_key",
     "Facts",
+    "departement_key",
     "fr_hours",
     "fr_int",
     "fr_pct",
@@ -62,8 +62,18 @@ _DECISION_GROUPS: tuple[tuple[int, str], ...] = (
 incomplete file; a bloquant failure (avis défavorable, maintien conditionnel)."""
 
 MONTHS_FR = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 )
 
 
@@ -89,7 +99,7 @@ def fr_pct(value: float, decimals: int = 2, signed: bool = False) -> str:
 
 def fr_hours(minutes: int) -> str:
     """``1950`` → ``32 h 30``; ``1440`` → ``24 h``."""
-    hours, rest = divmod(int(round(minutes)), 60)
+    hours, rest = divmod(int(minutes), 60)
     return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
@@ -165,7 +175,10 @@ def gather_facts(inputs: Iterable[InputInfo], readers: Sequence[Any] | None = No
             continue
         path = Path(info.path)
         if info.sha256 is None or _sha256(path) != info.sha256:
-            notes.append(f"{info.path} : entrée non relue (absente ou modifiée depuis l'audit) : formats, cantons et fréquentation non comptés")
+            notes.append(
+                f"{info.path} : entrée non relue (absente ou modifiée depuis l'audit) : formats, "
+                "cantons et fréquentation non comptés"
+            )
             continue
         if info.format in RECORDS:
             for item in RECORDS[info.format](path):
@@ -183,7 +196,9 @@ def gather_facts(inputs: Iterable[InputInfo], readers: Sequence[Any] | None = No
         _info, result = read_input(info.path, readers)
         for loaded in result.structures:
             s = loaded.structure
-            attendance = None if s.attendance is None else tuple((a.month, a.accompaniments) for a in s.attendance)
+            attendance = (
+                None if s.attendance is None else tuple((a.month, a.accompaniments) for a in s.attendance)
+            )
             facts.setdefault((info.path, s.id), Facts(_category_of(s), s.canton, attendance))
         for block in result.departements:
             if block.cantons is not None and block.code not in cantons:
@@ -282,7 +297,14 @@ class DepartementSummary:
         if common:
             same = sum(self.attendance[f"{year}-{m:02d}"] for m in common)
             previous = sum(self.attendance[f"{year - 1}-{m:02d}"] for m in common)
-            out.update({"common_months": common, "comparable": same, "previous": previous, "difference": same - previous})
+            out.update(
+                {
+                    "common_months": common,
+                    "comparable": same,
+                    "previous": previous,
+                    "difference": same - previous,
+                }
+            )
             if previous:
                 out["growth_pct"] = round(100.0 * (same - previous) / previous, 2)
         return out
@@ -331,7 +353,9 @@ class DepartementSummary:
             {
                 "Horaires jugés (FS-HOR-01)": self.judged,
                 "24 h sur 5 jours": self.compliant,
-                "Part 24 h sur 5 jours (%)": round(100.0 * self.compliant / self.judged, 1) if self.judged else None,
+                "Part 24 h sur 5 jours (%)": round(100.0 * self.compliant / self.judged, 1)
+                if self.judged
+                else None,
                 "Sous le minimum d'heures": self.under_hours,
                 "Sous le minimum de jours": self.under_days,
                 "Dont bus et itinérantes (avertissement)": self.warned,
@@ -349,7 +373,9 @@ class DepartementSummary:
                 "Période": _months_phrase(g["months"], g["year"])[3:] if g else None,
                 "Accompagnements, mêmes mois de l'année précédente": g.get("previous") if g else None,
                 "Évolution (%)": g.get("growth_pct") if g else None,
-                "Cantons couverts": len([c for c, _n in self.cantons if c in self.covered]) if self.cantons is not None else None,
+                "Cantons couverts": len([c for c, _n in self.cantons if c in self.covered])
+                if self.cantons is not None
+                else None,
                 "Cantons": len(self.cantons) if self.cantons is not None else None,
             }
         )
@@ -376,7 +402,10 @@ class DepartementSummary:
             "attendance": self.growth(),
             "cantons": None
             if self.cantons is None
-            else {"listed": len(self.cantons), "covered": sorted(c for c, _n in self.cantons if c in self.covered)},
+            else {
+                "listed": len(self.cantons),
+                "covered": sorted(c for c, _n in self.cantons if c in self.covered),
+            },
         }
 
 
@@ -431,7 +460,8 @@ def _national_text(total: DepartementSummary, departements: int, minimum: Any, a
     principal = total.structures - total.antennes
     lines = [
         f"  {fr_int(total.structures)} structures dans {departements} départements : "
-        f"{fr_int(principal)} principales ({_categories_phrase(total)}) et {fr_int(total.antennes)} antennes.",
+        f"{fr_int(principal)} principales ({_categories_phrase(total)}) et {fr_int(total.antennes)} "
+        "antennes.",
     ]
     lines += _hours_lines(total, minimum)
     groups = total.decision_groups()
@@ -449,7 +479,8 @@ def _national_text(total: DepartementSummary, departements: int, minimum: Any, a
     if anct:
         lines.append(
             "  La liste nationale ne renseigne ni les conseillers, ni les partenaires, ni les locaux, ni la "
-            "fréquentation : ces critères restent à vérifier auprès des gestionnaires (instruction incomplète)."
+            "fréquentation : ces critères restent à vérifier auprès des gestionnaires (instruction "
+            "incomplète)."
         )
     return lines
 
@@ -458,7 +489,8 @@ def _hours_lines(summary: DepartementSummary, minimum: Any) -> list[str]:
     lines = [
         f"  Ouverture d'au moins {minimum} h sur 5 jours (FS-HOR-01 et FS-HOR-02) : "
         f"{fr_int(summary.compliant)} des {fr_int(summary.judged)} structures dont les horaires sont jugés "
-        f"({_share(summary.compliant, summary.judged)}) ; {fr_int(summary.under_hours)} sous le minimum d'heures, "
+        f"({_share(summary.compliant, summary.judged)}) ; {fr_int(summary.under_hours)} sous le minimum "
+        "d'heures, "
         f"{fr_int(summary.under_days)} sous le minimum de jours"
         + (
             f", dont {fr_int(summary.warned)} bus ou offre(s) itinérante(s) (avertissement, pas d'échec)."
@@ -534,7 +566,9 @@ def _table_cells(d: DepartementSummary) -> list[str]:
     ]
 
 
-def _departements_text(departements: Sequence[DepartementSummary], total: DepartementSummary, minimum: Any) -> list[str]:
+def _departements_text(
+    departements: Sequence[DepartementSummary], total: DepartementSummary, minimum: Any
+) -> list[str]:
     lines = [_table_line([title for title, _w, _a in _TABLE])]
     for d in departements:
         lines.append(_table_line(_table_cells(d)))

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from fsaudit.inputs import InputProblem, LoadedStructure, Reader, ReadResult, validate_declaration
-
 from fsaudit_anct.columns import (
     REQUIRED,
     CsvLocation,
@@ -202,7 +201,11 @@ def csv_records(path: Path) -> Iterator[Item]:
     rows = _csv_rows(text, separator)
     header = next(rows, None)
     if header is None or header[1] is None:
-        yield InputProblem(name, f"ligne {header[0]}" if header else "fichier", "en-tête de la liste ANCT illisible ou absent")
+        yield InputProblem(
+            name,
+            f"ligne {header[0]}" if header else "fichier",
+            "en-tête de la liste ANCT illisible ou absent",
+        )
         return
     index, header_problems = _columns(header[1])
     if header_problems:
@@ -212,7 +215,11 @@ def csv_records(path: Path) -> Iterator[Item]:
     width = len(header[1])
     for line, fields, error in rows:
         if fields is None:
-            yield InputProblem(name, f"ligne {line}", f"CSV mal formé ({_CSV_ERRORS.get(error or '', error)}) : enregistrement non lu")
+            yield InputProblem(
+                name,
+                f"ligne {line}",
+                f"CSV mal formé ({_CSV_ERRORS.get(error or '', error)}) : enregistrement non lu",
+            )
             continue
         if len(fields) > width and not any(f.strip() for f in fields[width:]):
             fields = fields[:width]
@@ -270,7 +277,9 @@ def workbook_records(path: Path) -> Iterator[Item]:
         return
     header_at = _header_index(rows)
     if header_at is None:
-        yield InputProblem(name, SheetLocation(sheet, 1, ()).at(()), "feuille vide : en-tête de la liste ANCT absent")
+        yield InputProblem(
+            name, SheetLocation(sheet, 1, ()).at(()), "feuille vide : en-tête de la liste ANCT absent"
+        )
         return
     index, header_problems = _columns(rows[header_at])
     if header_problems:
@@ -281,7 +290,9 @@ def workbook_records(path: Path) -> Iterator[Item]:
     for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         if not any(cell not in (None, "") for cell in row):
             continue
-        cells = {column: (row[position] if position < len(row) else None) for column, position in index.items()}
+        cells = {
+            column: (row[position] if position < len(row) else None) for column, position in index.items()
+        }
         yield SheetLocation(sheet, number, letters), cells
 
 
@@ -305,7 +316,9 @@ CSV_READER = Reader(
 
 WORKBOOK_READER = Reader(
     name=WORKBOOK_FORMAT,
-    description="Liste nationale des France services (ANCT) exportée en classeur .xlsx ou .ods (première feuille)",
+    description=(
+        "Liste nationale des France services (ANCT) exportée en classeur .xlsx ou .ods (première feuille)"
+    ),
     extensions=WORKBOOK_EXTENSIONS,
     read=read_workbook,
     sniff=sniff_workbook,

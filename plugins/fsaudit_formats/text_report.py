@@ -82,7 +82,8 @@ def _compact_block(s: StructureReport, color: bool, show_path: bool) -> list[str
     where += [s.path, s.location] if show_path else [s.location]
     lines = [f"[{s.id}] {s.name} ({', '.join(where)}) — {s.decision.label}"]
     shown = sorted(
-        (r for r in s.results if r.status in (Status.FAIL, Status.ERROR)), key=lambda r: (-r.severity.rank, r.rule)
+        (r for r in s.results if r.status in (Status.FAIL, Status.ERROR)),
+        key=lambda r: (-r.severity.rank, r.rule),
     )
     for r in shown:
         mark = _style(_MARKS[r.status], _COLORS.get(r.status), color)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from fsaudit_anct.hours import DayHours, DayKind, parse_day
 from hypothesis import given
 from hypothesis import strategies as st
-
-from fsaudit_anct.hours import DayHours, DayKind, parse_day
 
 
 def test_published_style_with_two_ranges() -> None:
@@ -59,7 +58,9 @@ def test_reversed_range_is_kept_as_declared() -> None:
     assert parse_day("17:00 - 09:00").ranges == (("17:00", "09:00"),)
 
 
-@pytest.mark.parametrize("text", ["Horaires non communiqués", "horaires non communiques", "Non communiqué", "NC"])
+@pytest.mark.parametrize(
+    "text", ["Horaires non communiqués", "horaires non communiques", "Non communiqué", "NC"]
+)
 def test_not_communicated_is_unknown(text: str) -> None:
     """« Horaires non communiqués » means the day's hours are unknown, not that it is closed."""
     assert parse_day(text).kind is DayKind.UNKNOWN
@@ -91,7 +92,13 @@ def test_published_style_round_trip(pairs: list[tuple[int, int]]) -> None:
     assert parse_day(text).ranges == ranges
 
 
-@given(st.lists(st.tuples(st.integers(0, 23), st.integers(0, 59), st.integers(0, 23), st.integers(0, 59)), min_size=1, max_size=3))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 23), st.integers(0, 59), st.integers(0, 23), st.integers(0, 59)),
+        min_size=1,
+        max_size=3,
+    )
+)
 def test_h_style_round_trip(items: list[tuple[int, int, int, int]]) -> None:
     """Any ranges written in the older ``9h30 – 12h15`` style read back to the same times."""
     text = " / ".join(f"{h1}h{m1:02d} – {h2}h{m2:02d}" for h1, m1, h2, m2 in items)

@@ -35,7 +35,9 @@ def report(liste: Path) -> AuditReport:
 # --- an independent reading of the raw file: regular expressions, no CSV parser ----------------
 
 _START = re.compile(r'^"(\d+)","(\d{2}|2[AB]|\d{3})",', re.M)
-_HOURS = re.compile(r',((?:"[^"]*")?),((?:"[^"]*")?),((?:"[^"]*")?),((?:"[^"]*")?),((?:"[^"]*")?),((?:"[^"]*")?),"(?:Oui|Non)",')
+_HOURS = re.compile(
+    r',((?:"[^"]*")?),((?:"[^"]*")?),((?:"[^"]*")?),((?:"[^"]*")?),((?:"[^"]*")?),((?:"[^"]*")?),"(?:Oui|Non)",'
+)
 _KIND = re.compile(r'"(Principal|Antenne)","(Fixe|Multisites|Bus_équivalent|Fixe_antenne\(s\)|Itinérante)"')
 _RANGE = re.compile(r"(\d\d):(\d\d) - (\d\d):(\d\d)")
 
@@ -88,13 +90,22 @@ def test_sample_is_the_published_file(liste: Path) -> None:
 
 def test_every_record_is_audited_without_input_error(report: AuditReport) -> None:
     """All 2,845 records are read and audited, with no input problem."""
-    assert (len(report.structures), report.errors, [i.format for i in report.inputs]) == (2845, (), ["anct-csv"])
+    assert (len(report.structures), report.errors, [i.format for i in report.inputs]) == (
+        2845,
+        (),
+        ["anct-csv"],
+    )
 
 
-def test_hours_results_match_an_independent_computation(report: AuditReport, raw: dict[str, dict[str, Any]]) -> None:
+def test_hours_results_match_an_independent_computation(
+    report: AuditReport, raw: dict[str, dict[str, Any]]
+) -> None:
     """FS-HOR-01 and FS-HOR-02 per structure equal a regex reading of the raw file."""
     referential = select_referential(AS_OF)
-    min_hours, min_days = referential.value("hours.min_weekly_hours"), referential.value("hours.min_open_days")
+    min_hours, min_days = (
+        referential.value("hours.min_weekly_hours"),
+        referential.value("hours.min_open_days"),
+    )
     assert len(raw) == 2845
     expected = {sid: _expected(item, min_hours, min_days) for sid, item in raw.items()}
     actual = {}
@@ -106,12 +117,21 @@ def test_hours_results_match_an_independent_computation(report: AuditReport, raw
     assert Counter(v[0] for v in actual.values())["fail"] > 0
 
 
-def test_national_summary_counts_match_the_raw_file(report: AuditReport, raw: dict[str, dict[str, Any]]) -> None:
+def test_national_summary_counts_match_the_raw_file(
+    report: AuditReport, raw: dict[str, dict[str, Any]]
+) -> None:
     """The national section counts structures, départements and formats as the raw file has them."""
     national = next(s for s in report.sections if s.key == "national").data
     formats = Counter(
-        "antenne" if item["type"] == "Antenne" else
-        {"Fixe": "fixe", "Fixe_antenne(s)": "fixe", "Multisites": "multisites", "Bus_équivalent": "bus", "Itinérante": "itinerant"}[item["format"]]
+        "antenne"
+        if item["type"] == "Antenne"
+        else {
+            "Fixe": "fixe",
+            "Fixe_antenne(s)": "fixe",
+            "Multisites": "multisites",
+            "Bus_équivalent": "bus",
+            "Itinérante": "itinerant",
+        }[item["format"]]
         for item in raw.values()
     )
     assert (national["structures"], national["departements"], national["categories"]) == (

@@ -10,18 +10,20 @@ from typing import Any
 
 import attrs
 import pytest
+from fsaudit_anct.network import DepartementSummary, departement_key, fr_hours, fr_int, fr_pct, fr_signed
+from fsaudit_formats.text_report import render_text
 
 from fsaudit import model
 from fsaudit.converter import unstructure
 from fsaudit.engine import audit
 from fsaudit.report import AuditReport, Section
 from fsaudit.testing import make_structure, weekly
-from fsaudit_anct.network import DepartementSummary, departement_key, fr_hours, fr_int, fr_pct, fr_signed
-from fsaudit_formats.text_report import render_text
 
 AS_OF = _dt.date(2024, 9, 1)
 GERS = model.Departement(
-    "32", "Gers", (model.Canton("3201", "Auch-1"), model.Canton("3202", "Auch-2"), model.Canton("3203", "Auch-3"))
+    "32",
+    "Gers",
+    (model.Canton("3201", "Auch-1"), model.Canton("3202", "Auch-2"), model.Canton("3203", "Auch-3")),
 )
 
 
@@ -40,7 +42,9 @@ def _gers_structures() -> list[model.Structure]:
     return [first, second]
 
 
-def _write(path: Path, structures: Sequence[model.Structure], departement: model.Departement | None = None) -> Path:
+def _write(
+    path: Path, structures: Sequence[model.Structure], departement: model.Departement | None = None
+) -> Path:
     data: dict[str, Any] = {"structures": [unstructure(s) for s in structures]}
     if departement is not None:
         data["departement"] = unstructure(departement)
@@ -55,9 +59,14 @@ def _section(report: AuditReport, key: str) -> Section:
 @pytest.fixture
 def gers(tmp_path: Path) -> AuditReport:
     """A Gers declaration (cantons listed) and one Aveyron structure, audited together."""
-    aveyron = make_structure(id="12-A", departement="12", canton=None, attendance=None, format=model.Format.BUS)
+    aveyron = make_structure(
+        id="12-A", departement="12", canton=None, attendance=None, format=model.Format.BUS
+    )
     return audit(
-        [_write(tmp_path / "gers.json", _gers_structures(), GERS), _write(tmp_path / "aveyron.json", [aveyron])],
+        [
+            _write(tmp_path / "gers.json", _gers_structures(), GERS),
+            _write(tmp_path / "aveyron.json", [aveyron]),
+        ],
         as_of=AS_OF,
     )
 
@@ -65,8 +74,10 @@ def gers(tmp_path: Path) -> AuditReport:
 def test_attendance_and_canton_line(gers: AuditReport) -> None:
     """The Gers line gives canton coverage and attendance growth in French number formatting."""
     text = _section(gers, "par_departement").text
-    assert "    32 Gers : 2/3 cantons couverts (sans France services : Auch-2) ; 38\u202f792 accompagnements de " \
+    assert (
+        "    32 Gers : 2/3 cantons couverts (sans France services : Auch-2) ; 38\u202f792 accompagnements de "
         "janvier à août 2023, +8\u202f274 (+27,11 %) sur les mêmes mois de 2022." in text
+    )
 
 
 def test_full_canton_coverage(tmp_path: Path) -> None:
@@ -75,7 +86,10 @@ def test_full_canton_coverage(tmp_path: Path) -> None:
     report = audit([_write(tmp_path / "gers.json", structures, GERS)], as_of=AS_OF)
     (row,) = _section(report, "par_departement").rows
     assert (row["Cantons couverts"], row["Cantons"]) == (3, 3)
-    assert any(line.startswith("    32 Gers : 3/3 cantons couverts ; ") for line in _section(report, "par_departement").text)
+    assert any(
+        line.startswith("    32 Gers : 3/3 cantons couverts ; ")
+        for line in _section(report, "par_departement").text
+    )
 
 
 def test_departement_rows(gers: AuditReport) -> None:
@@ -86,7 +100,11 @@ def test_departement_rows(gers: AuditReport) -> None:
         ("32", "Gers", 2, 2, 0),
     ]
     assert list(rows[0]) == list(rows[1])
-    assert (rows[1]["Accompagnements"], rows[1]["Évolution (%)"], rows[1]["Période"]) == (38792, 27.11, "janvier à août 2023")
+    assert (rows[1]["Accompagnements"], rows[1]["Évolution (%)"], rows[1]["Période"]) == (
+        38792,
+        27.11,
+        "janvier à août 2023",
+    )
 
 
 def test_national_section_needs_two_departements(gers: AuditReport, tmp_path: Path) -> None:
@@ -133,7 +151,10 @@ def test_input_changed_after_the_audit_is_noted(tmp_path: Path) -> None:
     path.write_text("{}", encoding="utf-8")
     report = audit_inputs([read], as_of=AS_OF, plugins=plugins)
     section = _section(report, "par_departement")
-    note = f"{path} : entrée non relue (absente ou modifiée depuis l'audit) : formats, cantons et fréquentation non comptés"
+    note = (
+        f"{path} : entrée non relue (absente ou modifiée depuis l'audit) : formats, cantons et "
+        "fréquentation non comptés"
+    )
     assert section.data["notes"] == [note]
     assert section.rows[0]["Format inconnu"] == 2
 
@@ -144,12 +165,16 @@ def test_large_audit_text_puts_summaries_first(tmp_path: Path) -> None:
     structures[3] = attrs.evolve(structures[3], opening_hours=weekly(monday=["09:00-12:00"]))
     report = audit([_write(tmp_path / "many.json", structures)], as_of=AS_OF)
     lines = render_text(report, {}).decode("utf-8").splitlines()
-    assert lines.index("Synthèse par département") < min(i for i, line in enumerate(lines) if line.startswith("["))
+    assert lines.index("Synthèse par département") < min(
+        i for i, line in enumerate(lines) if line.startswith("[")
+    )
     block = lines[lines.index(next(line for line in lines if line.startswith("[F03]"))) :][:3]
     assert block == [
         "[F03] France services de test (dép. 32, $.structures[3]) — Maintien conditionnel",
-        "  ✗ FS-HOR-01  bloquant ouverture de 3 h par semaine, sous le minimum de 24 h [$.structures[3].opening_hours]",
-        "  ✗ FS-HOR-02  bloquant ouverte 1 jour(s) par semaine, sous le minimum de 5 [$.structures[3].opening_hours]",
+        "  ✗ FS-HOR-01  bloquant ouverture de 3 h par semaine, sous le minimum de 24 h "
+        "[$.structures[3].opening_hours]",
+        "  ✗ FS-HOR-02  bloquant ouverte 1 jour(s) par semaine, sous le minimum de 5 "
+        "[$.structures[3].opening_hours]",
     ]
 
 
@@ -167,9 +192,24 @@ def test_departement_order() -> None:
 
 def test_french_numbers() -> None:
     """Thousands with a narrow no-break space, decimal comma, signed percentages."""
-    assert [fr_int(38792), fr_signed(8274), fr_signed(-12), fr_pct(27.1134, signed=True), fr_pct(-3.5, signed=True),
-            fr_pct(93.61, 1), fr_hours(1950), fr_hours(1440)] == [
-        "38\u202f792", "+8\u202f274", "−12", "+27,11 %", "−3,50 %", "93,6 %", "32 h 30", "24 h",
+    assert [
+        fr_int(38792),
+        fr_signed(8274),
+        fr_signed(-12),
+        fr_pct(27.1134, signed=True),
+        fr_pct(-3.5, signed=True),
+        fr_pct(93.61, 1),
+        fr_hours(1950),
+        fr_hours(1440),
+    ] == [
+        "38\u202f792",
+        "+8\u202f274",
+        "−12",
+        "+27,11 %",
+        "−3,50 %",
+        "93,6 %",
+        "32 h 30",
+        "24 h",
     ]
 
 
@@ -180,7 +220,9 @@ def test_roaming_structures_below_minimum_are_warnings(tmp_path: Path) -> None:
     section = _section(report, "par_departement")
     assert section.data["departements"][0]["hours"]["roaming_warned"] == 1
     assert section.text[3] == (
-        "  Ouverture d'au moins 24 h sur 5 jours (FS-HOR-01 et FS-HOR-02) : 1 des 2 structures dont les horaires "
-        "sont jugés (50,0 %) ; 1 sous le minimum d'heures, 1 sous le minimum de jours, dont 1 bus ou offre(s) "
+        "  Ouverture d'au moins 24 h sur 5 jours (FS-HOR-01 et FS-HOR-02) : 1 des 2 structures dont les "
+        "horaires "
+        "sont jugés (50,0 %) ; 1 sous le minimum d'heures, 1 sous le minimum de jours, dont 1 bus ou "
+        "offre(s) "
         "itinérante(s) (avertissement, pas d'échec)."
     )

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from anct_helpers import csv_text, record, write_csv
+from fsaudit_anct.reader import CSV_READER, read_csv, sniff_csv
 
 from fsaudit import model
 from fsaudit.engine import audit, choose_reader
 from fsaudit.inputs import InputProblem
 from fsaudit.plugins import load_plugins
 from fsaudit.testing import result_of
-from fsaudit_anct.reader import CSV_READER, read_csv, sniff_csv
 
 AS_OF = _dt.date(2024, 9, 1)
 
@@ -83,7 +83,10 @@ def test_all_days_empty_means_hours_not_communicated(tmp_path: Path) -> None:
 
 def test_every_day_not_communicated_is_no_hours(tmp_path: Path) -> None:
     """« Horaires non communiqués » on every day is the same as no hours, without notes."""
-    days = {c: "Horaires non communiqués" for c in ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")}
+    days = {
+        c: "Horaires non communiqués"
+        for c in ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")
+    }
     s = _read_one(tmp_path, **days)
     assert (s.opening_hours, s.irregular_openings) == (None, None)
 
@@ -124,7 +127,10 @@ def test_unreadable_day_is_a_problem_and_the_record_is_still_audited(tmp_path: P
     )
     second = result.structures[1].structure
     assert second.opening_hours is not None and second.opening_hours.tuesday == ()
-    assert second.opening_hours.wednesday == (model.TimeRange("09:00", "12:00"), model.TimeRange("13:30", "17:00"))
+    assert second.opening_hours.wednesday == (
+        model.TimeRange("09:00", "12:00"),
+        model.TimeRange("13:30", "17:00"),
+    )
 
 
 def test_unreadable_day_is_in_the_structure_evidence(tmp_path: Path) -> None:
@@ -139,7 +145,10 @@ def test_line_numbers_are_physical_lines(tmp_path: Path) -> None:
     """After a comment spanning three lines, the next record's location is its physical line."""
     path = write_csv(
         tmp_path / "liste.csv",
-        [record(commentaire="ligne un\nligne deux\n\nligne quatre"), record(id_fs="2", h_jeudi="00:00 - 00:00")],
+        [
+            record(commentaire="ligne un\nligne deux\n\nligne quatre"),
+            record(id_fs="2", h_jeudi="00:00 - 00:00"),
+        ],
     )
     loaded = read_csv(path).structures
     assert [s.locate() for s in loaded] == ["ligne 2", "ligne 6"]
@@ -149,7 +158,9 @@ def test_line_numbers_are_physical_lines(tmp_path: Path) -> None:
 def test_location_of_fields(tmp_path: Path) -> None:
     """Fields point at their columns; the week at its six day columns; unknown facts at the line."""
     (loaded,) = read_csv(write_csv(tmp_path / "liste.csv", [record()])).structures
-    assert [loaded.locate(f) for f in ("label.date", "coordinates", "address.city", "opening_hours", "partners")] == [
+    assert [
+        loaded.locate(f) for f in ("label.date", "coordinates", "address.city", "opening_hours", "partners")
+    ] == [
         "ligne 2, colonne labellisation_fs",
         "ligne 2, colonnes latitude, longitude",
         "ligne 2, colonne lib_com",
@@ -160,9 +171,13 @@ def test_location_of_fields(tmp_path: Path) -> None:
 
 def test_spreadsheet_save_reads_the_same(tmp_path: Path) -> None:
     """BOM + ``;`` + Windows-1252 with decimal commas reads the same structures as the published CSV."""
-    published = read_csv(write_csv(tmp_path / "a.csv", [record(), record(id_fs="2", lib_fs="Cœur d'Hérault")]))
-    rows = [record(latitude="46,1060711578546", longitude="5,8260084241619"),
-            record(id_fs="2", lib_fs="Cœur d'Hérault", latitude="46,1060711578546", longitude="5,8260084241619")]
+    published = read_csv(
+        write_csv(tmp_path / "a.csv", [record(), record(id_fs="2", lib_fs="Cœur d'Hérault")])
+    )
+    rows = [
+        record(latitude="46,1060711578546", longitude="5,8260084241619"),
+        record(id_fs="2", lib_fs="Cœur d'Hérault", latitude="46,1060711578546", longitude="5,8260084241619"),
+    ]
     saved = tmp_path / "b.csv"
     saved.write_bytes(csv_text(rows, delimiter=";").encode("cp1252"))
     assert [s.structure for s in read_csv(saved).structures] == [s.structure for s in published.structures]
@@ -179,7 +194,11 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
 def test_spreadsheet_leading_zeros_are_restored(tmp_path: Path) -> None:
     """Codes a spreadsheet turned into numbers get their leading zeros back (1 → 01)."""
     s = _read_one(tmp_path, insee_dep="1", insee_com="1033", code_postal="1200")
-    assert (s.departement, s.commune, s.address.postal_code if s.address else None) == ("01", "01033", "01200")
+    assert (s.departement, s.commune, s.address.postal_code if s.address else None) == (
+        "01",
+        "01033",
+        "01200",
+    )
 
 
 def test_wrong_field_count(tmp_path: Path) -> None:
@@ -206,7 +225,11 @@ def test_unterminated_quote(tmp_path: Path) -> None:
     path.write_text(csv_text([record()]) + '"2","01","France services\n', encoding="utf-8")
     result = read_csv(path)
     assert [(p.location, p.message) for p in result.problems] == [
-        ("ligne 3", "CSV mal formé (guillemet ouvrant sans guillemet fermant jusqu'à la fin du fichier) : enregistrement non lu")
+        (
+            "ligne 3",
+            "CSV mal formé (guillemet ouvrant sans guillemet fermant jusqu'à la fin du fichier) : "
+            "enregistrement non lu",
+        )
     ]
     assert len(result.structures) == 1
 
@@ -233,7 +256,8 @@ def test_schema_problem_points_at_the_column(tmp_path: Path) -> None:
     assert [(p.location, p.message) for p in result.problems] == [
         (
             "ligne 2, colonne insee_dep",
-            "format invalide : le texte « 2C » ; attendu un code de département INSEE (01 à 95, 2A, 2B, 971 à 989)",
+            "format invalide : le texte « 2C » ; attendu un code de département INSEE (01 à 95, 2A, 2B, "
+            "971 à 989)",
         )
     ]
     assert [s.structure.id for s in result.structures] == ["2"]
@@ -260,7 +284,8 @@ def test_empty_identifier(tmp_path: Path) -> None:
         (
             {"labellisation_fs": "Espace labellisé 31/02/2020"},
             "ligne 2, colonne labellisation_fs",
-            "date de labellisation inexistante : « Espace labellisé 31/02/2020 » ; structure retenue comme labellisée, sans date",
+            "date de labellisation inexistante : « Espace labellisé 31/02/2020 » ; structure retenue "
+            "comme labellisée, sans date",
             "label",
             model.Label(model.LabelStatus.LABELLED, None),
         ),
@@ -274,20 +299,24 @@ def test_empty_identifier(tmp_path: Path) -> None:
         (
             {"format_fs": "Camping-car"},
             "ligne 2, colonne format_fs",
-            "valeur non reconnue : « Camping-car » ; valeurs admises : Fixe, Multisites, Bus_équivalent, Fixe_antenne(s), Itinérante",
+            "valeur non reconnue : « Camping-car » ; valeurs admises : Fixe, Multisites, "
+            "Bus_équivalent, Fixe_antenne(s), Itinérante",
             "format",
             None,
         ),
         (
             {"latitude": "46°06'"},
             "ligne 2, colonne latitude",
-            "latitude illisible : « 46°06' » ; attendu un nombre décimal entre -90 et 90 (WGS84) : position non retenue",
+            "latitude illisible : « 46°06' » ; attendu un nombre décimal entre -90 et 90 (WGS84) : "
+            "position non retenue",
             "coordinates",
             None,
         ),
     ],
 )
-def test_unreadable_values(tmp_path: Path, changes: dict[str, str], location: str, message: str, field: str, kept: object) -> None:
+def test_unreadable_values(
+    tmp_path: Path, changes: dict[str, str], location: str, message: str, field: str, kept: object
+) -> None:
     """An unreadable label, Oui/Non, format or coordinate is a problem at its cell; the field is left out."""
     path = write_csv(tmp_path / "liste.csv", [record(**changes)])
     result = read_csv(path)
@@ -298,7 +327,7 @@ def test_unreadable_values(tmp_path: Path, changes: dict[str, str], location: st
 def test_read_result_pickles(tmp_path: Path) -> None:
     """What the reader returns crosses a process boundary: locations still work after pickling."""
     result = read_csv(write_csv(tmp_path / "liste.csv", [record(h_mardi="9h à midi")]))
-    copy = pickle.loads(pickle.dumps(result))
+    copy = pickle.loads(pickle.dumps(result))  # noqa: S301 - data this test just made
     assert copy.structures[0].locate("irregular_openings") == "ligne 2, colonne h_mardi"
     assert copy == result
 
@@ -324,4 +353,3 @@ def test_semicolon_header_is_sniffed(tmp_path: Path) -> None:
     path = tmp_path / "liste.csv"
     path.write_bytes(csv_text([record()], delimiter=";").encode("cp1252"))
     assert sniff_csv(path, path.read_bytes())
-

@@ -11,12 +11,12 @@ from xml.sax.saxutils import escape
 
 import pytest
 from anct_helpers import record, write_csv
+from fsaudit_anct.columns import COLUMNS
+from fsaudit_anct.reader import WORKBOOK_READER, read_csv, read_workbook, sniff_workbook
 from openpyxl import Workbook
 
 from fsaudit.engine import choose_reader
 from fsaudit.plugins import load_plugins
-from fsaudit_anct.columns import COLUMNS
-from fsaudit_anct.reader import WORKBOOK_READER, read_csv, read_workbook, sniff_workbook
 
 
 def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Feuille1") -> Path:
@@ -33,15 +33,21 @@ def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Feuille1
 
 def _cell(value: Any) -> str:
     if isinstance(value, int | float):
-        return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
     if value in (None, ""):
         return "<table:table-cell/>"
-    return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+    text = escape(str(value))
+    return f'<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell>'
 
 
 def write_ods(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Feuille1") -> Path:
     """A minimal OpenDocument spreadsheet holding ``rows`` on its only sheet."""
-    body = "".join("<table:table-row>" + "".join(_cell(v) for v in row) + "</table:table-row>" for row in rows)
+    body = "".join(
+        "<table:table-row>" + "".join(_cell(v) for v in row) + "</table:table-row>" for row in rows
+    )
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -52,8 +58,10 @@ def write_ods(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Feuille1"
     )
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>'
-        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
         "</manifest:manifest>"
     )
@@ -84,7 +92,10 @@ def _as_spreadsheet(item: dict[str, str]) -> dict[str, Any]:
 @pytest.mark.parametrize("writer", [write_xlsx, write_ods], ids=["xlsx", "ods"])
 def test_workbook_reads_as_the_csv(tmp_path: Path, writer: Any) -> None:
     """A spreadsheet export (numeric codes, float coordinates) gives the same structures as the CSV."""
-    records = [record(), record(id_fs="2", insee_dep="2A", h_mardi="00:00 - 00:00", commentaire="sur\nrendez-vous")]
+    records = [
+        record(),
+        record(id_fs="2", insee_dep="2A", h_mardi="00:00 - 00:00", commentaire="sur\nrendez-vous"),
+    ]
     from_csv = read_csv(write_csv(tmp_path / "liste.csv", records))
     suffix = ".xlsx" if writer is write_xlsx else ".ods"
     path = writer(tmp_path / f"liste{suffix}", _rows(*[_as_spreadsheet(r) for r in records]))
@@ -151,7 +162,9 @@ def test_missing_column_in_workbook(tmp_path: Path) -> None:
     rows[0][0] = "identifiant"
     result = read_workbook(write_xlsx(tmp_path / "liste.xlsx", rows))
     assert [p.location for p in result.problems] == ["Feuille1, ligne 1"]
-    assert result.problems[0].message.startswith("colonne(s) obligatoire(s) absente(s) de l'en-tête : id_fs ;")
+    assert result.problems[0].message.startswith(
+        "colonne(s) obligatoire(s) absente(s) de l'en-tête : id_fs ;"
+    )
 
 
 def test_broken_workbook_is_a_problem(tmp_path: Path) -> None:
