@@ -1,0 +1,107 @@
+"""Auditing workbooks: samples equal to their JSON twin, manual checks answered in « Vérifications »."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from pathlib import Path
+
+import pytest
+from workbook_helpers import headers, problems, structures_sheet, write
+
+from fsaudit import model
+from fsaudit.converter import structure_declaration
+from fsaudit.engine import audit
+from fsaudit.inputs import ManualAnswer
+from fsaudit.referential import select_referential
+from fsaudit.testing import make_structure, result_of
+from fsaudit_workbook.reader import read_workbook
+from fsaudit_workbook.template import render_workbook
+
+AS_OF = _dt.date(2025, 6, 30)
+
+
+def _key(report: object) -> list[tuple]:
+    return [
+        (s.id, s.name, s.decision.code.value, s.score, [(r.rule, r.status.value, r.severity.value, r.message) for r in s.results])
+        for s in report.structures
+    ]
+
+
+def test_sample_workbooks_equal_the_json_sample(samples: Path) -> None:
+    """The .xlsx and .ods samples give the same structures and results as the JSON sample."""
+    folder = samples / "workbook"
+    reports = {ext: audit([folder / f"declaration-exemple.{ext}"], as_of=AS_OF) for ext in ("json", "xlsx", "ods")}
+    assert all(not report.errors for report in reports.values())
+    assert len(reports["json"].structures) == 4
+    assert _key(reports["xlsx"]) == _key(reports["json"])
+    assert _key(reports["ods"]) == _key(reports["json"])
+
+
+def test_sample_workbooks_are_up_to_date(samples: Path, tmp_path: Path) -> None:
+    """The committed samples are what make_samples.py writes today."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_samples", samples / "workbook" / "make_samples.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    data = json.loads((samples / "workbook" / "declaration-exemple.json").read_text(encoding="utf-8"))
+    assert structure_declaration(data) == module.declaration()
+    referential = select_referential(module.AS_OF)
+    for fmt in ("xlsx", "ods"):
+        written = render_workbook(fmt, referential, module.declaration())
+        assert (samples / "workbook" / f"declaration-exemple.{fmt}").read_bytes() == written
+
+
+def _workbook(tmp_path: Path, fmt: str, answers: tuple[ManualAnswer, ...]) -> Path:
+    structure = make_structure(
+        id="S1",
+        irregular_openings="premier samedi du mois",
+        conseillers=(
+            model.Conseiller("C1", 1.0, _dt.date(2020, 11, 15), 6.5, _dt.date(2020, 12, 1)),
+            model.Conseiller("C2", 1.0, _dt.date(2020, 11, 15), 6.5, _dt.date(2020, 12, 1)),
+        ),
+    )
+    path = tmp_path / f"declaration.{fmt}"
+    path.write_bytes(render_workbook(fmt, select_referential(AS_OF), model.Declaration((structure,)), answers))
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_manual_answers_settle_manual_checks(tmp_path: Path, fmt: str) -> None:
+    """An answered manual check becomes pass or fail marked manual; an unanswered one stays manual."""
+    before = audit([_workbook(tmp_path, fmt, ())], as_of=AS_OF)
+    assert result_of(before, "FS-HOR-05").status.value == "manual"
+    assert result_of(before, "FS-AGT-03").status.value == "manual"
+    answer = ManualAnswer("S1", "FS-HOR-05", "fail", "aucune ouverture le samedi constatée", "A. Martin",
+                          _dt.date(2025, 6, 12), "")
+    after = audit([_workbook(tmp_path, fmt, (answer,))], as_of=AS_OF)
+    settled = result_of(after, "FS-HOR-05")
+    assert (settled.status.value, settled.manual, settled.location) == ("fail", True, "Vérifications!C2")
+    assert settled.message == "vérifié par A. Martin le 12/06/2025 : non conforme — aucune ouverture le samedi constatée"
+    pending = result_of(after, "FS-AGT-03")
+    assert (pending.status.value, pending.manual) == ("manual", False)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_incomplete_verification_rows_are_errors(tmp_path: Path, fmt: str) -> None:
+    """A verification without its result, finding or auditor is reported at the empty cells and not applied."""
+    path = write(tmp_path / f"v.{fmt}", {
+        "Structures": structures_sheet(["S1", "Maison"]),
+        "Vérifications": [
+            headers("Vérifications"),
+            ["S1", "fs-hor-05", None, "constaté", None, "12/06/2025"],
+            ["S1", "FS-HOR-05", "conforme", "constaté", "A. Martin", "12/06/2025"],
+            ["S1", "FS-HOR-05", "conforme", "encore", "B. Durand", "13/06/2025"],
+            ["S1", "HORAIRES", "peut-être", "x", "y", "12/06/2025"],
+        ],
+    })
+    result = read_workbook(path)
+    assert [(a.rule, a.status, a.auditor) for a in result.answers] == [("FS-HOR-05", "pass", "A. Martin")]
+    assert problems(result) == [
+        ("Vérifications!C2", "colonne « Résultat » : valeur obligatoire pour enregistrer une vérification"),
+        ("Vérifications!E2", "colonne « Auditeur » : valeur obligatoire pour enregistrer une vérification"),
+        ("Vérifications!B4", "colonne « Règle » : la règle FS-HOR-05 de la structure « S1 » est déjà vérifiée ligne 3"),
+        ("Vérifications!B5", "colonne « Règle » : « HORAIRES » n'est pas un identifiant de règle : attendu par exemple FS-HOR-05"),
+        ("Vérifications!C5", "colonne « Résultat » : « peut-être » n'est pas une valeur admise : attendu conforme ou non conforme"),
+    ]
