@@ -100,9 +100,9 @@ class _Sheet:
 class _State:
     path: str
     problems: list[InputProblem] = attrs.Factory(list)
-    headers: dict[str, str] = attrs.Factory(dict)
-    """Cell reference → header of its column, to name the column in schema problems."""
-    raw: dict[str, str] = attrs.Factory(dict)
+    headers: dict[tuple[str, str], str] = attrs.Factory(dict)
+    """(sheet, column letters) → header of the column, to name the column in schema problems."""
+    raw: dict[str, Any] = attrs.Factory(dict)
     """Cell reference → the value as typed, to quote it in schema problems."""
 
     def problem(self, location: str, message: str) -> None:
@@ -166,15 +166,20 @@ def _read_sheet(state: _State, name: str, spec: SheetSpec, rows: list[list[Any]]
     if missing:
         return None
     out: list[_Row] = []
+    prefix = _ref(name, 0, 0)[:-3]  # "Sheet!A1" without "!A1"
+    letters = {key: column_letter(col) for key, (col, _c) in mapped.items()}
+    for key, letter in letters.items():
+        state.headers[(prefix, letter)] = headers[key]
+    marks = {key for key in mapped if (spec.name, key) in _MARK_COLUMNS or (spec.name, key) == ("Horaires", "start")}
     for index in range(header_index + 1, len(rows)):
         row = rows[index]
-        refs = {key: _ref(name, index, col) for key, (col, _c) in mapped.items()}
+        number = str(index + 1)
+        refs = {key: f"{prefix}!{letter}{number}" for key, letter in letters.items()}
         item = _Row(index + 1, refs)
         filled = False
         for key, (col, column) in mapped.items():
             header = headers[key]
-            state.headers[refs[key]] = header
-            problem = bad.get((index, col))
+            problem = bad.get((index, col)) if bad else None
             raw = row[col] if col < len(row) else None
             if problem is not None:
                 state.problem(refs[key], f"colonne « {header} » : {problem}")
@@ -184,8 +189,8 @@ def _read_sheet(state: _State, name: str, spec: SheetSpec, rows: list[list[Any]]
             if cells.is_empty(raw):
                 continue
             filled = True
-            state.raw[refs[key]] = cells.display(raw)
-            if isinstance(raw, str):
+            state.raw[refs[key]] = raw
+            if key in marks and isinstance(raw, str):
                 folded = header_key(raw)
                 if (spec.name, key) in _MARK_COLUMNS and folded == EMPTY_MARK:
                     item.values[key] = EMPTY
@@ -664,13 +669,15 @@ def read_workbook(path: Path) -> ReadResult:
     loaded, departements, problems = validate_declaration(data, state.path, locate=locator)
     reported = {p.location for p in state.problems}
     for problem in problems:
-        if problem.location in reported and problem.location in state.headers:
+        match = _CELL.match(problem.location)
+        header = state.headers.get((match.group(1), match.group(2))) if match else None
+        if header and problem.location in reported:
             continue  # the cell could not be read: already reported, with its raw value
-        header = state.headers.get(problem.location)
         message = problem.message
         if header and not message.startswith("colonne"):
             message = f"colonne « {header} » : {message}"
-            typed = state.raw.get(problem.location)
+            raw = state.raw.get(problem.location)
+            typed = None if raw is None else cells.display(raw)
             if typed and f"« {typed} »" not in message:
                 message += f" (saisi : « {typed} »)"
         state.problem(problem.location, message)
@@ -684,6 +691,7 @@ def read_workbook(path: Path) -> ReadResult:
     )
 
 
+_CELL = re.compile(r"^(.*)!([A-Z]+)[0-9]+$")
 _LOCATION = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!([A-Z]+)([0-9]+)$")
 
 

@@ -39,6 +39,7 @@ def column_letter(index: int) -> str:
 
 
 _REF = re.compile(r"([A-Z]+)([0-9]+)")
+_MAY_HAVE_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
 def _ref_to_index(ref: str) -> tuple[int, int]:
@@ -72,7 +73,7 @@ def xlsx_bad_cells(path: str) -> BadCells:
                 continue
             with archive.open(member) as handle:
                 raw = handle.read()
-            if b"<f" not in raw and b't="e"' not in raw and b"<x:f" not in raw:
+            if not _MAY_HAVE_FORMULA.search(raw) and b't="e"' not in raw:
                 continue
             cells = _xlsx_scan(raw)
             if cells:
@@ -106,8 +107,6 @@ def _xlsx_scan(raw: bytes) -> dict[tuple[int, int], str]:
             if ref:
                 row_index = int(ref) - 1
             col_index = -1
-            element.clear()
-        elif tag == f"{_NS_MAIN}row" or tag.endswith("}row"):
             element.clear()
     return out
 
