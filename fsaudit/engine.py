@@ -498,7 +498,8 @@ def _assemble(
 
     order = sorted(range(len(loaded)), key=lambda i: _structure_sort_key(loaded[i]))
     ordered = [loaded[i] for i in order]
-    network = engine.check_network(ordered, _merge_departements(departements))
+    merged_departements = _merge_departements(departements)
+    network = engine.check_network(ordered, merged_departements)
     reports: list[StructureReport] = []
     used: set[tuple[str, str]] = set()
     for position, index in enumerate(order):
@@ -544,7 +545,8 @@ def _assemble(
         fail_on=Severity(fail_on),
         extras=all_extras,
     )
-    return add_sections(report, plugins)
+    return add_sections(report, plugins, ordered, merged_departements)
+
 
 def apply_answer(result: Result, answer: ManualAnswer) -> Result:
     """A ``manual`` result settled by the auditor's recorded answer."""
@@ -580,14 +582,20 @@ def _unused_answers(
     }
 
 
-def add_sections(report: AuditReport, plugins: PluginSet) -> AuditReport:
+def add_sections(
+    report: AuditReport,
+    plugins: PluginSet,
+    structures: Sequence[LoadedStructure] = (),
+    departements: Sequence[Departement] = (),
+) -> AuditReport:
     """The report with the sections every ``fsaudit_report_sections`` implementation adds."""
+    kwargs = {"report": report, "structures": tuple(structures), "departements": tuple(departements)}
     sections: dict[str, Section] = {}
     owners: dict[str, str] = {}
     errors: list[PluginError] = []
     for impl in plugins.manager.hook.fsaudit_report_sections.get_hookimpls():
         try:
-            answer = impl.function(report=report)
+            answer = impl.function(**{name: kwargs[name] for name in impl.argnames})
             items = list(answer or ())
             if not all(isinstance(item, Section) for item in items):
                 raise TypeError("fsaudit_report_sections doit renvoyer des Section")

@@ -130,10 +130,14 @@ def fsaudit_reporters() -> Sequence[Reporter]:
 
 
 @hookspec
-def fsaudit_report_sections(report: AuditReport) -> Sequence[Section] | None:
+def fsaudit_report_sections(
+    report: AuditReport, structures: Sequence[LoadedStructure], departements: Sequence[Departement]
+) -> Sequence[Section] | None:
     """Return extra sections for the report (a per-département summary, national totals…).
 
-    Called once per audit, after every structure is decided, with the complete report. Each
+    Called once per audit, after every structure is decided, with the complete report, the
+    audited structures (``LoadedStructure``, in the order of ``report.structures``) and the
+    département blocks of the inputs (one per code). Each
     :class:`fsaudit.Section` carries JSON-ready ``data`` (written under ``sections.<key>`` in the
     JSON report), French ``text`` lines for the terminal and optional ``rows`` for tabular
     formats (one sheet per section in the Excel report). Sections are sorted by key; a key

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fsaudit.hookspecs import hookimpl
-from fsaudit.inputs import Reader
+from fsaudit.inputs import LoadedStructure, Reader
+from fsaudit.model import Departement
 from fsaudit.report import AuditReport, Section
 
 
@@ -27,7 +28,9 @@ def fsaudit_readers() -> list[Reader]:
 
 
 @hookimpl
-def fsaudit_report_sections(report: AuditReport) -> Sequence[Section]:
+def fsaudit_report_sections(
+    report: AuditReport, structures: Sequence[LoadedStructure], departements: Sequence[Departement]
+) -> Sequence[Section]:
     from fsaudit_anct.network import network_sections
 
-    return network_sections(report)
+    return network_sections(report, structures, departements)

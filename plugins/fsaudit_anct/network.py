@@ -1,15 +1,13 @@
 """The network view: a summary by département and national totals, as report sections.
 
 Compliance figures come from the audit's own results (FS-HOR-01 and FS-HOR-02 statuses, the
-weekly hours FS-HOR-01 computed, the decisions). Facts the report does not carry (a structure's
-format, its canton and attendance, the cantons a département block lists) are read back from the
-audit's input files, checked against the SHA-256 the audit recorded; an input that cannot be read
-back (changed since, or an in-memory audit) leaves those facts out and the section says so.
+weekly hours FS-HOR-01 computed, the decisions). Facts the results do not carry (a structure's
+format, its canton and attendance, the cantons a département block lists) come from the audited
+structures and département blocks the engine passes to the ``fsaudit_report_sections`` hook.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections import Counter
@@ -21,7 +19,9 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from fsaudit.report import AuditReport, DecisionCode, InputInfo, Section, StructureReport
+from fsaudit.inputs import LoadedStructure
+from fsaudit.model import Departement
+from fsaudit.report import AuditReport, DecisionCode, Section, StructureReport
 from fsaudit.rule import Status
 
 __all__ = [
@@ -48,7 +48,6 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "itinerant": ("Itinérantes", "itinérantes"),
     "antenne": ("Antennes", "antennes"),
     "non_declare": ("Format non déclaré", "au format non déclaré"),
-    "non_connu": ("Format inconnu", "au format inconnu (entrée non relue)"),
 }
 """Category → (column header, phrase after a number)."""
 
@@ -140,70 +139,25 @@ class Gathered:
     notes: tuple[str, ...]
 
 
-def _sha256(path: Path) -> str | None:
-    try:
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()
-
-
 def _category_of(structure: Any) -> str:
     if structure.is_antenne:
         return "antenne"
     return structure.format.value if structure.format is not None else "non_declare"
 
 
-def gather_facts(inputs: Iterable[InputInfo], readers: Sequence[Any] | None = None) -> Gathered:
-    """Read back the facts of every input whose content is unchanged since the audit.
-
-    ANCT lists are re-read without validation (only id, département and format are needed);
-    other inputs are read again by the reader that reads them (``readers``, default: those of
-    the installed plugins).
-    """
-    from fsaudit_anct.columns import record_category
-    from fsaudit_anct.reader import RECORDS
-
+def gather_facts(structures: Sequence[LoadedStructure], departements: Sequence[Departement]) -> Gathered:
+    """The facts the network view needs, from the audited structures and département blocks."""
     facts: dict[tuple[str, str], Facts] = {}
-    cantons: dict[str, tuple[tuple[str, str | None], ...]] = {}
-    notes: list[str] = []
-    for info in inputs:
-        if info.structures == 0:
-            continue
-        path = Path(info.path)
-        if info.sha256 is None or _sha256(path) != info.sha256:
-            notes.append(
-                f"{info.path} : entrée non relue (absente ou modifiée depuis l'audit) : formats, "
-                "cantons et fréquentation non comptés"
-            )
-            continue
-        if info.format in RECORDS:
-            for item in RECORDS[info.format](path):
-                if isinstance(item, tuple):
-                    sid, _departement, category = record_category(item[1])
-                    if sid is not None:
-                        facts.setdefault((info.path, sid), Facts(category))
-            continue
-        if readers is None:
-            from fsaudit.plugins import load_plugins
-
-            readers = load_plugins().readers
-        from fsaudit.engine import read_input
-
-        _info, result = read_input(info.path, readers)
-        for loaded in result.structures:
-            s = loaded.structure
-            attendance = (
-                None if s.attendance is None else tuple((a.month, a.accompaniments) for a in s.attendance)
-            )
-            facts.setdefault((info.path, s.id), Facts(_category_of(s), s.canton, attendance))
-        for block in result.departements:
-            if block.cantons is not None and block.code not in cantons:
-                cantons[block.code] = tuple((c.code, c.name) for c in block.cantons)
-    return Gathered(facts, cantons, tuple(notes))
+    for loaded in structures:
+        s = loaded.structure
+        attendance = None if s.attendance is None else tuple((a.month, a.accompaniments) for a in s.attendance)
+        facts.setdefault((loaded.path, s.id), Facts(_category_of(s), s.canton, attendance))
+    cantons = {
+        block.code: tuple((c.code, c.name) for c in block.cantons)
+        for block in departements
+        if block.cantons is not None
+    }
+    return Gathered(facts, cantons, ())
 
 
 # --- the summary ----------------------------------------------------------------------------------
@@ -237,7 +191,7 @@ class DepartementSummary:
     def add(self, s: StructureReport, facts: Facts | None) -> None:
         """Count one structure."""
         self.structures += 1
-        self.categories[facts.category if facts else "non_connu"] += 1
+        self.categories[facts.category if facts else "non_declare"] += 1
         hours = s.result("FS-HOR-01")
         days = s.result("FS-HOR-02")
         judged = (Status.PASS, Status.WARN, Status.FAIL)
@@ -600,12 +554,14 @@ def _anct_formats() -> tuple[str, ...]:
     return tuple(RECORDS)
 
 
-def network_sections(report: AuditReport, gathered: Gathered | None = None) -> list[Section]:
+def network_sections(
+    report: AuditReport, structures: Sequence[LoadedStructure], departements: Sequence[Departement]
+) -> list[Section]:
     """The sections ``par_departement`` (two structures or more) and ``national`` (two
     départements or more)."""
     if len(report.structures) < 2:
         return []
-    gathered = gathered or gather_facts(report.inputs)
+    gathered = gather_facts(structures, departements)
     departements, total = summarize(report, gathered)
     try:
         minimum = report.referential.value("hours.min_weekly_hours")

@@ -139,24 +139,19 @@ def test_hours_figures_come_from_the_results(tmp_path: Path) -> None:
     assert data["categories"] == {"antenne": 1, "fixe": 3}
 
 
-def test_input_changed_after_the_audit_is_noted(tmp_path: Path) -> None:
-    """An input changed before the sections are built is not re-read, and the section says so."""
+def test_facts_come_from_the_audited_structures(tmp_path: Path) -> None:
+    """Sections use the structures the engine audited: an input changed afterwards changes nothing."""
+    from fsaudit.engine import audit_inputs, read_input
     from fsaudit.plugins import load_plugins
 
     path = _write(tmp_path / "gers.json", _gers_structures(), GERS)
     plugins = load_plugins()
-    from fsaudit.engine import audit_inputs, read_input
-
     read = read_input(str(path), plugins.readers)
     path.write_text("{}", encoding="utf-8")
     report = audit_inputs([read], as_of=AS_OF, plugins=plugins)
     section = _section(report, "par_departement")
-    note = (
-        f"{path} : entrée non relue (absente ou modifiée depuis l'audit) : formats, cantons et "
-        "fréquentation non comptés"
-    )
-    assert section.data["notes"] == [note]
-    assert section.rows[0]["Format inconnu"] == 2
+    assert section.data["notes"] == []
+    assert "Format inconnu" not in section.rows[0]
 
 
 def test_large_audit_text_puts_summaries_first(tmp_path: Path) -> None:
