@@ -452,18 +452,3 @@ def build_record(cells: Mapping[str, Any]) -> Record:
         key=lambda item: (COLUMNS.index(item[0][0]) if item[0][0] in COLUMNS else len(COLUMNS), item[1])
     )
     return Record(data, tuple(problems), tuple(note_columns))
-
-
-def record_category(cells: Mapping[str, Any]) -> tuple[str | None, str | None, str]:
-    """``(id, département, category)`` of a record without validating it, for the network view.
-
-    The category is ``antenne`` for an antenne, else the declaration format (``fixe``,
-    ``multisites``, ``bus``, ``itinerant``) or ``non_declare``; values the reader would report
-    as unreadable count as ``non_declare``.
-    """
-    ignored: list[tuple[tuple[str, ...], str]] = []
-    departement = _padded(_text(cells.get("insee_dep")), 2)
-    kind = _map_choice("type_fs", cells.get("type_fs"), _TYPES, "", ignored)
-    fmt = _map_choice("format_fs", cells.get("format_fs"), _FORMATS, "", ignored)
-    category = "antenne" if kind == "antenne" else (fmt or "non_declare")
-    return _text(cells.get("id_fs")), departement.upper() if departement else None, category
