@@ -85,6 +85,7 @@ def cli() -> None:
 @click.option("--jobs", "-j", "jobs", default="1", metavar="N", help="Lit et vérifie les déclarations dans N processus (0 : un par cœur). Le rapport est identique quel que soit N.")
 @click.option("--waivers", "waivers", metavar="FICHIER", help="Fichier de dérogations (JSON ou TOML) : les constats couverts par une dérogation en vigueur ne font plus échouer la commande.")
 @click.option("--baseline", "baseline", metavar="RAPPORT", help="Rapport JSON précédent : seuls les constats non conformes absents de ce rapport font échouer la commande.")
+@click.option("--pseudonymize", "pseudonymize", is_flag=True, help="Remplace dans le rapport les noms des conseillers et des référents par des pseudonymes (« conseiller 1 »), les mêmes dans tout le rapport.")
 def audit_command(
     paths: Sequence[str],
     as_of: str | None,
@@ -96,6 +97,7 @@ def audit_command(
     jobs: str = "1",
     waivers: str | None = None,
     baseline: str | None = None,
+    pseudonymize: bool = False,
 ) -> int:
     """Audite des déclarations (fichiers, dossiers ou motifs comme « declarations/**/*.json ») et
     recommande une décision par structure."""
@@ -131,16 +133,19 @@ def audit_command(
         raise UsageProblem(f"le format {reporters[0].name} s'écrit dans un fichier : indiquez-le avec -o")
 
     compare_date = parse_date(compare_as_of) if compare_as_of else None
+    options = {"pseudonymize": True} if pseudonymize else {}
     try:
         if compare_date is not None:
             from fsaudit.datecompare import audit_compared
 
-            report = audit_compared(paths, as_of=date, compare_as_of=compare_date, plugins=plugins, fail_on=fail_on)
+            report = audit_compared(
+                paths, as_of=date, compare_as_of=compare_date, plugins=plugins, fail_on=fail_on, options=options
+            )
         else:
             with progress_bar(len(paths)) as tick:
                 report = audit(
                     paths, as_of=date, plugins=plugins, disabled=disabled, fail_on=fail_on,
-                    jobs=workers, waivers=waivers, progress=tick,
+                    jobs=workers, waivers=waivers, progress=tick, options=options,
                 )
     except ReferentialError as exc:
         raise UsageProblem(str(exc)) from None

@@ -545,7 +545,12 @@ def _assemble(
         fail_on=Severity(fail_on),
         extras=all_extras,
     )
-    return add_sections(report, plugins, ordered, merged_departements)
+    report = add_sections(report, plugins, ordered, merged_departements)
+    if context.options.get("pseudonymize"):
+        from fsaudit.privacy import personal_values, pseudonymize
+
+        report = pseudonymize(report, personal_values(item.structure for item in ordered))
+    return report
 
 
 def apply_answer(result: Result, answer: ManualAnswer) -> Result:

@@ -45,3 +45,20 @@ def test_referents_are_personal_data() -> None:
     structure = make_structure()
     mapping = personal_values([structure])
     assert mapping[structure.partners[0].referent] == "référent 1"
+
+
+def test_cli_pseudonymize(tmp_path, capsys) -> None:
+    """`fsaudit audit --pseudonymize` writes a report without the conseillers' names."""
+    from fsaudit.cli import main
+
+    data = {"id": "A", "name": "France services A", "conseillers": [
+        {"id": "Jeanne Martin", "training_date": "2022-01-01", "start_date": "2021-01-01"}]}
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    plain, masked = tmp_path / "plain.json", tmp_path / "masked.json"
+    main(["audit", str(path), "--as-of", "2025-06-30", "-f", "json", "-o", str(plain)])
+    main(["audit", str(path), "--as-of", "2025-06-30", "-f", "json", "-o", str(masked), "--pseudonymize"])
+    capsys.readouterr()
+    assert "Jeanne Martin" in plain.read_text(encoding="utf-8")
+    text = masked.read_text(encoding="utf-8")
+    assert "Jeanne Martin" not in text and "conseiller 1" in text
