@@ -11,11 +11,11 @@ from attrs import frozen
 from fsaudit.referential import normalize_name
 
 __all__ = [
-    "EMPTY_MARK",
     "CLOSED_MARK",
-    "Column",
+    "EMPTY_MARK",
     "IGNORED_SHEETS",
     "SHEETS",
+    "Column",
     "SheetSpec",
     "header_key",
     "sheet_by_key",

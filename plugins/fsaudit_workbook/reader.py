@@ -25,7 +25,6 @@ from fsaudit_workbook.layout import (
     CLOSED_MARK,
     EMPTY_MARK,
     IGNORED_SHEETS,
-    SHEETS,
     Column,
     SheetSpec,
     header_key,

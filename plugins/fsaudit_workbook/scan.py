@@ -53,9 +53,20 @@ def _ref_to_index(ref: str) -> tuple[int, int]:
     return int(row) - 1, col - 1
 
 
+def _parse(raw: bytes) -> ET.Element:
+    return ET.fromstring(_checked(raw))  # noqa: S314 - no DOCTYPE (see _checked); expat limits expansion
+
+
+def _checked(raw: bytes) -> bytes:
+    """Spreadsheet XML never declares a DOCTYPE: refuse one (entity expansion attacks)."""
+    if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
+        raise ValueError("déclaration DOCTYPE interdite dans un classeur")
+    return raw
+
+
 def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> Iterator[tuple[str, str]]:
-    workbook = ET.fromstring(archive.read("xl/workbook.xml"))
-    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    workbook = _parse(archive.read("xl/workbook.xml"))
+    rels = _parse(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_NS_PKG_REL}Relationship")}
     for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
         target = targets.get(sheet.get(f"{_NS_REL}id"), "")
@@ -85,7 +96,7 @@ def _xlsx_scan(raw: bytes) -> dict[tuple[int, int], str]:
     out: dict[tuple[int, int], str] = {}
     row_index = -1
     col_index = -1
-    for _event, element in ET.iterparse(_BytesReader(raw), events=("end",)):
+    for _event, element in ET.iterparse(_BytesReader(_checked(raw)), events=("end",)):  # noqa: S314 - checked
         tag = element.tag
         if tag == f"{_NS_MAIN}c":
             ref = element.get("r")
@@ -137,7 +148,7 @@ def ods_bad_cells(path: str) -> BadCells:
     row = 0
     col = 0
     stack_rows_repeat = 1
-    for event, element in ET.iterparse(_BytesReader(raw), events=("start", "end")):
+    for event, element in ET.iterparse(_BytesReader(_checked(raw)), events=("start", "end")):  # noqa: S314 - checked
         tag = element.tag
         if event == "start":
             if tag == f"{_NS_TABLE}table":
@@ -160,7 +171,8 @@ def ods_bad_cells(path: str) -> BadCells:
                     message = NO_CACHED_VALUE
                 if message:
                     for offset in range(repeat):
-                        found.setdefault(sheet, {})[(row, col + offset)] = message
+                        for down in range(stack_rows_repeat):
+                            found.setdefault(sheet, {})[(row + down, col + offset)] = message
             col += repeat
             element.clear()
         elif tag == f"{_NS_TABLE}table-row":

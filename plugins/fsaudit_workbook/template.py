@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 from fsaudit import model
 from fsaudit.inputs import ManualAnswer
 from fsaudit_workbook.cells import CHOICES, choice_label, choice_labels
-from fsaudit_workbook.layout import CLOSED_MARK, EMPTY_MARK, SHEETS, Column, SheetSpec
+from fsaudit_workbook.layout import CLOSED_MARK, EMPTY_MARK, SHEETS, Column
 from fsaudit_workbook.scan import column_letter
 
 __all__ = [

@@ -16,7 +16,7 @@ from collections import Counter
 from typing import Any
 
 from fsaudit.engine import natural_key
-from fsaudit.report import AuditReport, DecisionCode, Reporter, Result, StructureReport
+from fsaudit.report import AuditReport, DecisionCode, Reporter
 from fsaudit.rule import Severity, Status
 from fsaudit_workbook.scan import column_letter
 from fsaudit_workbook.template import save_openpyxl, set_text

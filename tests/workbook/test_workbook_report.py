@@ -10,13 +10,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from fsaudit_workbook.xlsx_report import STATUS_FILLS, render_xlsx
 from openpyxl import load_workbook
 
 from fsaudit.cli import main
 from fsaudit.engine import audit
 from fsaudit.hookspecs import hookimpl
 from fsaudit.report import Section
-from fsaudit_workbook.xlsx_report import STATUS_FILLS, render_xlsx
 
 AS_OF = _dt.date(2025, 6, 30)
 
@@ -64,7 +64,8 @@ def test_constats_rows_colours_filter_and_links(sample_report: object) -> None:
         (s.id, r.rule, r.status.label, r.location) for s in sample_report.structures for r in s.results
     ]
     assert ws.auto_filter.ref == f"A1:J{len(rows) + 1}"
-    for n, (s, r) in enumerate(((s, r) for s in sample_report.structures for r in s.results), start=2):
+    results = [r for s in sample_report.structures for r in s.results]
+    for n, r in enumerate(results, start=2):
         assert ws.cell(row=n, column=5).fill.fgColor.rgb == "00" + STATUS_FILLS[r.status]
         link = ws.cell(row=n, column=8).hyperlink
         assert link is not None and link.target == f"declaration-exemple.xlsx#{r.location}"
@@ -123,10 +124,11 @@ def test_hostile_texts_are_never_formulas(tmp_path: Path) -> None:
 
 def test_template_writes_hostile_texts_as_text(tmp_path: Path) -> None:
     """A declaration with formula-like names written into a workbook keeps them as text, and reads back."""
-    from fsaudit import model
-    from fsaudit.referential import select_referential
     from fsaudit_workbook.reader import read_workbook
     from fsaudit_workbook.template import render_workbook
+
+    from fsaudit import model
+    from fsaudit.referential import select_referential
 
     names = ["=1+1", "+33 5 62 00 00 00", "-", "@moi"]
     decl = model.Declaration(tuple(model.Structure(f"S{n}", name) for n, name in enumerate(names)))
