@@ -85,6 +85,7 @@ def cli() -> None:
 @click.option("--jobs", "-j", "jobs", default="1", metavar="N", help="Lit et vérifie les déclarations dans N processus (0 : un par cœur). Le rapport est identique quel que soit N.")
 @click.option("--waivers", "waivers", metavar="FICHIER", help="Fichier de dérogations (JSON ou TOML) : les constats couverts par une dérogation en vigueur ne font plus échouer la commande.")
 @click.option("--baseline", "baseline", metavar="RAPPORT", help="Rapport JSON précédent : seuls les constats non conformes absents de ce rapport font échouer la commande.")
+@click.option("--rule-timeout", "rule_timeout", default=None, type=float, metavar="SECONDES", help="Temps maximal d'une règle sur une structure (30 s par défaut) ; au-delà, la règle est en erreur.")
 @click.option("--pseudonymize", "pseudonymize", is_flag=True, help="Remplace dans le rapport les noms des conseillers et des référents par des pseudonymes (« conseiller 1 »), les mêmes dans tout le rapport.")
 def audit_command(
     paths: Sequence[str],
@@ -98,6 +99,7 @@ def audit_command(
     waivers: str | None = None,
     baseline: str | None = None,
     pseudonymize: bool = False,
+    rule_timeout: float | None = None,
 ) -> int:
     """Audite des déclarations (fichiers, dossiers ou motifs comme « declarations/**/*.json ») et
     recommande une décision par structure."""
@@ -133,7 +135,11 @@ def audit_command(
         raise UsageProblem(f"le format {reporters[0].name} s'écrit dans un fichier : indiquez-le avec -o")
 
     compare_date = parse_date(compare_as_of) if compare_as_of else None
-    options = {"pseudonymize": True} if pseudonymize else {}
+    options: dict[str, Any] = {"pseudonymize": True} if pseudonymize else {}
+    if rule_timeout is not None:
+        if rule_timeout <= 0:
+            raise UsageProblem(f"--rule-timeout « {rule_timeout:g} » invalide : attendu un nombre de secondes positif")
+        options["rule_timeout"] = rule_timeout
     try:
         if compare_date is not None:
             from fsaudit.datecompare import audit_compared

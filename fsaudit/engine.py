@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import re
+import signal
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,6 +63,8 @@ def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def _describe_exception(exc: BaseException) -> str:
+    if isinstance(exc, RuleTimeout):
+        return str(exc)
     text = str(exc).strip()
     return f"{type(exc).__name__} : {text}" if text else type(exc).__name__
 
@@ -131,6 +135,57 @@ def read_input(path: str, readers: Sequence[Reader]) -> tuple[InputInfo, ReadRes
     return info, result
 
 
+DEFAULT_RULE_TIMEOUT = 30.0
+"""Seconds a rule may take on one structure before it is stopped (``error``)."""
+
+
+class RuleTimeout(Exception):  # noqa: N818 - read as a status, like TimeoutError
+    """Raised inside a rule that ran past its time limit."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"temps limite de {seconds:g} s dépassé".replace(".", ","))
+        self.seconds = seconds
+
+
+class _TimeLimit:
+    """A per-call time limit with ``SIGALRM``, where it can be used (Unix, main thread).
+
+    Worker processes run rules in their main thread, so the limit applies there; elsewhere
+    (another thread, Windows) it is a no-op. ``arm()`` before a call, ``disarm()`` after.
+    """
+
+    def __init__(self, seconds: float | None) -> None:
+        usable = (
+            seconds is not None
+            and seconds > 0
+            and hasattr(signal, "setitimer")
+            and threading.current_thread() is threading.main_thread()
+        )
+        self.seconds = float(seconds) if usable else None  # type: ignore[arg-type]
+        self._previous: Any = None
+
+    def __enter__(self) -> _TimeLimit:
+        if self.seconds is not None:
+            self._previous = signal.signal(signal.SIGALRM, self._expired)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.seconds is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._previous)
+
+    def _expired(self, signum: int, frame: Any) -> None:
+        raise RuleTimeout(self.seconds or 0)
+
+    def arm(self) -> None:
+        if self.seconds is not None:
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+
+    def disarm(self) -> None:
+        if self.seconds is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
 class Engine:
     """Runs the rules of a :class:`~fsaudit.plugins.PluginSet` under one referential."""
 
@@ -181,22 +236,33 @@ class Engine:
     # --- structure rules ---------------------------------------------------------------
 
     def check_structure(self, loaded: LoadedStructure) -> dict[str, Result]:
-        """Results of every structure rule on one structure, by rule id."""
+        """Results of every structure rule on one structure, by rule id.
+
+        Each rule runs under the time limit ``options["rule_timeout"]`` (seconds, default
+        :data:`DEFAULT_RULE_TIMEOUT`) where signals allow it (see :class:`_TimeLimit`).
+        """
         results: dict[str, Result] = {}
-        for rule in self.structure_rules:
-            if rule.check is None:
-                continue
-            try:
-                outcome = rule.check(loaded.structure, self.context)
-            except Exception as exc:  # noqa: BLE001 - isolation: one rule, one error
-                results[rule.id] = self._error(rule.id, loaded, _describe_exception(exc))
-                continue
-            results[rule.id] = self._result(rule.id, loaded, outcome)
-        hook = self.plugins.manager.hook.fsaudit_check_structure
-        kwargs = {"structure": loaded, "context": self.context}
-        for impl in hook.get_hookimpls():
-            owned = self._hook_rules(impl.plugin_name, Scope.STRUCTURE)
-            self._run_hook_impl(impl, kwargs, owned, {loaded.structure.id: loaded}, results_by_structure={loaded.structure.id: results}, per_structure=False)
+        with _TimeLimit(self.context.options.get("rule_timeout", DEFAULT_RULE_TIMEOUT)) as limit:
+            for rule in self.structure_rules:
+                if rule.check is None:
+                    continue
+                try:
+                    limit.arm()
+                    outcome = rule.check(loaded.structure, self.context)
+                    limit.disarm()
+                except Exception as exc:  # noqa: BLE001 - isolation: one rule, one error
+                    limit.disarm()
+                    results[rule.id] = self._error(rule.id, loaded, _describe_exception(exc))
+                    continue
+                results[rule.id] = self._result(rule.id, loaded, outcome)
+            hook = self.plugins.manager.hook.fsaudit_check_structure
+            kwargs = {"structure": loaded, "context": self.context}
+            for impl in hook.get_hookimpls():
+                owned = self._hook_rules(impl.plugin_name, Scope.STRUCTURE)
+                self._run_hook_impl(
+                    impl, kwargs, owned, {loaded.structure.id: loaded},
+                    results_by_structure={loaded.structure.id: results}, per_structure=False, limit=limit,
+                )
         for rule in self.structure_rules:
             if rule.id not in results:
                 results[rule.id] = self._error(rule.id, loaded, "la règle n'a produit aucun résultat")
@@ -217,11 +283,18 @@ class Engine:
         loaded_by_id: Mapping[str, LoadedStructure],
         results_by_structure: dict[str, dict[str, Result]],
         per_structure: bool,
+        limit: _TimeLimit | None = None,
     ) -> None:
         owned_ids = {r.id for r in owned}
         try:
+            if limit is not None:
+                limit.arm()
             answer = impl.function(**{name: kwargs[name] for name in impl.argnames})
+            if limit is not None:
+                limit.disarm()
         except Exception as exc:  # noqa: BLE001
+            if limit is not None:
+                limit.disarm()
             reason = f"le plugin « {impl.plugin_name} » a échoué : {_describe_exception(exc)}"
             for sid, loaded in loaded_by_id.items():
                 for rule_id in sorted(owned_ids):

@@ -229,3 +229,28 @@ def test_referential_selected_by_date() -> None:
     """The audit date selects the referential in force."""
     assert audit_structures([make_structure()], as_of=_dt.date(2023, 12, 31)).referential.id == "charte-2020"
     assert audit_structures([make_structure()], as_of=_dt.date(2024, 1, 1)).referential.id == "charte-2024"
+
+
+def test_rule_past_its_time_limit_gives_error() -> None:
+    """A rule that runs past the time limit is stopped: error on that rule, the others run."""
+    import time
+
+    from fsaudit.engine import audit_inputs
+    from fsaudit.inputs import LoadedStructure, ReadResult
+    from fsaudit.report import InputInfo
+
+    def slow(structure: Any, ctx: Any) -> Outcome:
+        time.sleep(5)
+        return Outcome.passed("fini")
+
+    loaded = (LoadedStructure(make_structure(), "<mémoire>", ("structures", 0)),)
+    started = time.perf_counter()
+    report = audit_inputs(
+        [(InputInfo("<mémoire>", None, "memoire", 1, 0), ReadResult("memoire", loaded))],
+        as_of=_dt.date(2025, 6, 30),
+        extra_plugins=[("lent", RulesPlugin(_rule("TST-SLOW-01", slow)))],
+        options={"rule_timeout": 0.2},
+    )
+    assert time.perf_counter() - started < 4
+    assert result_of(report, "TST-SLOW-01").message == "la règle n'a pas pu être évaluée : temps limite de 0,2 s dépassé"
+    assert result_of(report, "FS-HOR-01").status is Status.PASS
