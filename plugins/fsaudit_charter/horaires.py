@@ -193,6 +193,13 @@ def check_irregular(structure: Structure, ctx: RuleContext) -> Outcome:
             field="irregular_openings",
             texte=text,
         )
+    comment = (structure.comment or "").strip()
+    if comment:
+        return Outcome.manual(
+            f"commentaire libre à relire, il peut décrire des ouvertures irrégulières : « {comment[:200]} »",
+            field="comment",
+            texte=comment,
+        )
     return Outcome.passed("aucune ouverture irrégulière en texte libre", field="irregular_openings")
 
 
@@ -303,14 +310,16 @@ RULES = [
             "C",
         ),
         description=(
-            "Quand la déclaration décrit des ouvertures irrégulières en texte libre, la règle "
-            "demande une vérification par l'auditeur (à vérifier) ; sinon elle est conforme."
+            "Quand la déclaration décrit des ouvertures irrégulières en texte libre, ou porte un "
+            "commentaire libre (la liste nationale y note par exemple « ouvert le premier samedi "
+            "du mois »), la règle demande une vérification par l'auditeur (à vérifier, sans effet "
+            "sur la décision : gravité info) ; sinon elle est conforme."
         ),
         remediation=(
             "Vérifier les ouvertures décrites et, si elles sont régulières, les déclarer dans les "
             "horaires hebdomadaires."
         ),
         check=check_irregular,
-        needs=("irregular_openings",),
+        needs=("irregular_openings", "comment"),
     ),
 ]

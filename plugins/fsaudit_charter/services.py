@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -38,16 +39,27 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
     return any(haystack[i : i + size] == needle for i in range(len(haystack) - size + 1))
 
 
+@functools.lru_cache(maxsize=16)
+def _distinctive_aliases(referential_key: tuple[str, str], partners: tuple[Partner, ...]) -> tuple[tuple[Partner, tuple[str, ...]], ...]:
+    """Each partner's distinctive aliases as token tuples, computed once per referential."""
+    return tuple(
+        (partner, tuple(normalize_name(alias).split()))
+        for partner in partners
+        for alias in (partner.name, *partner.aliases)
+        if _is_distinctive(alias)
+    )
+
+
 def partner_in_name(name: str, referential: Referential) -> Partner | None:
     """The national partner a local service's name designates, or ``None``."""
     exact = referential.resolve_partner(name)
     if exact is not None:
         return exact
     tokens = normalize_name(name).split()
-    for partner in referential.partners:
-        for alias in (partner.name, *partner.aliases):
-            if _is_distinctive(alias) and _contains(tokens, normalize_name(alias).split()):
-                return partner
+    aliases = _distinctive_aliases((referential.id, referential.sha256), referential.partners)
+    for partner, alias_tokens in aliases:
+        if _contains(tokens, list(alias_tokens)):
+            return partner
     return None
 
 
