@@ -10,6 +10,10 @@ Fixtures:
     def test_my_rule(fsaudit_audit, make_structure):
         report = fsaudit_audit([make_structure(appointment_booking=False)], plugins=[("mine", my_plugin)])
         assert report.result("DEP-RDV-01").status is Status.FAIL
+
+Spreadsheet fixtures: a ``test_*.xlsx`` or ``test_*.ods`` declaration workbook with an
+« Attendus » sheet is collected and each expected result checked
+(:mod:`fsaudit.testing.workbook_kit`).
 """
 
 from __future__ import annotations
@@ -56,3 +60,12 @@ def fsaudit_audit() -> Callable[..., Any]:
         )
 
     return run
+
+
+def pytest_collect_file(file_path: Any, parent: Any) -> Any:
+    """Collect ``test_*.xlsx`` / ``test_*.ods`` workbooks that carry an « Attendus » sheet."""
+    if file_path.suffix.lower() in (".xlsx", ".ods") and file_path.name.startswith("test_"):
+        from fsaudit.testing.workbook_kit import WorkbookFile
+
+        return WorkbookFile.from_parent(parent, path=file_path)
+    return None
