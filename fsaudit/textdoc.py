@@ -23,7 +23,7 @@ def _wrap(text: str, indent: str = "  ") -> str:
 
 
 TABLE_WIDTH = 100
-"""``fsaudit rules`` fits this many columns; the full source is in ``fsaudit rules ID``."""
+"""``fsaudit rules`` fits this many columns (long scopes and sources are wrapped)."""
 
 
 def _fit(text: str, first: str, rest: str) -> list[str]:
@@ -36,7 +36,8 @@ def _fit(text: str, first: str, rest: str) -> list[str]:
 
 
 def rules_table(rules: Sequence[Any], referential: Any) -> str:
-    """Per rule: id, severity in force, domain, confidence, title, then its scope, within 100 columns."""
+    """Per rule: id, severity in force, domain, confidence, title, then its scope and source,
+    within 100 columns."""
     lines = [f"Règles appliquées (référentiel {referential.id}, en vigueur depuis le {referential.valid_from:%d/%m/%Y})", ""]
     header = f"{'Règle':<12} {'Gravité':<9} {'Domaine':<16} {'Fiab.':<5} Titre"
     lines += [header, "-" * TABLE_WIDTH]
@@ -46,10 +47,11 @@ def rules_table(rules: Sequence[Any], referential: Any) -> str:
         head = f"{rule.id:<12} {severity:<9} {rule.domain:<16} {'[' + rule.reference.confidence + ']':<5} "
         lines += _fit(rule.title, head, " " * len(head))
         lines += _fit(f"champ : {rule.applies_to}", indent, indent + "  ")
+        lines += _fit(f"source : {rule.reference.source}", indent, indent + "  ")
     lines += [
         "",
         "Fiabilité : [C] source officielle, [C2] source secondaire, [U] pratique (paramétrable).",
-        f"{len(rules)} règles. Détail d'une règle et sa source : fsaudit rules FS-HOR-01",
+        f"{len(rules)} règles. Détail d'une règle : fsaudit rules FS-HOR-01",
     ]
     return "\n".join(lines)
 
