@@ -30,6 +30,8 @@ PARTNER_ALIASES = {"DGFiP": "DDFiP", "France Titres": "ANTS", "France Travail": 
 DEPARTEMENTS = [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B", "971", "972", "973", "974", "976"]
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 ANCT_DAYS = ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")
+AS_OF = _dt.date(2025, 6, 30)
+"""Audit date of the benchmarks (bench/run.py): selects the referential of the workbook lists."""
 ANCT_COLUMNS = [
     "id_fs", "insee_dep", "lib_fs", "adresse", "complement_adresse", "insee_com", "code_postal", "lib_com",
     "latitude", "longitude", "mail", "telephone", *ANCT_DAYS, "prise_rdv", "commentaire", "type_fs",
@@ -140,22 +142,63 @@ def write_anct_csv(structures: list[model.Structure], out: Path) -> None:
             ])
 
 
+def write_workbook(structures: list[model.Structure], fmt: str, out: Path) -> None:
+    """A declaration workbook (``xlsx`` or ``ods``) written by the workbook plugin's own writer,
+    the one behind ``fsaudit template``, with the partner lists of the referential in force."""
+    from fsaudit_workbook.template import render_workbook
+
+    from fsaudit.referential import select_referential
+
+    referential = select_referential(AS_OF)
+    out.write_bytes(render_workbook(fmt, referential, model.Declaration(tuple(structures))))
+
+
+def replicate_anct(source: Path, count: int, out: Path) -> None:
+    """``count`` records of the real ANCT list ``source``, repeated as often as needed.
+
+    Copy ``k`` (from 1) of a record gets ``-k`` appended to its ``id_fs`` and to its
+    ``groupe_fs``, so that identifiers stay unique and each copy keeps its own groups.
+    """
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, records = rows[0], rows[1:]
+    id_at, group_at = header.index("id_fs"), header.index("groupe_fs")
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(header)
+        for n in range(count):
+            copy, row = divmod(n, len(records))
+            record = list(records[row])
+            if copy:
+                record[id_at] = f"{record[id_at]}-{copy}"
+                if record[group_at]:
+                    record[group_at] = f"{record[group_at]}-{copy}"
+            writer.writerow(record)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--structures", type=int, required=True)
     parser.add_argument("--format", required=True, choices=["json-dir", "anct-csv", "xlsx", "ods"])
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("-o", "--output", type=Path, required=True)
+    parser.add_argument(
+        "--anct-source", type=Path, metavar="CSV",
+        help="with --format anct-csv: repeat the records of this real ANCT list instead of generating them",
+    )
     args = parser.parse_args(argv)
+    if args.anct_source is not None:
+        if args.format != "anct-csv":
+            parser.error("--anct-source goes with --format anct-csv")
+        replicate_anct(args.anct_source, args.structures, args.output)
+        return 0
     structures = make_structures(args.structures, args.seed)
     if args.format == "json-dir":
         write_json_dir(structures, args.output)
     elif args.format == "anct-csv":
         write_anct_csv(structures, args.output)
     else:
-        from fsaudit_workbook import writer  # the workbook plugin's writer
-
-        writer.write_declaration(model.Declaration(tuple(structures)), args.output)
+        write_workbook(structures, args.format, args.output)
     return 0
 
 

@@ -8,14 +8,18 @@ coerce them (cattrs would turn ``None`` into ``'None'`` or ``'no'`` into ``True`
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any
+import enum
+import types
+from typing import Any, Optional, TypeVar
 
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn
 
 from fsaudit import model
 
-__all__ = ["converter", "structure_declaration", "structure_structure", "unstructure"]
+T = TypeVar("T")
+
+__all__ = ["converter", "fast_structure", "structure_declaration", "structure_structure", "unstructure"]
 
 
 def _structure_date(value: Any, _type: Any) -> _dt.date:
@@ -50,6 +54,75 @@ def _make_converter() -> cattrs.Converter:
 
 
 converter = _make_converter()
+
+
+def _is_optional(cls: Any) -> bool:
+    args = getattr(cls, "__args__", None)
+    return (
+        isinstance(cls, types.UnionType | type(Optional[int]))  # noqa: UP007 - both union kinds
+        and args is not None
+        and len(args) == 2
+        and type(None) in args
+    )
+
+
+def _is_homogeneous_tuple(cls: Any) -> bool:
+    args = getattr(cls, "__args__", None)
+    return getattr(cls, "__origin__", None) is tuple and args is not None and len(args) == 2 and args[1] is Ellipsis
+
+
+def _make_fast_converter() -> cattrs.Converter:
+    """The same structuring as :data:`converter`, for data already valid for the JSON Schema.
+
+    Optional fields, homogeneous tuples and enums get direct hooks (cattrs' generic ones look
+    the inner hook up for every value), and no error is collected field by field. Any error
+    here is re-raised by :func:`fast_structure`'s caller through :data:`converter`, which
+    explains it; values built are equal to what :data:`converter` builds (tests check it).
+    """
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
+    conv.register_structure_hook(_dt.date, _structure_date)
+
+    def optional_hook(cls: Any) -> Any:
+        inner = next(arg for arg in cls.__args__ if arg is not type(None))
+        handler = conv.get_structure_hook(inner)
+
+        def structure_optional(value: Any, _type: Any) -> Any:
+            return None if value is None else handler(value, inner)
+
+        return structure_optional
+
+    def tuple_hook(cls: Any) -> Any:
+        inner = cls.__args__[0]
+        handler = conv.get_structure_hook(inner)
+
+        def structure_tuple(value: Any, _type: Any) -> Any:
+            return tuple([handler(item, inner) for item in value])
+
+        return structure_tuple
+
+    def enum_hook(cls: Any) -> Any:
+        members = cls._value2member_map_
+
+        def structure_enum(value: Any, _type: Any) -> Any:
+            member = members.get(value) if isinstance(value, str) else None
+            return member if member is not None else cls(value)
+
+        return structure_enum
+
+    conv.register_structure_hook_factory(_is_optional, optional_hook)
+    conv.register_structure_hook_factory(_is_homogeneous_tuple, tuple_hook)
+    for cls in (model.StructureType, model.Format, model.GestionnaireKind, model.LabelStatus, model.PartnerMode):
+        conv.register_structure_hook(cls, enum_hook(cls))
+    return conv
+
+
+_fast = _make_fast_converter()
+
+
+def fast_structure(data: Any, cls: type[T]) -> T:
+    """Structure schema-valid ``data`` into ``cls``; raises on any problem (then use
+    :data:`converter`, whose errors say where)."""
+    return _fast.structure(data, cls)
 
 
 def unstructure(obj: Any) -> Any:

@@ -200,6 +200,8 @@ class Engine:
         self.structure_rules = [r for r in plugins.rules if r.scope is Scope.STRUCTURE]
         self.network_rules = [r for r in plugins.rules if r.scope is Scope.NETWORK]
         self.plugin_errors: list[PluginError] = []
+        self._checks = [(rule.id, rule.check) for rule in self.structure_rules if rule.check is not None]
+        self._owned: dict[tuple[str, Scope], list[Rule]] = {}
 
     # --- one result --------------------------------------------------------------------
 
@@ -242,21 +244,22 @@ class Engine:
         :data:`DEFAULT_RULE_TIMEOUT`) where signals allow it (see :class:`_TimeLimit`).
         """
         results: dict[str, Result] = {}
-        with _TimeLimit(self.context.options.get("rule_timeout", DEFAULT_RULE_TIMEOUT)) as limit:
-            for rule in self.structure_rules:
-                if rule.check is None:
-                    continue
+        structure = loaded.structure
+        context = self.context
+        with _TimeLimit(context.options.get("rule_timeout", DEFAULT_RULE_TIMEOUT)) as limit:
+            arm, disarm = limit.arm, limit.disarm
+            for rule_id, check in self._checks:
                 try:
-                    limit.arm()
-                    outcome = rule.check(loaded.structure, self.context)
-                    limit.disarm()
+                    arm()
+                    outcome = check(structure, context)
+                    disarm()
                 except Exception as exc:  # noqa: BLE001 - isolation: one rule, one error
-                    limit.disarm()
-                    results[rule.id] = self._error(rule.id, loaded, _describe_exception(exc))
+                    disarm()
+                    results[rule_id] = self._error(rule_id, loaded, _describe_exception(exc))
                     continue
-                results[rule.id] = self._result(rule.id, loaded, outcome)
+                results[rule_id] = self._result(rule_id, loaded, outcome)
             hook = self.plugins.manager.hook.fsaudit_check_structure
-            kwargs = {"structure": loaded, "context": self.context}
+            kwargs = {"structure": loaded, "context": context}
             for impl in hook.get_hookimpls():
                 owned = self._hook_rules(impl.plugin_name, Scope.STRUCTURE)
                 self._run_hook_impl(
@@ -269,11 +272,14 @@ class Engine:
         return results
 
     def _hook_rules(self, plugin: str, scope: Scope) -> list[Rule]:
-        return [
-            r
-            for r in self.plugins.rules
-            if r.check is None and r.scope is scope and self.plugins.rule_owner[r.id] == plugin
-        ]
+        owned = self._owned.get((plugin, scope))
+        if owned is None:
+            owned = self._owned[(plugin, scope)] = [
+                r
+                for r in self.plugins.rules
+                if r.check is None and r.scope is scope and self.plugins.rule_owner[r.id] == plugin
+            ]
+        return owned
 
     def _run_hook_impl(
         self,

@@ -46,10 +46,22 @@ def json_path(parts: Iterable[str | int]) -> str:
 _FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
+@functools.lru_cache(maxsize=4096)
 def _field_parts(field_path: str) -> PathParts:
     return tuple(
         name if name else int(index) for name, index in _FIELD_PART.findall(field_path)
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _field_suffix(field_path: str) -> str:
+    """``opening_hours.monday[0]`` → ``.opening_hours.monday[0]``, the end of a JSON path."""
+    return json_path(_field_parts(field_path))[1:]
+
+
+@functools.lru_cache(maxsize=4096)
+def _structure_path(parts: PathParts) -> str:
+    return json_path(parts)
 
 
 @frozen
@@ -81,16 +93,18 @@ class LoadedStructure:
         With a reader's ``locate`` function (a workbook), the deepest known place wins: a field
         with no cell of its own points at its row. Otherwise it is the JSON path.
         """
+        if self.locate_fn is None:
+            # Same as json_path(self.parts + field parts), from cached pieces.
+            return _structure_path(self.parts) + (_field_suffix(field_path) if field_path else "")
         parts = self.parts + (_field_parts(field_path) if field_path else ())
-        if self.locate_fn is not None:
-            probe = parts
-            while True:
-                found = self.locate_fn(probe)
-                if found:
-                    return found
-                if len(probe) <= len(self.parts):
-                    break
-                probe = probe[:-1]
+        probe = parts
+        while True:
+            found = self.locate_fn(probe)
+            if found:
+                return found
+            if len(probe) <= len(self.parts):
+                break
+            probe = probe[:-1]
         return json_path(parts)
 
 
@@ -270,19 +284,32 @@ def _is_date(value: str) -> bool:
 
 @functools.lru_cache(maxsize=4)
 def _fast_validator(definition: str) -> Callable[[Any], Any]:
-    """A compiled validator (fastjsonschema) for the common case of valid input.
+    """A compiled validator (jsonschema-rs) for the common case of valid input.
 
-    It only answers "valid or not": when it says valid, the data is valid for the jsonschema
-    validator too (tests/core/test_validation_paths.py checks it); when not, the jsonschema
-    validator runs to report every problem with its French message.
+    It only answers "valid or not" (it raises when not): when it says valid, the data is valid
+    for the jsonschema validator too (tests/core/test_validation_paths.py checks it); when not,
+    or when it cannot take the data at all, the jsonschema validator runs to report every
+    problem with its French message.
     """
-    import fastjsonschema
+    import jsonschema_rs
 
     full = schema("declaration")
-    return fastjsonschema.compile(
-        {"$schema": "http://json-schema.org/draft-07/schema#", "$ref": f"#/$defs/{definition}", "$defs": full["$defs"]},
-        formats={"date": _is_date},
+    validator = jsonschema_rs.validator_for(
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$ref": f"#/$defs/{definition}",
+            "$defs": full["$defs"],
+        },
+        validate_formats=True,
     )
+    is_valid = validator.is_valid
+
+    def check(data: Any) -> Any:
+        if not is_valid(data):
+            raise ValueError(f"invalide pour le schéma « {definition} »")
+        return data
+
+    return check
 
 
 def _schema_problems(data: Any, definition: str) -> list[tuple[PathParts, str]]:
@@ -314,7 +341,7 @@ def validate_declaration(
     ``structures``). A structure with a problem is left out and every one of its problems is
     reported; the other structures of the input are kept. Problems are sorted by location.
     """
-    from fsaudit.converter import converter
+    from fsaudit.converter import converter, fast_structure
 
     def where(parts: PathParts) -> str:
         if locate is not None:
@@ -355,12 +382,15 @@ def validate_declaration(
         parts = ("structures", index) if collection else ()
         if index in bad_structures:
             continue
-        body = {k: v for k, v in item.items() if k != "$schema"}
+        body = {k: v for k, v in item.items() if k != "$schema"} if "$schema" in item else item
         try:
-            structure = converter.structure(body, model.Structure)
-        except Exception as exc:  # noqa: BLE001 - every cattrs/attrs failure becomes a problem
-            problems.extend(problem(parts + p, m) for p, m in _cattrs_problems(exc))
-            continue
+            structure = fast_structure(body, model.Structure)
+        except Exception:  # noqa: BLE001 - the explaining converter says what is wrong
+            try:
+                structure = converter.structure(body, model.Structure)
+            except Exception as exc:  # noqa: BLE001 - every cattrs/attrs failure becomes a problem
+                problems.extend(problem(parts + p, m) for p, m in _cattrs_problems(exc))
+                continue
         loaded.append(LoadedStructure(structure, path, parts, locate_fn=locate))
     departements: list[model.Departement] = []
     if collection and data.get("departement") is not None and not bad_departement:

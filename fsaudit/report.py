@@ -39,13 +39,21 @@ REPORT_VERSION = "1.0"
 """Version of the JSON report contract; a change that removes or renames a key bumps it."""
 
 
+def _as_status(value: Any) -> Status:
+    return value if type(value) is Status else Status(value)
+
+
+def _as_severity(value: Any) -> Severity:
+    return value if type(value) is Severity else Severity(value)
+
+
 @frozen
 class Result:
     """The result of one rule on one structure."""
 
     rule: str
-    status: Status = attrs.field(converter=Status)
-    severity: Severity = attrs.field(converter=Severity)
+    status: Status = attrs.field(converter=_as_status)
+    severity: Severity = attrs.field(converter=_as_severity)
     message: str
     location: str
     field: str | None = None
@@ -289,7 +297,12 @@ class Reporter:
     """True when the output is not text (a workbook): it needs ``-o`` rather than the terminal."""
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _json_safe(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, dict):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import itertools
 from typing import Any
 
@@ -145,6 +146,19 @@ def check_training(structure: Structure, ctx: RuleContext) -> Outcome:
 
 def _union(ranges: tuple[TimeRange, ...]) -> list[tuple[int, int]]:
     """Well-formed ranges merged into disjoint minute intervals."""
+    try:
+        return list(_cached_union(ranges))
+    except TypeError:  # ranges given as a list: not hashable, computed each time
+        return _merge(ranges)
+
+
+@functools.lru_cache(maxsize=8192)
+def _cached_union(ranges: tuple[TimeRange, ...]) -> tuple[tuple[int, int], ...]:
+    # Few distinct days exist in a national audit: each is merged once.
+    return tuple(_merge(ranges))
+
+
+def _merge(ranges: tuple[TimeRange, ...]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for start, end in sorted(
         (r.start_minutes, r.end_minutes) for r in ranges if r.end_minutes > r.start_minutes

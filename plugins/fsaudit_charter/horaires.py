@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from fsaudit.model import WEEKDAY_LABELS, Structure, TimeRange, WeeklyHours
@@ -25,6 +26,19 @@ def _usable(ranges: tuple[TimeRange, ...]) -> list[tuple[int, int]]:
 
 def day_minutes(ranges: tuple[TimeRange, ...]) -> int:
     """Minutes open in a day: the union of its well-formed ranges (overlaps counted once)."""
+    try:
+        return _cached_day_minutes(ranges)
+    except TypeError:  # ranges given as a list: not hashable, computed each time
+        return _day_minutes(ranges)
+
+
+@functools.lru_cache(maxsize=8192)
+def _cached_day_minutes(ranges: tuple[TimeRange, ...]) -> int:
+    # Few distinct days exist in a national audit: each is computed once.
+    return _day_minutes(ranges)
+
+
+def _day_minutes(ranges: tuple[TimeRange, ...]) -> int:
     total = 0
     current_start = current_end = None
     for start, end in sorted(_usable(ranges)):
@@ -39,14 +53,22 @@ def day_minutes(ranges: tuple[TimeRange, ...]) -> int:
     return total
 
 
+_LAST_WEEK: list[Any] = [None, {}]
+"""The last week computed and its minutes: the rules of one structure ask for the same week."""
+
+
 def weekly_minutes(hours: WeeklyHours) -> dict[str, int]:
     """Minutes open per day, Monday first."""
-    return {day: day_minutes(ranges) for day, ranges in hours.items()}
+    last, per_day = _LAST_WEEK
+    if last is not hours:
+        per_day = {day: day_minutes(ranges) for day, ranges in hours.items()}
+        _LAST_WEEK[:] = [hours, per_day]
+    return dict(per_day)
 
 
 def _no_hours(structure: Structure) -> bool:
     hours = structure.opening_hours
-    return hours is None or all(day_minutes(r) == 0 for _, r in hours.items())
+    return hours is None or not any(weekly_minutes(hours).values())
 
 
 def _per_day_evidence(per_day: dict[str, int]) -> dict[str, str]:
@@ -132,34 +154,17 @@ def check_coherence(structure: Structure, ctx: RuleContext) -> Outcome:
     hours = structure.opening_hours
     if hours is None:
         return Outcome.not_applicable("aucun horaire déclaré (voir FS-HOR-04)")
-    earliest = TimeRange(ctx.value("hours.plausible_earliest"), "00:00").start_minutes
-    latest = TimeRange("00:00", ctx.value("hours.plausible_latest")).end_minutes
+    earliest_text = ctx.value("hours.plausible_earliest")
+    latest_text = ctx.value("hours.plausible_latest")
+    _bounds(earliest_text, latest_text)
     problems: list[str] = []
     first_field: str | None = None
     for day, ranges in hours.items():
-        label = WEEKDAY_LABELS[day]
-        for index, r in enumerate(ranges):
-            issue = None
-            if r.is_placeholder:
-                issue = f"{label} : créneau vide « {r} » (valeur de remplissage)"
-            elif r.end_minutes <= r.start_minutes:
-                issue = f"{label} : créneau « {r} » dont la fin n'est pas après le début"
-            elif r.start_minutes < earliest or r.end_minutes > latest:
-                issue = (
-                    f"{label} : créneau « {r} » hors des heures plausibles "
-                    f"({ctx.value('hours.plausible_earliest')} - {ctx.value('hours.plausible_latest')})"
-                )
-            if issue:
-                problems.append(issue)
-                first_field = first_field or f"opening_hours.{day}[{index}]"
-        valid = sorted(
-            ((r.start_minutes, r.end_minutes, str(r), i) for i, r in enumerate(ranges)
-             if r.end_minutes > r.start_minutes)
-        )
-        for (s1, e1, t1, _i1), (s2, _e2, t2, i2) in zip(valid, valid[1:]):
-            if s2 < e1:
-                problems.append(f"{label} : créneaux « {t1} » et « {t2} » qui se chevauchent")
-                first_field = first_field or f"opening_hours.{day}[{i2}]"
+        if not ranges:
+            continue
+        day_problems, day_field = _day_incoherences(day, ranges, earliest_text, latest_text)
+        problems.extend(day_problems)
+        first_field = first_field or day_field
     if problems:
         return Outcome.failed(
             f"{len(problems)} incohérence(s) d'horaires : " + " ; ".join(problems),
@@ -167,6 +172,49 @@ def check_coherence(structure: Structure, ctx: RuleContext) -> Outcome:
             incoherences=problems,
         )
     return Outcome.passed("horaires cohérents", field="opening_hours")
+
+
+@functools.lru_cache(maxsize=16)
+def _bounds(earliest_text: str, latest_text: str) -> tuple[int, int]:
+    """The plausible hours of the referential, in minutes."""
+    return TimeRange(earliest_text, "00:00").start_minutes, TimeRange("00:00", latest_text).end_minutes
+
+
+@functools.lru_cache(maxsize=8192)
+def _day_incoherences(
+    day: str, ranges: tuple[TimeRange, ...], earliest_text: str, latest_text: str
+) -> tuple[tuple[str, ...], str | None]:
+    """FS-HOR-03 on one day: the problems, and the field of the first one.
+
+    Cached: a national audit has few distinct days, and each gives the same answer.
+    """
+    earliest, latest = _bounds(earliest_text, latest_text)
+    label = WEEKDAY_LABELS[day]
+    problems: list[str] = []
+    first_field: str | None = None
+    for index, r in enumerate(ranges):
+        issue = None
+        if r.is_placeholder:
+            issue = f"{label} : créneau vide « {r} » (valeur de remplissage)"
+        elif r.end_minutes <= r.start_minutes:
+            issue = f"{label} : créneau « {r} » dont la fin n'est pas après le début"
+        elif r.start_minutes < earliest or r.end_minutes > latest:
+            issue = (
+                f"{label} : créneau « {r} » hors des heures plausibles "
+                f"({earliest_text} - {latest_text})"
+            )
+        if issue:
+            problems.append(issue)
+            first_field = first_field or f"opening_hours.{day}[{index}]"
+    valid = sorted(
+        ((r.start_minutes, r.end_minutes, str(r), i) for i, r in enumerate(ranges)
+         if r.end_minutes > r.start_minutes)
+    )
+    for (_s1, e1, t1, _i1), (s2, _e2, t2, i2) in zip(valid, valid[1:]):
+        if s2 < e1:
+            problems.append(f"{label} : créneaux « {t1} » et « {t2} » qui se chevauchent")
+            first_field = first_field or f"opening_hours.{day}[{i2}]"
+    return tuple(problems), first_field
 
 
 def check_declared(structure: Structure, ctx: RuleContext) -> Outcome:

@@ -50,8 +50,27 @@ def _distinctive_aliases(referential_key: tuple[str, str], partners: tuple[Partn
     )
 
 
+_FOUND: dict[int, tuple[Referential, dict[str, Partner | None]]] = {}
+"""Answers of :func:`partner_in_name` by referential (held, so that its id stays its own)."""
+
+
 def partner_in_name(name: str, referential: Referential) -> Partner | None:
     """The national partner a local service's name designates, or ``None``."""
+    entry = _FOUND.get(id(referential))
+    if entry is None or entry[0] is not referential:
+        if len(_FOUND) >= 16:
+            _FOUND.clear()
+        entry = _FOUND[id(referential)] = (referential, {})
+    answers = entry[1]
+    if name in answers:
+        return answers[name]
+    found = _partner_in_name(name, referential)
+    if len(answers) < 65536:
+        answers[name] = found
+    return found
+
+
+def _partner_in_name(name: str, referential: Referential) -> Partner | None:
     exact = referential.resolve_partner(name)
     if exact is not None:
         return exact

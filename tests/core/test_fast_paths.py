@@ -1,0 +1,100 @@
+"""Fast paths and caches of the hot loop give exactly what the plain code gives."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fsaudit import model
+from fsaudit.converter import converter, fast_structure, unstructure
+from fsaudit.inputs import LoadedStructure, _field_parts, json_path, validate_declaration
+from fsaudit.referential import select_referential
+from fsaudit.report import Result, _json_safe
+from fsaudit.rule import Severity, Status
+from fsaudit.testing import weekly
+from fsaudit.testing.strategies import structures, weekly_hours
+from fsaudit_charter.conseillers import _merge, _union
+from fsaudit_charter.horaires import _day_minutes, day_minutes, weekly_minutes
+from fsaudit_charter.services import partner_in_name
+
+
+def _json(structure: model.Structure) -> Any:
+    return json.loads(json.dumps(unstructure(structure)))
+
+
+@given(structures())
+def test_fast_structure_equals_the_explaining_converter(structure: model.Structure) -> None:
+    """The fast converter builds the same structure as the converter that explains errors."""
+    data = _json(structure)
+    assert fast_structure(data, model.Structure) == converter.structure(data, model.Structure)
+
+
+def test_fast_structure_refusal_falls_back_to_the_explaining_converter(monkeypatch: Any) -> None:
+    """When the fast converter refuses data, the explaining converter still builds the structure."""
+    import fsaudit.converter
+
+    def refuse(data: Any, cls: Any) -> Any:
+        raise ValueError("refused")
+
+    monkeypatch.setattr(fsaudit.converter, "fast_structure", refuse)
+    loaded, _deps, problems = validate_declaration({"id": "S1", "name": "Nom"}, "d.json")
+    assert ([item.structure for item in loaded], problems) == ([model.Structure("S1", "Nom")], [])
+
+
+@given(structures(), st.sampled_from(["", "name", "opening_hours.monday[0]", "conseillers[1].training_date"]))
+def test_locate_without_reader_is_the_json_path(structure: model.Structure, field: str) -> None:
+    """Without a reader's locate function, a field is located at its JSON path (cached pieces)."""
+    loaded = LoadedStructure(structure, "d.json", ("structures", 3))
+    expected = json_path(("structures", 3) + (_field_parts(field) if field else ()))
+    assert loaded.locate(field or None) == expected
+
+
+@given(weekly_hours())
+def test_cached_day_minutes_equal_computed(hours: model.WeeklyHours) -> None:
+    """Cached minutes of a day equal the minutes computed afresh, for tuples and lists."""
+    for _day, ranges in hours.items():
+        assert day_minutes(ranges) == _day_minutes(ranges) == day_minutes(list(ranges))
+
+
+def test_weekly_minutes_gives_a_fresh_dict() -> None:
+    """Changing the dict weekly_minutes returned does not change the next answer."""
+    hours = weekly(monday=["09:00-12:00"])
+    first = weekly_minutes(hours)
+    first["monday"] = 0
+    assert weekly_minutes(hours)["monday"] == 180
+
+
+@given(weekly_hours())
+def test_cached_union_equals_merge(hours: model.WeeklyHours) -> None:
+    """Cached merged intervals equal the intervals merged afresh."""
+    for _day, ranges in hours.items():
+        assert _union(ranges) == _merge(ranges)
+
+
+def test_partner_in_name_answers_per_referential() -> None:
+    """A name is looked up in the referential given, not in one asked before."""
+    import datetime as _dt
+
+    old = select_referential(_dt.date(2021, 1, 1))
+    new = select_referential(_dt.date(2025, 6, 30))
+    assert partner_in_name("Permanence Urssaf", old) is None
+    found = partner_in_name("Permanence Urssaf", new)
+    assert found is not None and partner_in_name("Permanence Urssaf", old) is None
+
+
+def test_result_converts_plain_status_and_severity() -> None:
+    """Result still accepts status and severity as their string values."""
+    result = Result("FS-HOR-01", "fail", "majeur", "message", "$")
+    assert (result.status, result.severity) == (Status.FAIL, Severity.MAJEUR)
+
+
+def test_json_safe_keeps_plain_values_and_converts_the_others() -> None:
+    """Plain values pass as they are; dates, enums, tuples and keys are made JSON-ready."""
+    import datetime as _dt
+
+    value = {1: (Status.PASS, _dt.date(2024, 1, 2), None, 1.5, True), "k": attrs}
+    assert _json_safe(value) == {"1": ["pass", "2024-01-02", None, 1.5, True], "k": str(attrs)}
