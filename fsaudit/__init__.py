@@ -6,12 +6,12 @@ first use so that ``fsaudit --version`` stays fast.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from fsaudit._version import __version__
 
+TYPE_CHECKING = False  # not imported from typing: ``import fsaudit`` stays cheap
 if TYPE_CHECKING:
+    from typing import Any
+
     from fsaudit.engine import audit
     from fsaudit.hookspecs import API_VERSION, hookimpl
     from fsaudit.inputs import (
@@ -102,6 +102,8 @@ def __getattr__(name: str) -> Any:
     module = _LOCATIONS.get(name)
     if module is None:
         raise AttributeError(f"module 'fsaudit' has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

@@ -172,8 +172,8 @@ class StructureReport:
 
     def counts(self) -> dict[str, int]:
         """Number of results by status (every status present, zeros included)."""
-        counter = Counter(r.status.value for r in self.results)
-        return {status.value: counter.get(status.value, 0) for status in Status}
+        counter = Counter([r.status for r in self.results])
+        return {status._value_: counter.get(status, 0) for status in Status}
 
 
 @frozen
@@ -246,7 +246,7 @@ class AuditReport:
     def summary(self) -> dict[str, Any]:
         """Counts: structures, decisions, statuses, input and rule errors."""
         decisions = Counter(s.decision.code.value for s in self.structures)
-        statuses = Counter(r.status.value for s in self.structures for r in s.results)
+        statuses = Counter([r.status._value_ for s in self.structures for r in s.results])
         return {
             "structures": len(self.structures),
             "inputs": len(self.inputs),
@@ -320,8 +320,8 @@ def _result_dict(result: Result, titles: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "rule": result.rule,
         "title": titles.get(result.rule, ""),
-        "status": result.status.value,
-        "severity": result.severity.value,
+        "status": result.status._value_,
+        "severity": result.severity._value_,
         "message": result.message,
         "location": result.location,
         "field": result.field,

@@ -98,3 +98,49 @@ def test_json_safe_keeps_plain_values_and_converts_the_others() -> None:
 
     value = {1: (Status.PASS, _dt.date(2024, 1, 2), None, 1.5, True), "k": attrs}
     assert _json_safe(value) == {"1": ["pass", "2024-01-02", None, 1.5, True], "k": str(attrs)}
+
+
+def test_version_is_answered_without_importing_click() -> None:
+    """fsaudit --version prints the version before the command-line framework is imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "sys.argv = ['fsaudit', '--version']\n"
+        "from fsaudit.__main__ import main\n"
+        "main()\n"
+        "print('click' in sys.modules, 'fsaudit.engine' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[1] == "False False"
+
+
+def test_fast_version_prints_what_click_prints(capsys: Any) -> None:
+    """The fast --version answer is the one the click command gives."""
+    import sys
+
+    from fsaudit.__main__ import main as fast_main
+    from fsaudit.cli import main as cli_main
+
+    assert cli_main(["--version"]) == 0
+    from_click = capsys.readouterr().out
+    argv = sys.argv
+    sys.argv = ["fsaudit", "-V"]
+    try:
+        assert fast_main() == 0
+    finally:
+        sys.argv = argv
+    assert capsys.readouterr().out == from_click
+
+
+def test_command_restores_garbage_collector_settings(capsys: Any) -> None:
+    """The collector thresholds tuned for an audit are put back when the command ends."""
+    import gc
+
+    from fsaudit.cli import GC_THRESHOLD, main
+
+    before = gc.get_threshold()
+    assert before != GC_THRESHOLD
+    main(["referentials"])
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
