@@ -123,7 +123,13 @@ class WorkerSetupError(Exception):
 _WORKER: dict[str, Any] = {}
 
 
+WORKER_GC_THRESHOLD = (10_000, 50, 100)
+"""Garbage collector thresholds in a worker (same reason as ``fsaudit.cli.GC_THRESHOLD``)."""
+
+
 def _init_worker(config: WorkerConfig) -> None:
+    import gc
+
     from fsaudit.engine import Engine
     from fsaudit.plugins import load_plugins
 
@@ -132,9 +138,14 @@ def _init_worker(config: WorkerConfig) -> None:
         _WORKER["state"] = (plugins, Engine(plugins, config.context))
     except Exception as exc:  # noqa: BLE001 - reported through the chunks, never a traceback
         _WORKER["error"] = f"{type(exc).__name__} : {exc}"
+    # The worker process is ours: what it loaded is never garbage, and what it checks lives
+    # until sent back.
+    gc.freeze()
+    gc.set_threshold(*WORKER_GC_THRESHOLD)
 
 
-def _check_chunk(paths: Sequence[str]) -> list[Any]:
+def _check_chunk(paths: Sequence[str]) -> bytes:
+    """The checked inputs of ``paths``, pickled here once (a list of ``CheckedInput``)."""
     from fsaudit.engine import check_input
 
     if "state" not in _WORKER:
@@ -145,10 +156,12 @@ def _check_chunk(paths: Sequence[str]) -> list[Any]:
         checked = check_input(path, plugins, engine)
         structures = tuple(_portable_structure(s) for s in checked.read.structures)
         checked = attrs.evolve(checked, read=attrs.evolve(checked.read, structures=structures))
-        if not _picklable(checked):
-            checked = _json_safe_evidence(checked)
         out.append(checked)
-    return out
+    try:
+        return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - some evidence cannot travel as it is: made JSON-safe
+        safe = [item if _picklable(item) else _json_safe_evidence(item) for item in out]
+        return pickle.dumps(safe, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _json_safe_evidence(checked: Any) -> Any:
@@ -215,7 +228,7 @@ def _retry_alone(paths: Sequence[str], config: WorkerConfig, jobs: int, progress
             futures = [pool.submit(_check_chunk, (path,)) for pool, path in zip(pools, batch, strict=True)]
             for path, future in zip(batch, futures, strict=True):
                 try:
-                    (checked,) = future.result()
+                    (checked,) = pickle.loads(future.result())  # noqa: S301 - from our own worker
                 except BrokenProcessPool:
                     checked = _dead_input(path)
                 except Exception:  # noqa: BLE001 - checked in the parent by the caller
@@ -250,11 +263,11 @@ def check_inputs(
     notes: list[str] = []
     if chunks:
         with _pool(min(jobs, len(chunks)), config) as pool:
-            futures: dict[Future[list[Any]], tuple[str, ...]] = {pool.submit(_check_chunk, c): c for c in chunks}
+            futures: dict[Future[bytes], tuple[str, ...]] = {pool.submit(_check_chunk, c): c for c in chunks}
             for future in as_completed(futures):
                 chunk = futures[future]
                 try:
-                    items = future.result()
+                    items = pickle.loads(future.result())  # noqa: S301 - from our own worker
                 except BrokenProcessPool:
                     broken.extend(chunk)
                     continue

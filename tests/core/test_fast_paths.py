@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from fsaudit import model
 from fsaudit.converter import converter, fast_structure, unstructure
+from fsaudit.hookspecs import hookimpl
 from fsaudit.inputs import LoadedStructure, _field_parts, json_path, validate_declaration
 from fsaudit.referential import select_referential
 from fsaudit.report import Result, _json_safe
@@ -144,3 +145,47 @@ def test_command_restores_garbage_collector_settings(capsys: Any) -> None:
     assert before != GC_THRESHOLD
     main(["referentials"])
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+class _UnpicklableEvidence:
+    """Provides TEST-PKL-01, whose evidence holds a function (it cannot be pickled)."""
+
+    @staticmethod
+    def check(structure: Any, ctx: Any) -> Any:
+        from fsaudit.rule import Outcome
+
+        return Outcome.passed("preuve non sérialisable", outil=lambda: None)
+
+    @hookimpl
+    def fsaudit_rules(self) -> list[Any]:
+        from fsaudit.rule import CharterReference, Rule
+
+        return [
+            Rule(
+                id="TEST-PKL-01", title="Règle de test", severity="info", applies_to="toutes",
+                domain="test", reference=CharterReference("test", "tests de fsaudit", "C"),
+                description="Règle des tests.", remediation="Aucune.", check=self.check,
+            )
+        ]
+
+
+def test_worker_sends_unpicklable_evidence_as_text(samples: Any) -> None:
+    """A worker pickles its chunk once; evidence that cannot be pickled travels as text."""
+    import datetime as _dt
+    import pickle
+
+    from fsaudit import parallel
+    from fsaudit.engine import Engine
+    from fsaudit.plugins import load_plugins
+    from fsaudit.rule import RuleContext
+
+    plugins = load_plugins((), [("test-pkl", _UnpicklableEvidence())])
+    context = RuleContext(select_referential(_dt.date(2025, 6, 30)), _dt.date(2025, 6, 30))
+    parallel._WORKER["state"] = (plugins, Engine(plugins, context))
+    try:
+        sent = parallel._check_chunk((str(samples / "exemple-candidature.json"),))
+    finally:
+        parallel._WORKER.clear()
+    (checked,) = pickle.loads(sent)
+    evidence = checked.results[0]["TEST-PKL-01"].evidence
+    assert isinstance(sent, bytes) and evidence["outil"].startswith("<function ")
