@@ -24,6 +24,7 @@ from fsaudit_anct.columns import (
     is_anct_header,
     normalize_header,
 )
+from fsaudit_workbook.safety import UnsafeArchive, check_archive, describe_error
 
 __all__ = [
     "CSV_READER",
@@ -85,10 +86,17 @@ def sniff_csv(path: Path, head: bytes) -> bool:
     return is_anct_header(text.split(_separator(text)))
 
 
+class _NoSheet(Exception):  # noqa: N818 - a verdict on the file, like UnsafeArchive
+    """A workbook without any sheet; the message is in French."""
+
+
 def _first_sheet_rows(path: Path) -> tuple[str, list[list[Any]]]:
     from python_calamine import CalamineWorkbook
 
+    check_archive(path)  # before calamine inflates anything (UnsafeArchive)
     workbook = CalamineWorkbook.from_path(str(path))
+    if not workbook.sheet_names:
+        raise _NoSheet("classeur sans aucune feuille : attendu la liste ANCT sur la première feuille")
     name = workbook.sheet_names[0]
     rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     return name, rows
@@ -272,8 +280,11 @@ def workbook_records(path: Path) -> Iterator[Item]:
     name = str(path)
     try:
         sheet, rows = _first_sheet_rows(path)
+    except (UnsafeArchive, _NoSheet) as exc:
+        yield InputProblem(name, "fichier", str(exc))
+        return
     except Exception as exc:  # noqa: BLE001 - calamine raises its own error types
-        yield InputProblem(name, "fichier", f"classeur illisible ({type(exc).__name__} : {exc})")
+        yield InputProblem(name, "fichier", f"classeur illisible ({describe_error(exc)})")
         return
     header_at = _header_index(rows)
     if header_at is None:

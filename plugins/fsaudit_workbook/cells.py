@@ -92,6 +92,8 @@ def is_empty(value: Any) -> bool:
 
 
 def _fr_number(value: float) -> str:
+    if not math.isfinite(value):  # never typed in a spreadsheet, but a crafted file may hold one
+        return "NaN" if math.isnan(value) else ("-∞" if value < 0 else "∞")
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return repr(value).replace(".", ",")
@@ -132,7 +134,7 @@ def code(value: Any) -> str:
     if isinstance(value, bool):
         raise CellError(f"{_quoted(value)} n'est pas un code")
     if isinstance(value, float | int):
-        if value != int(value):
+        if not math.isfinite(value) or value != int(value):
             raise CellError(f"{_quoted(value)} n'est pas un code : attendu un texte ou un nombre entier")
         return str(int(value))
     if isinstance(value, _dt.date | _dt.time | _dt.timedelta):
@@ -142,7 +144,7 @@ def code(value: Any) -> str:
 
 def _padded(value: Any, width: int, what: str) -> str:
     if isinstance(value, float | int) and not isinstance(value, bool):
-        if value != int(value) or value < 0:
+        if not math.isfinite(value) or value != int(value) or value < 0:
             raise CellError(f"{_quoted(value)} n'est pas {what}")
         return f"{int(value):0{width}d}"
     return code(value).upper()
@@ -150,7 +152,8 @@ def _padded(value: Any, width: int, what: str) -> str:
 
 def departement(value: Any) -> str:
     """A département code; a number typed without its leading zero (1 → 01) is padded."""
-    if isinstance(value, float | int) and not isinstance(value, bool) and value == int(value) and value >= 100:
+    if (isinstance(value, float | int) and not isinstance(value, bool) and math.isfinite(value)
+            and value == int(value) and value >= 100):
         return str(int(value))
     return _padded(value, 2, "un code de département")
 
@@ -171,7 +174,9 @@ def number(value: Any) -> float:
     if isinstance(value, str):
         raw = _SPACES.sub("", value)
         if re.fullmatch(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?", raw):
-            return float(raw.replace(",", "."))
+            result = float(raw.replace(",", "."))
+            if math.isfinite(result):  # « 1e999 » is no number a spreadsheet holds
+                return result
     raise CellError(f"{_quoted(value)} n'est pas un nombre : attendu par exemple 6,5")
 
 
@@ -253,7 +258,7 @@ def time(value: Any) -> str:
     if isinstance(value, _dt.date):
         raise CellError(f"{_quoted(value)} est une date : {expected}")
     if isinstance(value, float | int):
-        if value == int(value) and 0 <= value <= 24:
+        if math.isfinite(value) and value == int(value) and 0 <= value <= 24:
             return _hhmm(int(value), 0, value)
         raise CellError(f"{_quoted(value)} n'est pas une heure : {expected}")
     match = _TIME_TEXT.fullmatch(value.strip().lower())

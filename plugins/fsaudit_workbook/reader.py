@@ -30,6 +30,7 @@ from fsaudit_workbook.layout import (
     header_key,
     sheet_by_key,
 )
+from fsaudit_workbook.safety import UnsafeArchive, check_archive, describe_error
 from fsaudit_workbook.scan import BadCells, column_letter, ods_bad_cells, xlsx_bad_cells
 
 __all__ = ["READER", "CellLocator", "read_workbook"]
@@ -592,18 +593,24 @@ def _open(path: Path, state: _State) -> tuple[Any, BadCells] | None:
 
     name = str(path)
     try:
+        check_archive(path)  # before any library inflates a member
         workbook = CalamineWorkbook.from_path(name)
+    except UnsafeArchive as exc:
+        state.problem("fichier", str(exc))
+        return None
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds for a bad file
-        kind = type(exc).__name__
-        if "Password" in kind:
-            state.problem("fichier", "classeur protégé par un mot de passe : enregistrez-le sans mot de passe")
-        else:
-            state.problem("fichier", f"classeur illisible ({kind} : {str(exc)[:200]}) : attendu un fichier .xlsx, .xlsm ou .ods")
+        message = describe_error(exc)
+        if not message.startswith("classeur protégé"):
+            message = f"classeur illisible ({message}) : attendu un fichier .xlsx, .xlsm ou .ods"
+        state.problem("fichier", message)
         return None
     try:
         bad = ods_bad_cells(name) if name.lower().endswith(".ods") else xlsx_bad_cells(name)
+    except UnsafeArchive as exc:
+        state.problem("fichier", str(exc))
+        return None
     except Exception as exc:  # noqa: BLE001
-        state.problem("fichier", f"contrôle des formules impossible ({type(exc).__name__} : {exc})")
+        state.problem("fichier", f"contrôle des formules impossible ({describe_error(exc)})")
         bad = {}
     return workbook, bad
 
@@ -615,6 +622,11 @@ def read_workbook(path: Path) -> ReadResult:
     if opened is None:
         return ReadResult("workbook", problems=tuple(state.problems))
     workbook, bad = opened
+    doubled = sorted({n for n in workbook.sheet_names if workbook.sheet_names.count(n) > 1})
+    if doubled:  # no spreadsheet allows it, and the library would give one sheet's cells for both
+        state.problem("fichier", f"plusieurs feuilles portent le nom « {doubled[0]} », ce qu'aucun tableur n'admet : "
+                      "classeur non lu ; renommez-les")
+        return ReadResult("workbook", problems=tuple(state.problems))
     known = sheet_by_key()
     found: dict[str, _Sheet] = {}
     ignored = {header_key(n) for n in IGNORED_SHEETS}
@@ -638,7 +650,15 @@ def read_workbook(path: Path) -> ReadResult:
                     f"feuille « {name} » ignorée : la feuille « {found[spec.name].name} » tient déjà ce rôle",
                 )
                 continue
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            try:
+                rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception as exc:  # noqa: BLE001 - a damaged sheet part: calamine raises several kinds
+                state.problem(
+                    _ref(name, 0, 0),
+                    f"feuille « {name} » illisible ({describe_error(exc)}) : aucune structure du classeur n'est "
+                    "auditée (les lignes de cette feuille peuvent concerner chacune d'elles)",
+                )
+                return ReadResult("workbook", problems=tuple(state.problems))
             sheet = _read_sheet(state, name, spec, rows, bad.get(name, {}))
             if sheet is not None:
                 found[spec.name] = sheet
