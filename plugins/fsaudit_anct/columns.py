@@ -9,6 +9,7 @@ the record is still audited. Plain text columns go to validation as they are.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -166,7 +167,18 @@ class CsvLocation:
         return f"ligne {self.line}, {_join_columns(columns)}"
 
     def __call__(self, parts: Sequence[str | int]) -> str:
-        return self.at(columns_for(parts, self.note_columns))
+        try:
+            suffix = _columns_suffix(parts, self.note_columns)  # type: ignore[arg-type]
+        except TypeError:  # parts given as a list: not hashable
+            return self.at(columns_for(parts, self.note_columns))
+        return f"ligne {self.line}{suffix}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _columns_suffix(parts: tuple[str | int, ...], note_columns: tuple[str, ...]) -> str:
+    """What :meth:`CsvLocation.at` adds after the line for the columns of ``parts``."""
+    columns = columns_for(parts, note_columns)
+    return f", {_join_columns(columns)}" if columns else ""
 
 
 def _sheet_ref(sheet: str) -> str:

@@ -11,6 +11,7 @@ unknown. Anything else is unreadable: the reader reports it with the raw text.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 
 from attrs import frozen
@@ -59,7 +60,12 @@ def _hhmm(hours: str, minutes: str | None) -> str | None:
 
 def parse_day(value: str | None) -> DayHours:
     """Read one ``h_lundi`` … ``h_samedi`` cell."""
-    raw = "" if value is None else str(value)
+    return _parse_text("" if value is None else str(value))
+
+
+@functools.lru_cache(maxsize=16384)
+def _parse_text(raw: str) -> DayHours:
+    # The national list repeats a few thousand distinct cells: each is read once.
     text = _SPACES.sub(" ", _LINE_BREAKS.sub(" / ", raw)).strip().lower()
     if not text:
         return DayHours(DayKind.CLOSED, raw=raw)
