@@ -150,4 +150,5 @@ def test_random_anct_workbooks(tmp_path_factory, content: list[Sheet], extension
             problem.location), problem
     _info, through = read_input(str(path), READERS)
     assert not reader_crashed(through.problems), through.problems
-    assert through.format == "anct-tableur"
+    refused = any(p.message.startswith("archive refusée") for p in through.problems)  # e.g. 1 MB of spaces
+    assert through.format == "anct-tableur" or refused, through
