@@ -5,7 +5,8 @@ reader inflate gigabytes (a *zip bomb*: a member with an extreme compression rat
 overlapping members), spend its time on a central directory of millions of members, or declare
 XML entities that expand exponentially (*billion laughs*). :func:`check_archive` reads only the
 end record and the central directory of the archive, plus the prolog of each XML part (parsed
-by defusedxml up to the root element), and refuses the file with a French message (:class:`UnsafeArchive`) before
+by defusedxml up to the root element), and refuses the file with a French message
+(:class:`UnsafeArchive`) before
 python-calamine or the formula scan reads anything else.
 
 Both consumers enforce each member's declared size (python-calamine stops with "File is larger
@@ -67,7 +68,7 @@ ENVIRONMENT = {
 """Environment variable → :class:`Limits` field."""
 
 
-class UnsafeArchive(Exception):  # noqa: N818 - read as a verdict on the file
+class UnsafeArchive(Exception):
     """The archive is refused; the message is in French and names what was exceeded."""
 
 
@@ -160,9 +161,10 @@ def check_archive(path: Path, limits: Limits | None = None) -> None:
         raise UnsafeArchive(_too_many(members, limits))
     if cd_size > limits.max_members * _CENTRAL_ENTRY_MAX:
         raise UnsafeArchive(
-            f"archive refusée : son répertoire fait {_number(cd_size)} octets pour {_number(members)} éléments "
-            f"annoncés ; de quoi décrire plus de {_number(limits.max_members)} éléments (un classeur en contient "
-            "quelques dizaines) ; limite réglable par FSAUDIT_ARCHIVE_MAX_MEMBERS"
+            f"archive refusée : son répertoire fait {_number(cd_size)} octets pour "
+            f"{_number(members)} éléments annoncés ; de quoi décrire plus de "
+            f"{_number(limits.max_members)} éléments (un classeur en contient quelques dizaines) ; "
+            "limite réglable par FSAUDIT_ARCHIVE_MAX_MEMBERS"
         )
     try:
         with zipfile.ZipFile(name) as archive:
@@ -175,8 +177,9 @@ def check_archive(path: Path, limits: Limits | None = None) -> None:
 
 def _too_many(members: int, limits: Limits) -> str:
     return (
-        f"archive refusée : {_number(members)} éléments, au plus {_number(limits.max_members)} admis (un classeur "
-        "en contient quelques dizaines) ; limite réglable par FSAUDIT_ARCHIVE_MAX_MEMBERS"
+        f"archive refusée : {_number(members)} éléments, au plus {_number(limits.max_members)} "
+        "admis (un classeur en contient quelques dizaines) ; limite réglable par "
+        "FSAUDIT_ARCHIVE_MAX_MEMBERS"
     )
 
 
@@ -187,31 +190,33 @@ def _check_members(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     for info in infos:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise UnsafeArchive(
-                f"archive refusée : l'élément « {info.filename} » est compressé par une méthode (n° "
-                f"{info.compress_type}) qu'aucun tableur n'emploie ; attendu un classeur enregistré par un tableur"
+                f"archive refusée : l'élément « {info.filename} » est compressé par une méthode "
+                f"(n° {info.compress_type}) qu'aucun tableur n'emploie ; attendu un classeur "
+                "enregistré par un tableur"
             )
         stored = info.compress_type == zipfile.ZIP_STORED
         if (stored and info.compress_size != info.file_size) or (
             not stored and info.compress_size > info.file_size + info.file_size // 100 + 1024
         ):
             raise UnsafeArchive(
-                f"archive refusée : la taille annoncée de l'élément « {info.filename} » ({_number(info.file_size)} "
-                f"octets) ne correspond pas à ses données compressées ({_number(info.compress_size)} octets) ; "
-                "fichier altéré"
+                f"archive refusée : la taille annoncée de l'élément « {info.filename} » "
+                f"({_number(info.file_size)} octets) ne correspond pas à ses données compressées "
+                f"({_number(info.compress_size)} octets) ; fichier altéré"
             )
         total += info.file_size
         if total > limits.max_total_mib * MIB:
             raise UnsafeArchive(
-                f"archive refusée : elle se décompresse en plus de {_mib(limits.max_total_mib * MIB)} (au moins "
-                f"{_mib(total)}) ; limite réglable par FSAUDIT_ARCHIVE_MAX_MIB"
+                f"archive refusée : elle se décompresse en plus de {_mib(limits.max_total_mib * MIB)} "
+                f"(au moins {_mib(total)}) ; limite réglable par FSAUDIT_ARCHIVE_MAX_MIB"
             )
         if info.file_size > limits.ratio_grace_mib * MIB:
             ratio = info.file_size / max(1, info.compress_size)
             if ratio > limits.max_ratio:
                 raise UnsafeArchive(
-                    f"archive refusée : l'élément « {info.filename} » se décompresse {_number(ratio)} fois (de "
-                    f"{_number(info.compress_size)} octets à {_mib(info.file_size)}), au plus {limits.max_ratio} "
-                    "fois admis (bombe de décompression) ; limite réglable par FSAUDIT_ARCHIVE_MAX_RATIO"
+                    f"archive refusée : l'élément « {info.filename} » se décompresse "
+                    f"{_number(ratio)} fois (de {_number(info.compress_size)} octets à "
+                    f"{_mib(info.file_size)}), au plus {limits.max_ratio} fois admis (bombe de "
+                    "décompression) ; limite réglable par FSAUDIT_ARCHIVE_MAX_RATIO"
                 )
 
 
@@ -224,7 +229,7 @@ def _check_prologs(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> No
             vet_xml(iter(lambda handle=handle: handle.read(_CHUNK), b""), info.filename)
 
 
-class _RootReached(Exception):  # noqa: N818 - control flow: the prolog is over
+class _RootReached(Exception):
     pass
 
 
@@ -251,16 +256,20 @@ def vet_xml(content: bytes | Iterable[bytes], part: str) -> None:
     A DOCTYPE can only come before the root element, so a part that passes can then be
     streamed by the faster C parser. A malformed part is left to the reader, which reports it.
     """
-    chunks = (content[i : i + _CHUNK] for i in range(0, len(content), _CHUNK)) if isinstance(content, bytes) else content
+    chunks = (
+        (content[i : i + _CHUNK] for i in range(0, len(content), _CHUNK))
+        if isinstance(content, bytes)
+        else content
+    )
     parser = DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True)
     seen = 0
     try:
         for chunk in chunks:
             if seen >= PROLOG_LIMIT:
                 raise UnsafeArchive(
-                    f"archive refusée : la partie XML « {part} » n'a pas commencé son contenu après "
-                    f"{PROLOG_LIMIT // 1024} Kio (un tableur écrit quelques dizaines d'octets avant) ; attendu un "
-                    "classeur enregistré par un tableur"
+                    f"archive refusée : la partie XML « {part} » n'a pas commencé son contenu "
+                    f"après {PROLOG_LIMIT // 1024} Kio (un tableur écrit quelques dizaines d'octets "
+                    "avant) ; attendu un classeur enregistré par un tableur"
                 )
             seen += len(chunk)
             parser.feed(chunk)

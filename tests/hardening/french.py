@@ -14,8 +14,20 @@ FRENCH = re.compile(
     re.IGNORECASE,
 )
 ENGLISH = (
-    "Expecting", "is not valid", "is not of type", "must be", "Traceback", "not found", "NoneType",
-    "KeyError", "IndexError", "ValueError", "TypeError", "list index", "object has no", "unexpected",
+    "Expecting",
+    "is not valid",
+    "is not of type",
+    "must be",
+    "Traceback",
+    "not found",
+    "NoneType",
+    "KeyError",
+    "IndexError",
+    "ValueError",
+    "TypeError",
+    "list index",
+    "object has no",
+    "unexpected",
 )
 """Library phrases that must not reach the auditor (before the technical detail)."""
 TECHNICAL = "détail technique"

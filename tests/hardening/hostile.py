@@ -52,7 +52,9 @@ def stored(name: str, content: bytes) -> Member:
     return Member(name, content, len(content), zlib.crc32(content), deflated=False)
 
 
-def bomb(name: str, head: bytes, unit: bytes, count: int, tail: bytes, *, declared: int | None = None) -> Member:
+def bomb(
+    name: str, head: bytes, unit: bytes, count: int, tail: bytes, *, declared: int | None = None
+) -> Member:
     """``head + unit * count + tail`` deflated without building it.
 
     A full flush after each unit makes every unit's compressed form identical, so the data is
@@ -79,13 +81,39 @@ def write_zip(path: Path, members: Sequence[Member], *, announced: int | None = 
         method = 8 if item.deflated else 0
         offset = len(out)
         out += struct.pack(
-            "<4s5H3L2H", b"PK\x03\x04", 20, 0x800, method, 0, 0x21, item.crc, len(item.data), item.size,
-            len(name), 0,
+            "<4s5H3L2H",
+            b"PK\x03\x04",
+            20,
+            0x800,
+            method,
+            0,
+            0x21,
+            item.crc,
+            len(item.data),
+            item.size,
+            len(name),
+            0,
         )
         out += name + item.data
         central += struct.pack(
-            "<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0x800, method, 0, 0x21, item.crc, len(item.data),
-            item.size, len(name), 0, 0, 0, 0, 0, offset,
+            "<4s6H3L5H2L",
+            b"PK\x01\x02",
+            20,
+            20,
+            0x800,
+            method,
+            0,
+            0x21,
+            item.crc,
+            len(item.data),
+            item.size,
+            len(name),
+            0,
+            0,
+            0,
+            0,
+            0,
+            offset,
         )
         central += name
     count = len(members) if announced is None else announced
@@ -176,7 +204,8 @@ _CONTENT_TYPES = (
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" ContentType="{main}"/>'
-    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    '<Override PartName="/xl/styles.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
     "{sheets}{extra}</Types>"
 )
 _MAIN_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
@@ -228,7 +257,8 @@ def _xlsx_value(value: Any) -> tuple[str, str]:
 def _xml_text(text: str) -> str:
     """Characters XML 1.0 cannot hold are dropped (a spreadsheet cannot store them either)."""
     return "".join(
-        ch for ch in text
+        ch
+        for ch in text
         if ch in "\t\n\r" or ("\x20" <= ch <= "\ud7ff") or ("\ue000" <= ch <= "\ufffd") or ch >= "\U00010000"
     )
 
@@ -245,8 +275,11 @@ def _xlsx_sheet(sheet: Sheet) -> str:
         rows.append(f'<row r="{r}">{"".join(cells)}</row>')
     merged = ""
     if sheet.merged:
-        merged = f'<mergeCells count="{len(sheet.merged)}">' + "".join(
-            f'<mergeCell ref="{ref}"/>' for ref in sheet.merged) + "</mergeCells>"
+        merged = (
+            f'<mergeCells count="{len(sheet.merged)}">'
+            + "".join(f'<mergeCell ref="{ref}"/>' for ref in sheet.merged)
+            + "</mergeCells>"
+        )
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{_NS_MAIN}">'
         f"<sheetData>{''.join(rows)}</sheetData>{merged}</worksheet>"
@@ -256,7 +289,7 @@ def _xlsx_sheet(sheet: Sheet) -> str:
 def xlsx_members(sheets: Sequence[Sheet], *, macro: bool = False) -> list[Member]:
     """The members of an .xlsx (or .xlsm with ``macro``) holding exactly ``sheets``."""
     sheet_entries = "".join(
-        f"<sheet name={quoteattr(_xml_text(s.name))} sheetId=\"{i}\" r:id=\"rId{i}\"/>"
+        f'<sheet name={quoteattr(_xml_text(s.name))} sheetId="{i}" r:id="rId{i}"/>'
         for i, s in enumerate(sheets, start=1)
     )
     workbook = (
@@ -310,20 +343,30 @@ def _ods_cell(value: Any) -> str:
         )
     if isinstance(value, bool):
         text = "true" if value else "false"
-        return (f'<table:table-cell office:value-type="boolean" office:boolean-value="{text}">'
-                f"<text:p>{text}</text:p></table:table-cell>")
+        return (
+            f'<table:table-cell office:value-type="boolean" office:boolean-value="{text}">'
+            f"<text:p>{text}</text:p></table:table-cell>"
+        )
     if isinstance(value, _dt.date):
-        return (f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
-                f"<text:p>{value}</text:p></table:table-cell>")
+        return (
+            f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
     if isinstance(value, _dt.time):
         iso = f"PT{value.hour:02d}H{value.minute:02d}M{value.second:02d}S"
-        return (f'<table:table-cell office:value-type="time" office:time-value="{iso}">'
-                f"<text:p>{value}</text:p></table:table-cell>")
+        return (
+            f'<table:table-cell office:value-type="time" office:time-value="{iso}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
     if isinstance(value, int | float):
-        return (f'<table:table-cell office:value-type="float" office:value="{value!r}">'
-                f"<text:p>{value}</text:p></table:table-cell>")
-    return (f'<table:table-cell office:value-type="string"><text:p>{escape(_xml_text(str(value)))}</text:p>'
-            "</table:table-cell>")
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value!r}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    return (
+        f'<table:table-cell office:value-type="string"><text:p>{escape(_xml_text(str(value)))}</text:p>'
+        "</table:table-cell>"
+    )
 
 
 def _merged_ods(sheet: Sheet) -> dict[tuple[int, int], tuple[int, int] | None]:
@@ -344,7 +387,7 @@ def _cell_index(ref: str) -> tuple[int, int]:
     col = 0
     for ch in letters:
         col = col * 26 + ord(ch) - 64
-    return int(ref[len(letters):]) - 1, col - 1
+    return int(ref[len(letters) :]) - 1, col - 1
 
 
 _ODS_NS = (
@@ -376,7 +419,9 @@ def ods_content(sheets: Sequence[Sheet]) -> str:
                     cell = cell.replace("<table:table-cell", f"<table:table-cell {attrs_}", 1)
                 cells.append(cell)
             rows.append("<table:table-row>" + "".join(cells) + "</table:table-row>")
-        tables.append(f"<table:table table:name={quoteattr(_xml_text(sheet.name))}>{''.join(rows)}</table:table>")
+        tables.append(
+            f"<table:table table:name={quoteattr(_xml_text(sheet.name))}>{''.join(rows)}</table:table>"
+        )
     return (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} office:version="1.2">'
         f"<office:body><office:spreadsheet>{''.join(tables)}</office:spreadsheet></office:body>"
@@ -387,8 +432,10 @@ def ods_content(sheets: Sequence[Sheet]) -> str:
 _MANIFEST = (
     '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
     'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
 )
 
 
@@ -438,13 +485,20 @@ class Measured:
     stderr: str
 
 
-def measure_cli(args: Sequence[str], cwd: Path, *, timeout: float = 60, env: dict[str, str] | None = None) -> Measured:
+def measure_cli(
+    args: Sequence[str], cwd: Path, *, timeout: float = 60, env: dict[str, str] | None = None
+) -> Measured:
     """Run ``fsaudit ARGS`` in a fresh Python process; its own peak RSS (``VmHWM``) and time."""
     out = cwd / ".measure.json"
     environment = {**os.environ, **(env or {})}
     done = subprocess.run(
         [sys.executable, "-c", _RUNNER, str(out), *args],
-        cwd=cwd, capture_output=True, text=True, timeout=timeout, env=environment, check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=environment,
+        check=False,
     )
     if not out.exists():
         raise AssertionError(f"the run did not finish: {done.returncode}\n{done.stderr[-3000:]}")

@@ -8,14 +8,14 @@ import io
 import re
 from pathlib import Path
 
-from fsaudit_anct.columns import COLUMNS
-from fsaudit_anct.reader import read_csv, sniff_csv
-from fsaudit_anct.reader import read_workbook as read_anct_workbook
 from hypothesis import given
 from hypothesis import strategies as st
 
 from fsaudit.engine import read_input
 from fsaudit.plugins import load_plugins
+from fsaudit_anct.columns import COLUMNS
+from fsaudit_anct.reader import read_csv, sniff_csv
+from fsaudit_anct.reader import read_workbook as read_anct_workbook
 
 from .french import CELL, assert_french, reader_crashed
 from .hostile import Sheet, write_workbook
@@ -28,12 +28,36 @@ SHEET_ROW = re.compile(r"^(?:'(?:[^']|'')+'|[^!']+), ligne [0-9]+$")
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 FIELD = st.one_of(
     TEXTS,
-    st.sampled_from([
-        "09:00 - 12:00 / 13:30 - 17:00", "9h30 – 12h15", "fermé", "Horaires non communiqués", "NC", "00:00 - 00:00",
-        "25:00 - 26:00", "12:00 - 09:00", "Oui", "Non", "Principal", "Antenne", "Fixe", "Bus_équivalent",
-        "Fixe_antenne(s)", "Espace labellisé 01/01/2020", "Espace labellisé 31/02/2020", "46,5", "1e400",
-        "2C", "1", 'a "quoted" value', "line\nbreak", "semi;colon", "comma,here", "",
-    ]),
+    st.sampled_from(
+        [
+            "09:00 - 12:00 / 13:30 - 17:00",
+            "9h30 – 12h15",
+            "fermé",
+            "Horaires non communiqués",
+            "NC",
+            "00:00 - 00:00",
+            "25:00 - 26:00",
+            "12:00 - 09:00",
+            "Oui",
+            "Non",
+            "Principal",
+            "Antenne",
+            "Fixe",
+            "Bus_équivalent",
+            "Fixe_antenne(s)",
+            "Espace labellisé 01/01/2020",
+            "Espace labellisé 31/02/2020",
+            "46,5",
+            "1e400",
+            "2C",
+            "1",
+            'a "quoted" value',
+            "line\nbreak",
+            "semi;colon",
+            "comma,here",
+            "",
+        ]
+    ),
 )
 
 
@@ -67,7 +91,9 @@ def anct_csv(draw: st.DrawFn) -> bytes:
     separator = draw(st.sampled_from([",", ";"]))
     encoding = draw(st.sampled_from(ENCODINGS))
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=separator, quoting=draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])))
+    writer = csv.writer(
+        buffer, delimiter=separator, quoting=draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
+    )
     writer.writerow(columns)
     for _ in range(draw(st.integers(0, 4))):
         row = [str(draw(FIELD)) for _ in columns]
@@ -146,8 +172,9 @@ def test_random_anct_workbooks(tmp_path_factory, content: list[Sheet], extension
     result = read_anct_workbook(path)
     for problem in result.problems:
         assert_french(problem, path)
-        assert problem.location == "fichier" or CELL.match(problem.location) or SHEET_ROW.match(
-            problem.location), problem
+        assert (
+            problem.location == "fichier" or CELL.match(problem.location) or SHEET_ROW.match(problem.location)
+        ), problem
     _info, through = read_input(str(path), READERS)
     assert not reader_crashed(through.problems), through.problems
     refused = any(p.message.startswith("archive refusée") for p in through.problems)  # e.g. 1 MB of spaces

@@ -14,7 +14,17 @@ from hypothesis import strategies as st
 from fsaudit.cli import main
 
 from .french import CELL, assert_french
-from .hostile import ErrorValue, Formula, Sheet, bomb, content_of, members_of, replace_member, write_workbook, write_zip
+from .hostile import (
+    ErrorValue,
+    Formula,
+    Sheet,
+    bomb,
+    content_of,
+    members_of,
+    replace_member,
+    write_workbook,
+    write_zip,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"
@@ -33,33 +43,57 @@ def hostile_inputs(folder: Path) -> dict[str, str]:
     (folder / "octets.xlsm").write_bytes(bytes(range(256)) * 4)
     members = members_of(SAMPLES / "workbook" / "declaration-exemple.xlsx")
     raw = content_of(members, "xl/worksheets/sheet3.xml")
-    write_zip(folder / "bombe.xlsx", replace_member(members, bomb("xl/worksheets/sheet3.xml", raw[:50],
-                                                                   b" " * 2**20, 1024, raw[50:])))
+    write_zip(
+        folder / "bombe.xlsx",
+        replace_member(members, bomb("xl/worksheets/sheet3.xml", raw[:50], b" " * 2**20, 1024, raw[50:])),
+    )
     headers = ["Identifiant", "Nom", "Département"]
-    write_workbook(folder / "cellules.ods", [Sheet("Structures", [headers, ["FS-9", Formula("=A1"), ErrorValue()]])])
+    write_workbook(
+        folder / "cellules.ods", [Sheet("Structures", [headers, ["FS-9", Formula("=A1"), ErrorValue()]])]
+    )
     anct = (SAMPLES / "anct" / "liste-fs-20240801.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     (folder / "liste-cp1252.csv").write_bytes(("".join(anct[:5]) + '"99","2C","Nom"\r\n').encode("cp1252"))
     (folder / "liste-bom.csv").write_bytes(b"\xef\xbb\xbf" + "".join(anct[:3]).encode() + b'"100,"01"\n')
     (folder / "casse.json").write_bytes(b'{"structures": [{"id": 1e999')
     (folder / "vide.json").write_bytes(b"")
     return {
-        "tronque.xlsx": "fichier", "tronque.ods": "fichier", "octets.xlsm": "fichier", "bombe.xlsx": "fichier",
-        "cellules.ods": "cell", "liste-cp1252.csv": "ligne 6", "liste-bom.csv": "ligne 4", "casse.json": "any",
+        "tronque.xlsx": "fichier",
+        "tronque.ods": "fichier",
+        "octets.xlsm": "fichier",
+        "bombe.xlsx": "fichier",
+        "cellules.ods": "cell",
+        "liste-cp1252.csv": "ligne 6",
+        "liste-bom.csv": "ligne 4",
+        "casse.json": "any",
         "vide.json": "any",
     }
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_bad_inputs_of_every_format_exit_3_and_the_others_are_audited(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], jobs: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    jobs: str,
 ) -> None:
     """Truncated, random, bomb, bad-cell, badly encoded and broken inputs: exit code 3, each one
     reported in French at its location, and the good declaration and the good ANCT records audited."""
     folder = tmp_path / "entrees"
     expected = hostile_inputs(folder)
     shutil.copyfile(GOOD, folder / "bonne.json")
-    code = main(["audit", str(folder), "--as-of", AS_OF, "-f", "json", "-o", str(tmp_path / "rapport.json"),
-                 "--jobs", jobs])
+    code = main(
+        [
+            "audit",
+            str(folder),
+            "--as-of",
+            AS_OF,
+            "-f",
+            "json",
+            "-o",
+            str(tmp_path / "rapport.json"),
+            "--jobs",
+            jobs,
+        ]
+    )
     capsys.readouterr()
     report = json.loads((tmp_path / "rapport.json").read_text(encoding="utf-8"))
     assert code == 3
@@ -69,7 +103,9 @@ def test_bad_inputs_of_every_format_exit_3_and_the_others_are_audited(
     assert sorted(by_file) == sorted(expected)
     for name, where in expected.items():
         for error in by_file[name]:
-            problem = type("P", (), {"path": error["path"], "location": error["location"], "message": error["message"]})
+            problem = type(
+                "P", (), {"path": error["path"], "location": error["location"], "message": error["message"]}
+            )
             assert_french(problem, Path(error["path"]))  # type: ignore[arg-type]
             if where == "cell":
                 assert CELL.match(error["location"]), error

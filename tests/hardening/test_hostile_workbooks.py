@@ -14,12 +14,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from fsaudit_workbook.reader import read_workbook
-from fsaudit_workbook.safety import Limits, UnsafeArchive, check_archive, limits_from_env
-from fsaudit_workbook.scan import xlsx_bad_cells
 
 from fsaudit.engine import read_input
 from fsaudit.plugins import load_plugins
+from fsaudit_workbook.reader import read_workbook
+from fsaudit_workbook.safety import Limits, UnsafeArchive, check_archive, limits_from_env
+from fsaudit_workbook.scan import xlsx_bad_cells
 
 from .hostile import (
     Formula,
@@ -27,9 +27,9 @@ from .hostile import (
     Sheet,
     bomb,
     content_of,
+    measure_cli,
     member,
     members_of,
-    measure_cli,
     replace_member,
     stored,
     write_zip,
@@ -50,7 +50,8 @@ LAUGHS = (
     + "]>"
 )
 LAUGHS_MESSAGE = (
-    "archive refusée : la partie XML « {part} » déclare un DOCTYPE ou des entités, ce qu'aucun tableur n'écrit "
+    "archive refusée : la partie XML « {part} » déclare un DOCTYPE ou des entités, ce qu'aucun tableur "
+    "n'écrit "
     "(expansion d'entités, « billion laughs ») ; attendu un classeur enregistré par un tableur"
 )
 
@@ -63,15 +64,22 @@ def problems(path: Path) -> list[tuple[str, str]]:
 def sheet_bomb(members: list[Member], name: str, gib: float) -> list[Member]:
     """``members`` with sheet ``name`` made to inflate to ``gib`` GiB of spaces inside its sheetData."""
     raw = content_of(members, name)
-    at = raw.index(b"<sheetData>") + len(b"<sheetData>") if b"<sheetData>" in raw else raw.index(b"<sheetData/>")
+    at = (
+        raw.index(b"<sheetData>") + len(b"<sheetData>")
+        if b"<sheetData>" in raw
+        else raw.index(b"<sheetData/>")
+    )
     return replace_member(members, bomb(name, raw[:at], b" " * 2**20, int(gib * 1024), raw[at:]))
 
 
 def audited_with_good(tmp_path: Path, hostile: Path) -> tuple[int, dict, object]:
     """Audit ``hostile`` together with a good declaration in a fresh process, JSON report."""
     shutil.copyfile(GOOD, tmp_path / "bonne.json")
-    run = measure_cli(["audit", hostile.name, "bonne.json", "--as-of", AS_OF, "-f", "json", "-o", "rapport.json"],
-                      tmp_path, timeout=120)
+    run = measure_cli(
+        ["audit", hostile.name, "bonne.json", "--as-of", AS_OF, "-f", "json", "-o", "rapport.json"],
+        tmp_path,
+        timeout=120,
+    )
     import json
 
     report = json.loads((tmp_path / "rapport.json").read_text(encoding="utf-8"))
@@ -94,11 +102,15 @@ def assert_refused_in_bounds(tmp_path: Path, hostile: Path, message: str) -> Non
 
 def test_xlsx_bomb_is_refused_fast_with_bounded_memory(tmp_path: Path) -> None:
     """A sheet that inflates to 3 GiB (3 MB on disk) is refused before python-calamine opens it."""
-    path = write_zip(tmp_path / "bombe.xlsx", sheet_bomb(members_of(SAMPLE_XLSX), "xl/worksheets/sheet3.xml", 3))
+    path = write_zip(
+        tmp_path / "bombe.xlsx", sheet_bomb(members_of(SAMPLE_XLSX), "xl/worksheets/sheet3.xml", 3)
+    )
     assert path.stat().st_size < 5 * 2**20
     assert_refused_in_bounds(
-        tmp_path, path,
-        "archive refusée : elle se décompresse en plus de 512 Mio (au moins 3\u202f072 Mio) ; limite réglable "
+        tmp_path,
+        path,
+        "archive refusée : elle se décompresse en plus de 512 Mio (au moins 3\u202f072 Mio) ; limite "
+        "réglable "
         "par FSAUDIT_ARCHIVE_MAX_MIB",
     )
 
@@ -111,15 +123,19 @@ def test_ods_bomb_is_refused_fast_with_bounded_memory(tmp_path: Path) -> None:
     big = bomb("content.xml", raw[:at], b" " * 2**20, 2048, raw[at:])
     path = write_zip(tmp_path / "bombe.ods", replace_member(members, big))
     assert_refused_in_bounds(
-        tmp_path, path,
-        "archive refusée : elle se décompresse en plus de 512 Mio (au moins 2\u202f048 Mio) ; limite réglable "
+        tmp_path,
+        path,
+        "archive refusée : elle se décompresse en plus de 512 Mio (au moins 2\u202f048 Mio) ; limite "
+        "réglable "
         "par FSAUDIT_ARCHIVE_MAX_MIB",
     )
 
 
 def test_member_with_an_extreme_ratio_is_refused(tmp_path: Path) -> None:
     """A 64 MiB member under the total limit but compressed 1,000 times is a bomb all the same."""
-    path = write_zip(tmp_path / "ratio.xlsx", sheet_bomb(members_of(SAMPLE_XLSX), "xl/worksheets/sheet3.xml", 1 / 16))
+    path = write_zip(
+        tmp_path / "ratio.xlsx", sheet_bomb(members_of(SAMPLE_XLSX), "xl/worksheets/sheet3.xml", 1 / 16)
+    )
     ((location, message),) = problems(path)
     assert location == "fichier"
     assert message.startswith("archive refusée : l'élément « xl/worksheets/sheet3.xml » se décompresse ")
@@ -135,11 +151,16 @@ def test_bomb_lying_about_its_size_is_refused(tmp_path: Path) -> None:
     raw = content_of(members, "xl/worksheets/sheet3.xml")
     liar = bomb("xl/worksheets/sheet3.xml", raw[:100], b" " * 2**20, 3072, raw[100:], declared=2048)
     path = write_zip(tmp_path / "menteur.xlsx", replace_member(members, liar))
-    assert problems(path) == [(
-        "fichier",
-        f"archive refusée : la taille annoncée de l'élément « xl/worksheets/sheet3.xml » (2\u202f048 octets) ne "
-        f"correspond pas à ses données compressées ({len(liar.data):,} octets) ; fichier altéré".replace(",", "\u202f"),
-    )]
+    assert problems(path) == [
+        (
+            "fichier",
+            f"archive refusée : la taille annoncée de l'élément « xl/worksheets/sheet3.xml » (2\u202f048 "
+            "octets) ne "
+            f"correspond pas à ses données compressées ({len(liar.data):,} octets) ; fichier altéré".replace(
+                ",", "\u202f"
+            ),
+        )
+    ]
 
 
 def test_thousands_of_members_are_refused_fast(tmp_path: Path) -> None:
@@ -147,7 +168,8 @@ def test_thousands_of_members_are_refused_fast(tmp_path: Path) -> None:
     flood = [stored(f"xl/media/image{i}.bin", b"") for i in range(20_000)]
     path = write_zip(tmp_path / "foule.xlsx", [*members_of(SAMPLE_XLSX), *flood])
     assert_refused_in_bounds(
-        tmp_path, path,
+        tmp_path,
+        path,
         "archive refusée : 20\u202f019 éléments, au plus 10\u202f000 admis (un classeur en contient quelques "
         "dizaines) ; limite réglable par FSAUDIT_ARCHIVE_MAX_MEMBERS",
     )
@@ -158,24 +180,32 @@ def test_member_count_hidden_from_the_end_record_is_caught(tmp_path: Path) -> No
     (bounded) directory is read."""
     flood = [stored(f"xl/media/image{i:05d}.bin", b"") for i in range(20_000)]
     path = write_zip(tmp_path / "cache.xlsx", [*members_of(SAMPLE_XLSX), *flood], announced=19)
-    assert problems(path) == [(
-        "fichier",
-        "archive refusée : 20\u202f019 éléments, au plus 10\u202f000 admis (un classeur en contient quelques "
-        "dizaines) ; limite réglable par FSAUDIT_ARCHIVE_MAX_MEMBERS",
-    )]
+    assert problems(path) == [
+        (
+            "fichier",
+            "archive refusée : 20\u202f019 éléments, au plus 10\u202f000 admis (un classeur en contient "
+            "quelques "
+            "dizaines) ; limite réglable par FSAUDIT_ARCHIVE_MAX_MEMBERS",
+        )
+    ]
 
 
 def test_oversized_central_directory_is_refused_unread(tmp_path: Path) -> None:
     """A central directory too large for the member limit (long names) is refused before it is parsed."""
     flood = [stored(f"xl/media/{i:05d}{'x' * 600}.bin", b"") for i in range(17_000)]
     path = write_zip(tmp_path / "annuaire.xlsx", [*members_of(SAMPLE_XLSX), *flood], announced=19)
-    size = sum(46 + len(m.name) for m in members_of(SAMPLE_XLSX)) + 17_000 * (46 + 5 + 600 + 4 + len("xl/media/"))
-    assert problems(path) == [(
-        "fichier",
-        f"archive refusée : son répertoire fait {size:,} octets pour 19 éléments annoncés ; de quoi décrire plus "
-        "de 10,000 éléments (un classeur en contient quelques dizaines) ; limite réglable par "
-        "FSAUDIT_ARCHIVE_MAX_MEMBERS".replace(",", "\u202f"),
-    )]
+    size = sum(46 + len(m.name) for m in members_of(SAMPLE_XLSX)) + 17_000 * (
+        46 + 5 + 600 + 4 + len("xl/media/")
+    )
+    assert problems(path) == [
+        (
+            "fichier",
+            f"archive refusée : son répertoire fait {size:,} octets pour 19 éléments annoncés ; de quoi "
+            "décrire plus "
+            "de 10,000 éléments (un classeur en contient quelques dizaines) ; limite réglable par "
+            "FSAUDIT_ARCHIVE_MAX_MEMBERS".replace(",", "\u202f"),
+        )
+    ]
 
 
 def test_unknown_compression_method_is_refused(tmp_path: Path) -> None:
@@ -186,11 +216,14 @@ def test_unknown_compression_method_is_refused(tmp_path: Path) -> None:
         for item in members:
             method = zipfile.ZIP_BZIP2 if item.name == "xl/worksheets/sheet3.xml" else zipfile.ZIP_DEFLATED
             archive.writestr(item.name, content_of(members, item.name), compress_type=method)
-    assert problems(path) == [(
-        "fichier",
-        "archive refusée : l'élément « xl/worksheets/sheet3.xml » est compressé par une méthode (n° 12) qu'aucun "
-        "tableur n'emploie ; attendu un classeur enregistré par un tableur",
-    )]
+    assert problems(path) == [
+        (
+            "fichier",
+            "archive refusée : l'élément « xl/worksheets/sheet3.xml » est compressé par une méthode (n° 12) "
+            "qu'aucun "
+            "tableur n'emploie ; attendu un classeur enregistré par un tableur",
+        )
+    ]
 
 
 # --- entity expansion ---------------------------------------------------------------------------
@@ -210,11 +243,14 @@ def test_billion_laughs_in_a_sheet_is_refused_in_bounds(tmp_path: Path) -> None:
     assert_refused_in_bounds(tmp_path, path, LAUGHS_MESSAGE.format(part="xl/worksheets/sheet3.xml"))
 
 
-@pytest.mark.parametrize(("sample", "part", "text"), [
-    (SAMPLE_ODS, "content.xml", "EXEMPLE-01"),
-    (SAMPLE_XLSX, "xl/_rels/workbook.xml.rels", "worksheets/sheet3.xml"),
-    (SAMPLE_XLSX, "xl/workbook.xml", "Structures"),
-])
+@pytest.mark.parametrize(
+    ("sample", "part", "text"),
+    [
+        (SAMPLE_ODS, "content.xml", "EXEMPLE-01"),
+        (SAMPLE_XLSX, "xl/_rels/workbook.xml.rels", "worksheets/sheet3.xml"),
+        (SAMPLE_XLSX, "xl/workbook.xml", "Structures"),
+    ],
+)
 def test_billion_laughs_in_any_part_is_refused(tmp_path: Path, sample: Path, part: str, text: str) -> None:
     """Entities are refused in any XML part: ODS content, relationships, the workbook itself."""
     path = write_zip(tmp_path / f"rires{sample.suffix}", laughing(members_of(sample), part, text))
@@ -226,24 +262,33 @@ def test_doctype_hidden_from_a_byte_search_is_refused(tmp_path: Path) -> None:
     members = members_of(SAMPLE_XLSX)
     name = "xl/worksheets/sheet3.xml"
     raw = content_of(members, name).decode()
-    utf16 = replace_member(members, member(name, ("\ufeff" + LAUGHS.replace("UTF-8", "UTF-16") + raw).encode("utf-16-le")))
-    assert problems(write_zip(tmp_path / "utf16.xlsx", utf16)) == [("fichier", LAUGHS_MESSAGE.format(part=name))]
-    late = "<?xml version=\"1.0\"?>" + "<!-- " + "x" * 10_000 + " -->" + LAUGHS.split("?>", 1)[1] + raw
+    utf16 = replace_member(
+        members, member(name, ("\ufeff" + LAUGHS.replace("UTF-8", "UTF-16") + raw).encode("utf-16-le"))
+    )
+    assert problems(write_zip(tmp_path / "utf16.xlsx", utf16)) == [
+        ("fichier", LAUGHS_MESSAGE.format(part=name))
+    ]
+    late = '<?xml version="1.0"?>' + "<!-- " + "x" * 10_000 + " -->" + LAUGHS.split("?>", 1)[1] + raw
     commented = replace_member(members, member(name, late))
-    assert problems(write_zip(tmp_path / "tard.xlsx", commented)) == [("fichier", LAUGHS_MESSAGE.format(part=name))]
+    assert problems(write_zip(tmp_path / "tard.xlsx", commented)) == [
+        ("fichier", LAUGHS_MESSAGE.format(part=name))
+    ]
 
 
 def test_overlong_prolog_is_refused(tmp_path: Path) -> None:
     """A part that does not start its content within 64 KiB (comments, spaces) is refused."""
     members = members_of(SAMPLE_XLSX)
     name = "xl/worksheets/sheet3.xml"
-    padded = "<?xml version=\"1.0\"?>" + "<!-- " + "x" * 70_000 + " -->" + content_of(members, name).decode()
+    padded = '<?xml version="1.0"?>' + "<!-- " + "x" * 70_000 + " -->" + content_of(members, name).decode()
     path = write_zip(tmp_path / "long.xlsx", replace_member(members, member(name, padded)))
-    assert problems(path) == [(
-        "fichier",
-        f"archive refusée : la partie XML « {name} » n'a pas commencé son contenu après 64 Kio (un tableur écrit "
-        "quelques dizaines d'octets avant) ; attendu un classeur enregistré par un tableur",
-    )]
+    assert problems(path) == [
+        (
+            "fichier",
+            f"archive refusée : la partie XML « {name} » n'a pas commencé son contenu après 64 Kio (un "
+            "tableur écrit "
+            "quelques dizaines d'octets avant) ; attendu un classeur enregistré par un tableur",
+        )
+    ]
 
 
 def test_formula_scan_refuses_entities_on_its_own(tmp_path: Path) -> None:
@@ -251,7 +296,9 @@ def test_formula_scan_refuses_entities_on_its_own(tmp_path: Path) -> None:
     sheet = Sheet("Structures", [["Identifiant", "Nom"], ["FS-1", Formula("=1+1")]])
     members = xlsx_members([sheet])
     raw = content_of(members, "xl/worksheets/sheet1.xml").decode().split("?>", 1)[1]
-    path = write_zip(tmp_path / "scan.xlsx", replace_member(members, member("xl/worksheets/sheet1.xml", LAUGHS + raw)))
+    path = write_zip(
+        tmp_path / "scan.xlsx", replace_member(members, member("xl/worksheets/sheet1.xml", LAUGHS + raw))
+    )
     with pytest.raises(UnsafeArchive, match="billion laughs"):
         xlsx_bad_cells(str(path))
 
@@ -268,12 +315,14 @@ def test_sample_workbooks_pass_the_check() -> None:
 def test_limits_are_read_from_the_environment() -> None:
     """FSAUDIT_ARCHIVE_* variables change the limits; an invalid value is an error, not ignored."""
     assert limits_from_env({}) == Limits()
-    assert limits_from_env({"FSAUDIT_ARCHIVE_MAX_MIB": "2048", "FSAUDIT_ARCHIVE_MAX_RATIO": " 500 "}) == Limits(
-        max_total_mib=2048, max_ratio=500)
+    assert limits_from_env(
+        {"FSAUDIT_ARCHIVE_MAX_MIB": "2048", "FSAUDIT_ARCHIVE_MAX_RATIO": " 500 "}
+    ) == Limits(max_total_mib=2048, max_ratio=500)
     with pytest.raises(UnsafeArchive) as raised:
         limits_from_env({"FSAUDIT_ARCHIVE_MAX_MEMBERS": "beaucoup"})
     assert str(raised.value) == (
-        "variable d'environnement FSAUDIT_ARCHIVE_MAX_MEMBERS « beaucoup » invalide : attendu un nombre entier positif"
+        "variable d'environnement FSAUDIT_ARCHIVE_MAX_MEMBERS « beaucoup » invalide : attendu un nombre "
+        "entier positif"
     )
 
 
@@ -281,18 +330,22 @@ def test_lowered_limit_applies_to_a_run(tmp_path: Path, monkeypatch: pytest.Monk
     """With FSAUDIT_ARCHIVE_MAX_MEMBERS=5, the 19-member sample is refused by every workbook reader."""
     monkeypatch.setenv("FSAUDIT_ARCHIVE_MAX_MEMBERS", "5")
     _info, result = read_input(str(SAMPLE_XLSX), load_plugins().readers)
-    assert [(p.location, p.message) for p in result.problems] == [(
-        "fichier",
-        "archive refusée : 19 éléments, au plus 5 admis (un classeur en contient quelques dizaines) ; "
-        "limite réglable par FSAUDIT_ARCHIVE_MAX_MEMBERS",
-    )]
+    assert [(p.location, p.message) for p in result.problems] == [
+        (
+            "fichier",
+            "archive refusée : 19 éléments, au plus 5 admis (un classeur en contient quelques dizaines) ; "
+            "limite réglable par FSAUDIT_ARCHIVE_MAX_MEMBERS",
+        )
+    ]
 
 
 # --- macros and external links ------------------------------------------------------------------
 
 _VBA = (
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
-    + b'Attribute VB_Name = "ThisWorkbook"\r\nSub Workbook_Open()\r\n  Shell "touch macro-executee"\r\nEnd Sub\r\n'
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    + b"\x00" * 512
+    + b'Attribute VB_Name = "ThisWorkbook"\r\nSub Workbook_Open()\r\n  Shell "touch macro-executee"\r\nEnd '
+      b'Sub\r\n'
 )
 
 
@@ -300,14 +353,27 @@ def test_xlsm_macros_are_read_as_data_only(tmp_path: Path) -> None:
     """A .xlsm with a vbaProject.bin (an auto-run macro) is read as data: same declarations as the
     .xlsx, the macro part is never parsed nor run."""
     members = members_of(SAMPLE_XLSX)
-    types = content_of(members, "[Content_Types].xml").decode().replace(
-        "</Types>", '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject" /></Types>')
-    types = types.replace('ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"',
-                          'ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"')
-    rels = content_of(members, "xl/_rels/workbook.xml.rels").decode().replace(
-        "</Relationships>",
-        '<Relationship Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
-        'Target="/xl/vbaProject.bin" Id="rIdVba" /></Relationships>')
+    types = (
+        content_of(members, "[Content_Types].xml")
+        .decode()
+        .replace(
+            "</Types>",
+            '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject" /></Types>',
+        )
+    )
+    types = types.replace(
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"',
+        'ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"',
+    )
+    rels = (
+        content_of(members, "xl/_rels/workbook.xml.rels")
+        .decode()
+        .replace(
+            "</Relationships>",
+            '<Relationship Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+            'Target="/xl/vbaProject.bin" Id="rIdVba" /></Relationships>',
+        )
+    )
     members = replace_member(members, member("[Content_Types].xml", types))
     members = replace_member(members, member("xl/_rels/workbook.xml.rels", rels))
     path = write_zip(tmp_path / "macro.xlsm", [*members, member("xl/vbaProject.bin", _VBA)])
@@ -331,37 +397,74 @@ def test_external_links_are_never_followed(tmp_path: Path) -> None:
     server.setblocking(False)
     port = server.getsockname()[1]
     headers = ["Identifiant", "Nom"]
-    sheets = [Sheet("Structures", [headers, ["FS-1", Formula("[1]Feuil1!A1", "Nom lié")],
-                                   ["FS-2", Formula("[2]Feuil1!A1", "Nom distant")]])]
+    sheets = [
+        Sheet(
+            "Structures",
+            [
+                headers,
+                ["FS-1", Formula("[1]Feuil1!A1", "Nom lié")],
+                ["FS-2", Formula("[2]Feuil1!A1", "Nom distant")],
+            ],
+        )
+    ]
     members = xlsx_members(sheets)
     links = []
     for n, target in ((1, fifo.as_uri()), (2, f"http://127.0.0.1:{port}/source.xlsx")):
-        links.append(member(
-            f"xl/externalLinks/externalLink{n}.xml",
-            '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><externalBook r:id="rId1">'
-            '<sheetNames><sheetName val="Feuil1"/></sheetNames><sheetDataSet><sheetData sheetId="0"><row r="1">'
-            '<cell r="A1" t="str"><v>valeur externe</v></cell></row></sheetData></sheetDataSet></externalBook>'
-            "</externalLink>",
-        ))
-        links.append(member(
-            f"xl/externalLinks/_rels/externalLink{n}.xml.rels",
-            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
-            'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" '
-            f'Target="{target}" TargetMode="External"/></Relationships>',
-        ))
-    workbook = content_of(members, "xl/workbook.xml").decode().replace(
-        "</sheets>", '</sheets><externalReferences><externalReference r:id="rIdX1"/>'
-        '<externalReference r:id="rIdX2"/></externalReferences>')
-    rels = content_of(members, "xl/_rels/workbook.xml.rels").decode().replace("</Relationships>", "".join(
-        f'<Relationship Id="rIdX{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        f'externalLink" Target="externalLinks/externalLink{n}.xml"/>' for n in (1, 2)) + "</Relationships>")
+        links.append(
+            member(
+                f"xl/externalLinks/externalLink{n}.xml",
+                '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><externalBook '
+                'r:id="rId1">'
+                '<sheetNames><sheetName val="Feuil1"/></sheetNames><sheetDataSet><sheetData sheetId="0"><row '
+                'r="1">'
+                '<cell r="A1" t="str"><v>valeur '
+                'externe</v></cell></row></sheetData></sheetDataSet></externalBook>'
+                "</externalLink>",
+            )
+        )
+        links.append(
+            member(
+                f"xl/externalLinks/_rels/externalLink{n}.xml.rels",
+                '<Relationships '
+                'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+                'Id="rId1" '
+                'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" '
+                f'Target="{target}" TargetMode="External"/></Relationships>',
+            )
+        )
+    workbook = (
+        content_of(members, "xl/workbook.xml")
+        .decode()
+        .replace(
+            "</sheets>",
+            '</sheets><externalReferences><externalReference r:id="rIdX1"/>'
+            '<externalReference r:id="rIdX2"/></externalReferences>',
+        )
+    )
+    rels = (
+        content_of(members, "xl/_rels/workbook.xml.rels")
+        .decode()
+        .replace(
+            "</Relationships>",
+            "".join(
+                f'<Relationship Id="rIdX{n}" '
+                'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                f'externalLink" Target="externalLinks/externalLink{n}.xml"/>'
+                for n in (1, 2)
+            )
+            + "</Relationships>",
+        )
+    )
     members = replace_member(members, member("xl/workbook.xml", workbook))
     members = replace_member(members, member("xl/_rels/workbook.xml.rels", rels))
     path = write_zip(tmp_path / "liens.xlsx", [*members, *links])
     try:
-        run = measure_cli(["audit", path.name, "--as-of", AS_OF, "-f", "json", "-o", "rapport.json"], tmp_path,
-                          timeout=MAX_SECONDS)
+        run = measure_cli(
+            ["audit", path.name, "--as-of", AS_OF, "-f", "json", "-o", "rapport.json"],
+            tmp_path,
+            timeout=MAX_SECONDS,
+        )
         with pytest.raises(BlockingIOError):
             server.accept()
     finally:
@@ -371,4 +474,7 @@ def test_external_links_are_never_followed(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "rapport.json").read_text(encoding="utf-8"))
     assert run.code in (0, 1)
     assert report["errors"] == []
-    assert sorted((s["id"], s["name"]) for s in report["structures"]) == [("FS-1", "Nom lié"), ("FS-2", "Nom distant")]
+    assert sorted((s["id"], s["name"]) for s in report["structures"]) == [
+        ("FS-1", "Nom lié"),
+        ("FS-2", "Nom distant"),
+    ]

@@ -8,12 +8,14 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fsaudit_formats.json_reader import read_json
-
 from fsaudit.converter import unstructure
 from fsaudit.testing.strategies import structures
+from fsaudit_formats.json_reader import read_json
 
-FRENCH_HINTS = ("attendu", "invalide", "inconnu", "manquant", "vide", "trop", "UTF-8", "inexistante", "présente", "non admise", "lecture", "reconnu", "incorrect", "date")
+FRENCH_HINTS = (
+    "attendu", "invalide", "inconnu", "manquant", "vide", "trop", "UTF-8", "inexistante", "présente",
+    "non admise", "lecture", "reconnu", "incorrect", "date",
+)
 ENGLISH = ("Expecting", "maximum recursion", "Exceeds", "is not", "must be")
 
 
@@ -57,7 +59,12 @@ def test_deep_nesting(tmp_path: Path) -> None:
 
 def test_huge_numbers_and_strings(tmp_path: Path) -> None:
     """Huge numbers and strings are reported, not crashed on."""
-    _check(tmp_path, b'{"id": "a", "name": "b", "attendance": [{"month": "2024-01", "accompaniments": ' + b"9" * 10000 + b"}]}")
+    _check(
+        tmp_path,
+        b'{"id": "a", "name": "b", "attendance": [{"month": "2024-01", "accompaniments": '
+        + b"9" * 10000
+        + b"}]}",
+    )
     _check(tmp_path, b'{"id": "a", "name": "b", "coordinates": {"latitude": 1e999999, "longitude": 0}}')
     _check(tmp_path, b'{"id": "a", "name": "' + b"x" * 500_000 + b'"}')
 

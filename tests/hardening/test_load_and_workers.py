@@ -73,12 +73,34 @@ def test_large_batch_with_workers_in_bounded_memory(tmp_path: Path) -> None:
     in the report, no input error, and the whole process tree stays under 256 MiB + 96 KiB per
     structure (a safety limit: about 0.7 GiB for 5,000)."""
     subprocess.run(
-        [sys.executable, str(REPO / "bench" / "generate.py"), "--structures", str(LOAD_STRUCTURES),
-         "--format", "json-dir", "-o", str(tmp_path / "decl")],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            str(REPO / "bench" / "generate.py"),
+            "--structures",
+            str(LOAD_STRUCTURES),
+            "--format",
+            "json-dir",
+            "-o",
+            str(tmp_path / "decl"),
+        ],
+        check=True,
+        capture_output=True,
     )
-    command = [sys.executable, "-m", "fsaudit", "audit", "decl", "--jobs", "2", "--as-of", AS_OF.isoformat(),
-               "-f", "json", "-o", "rapport.json"]
+    command = [
+        sys.executable,
+        "-m",
+        "fsaudit",
+        "audit",
+        "decl",
+        "--jobs",
+        "2",
+        "--as-of",
+        AS_OF.isoformat(),
+        "-f",
+        "json",
+        "-o",
+        "rapport.json",
+    ]
     code, peak = peak_tree_rss(command, tmp_path, timeout=60 + LOAD_STRUCTURES * 0.02)
     report = json.loads((tmp_path / "rapport.json").read_text(encoding="utf-8"))
     assert code == ExitCode.FAILURES  # generated structures include failing ones, none unreadable
@@ -110,7 +132,9 @@ def test_worker_dying_once_is_retried_and_nothing_is_lost(tmp_path: Path) -> Non
     assert [s.id for s in report.structures] == [f"S{n:02d}" for n in range(1, 13)]
     assert str(tmp_path / "decl" / "05.json") in report.extras["workers"]["restarted"]
     assert report.extras["workers"]["messages"][0].startswith(
-        "un processus de travail s'est arrêté brutalement ; fichiers repris un par un dans un processus neuf : ")
+        "un processus de travail s'est arrêté brutalement ; fichiers repris un par un dans un "
+        "processus neuf : "
+    )
     assert exit_code_for(report) == ExitCode.OK
 
 

@@ -38,7 +38,8 @@ def fingerprints(root: Path) -> dict[str, tuple[str, int]]:
     """SHA-256 and modification time (ns) of every file under ``root``."""
     return {
         str(p.relative_to(root)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-        for p in sorted(root.rglob("*")) if p.is_file() and "__pycache__" not in p.parts
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
     }
 
 
@@ -51,15 +52,59 @@ def test_audits_never_modify_the_bundled_samples(tmp_path: Path, capsys: pytest.
     """Audits of every bundled sample (JSON, workbooks, ANCT list) in every report format, with
     workers, a date comparison and pseudonyms, leave every sample file byte for byte (and mtime)."""
     before = fingerprints(SAMPLES)
-    assert run("audit", *SMALL_SAMPLES, "--as-of", AS_OF, "-f", ALL_FORMATS, "-o", tmp_path / "tous", "--jobs", "2",
-               "--pseudonymize") == 1
-    assert run("audit", *SMALL_SAMPLES, "--as-of", AS_OF, "--compare-as-of", "2022-05-01", "-f", "json",
-               "-o", tmp_path / "dates.json") == 1
-    assert run("audit", SAMPLES / "anct" / "liste-fs-20240801.csv", "--as-of", AS_OF, "-f", "json",
-               "-o", tmp_path / "anct.json") == 1
+    assert (
+        run(
+            "audit",
+            *SMALL_SAMPLES,
+            "--as-of",
+            AS_OF,
+            "-f",
+            ALL_FORMATS,
+            "-o",
+            tmp_path / "tous",
+            "--jobs",
+            "2",
+            "--pseudonymize",
+        )
+        == 1
+    )
+    assert (
+        run(
+            "audit",
+            *SMALL_SAMPLES,
+            "--as-of",
+            AS_OF,
+            "--compare-as-of",
+            "2022-05-01",
+            "-f",
+            "json",
+            "-o",
+            tmp_path / "dates.json",
+        )
+        == 1
+    )
+    assert (
+        run(
+            "audit",
+            SAMPLES / "anct" / "liste-fs-20240801.csv",
+            "--as-of",
+            AS_OF,
+            "-f",
+            "json",
+            "-o",
+            tmp_path / "anct.json",
+        )
+        == 1
+    )
     capsys.readouterr()
     assert sorted(p.name for p in (tmp_path / "tous").iterdir()) == [
-        "rapport.csv", "rapport.json", "rapport.md", "rapport.sarif", "rapport.txt", "rapport.xlsx", "rapport.xml",
+        "rapport.csv",
+        "rapport.json",
+        "rapport.md",
+        "rapport.sarif",
+        "rapport.txt",
+        "rapport.xlsx",
+        "rapport.xml",
     ]
     assert fingerprints(SAMPLES) == before
 
@@ -70,7 +115,9 @@ def test_audits_never_modify_damaged_inputs(tmp_path: Path, capsys: pytest.Captu
     folder.mkdir()
     raw = (SAMPLES / "workbook" / "declaration-exemple.xlsx").read_bytes()
     (folder / "tronque.xlsx").write_bytes(raw[: len(raw) // 2])
-    (folder / "liste.csv").write_bytes((SAMPLES / "anct" / "liste-fs-20240801.csv").read_bytes()[:3000] + b'"\xff')
+    (folder / "liste.csv").write_bytes(
+        (SAMPLES / "anct" / "liste-fs-20240801.csv").read_bytes()[:3000] + b'"\xff'
+    )
     (folder / "casse.json").write_bytes(b'{"structures": [')
     before = fingerprints(folder)
     assert run("audit", folder, "--as-of", AS_OF, "-f", "json,xlsx", "-o", tmp_path / "sortie") == 3
@@ -109,10 +156,10 @@ def test_interrupted_write_keeps_the_old_report(tmp_path: Path, monkeypatch: pyt
     real_fdopen = os.fdopen
 
     class HalfWriter:
-        def __init__(self, handle) -> None:  # noqa: ANN001
+        def __init__(self, handle) -> None:
             self.handle = handle
 
-        def __enter__(self):  # noqa: ANN204
+        def __enter__(self):
             return self
 
         def __exit__(self, *exc: object) -> None:
@@ -161,9 +208,23 @@ def killed_while_writing(folder: Path, stage: str, signum: int) -> int:
     ready = folder / "pret"
     declaration = shutil.copyfile(SAMPLES / "exemple-candidature.json", folder / "declaration.json")
     process = subprocess.Popen(
-        [sys.executable, "-c", _KILLABLE, str(ready), stage, "audit", str(declaration), "--as-of", AS_OF,
-         "-f", "json", "-o", str(folder / "sortie" / "rapport.json")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-c",
+            _KILLABLE,
+            str(ready),
+            stage,
+            "audit",
+            str(declaration),
+            "--as-of",
+            AS_OF,
+            "-f",
+            "json",
+            "-o",
+            str(folder / "sortie" / "rapport.json"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 30
@@ -187,7 +248,9 @@ def old_report(tmp_path: Path) -> bytes:
     return data
 
 
-def test_sigterm_while_writing_keeps_the_old_report_and_no_temporary_file(tmp_path: Path, old_report: bytes) -> None:
+def test_sigterm_while_writing_keeps_the_old_report_and_no_temporary_file(
+    tmp_path: Path, old_report: bytes
+) -> None:
     """A cancelled CI job (SIGTERM) in the middle of the write: the old report, nothing else, and
     the process still ends by SIGTERM."""
     assert killed_while_writing(tmp_path, "writing", signal.SIGTERM) == -signal.SIGTERM
@@ -232,7 +295,9 @@ def test_report_permissions_follow_umask_or_the_replaced_file(tmp_path: Path) ->
 # --- never over an input --------------------------------------------------------------------------
 
 
-def test_directory_output_over_an_input_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_directory_output_over_an_input_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Several formats into a folder where a declaration is named like one of the reports
     (``rapport.json``): refused in French, exit code 2, the declaration untouched."""
     folder = tmp_path / "dossier"
@@ -242,13 +307,17 @@ def test_directory_output_over_an_input_is_refused(tmp_path: Path, capsys: pytes
     code = run("audit", declaration, "--as-of", AS_OF, "-f", "json,csv", "-o", folder)
     err = capsys.readouterr().err
     assert code == 2
-    assert f"fsaudit : {folder / 'rapport.json'} : le rapport écraserait une des déclarations auditées ; " \
-           "choisissez un autre fichier" in err
+    assert (
+        f"fsaudit : {folder / 'rapport.json'} : le rapport écraserait une des déclarations auditées ; "
+        "choisissez un autre fichier" in err
+    )
     assert declaration.read_bytes() == before
 
 
 def test_output_over_an_input_given_through_another_path_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The same file reached through a symbolic link or a relative path is recognised."""
     monkeypatch.chdir(tmp_path)
@@ -256,6 +325,9 @@ def test_output_over_an_input_given_through_another_path_is_refused(
     (tmp_path / "lien.json").symlink_to(declaration)
     before = declaration.read_bytes()
     assert run("audit", "declaration.json", "--as-of", AS_OF, "-f", "json", "-o", "lien.json") == 2
-    assert run("audit", str(declaration), "--as-of", AS_OF, "-f", "json", "-o", "./sous/../declaration.json") == 2
+    assert (
+        run("audit", str(declaration), "--as-of", AS_OF, "-f", "json", "-o", "./sous/../declaration.json")
+        == 2
+    )
     capsys.readouterr()
     assert declaration.read_bytes() == before

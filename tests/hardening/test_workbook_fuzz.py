@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from fsaudit_anct.reader import read_workbook as read_anct_workbook
-from fsaudit_anct.reader import sniff_workbook
-from fsaudit_workbook.layout import IGNORED_SHEETS, SHEETS
-from fsaudit_workbook.reader import read_workbook
 from hypothesis import given
 from hypothesis import strategies as st
 
 from fsaudit.engine import read_input
 from fsaudit.plugins import load_plugins
+from fsaudit_anct.reader import read_workbook as read_anct_workbook
+from fsaudit_anct.reader import sniff_workbook
+from fsaudit_workbook.layout import IGNORED_SHEETS, SHEETS
+from fsaudit_workbook.reader import read_workbook
 
 from .french import CELL, assert_french, reader_crashed
 from .hostile import ErrorValue, Formula, Huge, Sheet, write_workbook
@@ -27,11 +27,42 @@ IDS = st.sampled_from(["FS-1", "FS-2", " fs-1 ", "", "aucun", 1, 2.5])
 TEXTS = st.one_of(
     st.text(max_size=12),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=6),  # any code point: RTL marks, controls…
-    st.sampled_from([
-        "aucun", "fermé", "oui", "non", "x", "9h", "9h75", "24:00", "25:00", "lundi", "dimanche", "2024-01",
-        "janvier 2024", "12/05/2022", "31/02/2020", "DGFiP", "ANTS", "32", "2A", "2C", "=1+1", "+33", "@x",
-        "é\u0301", "\u202eFS", "\ufeff", "\u0000", "NaN", "1e999", "６", "conforme", "FS-HOR-05",
-    ]),
+    st.sampled_from(
+        [
+            "aucun",
+            "fermé",
+            "oui",
+            "non",
+            "x",
+            "9h",
+            "9h75",
+            "24:00",
+            "25:00",
+            "lundi",
+            "dimanche",
+            "2024-01",
+            "janvier 2024",
+            "12/05/2022",
+            "31/02/2020",
+            "DGFiP",
+            "ANTS",
+            "32",
+            "2A",
+            "2C",
+            "=1+1",
+            "+33",
+            "@x",
+            "é\u0301",
+            "\u202eFS",
+            "\ufeff",
+            "\u0000",
+            "NaN",
+            "1e999",
+            "６",
+            "conforme",
+            "FS-HOR-05",
+        ]
+    ),
     st.builds(Huge, st.sampled_from(["é", "9", " ", "\u202e"]), st.integers(5_000, 200_000)),  # huge strings
 )
 NUMBERS = st.one_of(
@@ -46,13 +77,19 @@ CELLS = st.one_of(
     st.booleans(),
     st.dates(min_value=dt.date(1900, 3, 1)),
     st.times(),
-    st.builds(Formula, st.sampled_from(["=1+1", "=A1", "=B2/0"]),
-              st.one_of(st.none(), st.integers(0, 99), st.text(max_size=5), st.booleans())),
+    st.builds(
+        Formula,
+        st.sampled_from(["=1+1", "=A1", "=B2/0"]),
+        st.one_of(st.none(), st.integers(0, 99), st.text(max_size=5), st.booleans()),
+    ),
     st.builds(ErrorValue, st.sampled_from(["#DIV/0!", "#N/A", "#REF!", "#VALUE!"])),
 )
 SHEET_NAMES = st.one_of(
-    st.sampled_from([s.name for s in SHEETS] + list(IGNORED_SHEETS) + ["Services", "structures", "Horaire",
-                                                                        "Feuil1", "Liste FS", "O'Brien"]),
+    st.sampled_from(
+        [s.name for s in SHEETS]
+        + list(IGNORED_SHEETS)
+        + ["Services", "structures", "Horaire", "Feuil1", "Liste FS", "O'Brien"]
+    ),
     st.text(min_size=1, max_size=31),
 )
 
@@ -130,8 +167,11 @@ def test_empty_workbook_and_empty_sheets(tmp_path: Path) -> None:
         check(empty)
         blank = write_workbook(tmp_path / f"blanc{extension}", [Sheet("Structures", [])])
         assert [(p.location, p.message) for p in read_workbook(blank).problems] == [
-            ("Structures!A1", "ligne d'en-têtes introuvable : la feuille « Structures » doit avoir une colonne "
-             "« Identifiant » dans ses 10 premières lignes"),
+            (
+                "Structures!A1",
+                "ligne d'en-têtes introuvable : la feuille « Structures » doit avoir une colonne "
+                "« Identifiant » dans ses 10 premières lignes",
+            ),
         ]
 
 
@@ -139,15 +179,21 @@ def test_sheets_with_the_same_name_are_refused(tmp_path: Path) -> None:
     """Two sheets with one name (a crafted file: no spreadsheet allows it) make the workbook unread,
     since the library gives one sheet's cells for both."""
     headers = [c.header for c in SHEETS[0].columns][:2]
-    content = [Sheet("Structures", [headers, ["FS-1", "Un"]]), Sheet("Structures", [headers, ["FS-2", "Deux"]])]
+    content = [
+        Sheet("Structures", [headers, ["FS-1", "Un"]]),
+        Sheet("Structures", [headers, ["FS-2", "Deux"]]),
+    ]
     for extension in EXTENSIONS:
         path = write_workbook(tmp_path / f"double{extension}", content)
         check(path)
         result = read_workbook(path)
         assert result.structures == ()
         assert [(p.location, p.message) for p in result.problems] == [
-            ("fichier", "plusieurs feuilles portent le nom « Structures », ce qu'aucun tableur n'admet : classeur "
-             "non lu ; renommez-les"),
+            (
+                "fichier",
+                "plusieurs feuilles portent le nom « Structures », ce qu'aucun tableur n'admet : classeur "
+                "non lu ; renommez-les",
+            ),
         ]
 
 
@@ -167,5 +213,8 @@ def test_two_sheets_with_one_role_keep_the_first(tmp_path: Path) -> None:
         result = read_workbook(path)
         assert [s.name for s in result.structures[0].structure.local_services] == ["Coworking"]
         assert [(p.location, p.message) for p in result.problems] == [
-            ("'Services locaux'!A1", "feuille « Services locaux » ignorée : la feuille « Services » tient déjà ce rôle"),
+            (
+                "'Services locaux'!A1",
+                "feuille « Services locaux » ignorée : la feuille « Services » tient déjà ce rôle",
+            ),
         ]
