@@ -306,6 +306,8 @@ def describe_error(exc: BaseException) -> str:
     technique : ZipError : …``. A password-protected file gives the whole message."""
     kind = type(exc).__name__
     text = next((french for name, french in _KINDS if name == kind), None)
+    if kind == "XmlError" and "I/O error" in str(exc):  # calamine could not inflate the part
+        text = "archive ZIP endommagée ou tronquée"
     if text is None and "Password" in kind:
         text = _KINDS[0][1]
     if text is None:

@@ -17,7 +17,17 @@ from fsaudit_workbook.layout import IGNORED_SHEETS, SHEETS
 from fsaudit_workbook.reader import read_workbook
 
 from .french import CELL, assert_french, reader_crashed
-from .hostile import ErrorValue, Formula, Huge, Sheet, write_workbook
+from .hostile import (
+    ErrorValue,
+    Formula,
+    Huge,
+    Member,
+    Sheet,
+    members_of,
+    replace_member,
+    write_workbook,
+    write_zip,
+)
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "workbook"
 READERS = load_plugins().readers
@@ -218,3 +228,30 @@ def test_two_sheets_with_one_role_keep_the_first(tmp_path: Path) -> None:
                 "feuille « Services locaux » ignorée : la feuille « Services » tient déjà ce rôle",
             ),
         ]
+
+
+def test_damaged_sheet_stops_the_whole_workbook(tmp_path: Path) -> None:
+    """A sheet whose compressed data is damaged is reported at the sheet, in French, and no
+    structure of the workbook is audited (its rows could belong to any of them)."""
+    members = members_of(SAMPLES / "declaration-exemple.xlsx")
+    sheet = next(m for m in members if m.name == "xl/worksheets/sheet4.xml")  # Horaires
+    garbled = sheet.data[:40] + bytes(b ^ 0x5A for b in sheet.data[40:])
+    damaged = Member(sheet.name, garbled, sheet.size, sheet.crc)
+    path = write_zip(tmp_path / "abime.xlsx", replace_member(members, damaged))
+    check(path)
+    result = read_workbook(path)
+    assert result.structures == ()
+    (scan, horaires) = result.problems
+    assert scan.location == "fichier"
+    assert scan.message.startswith(
+        "contrôle des formules impossible (archive ZIP endommagée ou tronquée ; détail technique : "
+    )
+    assert horaires.location == "Horaires!A1"
+    assert horaires.message.startswith(
+        "feuille « Horaires » illisible (archive ZIP endommagée ou tronquée ; détail technique : "
+    )
+    assert horaires.message.endswith(
+        ") : aucune structure du classeur n'est auditée (les lignes de cette feuille peuvent concerner "
+        "chacune d'elles)"
+    )
+
