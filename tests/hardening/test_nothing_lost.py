@@ -331,3 +331,39 @@ def test_output_over_an_input_given_through_another_path_is_refused(
     )
     capsys.readouterr()
     assert declaration.read_bytes() == before
+
+
+@pytest.mark.xfail(strict=True, reason="cli.py writes each format before checking the next target")
+def test_directory_output_over_an_input_writes_no_report_at_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """When one report of a folder would overwrite a declaration, none is written (checked first)."""
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    declaration = shutil.copyfile(SAMPLES / "exemple-candidature.json", folder / "rapport.json")
+    assert run("audit", declaration, "--as-of", AS_OF, "-f", "csv,json", "-o", folder) == 2
+    capsys.readouterr()
+    assert leftovers(folder) == ["rapport.json"]
+
+
+@pytest.mark.xfail(strict=True, reason="cli.py compare does not check its output against its two reports")
+def test_compare_output_over_one_of_its_reports_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``fsaudit compare ancien.json nouveau.json -o ancien.json`` must not overwrite a report it reads."""
+    good = SAMPLES / "exemple-candidature.json"
+    assert run("audit", good, "--as-of", AS_OF, "-f", "json", "-o", tmp_path / "ancien.json") in (0, 1)
+    shutil.copyfile(tmp_path / "ancien.json", tmp_path / "nouveau.json")
+    before = (tmp_path / "ancien.json").read_bytes()
+    code = run(
+        "compare",
+        tmp_path / "ancien.json",
+        tmp_path / "nouveau.json",
+        "-f",
+        "json",
+        "-o",
+        tmp_path / "ancien.json",
+    )
+    capsys.readouterr()
+    assert code == 2
+    assert (tmp_path / "ancien.json").read_bytes() == before
