@@ -1,7 +1,7 @@
 """Load and worker deaths: a large batch with workers in bounded memory; a worker that dies never
 makes an input disappear.
 
-The default run audits 5,000 generated structures (about 16 s on 2 cores); set
+The default run audits 5,000 generated structures (12 to 20 s on 2 cores); set
 ``FSAUDIT_LOAD_STRUCTURES=30000`` for the national-scale run (about 2 minutes, 1.7 GB peak in
 the main process), documented in docs/security.md for nightly runs.
 """
