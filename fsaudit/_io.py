@@ -31,7 +31,7 @@ def check_output_path(output: Path, inputs: Iterable[Path]) -> None:
             continue
         if same:
             raise OutputError(
-                f"{output} : le rapport écraserait une des déclarations auditées ; choisissez un autre fichier"
+                f"{output} : le rapport écraserait un fichier que fsaudit lit (déclaration, dérogations ou rapport) ; choisissez un autre fichier"
             )
 
 

@@ -133,6 +133,20 @@ def audit_command(
         raise UsageProblem("plusieurs formats demandés : indiquez un dossier de sortie avec -o")
     if not output and any(r.binary for r in reporters):
         raise UsageProblem(f"le format {reporters[0].name} s'écrit dans un fichier : indiquez-le avec -o")
+    # Every target is checked before the audit: no report is written over what the user gave.
+    given = [Path(p) for p in paths] + [Path(p) for p in (waivers, baseline) if p]
+    targets: list[tuple[Any, Path | None]] = []
+    for reporter in reporters:
+        if output and len(reporters) > 1:
+            targets.append((reporter, Path(output) / f"rapport{reporter.extension}"))
+        else:
+            targets.append((reporter, Path(output) if output else None))
+    try:
+        for _reporter, target in targets:
+            if target is not None:
+                check_output_path(target, given)
+    except OutputError as exc:
+        raise UsageProblem(str(exc)) from None
 
     compare_date = parse_date(compare_as_of) if compare_as_of else None
     options: dict[str, Any] = {"pseudonymize": True} if pseudonymize else {}
@@ -160,22 +174,14 @@ def audit_command(
 
         report = apply_baseline(report, previous)
 
-    input_paths = [Path(p) for p in paths]
     try:
-        if output and len(reporters) > 1:
-            directory = Path(output)
-            for reporter in reporters:
-                target = directory / f"rapport{reporter.extension}"
-                check_output_path(target, input_paths)
+        for reporter, target in targets:
+            if target is None:
+                data = reporter.render(report, {"color": sys.stdout.isatty()})
+                sys.stdout.buffer.write(data)
+                sys.stdout.flush()
+            else:
                 write_atomic(target, reporter.render(report, {}))
-        elif output:
-            target = Path(output)
-            check_output_path(target, input_paths)
-            write_atomic(target, reporters[0].render(report, {}))
-        else:
-            data = reporters[0].render(report, {"color": sys.stdout.isatty()})
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
     except OutputError as exc:
         _err(str(exc))
         return ExitCode.USAGE
@@ -294,7 +300,7 @@ COMPARE_FORMATS = ("text", "json", "markdown")
 def compare_command(old: str, new: str, fmt: str, output: str | None, fail_on: str) -> int:
     """Compare deux rapports JSON : constats non conformes nouveaux, corrigés et inchangés
     (par identifiant de structure et de règle)."""
-    from fsaudit._io import OutputError, write_atomic
+    from fsaudit._io import OutputError, check_output_path, write_atomic
     from fsaudit.campaign import ReportFileError, compare, load_report_file, render_comparison
 
     if fmt not in COMPARE_FORMATS:
@@ -310,6 +316,7 @@ def compare_command(old: str, new: str, fmt: str, output: str | None, fail_on: s
     data = render_comparison(comparison, fmt)
     if output:
         try:
+            check_output_path(Path(output), [Path(old), Path(new)])
             write_atomic(Path(output), data)
         except OutputError as exc:
             _err(str(exc))

@@ -137,13 +137,23 @@ def test_json_report_is_byte_identical_and_names_inputs(tmp_path: Path, capsys: 
     assert {"rule", "status", "severity", "message", "location"} <= set(structure["results"][0])
 
 
+def test_output_over_waivers_or_baseline_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The report may not overwrite the waiver file either; nothing is written."""
+    path = _write(tmp_path, "a.json", GOOD)
+    waivers = _write(tmp_path, "derogations.json", {"waivers": []})
+    before = waivers.read_bytes()
+    code, _, err = _run(capsys, "audit", str(path), "--waivers", str(waivers), "-f", "json", "-o", str(waivers))
+    assert code == ExitCode.USAGE and "le rapport écraserait un fichier que fsaudit lit" in err
+    assert waivers.read_bytes() == before
+
+
 def test_output_over_an_input_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Writing the report over a declaration is refused and the declaration is untouched."""
     path = _write(tmp_path, "a.json", GOOD)
     before = path.read_bytes()
     code, _, err = _run(capsys, "audit", str(path), "-f", "json", "-o", str(path))
     assert code == ExitCode.USAGE
-    assert "écraserait une des déclarations auditées" in err
+    assert "le rapport écraserait un fichier que fsaudit lit" in err
     assert path.read_bytes() == before
 
 
