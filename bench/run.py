@@ -67,7 +67,8 @@ def run_once(cmd: list[str], cwd: Path) -> Measure:
         "print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n"
     )
     done = subprocess.run(
-        [PY, "-c", wrapper, *cmd], cwd=cwd, capture_output=True, text=True, check=True, env=child_environment()
+        [PY, "-c", wrapper, *cmd],
+        cwd=cwd, capture_output=True, text=True, check=True, env=child_environment(),
     )
     seconds, rss, code = done.stdout.split()
     if int(code) not in (0, 1):
@@ -243,7 +244,8 @@ def describe_machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), cpu)
+            names = [line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")]
+        cpu = names[0] if names else cpu
     except OSError:
         pass
     memory = ""

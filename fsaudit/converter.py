@@ -68,7 +68,9 @@ def _is_optional(cls: Any) -> bool:
 
 def _is_homogeneous_tuple(cls: Any) -> bool:
     args = getattr(cls, "__args__", None)
-    return getattr(cls, "__origin__", None) is tuple and args is not None and len(args) == 2 and args[1] is Ellipsis
+    return (
+        getattr(cls, "__origin__", None) is tuple and args is not None and len(args) == 2 and args[1] is Ellipsis
+    )
 
 
 def _make_fast_converter() -> cattrs.Converter:
@@ -111,7 +113,8 @@ def _make_fast_converter() -> cattrs.Converter:
 
     conv.register_structure_hook_factory(_is_optional, optional_hook)
     conv.register_structure_hook_factory(_is_homogeneous_tuple, tuple_hook)
-    for cls in (model.StructureType, model.Format, model.GestionnaireKind, model.LabelStatus, model.PartnerMode):
+    enums = (model.StructureType, model.Format, model.GestionnaireKind, model.LabelStatus, model.PartnerMode)
+    for cls in enums:
         conv.register_structure_hook(cls, enum_hook(cls))
     return conv
 
