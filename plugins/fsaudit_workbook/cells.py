@@ -9,8 +9,10 @@ Nothing is coerced silently: a value that does not read as expected is an error.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 from fsaudit.model import WEEKDAY_LABELS
@@ -375,4 +377,32 @@ def parse(kind: str, value: Any, choices: str | None = None) -> Any:
     if kind in ("choice", "result"):
         name = choices or "resultat"
         return choice(name, value, expected=_EXPECTED[name])
+    raise ValueError(f"unknown cell kind {kind!r}")
+
+
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "text": text,
+    "code": code,
+    "postal": commune,
+    "departement": departement,
+    "commune": commune,
+    "number": number,
+    "integer": integer,
+    "bool": boolean,
+    "date": date,
+    "time": time,
+    "month": month,
+    "modes": modes,
+    "rule": rule,
+}
+
+
+def converter(kind: str, choices: str | None = None) -> Callable[[Any], Any]:
+    """The function :func:`parse` applies to a non-empty cell of ``kind``, chosen once per column."""
+    found = _CONVERTERS.get(kind)
+    if found is not None:
+        return found
+    if kind in ("choice", "result"):
+        name = choices or "resultat"
+        return functools.partial(choice, name, expected=_EXPECTED[name])
     raise ValueError(f"unknown cell kind {kind!r}")

@@ -70,6 +70,8 @@ class _Closed:
 
 EMPTY = _Empty()
 CLOSED = _Closed()
+_MISS = object()
+_BLANK = object()
 
 
 @attrs.define
@@ -170,39 +172,64 @@ def _read_sheet(state: _State, name: str, spec: SheetSpec, rows: list[list[Any]]
     letters = {key: column_letter(col) for key, (col, _c) in mapped.items()}
     for key, letter in letters.items():
         state.headers[(prefix, letter)] = headers[key]
-    marks = {key for key in mapped if (spec.name, key) in _MARK_COLUMNS or (spec.name, key) == ("Horaires", "start")}
+    # One plan entry per mapped column, chosen once: its converter, whether it takes a marker,
+    # and a cache of the values already read in it (a national workbook repeats the same hours,
+    # months and list labels thousands of times).
+    plan = []
+    for key, (col, column) in mapped.items():
+        if (spec.name, key) in _MARK_COLUMNS:
+            mark = EMPTY_MARK, EMPTY
+        elif (spec.name, key) == ("Horaires", "start"):
+            mark = header_key(CLOSED_MARK), CLOSED
+        else:
+            mark = None
+        cache: dict[Any, Any] | None = None if column.kind == "modes" else {}  # lists are not shared
+        plan.append((key, col, headers[key], cells.converter(column.kind, column.choices), mark, cache))
+    raws = state.raw
     for index in range(header_index + 1, len(rows)):
         row = rows[index]
+        width = len(row)
         number = str(index + 1)
         refs = {key: f"{prefix}!{letter}{number}" for key, letter in letters.items()}
         item = _Row(index + 1, refs)
+        values = item.values
         filled = False
-        for key, (col, column) in mapped.items():
-            header = headers[key]
-            problem = bad.get((index, col)) if bad else None
-            raw = row[col] if col < len(row) else None
-            if problem is not None:
-                state.problem(refs[key], f"colonne « {header} » : {problem}")
-                item.errors.add(key)
-                filled = True
+        for key, col, header, convert, mark, cache in plan:
+            if bad:
+                problem = bad.get((index, col))
+                if problem is not None:
+                    state.problem(refs[key], f"colonne « {header} » : {problem}")
+                    item.errors.add(key)
+                    filled = True
+                    continue
+            raw = row[col] if col < width else None
+            if raw is None or raw == "":
                 continue
-            if cells.is_empty(raw):
+            cached = _MISS
+            if cache is not None:
+                probe = raw if type(raw) is str else (type(raw), raw)
+                cached = cache.get(probe, _MISS)
+            if cached is _MISS:
+                if cells.is_empty(raw):
+                    cached = _BLANK
+                elif mark is not None and isinstance(raw, str) and header_key(raw) == mark[0]:
+                    cached = mark[1]
+                else:
+                    try:
+                        cached = convert(raw)
+                    except cells.CellError as exc:
+                        filled = True
+                        raws[refs[key]] = raw
+                        state.problem(refs[key], f"colonne « {header} » : {exc}")
+                        item.errors.add(key)
+                        continue
+                if cache is not None:
+                    cache[probe] = cached
+            if cached is _BLANK:
                 continue
             filled = True
-            state.raw[refs[key]] = raw
-            if key in marks and isinstance(raw, str):
-                folded = header_key(raw)
-                if (spec.name, key) in _MARK_COLUMNS and folded == EMPTY_MARK:
-                    item.values[key] = EMPTY
-                    continue
-                if spec.name == "Horaires" and key == "start" and folded == header_key(CLOSED_MARK):
-                    item.values[key] = CLOSED
-                    continue
-            try:
-                item.values[key] = cells.parse(column.kind, raw, column.choices)
-            except cells.CellError as exc:
-                state.problem(refs[key], f"colonne « {header} » : {exc}")
-                item.errors.add(key)
+            raws[refs[key]] = raw
+            values[key] = cached
         if filled:
             out.append(item)
     return _Sheet(name, spec, headers, out)

@@ -1,0 +1,50 @@
+"""The workbook reader's per-column converters and value cache read exactly as cell-by-cell parsing."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import pytest
+from fsaudit_workbook import cells
+from fsaudit_workbook.reader import read_workbook
+from workbook_helpers import headers, problems, structures_sheet, write
+
+SAMPLES = [
+    ("text", None, " Maison "), ("code", None, 7), ("postal", None, "1004"), ("departement", None, "2a"),
+    ("commune", None, 1004), ("number", None, "6,5"), ("integer", None, 12.0), ("bool", None, "x"),
+    ("date", None, _dt.date(2022, 5, 12)), ("time", None, "9h30"), ("month", None, "janvier 2024"),
+    ("modes", None, "permanence, visio"), ("rule", None, "fs-hor-05"), ("choice", "jour", "Lundi"),
+    ("result", None, "conforme"),
+]
+
+
+@pytest.mark.parametrize(("kind", "choices", "value"), SAMPLES)
+def test_column_converter_reads_as_parse(kind: str, choices: str | None, value: object) -> None:
+    """The converter chosen once for a column gives what ``cells.parse`` gives for the same cell."""
+    assert cells.converter(kind, choices)(value) == cells.parse(kind, value, choices)
+
+
+def test_repeated_bad_value_is_reported_at_every_cell(tmp_path: Path) -> None:
+    """A bad value repeated down a column is reported at each of its cells, not only the first."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison"]),
+        "Horaires": [headers("Horaires"), ["S1", "lundi", "9h75", "12h"], ["S1", "mardi", "9h75", "12h"]],
+    }
+    result = read_workbook(write(tmp_path / "declaration.xlsx", sheets))
+    assert problems(result) == [
+        ("Horaires!C2", "colonne « Début » : « 9h75 » n'est pas une heure entre 0h et 24h"),
+        ("Horaires!C3", "colonne « Début » : « 9h75 » n'est pas une heure entre 0h et 24h"),
+    ]
+
+
+def test_equal_values_of_different_types_are_read_apart(tmp_path: Path) -> None:
+    """A number and a boolean that compare equal (1 and VRAI) are each read by their own type."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison"], ["S2", "Autre"]),
+        "Locaux": [headers("Locaux"), ["S1", True], ["S2", 1]],
+    }
+    result = read_workbook(write(tmp_path / "declaration.xlsx", sheets))
+    assert problems(result) == [
+        ("Locaux!B3", "colonne « Espace confidentiel » : « 1 » n'est pas oui ou non : attendu oui, non (ou x pour oui)"),
+    ]
