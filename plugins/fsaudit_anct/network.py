@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import attrs

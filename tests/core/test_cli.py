@@ -90,7 +90,7 @@ def test_usage_errors_exit_2_in_french(
     """Usage errors exit 2 with one French line and no traceback."""
     monkeypatch.chdir(tmp_path)
     _write(tmp_path, "x.json", GOOD)
-    code, out, err = _run(capsys, *args)
+    code, _out, err = _run(capsys, *args)
     assert code == ExitCode.USAGE
     assert "Traceback" not in err
     if message is not None:
