@@ -19,8 +19,10 @@ error naming it; nothing is dropped silently.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import importlib
+import io
 import math
 import multiprocessing
 import pickle
@@ -158,10 +160,30 @@ def _check_chunk(paths: Sequence[str]) -> bytes:
         checked = attrs.evolve(checked, read=attrs.evolve(checked.read, structures=structures))
         out.append(checked)
     try:
-        return pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL)
+        return _dumps(out)
     except Exception:  # noqa: BLE001 - some evidence cannot travel as it is: made JSON-safe
         safe = [item if _picklable(item) else _json_safe_evidence(item) for item in out]
-        return pickle.dumps(safe, protocol=pickle.HIGHEST_PROTOCOL)
+        return _dumps(safe)
+
+
+class _Pickler(pickle.Pickler):
+    """Enum members travel as ``getattr(EnumClass, name)``: the parent unpickles every result's
+    status and severity, and ``EnumClass(value)`` (the standard reduction) is a slow lookup
+    in Python, on the parent's serial path."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, enum.Enum):
+            cls = type(obj)
+            name = obj._name_
+            if name is not None and cls._member_map_.get(name) is obj:
+                return getattr, (cls, name)
+        return NotImplemented
+
+
+def _dumps(value: Any) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
 
 
 def _json_safe_evidence(checked: Any) -> Any:
