@@ -17,7 +17,7 @@ from typing import Any
 
 from attrs import frozen
 
-from fsaudit.inputs import _translate, json_path
+from fsaudit.inputs import json_path, translate_schema_error
 from fsaudit.rule import Severity
 
 __all__ = [
@@ -179,7 +179,7 @@ def load_report_file(path: str | Path) -> ReportFile:
             f"{name}:ligne {exc.lineno}, colonne {exc.colno} : JSON invalide (attendu un rapport JSON de fsaudit)"
         ) from None
     errors = sorted(
-        (item for error in _subset_validator().iter_errors(data) for item in _translate(error)),
+        (item for error in _subset_validator().iter_errors(data) for item in translate_schema_error(error)),
         key=lambda item: (json_path(item[0]), item[1]),
     )
     if errors:

@@ -209,8 +209,8 @@ def _is_null_branch(error: Any) -> bool:
     return error.validator == "type" and error.validator_value == "null"
 
 
-def _translate(error: Any) -> list[tuple[PathParts, str]]:
-    """One jsonschema error → ``(path, French message)`` pairs."""
+def translate_schema_error(error: Any) -> list[tuple[PathParts, str]]:
+    """One jsonschema error → ``(path, French message)`` pairs (any schema of fsaudit)."""
     parts: PathParts = tuple(error.absolute_path)
     kind = error.validator
     value = error.instance
@@ -222,7 +222,7 @@ def _translate(error: Any) -> list[tuple[PathParts, str]]:
         if len(useful) == 1:
             out: list[tuple[PathParts, str]] = []
             for sub in useful[0]:
-                out.extend(_translate(sub))
+                out.extend(translate_schema_error(sub))
             return out
         return [(parts, f"valeur invalide : {_describe(value)}")]
     if kind == "type":
@@ -321,7 +321,7 @@ def _schema_problems(data: Any, definition: str) -> list[tuple[PathParts, str]]:
         return []
     found: list[tuple[PathParts, str]] = []
     for error in _validator(definition).iter_errors(data):
-        found.extend(_translate(error))
+        found.extend(translate_schema_error(error))
     return found
 
 

@@ -140,10 +140,15 @@ def load_referential(path: Path) -> Referential:
         raise _fail(path, f"lecture impossible ({exc.strerror})") from None
     except ValueError as exc:
         raise _fail(path, f"JSON invalide ({exc})") from None
+    from fsaudit.inputs import translate_schema_error
+
     validator = jsonschema.Draft202012Validator(schema("referential"))
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    if errors:
-        details = "; ".join(f"{_json_path(e.absolute_path)} : {e.message}" for e in errors[:5])
+    found = sorted(
+        (item for error in validator.iter_errors(data) for item in translate_schema_error(error)),
+        key=lambda item: (list(map(str, item[0])), item[1]),
+    )
+    if found:
+        details = "; ".join(f"{_json_path(parts)} : {message}" for parts, message in found[:5])
         raise _fail(path, f"référentiel invalide : {details}")
     sources = data["sources"]
     for key, entry in data["values"].items():

@@ -28,7 +28,7 @@ import attrs
 from attrs import frozen
 
 from fsaudit._resources import schema
-from fsaudit.inputs import InputProblem, _sort_key, _translate, json_path
+from fsaudit.inputs import InputProblem, _sort_key, json_path, translate_schema_error
 from fsaudit.report import Result, compute_score
 from fsaudit.rule import Status
 
@@ -216,7 +216,7 @@ def load_waivers(path: str | Path) -> WaiverSet:
 
     raw_problems: list[tuple[tuple[str | int, ...], str]] = []
     for error in _validator().iter_errors(data):
-        raw_problems.extend(_translate(error))
+        raw_problems.extend(translate_schema_error(error))
     raw_problems.sort(key=lambda item: (_sort_key(item[0]), item[1]))
     bad = {parts[1] for parts, _ in raw_problems if len(parts) >= 2 and isinstance(parts[1], int)}
     fatal = any(len(parts) < 2 or not isinstance(parts[1], int) for parts, _ in raw_problems)
