@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 from fsaudit.inputs import InputProblem, Reader, ReadResult, validate_declaration
 
@@ -49,10 +46,8 @@ def read_json(path: Path) -> ReadResult:
                 InputProblem(name, f"octet {exc.start}", "le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8"),
             ),
         )
-    data = _fast_loads(text)
     try:
-        if data is _SLOW:
-            data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
     except _DuplicateKey as exc:
         return ReadResult("json", problems=(InputProblem(name, "fichier", f"clé « {exc.key} » présente deux fois dans un même objet"),))
     except json.JSONDecodeError as exc:
@@ -71,38 +66,6 @@ def read_json(path: Path) -> ReadResult:
         return ReadResult("json", problems=(InputProblem(name, "fichier", f"JSON invalide : {message}"),))
     structures, departements, problems = validate_declaration(data, name)
     return ReadResult("json", tuple(structures), tuple(departements), tuple(problems))
-
-
-_SLOW = object()
-_KEY_END_SPACED = re.compile(r'"[ \t\n\r]+:')
-_KEY_END = re.compile(r'"[ \t\n\r]*:')
-_COLON_FIRST = (b'{":', b'[":', b',":', b':":')
-"""How a string starting with ":" opens in orjson's compact output (a key ending with "{", "[",
-"," or ":" looks the same: it only takes the strict parse)."""
-
-
-def _fast_loads(text: str) -> Any:
-    """``text`` parsed by orjson when that is certain to give what the strict parse gives, else ``_SLOW``.
-
-    The strict parse (``json.loads`` with a duplicate-key hook, a Python call per object) is the
-    reference: every file it would refuse or report, orjson refuses too or the key count below
-    sends it there. Duplicate keys are excluded by counting: every key of the text ends with
-    ``"``, optional whitespace and ``:``, so ``count`` of those endings (an upper bound: a string
-    value may hold one too) is at least the number of keys written. orjson writes the parsed data
-    back compactly, where ``":`` ends a key, or starts a string beginning with ":", or ends a
-    string holding an escaped quote; without the last two, it counts exactly the keys kept.
-    Equal counts mean that no key was written twice in an object.
-    """
-    try:
-        data = orjson.loads(text)
-        written = orjson.dumps(data)
-    except (orjson.JSONDecodeError, TypeError):  # integers beyond 64 bits, depth, surrogates…: strict parse
-        return _SLOW
-    if b'\\"' in written or any(opening in written for opening in _COLON_FIRST):
-        return _SLOW  # a string holding a quote, or starting with ":": not every '":' ends a key
-    kept = written.count(b'":')
-    typed = len(_KEY_END.findall(text)) if _KEY_END_SPACED.search(text) else text.count('":')
-    return data if typed == kept else _SLOW
 
 
 _JSON_ERRORS = {
