@@ -442,8 +442,13 @@ class CheckedInput:
 
 def check_input(path: str, plugins: PluginSet, engine: Engine) -> CheckedInput:
     """Read one input and run every structure rule on each of its structures."""
-    before = len(engine.plugin_errors)
     info, result = read_input(path, plugins.readers)
+    return check_read(info, result, engine)
+
+
+def check_read(info: InputInfo, result: ReadResult, engine: Engine) -> CheckedInput:
+    """Run every structure rule on each structure of an input already read."""
+    before = len(engine.plugin_errors)
     results = tuple(engine.check_structure(item) for item in result.structures)
     errors = tuple(engine.plugin_errors[before:])
     del engine.plugin_errors[before:]
@@ -528,13 +533,7 @@ def audit_inputs(
     referential = referential or select_referential(as_of)
     context = RuleContext(referential=referential, as_of=as_of, options=dict(options or {}))
     engine = Engine(plugins, context)
-    checked = []
-    for info, result in inputs:
-        before = len(engine.plugin_errors)
-        results = tuple(engine.check_structure(item) for item in result.structures)
-        errors = tuple(engine.plugin_errors[before:])
-        del engine.plugin_errors[before:]
-        checked.append(CheckedInput(info, result, results, errors))
+    checked = [check_read(info, result, engine) for info, result in inputs]
     return _assemble(checked, engine, fail_on=fail_on, waivers=waivers)
 
 

@@ -152,6 +152,24 @@ class Reader:
     """Among readers that claim a file, the highest priority reads it."""
 
 
+class DuplicateKeyError(ValueError):
+    """A JSON object names the same key twice (``json.loads`` would keep the last silently)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` for ``json.loads`` that raises :class:`DuplicateKeyError`."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKeyError(key)
+        out[key] = value
+    return out
+
+
 # --- French messages for JSON Schema errors ------------------------------------------------
 
 _TYPE_NAMES = {

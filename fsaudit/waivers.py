@@ -28,7 +28,14 @@ import attrs
 from attrs import frozen
 
 from fsaudit._resources import schema
-from fsaudit.inputs import InputProblem, _sort_key, json_path, translate_schema_error
+from fsaudit.inputs import (
+    DuplicateKeyError,
+    InputProblem,
+    _sort_key,
+    json_path,
+    no_duplicate_keys,
+    translate_schema_error,
+)
 from fsaudit.report import Result, compute_score
 from fsaudit.rule import Status
 
@@ -111,19 +118,6 @@ def _validator() -> Any:
     )
 
 
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out
-
-
 def _plain_dates(value: Any) -> Any:
     """TOML dates become ``YYYY-MM-DD`` text, as in JSON; a date-time keeps its time and is refused."""
     if isinstance(value, dict):
@@ -180,8 +174,8 @@ def _parse(path: str, raw: bytes) -> tuple[Any, list[int] | None, InputProblem |
         except tomllib.TOMLDecodeError as exc:
             return None, None, _toml_problem(path, exc)
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates), None, None
-    except _DuplicateKey as exc:
+        return json.loads(text, object_pairs_hook=no_duplicate_keys), None, None
+    except DuplicateKeyError as exc:
         return None, None, InputProblem(path, "fichier", f"clé « {exc} » présente deux fois dans un même objet")
     except json.JSONDecodeError as exc:
         return None, None, InputProblem(path, f"ligne {exc.lineno}, colonne {exc.colno}", "JSON invalide")

@@ -6,24 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fsaudit.inputs import InputProblem, Reader, ReadResult, validate_declaration
+from fsaudit.inputs import DuplicateKeyError, InputProblem, Reader, ReadResult, no_duplicate_keys, validate_declaration
 
 __all__ = ["READER", "read_json"]
-
-
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
-    return out
 
 
 def _reject_constant(name: str) -> Any:
@@ -47,8 +32,8 @@ def read_json(path: Path) -> ReadResult:
             ),
         )
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
-    except _DuplicateKey as exc:
+        data = json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=_reject_constant)
+    except DuplicateKeyError as exc:
         return ReadResult("json", problems=(InputProblem(name, "fichier", f"clé « {exc.key} » présente deux fois dans un même objet"),))
     except json.JSONDecodeError as exc:
         return ReadResult(
