@@ -18,10 +18,13 @@ from typing import Any
 import attrs
 from attrs import frozen
 
+from fsaudit.frtext import MONTHS_FR, NARROW_NBSP, fr_hours, fr_int, fr_pct, fr_signed
 from fsaudit.inputs import LoadedStructure
 from fsaudit.model import Departement
 from fsaudit.report import AuditReport, DecisionCode, Section, StructureReport
 from fsaudit.rule import Status
+
+NNBSP = NARROW_NBSP
 
 __all__ = [
     "CATEGORIES",
@@ -37,8 +40,6 @@ __all__ = [
     "summarize",
 ]
 
-NNBSP = "\u202f"
-"""Thousands separator of French numbers (the same as the text report's)."""
 
 CATEGORIES: dict[str, tuple[str, str]] = {
     "fixe": ("Fixes", "fixes"),
@@ -59,46 +60,6 @@ _DECISION_GROUPS: tuple[tuple[int, str], ...] = (
 """Decisions grouped by rank: favourable or maintien; with reservations or an action plan;
 incomplete file; a bloquant failure (avis défavorable, maintien conditionnel)."""
 
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-# --- French numbers ---------------------------------------------------------------------------
-
-
-def fr_int(value: int) -> str:
-    """``38792`` → ``38 792`` (narrow no-break space)."""
-    return f"{int(value):,}".replace(",", NNBSP)
-
-
-def fr_signed(value: int) -> str:
-    """``8274`` → ``+8 274``; ``-12`` → ``−12``."""
-    return ("+" if value >= 0 else "−") + fr_int(abs(value))
-
-
-def fr_pct(value: float, decimals: int = 2, signed: bool = False) -> str:
-    """``27.1134`` → ``27,11 %``; with ``signed``: ``+27,11 %`` (``−`` for a decrease)."""
-    body = f"{abs(value):,.{decimals}f}".replace(",", NNBSP).replace(".", ",")
-    sign = ("+" if value >= 0 else "−") if signed else ("−" if value < 0 else "")
-    return f"{sign}{body} %"
-
-
-def fr_hours(minutes: int) -> str:
-    """``1950`` → ``32 h 30``; ``1440`` → ``24 h``."""
-    hours, rest = divmod(int(minutes), 60)
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
 def _months_phrase(months: Sequence[int], year: int) -> str:

@@ -5,6 +5,16 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
+from fsaudit.frtext import (  # noqa: F401 - re-exported for the rule modules
+    MONTHS_FR,
+    NARROW_NBSP,
+    fr_date,
+    fr_decimal,
+    fr_hours,
+    fr_int,
+    fr_list,
+    fr_pct,
+)
 from fsaudit.model import Format, Structure, StructureType
 from fsaudit.rule import Outcome
 
@@ -23,12 +33,6 @@ __all__ = [
     "principal_only",
     "site_kind",
 ]
-
-
-def fr_hours(minutes: int) -> str:
-    """``1350`` → ``22 h 30``; ``1440`` → ``24 h``."""
-    hours, rest = divmod(int(minutes), 60)
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
 
 
 def principal_only(structure: Structure) -> Outcome | None:
@@ -65,65 +69,15 @@ def assumed(structure: Structure) -> dict[str, str]:
     return notes
 
 
-# --- French formatting ------------------------------------------------------------------------
-
-NARROW_NBSP = "\u202f"
-"""Thousands separator of French numbers (same as the text report)."""
-
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
-def fr_int(value: int) -> str:
-    """``38792`` → ``38 792`` (narrow no-break space between thousands)."""
-    return f"{int(value):,}".replace(",", NARROW_NBSP)
-
-
-def fr_decimal(value: float, decimals: int = 2) -> str:
-    """``27.1134`` → ``27,11``; ``6.5`` with 1 decimal → ``6,5``; ``12.0`` → ``12``."""
-    text = f"{value:,.{decimals}f}".replace(",", NARROW_NBSP).replace(".", ",")
-    if decimals and text.endswith("," + "0" * decimals):
-        text = text[: -(decimals + 1)]
-    return text
-
-
 def fr_signed_pct(value: float) -> str:
     """``27.1134`` → ``+27,11 %``; ``-3.5`` → ``−3,50 %``."""
-    body = f"{abs(value):,.2f}".replace(",", NARROW_NBSP).replace(".", ",")
-    sign = "+" if value >= 0 else "−"
-    return f"{sign}{body} %"
+    return fr_pct(value, 2, signed=True)
 
 
 def fr_days(value: float) -> str:
     """``6.5`` → ``6,5 jours``; ``1`` → ``1 jour``."""
     text = fr_decimal(float(value), 1)
     return f"{text} jour" if float(value) <= 1 else f"{text} jours"
-
-
-def fr_date(value: Any) -> str:
-    """A date as ``JJ/MM/AAAA``."""
-    return f"{value:%d/%m/%Y}"
-
-
-def fr_list(items: list[str]) -> str:
-    """``["a", "b", "c"]`` → ``a, b et c``."""
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " et " + items[-1]
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

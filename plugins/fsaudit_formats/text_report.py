@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from fsaudit.frtext import fr_number
 from fsaudit.report import AuditReport, DecisionCode, Reporter, StructureReport
 from fsaudit.rule import Status
 
@@ -32,12 +33,6 @@ _COLORS = {
     Status.PASS: "green",
 }
 _SHOWN = (Status.FAIL, Status.ERROR, Status.WARN, Status.MANUAL, Status.WAIVED)
-
-
-def fr_number(value: float, decimals: int = 1) -> str:
-    """``1234.5`` → ``1 234,5`` (French separators, narrow no-break space for thousands)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
 
 
 def _style(text: str, color: str | None, enabled: bool) -> str:
