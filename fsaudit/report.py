@@ -363,8 +363,12 @@ def structure_to_dict(s: StructureReport, titles: dict[str, str]) -> dict[str, A
     }
 
 
-def report_to_dict(report: AuditReport) -> dict[str, Any]:
-    """The JSON report contract (``schemas/report.schema.json``), as plain data."""
+def report_to_dict(report: AuditReport, *, structures: Any = None) -> dict[str, Any]:
+    """The JSON report contract (``schemas/report.schema.json``), as plain data.
+
+    ``structures``, when given, stands in for the list of structures (a writer that streams
+    them one by one passes a placeholder).
+    """
     ref = report.referential
     titles = {rule.id: rule.title for rule in report.rules}
     out: dict[str, Any] = {
@@ -393,7 +397,9 @@ def report_to_dict(report: AuditReport) -> dict[str, Any]:
             for i in report.inputs
         ],
         "summary": report.summary(),
-        "structures": [structure_to_dict(s, titles) for s in report.structures],
+        "structures": (
+            [structure_to_dict(s, titles) for s in report.structures] if structures is None else structures
+        ),
         "errors": [{"path": e.path, "location": e.location, "message": e.message} for e in report.errors],
         "plugin_errors": [{"plugin": e.plugin, "message": e.message} for e in report.plugin_errors],
         "sections": {section.key: _json_safe(section.data) for section in report.sections},
