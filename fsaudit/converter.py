@@ -8,7 +8,6 @@ coerce them (cattrs would turn ``None`` into ``'None'`` or ``'no'`` into ``True`
 from __future__ import annotations
 
 import datetime as _dt
-import enum
 import types
 from typing import Any, Optional, TypeVar
 

@@ -361,8 +361,7 @@ class Engine:
                     out[index][rule.id] = self._error(rule.id, loaded, _describe_exception(exc))
                 continue
             for index, loaded in enumerate(structures):
-                key = _network_key(loaded, index)
-                outcome = answer.get(key, answer.get(loaded.structure.id))
+                outcome = answer.get(loaded.structure.id)
                 if outcome is None:
                     out[index][rule.id] = self._error(rule.id, loaded, "aucun résultat pour cette structure")
                 else:
@@ -417,10 +416,6 @@ class Engine:
                 policy="erreur",
             )
         return decision
-
-
-def _network_key(loaded: LoadedStructure, index: int) -> str:
-    return loaded.structure.id
 
 
 def _structure_sort_key(loaded: LoadedStructure) -> tuple[Any, ...]:

@@ -292,14 +292,6 @@ def _validator(definition: str) -> Any:
     )
 
 
-def _is_date(value: str) -> bool:
-    try:
-        _dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
 @functools.lru_cache(maxsize=4)
 def _fast_validator(definition: str) -> Callable[[Any], Any]:
     """A compiled validator (jsonschema-rs) for the common case of valid input.
@@ -447,8 +439,3 @@ def _cattrs_problems(exc: BaseException) -> list[tuple[PathParts, str]]:
 
     walk(exc, ())
     return out
-
-
-def problems_to_rows(problems: Iterable[InputProblem]) -> list[dict[str, str]]:
-    """Problems as plain dicts (``path``, ``location``, ``message``)."""
-    return [attrs.asdict(p) for p in problems]

@@ -122,13 +122,6 @@ def _fail(path: Path, message: str) -> ReferentialError:
     return ReferentialError(f"{path} : {message}")
 
 
-def _json_path(parts: Any) -> str:
-    out = "$"
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
-
-
 def load_referential(path: Path) -> Referential:
     """Read, validate and build one referential file."""
     import jsonschema
@@ -140,7 +133,7 @@ def load_referential(path: Path) -> Referential:
         raise _fail(path, f"lecture impossible ({exc.strerror})") from None
     except ValueError as exc:
         raise _fail(path, f"JSON invalide ({exc})") from None
-    from fsaudit.inputs import translate_schema_error
+    from fsaudit.inputs import json_path, translate_schema_error
 
     validator = jsonschema.Draft202012Validator(schema("referential"))
     found = sorted(
@@ -148,7 +141,7 @@ def load_referential(path: Path) -> Referential:
         key=lambda item: (list(map(str, item[0])), item[1]),
     )
     if found:
-        details = "; ".join(f"{_json_path(parts)} : {message}" for parts, message in found[:5])
+        details = "; ".join(f"{json_path(parts)} : {message}" for parts, message in found[:5])
         raise _fail(path, f"référentiel invalide : {details}")
     sources = data["sources"]
     for key, entry in data["values"].items():
