@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -189,3 +190,51 @@ def test_worker_sends_unpicklable_evidence_as_text(samples: Any) -> None:
     (checked,) = pickle.loads(sent)
     evidence = checked.results[0]["TEST-PKL-01"].evidence
     assert isinstance(sent, bytes) and evidence["outil"].startswith("<function ")
+
+
+def test_help_is_answered_without_importing_click() -> None:
+    """fsaudit --help prints the stored help before the command-line framework is imported."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "sys.argv = ['fsaudit', '--help']\n"
+        "from fsaudit.__main__ import main\n"
+        "main()\n"
+        "print('click' in sys.modules, 'fsaudit.engine' in sys.modules)\n"
+    )
+    env = {**os.environ, "COLUMNS": "80"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert done.stdout.startswith("Usage: fsaudit [OPTIONS] COMMAND [ARGS]...")
+    assert done.stdout.splitlines()[-1] == "False False"
+
+
+def test_stored_help_is_what_click_renders() -> None:
+    """fsaudit/_help.py is click's rendering of the command group (regenerate with
+    ``python -m fsaudit.helpgen`` when this fails)."""
+    from fsaudit import _help, helpgen
+
+    assert sorted(_help.HELP) == sorted(helpgen.WIDTHS)
+    for width in helpgen.WIDTHS:
+        assert _help.HELP[width] == helpgen.render_help(width), width
+
+
+@pytest.mark.parametrize("columns", ["", "0", "abc", "40", "60", "80", "99", "100", "132"])
+def test_fast_help_prints_what_click_prints(columns: str, capsys: Any, monkeypatch: Any) -> None:
+    """At every width, stored or not, ``fsaudit --help`` prints what the click command prints."""
+    import sys
+
+    from fsaudit.__main__ import main as fast_main
+    from fsaudit.cli import main as cli_main
+
+    if columns:
+        monkeypatch.setenv("COLUMNS", columns)
+    else:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    assert cli_main(["--help"]) == 0
+    from_click = capsys.readouterr().out
+    monkeypatch.setattr(sys, "argv", ["fsaudit", "-h"])
+    assert fast_main() == 0
+    assert capsys.readouterr().out == from_click
