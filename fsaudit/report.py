@@ -18,7 +18,7 @@ import attrs
 from attrs import frozen
 
 from fsaudit.inputs import InputProblem
-from fsaudit.rule import Severity, Status
+from fsaudit.rule import Severity, Status, as_severity, as_status
 
 __all__ = [
     "REPORT_VERSION",
@@ -39,21 +39,13 @@ REPORT_VERSION = "1.0"
 """Version of the JSON report contract; a change that removes or renames a key bumps it."""
 
 
-def _as_status(value: Any) -> Status:
-    return value if type(value) is Status else Status(value)
-
-
-def _as_severity(value: Any) -> Severity:
-    return value if type(value) is Severity else Severity(value)
-
-
 @frozen
 class Result:
     """The result of one rule on one structure."""
 
     rule: str
-    status: Status = attrs.field(converter=_as_status)
-    severity: Severity = attrs.field(converter=_as_severity)
+    status: Status = attrs.field(converter=as_status)
+    severity: Severity = attrs.field(converter=as_severity)
     message: str
     location: str
     field: str | None = None

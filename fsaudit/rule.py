@@ -89,6 +89,17 @@ class Scope(str, enum.Enum):
     NETWORK = "network"
 
 
+def as_status(value: Any) -> Status:
+    """``value`` as a :class:`Status` (``Status(value)`` only when it is not one already: the
+    enum's own lookup is slow, and every result of every rule goes through here)."""
+    return value if type(value) is Status else Status(value)
+
+
+def as_severity(value: Any) -> Severity:
+    """``value`` as a :class:`Severity` (see :func:`as_status`)."""
+    return value if type(value) is Severity else Severity(value)
+
+
 def _evidence(value: Mapping[str, Any] | None) -> dict[str, Any]:
     return dict(value or {})
 
@@ -97,7 +108,7 @@ def _evidence(value: Mapping[str, Any] | None) -> dict[str, Any]:
 class Outcome:
     """What a rule found on one structure. Build it with the named constructors."""
 
-    status: Status = attrs.field(converter=Status)
+    status: Status = attrs.field(converter=as_status)
     message: str
     evidence: dict[str, Any] = attrs.field(factory=dict, converter=_evidence)
     field: str | None = None
