@@ -86,8 +86,25 @@ def _picklable(value: Any) -> bool:
     return True
 
 
-def _portable_structure(loaded: LoadedStructure) -> LoadedStructure:
-    if loaded.locate_fn is None or _picklable(loaded.locate_fn):
+def _locator_key(locate: Any) -> tuple[int, Any]:
+    """The same key for every bound method of one locator object (a new bound-method object is
+    made at each attribute access, but they all pickle the same locator)."""
+    owner = getattr(locate, "__self__", None)
+    if owner is not None:
+        return id(owner), getattr(locate, "__func__", None)
+    return id(locate), None
+
+
+def _portable_structure(loaded: LoadedStructure, verdicts: dict[tuple[int, Any], bool]) -> LoadedStructure:
+    """``loaded`` with a :class:`LocationTable` instead of a ``locate`` function that cannot be
+    pickled; each distinct function is tried once (``verdicts``), not once per structure: a
+    workbook's locator holds the references of the whole workbook."""
+    if loaded.locate_fn is None:
+        return loaded
+    key = _locator_key(loaded.locate_fn)
+    if key not in verdicts:
+        verdicts[key] = _picklable(loaded.locate_fn)
+    if verdicts[key]:
         return loaded
     return attrs.evolve(loaded, locate_fn=location_table(loaded))
 
@@ -147,23 +164,30 @@ def _init_worker(config: WorkerConfig) -> None:
 
 
 def _check_chunk(paths: Sequence[str]) -> bytes:
-    """The checked inputs of ``paths``, pickled here once (a list of ``CheckedInput``)."""
+    """The checked inputs of ``paths``, pickled here (a list of ``CheckedInput``).
+
+    The whole chunk is pickled at once; only when that fails are its ``locate`` functions and
+    evidence made portable (:func:`_portable`) and the chunk pickled again.
+    """
     from fsaudit.engine import check_input
 
     if "state" not in _WORKER:
         raise WorkerSetupError(_WORKER.get("error", "processus non initialisé"))
     plugins, engine = _WORKER["state"]
-    out = []
-    for path in paths:
-        checked = check_input(path, plugins, engine)
-        structures = tuple(_portable_structure(s) for s in checked.read.structures)
-        checked = attrs.evolve(checked, read=attrs.evolve(checked.read, structures=structures))
-        out.append(checked)
+    out = [check_input(path, plugins, engine) for path in paths]
     try:
         return _dumps(out)
-    except Exception:  # noqa: BLE001 - some evidence cannot travel as it is: made JSON-safe
-        safe = [item if _picklable(item) else _json_safe_evidence(item) for item in out]
-        return _dumps(safe)
+    except Exception:  # noqa: BLE001 - some locate function or evidence cannot travel as it is
+        verdicts: dict[tuple[int, Any], bool] = {}
+        return _dumps([_portable(item, verdicts) for item in out])
+
+
+def _portable(checked: Any, verdicts: dict[tuple[int, Any], bool]) -> Any:
+    """A ``CheckedInput`` that can be pickled: ``locate`` functions replaced by tables where they
+    cannot be pickled, evidence made JSON-safe where it cannot."""
+    structures = tuple(_portable_structure(s, verdicts) for s in checked.read.structures)
+    checked = attrs.evolve(checked, read=attrs.evolve(checked.read, structures=structures))
+    return checked if _picklable(checked) else _json_safe_evidence(checked)
 
 
 class _Pickler(pickle.Pickler):

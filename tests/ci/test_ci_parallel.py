@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -13,10 +14,15 @@ import pytest
 from ci_test_plugins import DOOMED, DyingRule
 from conftest import AS_OF
 
+from fsaudit import parallel
 from fsaudit.cli import progress_bar, show_progress
-from fsaudit.engine import audit
-from fsaudit.inputs import LoadedStructure
+from fsaudit.engine import Engine, audit
+from fsaudit.hookspecs import hookimpl
+from fsaudit.inputs import LoadedStructure, Reader, ReadResult
 from fsaudit.parallel import chunked, location_table
+from fsaudit.plugins import load_plugins
+from fsaudit.referential import select_referential
+from fsaudit.rule import RuleContext
 from fsaudit.testing import make_structure
 
 FORMATS = ("json", "junit", "sarif", "csv", "markdown", "text")
@@ -73,6 +79,77 @@ def test_location_table_gives_the_readers_locations() -> None:
     portable = attrs.evolve(loaded, locate_fn=location_table(loaded))
     for field in (None, "opening_hours", "opening_hours.monday[0]", "conseillers[1].training_date", "comment"):
         assert portable.locate(field) == loaded.locate(field)
+
+
+class _CountingLocator:
+    """A reader's locate function shared by every structure of a file, counting its picklings."""
+
+    pickled = 0
+
+    def __call__(self, parts: tuple) -> str | None:
+        return "Structures!A2" if len(parts) == 2 else None
+
+    def __reduce__(self) -> tuple:
+        type(self).pickled += 1
+        return (_CountingLocator, ())
+
+
+class _UnpicklableLocator:
+    """A locate function that cannot travel: replaced by a table, tried once per file."""
+
+    tried = 0
+
+    def __call__(self, parts: tuple) -> str | None:
+        return f"Structures!A{parts[1] + 2}" if len(parts) >= 2 else None
+
+    def __reduce__(self) -> tuple:
+        type(self).tried += 1
+        raise TypeError("ne voyage pas")
+
+
+class _SharedLocatorReader:
+    """Reads ``*.cpt`` files as 40 structures located by one locator object."""
+
+    def __init__(self, locator: object) -> None:
+        self.locator = locator
+
+    @hookimpl
+    def fsaudit_readers(self) -> list[Reader]:
+        def read(path: Path) -> ReadResult:
+            structures = tuple(
+                LoadedStructure(make_structure(id=f"S-{i}"), str(path), ("structures", i), locate_fn=self.locator)
+                for i in range(40)
+            )
+            return ReadResult("compteur", structures)
+
+        return [Reader("compteur", "test", (".cpt",), read)]
+
+
+@pytest.mark.parametrize("locator_class", [_CountingLocator, _UnpicklableLocator])
+def test_worker_pickles_a_shared_locator_once_per_chunk(
+    locator_class: type, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A locate function shared by the structures of a file (a workbook's) is pickled once for
+    the chunk, not once per structure (it holds the references of the whole workbook: pickling
+    it per structure made --jobs ten times slower on workbooks); one that cannot be pickled is
+    tried once and every structure gets a table giving the same locations."""
+    locator = locator_class()
+    plugins = load_plugins((), [("compteur", _SharedLocatorReader(locator))])
+    context = RuleContext(select_referential(dt.date.fromisoformat(AS_OF)), dt.date.fromisoformat(AS_OF))
+    monkeypatch.setitem(parallel._WORKER, "state", (plugins, Engine(plugins, context)))
+    monkeypatch.setattr(locator_class, "pickled", 0, raising=False)
+    monkeypatch.setattr(locator_class, "tried", 0, raising=False)
+    (tmp_path / "a.cpt").write_text("x", encoding="utf-8")
+    (tmp_path / "b.cpt").write_text("x", encoding="utf-8")
+    (first, second) = pickle.loads(parallel._check_chunk([str(tmp_path / "a.cpt"), str(tmp_path / "b.cpt")]))
+    assert len(first.read.structures) == len(second.read.structures) == 40
+    if locator_class is _CountingLocator:
+        assert locator_class.pickled == 1
+    else:
+        assert locator_class.tried == 2  # the chunk, then the one trial of the fallback
+        for loaded in first.read.structures:
+            assert isinstance(loaded.locate_fn, parallel.LocationTable)
+            assert loaded.locate() == locator(loaded.parts)
 
 
 def test_chunks_cover_every_file_in_order() -> None:
