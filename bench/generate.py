@@ -153,6 +153,20 @@ def write_workbook(structures: list[model.Structure], fmt: str, out: Path) -> No
     out.write_bytes(render_workbook(fmt, referential, model.Declaration(tuple(structures))))
 
 
+WORKBOOK_FILES = 6
+"""``xlsx-dir``: the structures are split into this many workbooks (one per département, say)."""
+
+
+def write_workbook_dir(structures: list[model.Structure], out: Path, files: int = WORKBOOK_FILES) -> None:
+    """``files`` workbooks of consecutive structures (identifiers stay unique across them)."""
+    out.mkdir(parents=True, exist_ok=True)
+    size = -(-len(structures) // files)
+    for index in range(files):
+        part = structures[index * size : (index + 1) * size]
+        if part:
+            write_workbook(part, "xlsx", out / f"departement-{index + 1}.xlsx")
+
+
 def replicate_anct(source: Path, count: int, out: Path) -> None:
     """``count`` records of the real ANCT list ``source``, repeated as often as needed.
 
@@ -179,7 +193,7 @@ def replicate_anct(source: Path, count: int, out: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--structures", type=int, required=True)
-    parser.add_argument("--format", required=True, choices=["json-dir", "anct-csv", "xlsx", "ods"])
+    parser.add_argument("--format", required=True, choices=["json-dir", "anct-csv", "xlsx", "ods", "xlsx-dir"])
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument(
@@ -197,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         write_json_dir(structures, args.output)
     elif args.format == "anct-csv":
         write_anct_csv(structures, args.output)
+    elif args.format == "xlsx-dir":
+        write_workbook_dir(structures, args.output)
     else:
         write_workbook(structures, args.format, args.output)
     return 0
