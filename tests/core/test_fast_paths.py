@@ -238,3 +238,22 @@ def test_fast_help_prints_what_click_prints(columns: str, capsys: Any, monkeypat
     monkeypatch.setattr(sys, "argv", ["fsaudit", "-h"])
     assert fast_main() == 0
     assert capsys.readouterr().out == from_click
+
+
+def test_valid_inputs_and_referentials_never_import_jsonschema(tmp_path: Any) -> None:
+    """jsonschema (a tenth of a second to import) is only needed to explain invalid data: an
+    audit of valid declarations validates them and the referentials with the compiled validator."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[2] / "samples" / "exemple-candidature.json"
+    code = (
+        "import sys\n"
+        "from fsaudit.cli import main\n"
+        f"main(['audit', {str(sample)!r}, '-f', 'json', '-o', {str(tmp_path / 'r.json')!r}])\n"
+        "print('jsonschema' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "False"
+    assert (tmp_path / "r.json").stat().st_size > 0
