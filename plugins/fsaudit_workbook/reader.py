@@ -39,6 +39,9 @@ PathParts = tuple[str | int, ...]
 _HEADER_SEARCH_ROWS = 10
 
 
+_Node = tuple[int, int, str, dict[PathParts, str] | None, list[int] | None]
+
+
 @attrs.frozen(eq=False)
 class CellLocator:
     """Maps a JSON path of the declaration to the cell it came from (``Horaires!C12``).
@@ -46,18 +49,64 @@ class CellLocator:
     A path with no cell of its own is located at its deepest known parent (a structure's field
     that was left empty points at the structure's row). A plain class, not a closure, so that
     it can be pickled into worker processes.
+
+    Most cells are never written out: a national workbook has hundreds of thousands of them and
+    only those that end up in a problem or a finding are ever located. ``rows`` maps a path to
+    ``(sheet, row, column, fields, items)``: the path is at that row (0-based) and column key
+    of that sheet; ``fields`` (a table shared by the rows of a sheet) maps a path below it to
+    the column of the same row (``name``, ``address.street``), or, for a list, ``items`` holds
+    the row of each item and ``fields`` maps a path below an item (``[2].referent``) to its
+    column. ``Sheet!C12`` is only formatted when asked for; ``cells`` holds the few paths
+    located once and for all.
     """
 
     cells: dict[PathParts, str]
+    rows: dict[PathParts, _Node] = attrs.field(factory=dict)
+    sheets: tuple[tuple[str, dict[str, str]], ...] = ()
+    """Sheet name as written in a reference (quoted when it needs it), and its column letters
+    by column key, for the sheet numbers of ``rows``."""
 
     def __call__(self, parts: Sequence[str | int]) -> str | None:
         probe = tuple(parts)
+        cells = self.cells
         while probe:
-            found = self.cells.get(probe)
+            found = cells.get(probe) or self._row_cell(probe)
             if found:
                 return found
             probe = probe[:-1]
         return None
+
+    def _row_cell(self, probe: PathParts) -> str | None:
+        rows = self.rows
+        node = rows.get(probe)
+        if node is not None:
+            return self._format(node[0], node[1], node[2])
+        for cut in (1, 2):
+            if len(probe) <= cut:
+                break
+            node = rows.get(probe[:-cut])
+            if node is None:
+                continue
+            sheet, row, key, fields, items = node
+            below = probe[-cut:]
+            if items is None:
+                key = None if fields is None else fields.get(below)
+                if key is not None:
+                    return self._format(sheet, row, key)
+                continue
+            n = below[0]
+            if not isinstance(n, int) or not 0 <= n < len(items):
+                continue
+            if cut == 2:
+                key = None if fields is None else fields.get(below[1:])
+                if key is None:
+                    continue
+            return self._format(sheet, items[n], key)
+        return None
+
+    def _format(self, sheet: int, row: int, key: str) -> str:
+        name, letters = self.sheets[sheet]
+        return f"{name}!{letters[key]}{row + 1}"
 
 
 class _Empty:
@@ -74,19 +123,9 @@ _MISS = object()
 _BLANK = object()
 
 
-@attrs.define
-class _Row:
-    number: int
-    """1-based row number in the sheet."""
-    refs: dict[str, str]
-    """Column key → cell reference (``Horaires!C12``), for every mapped column."""
-    values: dict[str, Any] = attrs.Factory(dict)
-    errors: set[str] = attrs.Factory(set)
-    """Keys of the cells that could not be read (already reported)."""
-
-    @property
-    def bad(self) -> bool:
-        return bool(self.errors)
+_Row = tuple[int, dict[str, Any]]
+"""A filled row: its 0-based index in the sheet and its values by column key (in the order of
+the sheet's columns). A tuple, not an object: a national workbook has 150,000 rows."""
 
 
 @attrs.define
@@ -96,6 +135,25 @@ class _Sheet:
     headers: dict[str, str]
     """Column key → header as typed in the workbook."""
     rows: list[_Row]
+    prefix: str
+    """The sheet name as written in a reference (quoted when it needs it)."""
+    letters: dict[str, str]
+    """Column key → column letters, for every mapped column, in the sheet's order."""
+    columns: dict[str, int]
+    """Column letters → 0-based column, for every mapped column."""
+    lines: list[list[Any]]
+    """Every row as the library gave it, to quote a typed value in a schema problem."""
+    errors: dict[int, set[str]] = attrs.Factory(dict)
+    """Row index → keys of its cells that could not be read or were missing (already reported)."""
+    number: int = -1
+    """The sheet's number in the cell locator."""
+
+    def ref(self, index: int, key: str) -> str:
+        """``Sheet!C12`` of the cell of column ``key`` in row ``index``."""
+        return f"{self.prefix}!{self.letters[key]}{index + 1}"
+
+    def error(self, index: int, key: str) -> None:
+        self.errors.setdefault(index, set()).add(key)
 
 
 @attrs.define
@@ -104,8 +162,6 @@ class _State:
     problems: list[InputProblem] = attrs.Factory(list)
     headers: dict[tuple[str, str], str] = attrs.Factory(dict)
     """(sheet, column letters) → header of the column, to name the column in schema problems."""
-    raw: dict[str, Any] = attrs.Factory(dict)
-    """Cell reference → the value as typed, to quote it in schema problems."""
 
     def problem(self, location: str, message: str) -> None:
         self.problems.append(InputProblem(self.path, location, message))
@@ -115,6 +171,15 @@ def _ref(sheet: str, row: int, col: int) -> str:
     """0-based row and column → ``Sheet!C12`` (the sheet name quoted when it needs it)."""
     name = sheet if re.fullmatch(r"[\w.]+", sheet) else "'" + sheet.replace("'", "''") + "'"
     return f"{name}!{column_letter(col)}{row + 1}"
+
+
+class _FreshLists(dict):
+    """The value cache of a « modes » column: lists are not shared between rows, each row
+    gets its own copy of the list a value read as."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        found = super().get(key, default)
+        return found.copy() if type(found) is list else found
 
 
 _MARK_COLUMNS = {
@@ -172,6 +237,8 @@ def _read_sheet(state: _State, name: str, spec: SheetSpec, rows: list[list[Any]]
     letters = {key: column_letter(col) for key, (col, _c) in mapped.items()}
     for key, letter in letters.items():
         state.headers[(prefix, letter)] = headers[key]
+    sheet = _Sheet(name, spec, headers, out, prefix, letters,
+                   {column_letter(col): col for col, _c in mapped.values()}, rows)
     # One plan entry per mapped column, chosen once: its converter, whether it takes a marker,
     # and a cache of the values already read in it (a national workbook repeats the same hours,
     # months and list labels thousands of times).
@@ -183,32 +250,26 @@ def _read_sheet(state: _State, name: str, spec: SheetSpec, rows: list[list[Any]]
             mark = header_key(CLOSED_MARK), CLOSED
         else:
             mark = None
-        cache: dict[Any, Any] | None = None if column.kind == "modes" else {}  # lists are not shared
+        cache: dict[Any, Any] = _FreshLists() if column.kind == "modes" else {}
         plan.append((key, col, headers[key], cells.converter(column.kind, column.choices), mark, cache))
-    raws = state.raw
     for index in range(header_index + 1, len(rows)):
         row = rows[index]
         width = len(row)
-        number = str(index + 1)
-        refs = {key: f"{prefix}!{letter}{number}" for key, letter in letters.items()}
-        item = _Row(index + 1, refs)
-        values = item.values
+        values: dict[str, Any] = {}
         filled = False
         for key, col, header, convert, mark, cache in plan:
             if bad:
                 problem = bad.get((index, col))
                 if problem is not None:
-                    state.problem(refs[key], f"colonne « {header} » : {problem}")
-                    item.errors.add(key)
+                    state.problem(sheet.ref(index, key), f"colonne « {header} » : {problem}")
+                    sheet.error(index, key)
                     filled = True
                     continue
             raw = row[col] if col < width else None
             if raw is None or raw == "":
                 continue
-            cached = _MISS
-            if cache is not None:
-                probe = raw if type(raw) is str else (type(raw), raw)
-                cached = cache.get(probe, _MISS)
+            probe = raw if type(raw) is str else (type(raw), raw)
+            cached = cache.get(probe, _MISS)
             if cached is _MISS:
                 if cells.is_empty(raw):
                     cached = _BLANK
@@ -219,33 +280,30 @@ def _read_sheet(state: _State, name: str, spec: SheetSpec, rows: list[list[Any]]
                         cached = convert(raw)
                     except cells.CellError as exc:
                         filled = True
-                        raws[refs[key]] = raw
-                        state.problem(refs[key], f"colonne « {header} » : {exc}")
-                        item.errors.add(key)
+                        state.problem(sheet.ref(index, key), f"colonne « {header} » : {exc}")
+                        sheet.error(index, key)
                         continue
-                if cache is not None:
-                    cache[probe] = cached
+                cache[probe] = cached
             if cached is _BLANK:
                 continue
             filled = True
-            raws[refs[key]] = raw
             values[key] = cached
         if filled:
-            out.append(item)
-    return _Sheet(name, spec, headers, out)
+            out.append((index, values))
+    return sheet
 
 
 def _header(sheet: _Sheet, key: str) -> str:
     return sheet.headers.get(key) or sheet.spec.column(key).header
 
 
-def _missing(state: _State, sheet: _Sheet, row: _Row, key: str) -> None:
+def _missing(state: _State, sheet: _Sheet, index: int, key: str) -> None:
     """Report a required value left empty (unless its cell was already reported as unreadable)."""
-    if key in row.errors:
+    if key in sheet.errors.get(index, ()):
         return
-    state.problem(row.refs.get(key, row.refs[sheet.spec.columns[0].key]),
+    state.problem(sheet.ref(index, key if key in sheet.letters else sheet.spec.columns[0].key),
                   f"colonne « {_header(sheet, key)} » : valeur obligatoire manquante")
-    row.errors.add(key)
+    sheet.error(index, key)
 
 
 _STRUCTURE_FIELDS: dict[str, PathParts] = {
@@ -273,69 +331,69 @@ class _Builder:
         self.ambiguous: set[str] = set()
         self.bad: set[int] = set()
         self.cells: dict[PathParts, str] = {}
+        self.rows: dict[PathParts, _Node] = {}
         self.conseiller_rows: dict[int, list[_Row]] = {}
 
     # --- Structures ---------------------------------------------------------------------
 
     def structures_sheet(self, sheet: _Sheet) -> None:
-        first: dict[str, _Row] = {}
+        first: dict[str, int] = {}
         rows: list[_Row] = []
-        for row in sheet.rows:
-            sid = row.values.get("id")
+        for index, values in sheet.rows:
+            sid = values.get("id")
             if sid is None:
-                _missing(self.state, sheet, row, "id")
+                _missing(self.state, sheet, index, "id")
                 continue
             if sid in first:
                 self.state.problem(
-                    row.refs["id"],
+                    sheet.ref(index, "id"),
                     f"colonne « {_header(sheet, 'id')} » : identifiant « {sid} » déjà utilisé ligne "
-                    f"{first[sid].number} ; chaque structure doit avoir un identifiant unique dans le classeur "
+                    f"{first[sid] + 1} ; chaque structure doit avoir un identifiant unique dans le classeur "
                     "(les autres feuilles s'y rattachent) : ces structures sont écartées",
                 )
                 self.ambiguous.add(sid)
                 continue
-            first[sid] = row
-            rows.append(row)
-        for row in rows:
-            sid = row.values["id"]
+            first[sid] = index
+            rows.append((index, values))
+        table: dict[PathParts, str] = {_STRUCTURE_FIELDS.get(key, (key,)): key for key in sheet.letters}
+        table.update({(group,): anchor for group, anchor in _GROUP_ANCHOR.items() if anchor in sheet.letters})
+        errors = sheet.errors
+        for index, values in rows:
+            sid = values["id"]
             if sid in self.ambiguous:
                 continue
             k = len(self.structures)
             self.index[sid] = k
-            base: PathParts = ("structures", k)
+            self.rows[("structures", k)] = (sheet.number, index, "id", table, None)
             data: dict[str, Any] = {}
-            self.cells[base] = row.refs["id"]
-            for key, ref in row.refs.items():
-                sub = _STRUCTURE_FIELDS.get(key, (key,))
-                self.cells[base + sub] = ref
-                if key in row.values:
-                    if len(sub) == 2:
-                        data.setdefault(sub[0], {})[sub[1]] = row.values[key]
-                    else:
-                        data[key] = row.values[key]
-            for group, anchor in _GROUP_ANCHOR.items():
-                if anchor in row.refs:
-                    self.cells[base + (group,)] = row.refs[anchor]
-            if row.bad:
+            for key, value in values.items():
+                sub = _STRUCTURE_FIELDS.get(key)
+                if sub is None:
+                    data[key] = value
+                else:
+                    data.setdefault(sub[0], {})[sub[1]] = value
+            if index in errors:
                 self.bad.add(k)
             self.structures.append(data)
 
-    def _owner(self, sheet: _Sheet, row: _Row) -> int | None:
-        """The structure index of a row of another sheet, or ``None`` (reported)."""
-        sid = row.values.get("structure_id")
-        if sid is None:
-            _missing(self.state, sheet, row, "structure_id")
-            return None
-        if sid in self.ambiguous:
-            return None
-        k = self.index.get(sid)
+    def _owner(self, sheet: _Sheet, index: int, values: dict[str, Any]) -> int | None:
+        """The structure index of a row of another sheet, or ``None`` (reported).
+
+        The two big joins (list sheets, Horaires) look the identifier up themselves and only
+        call this for a row whose identifier is not found, to report it.
+        """
+        sid = values.get("structure_id")
+        k = self.index.get(sid)  # never an ambiguous identifier
         if k is None:
-            self.state.problem(
-                row.refs["structure_id"],
-                f"colonne « {_header(sheet, 'structure_id')} » : identifiant « {sid} » absent de la feuille Structures",
-            )
+            if sid is None:
+                _missing(self.state, sheet, index, "structure_id")
+            elif sid not in self.ambiguous:
+                self.state.problem(
+                    sheet.ref(index, "structure_id"),
+                    f"colonne « {_header(sheet, 'structure_id')} » : identifiant « {sid} » absent de la feuille Structures",
+                )
             return None
-        if row.bad:
+        if index in sheet.errors:
             self.bad.add(k)
         return k
 
@@ -343,144 +401,169 @@ class _Builder:
 
     def list_sheet(self, sheet: _Sheet, field: str, key: str, keys: Sequence[str]) -> None:
         """Conseillers, Partenaires, Services locaux, Fréquentation: one item per row."""
-        items: dict[int, list[tuple[_Row, dict[str, Any]]]] = {}
-        empty: dict[int, _Row] = {}
-        for row in sheet.rows:
-            k = self._owner(sheet, row)
+        items: dict[int, list[_Row]] = {}
+        empty: dict[int, int] = {}
+        # A row's values are in the sheet's column order: when that is the order of ``keys``
+        # (as in the template), an item is the row's values less the structure's identifier.
+        in_order = [c for c in sheet.letters if c != "structure_id"] == [c for c in keys if c in sheet.letters]
+        owners = self.index
+        errors = sheet.errors
+        for index, values in sheet.rows:
+            k = owners.get(values.get("structure_id"))
             if k is None:
+                self._owner(sheet, index, values)  # reports why
                 continue
-            marker = row.values.get(key)
+            if index in errors:
+                self.bad.add(k)
+            marker = values.get(key)
             if marker is EMPTY:
-                others = [c for c in keys if c != key and c in row.values]
+                others = [c for c in keys if c != key and c in values]
                 if others:
                     self.state.problem(
-                        row.refs[key],
+                        sheet.ref(index, key),
                         f"colonne « {_header(sheet, key)} » : « {EMPTY_MARK} » déclare une liste vide, mais la ligne "
                         f"remplit aussi « {_header(sheet, others[0])} »",
                     )
                     self.bad.add(k)
-                empty.setdefault(k, row)
+                empty.setdefault(k, index)
                 continue
-            if key not in row.values:
-                _missing(self.state, sheet, row, key)
+            if key not in values:
+                _missing(self.state, sheet, index, key)
                 self.bad.add(k)
                 continue
-            data = {c: row.values[c] for c in keys if c in row.values}
-            items.setdefault(k, []).append((row, data))
-        for k, row in empty.items():
+            if in_order:
+                data = values.copy()
+                del data["structure_id"]
+            else:
+                data = {c: values[c] for c in keys if c in values}
+            entries = items.get(k)
+            if entries is None:
+                items[k] = [(index, data)]
+            else:
+                entries.append((index, data))
+        number = sheet.number
+        for k, index in empty.items():
             if k in items:
                 self.state.problem(
-                    row.refs[key],
+                    sheet.ref(index, key),
                     f"colonne « {_header(sheet, key)} » : « {EMPTY_MARK} » déclare une liste vide, mais la structure a "
                     f"d'autres lignes dans la feuille « {sheet.name} »",
                 )
                 self.bad.add(k)
             else:
                 self.structures[k][field] = []
-                self.cells[("structures", k, field)] = row.refs[key]
+                self.rows[("structures", k, field)] = (number, index, key, None, None)
+        table: dict[PathParts, str] = {(c,): c for c in keys if c in sheet.letters}
+        rows = self.rows
         for k, entries in items.items():
-            self.structures[k][field] = [data for _row, data in entries]
-            self.cells[("structures", k, field)] = entries[0][0].refs[key]
-            for n, (row, _data) in enumerate(entries):
-                base = ("structures", k, field, n)
-                self.cells[base] = row.refs[key]
-                for c in keys:
-                    if c in row.refs:
-                        self.cells[base + (c,)] = row.refs[c]
+            self.structures[k][field] = [data for _index, data in entries]
+            rows[("structures", k, field)] = (number, entries[0][0], key, table, [index for index, _data in entries])
             if field == "conseillers":
-                self.conseiller_rows[k] = [row for row, _data in entries]
+                self.conseiller_rows[k] = entries
 
     def locaux_sheet(self, sheet: _Sheet) -> None:
-        seen: dict[int, _Row] = {}
-        for row in sheet.rows:
-            k = self._owner(sheet, row)
+        seen: dict[int, int] = {}
+        table: dict[PathParts, str] = {(c,): c for c in sheet.letters if c != "structure_id"}
+        for index, values in sheet.rows:
+            k = self._owner(sheet, index, values)
             if k is None:
                 continue
             if k in seen:
                 self.state.problem(
-                    row.refs["structure_id"],
+                    sheet.ref(index, "structure_id"),
                     f"colonne « {_header(sheet, 'structure_id')} » : la structure a déjà une ligne de locaux "
-                    f"(ligne {seen[k].number}) : une seule ligne par structure",
+                    f"(ligne {seen[k] + 1}) : une seule ligne par structure",
                 )
                 self.bad.add(k)
                 continue
-            seen[k] = row
-            base = ("structures", k, "premises")
-            self.cells[base] = row.refs["structure_id"]
-            data = {}
-            for c, ref in row.refs.items():
-                if c == "structure_id":
-                    continue
-                self.cells[base + (c,)] = ref
-                if c in row.values:
-                    data[c] = row.values[c]
-            self.structures[k]["premises"] = data
+            seen[k] = index
+            self.rows[("structures", k, "premises")] = (sheet.number, index, "structure_id", table, None)
+            self.structures[k]["premises"] = {c: v for c, v in values.items() if c != "structure_id"}
 
     def horaires_sheet(self, sheet: _Sheet) -> None:
         weeks: dict[tuple[int, int | None], dict[str, list[dict[str, str]]]] = {}
-        closed: dict[tuple[int, int | None, str], _Row] = {}
-        opened: dict[tuple[int, int | None, str], _Row] = {}
-        for row in sheet.rows:
-            k = self._owner(sheet, row)
+        closed: dict[tuple[int, int | None, str], int] = {}
+        opened: dict[tuple[int, int | None, str], int] = {}
+        number = sheet.number
+        rows = self.rows
+        start_key = "start" if "start" in sheet.letters else "day"
+        table: dict[PathParts, str] = {("start",): start_key, ("end",): "end" if "end" in sheet.letters else "day"}
+        owners = self.index
+        errors = sheet.errors
+        for index, values in sheet.rows:
+            k = owners.get(values.get("structure_id"))
             if k is None:
+                self._owner(sheet, index, values)  # reports why
                 continue
+            if index in errors:
+                self.bad.add(k)
             who: int | None = None
-            conseiller = row.values.get("conseiller")
+            conseiller = values.get("conseiller")
             if conseiller is not None:
-                matches = [n for n, r in enumerate(self.conseiller_rows.get(k, [])) if r.values.get("id") == conseiller]
+                entries = self.conseiller_rows.get(k, [])
+                matches = [n for n, (_index, data) in enumerate(entries) if data.get("id") == conseiller]
                 header = _header(sheet, "conseiller")
                 if not matches:
                     self.state.problem(
-                        row.refs["conseiller"],
+                        sheet.ref(index, "conseiller"),
                         f"colonne « {header} » : conseiller « {conseiller} » absent de la feuille Conseillers pour "
                         "cette structure",
                     )
                     self.bad.add(k)
                     continue
                 if len(matches) > 1:
-                    lines = ", ".join(str(self.conseiller_rows[k][n].number) for n in matches)
+                    lines = ", ".join(str(entries[n][0] + 1) for n in matches)
                     self.state.problem(
-                        row.refs["conseiller"],
+                        sheet.ref(index, "conseiller"),
                         f"colonne « {header} » : conseiller « {conseiller} » ambigu : plusieurs lignes de la feuille "
                         f"Conseillers (lignes {lines}) portent cet identifiant",
                     )
                     self.bad.add(k)
                     continue
                 who = matches[0]
-            day = row.values.get("day")
+            day = values.get("day")
             if day is None:
-                _missing(self.state, sheet, row, "day")
+                _missing(self.state, sheet, index, "day")
                 self.bad.add(k)
                 continue
             base: PathParts = ("structures", k, "opening_hours") if who is None else (
                 "structures", k, "conseillers", who, "presence")
-            week = weeks.setdefault((k, who), {})
-            self.cells.setdefault(base, row.refs["day"])
-            self.cells.setdefault(base + (day,), row.refs["day"])
-            start = row.values.get("start")
+            week = weeks.get((k, who))
+            if week is None:
+                week = weeks[(k, who)] = {}
+                rows[base] = (number, index, "day", None, None)
+            at_day = base + (day,)
+            day_node = rows.get(at_day)
+            if day_node is None:
+                day_node = rows[at_day] = (number, index, "day", table, [])
+            start = values.get("start")
             if start is CLOSED:
-                if "end" in row.values:
+                if "end" in values:
                     self.state.problem(
-                        row.refs["end"],
+                        sheet.ref(index, "end"),
                         f"colonne « {_header(sheet, 'end')} » : le jour est déclaré « {CLOSED_MARK} » : laissez la fin vide",
                     )
                     self.bad.add(k)
-                closed.setdefault((k, who, day), row)
+                closed.setdefault((k, who, day), index)
                 continue
-            ranges = week.setdefault(day, [])
-            n = len(ranges)
-            item = {c: row.values[c] for c in ("start", "end") if c in row.values}
+            ranges = week.get(day)
+            if ranges is None:
+                ranges = week[day] = []
+            item = {}
+            if start is not None:
+                item["start"] = start
+            end = values.get("end")
+            if end is not None:
+                item["end"] = end
             ranges.append(item)
-            opened.setdefault((k, who, day), row)
-            self.cells[base + (day, n)] = row.refs["day"]
-            for c in ("start", "end"):
-                self.cells[base + (day, n, c)] = row.refs.get(c, row.refs["day"])
-        for (k, who, day), row in closed.items():
+            day_node[4].append(index)  # the row of range n of the day
+            opened.setdefault((k, who, day), index)
+        for (k, who, day), index in closed.items():
             if (k, who, day) in opened:
                 self.state.problem(
-                    row.refs.get("start", row.refs["day"]),
+                    sheet.ref(index, start_key),
                     f"colonne « {_header(sheet, 'start')} » : {cells.CHOICES['jour'][day][0]} déclaré « {CLOSED_MARK} » "
-                    f"et ouvert ligne {opened[(k, who, day)].number}",
+                    f"et ouvert ligne {opened[(k, who, day)] + 1}",
                 )
                 self.bad.add(k)
         for (k, who), week in weeks.items():
@@ -494,60 +577,61 @@ class _Builder:
             return None
         block: dict[str, Any] = {}
         cantons: list[dict[str, Any]] = []
-        empty_row: _Row | None = None
-        code_row: _Row | None = None
-        name_row: _Row | None = None
-        for row in sheet.rows:
-            code = row.values.get("code")
+        empty_row: int | None = None
+        code_row: int | None = None
+        name_row: int | None = None
+        letters = sheet.letters
+        for index, values in sheet.rows:
+            code = values.get("code")
             if code is not None:
                 if code_row is None:
-                    code_row = row
+                    code_row = index
                     block["code"] = code
                 elif code != block["code"]:
                     self.state.problem(
-                        row.refs["code"],
+                        sheet.ref(index, "code"),
                         f"colonne « {_header(sheet, 'code')} » : « {code} » diffère du département « {block['code']} » "
-                        f"de la ligne {code_row.number} : un seul département par classeur",
+                        f"de la ligne {code_row + 1} : un seul département par classeur",
                     )
                     return None
-            name = row.values.get("name")
+            name = values.get("name")
             if name is not None:
                 if name_row is None:
-                    name_row = row
+                    name_row = index
                     block["name"] = name
                 elif name != block["name"]:
                     self.state.problem(
-                        row.refs["name"],
+                        sheet.ref(index, "name"),
                         f"colonne « {_header(sheet, 'name')} » : « {name} » diffère du nom « {block['name']} » de la "
-                        f"ligne {name_row.number}",
+                        f"ligne {name_row + 1}",
                     )
                     return None
-            if row.bad:
+            if index in sheet.errors:
                 return None
-            canton = row.values.get("canton")
+            canton = values.get("canton")
             if canton is EMPTY:
-                empty_row = row
+                empty_row = index
                 continue
-            if canton is not None or "canton_name" in row.values:
+            if canton is not None or "canton_name" in values:
                 n = len(cantons)
                 entry = {}
                 if canton is not None:
                     entry["code"] = canton
-                if "canton_name" in row.values:
-                    entry["name"] = row.values["canton_name"]
+                if "canton_name" in values:
+                    entry["name"] = values["canton_name"]
                 cantons.append(entry)
-                self.cells[("departement", "cantons", n)] = row.refs.get("canton", row.refs["code"])
+                self.cells[("departement", "cantons", n)] = sheet.ref(index, "canton" if "canton" in letters else "code")
                 for c, field in (("canton", "code"), ("canton_name", "name")):
-                    if c in row.refs:
-                        self.cells[("departement", "cantons", n, field)] = row.refs[c]
-        first = sheet.rows[0]
-        self.cells[("departement",)] = (code_row or first).refs["code"]
-        self.cells[("departement", "code")] = (code_row or first).refs["code"]
-        if "name" in first.refs:
-            self.cells[("departement", "name")] = (name_row or first).refs["name"]
+                    if c in letters:
+                        self.cells[("departement", "cantons", n, field)] = sheet.ref(index, c)
+        first = sheet.rows[0][0]
+        self.cells[("departement",)] = sheet.ref(first if code_row is None else code_row, "code")
+        self.cells[("departement", "code")] = sheet.ref(first if code_row is None else code_row, "code")
+        if "name" in letters:
+            self.cells[("departement", "name")] = sheet.ref(first if name_row is None else name_row, "name")
         if empty_row is not None and cantons:
             self.state.problem(
-                empty_row.refs["canton"],
+                sheet.ref(empty_row, "canton"),
                 f"colonne « {_header(sheet, 'canton')} » : « {EMPTY_MARK} » déclare une liste vide, mais d'autres "
                 "lignes déclarent des cantons",
             )
@@ -557,51 +641,52 @@ class _Builder:
             self.cells[("departement", "cantons")] = self.cells[("departement", "cantons", 0)]
         elif empty_row is not None:
             block["cantons"] = []
-            self.cells[("departement", "cantons")] = empty_row.refs["canton"]
+            self.cells[("departement", "cantons")] = sheet.ref(empty_row, "canton")
         return block
 
     def verifications_sheet(self, sheet: _Sheet) -> list[ManualAnswer]:
         answers: list[ManualAnswer] = []
-        seen: dict[tuple[str, str], _Row] = {}
-        for row in sheet.rows:
-            if self._owner(sheet, row) is None:
+        seen: dict[tuple[str, str], int] = {}
+        letters = sheet.letters
+        for index, values in sheet.rows:
+            if self._owner(sheet, index, values) is None:
                 continue
             missing = [c for c in ("rule", "result", "evidence", "auditor", "date")
-                       if c not in row.values and c in row.refs]
-            absent = [c for c in ("result", "evidence", "auditor", "date") if c not in row.refs]
-            if row.bad:
+                       if c not in values and c in letters]
+            absent = [c for c in ("result", "evidence", "auditor", "date") if c not in letters]
+            if index in sheet.errors:
                 continue
             if absent:
                 self.state.problem(
-                    row.refs["structure_id"],
+                    sheet.ref(index, "structure_id"),
                     f"vérification incomplète : colonne « {sheet.spec.column(absent[0]).header} » absente de la feuille",
                 )
                 continue
             if missing:
                 for c in missing:
                     self.state.problem(
-                        row.refs[c],
+                        sheet.ref(index, c),
                         f"colonne « {_header(sheet, c)} » : valeur obligatoire pour enregistrer une vérification",
                     )
                 continue
-            key = (row.values["structure_id"], row.values["rule"])
+            key = (values["structure_id"], values["rule"])
             if key in seen:
                 self.state.problem(
-                    row.refs["rule"],
+                    sheet.ref(index, "rule"),
                     f"colonne « {_header(sheet, 'rule')} » : la règle {key[1]} de la structure « {key[0]} » est déjà "
-                    f"vérifiée ligne {seen[key].number}",
+                    f"vérifiée ligne {seen[key] + 1}",
                 )
                 continue
-            seen[key] = row
+            seen[key] = index
             answers.append(
                 ManualAnswer(
                     structure_id=key[0],
                     rule=key[1],
-                    status=row.values["result"],
-                    evidence=row.values["evidence"],
-                    auditor=row.values["auditor"],
-                    date=_dt.date.fromisoformat(row.values["date"]),
-                    location=row.refs["result"],
+                    status=values["result"],
+                    evidence=values["evidence"],
+                    auditor=values["auditor"],
+                    date=_dt.date.fromisoformat(values["date"]),
+                    location=sheet.ref(index, "result"),
                 )
             )
         return answers
@@ -688,6 +773,7 @@ def read_workbook(path: Path) -> ReadResult:
                 return ReadResult("workbook", problems=tuple(state.problems))
             sheet = _read_sheet(state, name, spec, rows, bad.get(name, {}))
             if sheet is not None:
+                sheet.number = len(found)
                 found[spec.name] = sheet
     builder = _Builder(state)
     answers: list[ManualAnswer] = []
@@ -711,9 +797,11 @@ def read_workbook(path: Path) -> ReadResult:
                 data["departement"] = block
         if "Vérifications" in found:
             answers = builder.verifications_sheet(found["Vérifications"])
-    locator = CellLocator(builder.cells)
+    sheets = tuple((sheet.prefix, sheet.letters) for sheet in found.values())
+    locator = CellLocator(builder.cells, builder.rows, sheets)
     loaded, departements, problems = validate_declaration(data, state.path, locate=locator)
     reported = {p.location for p in state.problems}
+    by_prefix = {sheet.prefix: sheet for sheet in found.values()}
     for problem in problems:
         match = _CELL.match(problem.location)
         header = state.headers.get((match.group(1), match.group(2))) if match else None
@@ -722,7 +810,7 @@ def read_workbook(path: Path) -> ReadResult:
         message = problem.message
         if header and not message.startswith("colonne"):
             message = f"colonne « {header} » : {message}"
-            raw = state.raw.get(problem.location)
+            raw = _typed(by_prefix[match.group(1)], match.group(2), int(match.group(3)))
             typed = None if raw is None else cells.display(raw)
             if typed and f"« {typed} »" not in message:
                 message += f" (saisi : « {typed} »)"
@@ -737,7 +825,14 @@ def read_workbook(path: Path) -> ReadResult:
     )
 
 
-_CELL = re.compile(r"^(.*)!([A-Z]+)[0-9]+$")
+_CELL = re.compile(r"^(.*)!([A-Z]+)([0-9]+)$")
+
+
+def _typed(sheet: _Sheet, letters: str, number: int) -> Any:
+    """The value of a mapped cell as the library gave it (1-based row ``number``)."""
+    line = sheet.lines[number - 1]
+    col = sheet.columns[letters]
+    return line[col] if col < len(line) else None
 _LOCATION = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!([A-Z]+)([0-9]+)$")
 
 
