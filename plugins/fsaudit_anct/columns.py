@@ -31,6 +31,7 @@ __all__ = [
     "build_record",
     "columns_for",
     "is_anct_header",
+    "map_record",
     "normalize_header",
 ]
 
@@ -231,6 +232,8 @@ def _quote(raw: str, limit: int = 200) -> str:
 
 def _text(value: Any) -> str | None:
     """A cell as text: ``None`` when empty; integral numbers without ``.0``."""
+    if value.__class__ is str:
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, bool):
@@ -318,73 +321,125 @@ def _map_label(value: Any, problems: list[tuple[tuple[str, ...], str]]) -> dict[
     text = _text(value)
     if text is None:
         return None
+    date, problem = _label_text(text)
+    if problem is not None:
+        problems.append((("labellisation_fs",), problem))
+        if date is None:
+            return None
+    if not date:
+        return {"status": "labelled"}
+    return {"status": "labelled", "date": date}
+
+
+@functools.lru_cache(maxsize=1024)
+def _label_text(text: str) -> tuple[str | None, str | None]:
+    """``(date, problem)`` for a label cell: ``""`` for a label without date, ``None`` for none.
+
+    The list writes a few dozen distinct labels: each is read once.
+    """
     match = _LABEL.fullmatch(" ".join(text.lower().split()))
     if match is None:
-        problems.append(
-            (
-                ("labellisation_fs",),
-                f"labellisation illisible : {_quote(text)} ; attendu « Espace labellisé JJ/MM/AAAA »",
-            )
-        )
-        return None
+        return None, f"labellisation illisible : {_quote(text)} ; attendu « Espace labellisé JJ/MM/AAAA »"
     if match.group(1) is None:
-        return {"status": "labelled"}
+        return "", None
     day, month, year = (int(match.group(i)) for i in (1, 2, 3))
     try:
         date = _dt.date(year, month, day)
     except ValueError:
-        problems.append(
-            (
-                ("labellisation_fs",),
-                f"date de labellisation inexistante : {_quote(text)} ; structure "
-                "retenue comme labellisée, sans date",
-            )
+        return "", (
+            f"date de labellisation inexistante : {_quote(text)} ; structure "
+            "retenue comme labellisée, sans date"
         )
-        return {"status": "labelled"}
-    return {"status": "labelled", "date": date.isoformat()}
+    return date.isoformat(), None
 
 
-def _map_choice(
-    column: str,
-    value: Any,
-    choices: Mapping[str, Any],
-    expected: str,
-    problems: list[tuple[tuple[str, ...], str]],
-) -> Any:
+_CHOICES: dict[str, tuple[Mapping[str, Any], str]] = {
+    "prise_rdv": (_BOOLEANS, "Oui, Non"),
+    "type_fs": (_TYPES, "Principal, Antenne"),
+    "format_fs": (_FORMATS, "Fixe, Multisites, Bus_équivalent, Fixe_antenne(s), Itinérante"),
+}
+"""Columns read against a list of values: accepted values (folded) and how to name them."""
+
+
+def _map_choice(column: str, value: Any, problems: list[tuple[tuple[str, ...], str]]) -> Any:
     if isinstance(value, bool) and column == "prise_rdv":
         return value
     text = _text(value)
     if text is None:
         return None
+    choice, problem = _choice(column, text)
+    if problem is not None:
+        problems.append(((column,), problem))
+    return choice
+
+
+@functools.lru_cache(maxsize=1024)
+def _choice(column: str, text: str) -> tuple[Any, str | None]:
+    """``(value, problem)`` for a cell of a ``_CHOICES`` column.
+
+    Folding a name costs more than the rest of a record; the list writes a handful of
+    distinct values per column, so each is folded once.
+    """
+    choices, expected = _CHOICES[column]
     key = normalize_name(text)
     if key in choices:
-        return choices[key]
-    problems.append(((column,), f"valeur non reconnue : {_quote(text)} ; valeurs admises : {expected}"))
-    return None
+        return choices[key], None
+    return None, f"valeur non reconnue : {_quote(text)} ; valeurs admises : {expected}"
 
 
-def _map_hours(
-    cells: Mapping[str, Any], problems: list[tuple[tuple[str, ...], str]]
-) -> tuple[dict[str, list[dict[str, str]]] | None, list[str], list[str]]:
-    week: dict[str, list[dict[str, str]]] = {}
+_Week = tuple[
+    tuple[tuple[str, tuple[tuple[str, str], ...]], ...] | None,
+    str | None,
+    tuple[str, ...],
+    tuple[tuple[tuple[str, ...], str], ...],
+]
+"""Six day cells read: ``(day, ranges)`` pairs (``None`` when the week says nothing), the
+``irregular_openings`` note, the columns it was made from, and the value problems."""
+
+
+_DAY_CELLS = tuple(DAY_COLUMNS.values())
+
+
+def _day_texts(cells: Mapping[str, Any]) -> tuple[str, ...]:
+    """The day cells of a record as text, ``""`` for a missing one: the key of ``_week``.
+
+    Spreadsheet cells become text before they key the cache: ``1``, ``1.0`` and ``True`` are
+    equal in a tuple, not in the list (each is quoted as written).
+    """
+    return tuple(
+        [
+            value if value.__class__ is str else ("" if value is None else str(value))
+            for value in map(cells.get, _DAY_CELLS)
+        ]
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def _week(days: tuple[str, ...]) -> _Week:
+    """Read the six day cells of a record (see ``_Week``).
+
+    Many records share their week (a network's structures, antennes and their main site),
+    so a week is read once; the caller builds fresh ranges from the pairs.
+    """
+    week: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+    problems: list[tuple[tuple[str, ...], str]] = []
     notes: list[str] = []
     note_columns: list[str] = []
     known = False
     unknown_days: list[str] = []
-    for day, column in DAY_COLUMNS.items():
-        value = cells.get(column)
-        read = parse_day(None if value is None else str(value))
+    for (day, column), value in zip(DAY_COLUMNS.items(), days, strict=True):
+        read = parse_day(value)
         if read.kind is DayKind.OPEN:
-            week[day] = [{"start": start, "end": end} for start, end in read.ranges]
+            week.append((day, read.ranges))
             known = True
         elif read.kind is DayKind.CLOSED:
-            week[day] = []
+            week.append((day, ()))
             known = known or bool(read.raw.strip())  # « fermé » says something; an empty cell does not
         elif read.kind is DayKind.UNKNOWN:
-            week[day] = []
+            week.append((day, ()))
             unknown_days.append(column)
         else:
-            week[day] = []
+            week.append((day, ()))
             problems.append(
                 (
                     (column,),
@@ -401,66 +456,81 @@ def _map_hours(
         for column in unknown_days:
             notes.append(f"{_DAY_LABELS[column]} ({column}) : horaires non communiqués, jour non compté")
             note_columns.append(column)
-    if not known and not any(week.values()):
-        return None, notes, note_columns
-    return week, notes, note_columns
+    opened = known or any(ranges for _day, ranges in week)
+    return (
+        tuple(week) if opened else None,
+        " ; ".join(notes) if notes else None,
+        tuple(note_columns),
+        tuple(problems),
+    )
+
+
+_COLUMN_ORDER = {column: position for position, column in enumerate(COLUMNS)}
+
+
+def _problem_order(item: tuple[tuple[str, ...], str]) -> tuple[int, str]:
+    return _COLUMN_ORDER.get(item[0][0], len(COLUMNS)), item[1]
+
+
+def map_record(
+    cells: Mapping[str, Any],
+) -> tuple[dict[str, Any], tuple[tuple[tuple[str, ...], str], ...], tuple[str, ...]]:
+    """:func:`build_record` as a plain ``(data, problems, note_columns)`` tuple, for the readers."""
+    get = cells.get
+    problems: list[tuple[tuple[str, ...], str]] = []
+    data: dict[str, Any] = {"id": _text(get("id_fs")) or "", "name": _text(get("lib_fs")) or ""}
+    departement = _padded(_text(get("insee_dep")), 2)
+    if departement is not None:
+        data["departement"] = departement.upper()
+    commune = _padded(_text(get("insee_com")), 5)
+    if commune is not None:
+        data["commune"] = commune.upper()
+    address = {}
+    for key, value in (
+        ("street", _text(get("adresse"))),
+        ("complement", _text(get("complement_adresse"))),
+        ("postal_code", _padded(_text(get("code_postal")), 5)),
+        ("city", _text(get("lib_com"))),
+    ):
+        if value is not None:
+            address[key] = value
+    if address:
+        data["address"] = address
+    coordinates = _map_coordinates(cells, problems)
+    if coordinates is not None:
+        data["coordinates"] = coordinates
+    week, note, note_columns, hour_problems = _week(_day_texts(cells))
+    if hour_problems:
+        problems.extend(hour_problems)
+    if week is not None:
+        data["opening_hours"] = {
+            day: [{"start": start, "end": end} for start, end in ranges] for day, ranges in week
+        }
+    if note is not None:
+        data["irregular_openings"] = note
+    booking = _map_choice("prise_rdv", get("prise_rdv"), problems)
+    if booking is not None:
+        data["appointment_booking"] = booking
+    comment = _text(get("commentaire"))
+    if comment is not None:
+        data["comment"] = comment
+    kind = _map_choice("type_fs", get("type_fs"), problems)
+    if kind is not None:
+        data["type"] = kind
+    fmt = _map_choice("format_fs", get("format_fs"), problems)
+    if fmt is not None:
+        data["format"] = fmt
+    group = _text(get("groupe_fs"))
+    if group is not None:
+        data["group"] = group
+    label = _map_label(get("labellisation_fs"), problems)
+    if label is not None:
+        data["label"] = label
+    if len(problems) > 1:
+        problems.sort(key=_problem_order)
+    return data, tuple(problems), note_columns
 
 
 def build_record(cells: Mapping[str, Any]) -> Record:
     """Map one record (column name → cell value) to a JSON-shaped structure."""
-    problems: list[tuple[tuple[str, ...], str]] = []
-
-    def text(column: str) -> str | None:
-        return _text(cells.get(column))
-
-    data: dict[str, Any] = {"id": text("id_fs") or "", "name": text("lib_fs") or ""}
-    departement = _padded(text("insee_dep"), 2)
-    if departement is not None:
-        data["departement"] = departement.upper()
-    commune = _padded(text("insee_com"), 5)
-    if commune is not None:
-        data["commune"] = commune.upper()
-    address = {
-        "street": text("adresse"),
-        "complement": text("complement_adresse"),
-        "postal_code": _padded(text("code_postal"), 5),
-        "city": text("lib_com"),
-    }
-    if any(v is not None for v in address.values()):
-        data["address"] = {k: v for k, v in address.items() if v is not None}
-    coordinates = _map_coordinates(cells, problems)
-    if coordinates is not None:
-        data["coordinates"] = coordinates
-    hours, notes, note_columns = _map_hours(cells, problems)
-    if hours is not None:
-        data["opening_hours"] = hours
-    if notes:
-        data["irregular_openings"] = " ; ".join(notes)
-    booking = _map_choice("prise_rdv", cells.get("prise_rdv"), _BOOLEANS, "Oui, Non", problems)
-    if booking is not None:
-        data["appointment_booking"] = booking
-    comment = text("commentaire")
-    if comment is not None:
-        data["comment"] = comment
-    kind = _map_choice("type_fs", cells.get("type_fs"), _TYPES, "Principal, Antenne", problems)
-    if kind is not None:
-        data["type"] = kind
-    fmt = _map_choice(
-        "format_fs",
-        cells.get("format_fs"),
-        _FORMATS,
-        "Fixe, Multisites, Bus_équivalent, Fixe_antenne(s), Itinérante",
-        problems,
-    )
-    if fmt is not None:
-        data["format"] = fmt
-    group = text("groupe_fs")
-    if group is not None:
-        data["group"] = group
-    label = _map_label(cells.get("labellisation_fs"), problems)
-    if label is not None:
-        data["label"] = label
-    problems.sort(
-        key=lambda item: (COLUMNS.index(item[0][0]) if item[0][0] in COLUMNS else len(COLUMNS), item[1])
-    )
-    return Record(data, tuple(problems), tuple(note_columns))
+    return Record(*map_record(cells))

@@ -106,12 +106,26 @@ def _category_of(structure: Any) -> str:
 
 
 def gather_facts(structures: Sequence[LoadedStructure], departements: Sequence[Departement]) -> Gathered:
-    """The facts the network view needs, from the audited structures and département blocks."""
+    """The facts the network view needs, from the audited structures and département blocks.
+
+    Structures sharing their facts (the whole ANCT list: a category, no canton, no attendance)
+    share one :class:`Facts`.
+    """
     facts: dict[tuple[str, str], Facts] = {}
+    shared: dict[tuple[str, str | None, tuple[tuple[str, int], ...] | None], Facts] = {}
     for loaded in structures:
         s = loaded.structure
-        attendance = None if s.attendance is None else tuple((a.month, a.accompaniments) for a in s.attendance)
-        facts.setdefault((loaded.path, s.id), Facts(_category_of(s), s.canton, attendance))
+        key = (loaded.path, s.id)
+        if key in facts:
+            continue
+        attendance = (
+            None if s.attendance is None else tuple((a.month, a.accompaniments) for a in s.attendance)
+        )
+        values = (_category_of(s), s.canton, attendance)
+        found = shared.get(values)
+        if found is None:
+            found = shared[values] = Facts(*values)
+        facts[key] = found
     cantons = {
         block.code: tuple((c.code, c.name) for c in block.cantons)
         for block in departements
@@ -150,31 +164,38 @@ class DepartementSummary:
 
     def add(self, s: StructureReport, facts: Facts | None) -> None:
         """Count one structure."""
-        self.structures += 1
-        self.categories[facts.category if facts else "non_declare"] += 1
-        hours = s.result("FS-HOR-01")
-        days = s.result("FS-HOR-02")
-        judged = (Status.PASS, Status.WARN, Status.FAIL)
-        if hours is not None and hours.status in judged:
-            self.judged += 1
-            if hours.status is not Status.PASS:
-                self.under_hours += 1
-            if days is not None and days.status in judged and days.status is not Status.PASS:
-                self.under_days += 1
-            if hours.status is Status.WARN or (days is not None and days.status is Status.WARN):
-                self.warned += 1
-            if hours.status is Status.PASS and days is not None and days.status is Status.PASS:
-                self.compliant += 1
-            weekly = hours.evidence.get("heures_hebdomadaires")
-            if isinstance(weekly, int | float) and not isinstance(weekly, bool):
-                self.weekly_minutes.append(round(weekly * 60))
-        elif hours is not None and hours.status is Status.MANUAL:
-            self.no_hours += 1
-        self.decisions[s.decision.code.value] += 1
+        key, weekly = _tally(s, facts)
+        self.count(key)
+        if weekly is not None:
+            self.weekly_minutes.append(weekly)
         if facts is not None and facts.attendance:
-            self.attendance_structures += 1
-            for month, count in facts.attendance:
-                self.attendance[month] += count
+            self.attend(facts.attendance)
+
+    def count(self, key: Tally, times: int = 1) -> None:
+        """Count ``times`` structures with the same ``key`` (see :func:`_tally`); weekly hours
+        and attendance, which differ from structure to structure, are added apart."""
+        category, hours, days, decision = key
+        self.structures += times
+        self.categories[category] += times
+        if hours in _JUDGED:
+            self.judged += times
+            if hours is not Status.PASS:
+                self.under_hours += times
+            if days in _JUDGED and days is not Status.PASS:
+                self.under_days += times
+            if hours is Status.WARN or days is Status.WARN:
+                self.warned += times
+            if hours is Status.PASS and days is Status.PASS:
+                self.compliant += times
+        elif hours is Status.MANUAL:
+            self.no_hours += times
+        self.decisions[decision.value] += times
+
+    def attend(self, attendance: tuple[tuple[str, int], ...]) -> None:
+        """Add one structure's declared attendance."""
+        self.attendance_structures += 1
+        for month, count in attendance:
+            self.attendance[month] += count
 
     @property
     def antennes(self) -> int:
@@ -323,6 +344,45 @@ class DepartementSummary:
         }
 
 
+_JUDGED = frozenset({Status.PASS, Status.WARN, Status.FAIL})
+"""FS-HOR-01 statuses that judge the hours (the others: not applicable, manual, error)."""
+
+Tally = tuple[str, Status | None, Status | None, DecisionCode]
+"""What a summary counts of a structure: category, FS-HOR-01 and FS-HOR-02 statuses, decision."""
+
+
+def _tally(s: StructureReport, facts: Facts | None) -> tuple[Tally, int | None]:
+    """A structure's :data:`Tally` and, when FS-HOR-01 judged its hours, its weekly minutes.
+
+    The national list has a few dozen distinct tallies for thousands of structures: summaries
+    count tallies, not structures.
+    """
+    hours = days = None
+    for result in s.results:
+        rule = result.rule
+        if rule == "FS-HOR-01":
+            if hours is None:
+                hours = result
+                if days is not None:
+                    break
+        elif rule == "FS-HOR-02" and days is None:
+            days = result
+            if hours is not None:
+                break
+    weekly = None
+    if hours is not None and hours.status in _JUDGED:
+        value = hours.evidence.get("heures_hebdomadaires")
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            weekly = round(value * 60)
+    key = (
+        facts.category if facts else "non_declare",
+        hours.status if hours is not None else None,
+        days.status if days is not None else None,
+        s.decision.code,
+    )
+    return key, weekly
+
+
 def departement_key(code: str | None) -> tuple[Any, ...]:
     """INSEE order: ``01`` … ``19``, ``2A``, ``2B``, ``21`` … ``95``, ``971`` …; no code last."""
     if code is None:
@@ -336,17 +396,32 @@ def summarize(report: AuditReport, gathered: Gathered) -> tuple[list[Departement
     """Summaries by département (sorted by code; structures without one last) and the total."""
     names = _departement_names()
     by_code: dict[str | None, DepartementSummary] = {}
+    tallies: dict[str | None, Counter[Tally]] = {}
     total = DepartementSummary(None, "Ensemble")
+    facts_of = gathered.facts.get
     for s in report.structures:
-        facts = gathered.facts.get((s.path, s.id))
-        summary = by_code.get(s.departement)
+        facts = facts_of((s.path, s.id))
+        code = s.departement
+        summary = by_code.get(code)
         if summary is None:
-            name = names.get(s.departement or "", None) if s.departement else "département non renseigné"
-            summary = by_code[s.departement] = DepartementSummary(s.departement, name)
-        summary.add(s, facts)
-        total.add(s, facts)
-        if facts is not None and facts.canton is not None:
-            summary.covered.add(facts.canton)
+            name = names.get(code or "", None) if code else "département non renseigné"
+            summary = by_code[code] = DepartementSummary(code, name)
+            tallies[code] = Counter()
+        key, weekly = _tally(s, facts)
+        tallies[code][key] += 1
+        if weekly is not None:
+            summary.weekly_minutes.append(weekly)
+            total.weekly_minutes.append(weekly)
+        if facts is not None:
+            if facts.attendance:
+                summary.attend(facts.attendance)
+                total.attend(facts.attendance)
+            if facts.canton is not None:
+                summary.covered.add(facts.canton)
+    for code, counted in tallies.items():
+        for key, times in counted.items():
+            by_code[code].count(key, times)
+            total.count(key, times)
     for code, cantons in gathered.cantons.items():
         if code in by_code:
             by_code[code].cantons = cantons

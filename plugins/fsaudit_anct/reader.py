@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,8 @@ from fsaudit_anct.columns import (
     REQUIRED,
     CsvLocation,
     SheetLocation,
-    build_record,
     is_anct_header,
+    map_record,
     normalize_header,
 )
 from fsaudit_workbook.safety import UnsafeArchive, check_archive, describe_error
@@ -150,13 +151,16 @@ def _record(
     cells: dict[str, Any],
     location: CsvLocation | SheetLocation,
 ) -> tuple[list[LoadedStructure], list[InputProblem]]:
-    record = build_record(cells)
-    if isinstance(location, CsvLocation):
-        location = CsvLocation(location.line, record.note_columns)
-    else:
-        location = SheetLocation(location.sheet, location.row, location.letters, record.note_columns)
-    problems = [InputProblem(name, location.at(columns), message) for columns, message in record.problems]
-    loaded, _departements, invalid = validate_declaration(record.data, name, locate=location)
+    data, record_problems, note_columns = map_record(cells)
+    if note_columns:
+        if isinstance(location, CsvLocation):
+            location = CsvLocation(location.line, note_columns)
+        else:
+            location = SheetLocation(location.sheet, location.row, location.letters, note_columns)
+    loaded, _departements, invalid = validate_declaration(data, name, locate=location)
+    if not record_problems:
+        return loaded, invalid
+    problems = [InputProblem(name, location.at(columns), message) for columns, message in record_problems]
     return loaded, problems + invalid
 
 
@@ -177,7 +181,7 @@ def _csv_rows(text: str, separator: str) -> Iterator[tuple[int, list[str] | None
             previous = reader.line_num
             continue
         start, previous = previous + 1, reader.line_num
-        if row and any(field.strip() for field in row):
+        if "".join(row).strip():
             yield start, row, None
 
 
@@ -221,6 +225,8 @@ def csv_records(path: Path) -> Iterator[Item]:
             yield InputProblem(name, f"ligne {header[0]}", message)
         return
     width = len(header[1])
+    names = tuple(index)
+    pick = operator.itemgetter(*index.values())  # a tuple: the header has the REQUIRED columns
     for line, fields, error in rows:
         if fields is None:
             yield InputProblem(
@@ -239,7 +245,7 @@ def csv_records(path: Path) -> Iterator[Item]:
                 "vérifiez les guillemets et les séparateurs : enregistrement non lu",
             )
             continue
-        yield CsvLocation(line), {column: fields[position] for column, position in index.items()}
+        yield CsvLocation(line), dict(zip(names, pick(fields), strict=True))
 
 
 def _read(format_name: str, path: Path, items: Iterator[Item]) -> ReadResult:

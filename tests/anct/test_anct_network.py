@@ -10,7 +10,16 @@ from typing import Any
 
 import attrs
 import pytest
-from fsaudit_anct.network import DepartementSummary, departement_key, fr_hours, fr_int, fr_pct, fr_signed
+from fsaudit_anct.network import (
+    DepartementSummary,
+    Gathered,
+    departement_key,
+    fr_hours,
+    fr_int,
+    fr_pct,
+    fr_signed,
+    summarize,
+)
 from fsaudit_formats.text_report import render_text
 
 from fsaudit import model
@@ -221,3 +230,29 @@ def test_roaming_structures_below_minimum_are_warnings(tmp_path: Path) -> None:
         "offre(s) "
         "itinérante(s) (avertissement, pas d'échec)."
     )
+
+
+def test_summaries_count_tallies_as_structures_one_by_one(tmp_path: Path) -> None:
+    """Summaries count each distinct tally once, times the structures that share it: the figures
+    are those of adding the structures one by one."""
+    short = make_structure(id="S", opening_hours=weekly(monday=["09:00-12:00"], tuesday=["09:00-12:00"]))
+    structures = [
+        *(make_structure(id=f"F{i}") for i in range(3)),
+        short,
+        attrs.evolve(short, id="S2"),
+        make_structure(id="A", type=model.StructureType.ANTENNE),
+        make_structure(id="N", opening_hours=None),
+        make_structure(id="B", departement="12", format=model.Format.BUS),
+    ]
+    report = audit([_write(tmp_path / "x.json", structures)], as_of=AS_OF)
+    departements, total = summarize(report, Gathered({}, {}, ()))
+    expected = {d.code: DepartementSummary(d.code, d.name) for d in departements}
+    expected_total = DepartementSummary(None, "Ensemble")
+    for s in report.structures:
+        expected[s.departement].add(s, None)
+        expected_total.add(s, None)
+    assert [d.data() for d in departements] == [expected[d.code].data() for d in departements]
+    assert [d.row() for d in departements] == [expected[d.code].row() for d in departements]
+    assert (total.data(), total.row()) == (expected_total.data(), expected_total.row())
+    counts = (total.structures, total.judged, total.compliant, total.under_hours, total.no_hours)
+    assert counts == (8, 6, 4, 2, 1)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from anct_helpers import csv_text, record, write_csv
+from fsaudit_anct.columns import build_record
 from fsaudit_anct.reader import CSV_READER, read_csv, sniff_csv
 
 from fsaudit import model
@@ -353,3 +354,42 @@ def test_semicolon_header_is_sniffed(tmp_path: Path) -> None:
     path = tmp_path / "liste.csv"
     path.write_bytes(csv_text([record()], delimiter=";").encode("cp1252"))
     assert sniff_csv(path, path.read_bytes())
+
+
+def test_records_sharing_a_week_get_their_own_data() -> None:
+    """A week, a label or a choice is read once for all the records that write it, yet each
+    record's data is its own: changing one record's hours or label changes no other record."""
+    first = build_record(record())
+    first.data["opening_hours"]["monday"].append({"start": "18:00", "end": "19:00"})
+    first.data["opening_hours"]["tuesday"][0]["end"] = "11:00"
+    first.data["label"]["date"] = "1999-01-01"
+    second = build_record(record(id_fs="2"))
+    assert second.data["opening_hours"]["monday"] == [{"start": "13:30", "end": "17:00"}]
+    assert second.data["opening_hours"]["tuesday"][0] == {"start": "09:00", "end": "12:00"}
+    assert second.data["label"] == {"status": "labelled", "date": "2020-01-01"}
+
+
+@pytest.mark.parametrize(("value", "quoted"), [(1, "« 1 »"), (1.0, "« 1.0 »"), (True, "« True »")])
+def test_day_cell_of_another_type_is_read_as_its_text(value: object, quoted: str) -> None:
+    """Spreadsheet day cells that are numbers or booleans are reported as written, each in its
+    own way (``1``, ``1.0`` and ``True`` are equal in Python, not in the list)."""
+    for other in (1, 1.0, True):  # whichever was read before
+        build_record({**record(), "h_lundi": other})
+    problems = build_record({**record(), "h_lundi": value}).problems
+    assert [(columns, message.split(" ; ")[0]) for columns, message in problems] == [
+        (("h_lundi",), f"horaire illisible : {quoted}")
+    ]
+
+
+def test_same_text_in_two_columns_is_read_for_each_column() -> None:
+    """A value is read against its own column's list: ``Antenne`` is a type, not a format."""
+    read = build_record(record(type_fs="Antenne", format_fs="Antenne"))
+    assert read.data["type"] == "antenne"
+    assert "format" not in read.data
+    assert read.problems == (
+        (
+            ("format_fs",),
+            "valeur non reconnue : « Antenne » ; valeurs admises : Fixe, Multisites, Bus_équivalent, "
+            "Fixe_antenne(s), Itinérante",
+        ),
+    )
