@@ -48,7 +48,7 @@ def exit_code_for(report: Any) -> ExitCode:
     new = new_failing(report)
     if (new if new is not None else report.failing()):
         code = ExitCode.FAILURES
-    if report.errors:
+    if report.input_errors:
         code = max(code, ExitCode.INPUT_ERROR)
     if report.rule_errors or report.plugin_errors:
         code = max(code, ExitCode.PLUGIN_ERROR)

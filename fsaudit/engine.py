@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from fsaudit import __version__
-from fsaudit.inputs import InputProblem, LoadedStructure, ManualAnswer, Reader, ReadResult
+from fsaudit.inputs import (
+    InputProblem,
+    LoadedStructure,
+    ManualAnswer,
+    Reader,
+    ReadResult,
+    UnreadFact,
+    fact_segments,
+)
 from fsaudit.model import Departement
 from fsaudit.plugins import PluginError, PluginSet, load_plugins
 from fsaudit.referential import Referential, select_referential
@@ -222,6 +230,50 @@ class Engine:
         self.plugin_errors: list[PluginError] = []
         self._checks = [(rule.id, rule.check) for rule in self.structure_rules if rule.check is not None]
         self._owned: dict[tuple[str, Scope], list[Rule]] = {}
+        self._needs = {rule.id: tuple(fact_segments(need) for need in rule.needs) for rule in plugins.rules}
+
+    # --- facts that were not read ----------------------------------------------------------
+
+    def unreadable(self, loaded: LoadedStructure) -> dict[str, list[UnreadFact]]:
+        """The rules that cannot be judged on ``loaded``: ``{rule_id: unread facts they need}``.
+
+        A rule needs a fact when one of its ``needs`` contains the unread fact's path or is
+        contained in it. A rule that declares no ``needs`` is judged anyway, but a *fail* it
+        gives on a structure with unread facts becomes *manual* (see :meth:`_guard_unread`).
+        """
+        if not loaded.unread:
+            return {}
+        facts = [(fact, fact_segments(fact.field)) for fact in loaded.unread]
+        blocked: dict[str, list[UnreadFact]] = {}
+        for rule_id, needs in self._needs.items():
+            for fact, segments in facts:
+                if any(need[: len(segments)] == segments[: len(need)] for need in needs):
+                    blocked.setdefault(rule_id, []).append(fact)
+        return blocked
+
+    def _not_evaluable(self, rule_id: str, loaded: LoadedStructure, facts: Sequence[UnreadFact]) -> Result:
+        shown = "; ".join(str(fact) for fact in facts[:3])
+        more = f" ; et {len(facts) - 3} autre(s)" if len(facts) > 3 else ""
+        return Result(
+            rule=rule_id,
+            status=Status.MANUAL,
+            severity=self._severity[rule_id],
+            message=f"non évaluable : donnée illisible ou absente ({shown}{more})",
+            location=facts[0].location,
+            field=facts[0].field or None,
+            evidence={"donnees_illisibles": [str(fact) for fact in facts]},
+        )
+
+    def _guard_unread(self, loaded: LoadedStructure, results: dict[str, Result]) -> None:
+        """Rules that needed unread facts become *manual*; a *fail* of a rule that does not
+        say what it needs, on a structure with unread facts, too (it may have judged a gap)."""
+        blocked = self.unreadable(loaded)
+        for rule_id, facts in blocked.items():
+            if rule_id in results:
+                results[rule_id] = self._not_evaluable(rule_id, loaded, facts)
+        for rule_id, result in results.items():
+            if result.status is Status.FAIL and not self._needs.get(rule_id):
+                results[rule_id] = self._not_evaluable(rule_id, loaded, loaded.unread)
 
     # --- one result --------------------------------------------------------------------
 
@@ -266,9 +318,12 @@ class Engine:
         results: dict[str, Result] = {}
         structure = loaded.structure
         context = self.context
+        skip = self.unreadable(loaded) if loaded.unread else {}
         with _TimeLimit(context.options.get("rule_timeout", DEFAULT_RULE_TIMEOUT)) as limit:
             arm, disarm = limit.arm, limit.disarm
             for rule_id, check in self._checks:
+                if rule_id in skip:
+                    continue  # judged on what is left, it could fail for data that was not read
                 try:
                     arm()
                     outcome = check(structure, context)
@@ -287,8 +342,14 @@ class Engine:
                     results_by_structure={loaded.structure.id: results}, per_structure=False, limit=limit,
                 )
         for rule in self.structure_rules:
-            if rule.id not in results:
+            if rule.id not in results and rule.id not in skip:
                 results[rule.id] = self._error(rule.id, loaded, "la règle n'a produit aucun résultat")
+        if loaded.unread:
+            for rule_id in skip:
+                results.setdefault(rule_id, None)  # type: ignore[arg-type]
+            self._guard_unread(loaded, results)
+            for rule_id in [k for k, v in results.items() if v is None]:
+                del results[rule_id]
         return results
 
     def _hook_rules(self, plugin: str, scope: Scope) -> list[Rule]:
@@ -403,12 +464,34 @@ class Engine:
                     out[index][rule.id] = mine.get(rule.id) or self._error(
                         rule.id, loaded, "la règle n'a produit aucun résultat"
                     )
+            if loaded.unread:
+                self._guard_unread(loaded, out[index])
         return out
 
     # --- decision -------------------------------------------------------------------------
 
     def decide(self, loaded: LoadedStructure, results: Sequence[Result]) -> Decision:
-        """The recommendation from the ``fsaudit_decide`` hook, isolated like a rule."""
+        """The recommendation from the ``fsaudit_decide`` hook, isolated like a rule.
+
+        Whatever the policy says, a structure with facts that could not be read gets
+        *instruction incomplète*: no verdict is rendered on the strength of unread data.
+        """
+        decision = self._decide(loaded, results)
+        if loaded.unread and decision.code is not DecisionCode.INSTRUCTION_INCOMPLETE:
+            facts = loaded.unread
+            shown = ", ".join(fact.location for fact in facts[:5]) + (" …" if len(facts) > 5 else "")
+            decision = attrs.evolve(
+                decision,
+                code=DecisionCode.INSTRUCTION_INCOMPLETE,
+                reasons=(
+                    f"{len(facts)} donnée(s) de la déclaration illisible(s) ou absente(s) ({shown}) : "
+                    "aucune décision ne peut être rendue avant leur correction",
+                    *(f"en l'état des données lues : {reason}" for reason in decision.reasons),
+                ),
+            )
+        return decision
+
+    def _decide(self, loaded: LoadedStructure, results: Sequence[Result]) -> Decision:
         try:
             decision = self.plugins.manager.hook.fsaudit_decide(
                 structure=loaded, results=results, context=self.context
@@ -618,6 +701,8 @@ def _assemble(
                 results=results,
                 decision=decision,
                 score=compute_score(results),
+                unread=item.unread,
+                notes=item.notes,
             )
         )
     all_extras = {**(extras or {}), **_unused_answers(answers, used)}

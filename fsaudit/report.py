@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from fsaudit.inputs import InputProblem
+from fsaudit.inputs import InputProblem, UnreadFact
 from fsaudit.rule import Severity, Status, as_severity, as_status
 
 __all__ = [
@@ -157,6 +157,10 @@ class StructureReport:
     results: tuple[Result, ...]
     decision: Decision
     score: float | None
+    unread: tuple[UnreadFact, ...] = ()
+    """Facts of the input that could not be read for this structure (its input problems)."""
+    notes: tuple[str, ...] = ()
+    """French notes on how the structure was read (a provisional identifier…)."""
 
     def result(self, rule_id: str) -> Result | None:
         """The result of ``rule_id`` on this structure, or ``None``."""
@@ -235,6 +239,11 @@ class AuditReport:
         """Results whose rule failed to run."""
         return [(s, r) for s in self.structures for r in s.results if r.status is Status.ERROR]
 
+    @property
+    def input_errors(self) -> list[InputProblem]:
+        """Input problems that are errors (something given could not be read), not warnings."""
+        return [problem for problem in self.errors if problem.is_error]
+
     def summary(self) -> dict[str, Any]:
         """Counts: structures, decisions, statuses, input and rule errors."""
         decisions = Counter(s.decision.code.value for s in self.structures)
@@ -246,7 +255,9 @@ class AuditReport:
             "statuses": {status.value: statuses.get(status.value, 0) for status in Status},
             "failing": len(self.failing()),
             "fail_on": self.fail_on.value,
-            "input_errors": len(self.errors),
+            "input_errors": len(self.input_errors),
+            "input_warnings": len(self.errors) - len(self.input_errors),
+            "unreadable_structures": sum(1 for s in self.structures if s.unread),
             "rule_errors": len(self.rule_errors),
             "plugin_errors": len(self.plugin_errors),
         }
@@ -328,7 +339,7 @@ def _result_dict(result: Result, titles: dict[str, str]) -> dict[str, Any]:
 
 def structure_to_dict(s: StructureReport, titles: dict[str, str]) -> dict[str, Any]:
     """One structure of the JSON contract."""
-    return {
+    out = {
         "id": s.id,
         "name": s.name,
         "path": s.path,
@@ -353,6 +364,11 @@ def structure_to_dict(s: StructureReport, titles: dict[str, str]) -> dict[str, A
         ],
         "results": [_result_dict(r, titles) for r in s.results],
     }
+    if s.unread:
+        out["unread"] = [{"field": f.field, "location": f.location, "message": f.reason} for f in s.unread]
+    if s.notes:
+        out["notes"] = list(s.notes)
+    return out
 
 
 def report_to_dict(report: AuditReport, *, structures: Any = None) -> dict[str, Any]:
@@ -392,7 +408,9 @@ def report_to_dict(report: AuditReport, *, structures: Any = None) -> dict[str, 
         "structures": (
             [structure_to_dict(s, titles) for s in report.structures] if structures is None else structures
         ),
-        "errors": [{"path": e.path, "location": e.location, "message": e.message} for e in report.errors],
+        "errors": [
+            {"path": e.path, "location": e.location, "message": e.message, "level": e.level} for e in report.errors
+        ],
         "plugin_errors": [{"plugin": e.plugin, "message": e.message} for e in report.plugin_errors],
         "sections": {section.key: _json_safe(section.data) for section in report.sections},
     }

@@ -11,7 +11,7 @@ force in 2025, so that a test changes only the fact it is about::
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -109,14 +109,21 @@ def audit_structures(
     departements: Sequence[model.Departement] = (),
     extra_plugins: Sequence[tuple[str, object]] = (),
     disabled: Iterable[str] = (),
+    unread: Mapping[int, Sequence[Any]] | None = None,
 ) -> Any:
-    """Audit structures in memory (no file) and return the :class:`~fsaudit.report.AuditReport`."""
+    """Audit structures in memory (no file) and return the :class:`~fsaudit.report.AuditReport`.
+
+    ``unread`` gives, by structure index, :class:`~fsaudit.inputs.UnreadFact` objects: facts the
+    input held but a reader could not read.
+    """
     from fsaudit.engine import audit_inputs
     from fsaudit.inputs import LoadedStructure, ReadResult
     from fsaudit.report import InputInfo
 
+    unread = unread or {}
     loaded = tuple(
-        LoadedStructure(s, "<mémoire>", ("structures", i)) for i, s in enumerate(structures)
+        LoadedStructure(s, "<mémoire>", ("structures", i), unread=tuple(unread.get(i, ())))
+        for i, s in enumerate(structures)
     )
     info = InputInfo("<mémoire>", None, "memoire", len(loaded), 0)
     return audit_inputs(

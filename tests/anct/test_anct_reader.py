@@ -251,7 +251,8 @@ def test_missing_required_column(tmp_path: Path) -> None:
 
 
 def test_schema_problem_points_at_the_column(tmp_path: Path) -> None:
-    """A value the declaration schema rejects is reported at its column and that record is left out."""
+    """A value the declaration schema rejects is reported at its column; the record is kept
+    with that fact unread."""
     path = write_csv(tmp_path / "liste.csv", [record(insee_dep="2C"), record(id_fs="2")])
     result = read_csv(path)
     assert [(p.location, p.message) for p in result.problems] == [
@@ -261,7 +262,8 @@ def test_schema_problem_points_at_the_column(tmp_path: Path) -> None:
             "971 à 989)",
         )
     ]
-    assert [s.structure.id for s in result.structures] == ["2"]
+    assert [s.structure.id for s in result.structures] == ["1", "2"]
+    assert [(f.field, f.location) for f in result.structures[0].unread] == [("departement", "ligne 2, colonne insee_dep")]
 
 
 def test_empty_identifier(tmp_path: Path) -> None:

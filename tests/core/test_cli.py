@@ -109,7 +109,7 @@ def test_bad_input_among_good_ones_exits_3_and_audits_the_others(tmp_path: Path,
     report = json.loads(out_file.read_text(encoding="utf-8"))
     assert [s["id"] for s in report["structures"]] == ["A-1"]
     assert report["errors"] == [
-        {"path": str(bad), "location": "ligne 1, colonne 2", "message": "JSON invalide : nom de clé entre guillemets doubles attendu"}
+        {"path": str(bad), "location": "ligne 1, colonne 2", "message": "JSON invalide : nom de clé entre guillemets doubles attendu", "level": "erreur"}
     ]
     assert err == f"fsaudit : erreur de saisie : {bad}:ligne 1, colonne 2 : JSON invalide : nom de clé entre guillemets doubles attendu\n"
 

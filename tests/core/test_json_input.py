@@ -46,7 +46,8 @@ def test_wrong_shape(tmp_path: Path) -> None:
 
 
 def test_wrong_types_unknown_keys_and_missing_fields_all_reported(tmp_path: Path) -> None:
-    """Every problem of a structure is reported, sorted by location, not just the first."""
+    """Every problem of a structure is reported, sorted by location, not just the first; the
+    structure is still audited, with what could not be read recorded as unread facts."""
     data = {
         "id": 12,
         "opening_hours": {"monday": [{"start": "9h", "end": "12:00"}], "funday": []},
@@ -60,21 +61,25 @@ def test_wrong_types_unknown_keys_and_missing_fields_all_reported(tmp_path: Path
             "champ inconnu « colour » (champs admis : $schema, address, appointment_booking, attendance, "
             "canton, comment, commune, conseillers, coordinates, departement, format, gestionnaire, "
             "group, id, irregular_openings, label, local_services, name, opening_hours, parent_id, "
-            "partners, premises, type)",
+            "partners, premises, type) : ignoré",
         ),
         ("$.id", "type incorrect : attendu un texte, reçu le nombre 12"),
         ("$.name", "champ obligatoire « name » manquant"),
-        (
-            "$.opening_hours.funday",
-            "champ inconnu « funday » (champs admis : friday, monday, saturday, sunday, thursday, "
-            "tuesday, wednesday)",
-        ),
+        ("$.opening_hours.funday", "champ inconnu « funday » : voulez-vous dire « sunday » ?"),
         (
             "$.opening_hours.monday[0].start",
             "format invalide : le texte « 9h » ; attendu une heure HH:MM entre 00:00 et 24:00",
         ),
         ("$.premises.walk_in", "type incorrect : attendu un booléen (true ou false) (ou null), reçu le texte « oui »"),
     ]
+    result = read_json(path)
+    assert [p.level for p in result.problems] == ["avertissement"] + ["erreur"] * 5
+    (loaded,) = result.structures
+    assert (loaded.structure.id, loaded.structure.name) == ("sans-identifiant-1", "(nom absent ou illisible)")
+    assert sorted({fact.field for fact in loaded.unread}) == [
+        "id", "name", "opening_hours.monday", "opening_hours.monday[0].start", "opening_hours.sunday", "premises.walk_in",
+    ]
+    assert loaded.structure.opening_hours is not None and loaded.structure.opening_hours.monday == ()
 
 
 def test_no_silent_coercion(tmp_path: Path) -> None:
@@ -107,13 +112,16 @@ def test_enum_values_listed(tmp_path: Path) -> None:
 
 
 def test_one_bad_structure_does_not_hide_the_others(tmp_path: Path) -> None:
-    """In a collection, a structure with a problem is left out; the others load."""
+    """In a collection, a structure with a problem is kept with its unread facts; the others
+    load whole, each located at its own place."""
     data = {"structures": [{"id": "ok-1", "name": "A"}, {"id": "bad", "name": ""}, {"id": "ok-2", "name": "B"}]}
     path = _write(tmp_path, "mixed.json", json.dumps(data))
     result = read_json(path)
-    assert [s.structure.id for s in result.structures] == ["ok-1", "ok-2"]
+    assert [s.structure.id for s in result.structures] == ["ok-1", "bad", "ok-2"]
     assert result.problems == (InputProblem(str(path), "$.structures[1].name", "texte vide : une valeur est attendue"),)
-    assert result.structures[1].locate("name") == "$.structures[2].name"
+    assert [fact.field for fact in result.structures[1].unread] == ["name"]
+    assert result.structures[0].unread == result.structures[2].unread == ()
+    assert result.structures[2].locate("name") == "$.structures[2].name"
 
 
 def test_duplicate_key(tmp_path: Path) -> None:

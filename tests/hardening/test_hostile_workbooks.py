@@ -91,7 +91,7 @@ def assert_refused_in_bounds(tmp_path: Path, hostile: Path, message: str) -> Non
     with a bounded memory."""
     code, report, run = audited_with_good(tmp_path, hostile)
     assert code == 3
-    assert report["errors"] == [{"path": hostile.name, "location": "fichier", "message": message}]
+    assert report["errors"] == [{"path": hostile.name, "location": "fichier", "message": message, "level": "erreur"}]
     assert sorted(s["id"] for s in report["structures"]) == ["12-CAND-001", "12-CAND-002"]
     assert run.seconds < MAX_SECONDS, run
     assert run.peak_bytes < MAX_PEAK, run

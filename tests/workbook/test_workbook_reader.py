@@ -180,13 +180,17 @@ def test_join_errors_point_at_the_identifier_cell(tmp_path: Path, fmt: str) -> N
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_schema_problems_point_at_cells(tmp_path: Path, fmt: str) -> None:
-    """A range without its end and a latitude without longitude are located at the empty cells."""
+    """A range without its end and a latitude without longitude are located at the empty cells,
+    and the structure is kept with those facts unread."""
     sheets = {
         "Structures": structures_sheet(["S1", "Maison", None, None, None, None, None, None, None, 45]),
         "Horaires": [headers("Horaires"), ["S1", "mardi", "9h", "12h"], ["S1", "mardi", "14h"]],
     }
     result = _read(tmp_path, fmt, sheets)
-    assert result.structures == ()
+    (loaded,) = result.structures
+    assert {(fact.field, fact.location) for fact in loaded.unread} >= {
+        ("coordinates", "Structures!K2"), ("opening_hours.tuesday", "Horaires!D3"),
+    }
     assert [location for location, _message in problems(result)] == ["Structures!K2", "Horaires!D3"]
     assert all(message.startswith(("colonne « Longitude » :", "colonne « Fin » :")) for _l, message in problems(result))
 

@@ -1,0 +1,139 @@
+"""Data that was not read is never treated as absent (docs/honest-verdicts.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fsaudit import CharterReference, DecisionCode, Outcome, Rule, Status, hookimpl
+from fsaudit.inputs import UnreadFact, facts_overlap
+from fsaudit.plugins import load_plugins
+from fsaudit.testing import audit_structures, make_structure, result_of
+
+HOURS_CELL = UnreadFact("opening_hours.monday", "Horaires!C2", "heure illisible « neuf heures »")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "overlap"),
+    [
+        ("opening_hours", "opening_hours.monday[0].start", True),
+        ("conseillers[].training_date", "conseillers[1].training_date", True),
+        ("conseillers[].training_date", "conseillers[1].fte", False),
+        ("conseillers", "conseillers[1].fte", True),
+        ("", "premises.walk_in", True),
+        ("premises.walk_in", "premises.confidential_space", False),
+        ("label.date", "label", True),
+    ],
+)
+def test_fact_paths_overlap_when_one_contains_the_other(a: str, b: str, overlap: bool) -> None:
+    """A rule needing ``a`` is blocked by an unread ``b`` exactly when one path contains the other."""
+    assert facts_overlap(a, b) is overlap
+    assert facts_overlap(b, a) is overlap
+
+
+def test_unread_hours_make_every_hours_rule_manual_and_no_other() -> None:
+    """A structure with 4 h of hours read and Monday unread is not judged below 24 h."""
+    short = make_structure(opening_hours=make_structure().opening_hours.__class__(tuesday=make_structure().opening_hours.tuesday))
+    report = audit_structures([short], unread={0: [HOURS_CELL]})
+    for rule in ("FS-HOR-01", "FS-HOR-02", "FS-HOR-03", "FS-HOR-04"):
+        result = result_of(report, rule)
+        assert result.status is Status.MANUAL, rule
+        assert result.message.startswith("non évaluable : donnée illisible ou absente (Horaires!C2 : ")
+        assert result.location == "Horaires!C2"
+    assert result_of(report, "FS-AGT-01").status is Status.PASS
+    assert not [r for r in report.structures[0].results if r.status is Status.FAIL]
+
+
+def test_structure_with_unread_facts_is_never_refused() -> None:
+    """One conseiller read and the other row unreadable: no *avis défavorable*, *instruction incomplète*."""
+    one = make_structure(conseillers=make_structure().conseillers[:1])
+    report = audit_structures(
+        [one], unread={0: [UnreadFact("conseillers", "Conseillers!C3", "nombre illisible « un »")]}
+    )
+    structure = report.structures[0]
+    assert result_of(report, "FS-AGT-01").status is Status.MANUAL
+    assert structure.decision.code is DecisionCode.INSTRUCTION_INCOMPLETE
+    assert structure.unread[0].location == "Conseillers!C3"
+
+
+def test_decision_guard_holds_against_any_policy() -> None:
+    """Even a policy that refuses everything cannot refuse a structure with unread facts."""
+
+    class Harsh:
+        @hookimpl(tryfirst=True)
+        def fsaudit_decide(self, structure: Any, results: Any, context: Any) -> Any:
+            from fsaudit import Decision
+
+            return Decision(DecisionCode.AVIS_DEFAVORABLE, ("refus",))
+
+    report = audit_structures(
+        [make_structure(), make_structure(id="B")],
+        unread={1: [UnreadFact("comment", "$.comment", "texte illisible")]},
+        extra_plugins=[("harsh", Harsh())],
+    )
+    decisions = {s.id: s.decision for s in report.structures}
+    assert decisions["TEST-001"].code is DecisionCode.AVIS_DEFAVORABLE
+    assert decisions["B"].code is DecisionCode.INSTRUCTION_INCOMPLETE
+    reasons = decisions["B"].reasons
+    assert reasons[0].startswith("1 donnée(s) de la déclaration illisible(s) ou absente(s) ($.comment)")
+    assert reasons[1] == "en l'état des données lues : refus"
+
+
+def _plugin_rule(needs: tuple[str, ...]) -> Any:
+    def check(structure: Any, ctx: Any) -> Outcome:
+        return Outcome.failed("toujours non conforme")
+
+    class Plugin:
+        @hookimpl
+        def fsaudit_rules(self) -> list[Rule]:
+            return [
+                Rule(
+                    id="TEST-UNR-01", title="Règle de test", severity="bloquant", applies_to="toutes",
+                    domain="test", reference=CharterReference("t", "s", "C"), description="d",
+                    remediation="r", check=check, needs=needs,
+                )
+            ]
+
+    return Plugin()
+
+
+def test_a_rule_that_does_not_say_what_it_needs_cannot_fail_on_a_partly_read_structure() -> None:
+    """Without ``needs``, a *fail* on a structure with unread facts becomes *manual*."""
+    report = audit_structures(
+        [make_structure(), make_structure(id="B")],
+        unread={1: [HOURS_CELL]},
+        extra_plugins=[("p", _plugin_rule(()))],
+    )
+    assert result_of(report, "TEST-UNR-01", "TEST-001").status is Status.FAIL
+    blocked = result_of(report, "TEST-UNR-01", "B")
+    assert blocked.status is Status.MANUAL
+    assert blocked.evidence == {"donnees_illisibles": ["Horaires!C2 : heure illisible « neuf heures »"]}
+
+
+def test_a_rule_whose_needs_were_read_still_fails() -> None:
+    """An unread fact the rule does not need leaves its verdict alone."""
+    report = audit_structures(
+        [make_structure()], unread={0: [HOURS_CELL]}, extra_plugins=[("p", _plugin_rule(("premises",)))]
+    )
+    assert result_of(report, "TEST-UNR-01").status is Status.FAIL
+    assert report.structures[0].decision.code is DecisionCode.INSTRUCTION_INCOMPLETE
+
+
+def test_unread_facts_are_in_the_json_report() -> None:
+    """The JSON report lists a structure's unread facts beside its results."""
+    from fsaudit.report import report_to_dict
+
+    report = audit_structures([make_structure()], unread={0: [HOURS_CELL]})
+    data = report_to_dict(report)
+    assert data["structures"][0]["unread"] == [
+        {"field": "opening_hours.monday", "location": "Horaires!C2", "message": "heure illisible « neuf heures »"}
+    ]
+    assert data["summary"]["unreadable_structures"] == 1
+
+
+def test_every_builtin_rule_declares_what_it_needs() -> None:
+    """The guard relies on ``needs``: every built-in rule declares at least one fact."""
+    plugins = load_plugins()
+    missing = [rule.id for rule in plugins.rules if not rule.needs]
+    assert missing == []
