@@ -156,6 +156,19 @@ class RuleTimeout(Exception):  # noqa: N818 - read as a status, like TimeoutErro
         self.seconds = seconds
 
 
+def tripped_message(seconds: float) -> str:
+    """The one message of every result of a rule stopped by its time limit (the circuit breaker).
+
+    The same on every structure, whichever one the rule hung on and whatever the number of
+    worker processes, so that the report does not depend on how the work was shared.
+    """
+    limit = f"{seconds:g}".replace(".", ",")
+    return (
+        f"la règle n'a pas pu être évaluée : arrêtée après avoir dépassé son temps limite de {limit} s ; "
+        "elle n'est plus exécutée pour le reste de l'audit"
+    )
+
+
 class _TimeLimit:
     """A per-call time limit with ``SIGALRM``, where it can be used (Unix, main thread).
 
@@ -231,6 +244,18 @@ class Engine:
         self._checks = [(rule.id, rule.check) for rule in self.structure_rules if rule.check is not None]
         self._owned: dict[tuple[str, Scope], list[Rule]] = {}
         self._needs = {rule.id: tuple(fact_segments(need) for need in rule.needs) for rule in plugins.rules}
+        self.tripped: set[str] = set()
+        """Rules stopped by their time limit: not run again in this audit (the circuit breaker)."""
+        self._timeout = float(context.options.get("rule_timeout", DEFAULT_RULE_TIMEOUT) or 0)
+
+    def _tripped_error(self, rule_id: str, loaded: LoadedStructure) -> Result:
+        return Result(
+            rule=rule_id,
+            status=Status.ERROR,
+            severity=self._severity[rule_id],
+            message=tripped_message(self._timeout),
+            location=loaded.locate(),
+        )
 
     # --- facts that were not read ----------------------------------------------------------
 
@@ -321,13 +346,22 @@ class Engine:
         skip = self.unreadable(loaded) if loaded.unread else {}
         with _TimeLimit(context.options.get("rule_timeout", DEFAULT_RULE_TIMEOUT)) as limit:
             arm, disarm = limit.arm, limit.disarm
+            tripped = self.tripped
             for rule_id, check in self._checks:
                 if rule_id in skip:
                     continue  # judged on what is left, it could fail for data that was not read
+                if rule_id in tripped:
+                    results[rule_id] = self._tripped_error(rule_id, loaded)
+                    continue
                 try:
                     arm()
                     outcome = check(structure, context)
                     disarm()
+                except RuleTimeout:
+                    disarm()
+                    tripped.add(rule_id)
+                    results[rule_id] = self._tripped_error(rule_id, loaded)
+                    continue
                 except Exception as exc:  # noqa: BLE001 - isolation: one rule, one error
                     disarm()
                     results[rule_id] = self._error(rule_id, loaded, _describe_exception(exc))
@@ -337,6 +371,10 @@ class Engine:
             kwargs = {"structure": loaded, "context": context}
             for impl in hook.get_hookimpls():
                 owned = self._hook_rules(impl.plugin_name, Scope.STRUCTURE)
+                if owned and all(rule.id in tripped for rule in owned):
+                    for rule in owned:
+                        results[rule.id] = self._tripped_error(rule.id, loaded)
+                    continue
                 self._run_hook_impl(
                     impl, kwargs, owned, {loaded.structure.id: loaded},
                     results_by_structure={loaded.structure.id: results}, per_structure=False, limit=limit,
@@ -379,6 +417,14 @@ class Engine:
             answer = impl.function(**{name: kwargs[name] for name in impl.argnames})
             if limit is not None:
                 limit.disarm()
+        except RuleTimeout:
+            if limit is not None:
+                limit.disarm()
+            self.tripped.update(owned_ids)
+            for sid, loaded in loaded_by_id.items():
+                for rule_id in sorted(owned_ids):
+                    results_by_structure[sid][rule_id] = self._tripped_error(rule_id, loaded)
+            return
         except Exception as exc:  # noqa: BLE001
             if limit is not None:
                 limit.disarm()
@@ -536,6 +582,8 @@ class CheckedInput:
     read: ReadResult
     results: tuple[dict[str, Result], ...]
     plugin_errors: tuple[PluginError, ...] = ()
+    tripped: frozenset[str] = frozenset()
+    """Rules stopped by their time limit while this input was checked."""
 
 
 def check_input(path: str, plugins: PluginSet, engine: Engine) -> CheckedInput:
@@ -550,7 +598,7 @@ def check_read(info: InputInfo, result: ReadResult, engine: Engine) -> CheckedIn
     results = tuple(engine.check_structure(item) for item in result.structures)
     errors = tuple(engine.plugin_errors[before:])
     del engine.plugin_errors[before:]
-    return CheckedInput(info, result, results, errors)
+    return CheckedInput(info, result, results, errors, frozenset(engine.tripped))
 
 
 def audit(
@@ -665,6 +713,7 @@ def _assemble(
         for structure, results in zip(item.read.structures, item.results, strict=True):
             structure_results[len(loaded)] = results
             loaded.append(structure)
+    _trip(engine, loaded, structure_results, {rule for item in checked for rule in item.tripped} | engine.tripped)
 
     waiver_set = load_waivers(waivers) if isinstance(waivers, str | Path) else waivers
     ledger = None
@@ -729,6 +778,25 @@ def _assemble(
 
         report = pseudonymize(report, personal_values(item.structure for item in ordered))
     return report
+
+
+def _trip(
+    engine: Engine,
+    loaded: Sequence[LoadedStructure],
+    structure_results: dict[int, dict[str, Result]],
+    tripped: set[str],
+) -> None:
+    """A rule stopped by its time limit on any structure is an error on every structure
+    (except where unread facts kept it from running): the report is then the same whichever
+    structure it hung on first and however the work was shared between processes."""
+    if not tripped:
+        return
+    for index, item in enumerate(loaded):
+        results = structure_results[index]
+        blocked = engine.unreadable(item) if item.unread else {}
+        for rule_id in tripped:
+            if rule_id in results and rule_id not in blocked:
+                results[rule_id] = engine._tripped_error(rule_id, item)
 
 
 def apply_answer(result: Result, answer: ManualAnswer) -> Result:

@@ -27,6 +27,7 @@ __all__ = [
     "CharterReference",
     "Outcome",
     "Rule",
+    "ReadOnlyMapping",
     "RuleContext",
     "Scope",
     "Severity",
@@ -183,13 +184,63 @@ class Rule:
     """Declaration fields the rule reads, for documentation."""
 
 
+class ReadOnlyMapping(Mapping[str, Any]):
+    """A mapping no plugin can change: what one rule is given, every other rule sees as given.
+
+    Writing to it raises :class:`TypeError`, which makes the writing rule an ``error``. Unlike
+    :class:`types.MappingProxyType` it can be pickled (worker processes receive it).
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        object.__setattr__(self, "_data", dict(data or {}))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Any:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"ReadOnlyMapping({self._data!r})"
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        raise TypeError("lecture seule : une règle ne peut pas modifier ce qu'elle reçoit")
+
+    def __delitem__(self, key: str) -> None:
+        raise TypeError("lecture seule : une règle ne peut pas modifier ce qu'elle reçoit")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise TypeError("lecture seule : une règle ne peut pas modifier ce qu'elle reçoit")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ReadOnlyMapping, (self._data,))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    __hash__ = None  # type: ignore[assignment] - like the dict it wraps
+
+
+def _read_only(value: Mapping[str, Any] | None) -> ReadOnlyMapping:
+    return value if isinstance(value, ReadOnlyMapping) else ReadOnlyMapping(value)
+
+
 @frozen
 class RuleContext:
-    """What a check receives besides the structure: the referential in force and the date."""
+    """What a check receives besides the structure: the referential in force and the date.
+
+    Everything in it is read-only: a rule that tries to change the options or the referential
+    gets an ``error``, and the other rules see them unchanged.
+    """
 
     referential: Referential
     as_of: _dt.date
-    options: dict[str, Any] = attrs.field(factory=dict)
+    options: Mapping[str, Any] = attrs.field(factory=dict, converter=_read_only)
 
     def value(self, key: str) -> Any:
         """A referential value by its key (``hours.min_weekly_hours``)."""
