@@ -429,7 +429,7 @@ def _matches_shape(written: str, form: str) -> bool:
 
 
 def _choice_values(layout: Layout, name: str) -> str:
-    return ", ".join(sorted(layout.values.get(name, {}) or layout.kinds.get(name, {})))
+    return ", ".join(layout.displays.get(name, ()))
 
 
 @functools.lru_cache(maxsize=2048)

@@ -168,6 +168,9 @@ class Layout:
     """Kind field → folded cell value → facts (``type``, ``format``, ``roaming``)."""
     label: LabelFormat = LabelFormat()
     keep: Keep | None = None
+    displays: dict[str, tuple[str, ...]] = attrs.Factory(dict)
+    """Field → its accepted values as the file writes them (for « valeurs admises »); set by
+    :func:`load_layout`, which folds the vocabularies' keys."""
 
     @functools.cached_property
     def _folded(self) -> dict[str, str]:
@@ -218,6 +221,16 @@ def load_layout(text: str, name: str) -> Layout:
         layout = _converter().structure(data, Layout)
     except Exception as exc:
         raise ValueError(f"{name}: invalid layout ({exc})") from exc
+    displays = {name: tuple(vocabulary) for name, vocabulary in (*layout.values.items(), *layout.kinds.items())}
+    layout = attrs.evolve(
+        layout,
+        values={name: {fold(k): v for k, v in vocabulary.items()} for name, vocabulary in layout.values.items()},
+        kinds={name: {fold(k): v for k, v in vocabulary.items()} for name, vocabulary in layout.kinds.items()},
+        missing=tuple(fold(m) for m in layout.missing),
+        label=LabelFormat(tuple(fold(p) for p in layout.label.prefixes), layout.label.date_formats),
+        keep=None if layout.keep is None else Keep(layout.keep.field, fold(layout.keep.contains)),
+        displays=displays,
+    )
     missing = [f for f in layout.signature if f not in layout.columns]
     if missing:
         raise ValueError(f"{name}: signature fields without columns {missing}")
@@ -280,8 +293,8 @@ class Recognition:
             return text
         missing = ", ".join(self.layout.published(f) for f in self.missing) or "aucune"
         return (
-            f"en-tête proche de la {text}, lu avec les colonnes qu'il a : colonnes utilisées : {used} ; "
-            f"colonnes absentes : {missing}"
+            f"en-tête non standard, proche de la {text} : lu avec les colonnes qu'il a ; colonnes "
+            f"utilisées : {used} ; colonnes absentes (faits non lus, à vérifier) : {missing}"
         )
 
 

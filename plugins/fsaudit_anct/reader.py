@@ -384,6 +384,8 @@ def _cells(layout: Layout, cells: dict[str, Any]) -> dict[str, Any]:
 def _kept(layout: Layout, cells: dict[str, Any]) -> bool:
     if layout.keep is None:
         return True
+    if layout.keep.field not in cells:
+        return True  # the input has no such column: nothing to choose rows by
     value = cells.get(layout.keep.field)
     return layout.keep.contains in fold(value) if value is not None else False
 
