@@ -26,6 +26,7 @@ __all__ = [
     "AuditReport",
     "Decision",
     "DecisionCode",
+    "FormatName",
     "InputInfo",
     "Reporter",
     "Result",
@@ -172,6 +173,26 @@ class StructureReport:
         return {status._value_: counter.get(status, 0) for status in Status}
 
 
+class FormatName(str):
+    """A reader's format name (``ReadResult.format``) that also says which layout of the format
+    the reader recognised (``anct-csv`` read as the list's layout ``liste-2022``); compares and
+    serialises as the plain name. :class:`InputInfo` takes its ``layout`` from it."""
+
+    layout: str | None
+
+    def __new__(cls, name: str, layout: str | None = None) -> FormatName:
+        self = super().__new__(cls, name)
+        self.layout = layout
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FormatName, (str(self), self.layout))
+
+
+def _layout_of(info: InputInfo) -> str | None:
+    return getattr(info.format, "layout", None)
+
+
 @frozen
 class InputInfo:
     """One input file of the audit."""
@@ -181,6 +202,8 @@ class InputInfo:
     format: str | None
     structures: int
     errors: int
+    layout: str | None = attrs.field(default=attrs.Factory(_layout_of, takes_self=True))
+    """The layout of the format the reader recognised (``liste-2022``), when it says one."""
 
 
 @frozen
@@ -371,6 +394,19 @@ def structure_to_dict(s: StructureReport, titles: dict[str, str]) -> dict[str, A
     return out
 
 
+def _input_to_dict(info: InputInfo) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "path": info.path,
+        "sha256": info.sha256,
+        "format": None if info.format is None else str(info.format),
+        "structures": info.structures,
+        "errors": info.errors,
+    }
+    if info.layout is not None:
+        out["layout"] = info.layout
+    return out
+
+
 def report_to_dict(report: AuditReport, *, structures: Any = None) -> dict[str, Any]:
     """The JSON report contract (``schemas/report.schema.json``), as plain data.
 
@@ -394,16 +430,7 @@ def report_to_dict(report: AuditReport, *, structures: Any = None) -> dict[str, 
             {"name": p.name, "distribution": p.distribution, "version": p.version}
             for p in report.plugins
         ],
-        "inputs": [
-            {
-                "path": i.path,
-                "sha256": i.sha256,
-                "format": i.format,
-                "structures": i.structures,
-                "errors": i.errors,
-            }
-            for i in report.inputs
-        ],
+        "inputs": [_input_to_dict(i) for i in report.inputs],
         "summary": report.summary(),
         "structures": (
             [structure_to_dict(s, titles) for s in report.structures] if structures is None else structures

@@ -1,6 +1,6 @@
 """The national list of France services structures (ANCT open data) and the network view.
 
-Provides two readers (the list in CSV, and its spreadsheet export) and the report sections that
+Provides three readers (the list in CSV, its spreadsheet export, and the GeoJSON map data) and the report sections that
 summarise an audit by département and for the whole country. Registered through the ``fsaudit``
 entry-point group like any third-party plugin.
 """
@@ -22,9 +22,9 @@ def fsaudit_api_version() -> str:
 
 @hookimpl
 def fsaudit_readers() -> list[Reader]:
-    from fsaudit_anct.reader import CSV_READER, WORKBOOK_READER
+    from fsaudit_anct.reader import CSV_READER, GEOJSON_READER, WORKBOOK_READER
 
-    return [CSV_READER, WORKBOOK_READER]
+    return [CSV_READER, GEOJSON_READER, WORKBOOK_READER]
 
 
 @hookimpl

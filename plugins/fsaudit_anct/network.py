@@ -48,6 +48,7 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "itinerant": ("Itinérantes", "itinérantes"),
     "antenne": ("Antennes", "antennes"),
     "non_declare": ("Format non déclaré", "au format non déclaré"),
+    "illisible": ("Type ou format illisible", "au type ou au format illisible"),
 }
 """Category → (column header, phrase after a number)."""
 
@@ -99,7 +100,9 @@ class Gathered:
     notes: tuple[str, ...]
 
 
-def _category_of(structure: Any) -> str:
+def _category_of(structure: Any, unread: Sequence[Any] = ()) -> str:
+    if any(fact.field in ("type", "format", "") for fact in unread):
+        return "illisible"  # not read: neither a principal structure nor an antenne for sure
     if structure.is_antenne:
         return "antenne"
     return structure.format.value if structure.format is not None else "non_declare"
@@ -121,7 +124,7 @@ def gather_facts(structures: Sequence[LoadedStructure], departements: Sequence[D
         attendance = (
             None if s.attendance is None else tuple((a.month, a.accompaniments) for a in s.attendance)
         )
-        values = (_category_of(s), s.canton, attendance)
+        values = (_category_of(s, loaded.unread), s.canton, attendance)
         found = shared.get(values)
         if found is None:
             found = shared[values] = Facts(*values)
@@ -155,10 +158,14 @@ class DepartementSummary:
     """Judged structures below a minimum with a warning rather than a failure (buses, itinerant)."""
     no_hours: int = 0
     """FS-HOR-01 could not judge: hours not declared (manual)."""
+    unread_hours: int = 0
+    """FS-HOR-01 or FS-HOR-02 could not judge because a fact they need was not read (manual)."""
     weekly_minutes: list[int] = attrs.field(factory=list)
     decisions: Counter[str] = attrs.field(factory=Counter)
     attendance: Counter[str] = attrs.field(factory=Counter)
     attendance_structures: int = 0
+    per_structure: list[dict[str, int]] = attrs.field(factory=list)
+    """Each declaring structure's attendance by month: growth compares structure by structure."""
     cantons: tuple[tuple[str, str | None], ...] | None = None
     covered: set[str] = attrs.field(factory=set)
 
@@ -173,33 +180,47 @@ class DepartementSummary:
 
     def count(self, key: Tally, times: int = 1) -> None:
         """Count ``times`` structures with the same ``key`` (see :func:`_tally`); weekly hours
-        and attendance, which differ from structure to structure, are added apart."""
-        category, hours, days, decision = key
+        and attendance, which differ from structure to structure, are added apart.
+
+        A structure's hours are judged when both FS-HOR-01 and FS-HOR-02 judged them: one rule
+        that could not judge is not a compliance of zero, and the structure is counted apart."""
+        category, hours, days, decision, unread = key
         self.structures += times
         self.categories[category] += times
-        if hours in _JUDGED:
+        if hours in _JUDGED and days in _JUDGED:
             self.judged += times
             if hours is not Status.PASS:
                 self.under_hours += times
-            if days in _JUDGED and days is not Status.PASS:
+            if days is not Status.PASS:
                 self.under_days += times
             if hours is Status.WARN or days is Status.WARN:
                 self.warned += times
             if hours is Status.PASS and days is Status.PASS:
                 self.compliant += times
-        elif hours is Status.MANUAL:
-            self.no_hours += times
+        elif Status.MANUAL in (hours, days):
+            if unread:
+                self.unread_hours += times
+            else:
+                self.no_hours += times
         self.decisions[decision.value] += times
 
     def attend(self, attendance: tuple[tuple[str, int], ...]) -> None:
         """Add one structure's declared attendance."""
         self.attendance_structures += 1
+        months: dict[str, int] = {}
         for month, count in attendance:
             self.attendance[month] += count
+            months[month] = months.get(month, 0) + count
+        self.per_structure.append(months)
 
     @property
     def antennes(self) -> int:
         return self.categories.get("antenne", 0)
+
+    @property
+    def principal(self) -> int:
+        """Structures known to be principal ones (type or format unread: neither)."""
+        return self.structures - self.antennes - self.categories.get("illisible", 0)
 
     def quartiles(self) -> tuple[int, int, int] | None:
         """First quartile, median, third quartile of the weekly minutes (nearest rank)."""
@@ -221,20 +242,41 @@ class DepartementSummary:
         return out
 
     def growth(self) -> dict[str, Any] | None:
-        """Accompaniments of the latest year's declared months, against the same months a year before."""
+        """Accompaniments of the latest year's declared months, and their growth on the same months
+        of the year before, counted only on what is comparable: a structure's month enters the
+        comparison when that structure declares it in both years. A month a structure did not
+        declare is not zero: structures without any comparable month are left out, and counted."""
         if not self.attendance:
             return None
         year = max(int(month[:4]) for month in self.attendance)
-        months = sorted(int(m[5:]) for m in self.attendance if int(m[:4]) == year)
+        months = sorted({int(m[5:]) for m in self.attendance if int(m[:4]) == year})
         total = sum(self.attendance[f"{year}-{m:02d}"] for m in months)
-        common = [m for m in months if f"{year - 1}-{m:02d}" in self.attendance]
-        out: dict[str, Any] = {"year": year, "months": months, "accompaniments": total}
-        if common:
-            same = sum(self.attendance[f"{year}-{m:02d}"] for m in common)
-            previous = sum(self.attendance[f"{year - 1}-{m:02d}"] for m in common)
+        declaring = [s for s in self.per_structure if any(int(m[:4]) == year for m in s)]
+        out: dict[str, Any] = {
+            "year": year,
+            "months": months,
+            "accompaniments": total,
+            "structures": len(declaring),
+        }
+        same = previous = 0
+        common: set[int] = set()
+        included = 0
+        for months_of in declaring:
+            pairs = [
+                m for m in months if f"{year}-{m:02d}" in months_of and f"{year - 1}-{m:02d}" in months_of
+            ]
+            if not pairs:
+                continue
+            included += 1
+            common.update(pairs)
+            same += sum(months_of[f"{year}-{m:02d}"] for m in pairs)
+            previous += sum(months_of[f"{year - 1}-{m:02d}"] for m in pairs)
+        out["comparable_structures"] = included
+        out["left_out_structures"] = len(declaring) - included
+        if included:
             out.update(
                 {
-                    "common_months": common,
+                    "common_months": sorted(common),
                     "comparable": same,
                     "previous": previous,
                     "difference": same - previous,
@@ -245,7 +287,8 @@ class DepartementSummary:
         return out
 
     def attendance_text(self) -> str | None:
-        """``38 792 accompagnements de janvier à août 2023, +8 274 (+27,11 %) sur les mêmes mois de 2022``."""
+        """``38 792 accompagnements de janvier à août 2023, +8 274 (+27,11 %) sur les mêmes mois de 2022``,
+        with how many structures the comparison includes and leaves out when some lack a year."""
         g = self.growth()
         if g is None:
             return None
@@ -256,6 +299,12 @@ class DepartementSummary:
             where = f"sur les mêmes mois de {g['year'] - 1}"
         else:
             where = f"sur les mois comparables ({_months_phrase(g['common_months'], g['year'] - 1)[3:]})"
+        if g["left_out_structures"]:
+            where += (
+                f", évolution calculée sur {fr_int(g['comparable_structures'])} structure(s) déclarant les deux "
+                f"années ({fr_int(g['left_out_structures'])} laissée(s) de côté, sans mois comparable en "
+                f"{g['year'] - 1})"
+            )
         if "growth_pct" not in g:
             return f"{text} ; aucun accompagnement {where}"
         return f"{text}, {fr_signed(g['difference'])} ({fr_pct(g['growth_pct'], signed=True)}) {where}"
@@ -280,7 +329,7 @@ class DepartementSummary:
             "Département": self.code if self.code is not None else "Total",
             "Nom": self.name,
             "Structures": self.structures,
-            "Principales": self.structures - self.antennes,
+            "Principales": self.principal,
         }
         for category, (header, _phrase) in CATEGORIES.items():
             row[header] = self.categories.get(category, 0)
@@ -295,6 +344,7 @@ class DepartementSummary:
                 "Sous le minimum de jours": self.under_days,
                 "Dont bus et itinérantes (avertissement)": self.warned,
                 "Horaires non déclarés": self.no_hours,
+                "Horaires illisibles (à vérifier)": self.unread_hours,
                 "Durée hebdomadaire, 1er quartile (h)": round(q[0] / 60, 2) if q else None,
                 "Durée hebdomadaire médiane (h)": round(q[1] / 60, 2) if q else None,
                 "Durée hebdomadaire, 3e quartile (h)": round(q[2] / 60, 2) if q else None,
@@ -308,6 +358,8 @@ class DepartementSummary:
                 "Période": _months_phrase(g["months"], g["year"])[3:] if g else None,
                 "Accompagnements, mêmes mois de l'année précédente": g.get("previous") if g else None,
                 "Évolution (%)": g.get("growth_pct") if g else None,
+                "Structures comparées": g.get("comparable_structures") if g else None,
+                "Structures laissées de côté": g.get("left_out_structures") if g else None,
                 "Cantons couverts": len([c for c, _n in self.cantons if c in self.covered])
                 if self.cantons is not None
                 else None,
@@ -331,6 +383,7 @@ class DepartementSummary:
                 "under_min_days": self.under_days,
                 "roaming_warned": self.warned,
                 "not_declared": self.no_hours,
+                "unread": self.unread_hours,
                 "weekly_hours_quartiles": [round(v / 60, 2) for v in q] if q else None,
             },
             "decisions": {k: self.decisions[k] for k in sorted(self.decisions)},
@@ -347,8 +400,9 @@ class DepartementSummary:
 _JUDGED = frozenset({Status.PASS, Status.WARN, Status.FAIL})
 """FS-HOR-01 statuses that judge the hours (the others: not applicable, manual, error)."""
 
-Tally = tuple[str, Status | None, Status | None, DecisionCode]
-"""What a summary counts of a structure: category, FS-HOR-01 and FS-HOR-02 statuses, decision."""
+Tally = tuple[str, Status | None, Status | None, DecisionCode, bool]
+"""What a summary counts of a structure: category, FS-HOR-01 and FS-HOR-02 statuses, decision,
+and whether the structure has unread facts."""
 
 
 def _tally(s: StructureReport, facts: Facts | None) -> tuple[Tally, int | None]:
@@ -379,6 +433,7 @@ def _tally(s: StructureReport, facts: Facts | None) -> tuple[Tally, int | None]:
         hours.status if hours is not None else None,
         days.status if days is not None else None,
         s.decision.code,
+        bool(s.unread),
     )
     return key, weekly
 
@@ -446,7 +501,7 @@ def _categories_phrase(summary: DepartementSummary) -> str:
 
 
 def _national_text(total: DepartementSummary, departements: int, minimum: Any, anct: bool) -> list[str]:
-    principal = total.structures - total.antennes
+    principal = total.principal
     lines = [
         f"  {fr_int(total.structures)} structures dans {departements} départements : "
         f"{fr_int(principal)} principales ({_categories_phrase(total)}) et {fr_int(total.antennes)} "
@@ -490,6 +545,8 @@ def _hours_lines(summary: DepartementSummary, minimum: Any) -> list[str]:
     extra = []
     if summary.no_hours:
         extra.append(f"{fr_int(summary.no_hours)} structure(s) principale(s) sans horaires déclarés")
+    if summary.unread_hours:
+        extra.append(f"{fr_int(summary.unread_hours)} structure(s) aux horaires, au type ou au format illisibles (à vérifier)")
     if summary.antennes:
         extra.append(f"{fr_int(summary.antennes)} antenne(s), non soumises au minimum")
     if extra:

@@ -1,49 +1,66 @@
-"""Readers for the national list of France services structures (ANCT, data.gouv.fr).
+"""Readers for the national list of France services structures (ANCT, data.gouv.fr), in every
+layout it has been published in.
 
 The list is read as published (CSV, UTF-8, comma, double quotes, fields with line breaks) and as
-older exports and spreadsheet saves write it (byte-order mark, ``;`` separator, Windows-1252), or
-as a spreadsheet export (``.xlsx``, ``.ods``: the same columns on the first sheet). Both readers
-recognise the list by its header, whatever the file name. Each record is validated on its own
-with :func:`fsaudit.inputs.validate_declaration`; a bad record never stops the others.
+other exports and spreadsheet saves write it (byte-order mark, ``;`` separator, Windows-1252,
+CRLF), as a spreadsheet export (``.xlsx``, ``.ods``: the columns on the first sheet) or as a
+GeoJSON FeatureCollection (properties and point geometry). The layout (``layouts/*.toml``) is
+recognised by the header, whatever the file name; a header close to a layout is read with the
+columns it can map, and the report says which. Each record is validated on its own with
+:func:`fsaudit.inputs.validate_declaration`; a bad value never drops a record: it is reported at
+its cell and recorded as an unread fact of the structure.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import operator
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from fsaudit.inputs import InputProblem, LoadedStructure, Reader, ReadResult, validate_declaration
+import attrs
+
+from fsaudit.inputs import InputProblem, LoadedStructure, Reader, ReadResult, UnreadFact, validate_declaration
+from fsaudit.report import FormatName
 from fsaudit_anct.columns import (
-    REQUIRED,
+    Columns,
     CsvLocation,
+    FeatureLocation,
     SheetLocation,
-    is_anct_header,
+    derived_id,
     map_record,
-    normalize_header,
+    missing_facts,
 )
+from fsaudit_anct.layouts import DECLARATION_FIELDS, Layout, Recognition, claims, fold, layouts, recognise
 from fsaudit_workbook.safety import UnsafeArchive, check_archive, describe_error
 
 __all__ = [
     "CSV_READER",
+    "GEOJSON_READER",
     "RECORDS",
     "WORKBOOK_READER",
     "csv_records",
     "read_csv",
+    "read_geojson",
     "read_workbook",
     "sniff_csv",
+    "sniff_geojson",
     "sniff_workbook",
     "workbook_records",
 ]
 
 CSV_FORMAT = "anct-csv"
 WORKBOOK_FORMAT = "anct-tableur"
+GEOJSON_FORMAT = "anct-geojson"
 PRIORITY = 100
-"""Above the generic readers: a file with the ANCT header is read as the ANCT list."""
+"""Above the generic readers: a file with a header of the list is read as the list."""
 WORKBOOK_EXTENSIONS = (".xlsx", ".ods")
+GEOJSON_EXTENSIONS = (".geojson",)
+
+Location = CsvLocation | SheetLocation | FeatureLocation
 
 
 # --- decoding and sniffing --------------------------------------------------------------------
@@ -75,16 +92,23 @@ def _separator(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
+def _header_cells(line: str, separator: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=separator))
+    except (csv.Error, StopIteration):
+        return line.split(separator)
+
+
 def sniff_csv(path: Path, head: bytes) -> bool:
-    """True when the first line of ``head`` is an ANCT header (any file name)."""
+    """True when the first line of ``head`` has a column of a known layout of the list."""
     if head.startswith(b"PK\x03\x04"):
         return False
     line = head.split(b"\n", 1)[0]
     decoded = _decode(line) or _decode(line[: max(0, len(line) - 3)])
     if decoded is None:
         return False
-    text = decoded[0]
-    return is_anct_header(text.split(_separator(text)))
+    text = decoded[0].rstrip("\r")
+    return claims(_header_cells(text, _separator(text)), strong=False)
 
 
 class _NoSheet(Exception):  # noqa: N818 - a verdict on the file, like UnsafeArchive
@@ -111,7 +135,7 @@ def _header_index(rows: Sequence[Sequence[Any]]) -> int | None:
 
 
 def sniff_workbook(path: Path, head: bytes) -> bool:
-    """True for a ``.xlsx``/``.ods`` workbook whose first sheet's header row is an ANCT header."""
+    """True for a ``.xlsx``/``.ods`` workbook whose first sheet's header row is a header of the list."""
     if not path.name.lower().endswith(WORKBOOK_EXTENSIONS) or not head.startswith(b"PK\x03\x04"):
         return False
     try:
@@ -119,48 +143,136 @@ def sniff_workbook(path: Path, head: bytes) -> bool:
     except Exception:  # noqa: BLE001 - an unreadable workbook is simply not claimed
         return False
     index = _header_index(rows)
-    return index is not None and is_anct_header(rows[index])
+    return index is not None and claims([str(c) if c is not None else "" for c in rows[index]], strong=True)
+
+
+def sniff_geojson(path: Path, head: bytes) -> bool:
+    """True for a GeoJSON FeatureCollection (``.geojson``, or ``.json`` starting like one)."""
+    text = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return text.startswith(b"{") and b'"FeatureCollection"' in head and b'"features"' in head
 
 
 # --- the header ---------------------------------------------------------------------------------
 
 
-def _columns(header: Sequence[Any]) -> tuple[dict[str, int], list[str]]:
-    """Column name → index, and the French problems of the header (missing or doubled columns)."""
-    index: dict[str, int] = {}
-    problems: list[str] = []
-    for position, cell in enumerate(header):
-        name = normalize_header(cell)
-        if not name:
-            continue
-        if name in index:
-            problems.append(f"colonne « {name} » présente deux fois dans l'en-tête : liste non lue")
-            continue
-        index[name] = position
-    missing = [c for c in REQUIRED if c not in index]
-    if missing:
-        problems.append(
-            f"colonne(s) obligatoire(s) absente(s) de l'en-tête : {', '.join(missing)} ; "
-            "attendu l'en-tête de la liste ANCT (id_fs, insee_dep, lib_fs, …, labellisation_fs)"
+def _expected(layout: Layout) -> str:
+    return ", ".join(layout.published(f) for f in layout.expected)
+
+
+@attrs.frozen
+class _Header:
+    """A recognised header: its layout, columns, the problems it raises and the facts its
+    missing or doubled columns leave unread in every record."""
+
+    recognition: Recognition
+    columns: Columns
+    problems: tuple[tuple[str, str], ...]
+    """``(message, level)`` pairs, reported at the header."""
+    unread: tuple[tuple[str, str], ...]
+    """``(declaration fact, reason)`` pairs for every record."""
+
+    @property
+    def layout(self) -> Layout:
+        return self.recognition.layout
+
+
+def _header(cells: Sequence[Any]) -> _Header | str:
+    """The header of an input, or the French reason it is not one of the list."""
+    found = recognise([str(c) if c is not None else "" for c in cells])
+    layout = found.layout
+    written = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+    if not found.readable:
+        return (
+            "en-tête non reconnu : ni identifiant ni nom de structure ; disposition la plus proche : "
+            f"« {layout.id} » ({layout.title}), colonnes attendues : {_expected(layout)} ; colonnes "
+            f"trouvées : {', '.join(written) or 'aucune'}"
         )
-    return index, problems
+    problems: list[tuple[str, str]] = []
+    unread: list[tuple[str, str]] = []
+    if not found.exact:
+        problems.append((found.describe(), "avertissement"))
+        for fact, column in missing_facts(layout, found.missing):
+            unread.append((fact, f"colonne {column} absente du fichier"))
+    if found.unused:
+        problems.append(
+            (
+                f"colonne(s) ignorée(s), inconnues de la disposition « {layout.id} » : {', '.join(found.unused)}",
+                "avertissement",
+            )
+        )
+    for column in found.doubled:
+        name = layout.field_of(column)
+        problems.append(
+            (f"colonne « {column} » présente deux fois dans l'en-tête : valeurs de cette colonne non lues", "erreur")
+        )
+        for fact in DECLARATION_FIELDS.get(name or "", ()):
+            unread.append((fact, f"colonne {column} présente deux fois"))
+    columns = Columns(tuple((name, column) for name, _index, column in found.positions))
+    return _Header(found, columns, tuple(problems), tuple(dict.fromkeys(unread)))
 
 
-def _record(
-    name: str,
-    cells: dict[str, Any],
-    location: CsvLocation | SheetLocation,
-) -> tuple[list[LoadedStructure], list[InputProblem]]:
-    data, record_problems, note_columns = map_record(cells)
-    if note_columns:
-        if isinstance(location, CsvLocation):
-            location = CsvLocation(location.line, note_columns)
+# --- one record ---------------------------------------------------------------------------------
+
+
+@attrs.define
+class _Reading:
+    """One input being read: its name, header and the derived identifiers given so far."""
+
+    name: str
+    header: _Header
+    derived: dict[str, int] = attrs.Factory(dict)
+    left_aside: int = 0
+
+
+def _record(reading: _Reading, cells: dict[str, Any], location: Location) -> tuple[list[LoadedStructure], list[InputProblem]]:
+    header = reading.header
+    layout = header.layout
+    mapped = map_record(cells, layout, header.columns)
+    data = mapped.data
+    notes = list(mapped.notes)
+    problems: list[InputProblem] = []
+    if not data["id"]:
+        base = derived_id(cells)
+        count = reading.derived.get(base, 0) + 1
+        reading.derived[base] = count
+        data["id"] = base if count == 1 else f"{base}-{count}"
+        if header.columns.get("id") is None:
+            notes.append(
+                f"identifiant dérivé « {data['id']} » : la liste n'a pas de colonne d'identifiant ; "
+                "dérivé du nom, du département, de la commune et de l'adresse"
+            )
         else:
-            location = SheetLocation(location.sheet, location.row, location.letters, note_columns)
-    loaded, _departements, invalid = validate_declaration(data, name, locate=location)
-    if not record_problems:
+            notes.append(
+                f"identifiant vide : identifiant dérivé « {data['id']} » du nom, du département, de la "
+                "commune et de l'adresse"
+            )
+            problems.append(
+                InputProblem(
+                    reading.name,
+                    location.at(("id",)),
+                    f"identifiant vide : identifiant dérivé « {data['id']} »",
+                    "avertissement",
+                )
+            )
+    if mapped.note_fields:
+        location = location.with_notes(mapped.note_fields)
+    facts: list[UnreadFact] = []
+    for issue in mapped.issues:
+        where = location.at(issue.fields)
+        if issue.message is not None:
+            problems.append(InputProblem(reading.name, where, issue.message, issue.level))
+        for fact in issue.facts:
+            facts.append(UnreadFact(fact, where, issue.reason or issue.message or ""))
+    if header.unread:
+        where = location.at(())
+        facts.extend(UnreadFact(fact, where, reason) for fact, reason in header.unread)
+    loaded, _departements, invalid = validate_declaration(
+        data, reading.name, locate=location, unread={0: facts} if facts else None
+    )
+    if notes:
+        loaded = [attrs.evolve(one, notes=one.notes + tuple(notes)) for one in loaded]
+    if not problems:
         return loaded, invalid
-    problems = [InputProblem(name, location.at(columns), message) for columns, message in record_problems]
     return loaded, problems + invalid
 
 
@@ -192,12 +304,21 @@ _CSV_ERRORS = {
 }
 
 
-Item = InputProblem | tuple[CsvLocation | SheetLocation, dict[str, Any]]
-"""What a record source yields: a problem, or a record's location and cells (column → value)."""
+Item = InputProblem | _Header | tuple[Location, dict[str, Any]]
+"""What a record source yields: a problem, the header, or a record's location and cells (field → value)."""
+
+
+def _header_items(name: str, header: _Header | str, where: str) -> Iterator[InputProblem | _Header]:
+    if isinstance(header, str):
+        yield InputProblem(name, where, header)
+        return
+    for message, level in header.problems:
+        yield InputProblem(name, where, message, level)
+    yield header
 
 
 def csv_records(path: Path) -> Iterator[Item]:
-    """The records of an ANCT list in CSV, in file order, and the problems met on the way."""
+    """The header and records of a CSV export, in file order, and the problems met on the way."""
     name = str(path)
     try:
         raw = path.read_bytes()
@@ -211,22 +332,24 @@ def csv_records(path: Path) -> Iterator[Item]:
     text, _encoding = decoded
     separator = _separator(_first_line(text))
     rows = _csv_rows(text, separator)
-    header = next(rows, None)
-    if header is None or header[1] is None:
+    first = next(rows, None)
+    if first is None or first[1] is None:
         yield InputProblem(
             name,
-            f"ligne {header[0]}" if header else "fichier",
+            f"ligne {first[0]}" if first else "fichier",
             "en-tête de la liste ANCT illisible ou absent",
         )
         return
-    index, header_problems = _columns(header[1])
-    if header_problems:
-        for message in header_problems:
-            yield InputProblem(name, f"ligne {header[0]}", message)
+    header = _header(first[1])
+    items = list(_header_items(name, header, f"ligne {first[0]}"))
+    yield from items
+    if not isinstance(header, _Header):
         return
-    width = len(header[1])
-    names = tuple(index)
-    pick = operator.itemgetter(*index.values())  # a tuple: the header has the REQUIRED columns
+    width = len(first[1])
+    names = tuple(field for field, _index, _column in header.recognition.positions)
+    indices = [index for _field, index, _column in header.recognition.positions]
+    pick = operator.itemgetter(*indices) if len(indices) > 1 else (lambda row: (row[indices[0]],))
+    columns = header.columns
     for line, fields, error in rows:
         if fields is None:
             yield InputProblem(
@@ -245,26 +368,68 @@ def csv_records(path: Path) -> Iterator[Item]:
                 "vérifiez les guillemets et les séparateurs : enregistrement non lu",
             )
             continue
-        yield CsvLocation(line), dict(zip(names, pick(fields), strict=True))
+        yield CsvLocation(line, columns), _cells(header.layout, dict(zip(names, pick(fields), strict=True)))
+
+
+def _cells(layout: Layout, cells: dict[str, Any]) -> dict[str, Any]:
+    """Cells with the layout's « no value » texts (``NA``, ``0NULL``) emptied."""
+    if layout.missing:
+        missing = set(layout.missing)
+        for key, value in cells.items():
+            if value.__class__ is str and value and fold(value) in missing:
+                cells[key] = ""
+    return cells
+
+
+def _kept(layout: Layout, cells: dict[str, Any]) -> bool:
+    if layout.keep is None:
+        return True
+    if layout.keep.field not in cells:
+        return True  # the input has no such column: nothing to choose rows by
+    value = cells.get(layout.keep.field)
+    return layout.keep.contains in fold(value) if value is not None else False
 
 
 def _read(format_name: str, path: Path, items: Iterator[Item]) -> ReadResult:
     name = str(path)
     structures: list[LoadedStructure] = []
     problems: list[InputProblem] = []
+    reading: _Reading | None = None
     for item in items:
         if isinstance(item, InputProblem):
             problems.append(item)
             continue
+        if isinstance(item, _Header):
+            reading = _Reading(name, item)
+            continue
+        assert reading is not None  # noqa: S101 - a record source yields its header first
         location, cells = item
-        loaded, found = _record(name, cells, location)
+        if not _kept(reading.header.layout, cells):
+            reading.left_aside += 1
+            continue
+        loaded, found = _record(reading, cells, location)
         structures.extend(loaded)
         problems.extend(found)
-    return ReadResult(format_name, tuple(structures), (), tuple(problems))
+    layout = None
+    if reading is not None:
+        layout = reading.header.layout.id
+        keep = reading.header.layout.keep
+        if reading.left_aside and keep is not None:
+            problems.append(
+                InputProblem(
+                    name,
+                    "fichier",
+                    f"{reading.left_aside} ligne(s) sans « {keep.contains} » dans la colonne "
+                    f"{reading.header.columns.get(keep.field)} : lieux hors du réseau France services, "
+                    "laissés de côté",
+                    "avertissement",
+                )
+            )
+    return ReadResult(FormatName(format_name, layout), tuple(structures), (), tuple(problems))
 
 
 def read_csv(path: Path) -> ReadResult:
-    """Read an ANCT list in CSV; every problem is reported, nothing raises."""
+    """Read a CSV export of the list; every problem is reported, nothing raises."""
     return _read(CSV_FORMAT, path, csv_records(path))
 
 
@@ -282,7 +447,7 @@ def column_letter(index: int) -> str:
 
 
 def workbook_records(path: Path) -> Iterator[Item]:
-    """The records of the first sheet of a workbook export, and the problems met on the way."""
+    """The header and records of the first sheet of a workbook export, and the problems met."""
     name = str(path)
     try:
         sheet, rows = _first_sheet_rows(path)
@@ -298,33 +463,94 @@ def workbook_records(path: Path) -> Iterator[Item]:
             name, SheetLocation(sheet, 1, ()).at(()), "feuille vide : en-tête de la liste ANCT absent"
         )
         return
-    index, header_problems = _columns(rows[header_at])
-    if header_problems:
-        for message in header_problems:
-            yield InputProblem(name, SheetLocation(sheet, header_at + 1, ()).at(()), message)
+    header = _header(rows[header_at])
+    yield from _header_items(name, header, SheetLocation(sheet, header_at + 1, ()).at(()))
+    if not isinstance(header, _Header):
         return
-    letters = tuple((column, column_letter(position)) for column, position in index.items())
+    positions = header.recognition.positions
+    letters = tuple((field, column_letter(index)) for field, index, _column in positions)
     for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         if not any(cell not in (None, "") for cell in row):
             continue
-        cells = {
-            column: (row[position] if position < len(row) else None) for column, position in index.items()
-        }
-        yield SheetLocation(sheet, number, letters), cells
+        cells = {field: (row[index] if index < len(row) else None) for field, index, _column in positions}
+        yield SheetLocation(sheet, number, letters, (), header.columns), _cells(header.layout, cells)
 
 
 def read_workbook(path: Path) -> ReadResult:
-    """Read the spreadsheet export of the ANCT list (first sheet); nothing raises on bad content."""
+    """Read the spreadsheet export of the list (first sheet); nothing raises on bad content."""
     return _read(WORKBOOK_FORMAT, path, workbook_records(path))
 
 
-RECORDS = {CSV_FORMAT: csv_records, WORKBOOK_FORMAT: workbook_records}
+# --- GeoJSON --------------------------------------------------------------------------------------
+
+
+def geojson_records(path: Path) -> Iterator[Item]:
+    """The records of a GeoJSON FeatureCollection: each feature's properties, and its point."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield InputProblem(name, "fichier", f"lecture impossible ({exc.strerror or exc})")
+        return
+    decoded = _decode(raw)
+    try:
+        data = json.loads(decoded[0]) if decoded is not None else None
+    except ValueError as exc:
+        yield InputProblem(name, "fichier", f"GeoJSON illisible : JSON mal formé (détail technique : {exc})")
+        return
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list):
+        yield InputProblem(
+            name, "$", "GeoJSON non reconnu : attendu un objet « FeatureCollection » avec une liste « features »"
+        )
+        return
+    columns_seen: dict[str, None] = {}
+    for feature in features:
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        if isinstance(properties, dict):
+            columns_seen.update(dict.fromkeys(str(k) for k in properties))
+    header = _header(list(columns_seen))
+    yield from _header_items(name, header, "$.features[*].properties")
+    if not isinstance(header, _Header):
+        return
+    positions = header.recognition.positions
+    columns = header.columns
+    point_columns = Columns(
+        (*((f, c) for f, c in columns.pairs if f not in ("latitude", "longitude")),
+         ("latitude", "geometry"), ("longitude", "geometry"))
+    )
+    for index, feature in enumerate(features):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(properties, dict):
+            yield InputProblem(
+                name, f"$.features[{index}]", "entité sans « properties » : attendu un objet de propriétés"
+            )
+            continue
+        cells = {field: properties.get(column) for field, _i, column in positions}
+        location = FeatureLocation(index, columns)
+        geometry = feature.get("geometry")
+        empty = all(cells.get(k) in (None, "") for k in ("latitude", "longitude"))
+        if empty and isinstance(geometry, dict) and geometry.get("type") == "Point":
+            point = geometry.get("coordinates")
+            if isinstance(point, list) and len(point) >= 2:
+                cells["longitude"], cells["latitude"] = point[0], point[1]
+                location = FeatureLocation(index, point_columns)
+        yield location, _cells(header.layout, {k: ("" if v is None else v) for k, v in cells.items()})
+
+
+def read_geojson(path: Path) -> ReadResult:
+    """Read a GeoJSON FeatureCollection of structures; nothing raises on bad content."""
+    return _read(GEOJSON_FORMAT, path, geojson_records(path))
+
+
+RECORDS = {CSV_FORMAT: csv_records, WORKBOOK_FORMAT: workbook_records, GEOJSON_FORMAT: geojson_records}
 """Record sources by format name, for the network view."""
 
 
 CSV_READER = Reader(
     name=CSV_FORMAT,
-    description="Liste nationale des France services (ANCT, data.gouv.fr) en CSV, reconnue par son en-tête",
+    description="Liste nationale des France services (ANCT, data.gouv.fr) en CSV, toutes dispositions "
+    "depuis 2020, reconnue par son en-tête",
     extensions=(".csv",),
     read=read_csv,
     sniff=sniff_csv,
@@ -341,3 +567,17 @@ WORKBOOK_READER = Reader(
     sniff=sniff_workbook,
     priority=PRIORITY,
 )
+
+GEOJSON_READER = Reader(
+    name=GEOJSON_FORMAT,
+    description="Carte des France services (ANCT) en GeoJSON : propriétés et point de chaque structure",
+    extensions=GEOJSON_EXTENSIONS,
+    read=read_geojson,
+    sniff=sniff_geojson,
+    priority=PRIORITY,
+)
+
+
+def known_layouts() -> tuple[Layout, ...]:
+    """The layouts the readers recognise (for the documentation and tests)."""
+    return layouts()

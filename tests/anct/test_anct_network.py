@@ -143,6 +143,7 @@ def test_hours_figures_come_from_the_results(tmp_path: Path) -> None:
         "under_min_days": 1,
         "roaming_warned": 0,
         "not_declared": 1,
+        "unread": 0,
         "weekly_hours_quartiles": [6.0, 6.0, 32.5],
     }
     assert data["categories"] == {"antenne": 1, "fixe": 3}
@@ -256,3 +257,81 @@ def test_summaries_count_tallies_as_structures_one_by_one(tmp_path: Path) -> Non
     assert (total.data(), total.row()) == (expected_total.data(), expected_total.row())
     counts = (total.structures, total.judged, total.compliant, total.under_hours, total.no_hours)
     assert counts == (8, 6, 4, 2, 1)
+
+
+def _section(report: AuditReport, key: str = "par_departement") -> Any:
+    return next(section for section in report.sections if section.key == key)
+
+
+def test_growth_counts_only_structures_comparable_on_both_years() -> None:
+    """One structure with January 2024 and 2025 (+16,67 %) and one with January 2025 only: the
+    département grows +16,67 %, not +150 %, on one structure, the other left out and counted."""
+    summary = DepartementSummary("32")
+    summary.attend((("2024-01", 60), ("2025-01", 70)))
+    summary.attend((("2025-01", 80),))
+    growth = summary.growth()
+    assert growth == {
+        "year": 2025,
+        "months": [1],
+        "accompaniments": 150,
+        "structures": 2,
+        "comparable_structures": 1,
+        "left_out_structures": 1,
+        "common_months": [1],
+        "comparable": 70,
+        "previous": 60,
+        "difference": 10,
+        "growth_pct": 16.67,
+    }
+    assert summary.attendance_text() == (
+        "150 accompagnements de janvier 2025, +10 (+16,67 %) sur les mêmes mois de 2024, évolution "
+        "calculée sur 1 structure(s) déclarant les deux années (1 laissée(s) de côté, sans mois "
+        "comparable en 2024)"
+    )
+
+
+def test_growth_compares_a_structure_only_on_its_months_of_both_years() -> None:
+    """A structure declaring March only in the latest year is compared on January alone."""
+    summary = DepartementSummary("32")
+    summary.attend((("2024-01", 100), ("2025-01", 110), ("2025-03", 500)))
+    growth = summary.growth()
+    assert (growth["comparable"], growth["previous"], growth["common_months"]) == (110, 100, [1])
+
+
+def test_hours_judged_only_when_both_rules_judged() -> None:
+    """A structure whose FS-HOR-02 could not judge is not in the denominator of the 24 h / 5 days share."""
+    from fsaudit.report import DecisionCode
+    from fsaudit.rule import Status
+
+    summary = DepartementSummary("32")
+    summary.count(("fixe", Status.PASS, Status.MANUAL, DecisionCode.INSTRUCTION_INCOMPLETE, True))
+    summary.count(("fixe", Status.PASS, Status.PASS, DecisionCode.INSTRUCTION_INCOMPLETE, False))
+    assert (summary.judged, summary.compliant, summary.unread_hours, summary.no_hours) == (1, 1, 1, 0)
+
+
+def test_unread_hours_are_counted_apart_from_undeclared_hours(tmp_path: Path) -> None:
+    """A structure whose hours could not be read is « horaires illisibles », not « non déclarés »."""
+    from fsaudit.inputs import UnreadFact
+    from fsaudit.testing import audit_structures
+
+    structures = [make_structure(id="A", departement="32"), make_structure(id="B", departement="32")]
+    report = audit_structures(
+        structures,
+        as_of=AS_OF,
+        unread={0: [UnreadFact("opening_hours.monday", "ligne 2, colonne h_lundi", "horaire illisible")]},
+    )
+    hours = _section(report).data["departements"][0]["hours"]
+    assert (hours["judged"], hours["unread"], hours["not_declared"]) == (1, 1, 0)
+
+
+def test_unread_type_is_neither_principal_nor_antenne(tmp_path: Path) -> None:
+    """A structure whose type could not be read is counted as « type ou format illisible »."""
+    from fsaudit.inputs import UnreadFact
+    from fsaudit.testing import audit_structures
+
+    structures = [make_structure(id="A", departement="32"), make_structure(id="B", departement="32")]
+    report = audit_structures(
+        structures, as_of=AS_OF, unread={1: [UnreadFact("type", "ligne 3", "valeurs contradictoires")]}
+    )
+    row = _section(report).rows[0]
+    assert (row["Principales"], row["Type ou format illisible"]) == (1, 1)

@@ -92,18 +92,27 @@ def test_every_day_not_communicated_is_no_hours(tmp_path: Path) -> None:
     assert (s.opening_hours, s.irregular_openings) == (None, None)
 
 
-def test_one_day_not_communicated_is_noted(tmp_path: Path) -> None:
-    """A day « non communiqué » among known days is not counted and the note says so."""
-    s = _read_one(tmp_path, h_mercredi="Horaires non communiqués")
-    assert s.opening_hours is not None and s.opening_hours.wednesday == ()
-    assert s.irregular_openings == "mercredi (h_mercredi) : horaires non communiqués, jour non compté"
+def test_one_day_not_communicated_is_unread(tmp_path: Path) -> None:
+    """A day « non communiqué » among known days is an unread fact (no input problem): the hours
+    rules are *à vérifier*, never judged without that day."""
+    path = write_csv(tmp_path / "liste.csv", [record(h_mercredi="Horaires non communiqués")])
+    result = read_csv(path)
+    assert result.problems == ()
+    assert [(f.field, f.location, f.reason) for f in result.structures[0].unread] == [
+        (
+            "opening_hours.wednesday",
+            "ligne 2, colonne h_mercredi",
+            "horaires non communiqués (« Horaires non communiqués »)",
+        )
+    ]
+    report = audit([path], as_of=AS_OF)
+    assert [result_of(report, r).status.value for r in ("FS-HOR-01", "FS-HOR-02")] == ["manual", "manual"]
 
 
-def test_ferme_everywhere_is_an_empty_week(tmp_path: Path) -> None:
-    """« fermé » on every day is a declared, empty week (not missing hours)."""
-    days = {c: "fermé" for c in ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")}
-    hours = _read_one(tmp_path, **days).opening_hours
-    assert hours is not None and hours.is_empty
+def test_ferme_everywhere_is_no_published_week(tmp_path: Path) -> None:
+    """« fermé » or ``-`` on every day opens no day: the hours are not published (not « 0 h »)."""
+    days = {c: "-" for c in ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")}
+    assert _read_one(tmp_path, **days).opening_hours is None
 
 
 def test_placeholder_is_flagged_at_its_cell(tmp_path: Path) -> None:
@@ -113,33 +122,46 @@ def test_placeholder_is_flagged_at_its_cell(tmp_path: Path) -> None:
     assert (result.status.value, result.location) == ("fail", "ligne 2, colonne h_mercredi")
 
 
-def test_unreadable_day_is_a_problem_and_the_record_is_still_audited(tmp_path: Path) -> None:
-    """An unreadable day is an input problem at its cell; the day is left out, the rest audited."""
+def test_unreadable_day_is_a_warning_and_an_unread_fact(tmp_path: Path) -> None:
+    """An unreadable day is a warning at its cell and an unread fact; the record is still read."""
     path = write_csv(tmp_path / "liste.csv", [record(), record(id_fs="2", h_mardi="9h à midi")])
     result = read_csv(path)
     assert result.problems == (
         InputProblem(
             str(path),
             "ligne 3, colonne h_mardi",
-            "horaire illisible : « 9h à midi » ; attendu des créneaux HH:MM - HH:MM séparés par « / » "
-            "(par exemple 09:00 - 12:00 / 13:30 - 17:00), une cellule vide ou « fermé » pour un jour "
-            "fermé ; ce jour n'est pas compté dans les horaires",
+            "horaire illisible : « 9h à midi » (nombre d'heures impair : début et fin des créneaux "
+            "impossibles à apparier) ; attendu des créneaux HH:MM - "
+            "HH:MM séparés par « / » (par exemple 09:00 - 12:00 / 13:30 - 17:00), une cellule vide ou "
+            "« fermé » pour un jour fermé ; jour non évalué (à vérifier)",
+            "avertissement",
         ),
     )
-    second = result.structures[1].structure
-    assert second.opening_hours is not None and second.opening_hours.tuesday == ()
-    assert second.opening_hours.wednesday == (
+    second = result.structures[1]
+    assert [(f.field, f.location) for f in second.unread] == [("opening_hours.tuesday", "ligne 3, colonne h_mardi")]
+    assert second.structure.opening_hours is not None
+    assert second.structure.opening_hours.wednesday == (
         model.TimeRange("09:00", "12:00"),
         model.TimeRange("13:30", "17:00"),
     )
 
 
-def test_unreadable_day_is_in_the_structure_evidence(tmp_path: Path) -> None:
-    """The left-out day appears in FS-HOR-05's evidence (to check), located at its cell."""
-    path = write_csv(tmp_path / "liste.csv", [record(h_mardi="9h à midi")])
-    result = result_of(audit([path], as_of=AS_OF), "FS-HOR-05")
+def test_unreadable_day_makes_the_hours_rules_manual(tmp_path: Path) -> None:
+    """With one day unreadable, FS-HOR-01 and FS-HOR-02 are *à vérifier*, never *non conforme*,
+    and the decision is *instruction incomplète*."""
+    path = write_csv(tmp_path / "liste.csv", [record(h_mardi="9h à midi", h_mercredi="", h_jeudi="")])
+    report = audit([path], as_of=AS_OF)
+    assert [result_of(report, r).status.value for r in ("FS-HOR-01", "FS-HOR-02")] == ["manual", "manual"]
+    assert report.structures[0].decision.code.value == "instruction_incomplete"
+
+
+def test_appointment_note_is_evidence(tmp_path: Path) -> None:
+    """A day ``Sur RDV : 14:30 - 17:00`` keeps its hours; the cell is FS-HOR-05's evidence."""
+    path = write_csv(tmp_path / "liste.csv", [record(h_mardi="Sur RDV : 14:30 - 17:00")])
+    report = audit([path], as_of=AS_OF)
+    result = result_of(report, "FS-HOR-05")
     assert (result.status.value, result.location) == ("manual", "ligne 2, colonne h_mardi")
-    assert result.evidence["texte"] == "mardi (h_mardi) : horaire illisible, jour non compté : « 9h à midi »"
+    assert result.evidence["texte"] == "mardi (h_mardi) : « Sur RDV : 14:30 - 17:00 »"
 
 
 def test_line_numbers_are_physical_lines(tmp_path: Path) -> None:
@@ -235,16 +257,22 @@ def test_unterminated_quote(tmp_path: Path) -> None:
     assert len(result.structures) == 1
 
 
-def test_missing_required_column(tmp_path: Path) -> None:
-    """A header without ``lib_fs`` is reported at line 1 and nothing is read."""
-    columns = [c for c in record() if c != "lib_fs"]
-    path = write_csv(tmp_path / "liste.csv", [record()], columns=columns)
+def test_header_without_identifier_or_name_is_refused(tmp_path: Path) -> None:
+    """A header with neither identifier nor name is refused at line 1, with the columns expected,
+    those found and the closest layout; nothing is read."""
+    path = tmp_path / "liste.csv"
+    path.write_text("h_lundi,h_mardi\n09:00 - 12:00,\n", encoding="utf-8")
     result = read_csv(path)
-    assert [(p.location, p.message) for p in result.problems] == [
+    assert [(p.location, p.message, p.level) for p in result.problems] == [
         (
             "ligne 1",
-            "colonne(s) obligatoire(s) absente(s) de l'en-tête : lib_fs ; attendu l'en-tête de la liste "
-            "ANCT (id_fs, insee_dep, lib_fs, …, labellisation_fs)",
+            "en-tête non reconnu : ni identifiant ni nom de structure ; disposition la plus proche : "
+            "« liste-2024 » (Liste nationale des France services, disposition de 2024 (type_fs, format_fs, "
+            "groupe_fs, labellisation_fs)), colonnes attendues : id_fs, insee_dep, lib_fs, adresse, "
+            "complement_adresse, insee_com, code_postal, lib_com, latitude, longitude, h_lundi, h_mardi, "
+            "h_mercredi, h_jeudi, h_vendredi, h_samedi, prise_rdv, commentaire, type_fs, format_fs, "
+            "groupe_fs, labellisation_fs ; colonnes trouvées : h_lundi, h_mardi",
+            "erreur",
         )
     ]
     assert result.structures == ()
@@ -266,12 +294,19 @@ def test_schema_problem_points_at_the_column(tmp_path: Path) -> None:
     assert [(f.field, f.location) for f in result.structures[0].unread] == [("departement", "ligne 2, colonne insee_dep")]
 
 
-def test_empty_identifier(tmp_path: Path) -> None:
-    """A record without ``id_fs`` is reported at that column."""
+def test_empty_identifier_gets_a_derived_one(tmp_path: Path) -> None:
+    """A record with an empty ``id_fs`` is kept under an identifier derived from the record: a
+    warning at that cell and a note on the structure say so."""
     result = read_csv(write_csv(tmp_path / "liste.csv", [record(id_fs="")]))
-    assert [(p.location, p.message) for p in result.problems] == [
-        ("ligne 2, colonne id_fs", "texte vide : une valeur est attendue")
+    (loaded,) = result.structures
+    derived = loaded.structure.id
+    assert derived.startswith("fs-01-")
+    assert [(p.location, p.message, p.level) for p in result.problems] == [
+        ("ligne 2, colonne id_fs", f"identifiant vide : identifiant dérivé « {derived} »", "avertissement")
     ]
+    assert loaded.notes == (
+        f"identifiant vide : identifiant dérivé « {derived} » du nom, du département, de la commune et de l'adresse",
+    )
 
 
 @pytest.mark.parametrize(
@@ -303,7 +338,7 @@ def test_empty_identifier(tmp_path: Path) -> None:
             {"format_fs": "Camping-car"},
             "ligne 2, colonne format_fs",
             "valeur non reconnue : « Camping-car » ; valeurs admises : Fixe, Multisites, "
-            "Bus_équivalent, Fixe_antenne(s), Itinérante",
+            "Bus_équivalent, Fixe_antenne(s), Itinérante, Mobile",
             "format",
             None,
         ),
@@ -320,18 +355,20 @@ def test_empty_identifier(tmp_path: Path) -> None:
 def test_unreadable_values(
     tmp_path: Path, changes: dict[str, str], location: str, message: str, field: str, kept: object
 ) -> None:
-    """An unreadable label, Oui/Non, format or coordinate is a problem at its cell; the field is left out."""
+    """An unreadable label, Oui/Non, format or coordinate is a problem at its cell; the field is
+    left out and recorded as unread there."""
     path = write_csv(tmp_path / "liste.csv", [record(**changes)])
     result = read_csv(path)
     assert [(p.path, p.location, p.message) for p in result.problems] == [(str(path), location, message)]
     assert getattr(result.structures[0].structure, field) == kept
+    assert [f.location for f in result.structures[0].unread] == [location]
 
 
 def test_read_result_pickles(tmp_path: Path) -> None:
     """What the reader returns crosses a process boundary: locations still work after pickling."""
     result = read_csv(write_csv(tmp_path / "liste.csv", [record(h_mardi="9h à midi")]))
     copy = pickle.loads(pickle.dumps(result))  # noqa: S301 - data this test just made
-    assert copy.structures[0].locate("irregular_openings") == "ligne 2, colonne h_mardi"
+    assert copy.structures[0].locate("opening_hours.tuesday") == "ligne 2, colonne h_mardi"
     assert copy == result
 
 
@@ -343,9 +380,9 @@ def test_anct_csv_is_recognised_whatever_its_name(tmp_path: Path, name: str) -> 
 
 
 def test_other_csv_is_not_claimed(tmp_path: Path) -> None:
-    """A CSV without the ANCT columns is not claimed by the ANCT reader."""
+    """A CSV without any column of a known layout is not claimed by the ANCT reader."""
     path = tmp_path / "autre.csv"
-    path.write_text("id,nom,heures\n1,Mairie,24\n", encoding="utf-8")
+    path.write_text("code,libelle,heures\n1,Mairie,24\n", encoding="utf-8")
     assert not sniff_csv(path, path.read_bytes())
     chosen = choose_reader(path, load_plugins().readers)
     assert chosen is None or chosen.name != CSV_READER.name
@@ -377,9 +414,9 @@ def test_day_cell_of_another_type_is_read_as_its_text(value: object, quoted: str
     own way (``1``, ``1.0`` and ``True`` are equal in Python, not in the list)."""
     for other in (1, 1.0, True):  # whichever was read before
         build_record({**record(), "h_lundi": other})
-    problems = build_record({**record(), "h_lundi": value}).problems
-    assert [(columns, message.split(" ; ")[0]) for columns, message in problems] == [
-        (("h_lundi",), f"horaire illisible : {quoted}")
+    issues = build_record({**record(), "h_lundi": value}).issues
+    assert [(i.fields, (i.message or "").split(" (")[0]) for i in issues] == [
+        (("monday",), f"horaire illisible : {quoted}")
     ]
 
 
@@ -388,10 +425,11 @@ def test_same_text_in_two_columns_is_read_for_each_column() -> None:
     read = build_record(record(type_fs="Antenne", format_fs="Antenne"))
     assert read.data["type"] == "antenne"
     assert "format" not in read.data
-    assert read.problems == (
+    assert [(i.fields, i.message, i.facts) for i in read.issues] == [
         (
-            ("format_fs",),
+            ("format",),
             "valeur non reconnue : « Antenne » ; valeurs admises : Fixe, Multisites, Bus_équivalent, "
-            "Fixe_antenne(s), Itinérante",
-        ),
-    )
+            "Fixe_antenne(s), Itinérante, Mobile",
+            ("format",),
+        )
+    ]

@@ -110,7 +110,7 @@ def test_workbook_locations_are_cells(tmp_path: Path, writer: Any) -> None:
     suffix = ".xlsx" if writer is write_xlsx else ".ods"
     path = writer(tmp_path / f"liste{suffix}", _rows(record(), record(id_fs="2", h_mardi="9h à midi")))
     result = read_workbook(path)
-    assert [(p.location, p.message.split(" ;")[0]) for p in result.problems] == [
+    assert [(p.location, p.message.split(" (")[0]) for p in result.problems] == [
         ("Feuille1!N3", "horaire illisible : « 9h à midi »")
     ]
     second = result.structures[1]
@@ -157,14 +157,20 @@ def test_other_workbook_is_not_claimed(tmp_path: Path) -> None:
 
 
 def test_missing_column_in_workbook(tmp_path: Path) -> None:
-    """A workbook header without ``id_fs`` is reported at its row."""
+    """A workbook header without ``id_fs`` is read with the columns it has: a warning at the
+    header row says which are missing, and each structure gets an identifier derived from it."""
     rows = _rows(record())
     rows[0][0] = "identifiant"
     result = read_workbook(write_xlsx(tmp_path / "liste.xlsx", rows))
-    assert [p.location for p in result.problems] == ["Feuille1, ligne 1"]
-    assert result.problems[0].message.startswith(
-        "colonne(s) obligatoire(s) absente(s) de l'en-tête : id_fs ;"
+    assert [(p.location, p.level) for p in result.problems] == [
+        ("Feuille1, ligne 1", "avertissement"),
+        ("Feuille1, ligne 1", "avertissement"),
+    ]
+    assert result.problems[0].message.endswith("colonnes absentes (faits non lus, à vérifier) : id_fs")
+    assert result.problems[1].message == (
+        "colonne(s) ignorée(s), inconnues de la disposition « liste-2024 » : identifiant"
     )
+    assert result.structures[0].structure.id.startswith("fs-01-")
 
 
 def test_broken_workbook_is_a_problem(tmp_path: Path) -> None:
