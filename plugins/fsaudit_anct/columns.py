@@ -303,9 +303,14 @@ def _text(value: Any) -> str | None:
 
 
 def _padded(value: str | None, width: int) -> str | None:
-    """Restore the leading zeros a spreadsheet drops from a numeric code (``1`` → ``01``)."""
-    if value is not None and value.isdigit() and len(value) < width:
+    """Restore the leading zeros a spreadsheet drops from a numeric code (``1`` → ``01``), and
+    from the number of a Corsican commune (``2B14`` → ``2B014``, as R's exports of 2020 write it)."""
+    if value is None or len(value) >= width:
+        return value
+    if value.isdigit():
         return value.zfill(width)
+    if width == 5 and value[:2].upper() in ("2A", "2B") and value[2:].isdigit():
+        return value[:2].upper() + value[2:].zfill(3)
     return value
 
 

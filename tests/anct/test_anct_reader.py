@@ -224,6 +224,12 @@ def test_spreadsheet_leading_zeros_are_restored(tmp_path: Path) -> None:
     )
 
 
+def test_corsican_commune_number_gets_its_zeros_back(tmp_path: Path) -> None:
+    """A Corsican commune code written without its zeros (``2B14``, as R wrote them in 2020) is ``2B014``."""
+    s = _read_one(tmp_path, insee_dep="2B", insee_com="2b14")
+    assert (s.departement, s.commune) == ("2B", "2B014")
+
+
 def test_wrong_field_count(tmp_path: Path) -> None:
     """A record with the wrong number of fields is reported at its line; the others are read."""
     text = csv_text([record(), record(id_fs="2")])
