@@ -23,7 +23,7 @@ from importlib import resources
 
 from attrs import frozen
 
-__all__ = ["MAP_HEIGHT", "MAP_WIDTH", "MapData", "build_map", "outlines_attribution"]
+__all__ = ["MAP_HEIGHT", "MAP_WIDTH", "MapData", "build_map", "departement_names", "outlines_attribution"]
 
 MAP_WIDTH = 1000
 MAP_HEIGHT = 780
@@ -91,6 +91,11 @@ def _features() -> tuple[tuple[str, str, tuple[tuple[tuple[float, float], ...], 
         rings = tuple(tuple((float(x), float(y)) for x, y in ring) for polygon in polygons for ring in polygon)
         out.append((feature["properties"]["insee_dep"], feature["properties"]["lib_dep"], rings))
     return tuple(out)
+
+
+def departement_names() -> dict[str, str]:
+    """``{code: name}`` of the départements with an outline (``"32": "Gers"``)."""
+    return {code: name for code, name, _ in _features()}
 
 
 def outlines_attribution() -> str:

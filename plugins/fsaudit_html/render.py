@@ -23,7 +23,7 @@ from importlib import resources
 from typing import Any
 
 from fsaudit_html._core import AuditReport, DecisionCode, Reporter, Result, Severity, Status, fr_decimal
-from fsaudit_html.geo import MAP_WIDTH, build_map, outlines_attribution
+from fsaudit_html.geo import MAP_WIDTH, build_map, departement_names, outlines_attribution
 from fsaudit_html.identity import UNREAD_NOTE, Identity, read_identities
 
 __all__ = ["REPORTER", "render_html"]
@@ -218,9 +218,7 @@ def _departement_rows(report: AuditReport, dep_names: dict[str, str]) -> list[di
 
 def build_context(report: AuditReport, identities: dict[tuple[str, str], Identity]) -> dict[str, Any]:
     """Everything the template needs, as plain data."""
-    from fsaudit_html.geo import _features
-
-    dep_names = {code: name for code, name, _ in _features()}
+    dep_names = departement_names()
     rules = [
         [rule.id, rule.title, rule.reference.text, rule.reference.source, rule.reference.confidence, rule.remediation]
         for rule in report.rules
