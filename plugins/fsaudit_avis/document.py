@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -31,11 +32,20 @@ from fsaudit_html._core import AuditReport, OutputError, Reporter, Status, Struc
 from fsaudit_html.geo import departement_names
 from fsaudit_html.identity import UNREAD_NOTE, Identity, read_identities
 
-__all__ = ["REPORTERS", "avis_document", "render_avis", "render_avis_pdf"]
+__all__ = ["REPORTERS", "avis_document", "render_avis", "render_avis_pdf", "soffice", "to_pdf", "xml_safe"]
 
 FONT = "Liberation Sans"
 """Metric-compatible with Arial: the layout is the same in LibreOffice and Word."""
 SOFFICE_TIMEOUT = 600
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot hold (control characters, lone surrogates)
+    replaced by U+FFFD: a declaration may contain them, a DOCX may not."""
+    return _XML_INVALID.sub("\ufffd", text)
 
 
 def _zip_time(report: AuditReport) -> tuple[int, int, int, int, int, int]:
@@ -100,7 +110,7 @@ def avis_document(report: AuditReport, s: StructureReport, identity: Identity | 
     def field(label: str, value: str) -> None:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{label} : ").bold = True
-        paragraph.add_run(value)
+        paragraph.add_run(xml_safe(value))
 
     def table(headers: list[str], rows: Iterable[list[str]], widths: list[float]) -> None:
         rows = list(rows)
@@ -115,7 +125,7 @@ def avis_document(report: AuditReport, s: StructureReport, identity: Identity | 
             cell.paragraphs[0].add_run(text).bold = True
         for r, row in enumerate(rows, start=1):
             for index, text in enumerate(row):
-                grid.rows[r].cells[index].text = text
+                grid.rows[r].cells[index].text = xml_safe(text)
         for row in grid.rows:
             for index, width in enumerate(widths):
                 row.cells[index].width = Cm(width)
@@ -147,7 +157,7 @@ def avis_document(report: AuditReport, s: StructureReport, identity: Identity | 
     if s.score is not None:
         decision.add_run(f" — score : {fr_decimal(s.score, 1)} % des critères applicables respectés")
     for reason in s.decision.reasons:
-        document.add_paragraph(reason, style="List Bullet")
+        document.add_paragraph(xml_safe(reason), style="List Bullet")
 
     failures = [r for r in s.results if r.status in (Status.FAIL, Status.ERROR)]
     heading("Non-conformités")
@@ -178,13 +188,13 @@ def avis_document(report: AuditReport, s: StructureReport, identity: Identity | 
     if s.unread:
         heading("Faits illisibles (jamais comptés comme absents)")
         for fact in s.unread:
-            document.add_paragraph(f"{fact.location} : {fact.reason}", style="List Bullet")
+            document.add_paragraph(xml_safe(f"{fact.location} : {fact.reason}"), style="List Bullet")
     waived = [r for r in s.results if r.status is Status.WAIVED]
     if waived:
         heading("Dérogations")
         for r in waived:
             detail = ", ".join(f"{k} : {v}" for k, v in (r.waiver or {}).items())
-            document.add_paragraph(f"{r.rule} — {detail}" if detail else r.rule, style="List Bullet")
+            document.add_paragraph(xml_safe(f"{r.rule} — {detail}" if detail else r.rule), style="List Bullet")
 
     heading("Plan d'actions")
     if s.decision.actions:
@@ -232,7 +242,7 @@ def avis_document(report: AuditReport, s: StructureReport, identity: Identity | 
     props.created = props.modified = when
     props.last_printed = when
     props.revision = 1
-    props.title = f"Avis France services — {s.id}"[:250]
+    props.title = xml_safe(f"Avis France services — {s.id}"[:250])
     props.comments = ""
     buffer = io.BytesIO()
     document.save(buffer)
