@@ -126,7 +126,7 @@
     if (text && !haystacks) haystacks = LIST.map(haystack);
     var shown = 0;
     LIST.forEach(function (s, i) {
-      var ok = (!dep || s.d === dep) && (!dec || s.c === dec);
+      var ok = (!dep || s.d === dep) && (!dec || DEC[s.c][0] === dec);
       if (ok && (rule >= 0 || status >= 0)) {
         ok = s.r.some(function (r) {
           if (rule >= 0 && r[0] !== rule) return false;
@@ -258,7 +258,7 @@
         el("td", { class: "statut", text: statusLabel(r[1]) }), what, el("td", { class: "lieu" }, isolated(place(s, r)))));
     });
     article.appendChild(el("section", { class: "bloc" }, el("h3", { text: "Constats" }),
-      table(s.r.length + " constat(s), du plus grave au conforme", ["Règle et exigence", "Gravité", "Statut", "Constat et éléments", "Lieu dans la déclaration"], [30, 9, 11, 34, 16], rbody)));
+      table(s.r.length + " constat(s), du plus grave au conforme", ["Règle et exigence", "Gravité", "Statut", "Constat et éléments", "Lieu dans la déclaration"], [26, 8, 9, 41, 16], rbody)));
     return article;
   }
 
