@@ -113,7 +113,7 @@ def test_decision_filter_reduces_rows_and_markers(three: Page) -> None:
     page.select_option("#filtre-decision", "maintien_conditionnel")
     assert three.visible_ids() == ["TEST-003"]
     assert page.eval_on_selector_all("#marqueurs circle", "c => c.filter(x => x.style.display !== 'none').length") == 1
-    assert page.text_content("#compte") == "1 structure(s) affichée(s) sur 3"
+    assert page.text_content("#compte") == "1 structure(s) retenue(s) sur 3"
 
 
 def test_departement_filter_zooms_the_map(three: Page) -> None:
@@ -148,6 +148,18 @@ def test_sort_by_name_descending(three: Page) -> None:
     button.click()
     assert three.visible_ids() == ["TEST-003", "TEST-002", "TEST-001"]
     assert page.get_attribute("#tableau-structures th:nth-child(3)", "aria-sort") == "descending"
+
+
+def test_long_tables_show_two_hundred_rows_at_a_time(tmp_path: Path, browser: Any) -> None:
+    """Past 200 structures, the table shows the first 200 and a button shows the rest."""
+    report = Page(browser, _report(tmp_path, [placed(i) for i in range(201)]))
+    page = report.open()
+    assert len(report.visible_ids()) == 200
+    assert page.text_content("#compte") == "201 structure(s) retenue(s) sur 201 ; 200 premières affichées"
+    page.click("#plus-de-lignes")
+    assert len(report.visible_ids()) == 201
+    assert page.is_hidden("#plus-de-lignes")
+    report.context.close()
 
 
 def _pages(pdf: bytes) -> int:

@@ -51,7 +51,7 @@
     LIST.forEach(function (s, i) {
       var link = el("a", { href: "#fiche-" + i, "data-i": String(i) }, isolated(s.n));
       var decision = el("td", null, el("span", { class: "pastille groupe-" + s.g, "aria-hidden": "true" }), " " + decisionLabel(s));
-      var tr = el("tr", { "data-i": String(i) },
+      var tr = el("tr", { "data-i": String(i), hidden: "" },
         el("td", { text: depLabel(s) }),
         el("td", null, isolated(s.id)),
         el("td", null, link),
@@ -125,6 +125,7 @@
     var text = fText.value.trim().toLowerCase();
     if (text && !haystacks) haystacks = LIST.map(haystack);
     var shown = 0;
+    limit = PAGE;
     LIST.forEach(function (s, i) {
       var ok = (!dep || s.d === dep) && (!dec || DEC[s.c][0] === dec);
       if (ok && (rule >= 0 || status >= 0)) {
@@ -136,11 +137,11 @@
       }
       if (ok && text) ok = haystacks[i].indexOf(text) >= 0;
       visible[i] = ok;
-      rows[i].hidden = !ok;
       if (markers[i]) markers[i].style.display = ok ? "" : "none";
       if (ok) shown++;
     });
-    document.getElementById("compte").textContent = shown + " structure(s) affichée(s) sur " + LIST.length;
+    matching = shown;
+    paintRows();
     var positioned = 0;
     markers.forEach(function (m, i) { if (m && visible[i]) positioned++; });
     document.getElementById("carte-compte").textContent = positioned + " structure(s) positionnée(s) sur " + shown + " affichée(s)";
@@ -150,6 +151,26 @@
   form.addEventListener("change", applyFilters);
   form.addEventListener("submit", function (event) { event.preventDefault(); });
   form.addEventListener("reset", function () { setTimeout(applyFilters, 0); });
+
+  // ---- rows shown: the first PAGE matching ones, more on demand (a long table is slow to lay out) ----
+  var PAGE = 200, limit = PAGE, matching = LIST.length;
+  var more = document.getElementById("plus-de-lignes");
+  function paintRows() {
+    var painted = 0;
+    order.forEach(function (i) {
+      var show = visible[i] && painted < limit;
+      if (show) painted++;
+      if (rows[i].hidden === show) rows[i].hidden = !show;
+    });
+    var text = matching + " structure(s) retenue(s) sur " + LIST.length;
+    if (painted < matching) text += " ; " + painted + " premières affichées";
+    document.getElementById("compte").textContent = text;
+    more.hidden = painted >= matching;
+    more.textContent = "Afficher " + Math.min(PAGE, matching - painted) + " structure(s) de plus";
+    document.getElementById("tout-afficher").hidden = painted >= matching;
+  }
+  more.addEventListener("click", function () { limit += PAGE; paintRows(); });
+  document.getElementById("tout-afficher").addEventListener("click", function () { limit = LIST.length; paintRows(); });
 
   // ---- sort ----
   var sortKey = "id", sortUp = true;
@@ -174,6 +195,7 @@
       var fragment = document.createDocumentFragment();
       order.forEach(function (i) { fragment.appendChild(rows[i]); });
       tbody.appendChild(fragment);
+      paintRows();
       document.querySelectorAll("#tableau-structures th").forEach(function (th) { th.setAttribute("aria-sort", "none"); });
       button.parentNode.setAttribute("aria-sort", sortUp ? "ascending" : "descending");
     });
@@ -302,6 +324,8 @@
   // ---- printing the fiches of the structures shown ----
   var batch = document.getElementById("impression");
   document.getElementById("imprimer-filtrees").addEventListener("click", function () {
+    var count = visible.filter(Boolean).length;
+    if (count > 100 && !window.confirm("Imprimer " + count + " fiches ? Filtrez d’abord (département, décision) pour en imprimer moins.")) return;
     batch.textContent = "";
     order.forEach(function (i) { if (visible[i]) batch.appendChild(fiche(i, null)); });
     batch.hidden = false;
@@ -319,5 +343,5 @@
   buildMarkers();
   applyFilters();
   route();
-  document.documentElement.setAttribute("data-pret", "1");
+  document.documentElement.setAttribute("data-pret", String(Math.round(performance.now())));
 })();
