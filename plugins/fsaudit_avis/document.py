@@ -28,7 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from fsaudit_avis.names import safe_names
-from fsaudit_html._core import AuditReport, OutputError, Reporter, Status, StructureReport, fr_date, fr_decimal
+from fsaudit_html._core import (
+    AuditReport,
+    OutputError,
+    Reporter,
+    Status,
+    StructureReport,
+    fr_date,
+    fr_decimal,
+)
 from fsaudit_html.geo import departement_names
 from fsaudit_html.identity import UNREAD_NOTE, Identity, read_identities
 

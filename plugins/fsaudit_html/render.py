@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Iterable
 from importlib import resources

@@ -12,11 +12,11 @@ from typing import Any
 import attrs
 import docx
 import pytest
+
 from fsaudit import model
 from fsaudit_avis import document
 from fsaudit_avis.document import render_avis, soffice, to_pdf
 from fsaudit_html._core import OutputError
-
 from tests.html.documents_helpers import (
     AS_OF,
     HOSTILE_NAMES,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from fsaudit_avis.names import safe_names
 from hypothesis import given
 from hypothesis import strategies as st
+
+from fsaudit_avis.names import safe_names
 
 
 def test_hostile_identifiers_give_safe_distinct_names() -> None:

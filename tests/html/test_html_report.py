@@ -7,12 +7,20 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from fsaudit.engine import audit
 from fsaudit_html.geo import build_map
 from fsaudit_html.identity import UNREAD_NOTE, read_identities
 from fsaudit_html.render import render_html
-
-from tests.html.documents_helpers import AS_OF, HOSTILE_NAMES, audit_declared, hostile_structures, placed, write_declaration
+from tests.html.documents_helpers import (
+    AS_OF,
+    HOSTILE_NAMES,
+    audit_declared,
+    hostile_structures,
+    placed,
+    write_declaration,
+)
 
 DATA = re.compile(r'<script type="application/json" id="donnees">(.*?)</script>', re.S)
 
@@ -109,3 +117,13 @@ def test_fiche_data_of_a_structure(tmp_path: Path) -> None:
     results = [data["results"][k] for k in s["r"]]
     expected = report.structures[0].results
     assert [(data["rules"][r[0]][0], strings[r[3]]) for r in results] == [(r.rule, r.message) for r in expected]
+
+
+@pytest.mark.slow
+def test_national_list_fits_the_size_budget(tmp_path: Path) -> None:
+    """The HTML report of the national list (2,845 structures) stays under 4 MB, one marker each."""
+    sample = Path(__file__).resolve().parents[2] / "samples" / "anct" / "liste-fs-20240801.csv"
+    html = render_html(audit([str(sample)], as_of=AS_OF), {})
+    assert len(html) <= 4_000_000
+    structures = page_data(html.decode("utf-8"))["structures"]
+    assert (len(structures), sum(1 for s in structures if "m" in s)) == (2845, 2845)
