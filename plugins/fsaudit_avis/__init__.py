@@ -1,4 +1,4 @@
-"""The ``avis`` report format: one editable avis (DOCX) per structure, for the prefect to sign.
+"""The ``avis`` report format: one editable avis (ODT) per structure, for the prefect to sign.
 
 Registered through the ``fsaudit`` entry-point group (name ``avis``) like any third-party plugin.
 """

@@ -1,4 +1,4 @@
-"""``--format avis``: one editable avis (DOCX) per structure, in a zip, for the prefect to sign.
+"""``--format avis``: one editable avis (ODT) per structure, in a zip, for the prefect to sign.
 
 Each document holds the structure's identity, the decision proposed and its reasons, the
 non-conformities with their charter references, the points still to verify, the facts that
@@ -7,8 +7,8 @@ charter fixes them), the audit date and referential, and a blank signature block
 holds ``sommaire.txt``, which says which file is which structure (file names are derived from
 the untrusted identifiers by :func:`fsaudit_avis.names.safe_names`).
 
-Documents are written with python-docx and are byte-identical for the same report: the
-document's dates are the audit date, and the zip entries (of the zip and of each DOCX) carry
+Documents are written with odfpy and are byte-identical for the same report: the
+document's dates are the audit date, and the zip entries (of the zip and of each ODT) carry
 that date too. ``--format avis-pdf`` adds a PDF of each avis, converted by LibreOffice
 (``soffice --headless``) when it is installed.
 """
@@ -52,7 +52,7 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 
 def xml_safe(text: str) -> str:
     """``text`` with the characters XML 1.0 cannot hold (control characters, lone surrogates)
-    replaced by U+FFFD: a declaration may contain them, a DOCX may not."""
+    replaced by U+FFFD: a declaration may contain them, a ODT may not."""
     return _XML_INVALID.sub("\ufffd", text)
 
 
@@ -62,11 +62,13 @@ def _zip_time(report: AuditReport) -> tuple[int, int, int, int, int, int]:
 
 
 def _repack(data: bytes, when: tuple[int, int, int, int, int, int]) -> bytes:
-    """The same zip with fixed entry dates and attributes (python-docx stamps the current time)."""
+    """The same zip with fixed entry dates and attributes (odfpy stamps the current time)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
-            target.writestr(_entry(info.filename, when), source.read(info))
+            entry = _entry(info.filename, when)
+            entry.compress_type = info.compress_type  # an ODF mimetype entry stays stored, and first
+            target.writestr(entry, source.read(info))
     return out.getvalue()
 
 
@@ -88,64 +90,119 @@ def _rule_titles(report: AuditReport) -> dict[str, Any]:
     return {rule.id: rule for rule in report.rules}
 
 
+def _styles(document: Any) -> dict[str, Any]:
+    """Page layout (A4) and the paragraph, text and table styles of the avis."""
+    from odf.style import (
+        FontFace,
+        MasterPage,
+        PageLayout,
+        PageLayoutProperties,
+        ParagraphProperties,
+        Style,
+        TableCellProperties,
+        TableColumnProperties,
+        TableProperties,
+        TextProperties,
+    )
+
+    document.fontfacedecls.addElement(FontFace(name=FONT, fontfamily=FONT, fontfamilygeneric="swiss"))
+    layout = PageLayout(name="A4")
+    layout.addElement(PageLayoutProperties(
+        pagewidth="21cm", pageheight="29.7cm", printorientation="portrait",
+        margintop="1.6cm", marginbottom="1.4cm", marginleft="2cm", marginright="2cm",
+    ))
+    document.automaticstyles.addElement(layout)
+    styles: dict[str, Any] = {}
+
+    def add(name: str, family: str, *properties: Any, parent: str | None = None, automatic: bool = False) -> Any:
+        style = Style(name=name, family=family, **({"parentstylename": parent} if parent else {}))
+        for item in properties:
+            style.addElement(item)
+        (document.automaticstyles if automatic else document.styles).addElement(style)
+        styles[name] = style
+        return style
+
+    add("Standard", "paragraph", TextProperties(fontname=FONT, fontsize="10pt"),
+        ParagraphProperties(marginbottom="0.08cm"))
+    add("Titre", "paragraph", TextProperties(fontname=FONT, fontsize="18pt", color="#1f3864"),
+        ParagraphProperties(marginbottom="0.3cm", margintop="0.2cm"), parent="Standard")
+    add("Heading_20_1", "paragraph", TextProperties(fontname=FONT, fontsize="12pt", fontweight="bold", color="#2f5496"),
+        ParagraphProperties(margintop="0.3cm", marginbottom="0.1cm", keepwithnext="always"), parent="Standard")
+    add("Puce", "paragraph", ParagraphProperties(marginleft="0.5cm", marginbottom="0.05cm"), parent="Standard")
+    add("Cellule", "paragraph", TextProperties(fontname=FONT, fontsize="8.5pt"), ParagraphProperties(marginbottom="0cm"))
+    add("Droite", "paragraph", ParagraphProperties(textalign="end", keepwithnext="always"), parent="Standard")
+    add("Signature", "paragraph", ParagraphProperties(margintop="0.5cm", keepwithnext="always"), parent="Standard")
+    add("Note", "paragraph", TextProperties(fontstyle="italic", fontsize="9pt"), parent="Standard")
+    add("Pied", "paragraph", TextProperties(fontname=FONT, fontsize="7.5pt"))
+    add("Gras", "text", TextProperties(fontweight="bold"))
+    add("Tableau", "table", TableProperties(width="17cm", align="left"), automatic=True)
+    add("Case", "table-cell", TableCellProperties(border="0.5pt solid #000000", padding="0.06cm"), automatic=True)
+    for width in (1.6, 3.4, 3.6, 4.0, 5.8, 6.0, 9.6, 11.0):
+        add(f"Col{width}", "table-column", TableColumnProperties(columnwidth=f"{width}cm"), automatic=True)
+    master = MasterPage(name="Standard", pagelayoutname=layout)
+    document.masterstyles.addElement(master)
+    styles["master"] = master
+    return styles
+
+
 def avis_document(report: AuditReport, s: StructureReport, identity: Identity | None) -> bytes:
-    """The DOCX avis of one structure."""
-    import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt
+    """The ODT avis of one structure."""
+    from odf import teletype
+    from odf.opendocument import OpenDocumentText
+    from odf.style import Footer
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import H, P, Span
 
     rules = _rule_titles(report)
     ref = report.referential
-    document = docx.Document()
-    section = document.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin = section.bottom_margin = Cm(1.8)
-    section.left_margin = section.right_margin = Cm(2.0)
-    normal = document.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(10)
-    normal.paragraph_format.space_after = Pt(3)
-    for name in ("Title", "Heading 1", "Heading 2"):
-        document.styles[name].font.name = FONT
-    document.styles["Title"].font.size = Pt(18)
-    document.styles["Heading 1"].font.size = Pt(12)
+    document = OpenDocumentText()
+    st = _styles(document)
+    body = document.text
+
+    def paragraph(text: str = "", style: str = "Standard") -> Any:
+        element = P(stylename=st[style])
+        if text:
+            teletype.addTextToElement(element, xml_safe(text))
+        body.addElement(element)
+        return element
 
     def heading(text: str) -> None:
-        paragraph = document.add_heading(text, level=1)
-        paragraph.paragraph_format.space_before = Pt(8)
-        paragraph.paragraph_format.space_after = Pt(3)
+        element = H(outlinelevel=1, stylename=st["Heading_20_1"])
+        teletype.addTextToElement(element, text)
+        body.addElement(element)
 
     def field(label: str, value: str) -> None:
-        paragraph = document.add_paragraph()
-        paragraph.add_run(f"{label} : ").bold = True
-        paragraph.add_run(xml_safe(value))
+        element = P(stylename=st["Standard"])
+        element.addElement(Span(stylename=st["Gras"], text=f"{label} : "))
+        teletype.addTextToElement(element, xml_safe(value))
+        body.addElement(element)
 
     def table(headers: list[str], rows: Iterable[list[str]], widths: list[float]) -> None:
-        rows = list(rows)
-        grid = document.add_table(rows=1 + len(rows), cols=len(headers))
-        grid.style = "Table Grid"
-        grid.autofit = False
-        for index, width in enumerate(widths):
-            grid.columns[index].width = Cm(width)
-        for index, text in enumerate(headers):
-            cell = grid.rows[0].cells[index]
-            cell.text = ""
-            cell.paragraphs[0].add_run(text).bold = True
-        for r, row in enumerate(rows, start=1):
-            for index, text in enumerate(row):
-                grid.rows[r].cells[index].text = xml_safe(text)
-        for row in grid.rows:
-            for index, width in enumerate(widths):
-                row.cells[index].width = Cm(width)
-                for paragraph in row.cells[index].paragraphs:
-                    paragraph.paragraph_format.space_after = Pt(0)
-                    for run in paragraph.runs:
-                        run.font.size = Pt(8.5)
+        grid = Table(name=f"Tableau{len(document.getElementsByType(Table)) + 1}", stylename=st["Tableau"])
+        for width in widths:
+            grid.addElement(TableColumn(stylename=st[f"Col{width}"]))
+        for index, row in enumerate([headers, *rows]):
+            line = TableRow()
+            for text in row:
+                cell = TableCell(valuetype="string", stylename=st["Case"])
+                content = P(stylename=st["Cellule"])
+                if index == 0:
+                    content.addElement(Span(stylename=st["Gras"], text=text))
+                else:
+                    teletype.addTextToElement(content, xml_safe(text))
+                cell.addElement(content)
+                line.addElement(cell)
+            grid.addElement(line)
+        body.addElement(grid)
 
-    top = document.add_paragraph()
-    top.add_run("Préfecture : ").bold = True
-    top.add_run("_" * 40)
-    document.add_paragraph("Avis sur le label France services", style="Title")
+    def bullet(text: str) -> None:
+        paragraph(f"• {text}", "Puce")
+
+    top = P(stylename=st["Standard"])
+    top.addElement(Span(stylename=st["Gras"], text="Préfecture : "))
+    top.addText("_" * 40)
+    body.addElement(top)
+    paragraph("Avis sur le label France services", "Titre")
     field("Structure", s.name)
     field("Identifiant", s.id)
     field("Département", _departement(s))
@@ -154,18 +211,19 @@ def avis_document(report: AuditReport, s: StructureReport, identity: Identity | 
             if label != "Position (WGS84)":
                 field(label, value)
     else:
-        document.add_paragraph(UNREAD_NOTE)
+        paragraph(UNREAD_NOTE)
     ref_text = f"{ref.id} — {ref.title} (en vigueur depuis le {fr_date(ref.valid_from)})" if ref else "non indiqué"
     field("Audit", f"au {fr_date(report.as_of)}, référentiel {ref_text}")
     field("Déclaration", f"{s.path} ({s.location})")
 
     heading("Décision proposée")
-    decision = document.add_paragraph()
-    decision.add_run(s.decision.label).bold = True
+    decision = P(stylename=st["Standard"])
+    decision.addElement(Span(stylename=st["Gras"], text=s.decision.label))
     if s.score is not None:
-        decision.add_run(f" — score : {fr_decimal(s.score, 1)} % des critères applicables respectés")
+        decision.addText(f" — score : {fr_decimal(s.score, 1)} % des critères applicables respectés")
+    body.addElement(decision)
     for reason in s.decision.reasons:
-        document.add_paragraph(xml_safe(reason), style="List Bullet")
+        bullet(reason)
 
     failures = [r for r in s.results if r.status in (Status.FAIL, Status.ERROR)]
     heading("Non-conformités")
@@ -184,7 +242,7 @@ def avis_document(report: AuditReport, s: StructureReport, identity: Identity | 
             [3.6, 1.6, 6.0, 5.8],
         )
     else:
-        document.add_paragraph("Aucune non-conformité constatée.")
+        paragraph("Aucune non-conformité constatée.")
     manual = [r for r in s.results if r.status is Status.MANUAL]
     if manual:
         heading("Points à vérifier avant de signer")
@@ -196,13 +254,13 @@ def avis_document(report: AuditReport, s: StructureReport, identity: Identity | 
     if s.unread:
         heading("Faits illisibles (jamais comptés comme absents)")
         for fact in s.unread:
-            document.add_paragraph(xml_safe(f"{fact.location} : {fact.reason}"), style="List Bullet")
+            bullet(f"{fact.location} : {fact.reason}")
     waived = [r for r in s.results if r.status is Status.WAIVED]
     if waived:
         heading("Dérogations")
         for r in waived:
             detail = ", ".join(f"{k} : {v}" for k, v in (r.waiver or {}).items())
-            document.add_paragraph(xml_safe(f"{r.rule} — {detail}" if detail else r.rule), style="List Bullet")
+            bullet(f"{r.rule} — {detail}" if detail else r.rule)
 
     heading("Plan d'actions")
     if s.decision.actions:
@@ -218,43 +276,40 @@ def avis_document(report: AuditReport, s: StructureReport, identity: Identity | 
             ],
             [3.4, 9.6, 4.0],
         )
-        note = document.add_paragraph(
-            "Les délais sont indicatifs : aucune source de la charte ne les fixe ; la préfecture les arrête."
-        )
-        note.runs[0].italic = True
+        paragraph("Les délais sont indicatifs : aucune source de la charte ne les fixe ; la préfecture les arrête.", "Note")
     else:
-        document.add_paragraph("Aucune action demandée.")
+        paragraph("Aucune action demandée.")
 
     heading("Observations de la préfecture")
     for _ in range(3):
-        document.add_paragraph("_" * 86)
-
-    signature = document.add_paragraph()
-    signature.paragraph_format.space_before = Pt(14)
-    signature.paragraph_format.keep_with_next = True
-    signature.add_run("Fait à ____________________, le ____________________")
+        paragraph("_" * 86)
+    paragraph("Fait à ____________________, le ____________________", "Signature")
     for text in ("Le préfet,", "(signature et cachet)", "", "", ""):
-        line = document.add_paragraph(text)
-        line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        line.paragraph_format.keep_with_next = True
-    footer = section.footer.paragraphs[0]
-    footer.text = (
+        paragraph(text, "Droite")
+
+    footer = Footer()
+    footer.addElement(P(stylename=st["Pied"], text=(
         f"Avis préparé par fsaudit {report.fsaudit_version} à partir de l'audit du {fr_date(report.as_of)} ; "
         "à relire et compléter avant signature."
-    )
-    footer.runs[0].font.size = Pt(7.5)
-
-    when = _dt.datetime.combine(report.as_of, _dt.time(0, 0))
-    props = document.core_properties
-    props.author = props.last_modified_by = "fsaudit"
-    props.created = props.modified = when
-    props.last_printed = when
-    props.revision = 1
-    props.title = xml_safe(f"Avis France services — {s.id}"[:250])
-    props.comments = ""
+    )))
+    st["master"].addElement(footer)
+    _metadata(document, report, s)
     buffer = io.BytesIO()
-    document.save(buffer)
+    document.write(buffer)
     return _repack(buffer.getvalue(), _zip_time(report))
+
+
+def _metadata(document: Any, report: AuditReport, s: StructureReport) -> None:
+    """Fixed document metadata: the audit date, never the clock."""
+    from odf import dc, meta
+
+    when = f"{report.as_of.isoformat()}T00:00:00"
+    for element in list(document.meta.childNodes):
+        document.meta.removeChild(element)
+    document.meta.addElement(meta.Generator(text=f"fsaudit {report.fsaudit_version}"))
+    document.meta.addElement(dc.Title(text=xml_safe(f"Avis France services — {s.id}"[:250])))
+    document.meta.addElement(meta.CreationDate(text=when))
+    document.meta.addElement(dc.Date(text=when))
 
 
 def _reference(rule: Any) -> str:
@@ -265,7 +320,7 @@ def _reference(rule: Any) -> str:
 
 def _documents(report: AuditReport) -> list[tuple[str, StructureReport, bytes]]:
     identities = read_identities(report)
-    names = safe_names((s.id for s in report.structures), ".docx")
+    names = safe_names((s.id for s in report.structures), ".odt")
     return [
         (name, s, avis_document(report, s, identities.get((s.path, s.location))))
         for name, s in zip(names, report.structures, strict=True)
@@ -283,7 +338,7 @@ def _summary(report: AuditReport, rows: list[tuple[str, StructureReport]]) -> by
 
 
 def render_avis(report: AuditReport, options: dict[str, Any]) -> bytes:
-    """A zip of one DOCX avis per structure, with ``sommaire.txt``."""
+    """A zip of one ODT avis per structure, with ``sommaire.txt``."""
     documents = _documents(report)
     return _zip(report, [(name, data) for name, _, data in documents], [(name, s) for name, s, _ in documents])
 
@@ -304,12 +359,12 @@ def soffice() -> str | None:
 
 
 def to_pdf(documents: list[tuple[str, bytes]], command: str | None = None) -> dict[str, bytes]:
-    """``{name.pdf: bytes}`` for the DOCX ``documents``, converted by LibreOffice in one run."""
+    """``{name.pdf: bytes}`` for the ODT ``documents``, converted by LibreOffice in one run."""
     command = command or soffice()
     if command is None:
         raise OutputError(
             "format avis-pdf : LibreOffice (soffice) n'est pas installé ; installez-le "
-            "(paquet libreoffice-writer) ou demandez --format avis (documents DOCX seuls)"
+            "(paquet libreoffice-writer) ou demandez --format avis (documents ODT seuls)"
         )
     with tempfile.TemporaryDirectory(prefix="fsaudit-avis-") as work:
         folder = Path(work)
@@ -336,7 +391,7 @@ def to_pdf(documents: list[tuple[str, bytes]], command: str | None = None) -> di
 
 
 def render_avis_pdf(report: AuditReport, options: dict[str, Any]) -> bytes:
-    """The avis zip, with a PDF beside each DOCX (LibreOffice needed; PDFs carry its own dates)."""
+    """The avis zip, with a PDF beside each ODT (LibreOffice needed; PDFs carry its own dates)."""
     built = _documents(report)
     documents = [(name, data) for name, _, data in built]
     pdfs = to_pdf(documents) if documents else {}
@@ -351,14 +406,14 @@ def render_avis_pdf(report: AuditReport, options: dict[str, Any]) -> bytes:
 REPORTERS = (
     Reporter(
         name="avis",
-        description="un avis à signer par structure (DOCX modifiable), dans une archive zip",
+        description="un avis à signer par structure (ODT modifiable), dans une archive zip",
         extension=".zip",
         render=render_avis,
         binary=True,
     ),
     Reporter(
         name="avis-pdf",
-        description="les avis DOCX et leur PDF (LibreOffice requis), dans une archive zip",
+        description="les avis ODT et leur PDF (LibreOffice requis), dans une archive zip",
         extension=".zip",
         render=render_avis_pdf,
         binary=True,

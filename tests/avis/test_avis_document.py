@@ -1,4 +1,4 @@
-"""The avis: one DOCX per structure, read back with python-docx, deterministic, safe, on two pages."""
+"""The avis: one ODT per structure, read back with odfpy, deterministic, safe, on two pages."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import docx
 import pytest
 
 from fsaudit import model
@@ -29,6 +28,30 @@ from tests.html.documents_helpers import (
 REPO = Path(__file__).resolve().parents[2]
 
 
+def _blocks(data: bytes) -> list[tuple[str, str]]:
+    """(kind, text) of the body's paragraphs (``p``) and headings (``h``), tables left out."""
+    from odf import teletype
+    from odf.opendocument import load
+
+    body = load(io.BytesIO(data)).text
+    return [(node.qname[1], teletype.extractText(node)) for node in body.childNodes if node.qname[1] in ("p", "h")]
+
+
+def _paragraphs(data: bytes) -> list[str]:
+    return [text for _, text in _blocks(data)]
+
+
+def _tables(data: bytes) -> list[list[list[str]]]:
+    from odf import teletype
+    from odf.opendocument import load
+    from odf.table import Table, TableCell, TableRow
+
+    return [
+        [[teletype.extractText(cell) for cell in row.getElementsByType(TableCell)] for row in table.getElementsByType(TableRow)]
+        for table in load(io.BytesIO(data)).getElementsByType(Table)
+    ]
+
+
 def _files(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
@@ -43,9 +66,8 @@ def test_avis_paragraphs(tmp_path: Path) -> None:
     """The avis holds the identity, the audit date and referential, the decision and a signature block."""
     report = _one_conseiller(tmp_path)
     files = _files(render_avis(report, {}))
-    assert list(files) == ["sommaire.txt", "avis-TEST-001.docx"]
-    paragraphs = [p.text for p in docx.Document(io.BytesIO(files["avis-TEST-001.docx"])).paragraphs]
-    assert paragraphs == [
+    assert list(files) == ["sommaire.txt", "avis-TEST-001.odt"]
+    assert _paragraphs(files["avis-TEST-001.odt"]) == [
         "Préfecture : " + "_" * 40,
         "Avis sur le label France services",
         "Structure : France services 1",
@@ -62,8 +84,8 @@ def test_avis_paragraphs(tmp_path: Path) -> None:
         f"Déclaration : {tmp_path / 'declaration.json'} ($.structures[0])",
         "Décision proposée",
         "Maintien conditionnel — score : 90,5 % des critères applicables respectés",
-        "1 critère(s) bloquant(s) non conforme(s) : FS-AGT-01",
-        "mise en conformité exigée dans le délai du plan d'actions, à défaut retrait du label",
+        "• 1 critère(s) bloquant(s) non conforme(s) : FS-AGT-01",
+        "• mise en conformité exigée dans le délai du plan d'actions, à défaut retrait du label",
         "Non-conformités",
         "Plan d'actions",
         "Les délais sont indicatifs : aucune source de la charte ne les fixe ; la préfecture les arrête.",
@@ -83,8 +105,7 @@ def test_avis_paragraphs(tmp_path: Path) -> None:
 def test_avis_tables(tmp_path: Path) -> None:
     """Non-conformities carry their charter reference; actions their deadline, marked indicative."""
     report = _one_conseiller(tmp_path)
-    doc = docx.Document(io.BytesIO(_files(render_avis(report, {}))["avis-TEST-001.docx"]))
-    rows = [[[cell.text for cell in row.cells] for row in table.rows] for table in doc.tables]
+    rows = _tables(_files(render_avis(report, {}))["avis-TEST-001.odt"])
     circulaire = (
         "Circulaire n° 6094-SG du 1er juillet 2019, annexe 5 (« au moins deux agents polyvalents présents en "
         "permanence ») ; communiqué du préfet de la région Occitanie du 12/05/2022 [C]"
@@ -108,11 +129,11 @@ def test_avis_tables(tmp_path: Path) -> None:
 def test_points_to_verify_and_unread_facts_are_listed(tmp_path: Path) -> None:
     """A structure without conseillers lists the checks left to the auditor, never as non-conformities."""
     report = audit_declared(tmp_path, [placed(1, conseillers=None)])
-    doc = docx.Document(io.BytesIO(_files(render_avis(report, {}))["avis-TEST-001.docx"]))
-    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    data = _files(render_avis(report, {}))["avis-TEST-001.odt"]
+    headings = [text for kind, text in _blocks(data) if kind == "h"]
     assert headings == ["Décision proposée", "Non-conformités", "Points à vérifier avant de signer",
                         "Plan d'actions", "Observations de la préfecture"]
-    assert [[cell.text for cell in row.cells][0] for row in doc.tables[0].rows] == [
+    assert [row[0] for row in _tables(data)[0]] == [
         "Règle",
         "FS-AGT-01 Au moins deux conseillers France services",
         "FS-AGT-02 Formation initiale de chaque conseiller avant la prise de poste ou la labellisation",
@@ -131,7 +152,7 @@ def test_same_input_same_bytes(tmp_path: Path) -> None:
     assert first == second
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         assert {info.date_time for info in archive.infolist()} == {(2025, 6, 30, 0, 0, 0)}
-        inner = zipfile.ZipFile(io.BytesIO(archive.read("avis-TEST-001.docx")))
+        inner = zipfile.ZipFile(io.BytesIO(archive.read("avis-TEST-001.odt")))
         assert {info.date_time for info in inner.infolist()} == {(2025, 6, 30, 0, 0, 0)}
 
 
@@ -141,8 +162,8 @@ def test_hostile_names_kept_as_typed(tmp_path: Path) -> None:
     files = _files(render_avis(report, {}))
     shown = {}
     for name, data in files.items():
-        if name.endswith(".docx"):
-            paragraphs = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+        if name.endswith(".odt"):
+            paragraphs = _paragraphs(data)
             shown[name] = next(p for p in paragraphs if p.startswith("Structure : "))[len("Structure : "):]
     assert sorted(shown.values()) == sorted(HOSTILE_NAMES)
     summary = files["sommaire.txt"].decode("utf-8")
@@ -152,8 +173,8 @@ def test_hostile_names_kept_as_typed(tmp_path: Path) -> None:
 def test_control_characters_are_replaced(tmp_path: Path) -> None:
     """Characters XML cannot hold become U+FFFD instead of breaking the document."""
     report = audit_declared(tmp_path, [placed(1, name="nom\x0bavec\x1fcontrôle")])
-    data = _files(render_avis(report, {}))["avis-TEST-001.docx"]
-    paragraphs = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    data = _files(render_avis(report, {}))["avis-TEST-001.odt"]
+    paragraphs = _paragraphs(data)
     assert "Structure : nom\ufffdavec\ufffdcontrôle" in paragraphs
 
 
@@ -161,10 +182,10 @@ def test_pdf_needs_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without LibreOffice, avis-pdf stops with a French message saying what to install."""
     monkeypatch.setattr(document.shutil, "which", lambda name: None)
     with pytest.raises(OutputError) as caught:
-        to_pdf([("avis-x.docx", b"")])
+        to_pdf([("avis-x.odt", b"")])
     assert str(caught.value) == (
         "format avis-pdf : LibreOffice (soffice) n'est pas installé ; installez-le (paquet "
-        "libreoffice-writer) ou demandez --format avis (documents DOCX seuls)"
+        "libreoffice-writer) ou demandez --format avis (documents ODT seuls)"
     )
 
 
@@ -198,7 +219,7 @@ def test_worst_avis_fits_two_pages(tmp_path: Path) -> None:
     )
     report = audit_declared(tmp_path, [worst])
     files = _files(render_avis(report, {}))
-    pdfs = to_pdf([("avis-TEST-001.docx", files["avis-TEST-001.docx"])])
+    pdfs = to_pdf([("avis-TEST-001.odt", files["avis-TEST-001.odt"])])
     (tmp_path / "avis-TEST-001.pdf").write_bytes(pdfs["avis-TEST-001.pdf"])
     assert sum(1 for r in report.structures[0].results if r.status.value == "fail") >= 8
     assert 1 <= _pages(pdfs["avis-TEST-001.pdf"]) <= 2
@@ -206,7 +227,7 @@ def test_worst_avis_fits_two_pages(tmp_path: Path) -> None:
 
 @needs_writer
 def test_cli_writes_avis_with_pdfs(tmp_path: Path) -> None:
-    """``fsaudit audit -f avis-pdf -o avis.zip`` on the workbook sample: a DOCX and a PDF per structure."""
+    """``fsaudit audit -f avis-pdf -o avis.zip`` on the workbook sample: an ODT and a PDF per structure."""
     target = tmp_path / "avis.zip"
     done = subprocess.run(
         [str(REPO / ".venv" / "bin" / "fsaudit") if (REPO / ".venv" / "bin" / "fsaudit").exists() else "fsaudit",
@@ -216,4 +237,4 @@ def test_cli_writes_avis_with_pdfs(tmp_path: Path) -> None:
     )
     assert done.returncode in (0, 1), done.stderr
     names = sorted(_files(target.read_bytes()))
-    assert names == [f"avis-EX-32-00{i}.{ext}" for i in range(1, 5) for ext in ("docx", "pdf")] + ["sommaire.txt"]
+    assert names == [f"avis-EX-32-00{i}.{ext}" for i in range(1, 5) for ext in ("odt", "pdf")] + ["sommaire.txt"]
