@@ -1,0 +1,240 @@
+"""The avis: one ODT per structure, read back with odfpy, deterministic, safe, on two pages."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from fsaudit import model
+from fsaudit_avis import document
+from fsaudit_avis.document import render_avis, soffice, to_pdf
+from fsaudit_html._core import OutputError
+from tests.html.documents_helpers import (
+    AS_OF,
+    HOSTILE_NAMES,
+    audit_declared,
+    hostile_structures,
+    placed,
+    write_declaration,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _blocks(data: bytes) -> list[tuple[str, str]]:
+    """(kind, text) of the body's paragraphs (``p``) and headings (``h``), tables left out."""
+    from odf import teletype
+    from odf.opendocument import load
+
+    body = load(io.BytesIO(data)).text
+    return [(node.qname[1], teletype.extractText(node)) for node in body.childNodes if node.qname[1] in ("p", "h")]
+
+
+def _paragraphs(data: bytes) -> list[str]:
+    return [text for _, text in _blocks(data)]
+
+
+def _tables(data: bytes) -> list[list[list[str]]]:
+    from odf import teletype
+    from odf.opendocument import load
+    from odf.table import Table, TableCell, TableRow
+
+    return [
+        [[teletype.extractText(cell) for cell in row.getElementsByType(TableCell)] for row in table.getElementsByType(TableRow)]
+        for table in load(io.BytesIO(data)).getElementsByType(Table)
+    ]
+
+
+def _files(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _one_conseiller(tmp_path: Path) -> Any:
+    structure = placed(1)
+    return audit_declared(tmp_path, [attrs.evolve(structure, conseillers=structure.conseillers[:1])])
+
+
+def test_avis_paragraphs(tmp_path: Path) -> None:
+    """The avis holds the identity, the audit date and referential, the decision and a signature block."""
+    report = _one_conseiller(tmp_path)
+    files = _files(render_avis(report, {}))
+    assert list(files) == ["sommaire.txt", "avis-TEST-001.odt"]
+    assert _paragraphs(files["avis-TEST-001.odt"]) == [
+        "Préfecture : " + "_" * 40,
+        "Avis sur le label France services",
+        "Structure : France services 1",
+        "Identifiant : TEST-001",
+        "Département : 32 Gers",
+        "Adresse : 1 rue de l'Exemple, 32300 Mirande",
+        "Commune (code INSEE) : 32013",
+        "Canton : 3201",
+        "Type et format : structure principale, fixe",
+        "Gestionnaire : Communauté de communes (collectivité)",
+        "Label : labellisée depuis le 01/01/2021",
+        "Audit : au 30/06/2025, référentiel charte-2025 — Référentiel France services 2025 : Urssaf, au moins "
+        "12 partenaires (arrêté du 16 juin 2025) (en vigueur depuis le 01/01/2025)",
+        f"Déclaration : {tmp_path / 'declaration.json'} ($.structures[0])",
+        "Décision proposée",
+        "Maintien conditionnel — score : 90,5 % des critères applicables respectés",
+        "• 1 critère(s) bloquant(s) non conforme(s) : FS-AGT-01",
+        "• mise en conformité exigée dans le délai du plan d'actions, à défaut retrait du label",
+        "Non-conformités",
+        "Plan d'actions",
+        "Les délais sont indicatifs : aucune source de la charte ne les fixe ; la préfecture les arrête.",
+        "Observations de la préfecture",
+        "_" * 86,
+        "_" * 86,
+        "_" * 86,
+        "Fait à ____________________, le ____________________",
+        "Le préfet,",
+        "(signature et cachet)",
+        "",
+        "",
+        "",
+    ]
+
+
+def test_avis_tables(tmp_path: Path) -> None:
+    """Non-conformities carry their charter reference; actions their deadline, marked indicative."""
+    report = _one_conseiller(tmp_path)
+    rows = _tables(_files(render_avis(report, {}))["avis-TEST-001.odt"])
+    circulaire = (
+        "Circulaire n° 6094-SG du 1er juillet 2019, annexe 5 (« au moins deux agents polyvalents présents en "
+        "permanence ») ; communiqué du préfet de la région Occitanie du 12/05/2022 [C]"
+    )
+    assert [row[:2] + row[3:] for row in rows[0]] == [
+        ["Règle", "Gravité", "Référence de la charte"],
+        ["FS-AGT-01 Au moins deux conseillers France services", "bloquant", circulaire],
+        ["FS-AGT-03 Deux conseillers présents pendant toutes les heures d'ouverture", "majeur", circulaire],
+    ]
+    assert rows[0][1][2] == "1 conseiller France services, sous le minimum de 2"
+    assert rows[1] == [
+        ["Règle", "Action", "Échéance"],
+        ["FS-AGT-01 (bloquant)", "Affecter au moins deux conseillers France services à la structure et les déclarer.",
+         "28/09/2025 (délai indicatif)"],
+        ["FS-AGT-03 (majeur)", "Organiser les plannings (temps partiels, pauses, congés) pour que deux conseillers "
+         "soient présents à chaque heure d'ouverture, ou réduire les horaires en conséquence.",
+         "27/12/2025 (délai indicatif)"],
+    ]
+
+
+def test_points_to_verify_and_unread_facts_are_listed(tmp_path: Path) -> None:
+    """A structure without conseillers lists the checks left to the auditor, never as non-conformities."""
+    report = audit_declared(tmp_path, [placed(1, conseillers=None)])
+    data = _files(render_avis(report, {}))["avis-TEST-001.odt"]
+    headings = [text for kind, text in _blocks(data) if kind == "h"]
+    assert headings == ["Décision proposée", "Non-conformités", "Points à vérifier avant de signer",
+                        "Plan d'actions", "Observations de la préfecture"]
+    assert [row[0] for row in _tables(data)[0]] == [
+        "Règle",
+        "FS-AGT-01 Au moins deux conseillers France services",
+        "FS-AGT-02 Formation initiale de chaque conseiller avant la prise de poste ou la labellisation",
+        "FS-AGT-03 Deux conseillers présents pendant toutes les heures d'ouverture",
+        "FS-AGT-04 Durée de la formation initiale",
+    ]
+
+
+def test_same_input_same_bytes(tmp_path: Path) -> None:
+    """Two audits of the same file give the same zip, byte for byte (fixed dates in every entry)."""
+    path = write_declaration(tmp_path / "d.json", [placed(1), placed(2)])
+    from fsaudit.engine import audit
+
+    first = render_avis(audit([str(path)], as_of=AS_OF), {})
+    second = render_avis(audit([str(path)], as_of=AS_OF), {})
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2025, 6, 30, 0, 0, 0)}
+        inner = zipfile.ZipFile(io.BytesIO(archive.read("avis-TEST-001.odt")))
+        assert {info.date_time for info in inner.infolist()} == {(2025, 6, 30, 0, 0, 0)}
+
+
+def test_hostile_names_kept_as_typed(tmp_path: Path) -> None:
+    """Hostile names show exactly as typed in each avis and in the summary."""
+    report = audit_declared(tmp_path, hostile_structures())
+    files = _files(render_avis(report, {}))
+    shown = {}
+    for name, data in files.items():
+        if name.endswith(".odt"):
+            paragraphs = _paragraphs(data)
+            shown[name] = next(p for p in paragraphs if p.startswith("Structure : "))[len("Structure : "):]
+    assert sorted(shown.values()) == sorted(HOSTILE_NAMES)
+    summary = files["sommaire.txt"].decode("utf-8")
+    assert all(name in summary for name in HOSTILE_NAMES)
+
+
+def test_control_characters_are_replaced(tmp_path: Path) -> None:
+    """Characters XML cannot hold become U+FFFD instead of breaking the document."""
+    report = audit_declared(tmp_path, [placed(1, name="nom\x0bavec\x1fcontrôle")])
+    data = _files(render_avis(report, {}))["avis-TEST-001.odt"]
+    paragraphs = _paragraphs(data)
+    assert "Structure : nom\ufffdavec\ufffdcontrôle" in paragraphs
+
+
+def test_pdf_needs_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without LibreOffice, avis-pdf stops with a French message saying what to install."""
+    monkeypatch.setattr(document.shutil, "which", lambda name: None)
+    with pytest.raises(OutputError) as caught:
+        to_pdf([("avis-x.odt", b"")])
+    assert str(caught.value) == (
+        "format avis-pdf : LibreOffice (soffice) n'est pas installé ; installez-le (paquet "
+        "libreoffice-writer) ou demandez --format avis (documents ODT seuls)"
+    )
+
+
+def _writer_available() -> bool:
+    command = soffice()
+    if command is None:
+        return False
+    probe = subprocess.run([command, "--version"], capture_output=True, text=True, check=False)
+    return probe.returncode == 0 and Path("/usr/lib/libreoffice/program/libswlo.so").exists()
+
+
+needs_writer = pytest.mark.skipif(
+    not _writer_available(), reason="LibreOffice Writer n'est pas installé (apt-get install libreoffice-writer-nogui)"
+)
+
+
+def _pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+@needs_writer
+def test_worst_avis_fits_two_pages(tmp_path: Path) -> None:
+    """An avis with many non-conformities, checks and actions prints on at most two A4 pages."""
+    worst = placed(
+        1,
+        conseillers=(model.Conseiller("C1", 0.5),),
+        partners=(model.PartnerOffer("CAF"),),
+        premises=model.Premises(False, False, False, False, False, False, False),
+        opening_hours=model.WeeklyHours(monday=(model.TimeRange("09:00", "12:00"),)),
+        local_services=(model.LocalService("CAF", "administratif"),),
+    )
+    report = audit_declared(tmp_path, [worst])
+    files = _files(render_avis(report, {}))
+    pdfs = to_pdf([("avis-TEST-001.odt", files["avis-TEST-001.odt"])])
+    (tmp_path / "avis-TEST-001.pdf").write_bytes(pdfs["avis-TEST-001.pdf"])
+    assert sum(1 for r in report.structures[0].results if r.status.value == "fail") >= 8
+    assert 1 <= _pages(pdfs["avis-TEST-001.pdf"]) <= 2
+
+
+@needs_writer
+def test_cli_writes_avis_with_pdfs(tmp_path: Path) -> None:
+    """``fsaudit audit -f avis-pdf -o avis.zip`` on the workbook sample: an ODT and a PDF per structure."""
+    target = tmp_path / "avis.zip"
+    done = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "fsaudit") if (REPO / ".venv" / "bin" / "fsaudit").exists() else "fsaudit",
+         "audit", str(REPO / "samples" / "workbook" / "declaration-exemple.xlsx"), "--as-of", "2025-06-30",
+         "-f", "avis-pdf", "-o", str(target)],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    names = sorted(_files(target.read_bytes()))
+    assert names == [f"avis-EX-32-00{i}.{ext}" for i in range(1, 5) for ext in ("odt", "pdf")] + ["sommaire.txt"]
