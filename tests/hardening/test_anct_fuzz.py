@@ -23,7 +23,9 @@ from .test_workbook_fuzz import CELLS, TEXTS
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "anct" / "liste-fs-20240801.csv"
 READERS = load_plugins().readers
-CSV_LOCATION = re.compile(r"^(fichier|ligne [0-9]+(, colonnes? [a-z_]+( à [a-z_]+)?)?)$")
+# A column is named as the file's header writes it (an approximate header such as « h"_lundi » is
+# read as h_lundi, and located by its own text).
+CSV_LOCATION = re.compile(r"^(fichier|ligne [0-9]+(, colonnes? .+)?)$", re.S)
 SHEET_ROW = re.compile(r"^(?:'(?:[^']|'')+'|[^!']+), ligne [0-9]+$")
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 FIELD = st.one_of(
