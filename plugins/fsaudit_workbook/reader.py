@@ -421,6 +421,12 @@ _GROUP_ANCHOR = {"address": "street", "coordinates": "latitude", "gestionnaire":
 
 
 @functools.cache
+def _code_pattern() -> str:
+    """The pattern of a département code in the declaration schema."""
+    return schema("declaration")["$defs"]["departement"]["properties"]["code"]["pattern"]
+
+
+@functools.cache
 def _required(definition: str) -> frozenset[str]:
     """The fields an object of the declaration schema cannot be without (``label``: status)."""
     return frozenset(schema("declaration")["$defs"][definition].get("required", ()))
@@ -683,10 +689,12 @@ class _Builder:
                 matches = [n for n, (_index, data) in enumerate(entries) if data.get("id") == conseiller]
                 header = _header(sheet, "conseiller")
                 where = sheet.ref(index, "conseiller")
-                if not matches:
+                if not matches:  # a mistyped presence, or opening hours with a stray Conseiller: both unread
                     message = (f"colonne « {header} » : conseiller « {conseiller} » absent de la feuille Conseillers "
                                "pour cette structure")
                     self.state.problem(where, message)
+                    day = values.get("day")
+                    self.lose(k, "opening_hours" if day is None else f"opening_hours.{day}", where, message)
                     self.lose(k, "conseillers[].presence", where, message)
                     continue
                 if len(matches) > 1:
@@ -826,8 +834,18 @@ class _Builder:
                     if c in letters:
                         self.cells[("departement", "cantons", n, field)] = sheet.ref(index, c)
         first = listed[0][0]
-        self.cells[("departement",)] = sheet.ref(first if code_row is None else code_row, "code")
-        self.cells[("departement", "code")] = sheet.ref(first if code_row is None else code_row, "code")
+        if code_row is None:
+            lost.append(_missing(self.state, sheet, first, "code"))
+            return None
+        if not re.fullmatch(_code_pattern(), block["code"]):
+            where = sheet.ref(code_row, "code")
+            message = (f"colonne « {_header(sheet, 'code')} » : « {block['code']} » n'est pas un code de département ; "
+                       "attendu un code INSEE : 01 à 95, 2A, 2B, 971 à 989")
+            self.state.problem(where, message)
+            lost.append((where, message))
+            return None
+        self.cells[("departement",)] = sheet.ref(code_row, "code")
+        self.cells[("departement", "code")] = sheet.ref(code_row, "code")
         if "name" in letters:
             self.cells[("departement", "name")] = sheet.ref(first if name_row is None else name_row, "name")
         if empty_row is not None and cantons:
@@ -982,6 +1000,9 @@ def _roles(state: _State, names: Sequence[str]) -> tuple[dict[str, str], list[tu
         roles[spec.name] = name
     absent = {n: spec for spec in SHEETS if spec.name not in roles for n in (spec.name, *spec.aliases)}
     for name in unknown:
+        if not name:  # a crafted file: no spreadsheet saves a sheet without a name
+            state.problem("fichier", "feuille sans nom : ignorée", WARNING)
+            continue
         where = _ref(name, 0, 0)
         close = closest_name(name, absent) if absent else None
         if close is None:

@@ -188,7 +188,7 @@ def test_join_errors_point_at_the_identifier_cell(tmp_path: Path, fmt: str) -> N
     ]
     (loaded,) = result.structures
     assert [(f.field, f.location, f.reason) for f in loaded.unread] == [
-        ("conseillers[].presence", "Horaires!E2", unknown),
+        ("opening_hours.monday", "Horaires!E2", unknown), ("conseillers[].presence", "Horaires!E2", unknown),
     ]
 
 

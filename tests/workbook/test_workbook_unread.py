@@ -397,3 +397,18 @@ def test_oui_non_drop_downs_accept_other_spellings(tmp_path: Path) -> None:
     oui_non = content.count('of:cell-content-is-in-list("oui";"non")')
     assert oui_non == sum(1 for spec in SHEETS for c in spec.columns if c.choices == "oui_non") == 8
     assert content.count('table:message-type="stop" table:display="true"') == 6
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_invalid_departement_code_makes_canton_coverage_unread(tmp_path: Path, fmt: str) -> None:
+    """A département code that is no INSEE code drops the block: its cantons are unread, not « no list »."""
+    path = write(tmp_path / f"d.{fmt}", {
+        "Structures": structures_sheet(["S1", "Maison", "32", "3201"]),
+        "Département": [headers("Département"), ["3x", "Gers", "3201", "Auch-1"]],
+    })
+    result = read_workbook(path)
+    message = ("colonne « Département » : « 3X » n'est pas un code de département ; attendu un code INSEE : 01 à 95, "
+               "2A, 2B, 971 à 989")
+    assert _problems(result) == [("Département!A2", "erreur", message)]
+    assert _unread(result) == [("S1", [("departement.cantons", "Département!A2", message)])]
+    assert result_of(audit([path], as_of=AS_OF), "FS-NET-02", "S1").status.value == "manual"
