@@ -266,8 +266,9 @@ SHEETS: tuple[SheetSpec, ...] = (
     STRUCTURES, HORAIRES, CONSEILLERS, PARTENAIRES, SERVICES, LOCAUX, FREQUENTATION, DEPARTEMENT, VERIFICATIONS,
 )
 
-IGNORED_SHEETS = ("Instructions", "Listes")
-"""Sheets of the template that carry no data."""
+IGNORED_SHEETS = ("Instructions", "Listes", "Attendus")
+"""Sheets that carry no declaration data: the template's own, and the expected results of a
+workbook of the ``fsaudit.testing`` kit (``fsaudit.testing.workbook_kit.SHEET``)."""
 
 
 def sheet_by_key() -> dict[str, SheetSpec]:

@@ -96,6 +96,19 @@ def test_unrelated_sheet_is_a_warning_and_ignored(samples: Path, tmp_path: Path,
     assert _verdicts(report) == _verdicts(audit([samples / "workbook" / f"declaration-exemple.{fmt}"], as_of=AS_OF))
 
 
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_sheets_without_declaration_data_are_ignored_silently(tmp_path: Path, fmt: str) -> None:
+    """Instructions, Listes and the test kit's « Attendus » sheet are no data and no warning."""
+    from fsaudit.testing.workbook_kit import SHEET
+
+    path = write(tmp_path / f"d.{fmt}", {
+        "Instructions": [["Lisez-moi"]], "Listes": [["oui"]], SHEET: [["Date d'audit"]],
+        "Structures": structures_sheet(["S1", "Maison"]),
+    })
+    result = read_workbook(path)
+    assert (_problems(result), _unread(result)) == ([], [("S1", [])])
+
+
 # --- columns -----------------------------------------------------------------------------------
 
 
