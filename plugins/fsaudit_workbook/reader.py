@@ -732,7 +732,7 @@ class _Builder:
             if week is None:
                 week = weeks[(k, who)] = {}
                 rows[base] = (number, index, "day", None, None)
-            at_day = base + (day,)
+            at_day = (*base, day)
             day_node = rows.get(at_day)
             if day_node is None:
                 day_node = rows[at_day] = (number, index, "day", table, [])

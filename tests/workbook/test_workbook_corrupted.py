@@ -14,8 +14,6 @@ import json
 import shutil
 from pathlib import Path
 
-from fsaudit_workbook.layout import SHEETS
-from fsaudit_workbook.template import declaration_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from workbook_helpers import edit_workbook
@@ -24,6 +22,8 @@ from fsaudit.cli import main
 from fsaudit.converter import structure_declaration
 from fsaudit.inputs import facts_overlap
 from fsaudit.plugins import load_plugins
+from fsaudit_workbook.layout import SHEETS
+from fsaudit_workbook.template import declaration_rows
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "workbook"
 AS_OF = _dt.date(2025, 6, 1)

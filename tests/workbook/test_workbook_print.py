@@ -17,11 +17,12 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from fsaudit_workbook.layout import SHEETS
-from fsaudit_workbook.template import A4_MARGIN_CM, instructions, render_workbook
+from defusedxml import ElementTree as SafeET
 from openpyxl import load_workbook
 
 from fsaudit.referential import select_referential
+from fsaudit_workbook.layout import SHEETS
+from fsaudit_workbook.template import A4_MARGIN_CM, instructions, render_workbook
 
 REFERENTIAL = select_referential(_dt.date(2025, 6, 30))
 LINES = instructions(REFERENTIAL.title, True)
@@ -77,8 +78,8 @@ def test_xlsx_data_sheets_repeat_their_header_row_in_print(tmp_path: Path) -> No
 def test_ods_instructions_print_on_a4_portrait_fitted_to_the_width() -> None:
     """The Instructions table's page style: A4, portrait, one page wide, 1.5 cm margins; its column fits, its text wraps."""
     archive = zipfile.ZipFile(io.BytesIO(render_workbook("ods", REFERENTIAL, example=True)))
-    content = ET.fromstring(archive.read("content.xml"))
-    styles = ET.fromstring(archive.read("styles.xml"))
+    content = SafeET.fromstring(archive.read("content.xml"))
+    styles = SafeET.fromstring(archive.read("styles.xml"))
     automatic = {_attr(s, "style:name"): s for s in content.iter(f"{{{NS['style']}}}style")}
     table = next(t for t in content.iter(f"{{{NS['table']}}}table") if _attr(t, "table:name") == "Instructions")
     master_name = _attr(automatic[_attr(table, "table:style-name")], "style:master-page-name")
@@ -106,7 +107,7 @@ def test_ods_instructions_print_on_a4_portrait_fitted_to_the_width() -> None:
 def test_ods_data_sheets_repeat_their_header_row_in_print() -> None:
     """Every sheet of the layout has its header row in table-header-rows (repeated on each printed page)."""
     archive = zipfile.ZipFile(io.BytesIO(render_workbook("ods", REFERENTIAL, example=True)))
-    content = ET.fromstring(archive.read("content.xml"))
+    content = SafeET.fromstring(archive.read("content.xml"))
     tables = {_attr(t, "table:name"): t for t in content.iter(f"{{{NS['table']}}}table")}
     for spec in SHEETS:
         header = tables[spec.name].find("table:table-header-rows/table:table-row", NS)
@@ -143,7 +144,7 @@ def _instructions_only(fmt: str, path: Path) -> Path:
 def _words(pdf: Path) -> list[tuple[float, float, list[tuple[float, float, float, float, str]]]]:
     """Pages of a PDF: width, height, and each word with its box (pdftotext -bbox)."""
     out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, timeout=60).stdout
-    root = ET.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", out))
+    root = SafeET.fromstring(re.sub(rb"<!DOCTYPE[^>]*>", b"", out))
     pages = []
     for page in root.iter("{http://www.w3.org/1999/xhtml}page"):
         words = [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fsaudit_workbook.layout import SHEETS
 from fsaudit_workbook.reader import read_workbook
-from fsaudit_workbook.template import EXAMPLE_ID, render_workbook
+from fsaudit_workbook.template import render_workbook
 from openpyxl import load_workbook
 
 from fsaudit.cli import main

@@ -14,6 +14,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from workbook_helpers import edit_workbook, headers, structures_sheet, write
+
+from fsaudit import model
+from fsaudit.cli import main
+from fsaudit.engine import audit
+from fsaudit.referential import select_referential
+from fsaudit.testing import make_structure, result_of
 from fsaudit_workbook.layout import SHEETS
 from fsaudit_workbook.reader import read_workbook
 from fsaudit_workbook.template import (
@@ -22,13 +29,6 @@ from fsaudit_workbook.template import (
     example_declaration,
     render_workbook,
 )
-from workbook_helpers import edit_workbook, headers, structures_sheet, write
-
-from fsaudit import model
-from fsaudit.cli import main
-from fsaudit.engine import audit
-from fsaudit.referential import select_referential
-from fsaudit.testing import make_structure, result_of
 
 AS_OF = _dt.date(2025, 6, 1)
 FORMATS = ["xlsx", "ods"]

@@ -175,13 +175,15 @@ def edit_workbook(
         return path
     from xml.etree import ElementTree as ET
 
+    from defusedxml import ElementTree as SafeET
+
     with zipfile.ZipFile(path) as archive:
         parts = {info: archive.read(info.filename) for info in archive.infolist()}
     member = next(info for info in parts if info.filename == "content.xml")
     raw = parts[member].decode("utf-8")
     for prefix, uri in dict.fromkeys(re.findall(r'xmlns:(\w+)="([^"]+)"', raw)):
         ET.register_namespace(prefix, uri)
-    root = ET.fromstring(raw)
+    root = SafeET.fromstring(raw)
     tables = {t.get(f"{{{_ODS['table']}}}name"): t for t in root.iter(f"{{{_ODS['table']}}}table")}
     for (sheet, row, col), value in cells.items():
         line = _ods_rows(tables[sheet])[row - 1]
