@@ -2,7 +2,8 @@
 
 Every parser takes the raw cell value (``str``, ``float``, ``bool``, ``date``, ``datetime``,
 ``time`` or ``timedelta``, as the spreadsheet library gives it) and returns the JSON-shaped value
-of the declaration, or raises :class:`CellError` with a French message quoting the raw value.
+of the declaration, or raises :class:`CellError` with a French message quoting the raw value, in
+one form: ``« neuf heures » n'est pas une heure ; attendu par exemple 9h, 9h30 ou 09:00``.
 Nothing is coerced silently: a value that does not read as expected is an error.
 """
 
@@ -29,7 +30,13 @@ __all__ = [
 
 
 class CellError(ValueError):
-    """A cell that cannot be read; the message is French and quotes the raw value."""
+    """A cell that cannot be read: what is wrong (quoting the raw value) and what is expected,
+    in French; ``str()`` gives ``"<what> ; attendu <expected>"``."""
+
+    def __init__(self, what: str, expected: str) -> None:
+        super().__init__(f"{what} ; attendu {expected}")
+        self.what = what
+        self.expected = expected
 
 
 # Canonical French label first: it is what the template writes and its drop-down offers.
@@ -62,7 +69,7 @@ CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
         "referent": ("référent", "referent"),
     },
     "resultat": {"pass": ("conforme",), "fail": ("non conforme", "non-conforme")},
-    "oui_non": {"true": ("oui", "x", "vrai", "true"), "false": ("non", "faux", "false")},
+    "oui_non": {"true": ("oui", "o", "x", "vrai", "1", "true"), "false": ("non", "n", "faux", "0", "false")},
 }
 _CHOICE_INDEX = {
     name: {normalize_name(label): value for value, labels in table.items() for label in (value, *labels)}
@@ -134,20 +141,20 @@ def text(value: Any) -> str:
 def code(value: Any) -> str:
     """An identifier or a code: text, or a whole number typed without quotes."""
     if isinstance(value, bool):
-        raise CellError(f"{_quoted(value)} n'est pas un code")
+        raise CellError(f"{_quoted(value)} n'est pas un code", "un texte ou un nombre entier")
     if isinstance(value, float | int):
         if not math.isfinite(value) or value != int(value):
-            raise CellError(f"{_quoted(value)} n'est pas un code : attendu un texte ou un nombre entier")
+            raise CellError(f"{_quoted(value)} n'est pas un code", "un texte ou un nombre entier")
         return str(int(value))
     if isinstance(value, _dt.date | _dt.time | _dt.timedelta):
-        raise CellError(f"{_quoted(value)} est une date ou une heure : attendu un code")
+        raise CellError(f"{_quoted(value)} est une date ou une heure", "un code")
     return str(value).strip()
 
 
-def _padded(value: Any, width: int, what: str) -> str:
+def _padded(value: Any, width: int, what: str, expected: str) -> str:
     if isinstance(value, float | int) and not isinstance(value, bool):
         if not math.isfinite(value) or value != int(value) or value < 0:
-            raise CellError(f"{_quoted(value)} n'est pas {what}")
+            raise CellError(f"{_quoted(value)} n'est pas {what}", expected)
         return f"{int(value):0{width}d}"
     return code(value).upper()
 
@@ -157,21 +164,21 @@ def departement(value: Any) -> str:
     if (isinstance(value, float | int) and not isinstance(value, bool) and math.isfinite(value)
             and value == int(value) and value >= 100):
         return str(int(value))
-    return _padded(value, 2, "un code de département")
+    return _padded(value, 2, "un code de département", "un code INSEE : 01 à 95, 2A, 2B, 971 à 989")
 
 
 def commune(value: Any) -> str:
     """A commune INSEE code; a number typed without its leading zero (1004 → 01004) is padded."""
-    return _padded(value, 5, "un code commune INSEE")
+    return _padded(value, 5, "un code commune INSEE", "un code INSEE à 5 caractères")
 
 
 def number(value: Any) -> float:
     """A decimal number; ``1,5`` and ``1 234,5`` read as a French user types them."""
     if isinstance(value, bool):
-        raise CellError(f"{_quoted(value)} n'est pas un nombre")
+        raise CellError(f"{_quoted(value)} n'est pas un nombre", "par exemple 6,5")
     if isinstance(value, float | int):
         if math.isnan(value) or math.isinf(value):
-            raise CellError(f"{_quoted(value)} n'est pas un nombre")
+            raise CellError(f"{_quoted(value)} n'est pas un nombre", "par exemple 6,5")
         return float(value)
     if isinstance(value, str):
         raw = _SPACES.sub("", value)
@@ -179,26 +186,36 @@ def number(value: Any) -> float:
             result = float(raw.replace(",", "."))
             if math.isfinite(result):  # « 1e999 » is no number a spreadsheet holds
                 return result
-    raise CellError(f"{_quoted(value)} n'est pas un nombre : attendu par exemple 6,5")
+    raise CellError(f"{_quoted(value)} n'est pas un nombre", "par exemple 6,5")
 
 
 def integer(value: Any) -> int:
     """A whole number; ``1 200`` reads as 1200."""
-    result = number(value)
+    try:
+        result = number(value)
+    except CellError:
+        raise CellError(f"{_quoted(value)} n'est pas un nombre entier", "par exemple 120") from None
     if result != int(result):
-        raise CellError(f"{_quoted(value)} n'est pas un nombre entier")
+        raise CellError(f"{_quoted(value)} n'est pas un nombre entier", "par exemple 120")
     return int(result)
 
 
+BOOLEAN_SPELLINGS = "oui, non, o, n, x (pour oui), vrai, faux, 1 ou 0"
+"""The oui/non spellings the reader accepts, as said to the user."""
+
+
 def boolean(value: Any) -> bool:
-    """oui/non, x, vrai/faux (any case), or a boolean cell."""
+    """oui/non, o/n, x (oui), vrai/faux, 1/0 (text or number), any case and stray spaces, or a
+    boolean cell."""
     if isinstance(value, bool):
         return value
+    if isinstance(value, float | int) and value in (0, 1):
+        return value == 1
     if isinstance(value, str):
         found = _CHOICE_INDEX["oui_non"].get(normalize_name(value))
         if found is not None:
             return found == "true"
-    raise CellError(f"{_quoted(value)} n'est pas oui ou non : attendu oui, non (ou x pour oui)")
+    raise CellError(f"{_quoted(value)} n'est pas oui ou non", BOOLEAN_SPELLINGS)
 
 
 def choice(name: str, value: Any, *, expected: str) -> str:
@@ -210,62 +227,63 @@ def choice(name: str, value: Any, *, expected: str) -> str:
             found = _DAY_ABBREVIATIONS.get(key)
         if found is not None:
             return found
-    raise CellError(f"{_quoted(value)} n'est pas une valeur admise : attendu {expected}")
+    raise CellError(f"{_quoted(value)} n'est pas une valeur admise", expected)
+
+
+_MODES_EXPECTED = "permanence, visio, rendez-vous ou référent, séparées par des virgules"
 
 
 def modes(value: Any) -> list[str]:
     """Partner modes separated by commas or semicolons."""
     if not isinstance(value, str):
-        raise CellError(f"{_quoted(value)} n'est pas une liste de modalités")
+        raise CellError(f"{_quoted(value)} n'est pas une liste de modalités", _MODES_EXPECTED)
     out = []
     for item in re.split(r"[,;/]", value):
         if not item.strip():
             continue
         found = _CHOICE_INDEX["modalite"].get(normalize_name(item))
         if found is None:
-            raise CellError(
-                f"modalité « {item.strip()} » inconnue dans {_quoted(value)} : attendu permanence, visio, "
-                "rendez-vous ou référent, séparées par des virgules"
-            )
+            raise CellError(f"modalité « {item.strip()} » inconnue dans {_quoted(value)}", _MODES_EXPECTED)
         out.append(found)
     return out
 
 
 _TIME_TEXT = re.compile(r"(\d{1,2})(?:\s*(?:h|:)\s*(\d{2})?(?::00)?)?")
+_TIME_EXPECTED = "par exemple 9h, 9h30 ou 09:00"
 
 
 def _hhmm(hours: int, minutes: int, raw: Any) -> str:
     if not (0 <= minutes < 60 and (0 <= hours < 24 or (hours == 24 and minutes == 0))):
-        raise CellError(f"{_quoted(raw)} n'est pas une heure entre 0h et 24h")
+        raise CellError(f"{_quoted(raw)} n'est pas une heure entre 0h et 24h", _TIME_EXPECTED)
     return f"{hours:02d}:{minutes:02d}"
 
 
 def time(value: Any) -> str:
     """An hour of the day: ``9h``, ``9h30``, ``09:00``, ``9:00``, a time cell, or a whole hour."""
-    expected = "attendu par exemple 9h, 9h30 ou 09:00"
+    expected = _TIME_EXPECTED
     if isinstance(value, bool):
-        raise CellError(f"{_quoted(value)} n'est pas une heure : {expected}")
+        raise CellError(f"{_quoted(value)} n'est pas une heure", expected)
     if isinstance(value, _dt.datetime):
-        raise CellError(f"{_quoted(value)} est une date : {expected}")
+        raise CellError(f"{_quoted(value)} est une date", expected)
     if isinstance(value, _dt.time):
         if value.second or value.microsecond:
-            raise CellError(f"{_quoted(value)} a des secondes : {expected}")
+            raise CellError(f"{_quoted(value)} a des secondes", expected)
         return f"{value.hour:02d}:{value.minute:02d}"
     if isinstance(value, _dt.timedelta):
         seconds = value.total_seconds()
         if seconds % 60 or not 0 <= seconds <= 86400:
-            raise CellError(f"{_quoted(value)} n'est pas une heure de la journée : {expected}")
+            raise CellError(f"{_quoted(value)} n'est pas une heure de la journée", expected)
         minutes = int(seconds // 60)
         return _hhmm(minutes // 60, minutes % 60, value)
     if isinstance(value, _dt.date):
-        raise CellError(f"{_quoted(value)} est une date : {expected}")
+        raise CellError(f"{_quoted(value)} est une date", expected)
     if isinstance(value, float | int):
         if math.isfinite(value) and value == int(value) and 0 <= value <= 24:
             return _hhmm(int(value), 0, value)
-        raise CellError(f"{_quoted(value)} n'est pas une heure : {expected}")
+        raise CellError(f"{_quoted(value)} n'est pas une heure", expected)
     match = _TIME_TEXT.fullmatch(value.strip().lower())
     if not match:
-        raise CellError(f"{_quoted(value)} n'est pas une heure : {expected}")
+        raise CellError(f"{_quoted(value)} n'est pas une heure", expected)
     return _hhmm(int(match.group(1)), int(match.group(2) or 0), value)
 
 
@@ -277,15 +295,15 @@ def _make_date(year: int, month: int, day: int, raw: Any) -> _dt.date:
     try:
         return _dt.date(year, month, day)
     except ValueError:
-        raise CellError(f"{_quoted(raw)} n'est pas une date existante") from None
+        raise CellError(f"{_quoted(raw)} n'est pas une date existante", "une date JJ/MM/AAAA du calendrier") from None
 
 
 def date(value: Any) -> str:
     """A date: ``12/05/2022``, ``2022-05-12`` or a date cell → ``2022-05-12``."""
-    expected = "attendu une date JJ/MM/AAAA"
+    expected = "une date JJ/MM/AAAA"
     if isinstance(value, _dt.datetime):
         if value.time() != _dt.time():
-            raise CellError(f"{_quoted(value)} porte une heure : {expected}")
+            raise CellError(f"{_quoted(value)} porte une heure", expected)
         return value.date().isoformat()
     if isinstance(value, _dt.date):
         return value.isoformat()
@@ -299,17 +317,17 @@ def date(value: Any) -> str:
         if match:
             year, month, day = (int(g) for g in match.groups())
             return _make_date(year, month, day, value).isoformat()
-    raise CellError(f"{_quoted(value)} n'est pas une date : {expected}")
+    raise CellError(f"{_quoted(value)} n'est pas une date", expected)
 
 
 def month(value: Any) -> str:
     """A month: ``2024-01``, ``01/2024``, ``janvier 2024`` or a date cell of the 1st → ``2024-01``."""
-    expected = "attendu un mois comme 2024-01, 01/2024 ou janvier 2024"
+    expected = "un mois comme 2024-01, 01/2024 ou janvier 2024"
     if isinstance(value, _dt.datetime):
         value = value.date() if value.time() == _dt.time() else value
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         if value.day != 1:
-            raise CellError(f"{_quoted(value)} est une date, pas un mois : {expected}")
+            raise CellError(f"{_quoted(value)} est une date, pas un mois", expected)
         return f"{value.year:04d}-{value.month:02d}"
     if isinstance(value, str):
         raw = value.strip().lower()
@@ -326,7 +344,7 @@ def month(value: Any) -> str:
                 year = int(match.group(2)) if match else 0
         if 1 <= mon <= 12 and year:
             return f"{year:04d}-{mon:02d}"
-    raise CellError(f"{_quoted(value)} n'est pas un mois : {expected}")
+    raise CellError(f"{_quoted(value)} n'est pas un mois", expected)
 
 
 def rule(value: Any) -> str:
@@ -335,7 +353,7 @@ def rule(value: Any) -> str:
         found = re.sub(r"\s+", "", value).upper()
         if RULE_ID_PATTERN.match(found):
             return found
-    raise CellError(f"{_quoted(value)} n'est pas un identifiant de règle : attendu par exemple FS-HOR-05")
+    raise CellError(f"{_quoted(value)} n'est pas un identifiant de règle", "par exemple FS-HOR-05")
 
 
 _EXPECTED = {

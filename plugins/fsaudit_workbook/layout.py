@@ -251,11 +251,11 @@ VERIFICATIONS = SheetSpec(
     (
         _ID,
         Column("rule", "Règle", "rule", 12, "Identifiant de la règle à vérifier (FS-HOR-05…).", required=True),
-        Column("result", "Résultat", "result", 14, "conforme ou non conforme.", choices="resultat"),
-        Column("evidence", "Constat", "text", 40, "Ce que l'auditeur a constaté."),
-        Column("auditor", "Auditeur", "text", 18, "Nom de l'auditeur."),
+        Column("result", "Résultat", "result", 14, "conforme ou non conforme.", choices="resultat", required=True),
+        Column("evidence", "Constat", "text", 40, "Ce que l'auditeur a constaté.", required=True),
+        Column("auditor", "Auditeur", "text", 18, "Nom de l'auditeur.", required=True),
         Column("date", "Date", "date", 12, "Date de la vérification (JJ/MM/AAAA).",
-               aliases=("Date de vérification",)),
+               aliases=("Date de vérification",), required=True),
     ),
     "Réponses de l'auditeur aux vérifications manuelles (« à vérifier ») : à l'audit suivant, la "
     "règle prend le résultat indiqué, marqué comme vérifié manuellement.",
@@ -266,8 +266,9 @@ SHEETS: tuple[SheetSpec, ...] = (
     STRUCTURES, HORAIRES, CONSEILLERS, PARTENAIRES, SERVICES, LOCAUX, FREQUENTATION, DEPARTEMENT, VERIFICATIONS,
 )
 
-IGNORED_SHEETS = ("Instructions", "Listes")
-"""Sheets of the template that carry no data."""
+IGNORED_SHEETS = ("Instructions", "Listes", "Attendus")
+"""Sheets that carry no declaration data: the template's own, and the expected results of a
+workbook of the ``fsaudit.testing`` kit (``fsaudit.testing.workbook_kit.SHEET``)."""
 
 
 def sheet_by_key() -> dict[str, SheetSpec]:

@@ -6,12 +6,18 @@ cells, are found by :mod:`fsaudit_workbook.scan`. Rows are joined to their struc
 « Identifiant » column, turned into the JSON-shaped data of the declaration schema and validated
 by :func:`fsaudit.inputs.validate_declaration` with a :class:`CellLocator`, so that every
 problem and every finding points at a ``Sheet!C12`` cell.
+
+Data that was not read is never treated as absent: a cell that does not read, a misspelt sheet
+or column, rows that cannot be attached to one structure are reported (an error, exit code 3)
+and become :class:`~fsaudit.inputs.UnreadFact` of the structures they may belong to; the rules
+that need them answer *manual*. What the audit does not need (a sheet or column of the
+auditor's own, the template's example structure) is ignored with a warning.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,12 +25,27 @@ from typing import Any
 
 import attrs
 
-from fsaudit.inputs import InputProblem, ManualAnswer, Reader, ReadResult, validate_declaration
+from fsaudit import model
+from fsaudit._resources import schema
+from fsaudit.inputs import (
+    ERROR,
+    WARNING,
+    InputProblem,
+    ManualAnswer,
+    Reader,
+    ReadResult,
+    UnreadFact,
+    closest_name,
+    validate_declaration,
+)
 from fsaudit_workbook import cells
 from fsaudit_workbook.layout import (
     CLOSED_MARK,
+    DEPARTEMENT,
     EMPTY_MARK,
     IGNORED_SHEETS,
+    SHEETS,
+    STRUCTURES,
     Column,
     SheetSpec,
     header_key,
@@ -32,6 +53,7 @@ from fsaudit_workbook.layout import (
 )
 from fsaudit_workbook.safety import UnsafeArchive, check_archive, describe_error
 from fsaudit_workbook.scan import BadCells, column_letter, ods_bad_cells, xlsx_bad_cells
+from fsaudit_workbook.template import EXAMPLE_DEPARTEMENT, EXAMPLE_ID, declaration_rows
 
 __all__ = ["READER", "CellLocator", "read_workbook"]
 
@@ -109,6 +131,7 @@ class CellLocator:
         return f"{name}!{letters[key]}{row + 1}"
 
 
+
 class _Empty:
     """The « aucun » marker of a list sheet."""
 
@@ -127,6 +150,23 @@ _Row = tuple[int, dict[str, Any]]
 """A filled row: its 0-based index in the sheet and its values by column key (in the order of
 the sheet's columns). A tuple, not an object: a national workbook has 150,000 rows."""
 
+_SHEET_FACTS: dict[str, tuple[str, ...]] = {
+    "Structures": (),
+    "Horaires": ("opening_hours", "conseillers[].presence"),
+    "Conseillers": ("conseillers",),
+    "Partenaires": ("partners",),
+    "Services locaux": ("local_services",),
+    "Locaux": ("premises",),
+    "Fréquentation": ("attendance",),
+    "Département": ("departement.cantons",),
+    "Vérifications": (),
+}
+"""The structure facts each sheet carries (fact paths, see :class:`fsaudit.inputs.UnreadFact`):
+when a sheet cannot be read, they are unread for every structure of the workbook. The
+département block is not a structure's own fact, but the canton coverage of its structures
+depends on it. « Vérifications » holds answers, not facts: without them a manual check stays
+manual."""
+
 
 @attrs.define
 class _Sheet:
@@ -143,8 +183,9 @@ class _Sheet:
     """Column letters → 0-based column, for every mapped column."""
     lines: list[list[Any]]
     """Every row as the library gave it, to quote a typed value in a schema problem."""
-    errors: dict[int, set[str]] = attrs.Factory(dict)
-    """Row index → keys of its cells that could not be read or were missing (already reported)."""
+    errors: dict[int, dict[str, tuple[str, str]]] = attrs.Factory(dict)
+    """Row index → column key → (cell, French reason) of each value of the row that could not be
+    read or is missing (already reported); such a key is absent from the row's values."""
     number: int = -1
     """The sheet's number in the cell locator."""
 
@@ -152,8 +193,17 @@ class _Sheet:
         """``Sheet!C12`` of the cell of column ``key`` in row ``index``."""
         return f"{self.prefix}!{self.letters[key]}{index + 1}"
 
-    def error(self, index: int, key: str) -> None:
-        self.errors.setdefault(index, set()).add(key)
+    def error(self, index: int, key: str, location: str, reason: str) -> None:
+        self.errors.setdefault(index, {}).setdefault(key, (location, reason))
+
+
+@attrs.frozen
+class _NotRead:
+    """A sheet of the layout whose rows are not read (no header row, a required column missing):
+    where and why, as reported."""
+
+    location: str
+    reason: str
 
 
 @attrs.define
@@ -163,8 +213,8 @@ class _State:
     headers: dict[tuple[str, str], str] = attrs.Factory(dict)
     """(sheet, column letters) → header of the column, to name the column in schema problems."""
 
-    def problem(self, location: str, message: str) -> None:
-        self.problems.append(InputProblem(self.path, location, message))
+    def problem(self, location: str, message: str, level: str = ERROR) -> None:
+        self.problems.append(InputProblem(self.path, location, message, level))
 
 
 def _ref(sheet: str, row: int, col: int) -> str:
@@ -191,7 +241,9 @@ _MARK_COLUMNS = {
 }
 
 
-def _read_sheet(state: _State, name: str, spec: SheetSpec, rows: list[list[Any]], bad: dict[tuple[int, int], str]) -> _Sheet | None:
+def _read_sheet(
+    state: _State, name: str, spec: SheetSpec, rows: list[list[Any]], bad: dict[tuple[int, int], str]
+) -> _Sheet | _NotRead:
     key_column = spec.columns[0]
     header_index = None
     for index, row in enumerate(rows[:_HEADER_SEARCH_ROWS]):
@@ -199,31 +251,51 @@ def _read_sheet(state: _State, name: str, spec: SheetSpec, rows: list[list[Any]]
             header_index = index
             break
     if header_index is None:
-        state.problem(
-            _ref(name, 0, 0),
+        where = _ref(name, 0, 0)
+        message = (
             f"ligne d'en-têtes introuvable : la feuille « {name} » doit avoir une colonne « {key_column.header} » "
-            f"dans ses {_HEADER_SEARCH_ROWS} premières lignes",
+            f"dans ses {_HEADER_SEARCH_ROWS} premières lignes"
         )
-        return None
+        state.problem(where, message)
+        return _NotRead(where, message)
     by_key = {k: column for column in spec.columns for k in column.keys}
     mapped: dict[str, tuple[int, Column]] = {}
     headers: dict[str, str] = {}
+    unknown: list[tuple[int, str]] = []
+    doubled: list[tuple[int, str, str]] = []
     for col, value in enumerate(rows[header_index]):
         if cells.is_empty(value):
             continue
         typed = cells.text(value)
         column = by_key.get(header_key(typed))
-        where = _ref(name, header_index, col)
         if column is None:
+            unknown.append((col, typed))
+        elif column.key in mapped:
+            doubled.append((col, typed, column.key))
+        else:
+            mapped[column.key] = (col, column)
+            headers[column.key] = typed
+    # Columns whose cells hold a fact that is not read: (column, key of the fact, reason, and when
+    # this one doubles a column that is read, that column: only where it is empty is the fact lost).
+    shadows: list[tuple[int, str, str, int | None]] = []
+    for col, typed, key in doubled:
+        first = mapped[key][0]
+        message = (f"colonne « {typed} » en double (déjà en {_ref(name, header_index, first)}) : cette colonne "
+                   "est ignorée")
+        state.problem(_ref(name, header_index, col), message)
+        shadows.append((col, key, message, first))
+    absent = {k: column for column in spec.columns if column.key not in mapped for k in column.keys}
+    for col, typed in unknown:
+        where = _ref(name, header_index, col)
+        close = closest_name(header_key(typed), absent) if absent else None
+        if close is None:
             expected = ", ".join(f"« {c.header} »" for c in spec.columns)
-            state.problem(where, f"colonne « {typed} » inconnue : colonnes attendues {expected}")
+            state.problem(where, f"colonne « {typed} » inconnue : ignorée (colonnes attendues {expected})", WARNING)
             continue
-        if column.key in mapped:
-            first = _ref(name, header_index, mapped[column.key][0])
-            state.problem(where, f"colonne « {typed} » en double (déjà en {first}) : cette colonne est ignorée")
-            continue
-        mapped[column.key] = (col, column)
-        headers[column.key] = typed
+        column = absent[close]
+        message = f"colonne « {typed} » inconnue ; attendu « {column.header} » ?"
+        state.problem(where, message)
+        shadows.append((col, column.key, message, None))
     missing = [column for column in spec.columns if column.required and column.key not in mapped]
     for column in missing:
         state.problem(
@@ -231,7 +303,10 @@ def _read_sheet(state: _State, name: str, spec: SheetSpec, rows: list[list[Any]]
             f"colonne obligatoire « {column.header} » absente de la feuille « {name} » : la feuille n'est pas lue",
         )
     if missing:
-        return None
+        return _NotRead(
+            _ref(name, header_index, 0),
+            f"colonne obligatoire « {missing[0].header} » absente de la feuille « {name} » : la feuille n'est pas lue",
+        )
     out: list[_Row] = []
     prefix = _ref(name, 0, 0)[:-3]  # "Sheet!A1" without "!A1"
     letters = {key: column_letter(col) for key, (col, _c) in mapped.items()}
@@ -261,8 +336,10 @@ def _read_sheet(state: _State, name: str, spec: SheetSpec, rows: list[list[Any]]
             if bad:
                 problem = bad.get((index, col))
                 if problem is not None:
-                    state.problem(sheet.ref(index, key), f"colonne « {header} » : {problem}")
-                    sheet.error(index, key)
+                    where = sheet.ref(index, key)
+                    message = f"colonne « {header} » : {problem}"
+                    state.problem(where, message)
+                    sheet.error(index, key, where, message)
                     filled = True
                     continue
             raw = row[col] if col < width else None
@@ -280,30 +357,52 @@ def _read_sheet(state: _State, name: str, spec: SheetSpec, rows: list[list[Any]]
                         cached = convert(raw)
                     except cells.CellError as exc:
                         filled = True
-                        state.problem(sheet.ref(index, key), f"colonne « {header} » : {exc}")
-                        sheet.error(index, key)
+                        where = sheet.ref(index, key)
+                        message = f"colonne « {header} » : {exc}"
+                        state.problem(where, message)
+                        sheet.error(index, key, where, message)
                         continue
                 cache[probe] = cached
             if cached is _BLANK:
                 continue
             filled = True
             values[key] = cached
+        if shadows:
+            for col, key, reason, first in shadows:
+                raw = row[col] if col < width else None
+                if cells.is_empty(raw) or (first is not None and first < width and not cells.is_empty(row[first])):
+                    continue  # nothing there, or the column that is read has the value
+                filled = True
+                sheet.error(index, key, _ref(name, index, col), reason)
+                values.pop(key, None)
         if filled:
             out.append((index, values))
     return sheet
+
+
+def _holds_data(rows: list[list[Any]]) -> bool:
+    return any(not cells.is_empty(value) for row in rows for value in row)
 
 
 def _header(sheet: _Sheet, key: str) -> str:
     return sheet.headers.get(key) or sheet.spec.column(key).header
 
 
-def _missing(state: _State, sheet: _Sheet, index: int, key: str) -> None:
-    """Report a required value left empty (unless its cell was already reported as unreadable)."""
-    if key in sheet.errors.get(index, ()):
-        return
-    state.problem(sheet.ref(index, key if key in sheet.letters else sheet.spec.columns[0].key),
-                  f"colonne « {_header(sheet, key)} » : valeur obligatoire manquante")
-    sheet.error(index, key)
+def _missing(state: _State, sheet: _Sheet, index: int, key: str) -> tuple[str, str]:
+    """Where and why a required value of a row is not there: its cell could not be read (already
+    reported), or it is empty (reported now as « valeur obligatoire manquante »)."""
+    found = sheet.errors.get(index, {}).get(key)
+    if found is not None:
+        return found
+    where = sheet.ref(index, key if key in sheet.letters else sheet.spec.columns[0].key)
+    message = f"colonne « {_header(sheet, key)} » : valeur obligatoire manquante"
+    state.problem(where, message)
+    sheet.error(index, key, where, message)
+    return where, message
+
+
+def _is_example(sid: Any) -> bool:
+    return isinstance(sid, str) and sid.upper() == EXAMPLE_ID
 
 
 _STRUCTURE_FIELDS: dict[str, PathParts] = {
@@ -321,49 +420,70 @@ _STRUCTURE_FIELDS: dict[str, PathParts] = {
 _GROUP_ANCHOR = {"address": "street", "coordinates": "latitude", "gestionnaire": "gestionnaire_kind", "label": "label_status"}
 
 
+@functools.cache
+def _code_pattern() -> str:
+    """The pattern of a département code in the declaration schema."""
+    return schema("declaration")["$defs"]["departement"]["properties"]["code"]["pattern"]
+
+
+@functools.cache
+def _required(definition: str) -> frozenset[str]:
+    """The fields an object of the declaration schema cannot be without (``label``: status)."""
+    return frozenset(schema("declaration")["$defs"][definition].get("required", ()))
+
+_UNJOINED = ("identifiant absent ou illisible : les lignes des autres feuilles ne peuvent pas être rattachées à "
+             "cette structure")
+
+
 class _Builder:
-    """Assembles the JSON-shaped declaration from the parsed sheets."""
+    """Assembles the JSON-shaped declaration from the parsed sheets.
+
+    What a sheet holds but cannot be attached or read becomes an :class:`UnreadFact` of the
+    structures it may belong to (``unread``, by structure index); no structure is left out.
+    """
 
     def __init__(self, state: _State) -> None:
         self.state = state
         self.structures: list[dict[str, Any]] = []
         self.index: dict[str, int] = {}
-        self.ambiguous: set[str] = set()
-        self.bad: set[int] = set()
+        """Identifier → structure index, for identifiers carried by one row of Structures."""
+        self.ambiguous: dict[str, list[int]] = {}
+        """Identifier carried by several rows of Structures → their structure indices."""
+        self.unjoined: list[tuple[int, str]] = []
+        """Structures without a readable identifier, and the cell of that identifier."""
+        self.unread: dict[int, list[UnreadFact]] = {}
         self.cells: dict[PathParts, str] = {}
         self.rows: dict[PathParts, _Node] = {}
         self.conseiller_rows: dict[int, list[_Row]] = {}
+        self.example: list[tuple[str, int, str]] = []
+        """Rows of the template's example structure, skipped: (sheet, row, cell)."""
+        self.departement_lost: list[tuple[str, str]] = []
+        self._said: set[tuple[int, str]] = set()
+
+    def lose(self, k: int, field: str, location: str, reason: str) -> None:
+        """Record a fact of structure ``k`` that the workbook holds but that is not read."""
+        self.unread.setdefault(k, []).append(UnreadFact(field, location, reason))
+
+    def example_row(self, sheet: _Sheet, index: int) -> None:
+        self.example.append((sheet.name, index, sheet.ref(index, sheet.spec.columns[0].key)))
 
     # --- Structures ---------------------------------------------------------------------
 
     def structures_sheet(self, sheet: _Sheet) -> None:
-        first: dict[str, int] = {}
-        rows: list[_Row] = []
+        lines: dict[str, list[int]] = {}
         for index, values in sheet.rows:
             sid = values.get("id")
-            if sid is None:
-                _missing(self.state, sheet, index, "id")
-                continue
-            if sid in first:
-                self.state.problem(
-                    sheet.ref(index, "id"),
-                    f"colonne « {_header(sheet, 'id')} » : identifiant « {sid} » déjà utilisé ligne "
-                    f"{first[sid] + 1} ; chaque structure doit avoir un identifiant unique dans le classeur "
-                    "(les autres feuilles s'y rattachent) : ces structures sont écartées",
-                )
-                self.ambiguous.add(sid)
-                continue
-            first[sid] = index
-            rows.append((index, values))
+            if sid is not None:
+                lines.setdefault(sid, []).append(index)
         table: dict[PathParts, str] = {_STRUCTURE_FIELDS.get(key, (key,)): key for key in sheet.letters}
         table.update({(group,): anchor for group, anchor in _GROUP_ANCHOR.items() if anchor in sheet.letters})
         errors = sheet.errors
-        for index, values in rows:
-            sid = values["id"]
-            if sid in self.ambiguous:
+        for index, values in sheet.rows:
+            sid = values.get("id")
+            if _is_example(sid):
+                self.example_row(sheet, index)
                 continue
             k = len(self.structures)
-            self.index[sid] = k
             self.rows[("structures", k)] = (sheet.number, index, "id", table, None)
             data: dict[str, Any] = {}
             for key, value in values.items():
@@ -372,35 +492,87 @@ class _Builder:
                     data[key] = value
                 else:
                     data.setdefault(sub[0], {})[sub[1]] = value
-            if index in errors:
-                self.bad.add(k)
             self.structures.append(data)
+            bad = errors.get(index)
+            if bad:
+                for key, (where, reason) in bad.items():
+                    if key in ("id", "name"):
+                        continue  # validation gives a provisional one and says so
+                    sub = _STRUCTURE_FIELDS.get(key)
+                    if sub is not None and sub[1] in _required(sub[0]):  # no such group without it
+                        data.pop(sub[0], None)
+                        self.lose(k, sub[0], where, reason)
+                    else:
+                        self.lose(k, ".".join(sub or (key,)), where, reason)
+            if sid is None:
+                where, _reason = _missing(self.state, sheet, index, "id")
+                self.unjoined.append((k, where))
+                continue
+            same = lines[sid]
+            if len(same) == 1:
+                self.index[sid] = k
+                continue
+            self.ambiguous.setdefault(sid, []).append(k)
+            if index != same[0]:
+                self.state.problem(
+                    sheet.ref(index, "id"),
+                    f"colonne « {_header(sheet, 'id')} » : identifiant « {sid} » déjà utilisé ligne {same[0] + 1} ; "
+                    "attendu un identifiant unique dans le classeur : les lignes des autres feuilles qui portent cet "
+                    "identifiant ne sont rattachées à aucune de ces structures",
+                )
 
     def _owner(self, sheet: _Sheet, index: int, values: dict[str, Any]) -> int | None:
-        """The structure index of a row of another sheet, or ``None`` (reported).
+        """The structure index of a row of another sheet, or ``None``.
 
-        The two big joins (list sheets, Horaires) look the identifier up themselves and only
-        call this for a row whose identifier is not found, to report it.
+        ``None`` for a row of the template's example (skipped, said once for the workbook), a
+        row whose identifier several structures carry (the sheet's facts are unread for each of
+        them), and a row whose identifier is missing or not in Structures (reported). The two
+        big joins (list sheets, Horaires) look the identifier up themselves and only call this
+        for a row whose identifier is not found.
         """
         sid = values.get("structure_id")
-        k = self.index.get(sid)  # never an ambiguous identifier
-        if k is None:
-            if sid is None:
-                _missing(self.state, sheet, index, "structure_id")
-            elif sid not in self.ambiguous:
+        k = self.index.get(sid)
+        if k is not None:
+            return k
+        header = _header(sheet, "structure_id")
+        if sid is None:
+            _missing(self.state, sheet, index, "structure_id")
+        elif _is_example(sid):
+            self.example_row(sheet, index)
+        elif sid in self.ambiguous:
+            where = sheet.ref(index, "structure_id")
+            facts = _SHEET_FACTS[sheet.spec.name]
+            if not facts:
                 self.state.problem(
-                    sheet.ref(index, "structure_id"),
-                    f"colonne « {_header(sheet, 'structure_id')} » : identifiant « {sid} » absent de la feuille Structures",
+                    where,
+                    f"colonne « {header} » : identifiant « {sid} » porté par plusieurs lignes de la feuille "
+                    "Structures : la ligne n'est rattachée à aucune d'elles",
                 )
-            return None
-        if index in sheet.errors:
-            self.bad.add(k)
-        return k
+            reason = (f"identifiant « {sid} » porté par plusieurs lignes de la feuille Structures : les lignes de la "
+                      f"feuille « {sheet.name} » qui le portent ne sont rattachées à aucune d'elles")
+            for k in self.ambiguous[sid]:
+                if (k, sheet.spec.name) not in self._said:
+                    self._said.add((k, sheet.spec.name))
+                    for field in facts:
+                        self.lose(k, field, where, reason)
+        else:
+            self.state.problem(
+                sheet.ref(index, "structure_id"),
+                f"colonne « {header} » : identifiant « {sid} » absent de la feuille Structures",
+            )
+        return None
 
     # --- list sheets ---------------------------------------------------------------------
 
-    def list_sheet(self, sheet: _Sheet, field: str, key: str, keys: Sequence[str]) -> None:
-        """Conseillers, Partenaires, Services locaux, Fréquentation: one item per row."""
+    def list_sheet(self, sheet: _Sheet, field: str, key: str, keys: Sequence[str], definition: str) -> None:
+        """Conseillers, Partenaires, Services locaux, Fréquentation: one item per row.
+
+        A row whose key cell (Conseiller, Partenaire…) or another value an item cannot be
+        without (a month's Accompagnements) is missing or unreadable makes the whole list unread
+        and is left out; another unreadable cell makes that value of its item unread
+        (``conseillers[0].fte``).
+        """
+        required = _required(definition)
         items: dict[int, list[_Row]] = {}
         empty: dict[int, int] = {}
         # A row's values are in the sheet's column order: when that is the order of ``keys``
@@ -413,23 +585,25 @@ class _Builder:
             if k is None:
                 self._owner(sheet, index, values)  # reports why
                 continue
-            if index in errors:
-                self.bad.add(k)
             marker = values.get(key)
             if marker is EMPTY:
-                others = [c for c in keys if c != key and c in values]
+                others = [c for c in keys if c != key and (c in values or c in errors.get(index, ()))]
                 if others:
-                    self.state.problem(
-                        sheet.ref(index, key),
-                        f"colonne « {_header(sheet, key)} » : « {EMPTY_MARK} » déclare une liste vide, mais la ligne "
-                        f"remplit aussi « {_header(sheet, others[0])} »",
-                    )
-                    self.bad.add(k)
+                    where = sheet.ref(index, key)
+                    message = (f"colonne « {_header(sheet, key)} » : « {EMPTY_MARK} » déclare une liste vide, mais la "
+                               f"ligne remplit aussi « {_header(sheet, others[0])} »")
+                    self.state.problem(where, message)
+                    self.lose(k, field, where, message)
                 empty.setdefault(k, index)
                 continue
             if key not in values:
-                _missing(self.state, sheet, index, key)
-                self.bad.add(k)
+                where, reason = _missing(self.state, sheet, index, key)
+                self.lose(k, field, where, reason)
+                continue
+            bad = errors.get(index)
+            if bad and not required.isdisjoint(bad):
+                for c in sorted(required.intersection(bad), key=keys.index):
+                    self.lose(k, field, *bad[c])
                 continue
             if in_order:
                 data = values.copy()
@@ -444,12 +618,11 @@ class _Builder:
         number = sheet.number
         for k, index in empty.items():
             if k in items:
-                self.state.problem(
-                    sheet.ref(index, key),
-                    f"colonne « {_header(sheet, key)} » : « {EMPTY_MARK} » déclare une liste vide, mais la structure a "
-                    f"d'autres lignes dans la feuille « {sheet.name} »",
-                )
-                self.bad.add(k)
+                where = sheet.ref(index, key)
+                message = (f"colonne « {_header(sheet, key)} » : « {EMPTY_MARK} » déclare une liste vide, mais la "
+                           f"structure a d'autres lignes dans la feuille « {sheet.name} »")
+                self.state.problem(where, message)
+                self.lose(k, field, where, message)
             else:
                 self.structures[k][field] = []
                 self.rows[("structures", k, field)] = (number, index, key, None, None)
@@ -460,6 +633,10 @@ class _Builder:
             rows[("structures", k, field)] = (number, entries[0][0], key, table, [index for index, _data in entries])
             if field == "conseillers":
                 self.conseiller_rows[k] = entries
+            if errors:
+                for n, (index, _data) in enumerate(entries):
+                    for c, (where, reason) in errors.get(index, {}).items():
+                        self.lose(k, f"{field}[{n}].{c}", where, reason)
 
     def locaux_sheet(self, sheet: _Sheet) -> None:
         seen: dict[int, int] = {}
@@ -469,18 +646,21 @@ class _Builder:
             if k is None:
                 continue
             if k in seen:
-                self.state.problem(
-                    sheet.ref(index, "structure_id"),
-                    f"colonne « {_header(sheet, 'structure_id')} » : la structure a déjà une ligne de locaux "
-                    f"(ligne {seen[k] + 1}) : une seule ligne par structure",
-                )
-                self.bad.add(k)
+                where = sheet.ref(index, "structure_id")
+                message = (f"colonne « {_header(sheet, 'structure_id')} » : la structure a déjà une ligne de locaux "
+                           f"(ligne {seen[k] + 1}) : une seule ligne par structure")
+                self.state.problem(where, message)
+                self.lose(k, "premises", where, message)
                 continue
             seen[k] = index
             self.rows[("structures", k, "premises")] = (sheet.number, index, "structure_id", table, None)
             self.structures[k]["premises"] = {c: v for c, v in values.items() if c != "structure_id"}
+            for c, (where, reason) in sheet.errors.get(index, {}).items():
+                self.lose(k, f"premises.{c}", where, reason)
 
     def horaires_sheet(self, sheet: _Sheet) -> None:
+        """Opening hours and presences. An unreadable time makes its day unread
+        (``opening_hours.monday``); an unreadable day or conseiller, the whole week."""
         weeks: dict[tuple[int, int | None], dict[str, list[dict[str, str]]]] = {}
         closed: dict[tuple[int, int | None, str], int] = {}
         opened: dict[tuple[int, int | None, str], int] = {}
@@ -495,36 +675,56 @@ class _Builder:
             if k is None:
                 self._owner(sheet, index, values)  # reports why
                 continue
-            if index in errors:
-                self.bad.add(k)
+            bad = errors.get(index) or {}
             who: int | None = None
+            week_field = "opening_hours"
+            if "conseiller" in bad:  # opening hours or a presence: cannot be said
+                where, reason = bad["conseiller"]
+                self.lose(k, "opening_hours", where, reason)
+                self.lose(k, "conseillers[].presence", where, reason)
+                continue
             conseiller = values.get("conseiller")
             if conseiller is not None:
                 entries = self.conseiller_rows.get(k, [])
                 matches = [n for n, (_index, data) in enumerate(entries) if data.get("id") == conseiller]
                 header = _header(sheet, "conseiller")
-                if not matches:
-                    self.state.problem(
-                        sheet.ref(index, "conseiller"),
-                        f"colonne « {header} » : conseiller « {conseiller} » absent de la feuille Conseillers pour "
-                        "cette structure",
-                    )
-                    self.bad.add(k)
+                where = sheet.ref(index, "conseiller")
+                if not matches:  # a mistyped presence, or opening hours with a stray Conseiller: both unread
+                    message = (f"colonne « {header} » : conseiller « {conseiller} » absent de la feuille Conseillers "
+                               "pour cette structure")
+                    self.state.problem(where, message)
+                    day = values.get("day")
+                    self.lose(k, "opening_hours" if day is None else f"opening_hours.{day}", where, message)
+                    self.lose(k, "conseillers[].presence", where, message)
                     continue
                 if len(matches) > 1:
                     lines = ", ".join(str(entries[n][0] + 1) for n in matches)
-                    self.state.problem(
-                        sheet.ref(index, "conseiller"),
-                        f"colonne « {header} » : conseiller « {conseiller} » ambigu : plusieurs lignes de la feuille "
-                        f"Conseillers (lignes {lines}) portent cet identifiant",
-                    )
-                    self.bad.add(k)
+                    message = (f"colonne « {header} » : conseiller « {conseiller} » ambigu : plusieurs lignes de la "
+                               f"feuille Conseillers (lignes {lines}) portent cet identifiant")
+                    self.state.problem(where, message)
+                    for n in matches:
+                        self.lose(k, f"conseillers[{n}].presence", where, message)
                     continue
                 who = matches[0]
+                week_field = f"conseillers[{who}].presence"
             day = values.get("day")
             if day is None:
-                _missing(self.state, sheet, index, "day")
-                self.bad.add(k)
+                where, reason = _missing(self.state, sheet, index, "day")
+                self.lose(k, week_field, where, reason)
+                continue
+            day_field = f"{week_field}.{day}"
+            unreadable = [bad[c] for c in ("start", "end") if c in bad]
+            if unreadable:
+                for where, reason in unreadable:
+                    self.lose(k, day_field, where, reason)
+                continue
+            start = values.get("start")
+            if start is CLOSED and "end" in values:
+                where = sheet.ref(index, "end")
+                message = (f"colonne « {_header(sheet, 'end')} » : le jour est déclaré « {CLOSED_MARK} » : laissez la "
+                           "fin vide")
+                self.state.problem(where, message)
+                self.lose(k, day_field, where, message)
                 continue
             base: PathParts = ("structures", k, "opening_hours") if who is None else (
                 "structures", k, "conseillers", who, "presence")
@@ -532,18 +732,11 @@ class _Builder:
             if week is None:
                 week = weeks[(k, who)] = {}
                 rows[base] = (number, index, "day", None, None)
-            at_day = base + (day,)
+            at_day = (*base, day)
             day_node = rows.get(at_day)
             if day_node is None:
                 day_node = rows[at_day] = (number, index, "day", table, [])
-            start = values.get("start")
             if start is CLOSED:
-                if "end" in values:
-                    self.state.problem(
-                        sheet.ref(index, "end"),
-                        f"colonne « {_header(sheet, 'end')} » : le jour est déclaré « {CLOSED_MARK} » : laissez la fin vide",
-                    )
-                    self.bad.add(k)
                 closed.setdefault((k, who, day), index)
                 continue
             ranges = week.get(day)
@@ -560,20 +753,38 @@ class _Builder:
             opened.setdefault((k, who, day), index)
         for (k, who, day), index in closed.items():
             if (k, who, day) in opened:
-                self.state.problem(
-                    sheet.ref(index, start_key),
-                    f"colonne « {_header(sheet, 'start')} » : {cells.CHOICES['jour'][day][0]} déclaré « {CLOSED_MARK} » "
-                    f"et ouvert ligne {opened[(k, who, day)] + 1}",
-                )
-                self.bad.add(k)
+                where = sheet.ref(index, start_key)
+                message = (f"colonne « {_header(sheet, 'start')} » : {cells.CHOICES['jour'][day][0]} déclaré "
+                           f"« {CLOSED_MARK} » et ouvert ligne {opened[(k, who, day)] + 1}")
+                self.state.problem(where, message)
+                week_field = "opening_hours" if who is None else f"conseillers[{who}].presence"
+                self.lose(k, f"{week_field}.{day}", where, message)
         for (k, who), week in weeks.items():
             if who is None:
                 self.structures[k]["opening_hours"] = week
             else:
                 self.structures[k]["conseillers"][who]["presence"] = week
 
-    def departement_sheet(self, sheet: _Sheet) -> dict[str, Any] | None:
-        if not sheet.rows:
+    def departement_sheet(self, sheet: _Sheet, *, example: bool) -> dict[str, Any] | None:
+        """The département block, or ``None`` when there is none or it cannot be read whole
+        (then ``departement_lost`` says where and why: the canton coverage is not judged)."""
+        listed = sheet.rows
+        if example:  # the template's example block, left with its structure
+            expected = _example_departement_rows(sheet)
+            kept = []
+            for index, values in listed:
+                if values in expected:
+                    expected.remove(values)
+                    self.example_row(sheet, index)
+                else:
+                    kept.append((index, values))
+            listed = kept
+        if not listed:
+            return None
+        lost = self.departement_lost
+        for index, _values in listed:
+            lost.extend(sheet.errors.get(index, {}).values())
+        if lost:
             return None
         block: dict[str, Any] = {}
         cantons: list[dict[str, Any]] = []
@@ -581,18 +792,18 @@ class _Builder:
         code_row: int | None = None
         name_row: int | None = None
         letters = sheet.letters
-        for index, values in sheet.rows:
+        for index, values in listed:
             code = values.get("code")
             if code is not None:
                 if code_row is None:
                     code_row = index
                     block["code"] = code
                 elif code != block["code"]:
-                    self.state.problem(
-                        sheet.ref(index, "code"),
-                        f"colonne « {_header(sheet, 'code')} » : « {code} » diffère du département « {block['code']} » "
-                        f"de la ligne {code_row + 1} : un seul département par classeur",
-                    )
+                    where = sheet.ref(index, "code")
+                    message = (f"colonne « {_header(sheet, 'code')} » : « {code} » diffère du département "
+                               f"« {block['code']} » de la ligne {code_row + 1} : un seul département par classeur")
+                    self.state.problem(where, message)
+                    lost.append((where, message))
                     return None
             name = values.get("name")
             if name is not None:
@@ -600,14 +811,12 @@ class _Builder:
                     name_row = index
                     block["name"] = name
                 elif name != block["name"]:
-                    self.state.problem(
-                        sheet.ref(index, "name"),
-                        f"colonne « {_header(sheet, 'name')} » : « {name} » diffère du nom « {block['name']} » de la "
-                        f"ligne {name_row + 1}",
-                    )
+                    where = sheet.ref(index, "name")
+                    message = (f"colonne « {_header(sheet, 'name')} » : « {name} » diffère du nom « {block['name']} » "
+                               f"de la ligne {name_row + 1}")
+                    self.state.problem(where, message)
+                    lost.append((where, message))
                     return None
-            if index in sheet.errors:
-                return None
             canton = values.get("canton")
             if canton is EMPTY:
                 empty_row = index
@@ -624,17 +833,27 @@ class _Builder:
                 for c, field in (("canton", "code"), ("canton_name", "name")):
                     if c in letters:
                         self.cells[("departement", "cantons", n, field)] = sheet.ref(index, c)
-        first = sheet.rows[0][0]
-        self.cells[("departement",)] = sheet.ref(first if code_row is None else code_row, "code")
-        self.cells[("departement", "code")] = sheet.ref(first if code_row is None else code_row, "code")
+        first = listed[0][0]
+        if code_row is None:
+            lost.append(_missing(self.state, sheet, first, "code"))
+            return None
+        if not re.fullmatch(_code_pattern(), block["code"]):
+            where = sheet.ref(code_row, "code")
+            message = (f"colonne « {_header(sheet, 'code')} » : « {block['code']} » n'est pas un code de département ; "
+                       "attendu un code INSEE : 01 à 95, 2A, 2B, 971 à 989")
+            self.state.problem(where, message)
+            lost.append((where, message))
+            return None
+        self.cells[("departement",)] = sheet.ref(code_row, "code")
+        self.cells[("departement", "code")] = sheet.ref(code_row, "code")
         if "name" in letters:
             self.cells[("departement", "name")] = sheet.ref(first if name_row is None else name_row, "name")
         if empty_row is not None and cantons:
-            self.state.problem(
-                sheet.ref(empty_row, "canton"),
-                f"colonne « {_header(sheet, 'canton')} » : « {EMPTY_MARK} » déclare une liste vide, mais d'autres "
-                "lignes déclarent des cantons",
-            )
+            where = sheet.ref(empty_row, "canton")
+            message = (f"colonne « {_header(sheet, 'canton')} » : « {EMPTY_MARK} » déclare une liste vide, mais "
+                       "d'autres lignes déclarent des cantons")
+            self.state.problem(where, message)
+            lost.append((where, message))
             return None
         if cantons:
             block["cantons"] = cantons
@@ -645,29 +864,20 @@ class _Builder:
         return block
 
     def verifications_sheet(self, sheet: _Sheet) -> list[ManualAnswer]:
+        """The auditor's answers. A row with an unreadable or missing cell is reported at each
+        such cell, like any sheet, and not applied."""
         answers: list[ManualAnswer] = []
         seen: dict[tuple[str, str], int] = {}
-        letters = sheet.letters
         for index, values in sheet.rows:
-            if self._owner(sheet, index, values) is None:
+            if _is_example(values.get("structure_id")):
+                self.example_row(sheet, index)
                 continue
-            missing = [c for c in ("rule", "result", "evidence", "auditor", "date")
-                       if c not in values and c in letters]
-            absent = [c for c in ("result", "evidence", "auditor", "date") if c not in letters]
-            if index in sheet.errors:
-                continue
-            if absent:
-                self.state.problem(
-                    sheet.ref(index, "structure_id"),
-                    f"vérification incomplète : colonne « {sheet.spec.column(absent[0]).header} » absente de la feuille",
-                )
-                continue
-            if missing:
-                for c in missing:
-                    self.state.problem(
-                        sheet.ref(index, c),
-                        f"colonne « {_header(sheet, c)} » : valeur obligatoire pour enregistrer une vérification",
-                    )
+            complete = index not in sheet.errors
+            for c in ("rule", "result", "evidence", "auditor", "date"):
+                if c not in values:
+                    _missing(self.state, sheet, index, c)
+                    complete = False
+            if self._owner(sheet, index, values) is None or not complete:
                 continue
             key = (values["structure_id"], values["rule"])
             if key in seen:
@@ -691,13 +901,51 @@ class _Builder:
             )
         return answers
 
+    # --- what could not be attached --------------------------------------------------------
+
+    def finish(self, lost: Sequence[tuple[SheetSpec, str, str]], present: Sequence[str], order: dict[str, int]) -> None:
+        """Unread facts of the sheets that could not be read, of the département block, of the
+        structures without identifier; the warning about the template's example."""
+        count = len(self.structures)
+        for spec, where, reason in lost:
+            for field in _SHEET_FACTS[spec.name]:
+                for k in range(count):
+                    self.lose(k, field, where, reason)
+        for where, reason in self.departement_lost:
+            for k in range(count):
+                self.lose(k, "departement.cantons", where, reason)
+        joined = [name for name in present if name != "Département"]
+        for k, where in self.unjoined:
+            for name in joined:
+                for field in _SHEET_FACTS[name]:
+                    self.lose(k, field, where, _UNJOINED)
+        if self.example:
+            rows = sorted(self.example, key=lambda row: (order.get(row[0], len(order)), row[1]))
+            sheets = ", ".join(dict.fromkeys(name for name, _index, _where in rows))
+            self.state.problem(
+                rows[0][2],
+                f"structure d'exemple « {EXAMPLE_ID} » du modèle ignorée, elle n'est pas auditée : supprimez ses "
+                f"lignes des feuilles {sheets} (ou créez le modèle sans exemple : fsaudit template --sans-exemple)",
+                WARNING,
+            )
+
+
+def _example_departement_rows(sheet: _Sheet) -> list[dict[str, Any]]:
+    """The rows the template writes for its example département, as read in ``sheet``."""
+    keys = [column.key for column in DEPARTEMENT.columns]
+    out = []
+    for line in declaration_rows(model.Declaration((), EXAMPLE_DEPARTEMENT))["Département"]:
+        out.append({k: v for k, v in zip(keys, line, strict=True) if v is not None and k in sheet.letters})
+    return out
+
 
 _LIST_SHEETS = {
-    "Conseillers": ("conseillers", "id", ("id", "fte", "training_date", "training_days", "start_date")),
-    "Partenaires": ("partners", "operator", ("operator", "modes", "referent")),
-    "Services locaux": ("local_services", "name", ("name", "category", "provider")),
-    "Fréquentation": ("attendance", "month", ("month", "accompaniments")),
+    "Conseillers": ("conseillers", "id", ("id", "fte", "training_date", "training_days", "start_date"), "conseiller"),
+    "Partenaires": ("partners", "operator", ("operator", "modes", "referent"), "partner"),
+    "Services locaux": ("local_services", "name", ("name", "category", "provider"), "local_service"),
+    "Fréquentation": ("attendance", "month", ("month", "accompaniments"), "attendance"),
 }
+"""Sheet → the structure's list, its key column, its item's columns, and the item's schema."""
 
 
 def _open(path: Path, state: _State) -> tuple[Any, BadCells] | None:
@@ -727,79 +975,121 @@ def _open(path: Path, state: _State) -> tuple[Any, BadCells] | None:
     return workbook, bad
 
 
+def _roles(state: _State, names: Sequence[str]) -> tuple[dict[str, str], list[tuple[SheetSpec, str, str]]]:
+    """Which sheet plays which role of the layout (``{"Horaires": "horaires"}``), and the sheets
+    that hold data of the layout but are not read: a misspelt name (« Horaire »), a second sheet
+    for one role. A sheet whose name resembles none of the layout is ignored with a warning."""
+    known = sheet_by_key()
+    ignored = {header_key(n) for n in IGNORED_SHEETS}
+    roles: dict[str, str] = {}
+    lost: list[tuple[SheetSpec, str, str]] = []
+    unknown: list[str] = []
+    for name in names:
+        folded = header_key(name)
+        spec = known.get(folded)
+        if spec is None:
+            if folded not in ignored:
+                unknown.append(name)
+            continue
+        if spec.name in roles:
+            where = _ref(name, 0, 0)
+            message = f"feuille « {name} » ignorée : la feuille « {roles[spec.name]} » tient déjà ce rôle"
+            state.problem(where, message)
+            lost.append((spec, where, message))
+            continue
+        roles[spec.name] = name
+    absent = {n: spec for spec in SHEETS if spec.name not in roles for n in (spec.name, *spec.aliases)}
+    for name in unknown:
+        if not name:  # a crafted file: no spreadsheet saves a sheet without a name
+            state.problem("fichier", "feuille sans nom : ignorée", WARNING)
+            continue
+        where = _ref(name, 0, 0)
+        close = closest_name(name, absent) if absent else None
+        if close is None:
+            layout = ", ".join(spec.name for spec in SHEETS)
+            state.problem(where, f"feuille « {name} » inconnue : ignorée (feuilles lues : {layout})", WARNING)
+            continue
+        spec = absent[close]
+        message = f"feuille « {name} » inconnue ; attendu « {spec.name} » ?"
+        state.problem(where, message)
+        lost.append((spec, where, message))
+    return roles, lost
+
+
 def read_workbook(path: Path) -> ReadResult:
-    """Read one declaration workbook; every problem is reported with its cell, nothing raises."""
+    """Read one declaration workbook; every problem is reported with its cell, nothing raises.
+
+    No structure of ``Structures`` is left out: what the workbook holds for it but cannot be
+    read (a cell « neuf heures », a misspelt sheet or column, rows of an identifier several
+    structures carry) is left out of its data and passed to validation as an
+    :class:`~fsaudit.inputs.UnreadFact`, so that the rules needing it answer *manual*.
+    """
     state = _State(str(path))
     opened = _open(path, state)
     if opened is None:
         return ReadResult("workbook", problems=tuple(state.problems))
     workbook, bad = opened
-    doubled = sorted({n for n in workbook.sheet_names if workbook.sheet_names.count(n) > 1})
+    names = list(workbook.sheet_names)
+    doubled = sorted({n for n in names if names.count(n) > 1})
     if doubled:  # no spreadsheet allows it, and the library would give one sheet's cells for both
         state.problem("fichier", f"plusieurs feuilles portent le nom « {doubled[0]} », ce qu'aucun tableur n'admet : "
                       "classeur non lu ; renommez-les")
         return ReadResult("workbook", problems=tuple(state.problems))
-    known = sheet_by_key()
+    order = {name: i for i, name in enumerate(names)}
+    roles, lost = _roles(state, names)
+    specs = {name: spec for spec in SHEETS if (name := roles.get(spec.name)) is not None}
     found: dict[str, _Sheet] = {}
-    ignored = {header_key(n) for n in IGNORED_SHEETS}
-    order = {name: i for i, name in enumerate(workbook.sheet_names)}
     with workbook:
-        for name in workbook.sheet_names:
-            folded = header_key(name)
-            spec = known.get(folded)
+        for name in names:
+            spec = specs.get(name)
             if spec is None:
-                if folded not in ignored:
-                    close = difflib.get_close_matches(folded, sorted(known), n=1, cutoff=0.75)
-                    if close:
-                        state.problem(
-                            _ref(name, 0, 0),
-                            f"feuille « {name} » ignorée : nom inconnu, vouliez-vous dire « {known[close[0]].name} » ?",
-                        )
-                continue
-            if spec.name in found:
-                state.problem(
-                    _ref(name, 0, 0),
-                    f"feuille « {name} » ignorée : la feuille « {found[spec.name].name} » tient déjà ce rôle",
-                )
                 continue
             try:
                 rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except Exception as exc:  # noqa: BLE001 - a damaged sheet part: calamine raises several kinds
-                state.problem(
-                    _ref(name, 0, 0),
-                    f"feuille « {name} » illisible ({describe_error(exc)}) : aucune structure du classeur n'est "
-                    "auditée (les lignes de cette feuille peuvent concerner chacune d'elles)",
-                )
-                return ReadResult("workbook", problems=tuple(state.problems))
+                where = _ref(name, 0, 0)
+                consequence = ("aucune structure du classeur n'est lue" if spec is STRUCTURES else
+                               "ses données ne sont pas lues, les règles qui en dépendent sont à vérifier pour chaque "
+                               "structure du classeur")
+                message = f"feuille « {name} » illisible ({describe_error(exc)}) : {consequence}"
+                state.problem(where, message)
+                lost.append((spec, where, message))
+                continue
             sheet = _read_sheet(state, name, spec, rows, bad.get(name, {}))
-            if sheet is not None:
-                sheet.number = len(found)
-                found[spec.name] = sheet
+            if isinstance(sheet, _NotRead):
+                if _holds_data(rows):
+                    lost.append((spec, sheet.location, sheet.reason))
+                continue
+            sheet.number = len(found)
+            found[spec.name] = sheet
     builder = _Builder(state)
     answers: list[ManualAnswer] = []
     data: dict[str, Any] = {"structures": builder.structures}
     if "Structures" not in found:
-        if not any(p.message.startswith("ligne d'en-têtes") and "Structures" in p.message for p in state.problems):
+        if "Structures" not in roles and not any(spec is STRUCTURES for spec, _w, _r in lost):
             state.problem("fichier", "feuille « Structures » absente : le classeur doit avoir une feuille Structures "
                           "(voir « fsaudit template »)")
     else:
         builder.structures_sheet(found["Structures"])
-        for sheet_name, (field, key, keys) in _LIST_SHEETS.items():
+        for sheet_name, (field, key, keys, definition) in _LIST_SHEETS.items():
             if sheet_name in found:
-                builder.list_sheet(found[sheet_name], field, key, keys)
+                builder.list_sheet(found[sheet_name], field, key, keys, definition)
         if "Locaux" in found:
             builder.locaux_sheet(found["Locaux"])
         if "Horaires" in found:
             builder.horaires_sheet(found["Horaires"])
         if "Département" in found:
-            block = builder.departement_sheet(found["Département"])
+            example = any(name == "Structures" for name, _index, _where in builder.example)
+            block = builder.departement_sheet(found["Département"], example=example)
             if block is not None:
                 data["departement"] = block
         if "Vérifications" in found:
             answers = builder.verifications_sheet(found["Vérifications"])
+        present = list(dict.fromkeys([*roles, *(spec.name for spec, _w, _r in lost)]))
+        builder.finish(lost, present, order)
     sheets = tuple((sheet.prefix, sheet.letters) for sheet in found.values())
     locator = CellLocator(builder.cells, builder.rows, sheets)
-    loaded, departements, problems = validate_declaration(data, state.path, locate=locator)
+    loaded, departements, problems = validate_declaration(data, state.path, locate=locator, unread=builder.unread)
     reported = {p.location for p in state.problems}
     by_prefix = {sheet.prefix: sheet for sheet in found.values()}
     for problem in problems:
@@ -814,11 +1104,10 @@ def read_workbook(path: Path) -> ReadResult:
             typed = None if raw is None else cells.display(raw)
             if typed and f"« {typed} »" not in message:
                 message += f" (saisi : « {typed} »)"
-        state.problem(problem.location, message)
-    kept = tuple(item for item in loaded if item.parts[1] not in builder.bad)
+        state.problem(problem.location, message, problem.level)
     return ReadResult(
         "workbook",
-        kept,
+        tuple(loaded),
         tuple(departements),
         tuple(sorted(set(state.problems), key=lambda p: _problem_key(p, order))),
         tuple(answers),

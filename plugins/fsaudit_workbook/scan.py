@@ -29,7 +29,10 @@ _NS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _NS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _NS_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 
-NO_CACHED_VALUE = "formule sans valeur calculée : ouvrez le fichier dans un tableur et enregistrez-le, ou saisissez la valeur"
+NO_CACHED_VALUE = (
+    "formule sans valeur calculée ; attendu une valeur : ouvrez le fichier dans un tableur et enregistrez-le, "
+    "ou saisissez la valeur"
+)
 
 
 def column_letter(index: int) -> str:
@@ -113,7 +116,7 @@ def _xlsx_scan(raw: bytes) -> dict[tuple[int, int], str]:
             kind = element.get("t", "n")
             if kind == "e":
                 shown = value.text if value is not None and value.text else "erreur"
-                out[(row_index, col_index)] = f"la cellule contient une erreur de calcul ({shown}) : attendu une valeur"
+                out[(row_index, col_index)] = f"la cellule contient une erreur de calcul ({shown}) ; attendu une valeur"
             elif formula is not None and (value is None or (not value.text and kind != "str")):
                 out[(row_index, col_index)] = NO_CACHED_VALUE
             element.clear()
@@ -170,7 +173,7 @@ def ods_bad_cells(path: str) -> BadCells:
                 message = None
                 if element.get(f"{_NS_CALCEXT}value-type") == "error":
                     shown = "".join(element.itertext()).strip() or "erreur"
-                    message = f"la cellule contient une erreur de calcul ({shown}) : attendu une valeur"
+                    message = f"la cellule contient une erreur de calcul ({shown}) ; attendu une valeur"
                 elif kind is None:
                     message = NO_CACHED_VALUE
                 if message:

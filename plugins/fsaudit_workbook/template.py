@@ -18,11 +18,12 @@ from xml.sax.saxutils import escape, quoteattr
 
 from fsaudit import model
 from fsaudit.inputs import ManualAnswer
-from fsaudit_workbook.cells import CHOICES, choice_label, choice_labels
+from fsaudit_workbook.cells import BOOLEAN_SPELLINGS, CHOICES, choice_label, choice_labels
 from fsaudit_workbook.layout import CLOSED_MARK, EMPTY_MARK, SHEETS, Column
 from fsaudit_workbook.scan import column_letter
 
 __all__ = [
+    "EXAMPLE_DEPARTEMENT",
     "EXAMPLE_ID",
     "declaration_rows",
     "example_declaration",
@@ -32,10 +33,22 @@ __all__ = [
 ]
 
 EXAMPLE_ID = "EXEMPLE-01"
+"""Identifier of the template's example structure: the reader skips its rows, with a warning."""
+EXAMPLE_DEPARTEMENT = model.Departement("32", "Gers", (model.Canton("3201", "Auch-1"),))
+"""The département block of the template's example (skipped with the example structure)."""
 FIXED_TIME = _dt.datetime(2000, 1, 1)
 """Creation time written in every workbook, so that the file does not depend on the clock."""
 _VALIDATED_ROWS = 2000
 """Rows below the header that carry the drop-down lists in the template."""
+A4_MARGIN_CM = 1.5
+"""Margins of the printed Instructions sheet: 18 cm of printable width on A4 portrait."""
+INSTRUCTIONS_CM = 17.0
+"""Width of the Instructions column in the .ods: within the printable width."""
+INSTRUCTIONS_CHARS = 70
+"""Width of the Instructions column in the .xlsx, in characters of the default font: 13 cm in
+Calibri, 17.5 cm where the spreadsheet has to replace Calibri by a wider font (DejaVu Sans in a
+bare LibreOffice). It must fit the printable width by itself: the « fit to page width » set-up
+does not shrink a single column wider than the page in LibreOffice, it cuts it."""
 _TEXT_KINDS = {"text", "code", "departement", "commune", "postal", "time", "month", "rule", "modes", "choice", "result", "bool"}
 
 Rows = dict[str, list[list[Any]]]
@@ -157,12 +170,11 @@ def example_declaration(partners: Sequence[str]) -> tuple[model.Declaration, tup
         premises=model.Premises(True, True, True, True, True, True, True),
         attendance=(model.Attendance("2024-01", 310), model.Attendance("2025-01", 342)),
     )
-    departement = model.Departement("32", "Gers", (model.Canton("3201", "Auch-1"),))
     answer = ManualAnswer(
         EXAMPLE_ID, "FS-HOR-05", "pass", "ouverture du premier samedi affichée et constatée",
         "Nom de l'auditeur", _dt.date(2025, 3, 1), "",
     )
-    return model.Declaration((structure,), departement), (answer,)
+    return model.Declaration((structure,), EXAMPLE_DEPARTEMENT), (answer,)
 
 
 # --- lists and instructions ------------------------------------------------------------------
@@ -187,13 +199,14 @@ def instructions(referential_title: str, example: bool) -> list[tuple[str, str]]
     ]
     if example:
         lines.append(("text", f"La structure d'exemple « {EXAMPLE_ID} » remplit chaque feuille une fois : "
-                              "supprimez ses lignes dans toutes les feuilles avant de déclarer vos structures."))
+                              "supprimez ses lignes dans toutes les feuilles avant de déclarer vos structures "
+                              "(oubliée, elle n'est pas auditée et l'audit le signale)."))
     lines += [
         ("heading", "Saisie"),
         ("text", "Heures : 9h, 9h30, 09:00 ou 9:00 ; 24:00 pour minuit en fin de journée."),
         ("text", "Dates : 12/05/2022 (ou une cellule date) ; mois : 2024-01, 01/2024 ou janvier 2024."),
-        ("text", "Oui/non : oui, non, x (pour oui), vrai, faux, en majuscules ou minuscules ; une case vide "
-                 "signifie « non déclaré »."),
+        ("text", f"Oui/non : {BOOLEAN_SPELLINGS}, en majuscules ou minuscules ; une case vide signifie "
+                 "« non déclaré »."),
         ("text", "Nombres : virgule décimale (6,5). Les en-têtes se lisent sans tenir compte des majuscules ni "
                  "des accents, dans n'importe quel ordre ; les lignes vides sont ignorées."),
         ("text", f"« {EMPTY_MARK} » dans la première colonne d'une liste (Conseiller, Partenaire, Service, Mois, "
@@ -261,15 +274,16 @@ def write_xlsx(rows: Rows, *, lists: dict[str, list[str]], lines: list[tuple[str
     wb = Workbook()
     info = wb.active
     info.title = "Instructions"
-    info.column_dimensions["A"].width = 120
+    info.column_dimensions["A"].width = INSTRUCTIONS_CHARS
+    _xlsx_print_a4(info)
     for n, (style, line) in enumerate(lines, start=1):
         cell = info.cell(row=n, column=1)
         set_text(cell, line)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if style == "title":
-            cell.font = Font(bold=True, size=14)
-        elif style == "heading":
-            cell.font = Font(bold=True, size=12)
+        size = _FONT_SIZES.get(style, 11)
+        if style in _FONT_SIZES:
+            cell.font = Font(bold=True, size=size)
+        info.row_dimensions[n].height = _row_height(line, size)
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     list_sheet = wb.create_sheet("Listes")
@@ -298,19 +312,56 @@ def write_xlsx(rows: Rows, *, lists: dict[str, list[str]], lines: list[tuple[str
             if column.choices:
                 dv = DataValidation(
                     type="list", formula1=list_ranges[column.choices], allow_blank=True,
-                    showErrorMessage=column.strict, showInputMessage=True,
+                    showErrorMessage=_strict(column), showInputMessage=True,
                     promptTitle=column.header[:32], prompt=column.help[:255],
                     errorTitle="Valeur non admise", error=f"Choisissez une valeur de la liste : {column.help}"[:255],
                 )
                 dv.add(f"{letter}2:{letter}{last}")
                 ws.add_data_validation(dv)
         ws.row_dimensions[1].height = 30
+        ws.print_title_rows = "1:1"  # the header row on every printed page
         for r, values in enumerate(data, start=2):
             for col, (column, value) in enumerate(zip(spec.columns, values, strict=True), start=1):
                 _write_xlsx_cell(ws.cell(row=r, column=col), column, value)
     wb["Listes"].sheet_state = "hidden"
     wb.active = 0
     return save_openpyxl(wb)
+
+
+_FONT_SIZES = {"title": 14, "heading": 12}
+
+
+def _row_height(text: str, size: int) -> float:
+    """Height in points of a row of wrapped ``text`` in the Instructions column.
+
+    Excel computes it when it opens the file, LibreOffice does not for an .xlsx: without it the
+    wrapped lines would overlap the next row on screen and in print. It counts lines generously
+    (as many characters per line as the column width, fewer for a larger font: a character is
+    narrower than the digit the width is measured in, which leaves room for word wrapping), so
+    that the text is never cut.
+    """
+    per_line = max(1, int(INSTRUCTIONS_CHARS * 11 / size))
+    count = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+    return round(count * size * 1.4 + 2, 2)
+
+
+def _xlsx_print_a4(ws: Any) -> None:
+    """Print ``ws`` on A4 portrait, fitted to the page width (as many pages down as needed)."""
+    from openpyxl.worksheet.page import PageMargins
+
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    margin = A4_MARGIN_CM / 2.54
+    ws.page_margins = PageMargins(left=margin, right=margin, top=margin, bottom=margin, header=0.3, footer=0.3)
+
+
+def _strict(column: Column) -> bool:
+    """Whether the drop-down refuses a value not in its list: never for oui/non, whose usual
+    spellings (o, n, x, vrai, faux, 1, 0) the reader accepts."""
+    return column.strict and column.kind != "bool"
 
 
 def _write_xlsx_cell(cell: Any, column: Column, value: Any) -> None:
@@ -417,6 +468,9 @@ def write_ods(rows: Rows, *, lists: dict[str, list[str]], lines: list[tuple[str,
         '<style:text-properties fo:font-weight="bold" fo:font-size="12pt"/></style:style>',
         '<style:style style:name="wrap" style:family="table-cell" style:parent-style-name="Default">'
         '<style:table-cell-properties fo:wrap-option="wrap"/></style:style>',
+        # The Instructions sheet prints on the A4 page style of styles.xml.
+        '<style:style style:name="ta_a4" style:family="table" style:master-page-name="A4">'
+        '<style:table-properties table:display="true"/></style:style>',
     ]
     widths: dict[float, str] = {}
 
@@ -435,7 +489,10 @@ def write_ods(rows: Rows, *, lists: dict[str, list[str]], lines: list[tuple[str,
     validation_names: dict[tuple[str, str], str] = {}
     tables = []
     # Instructions
-    body = [f'<table:table table:name="Instructions"><table:table-column table:style-name="{column_style(120)}"/>']
+    body = [
+        '<table:table table:name="Instructions" table:style-name="ta_a4">'
+        f'<table:table-column table:style-name="{column_style(INSTRUCTIONS_CM / 0.19)}"/>'
+    ]
     for style, line in lines:
         body.append(f"<table:table-row>{_ods_cell(line, style='wrap' if style == 'text' else style)}</table:table-row>")
     body.append("</table:table>")
@@ -449,7 +506,8 @@ def write_ods(rows: Rows, *, lists: dict[str, list[str]], lines: list[tuple[str,
                 if name is None:
                     name = f"val{len(validations) + 1}"
                     validation_names[(spec.name, column.key)] = name
-                    message = "stop" if column.strict else "information"
+                    strict = _strict(column)
+                    message = "stop" if strict else "information"
                     validations.append(
                         f'<table:content-validation table:name="{name}" '
                         f"table:condition={quoteattr(_ods_list_condition(lists[column.choices]))} "
@@ -457,7 +515,7 @@ def write_ods(rows: Rows, *, lists: dict[str, list[str]], lines: list[tuple[str,
                         f'table:base-cell-address="{_ods_address(spec.name)}">'
                         f'<table:help-message table:title={quoteattr(column.header)} table:display="true">'
                         f"{_ods_text(column.help)}</table:help-message>"
-                        f'<table:error-message table:message-type="{message}" table:display="{str(column.strict).lower()}" '
+                        f'<table:error-message table:message-type="{message}" table:display="{str(strict).lower()}" '
                         f'table:title="Valeur non admise">{_ods_text("Choisissez une valeur de la liste : " + column.help)}'
                         "</table:error-message></table:content-validation>"
                     )
@@ -465,9 +523,9 @@ def write_ods(rows: Rows, *, lists: dict[str, list[str]], lines: list[tuple[str,
         out = [f'<table:table table:name={quoteattr(spec.name)}>']
         for column in spec.columns:
             out.append(f'<table:table-column table:style-name="{column_style(column.width)}"/>')
-        out.append("<table:table-row>")
+        out.append("<table:table-header-rows><table:table-row>")  # repeated on every printed page
         out.extend(_ods_cell(column.header, style="header") for column in spec.columns)
-        out.append("</table:table-row>")
+        out.append("</table:table-row></table:table-header-rows>")
         data = rows.get(spec.name, [])
         for values in data:
             out.append("<table:table-row>")
@@ -517,10 +575,19 @@ def write_ods(rows: Rows, *, lists: dict[str, list[str]], lines: list[tuple[str,
         f"<meta:creation-date>{FIXED_TIME.isoformat()}</meta:creation-date>"
         f"<dc:date>{FIXED_TIME.isoformat()}</dc:date></office:meta></office:document-meta>"
     )
+    margin = f"{A4_MARGIN_CM}cm"
     styles_xml = (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {_ODS_NS} office:version="1.2">'
         '<office:styles><style:style style:name="Default" style:family="table-cell"/></office:styles>'
-        "</office:document-styles>"
+        # A4 portrait, fitted to one page wide (scale-to-X, ODF 1.3 and LibreOffice; Y=0: as many
+        # pages down as needed), no header nor footer: the page style of the Instructions sheet.
+        '<office:automatic-styles><style:page-layout style:name="pm_a4"><style:page-layout-properties '
+        'fo:page-width="21cm" fo:page-height="29.7cm" style:print-orientation="portrait" '
+        f'fo:margin-top="{margin}" fo:margin-bottom="{margin}" fo:margin-left="{margin}" fo:margin-right="{margin}" '
+        'style:scale-to-X="1" style:scale-to-Y="0"/></style:page-layout></office:automatic-styles>'
+        '<office:master-styles><style:master-page style:name="A4" style:page-layout-name="pm_a4">'
+        '<style:header style:display="false"/><style:footer style:display="false"/></style:master-page>'
+        "</office:master-styles></office:document-styles>"
     )
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>'

@@ -230,9 +230,9 @@ def test_two_sheets_with_one_role_keep_the_first(tmp_path: Path) -> None:
         ]
 
 
-def test_damaged_sheet_stops_the_whole_workbook(tmp_path: Path) -> None:
-    """A sheet whose compressed data is damaged is reported at the sheet, in French, and no
-    structure of the workbook is audited (its rows could belong to any of them)."""
+def test_damaged_sheet_makes_its_facts_unread(tmp_path: Path) -> None:
+    """A sheet whose compressed data is damaged is reported at the sheet, in French; every structure
+    of the workbook is kept, with the facts of that sheet unread (its rows could belong to any)."""
     members = members_of(SAMPLES / "declaration-exemple.xlsx")
     sheet = next(m for m in members if m.name == "xl/worksheets/sheet4.xml")  # Horaires
     garbled = sheet.data[:40] + bytes(b ^ 0x5A for b in sheet.data[40:])
@@ -240,7 +240,6 @@ def test_damaged_sheet_stops_the_whole_workbook(tmp_path: Path) -> None:
     path = write_zip(tmp_path / "abime.xlsx", replace_member(members, damaged))
     check(path)
     result = read_workbook(path)
-    assert result.structures == ()
     (scan, horaires) = result.problems
     assert scan.location == "fichier"
     assert scan.message.startswith(
@@ -251,7 +250,13 @@ def test_damaged_sheet_stops_the_whole_workbook(tmp_path: Path) -> None:
         "feuille « Horaires » illisible (archive ZIP endommagée ou tronquée ; détail technique : "
     )
     assert horaires.message.endswith(
-        ") : aucune structure du classeur n'est auditée (les lignes de cette feuille peuvent concerner "
-        "chacune d'elles)"
+        ") : ses données ne sont pas lues, les règles qui en dépendent sont à vérifier pour chaque structure du "
+        "classeur"
     )
-
+    assert [
+        (s.structure.id, [(f.field, f.location, f.reason) for f in s.unread]) for s in result.structures
+    ] == [
+        (sid, [("opening_hours", "Horaires!A1", horaires.message),
+               ("conseillers[].presence", "Horaires!A1", horaires.message)])
+        for sid in ("EX-32-001", "EX-32-002", "EX-32-003", "EX-32-004")
+    ]

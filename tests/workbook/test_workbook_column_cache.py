@@ -33,8 +33,10 @@ def test_repeated_bad_value_is_reported_at_every_cell(tmp_path: Path) -> None:
     }
     result = read_workbook(write(tmp_path / "declaration.xlsx", sheets))
     assert problems(result) == [
-        ("Horaires!C2", "colonne « Début » : « 9h75 » n'est pas une heure entre 0h et 24h"),
-        ("Horaires!C3", "colonne « Début » : « 9h75 » n'est pas une heure entre 0h et 24h"),
+        ("Horaires!C2", "colonne « Début » : « 9h75 » n'est pas une heure entre 0h et 24h ; attendu par exemple 9h, "
+                        "9h30 ou 09:00"),
+        ("Horaires!C3", "colonne « Début » : « 9h75 » n'est pas une heure entre 0h et 24h ; attendu par exemple 9h, "
+                        "9h30 ou 09:00"),
     ]
 
 
@@ -42,9 +44,10 @@ def test_equal_values_of_different_types_are_read_apart(tmp_path: Path) -> None:
     """A number and a boolean that compare equal (1 and VRAI) are each read by their own type."""
     sheets = {
         "Structures": structures_sheet(["S1", "Maison"], ["S2", "Autre"]),
-        "Locaux": [headers("Locaux"), ["S1", True], ["S2", 1]],
+        "Conseillers": [headers("Conseillers"), ["S1", "C1", 1], ["S2", "C2", True]],
     }
     result = read_workbook(write(tmp_path / "declaration.xlsx", sheets))
     assert problems(result) == [
-        ("Locaux!B3", "colonne « Espace confidentiel » : « 1 » n'est pas oui ou non : attendu oui, non (ou x pour oui)"),
+        ("Conseillers!C3", "colonne « ETP » : « VRAI » n'est pas un nombre ; attendu par exemple 6,5"),
     ]
+    assert result.structures[0].structure.conseillers[0].fte == 1.0

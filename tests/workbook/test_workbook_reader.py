@@ -135,7 +135,8 @@ def test_presence_and_closed_days_in_horaires(tmp_path: Path, fmt: str) -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_unreadable_cells_are_errors_at_their_cell(tmp_path: Path, fmt: str) -> None:
-    """Each unreadable value is reported at its cell with the header and the raw value; its structure is left out."""
+    """Each unreadable value is reported at its cell with the header and the raw value; its structure is kept
+    with that fact unread."""
     sheets = {
         "Structures": structures_sheet(["S1", "Maison", "3x"], ["S2", "Autre"]),
         "Horaires": [headers("Horaires"), ["S1", "lundi", "9h75", "12h"], ["S2", "lundo", "9h", "12h"]],
@@ -143,38 +144,51 @@ def test_unreadable_cells_are_errors_at_their_cell(tmp_path: Path, fmt: str) -> 
         "Locaux": [headers("Locaux"), ["S2", "peut-être"]],
     }
     result = _read(tmp_path, fmt, sheets)
-    assert result.structures == ()
+    departement = ("format invalide : le texte « 3X » ; attendu un code de département INSEE (01 à 95, 2A, 2B, "
+                   "971 à 989)")
+    hours = "colonne « Début » : « 9h75 » n'est pas une heure entre 0h et 24h ; attendu par exemple 9h, 9h30 ou 09:00"
+    day = ("colonne « Jour » : « lundo » n'est pas une valeur admise ; attendu un jour de la semaine "
+           "(lundi … dimanche)")
+    fte = "colonne « ETP » : « beaucoup » n'est pas un nombre ; attendu par exemple 6,5"
+    trained = ("colonne « Date de formation » : « 31/02/2022 » n'est pas une date existante ; attendu une date "
+               "JJ/MM/AAAA du calendrier")
+    space = ("colonne « Espace confidentiel » : « peut-être » n'est pas oui ou non ; attendu oui, non, o, n, "
+             "x (pour oui), vrai, faux, 1 ou 0")
     assert problems(result) == [
-        ("Structures!C2", "colonne « Département » : format invalide : le texte « 3X » ; attendu un code de "
-                          "département INSEE (01 à 95, 2A, 2B, 971 à 989) (saisi : « 3x »)"),
-        ("Horaires!C2", "colonne « Début » : « 9h75 » n'est pas une heure entre 0h et 24h"),
-        ("Horaires!B3", "colonne « Jour » : « lundo » n'est pas une valeur admise : attendu un jour de la semaine "
-                        "(lundi … dimanche)"),
-        ("Conseillers!C2", "colonne « ETP » : « beaucoup » n'est pas un nombre : attendu par exemple 6,5"),
-        ("Conseillers!D2", "colonne « Date de formation » : « 31/02/2022 » n'est pas une date existante"),
-        ("Locaux!B2", "colonne « Espace confidentiel » : « peut-être » n'est pas oui ou non : attendu oui, non "
-                      "(ou x pour oui)"),
+        ("Structures!C2", f"colonne « Département » : {departement} (saisi : « 3x »)"),
+        ("Horaires!C2", hours),
+        ("Horaires!B3", day),
+        ("Conseillers!C2", fte),
+        ("Conseillers!D2", trained),
+        ("Locaux!B2", space),
+    ]
+    assert [(s.structure.id, [(f.field, f.location, f.reason) for f in s.unread]) for s in result.structures] == [
+        ("S1", [("opening_hours.monday", "Horaires!C2", hours), ("departement", "Structures!C2", departement)]),
+        ("S2", [("conseillers[0].fte", "Conseillers!C2", fte),
+                ("conseillers[0].training_date", "Conseillers!D2", trained),
+                ("premises.confidential_space", "Locaux!B2", space),
+                ("opening_hours", "Horaires!B3", day)]),
     ]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_join_errors_point_at_the_identifier_cell(tmp_path: Path, fmt: str) -> None:
-    """Unknown, missing and duplicate identifiers, and unknown conseillers, are errors at their cells."""
+    """Unknown and missing identifiers of other sheets, and unknown conseillers, are errors at their cells."""
     sheets = {
-        "Structures": structures_sheet(["S1", "Maison"], ["S1", "Doublon"], ["S2", "Seule"], [None, "Sans identifiant"]),
+        "Structures": structures_sheet(["S2", "Seule"]),
         "Partenaires": [headers("Partenaires"), ["S9", "CAF"], [None, "CPAM"]],
         "Horaires": [headers("Horaires"), ["S2", "lundi", "9h", "12h", "C7"]],
     }
     result = _read(tmp_path, fmt, sheets)
-    assert result.structures == ()
+    unknown = "colonne « Conseiller » : conseiller « C7 » absent de la feuille Conseillers pour cette structure"
     assert problems(result) == [
-        ("Structures!A3", "colonne « Identifiant » : identifiant « S1 » déjà utilisé ligne 2 ; chaque structure doit "
-                          "avoir un identifiant unique dans le classeur (les autres feuilles s'y rattachent) : ces "
-                          "structures sont écartées"),
-        ("Structures!A5", "colonne « Identifiant » : valeur obligatoire manquante"),
         ("Partenaires!A2", "colonne « Identifiant » : identifiant « S9 » absent de la feuille Structures"),
         ("Partenaires!A3", "colonne « Identifiant » : valeur obligatoire manquante"),
-        ("Horaires!E2", "colonne « Conseiller » : conseiller « C7 » absent de la feuille Conseillers pour cette structure"),
+        ("Horaires!E2", unknown),
+    ]
+    (loaded,) = result.structures
+    assert [(f.field, f.location, f.reason) for f in loaded.unread] == [
+        ("opening_hours.monday", "Horaires!E2", unknown), ("conseillers[].presence", "Horaires!E2", unknown),
     ]
 
 
@@ -203,11 +217,11 @@ def test_formula_without_cached_value_is_an_error(tmp_path: Path, fmt: str) -> N
         "Fréquentation": [headers("Fréquentation"), ["S1", "2024-01", Formula("=100+20")]],
     }
     result = _read(tmp_path, fmt, sheets)
-    assert result.structures == ()
-    assert problems(result) == [
-        ("Fréquentation!C2", "colonne « Accompagnements » : formule sans valeur calculée : ouvrez le fichier dans un "
-                             "tableur et enregistrez-le, ou saisissez la valeur"),
-    ]
+    message = ("colonne « Accompagnements » : formule sans valeur calculée ; attendu une valeur : ouvrez le fichier "
+               "dans un tableur et enregistrez-le, ou saisissez la valeur")
+    assert problems(result) == [("Fréquentation!C2", message)]
+    (loaded,) = result.structures
+    assert [(f.field, f.location, f.reason) for f in loaded.unread] == [("attendance", "Fréquentation!C2", message)]
 
 
 def test_formula_with_cached_value_is_read(tmp_path: Path) -> None:
@@ -231,7 +245,7 @@ def test_error_value_is_an_error(tmp_path: Path) -> None:
     })
     _with_cached_value(path, "Fréquentation", "C2", "#DIV/0!", error=True)
     assert problems(read_workbook(path)) == [
-        ("Fréquentation!C2", "colonne « Accompagnements » : la cellule contient une erreur de calcul (#DIV/0!) : "
+        ("Fréquentation!C2", "colonne « Accompagnements » : la cellule contient une erreur de calcul (#DIV/0!) ; "
                              "attendu une valeur"),
     ]
 
@@ -259,7 +273,7 @@ def _with_cached_value(path: Path, sheet: str, ref: str, value: str, *, error: b
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_header_problems(tmp_path: Path, fmt: str) -> None:
-    """Unknown and duplicate headers, a missing required column and a misspelt sheet are reported."""
+    """A duplicate header, a missing required column and a misspelt sheet are errors; an unknown header a warning."""
     sheets = {
         "Structures": [["Identifiant", "Nom", "Nom de la structure", "Couleur"], ["S1", "Maison", "Autre", "bleu"]],
         "Horaire": [headers("Horaires")],
@@ -267,16 +281,38 @@ def test_header_problems(tmp_path: Path, fmt: str) -> None:
     }
     result = _read(tmp_path, fmt, sheets)
     assert [item.structure.name for item in result.structures] == ["Maison"]
-    assert problems(result) == [
-        ("Structures!C1", "colonne « Nom de la structure » en double (déjà en Structures!B1) : cette colonne est ignorée"),
-        ("Structures!D1", "colonne « Couleur » inconnue : colonnes attendues « Identifiant », « Nom », « Département », "
-                          "« Canton », « Commune », « Adresse », « Complément d'adresse », « Code postal », « Ville », "
-                          "« Latitude », « Longitude », « Type », « Format », « Groupe », « Structure de rattachement », "
-                          "« Type de gestionnaire », « Gestionnaire », « Statut du label », « Date du label », "
-                          "« Ouvertures irrégulières », « Prise de rendez-vous », « Commentaire »"),
-        ("Horaire!A1", "feuille « Horaire » ignorée : nom inconnu, vouliez-vous dire « Horaires » ?"),
-        ("Partenaires!A1", "colonne obligatoire « Partenaire » absente de la feuille « Partenaires » : la feuille "
-                           "n'est pas lue"),
+    assert [(p.location, p.level, p.message) for p in result.problems] == [
+        ("Structures!C1", "erreur",
+         "colonne « Nom de la structure » en double (déjà en Structures!B1) : cette colonne est ignorée"),
+        ("Structures!D1", "avertissement",
+         "colonne « Couleur » inconnue : ignorée (colonnes attendues « Identifiant », « Nom », « Département », "
+         "« Canton », « Commune », « Adresse », « Complément d'adresse », « Code postal », « Ville », « Latitude », "
+         "« Longitude », « Type », « Format », « Groupe », « Structure de rattachement », « Type de gestionnaire », "
+         "« Gestionnaire », « Statut du label », « Date du label », « Ouvertures irrégulières », "
+         "« Prise de rendez-vous », « Commentaire »)"),
+        ("Horaire!A1", "erreur", "feuille « Horaire » inconnue ; attendu « Horaires » ?"),
+        ("Partenaires!A1", "erreur",
+         "colonne obligatoire « Partenaire » absente de la feuille « Partenaires » : la feuille n'est pas lue"),
+    ]
+    assert [f.field for f in result.structures[0].unread] == ["opening_hours", "conseillers[].presence", "partners"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_doubled_column_fills_only_what_the_first_leaves_empty(tmp_path: Path, fmt: str) -> None:
+    """A doubled column is not read: where the first is empty and it is not, that fact is unread."""
+    sheets = {
+        "Structures": [
+            ["Identifiant", "Nom", "Statut du label", "Date du label", "Date de labellisation"],
+            ["S1", "Maison", "labellisée", "01/01/2021", "02/02/2022"],
+            ["S2", "Autre", "labellisée", None, "02/02/2022"],
+        ],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    message = "colonne « Date de labellisation » en double (déjà en Structures!D1) : cette colonne est ignorée"
+    assert problems(result) == [("Structures!E1", message)]
+    assert [s.structure.label.date for s in result.structures] == [_dt.date(2021, 1, 1), None]
+    assert [(s.structure.id, [(f.field, f.location) for f in s.unread]) for s in result.structures] == [
+        ("S1", []), ("S2", [("label.date", "Structures!E3")]),
     ]
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fsaudit_workbook.layout import SHEETS
 from fsaudit_workbook.reader import read_workbook
-from fsaudit_workbook.template import EXAMPLE_ID, render_workbook
+from fsaudit_workbook.template import render_workbook
 from openpyxl import load_workbook
 
 from fsaudit.cli import main
@@ -82,16 +82,17 @@ def test_instructions_sheet_explains_the_layout(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
-def test_template_example_reads_without_problem(tmp_path: Path, fmt: str) -> None:
-    """The example structure reads back with its manual answer; without it the template is empty."""
+def test_template_example_is_skipped_with_a_warning(tmp_path: Path, fmt: str) -> None:
+    """The example structure fills every sheet and is skipped with one warning; without it the template is empty."""
     path = tmp_path / f"t.{fmt}"
     path.write_bytes(render_workbook(fmt, REFERENTIAL, example=True))
     result = read_workbook(path)
-    assert result.problems == ()
-    assert [item.structure.id for item in result.structures] == [EXAMPLE_ID]
-    assert [(a.structure_id, a.rule, a.status, a.location) for a in result.answers] == [
-        (EXAMPLE_ID, "FS-HOR-05", "pass", "Vérifications!C2"),
-    ]
+    assert [(p.location, p.level) for p in result.problems] == [("Structures!A2", "avertissement")]
+    assert result.problems[0].message.endswith(
+        "feuilles Structures, Horaires, Conseillers, Partenaires, Services locaux, Locaux, Fréquentation, "
+        "Département, Vérifications (ou créez le modèle sans exemple : fsaudit template --sans-exemple)"
+    )
+    assert (result.structures, result.answers, result.departements) == ((), (), ())
     empty = tmp_path / f"vide.{fmt}"
     empty.write_bytes(render_workbook(fmt, REFERENTIAL, example=False))
     assert read_workbook(empty).structures == ()

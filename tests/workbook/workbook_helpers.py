@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -110,3 +111,99 @@ def structures_sheet(*rows: list[Any]) -> list[list[Any]]:
 def problems(result: Any) -> list[tuple[str, str]]:
     """``(location, message)`` of every problem of a read result."""
     return [(p.location, p.message) for p in result.problems]
+
+
+# --- editing a workbook written by the template (the samples, « fsaudit template ») ---------
+
+_ODS = {
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+}
+
+
+def _ods_rows(table: Any) -> list[Any]:
+    """The rows of an ODS table in order, header rows included (a repeated row counts once)."""
+    out = []
+    for child in table:
+        if child.tag == f"{{{_ODS['table']}}}table-header-rows":
+            out.extend(child)
+        elif child.tag == f"{{{_ODS['table']}}}table-row":
+            out.append(child)
+    return out
+
+
+def _ods_string_cell(value: str) -> Any:
+    from xml.etree import ElementTree as ET
+
+    cell = ET.Element(f"{{{_ODS['table']}}}table-cell", {f"{{{_ODS['office']}}}value-type": "string"})
+    ET.SubElement(cell, f"{{{_ODS['text']}}}p").text = value
+    return cell
+
+
+def edit_workbook(
+    path: Path,
+    *,
+    cells: dict[tuple[str, int, int], str] | None = None,
+    columns: dict[str, tuple[str, dict[int, str]]] | None = None,
+    renames: dict[str, str] | None = None,
+) -> Path:
+    """Edit a workbook written by the template, in place, in its own format.
+
+    ``cells``: ``(sheet, row, column)`` (1-based) → text; ``columns``: sheet → (header, {row: text})
+    appended after the last column; ``renames``: sheet → new name. An .xlsx is edited with
+    openpyxl; an .ods in its XML, so that everything else stays as the template wrote it.
+    """
+    cells, columns, renames = cells or {}, columns or {}, renames or {}
+    if path.suffix != ".ods":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path)
+        for (sheet, row, col), value in cells.items():
+            target = wb[sheet].cell(row=row, column=col)
+            target.value = value
+            target.data_type = "s"
+        for sheet, (header, values) in columns.items():
+            ws = wb[sheet]
+            col = max(len(r) for r in ws.iter_rows(min_row=1, max_row=1)) + 1
+            ws.cell(row=1, column=col).value = header
+            for row, value in values.items():
+                ws.cell(row=row, column=col).value = value
+        for old, new in renames.items():
+            wb[old].title = new
+        wb.save(path)
+        return path
+    from xml.etree import ElementTree as ET
+
+    from defusedxml import ElementTree as SafeET
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {info: archive.read(info.filename) for info in archive.infolist()}
+    member = next(info for info in parts if info.filename == "content.xml")
+    raw = parts[member].decode("utf-8")
+    for prefix, uri in dict.fromkeys(re.findall(r'xmlns:(\w+)="([^"]+)"', raw)):
+        ET.register_namespace(prefix, uri)
+    root = SafeET.fromstring(raw)
+    tables = {t.get(f"{{{_ODS['table']}}}name"): t for t in root.iter(f"{{{_ODS['table']}}}table")}
+    for (sheet, row, col), value in cells.items():
+        line = _ods_rows(tables[sheet])[row - 1]
+        while len(line) < col:
+            line.append(ET.Element(f"{{{_ODS['table']}}}table-cell"))
+        line[col - 1] = _ods_string_cell(value)
+    for sheet, (header, values) in columns.items():
+        rows = _ods_rows(tables[sheet])
+        width = max(len(r) for r in rows[:1])
+        for n, line in enumerate(rows, start=1):
+            if line.get(f"{{{_ODS['table']}}}number-rows-repeated"):
+                continue
+            while len(line) < width:
+                line.append(ET.Element(f"{{{_ODS['table']}}}table-cell"))
+            text = header if n == 1 else values.get(n)
+            line.append(_ods_string_cell(text) if text is not None else ET.Element(f"{{{_ODS['table']}}}table-cell"))
+    for old, new in renames.items():
+        tables[old].set(f"{{{_ODS['table']}}}name", new)
+    parts[member] = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, data in parts.items():
+            archive.writestr(info, data)
+    return path
