@@ -555,9 +555,22 @@ def validate_declaration(
         items = data["structures"]
     else:
         items = [data]
+    troubled = {
+        issue.parts[1]
+        for issue in issues
+        if len(issue.parts) >= 2 and issue.parts[0] == "structures" and isinstance(issue.parts[1], int)
+    }
     loaded = []
     for index, item in enumerate(items):
         parts = ("structures", index) if collection else ()
+        if collection and index not in troubled and index not in given and isinstance(item, Mapping):
+            # Valid and read whole: the fast path, as when the whole input is valid.
+            body = {k: v for k, v in item.items() if k != "$schema"} if "$schema" in item else item
+            try:
+                loaded.append(LoadedStructure(fast_structure(body, model.Structure), path, parts, locate_fn=locate))
+                continue
+            except Exception:  # noqa: BLE001, S110 - the careful path below says what is wrong
+                pass
         one, found = _load_structure(item, parts, index, path, locate, where, problem, given.get(index, ()))
         loaded.append(one)
         problems.extend(found)

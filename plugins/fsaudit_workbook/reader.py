@@ -537,6 +537,10 @@ class _Builder:
         header = _header(sheet, "structure_id")
         if sid is None:
             _missing(self.state, sheet, index, "structure_id")
+            suspect = self._suspect(None)
+            if suspect is not None:
+                where = sheet.ref(index, "structure_id")
+                self._lose_sheet(suspect[1], sheet, where, f"ligne de la feuille « {sheet.name} » sans identifiant")
         elif _is_example(sid):
             self.example_row(sheet, index)
         elif sid in self.ambiguous:
@@ -556,11 +560,29 @@ class _Builder:
                     for field in facts:
                         self.lose(k, field, where, reason)
         else:
-            self.state.problem(
-                sheet.ref(index, "structure_id"),
-                f"colonne « {header} » : identifiant « {sid} » absent de la feuille Structures",
-            )
+            where = sheet.ref(index, "structure_id")
+            suspect = self._suspect(sid)
+            hint = f" ; voulez-vous dire « {suspect[0]} » ?" if suspect is not None and len(self.index) > 1 else ""
+            self.state.problem(where, f"colonne « {header} » : identifiant « {sid} » absent de la feuille Structures{hint}")
+            if suspect is not None:
+                self._lose_sheet(suspect[1], sheet, where, f"ligne de la feuille « {sheet.name} » à l'identifiant « {sid} » inconnu")
         return None
+
+    def _suspect(self, sid: str | None) -> tuple[str, int] | None:
+        """The structure a row with an unknown identifier was most likely meant for: the only
+        one of the workbook, or the one whose identifier is close (« S-01 » for « S-1 »). Its
+        facts from that sheet are then unread rather than judged without the row."""
+        if len(self.index) == 1:
+            ((only, k),) = self.index.items()
+            return only, k
+        if sid is None:
+            return None
+        close = closest_name(sid, self.index, cutoff=0.8)
+        return (close, self.index[close]) if close is not None else None
+
+    def _lose_sheet(self, k: int, sheet: _Sheet, where: str, reason: str) -> None:
+        for field in _SHEET_FACTS[sheet.spec.name]:
+            self.lose(k, field, where, reason)
 
     # --- list sheets ---------------------------------------------------------------------
 

@@ -187,7 +187,10 @@ def test_join_errors_point_at_the_identifier_cell(tmp_path: Path, fmt: str) -> N
         ("Horaires!E2", unknown),
     ]
     (loaded,) = result.structures
+    # The workbook has one structure: the partner rows without a known identifier were meant for it.
     assert [(f.field, f.location, f.reason) for f in loaded.unread] == [
+        ("partners", "Partenaires!A2", "ligne de la feuille « Partenaires » à l'identifiant « S9 » inconnu"),
+        ("partners", "Partenaires!A3", "ligne de la feuille « Partenaires » sans identifiant"),
         ("opening_hours.monday", "Horaires!E2", unknown), ("conseillers[].presence", "Horaires!E2", unknown),
     ]
 

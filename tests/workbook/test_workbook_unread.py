@@ -299,17 +299,24 @@ def test_structure_without_identifier_is_kept_with_a_provisional_one(tmp_path: P
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_row_with_an_unknown_identifier_stays_an_error_at_its_cell(tmp_path: Path, fmt: str) -> None:
-    """A row of another sheet whose identifier is not in Structures is an error at that cell; nothing is unread."""
+def test_row_with_an_unknown_identifier_makes_the_likely_structure_unread(tmp_path: Path, fmt: str) -> None:
+    """A row whose identifier is not in Structures is an error at that cell, and the facts of that
+    sheet are unread for the structure it was most likely meant for (the only one of the workbook,
+    or the one with a close identifier): judging it without the row could fail it wrongly."""
     path = write(tmp_path / f"d.{fmt}", {
-        "Structures": structures_sheet(["S1", "Maison"]),
-        "Partenaires": [headers("Partenaires"), ["S1", "CAF"], ["S9", "CPAM"]],
+        "Structures": structures_sheet(["S-01", "Maison"], ["T-77", "Autre"]),
+        "Partenaires": [headers("Partenaires"), ["S-01", "CAF"], ["S01", "CPAM"], ["Z9", "MSA"]],
     })
     result = read_workbook(path)
     assert _problems(result) == [
-        ("Partenaires!A3", "erreur", "colonne « Identifiant » : identifiant « S9 » absent de la feuille Structures"),
+        ("Partenaires!A3", "erreur",
+         "colonne « Identifiant » : identifiant « S01 » absent de la feuille Structures ; voulez-vous dire « S-01 » ?"),
+        ("Partenaires!A4", "erreur", "colonne « Identifiant » : identifiant « Z9 » absent de la feuille Structures"),
     ]
-    assert _unread(result) == [("S1", [])]
+    assert _unread(result) == [
+        ("S-01", [("partners", "Partenaires!A3", "ligne de la feuille « Partenaires » à l'identifiant « S01 » inconnu")]),
+        ("T-77", []),
+    ]
 
 
 # --- the template's traps ---------------------------------------------------------------------
