@@ -108,10 +108,22 @@ def test_agt02_candidate_trained_by_audit_date_passes():
 
 
 def test_agt02_candidate_training_planned_after_audit_fails():
-    """A training only planned after the audit date is not yet done for a candidate."""
-    c = _conseiller(start_date=None, training_date=D(2022, 6, 1))
+    """A training only planned after the audit date, for a conseiller already in post, fails."""
+    c = _conseiller(start_date=D(2022, 3, 1), training_date=D(2022, 6, 1))
     s = make_structure(conseillers=(c, c), label=model.Label(model.LabelStatus.CANDIDATE))
     assert _status(s, "FS-AGT-02", as_of=D(2022, 5, 12)) == "fail"
+
+
+def test_agt02_candidate_planned_training_without_start_date_is_manual():
+    """Without a start date, a training planned after the audit is to check, naming what is missing."""
+    c = _conseiller(start_date=None, training_date=D(2022, 6, 1))
+    s = make_structure(conseillers=(c,), label=model.Label(model.LabelStatus.CANDIDATE))
+    result = result_of(audit_structures([s], as_of=D(2022, 5, 12)), "FS-AGT-02")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "formation initiale à vérifier : C1 : formé le 01/06/2022, après la date de l'audit (12/05/2022), "
+        "la labellisation n'ayant pas eu lieu ; date de prise de poste non déclarée",
+    )
 
 
 def test_agt02_labelled_without_dates_is_manual():

@@ -24,7 +24,7 @@ def _result(structure: model.Structure, rule: str, as_of: dt.date = AS_OF):
 
 
 def test_par01_all_partners_2025_pass():
-    """The twelve partners of 2025 offered pass."""
+    """The thirteen partners of 2025 offered pass."""
     assert _result(make_structure(), "FS-PAR-01").status.value == "pass"
 
 
@@ -41,15 +41,21 @@ def test_par01_day_referential_changes_requires_anah_and_cheque():
     assert (result.status.value, result.message) == (
         "fail",
         "2 partenaires nationaux manquants sur 11 (charte-2024) : Agence nationale de l'habitat "
-        "(Anah) et Chèque énergie",
+        "(Anah) et Chèque énergie (DGEC), exigés depuis le 01/01/2024 (source : Élargissement du socle "
+        "au 1er janvier 2024)",
     )
 
 
-def test_par01_urssaf_required_in_2025():
-    """From 2025, Urssaf is required too."""
+def test_par01_agirc_arrco_and_urssaf_required_in_2025():
+    """From 1 January 2025, Agirc-Arrco and Urssaf are required too, citing the Sénat, not the arrêté."""
     s = make_structure(partners=_offers(*PARTNERS_2020, "Anah", "Chèque énergie"))
     result = _result(s, "FS-PAR-01", D(2025, 1, 1))
-    assert result.evidence["manquants"] == ["Urssaf"]
+    assert (result.status.value, result.message) == (
+        "fail",
+        "2 partenaires nationaux manquants sur 13 (charte-2025) : Agirc-Arrco (retraite complémentaire) "
+        "et Urssaf, exigés depuis le 01/01/2025 (source : Sénat, avis sur le projet de loi de finances "
+        "pour 2026)",
+    )
 
 
 def test_par01_missing_partner_named_by_current_name():
@@ -91,14 +97,28 @@ def test_par02_referents_named_pass():
     assert _result(make_structure(), "FS-PAR-02").status.value == "pass"
 
 
-def test_par02_missing_referent_fails_at_field():
-    """A blank referent fails, pointing at that partner's referent field."""
-    offers = _offers("CAF", "MSA") + _offers("CPAM", referent="  ")
+def test_par02_referent_declared_absent_fails_for_the_operator():
+    """A referent declared « aucun » fails at that field, worded as the operator's duty."""
+    offers = _offers("CAF", "MSA") + _offers("CPAM", referent="Aucun")
+    result = _result(make_structure(partners=offers), "FS-PAR-02")
+    assert (result.status.value, result.severity.value, result.location, result.message) == (
+        "fail",
+        "mineur",
+        "$.structures[0].partners[2].referent",
+        "référent local non désigné par l'opérateur pour 1 partenaire : CPAM (constat adressé à "
+        "l'opérateur, à qui il revient de le désigner ; il ne met pas en cause le gestionnaire)",
+    )
+
+
+def test_par02_referent_not_filled_in_is_manual():
+    """A referent left blank or not declared is to ask, never a failure."""
+    offers = _offers("CAF") + _offers("CPAM", referent="  ") + _offers("MSA", referent=None)
     result = _result(make_structure(partners=offers), "FS-PAR-02")
     assert (result.status.value, result.location, result.message) == (
-        "fail",
-        "$.structures[0].partners[2].referent",
-        "référent local non nommé pour 1 partenaire : CPAM",
+        "manual",
+        "$.structures[0].partners[1].referent",
+        "référent local non renseigné pour 2 partenaires : CPAM et MSA (à demander à l'opérateur ; "
+        "« aucun » déclare qu'il n'en a pas désigné)",
     )
 
 

@@ -32,12 +32,12 @@ def _edit(path: Path, change) -> None:
 
 
 def test_bundled_referentials_load_in_date_order() -> None:
-    """The three states of the charter load, oldest first, with 9, 11 and 12 partners."""
+    """The three states of the charter load, oldest first, with 9, 11 and 13 partners."""
     refs = load_referentials()
     assert [(r.id, r.valid_from.isoformat(), len(r.partners)) for r in refs] == [
         ("charte-2020", "2020-01-01", 9),
         ("charte-2024", "2024-01-01", 11),
-        ("charte-2025", "2025-01-01", 12),
+        ("charte-2025", "2025-01-01", 13),
     ]
 
 
@@ -78,7 +78,10 @@ def test_not_json_names_the_file(tmp_path: Path) -> None:
 def test_schema_violation_names_file_and_path(tmp_path: Path) -> None:
     """A value of the wrong shape is reported with the file and its JSON path."""
     folder = _copy(tmp_path)
-    _edit(folder / "charte-2024.json", lambda d: d["values"].__setitem__("hours.min_weekly_hours", {"value": 24}))
+    _edit(
+        folder / "charte-2024.json",
+        lambda d: d["values"].__setitem__("hours.min_weekly_hours", {"value": 24, "confidence": "C", "label": "x"}),
+    )
     with pytest.raises(ReferentialError) as caught:
         load_referential(folder / "charte-2024.json")
     message = str(caught.value)

@@ -29,7 +29,7 @@ def test_expected_results_pass_and_fail(pytester: pytest.Pytester) -> None:
         ["EX-32-001", "FS-HOR-01", "conforme", "2025-06-30"],
         ["EX-32-002", "FS-AGT-01", "non conforme", None],
         ["EX-32-004", "FS-HOR-01", "pass", None],
-        ["EX-32-001", "décision", "Maintien du label", None],
+        ["EX-32-001", "décision", "Maintien conditionnel", None],
     ])
     result = pytester.runpytest("-p", "no:cacheprovider", "-q")
     result.assert_outcomes(passed=3, failed=1)
