@@ -174,11 +174,13 @@ def audit_structures(
     extra_plugins: Sequence[tuple[str, object]] = (),
     disabled: Iterable[str] = (),
     unread: Mapping[int, Sequence[Any]] | None = None,
+    referential: Any = None,
 ) -> Any:
     """Audit structures in memory (no file) and return the :class:`~fsaudit.report.AuditReport`.
 
     ``unread`` gives, by structure index, :class:`~fsaudit.inputs.UnreadFact` objects: facts the
-    input held but a reader could not read.
+    input held but a reader could not read. ``referential`` replaces the one in force on
+    ``as_of`` (a referential with a préfecture overlay, say).
     """
     from fsaudit.engine import audit_inputs
     from fsaudit.inputs import LoadedStructure, ReadResult
@@ -195,6 +197,7 @@ def audit_structures(
         as_of=as_of,
         extra_plugins=extra_plugins,
         disabled=disabled,
+        referential=referential,
     )
 
 

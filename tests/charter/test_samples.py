@@ -17,7 +17,7 @@ from fsaudit_charter import all_rules
 from .catalogue import CATALOGUE
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-OWN = ("gers", "occitanie-2022")
+OWN = ("gers", "occitanie-2022", "partenaires-2025")
 
 
 def _expected(name: str) -> dict:
