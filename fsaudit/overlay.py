@@ -232,7 +232,7 @@ def load_overlay(path: str | Path) -> Overlay:
 
     for key in data:
         if key not in _TOP_KEYS:
-            hint = closest_name(key, _TOP_KEYS)
+            hint = closest_name(key, _TOP_KEYS, cutoff=0.6)
             suggestion = f" (voulez-vous dire « {hint} » ?)" if hint else ""
             problems.append(
                 InputProblem(name, where(key), f"clé « {key} » inconnue{suggestion} ; clés admises : {', '.join(_TOP_KEYS)}")
