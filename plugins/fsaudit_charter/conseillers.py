@@ -86,49 +86,45 @@ def check_count(structure: Structure, ctx: RuleContext) -> Outcome:
 class _Deadline:
     """A date before which the training must be done; any one deadline met suffices.
 
-    ``date`` is ``None`` when the fact it comes from is not declared (``missing`` says which);
-    ``at_most`` is then what is known of it (a label is granted on or before the audit date).
+    ``date`` is ``None`` when the fact it comes from is not declared or not yet known (``missing``
+    says which); ``at_least`` is then what is known of it (a candidate's label comes after the
+    audit). A failure needs every deadline known: a missing date never makes one.
     """
 
     date: _dt.date | None
     text: str
     missing: str | None = None
-    at_most: _dt.date | None = None
+    at_least: _dt.date | None = None
 
 
 def _deadlines(conseiller: Conseiller, structure: Structure, ctx: RuleContext) -> list[_Deadline]:
-    """The start date, and the label date or, for a candidate, the audit date."""
+    """The start date, and the label date (or what is known of it)."""
     out: list[_Deadline] = []
     if conseiller.start_date is not None:
         out.append(_Deadline(conseiller.start_date, f"sa prise de poste le {fr_date(conseiller.start_date)}"))
     else:
         out.append(_Deadline(None, "sa prise de poste", "date de prise de poste non déclarée"))
     label = structure.label
-    audit = fr_date(ctx.as_of)
     if label is not None and label.date is not None:
         out.append(_Deadline(label.date, f"la labellisation le {fr_date(label.date)}"))
     elif label is not None and label.status is LabelStatus.CANDIDATE:
-        out.append(_Deadline(ctx.as_of, f"la date de l'audit ({audit}), la labellisation n'ayant pas eu lieu"))
+        out.append(
+            _Deadline(None, "la labellisation", f"labellisation à venir après l'audit du {fr_date(ctx.as_of)}",
+                      at_least=ctx.as_of)
+        )
     elif label is not None:
-        out.append(
-            _Deadline(None, f"la labellisation (date non déclarée, au plus tard le {audit}, date de l'audit)",
-                      "date de labellisation non déclarée", ctx.as_of)
-        )
+        out.append(_Deadline(None, "la labellisation", "date de labellisation non déclarée"))
     else:
-        out.append(
-            _Deadline(None, f"toute labellisation (statut non déclaré, au plus tard le {audit}, date de l'audit)",
-                      "statut et date de labellisation non déclarés", ctx.as_of)
-        )
+        out.append(_Deadline(None, "toute labellisation", "statut et date de labellisation non déclarés"))
     return out
 
 
 def _judge(training: _dt.date, deadlines: list[_Deadline]) -> str:
-    """``pass`` when a known deadline is met, ``fail`` when every deadline is known (or known to
-    be earlier) and missed, else ``unknown``: a missing date never makes a failure."""
-    if any(d.date is not None and training <= d.date for d in deadlines):
+    """``pass`` when a deadline is known to be met, ``fail`` when every deadline is known and
+    missed, else ``unknown``."""
+    if any(training <= (d.date or d.at_least) for d in deadlines if (d.date or d.at_least) is not None):
         return "pass"
-    latest = [d.date or d.at_most for d in deadlines]
-    if all(date is not None and training > date for date in latest):
+    if all(d.date is not None and training > d.date for d in deadlines):
         return "fail"
     return "unknown"
 
@@ -406,9 +402,10 @@ RULES = [
         description=(
             "Pour chaque conseiller, la date de formation initiale doit être au plus tard la date de "
             "prise de poste ou la date de labellisation (une formation le jour même est conforme ; "
-            "l'une des deux échéances suffit). Pour une candidature sans date de labellisation, "
-            "l'échéance est la date de l'audit : une formation seulement prévue n'est pas encore "
-            "suivie. Une date manquante ne vaut jamais manquement : quand la formation ne précède "
+            "l'une des deux échéances suffit). Pour une candidature sans date de labellisation, la "
+            "labellisation vient après l'audit : une formation suivie avant l'audit est conforme, une "
+            "formation seulement prévue est à vérifier avant la labellisation. Une date manquante "
+            "ne vaut jamais manquement : quand la formation ne précède "
             "aucune échéance connue mais qu'une échéance n'est pas déclarée (date de formation, de "
             "prise de poste, de labellisation ou statut de labellisation), le critère est à "
             "vérifier et le message dit ce qui manque."
