@@ -50,7 +50,9 @@ def rules_markdown(rules: Sequence[Any] | None = None, referentials: Sequence[An
         "à vérifier (jugement de l'auditeur), dérogation, erreur de règle. Gravités : bloquant "
         "(empêche le label), majeur (plan d'actions), mineur, info. Les seuils, listes de "
         "partenaires et montants viennent des référentiels datés de `rules/`, choisis par la date "
-        "de l'audit.",
+        "de l'audit ; leur fiabilité, le socle de 2025 et la surcouche d'une préfecture sont décrits "
+        "dans `docs/referentiel.md`, et le statut de chaque règle quand une donnée manque dans "
+        "`docs/missing-facts.md`.",
         "",
         "| Règle | Titre | Gravité par défaut | Fiabilité |",
         "|---|---|---|---|",

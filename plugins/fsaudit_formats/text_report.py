@@ -69,7 +69,7 @@ def _structure_block(s: StructureReport, color: bool) -> list[str]:
         for action in s.decision.actions:
             lines.append(f"    - {action.rule} ({action.severity.value}, {action.deadline_label}) : {action.action}")
         bases = sorted({a.deadline_basis for a in s.decision.actions if a.indicative and a.deadline_basis})
-        lines.extend(f"    Délai indicatif — {basis}" for basis in bases)
+        lines.extend(f"    Échéance : {basis}" for basis in bases)
     return lines
 
 

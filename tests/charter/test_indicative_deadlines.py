@@ -55,7 +55,7 @@ def test_text_report_says_indicative(report):
     assert lines[plan + 1:plan + 3] == [
         "    - FS-LOC-01 (majeur, avant le 27/12/2025 (délai indicatif)) : Aménager un bureau fermé permettant un "
         "accueil confidentiel et le déclarer.",
-        f"    Délai indicatif — {BASIS}",
+        f"    Échéance : {BASIS}",
     ]
 
 

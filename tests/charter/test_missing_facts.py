@@ -82,3 +82,26 @@ def test_unread_fact_gives_manual(rule_id: str, fact: str):
         "non évaluable : donnée illisible ou absente (Feuille!B2 : valeur illisible)",
         "Feuille!B2",
     )
+
+
+def test_test_structure_meets_every_rule():
+    """make_structure() under make_departement(): every rule passes or does not apply, FS-MIS-01 awaits the auditor."""
+    report = audit_structures([make_structure()], as_of=AS_OF, departements=[make_departement()])
+    assert sorted((r.rule, r.status.value) for r in report.structures[0].results if r.status is not Status.PASS) == [
+        ("FS-MIS-01", "manual"), ("FS-NET-03", "not_applicable")
+    ]
+
+
+def test_remove_fact_takes_out_one_fact():
+    """A list item's fact goes from every item; a required fact takes out what holds it; an id cannot go."""
+    s = make_structure()
+    assert (
+        [c.start_date for c in remove_fact(s, "conseillers[].start_date").conseillers],
+        remove_fact(s, "label.status").label,
+        remove_fact(s, "label.date").label.date,
+        remove_fact(s, "partners[].operator").partners,
+        remove_fact(s, "premises.walk_in").premises.walk_in,
+        remove_fact(s, "premises.walk_in").premises.free_of_charge,
+    ) == ([None, None], None, None, None, None, True)
+    with pytest.raises(ValueError, match="required fact"):
+        remove_fact(s, "id")

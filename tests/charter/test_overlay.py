@@ -11,6 +11,7 @@ import pytest
 from fsaudit import model
 from fsaudit.cli import main
 from fsaudit.converter import unstructure
+from fsaudit.engine import audit
 from fsaudit.overlay import OverlayError, apply_overlay, load_overlay
 from fsaudit.referential import select_referential
 from fsaudit.rule import Status
@@ -275,7 +276,7 @@ def test_text_report_header_shows_the_overlay(tmp_path: Path, declaration: Path,
     ]
     plan = lines.index("  Plan d'actions :")
     assert lines[plan + 1].startswith("    - FS-LOC-01 (majeur, avant le 29/09/2025 (délai indicatif)) : ")
-    assert lines[plan + 2].startswith("    Délai indicatif — délai indicatif [U] : 120 jours (deadlines.majeur_days")
+    assert lines[plan + 2].startswith("    Échéance : délai indicatif [U] : 120 jours (deadlines.majeur_days")
 
 
 def test_report_without_overlay_has_no_overlay_block(declaration: Path, capsys):
@@ -366,4 +367,31 @@ def test_referentials_command_still_lists_the_states(capsys):
     assert main(["referentials"]) == 0
     assert [line.split()[0] + " " + line.split("partenaires")[0].split()[-1] for line in capsys.readouterr().out.splitlines()] == [
         "charte-2020 9", "charte-2024 11", "charte-2025 13"
+    ]
+
+
+def test_sample_overlay_applies_to_the_2025_sample():
+    """The sample overlay applies to charte-2025; with 12 partners retained Gramat (11 of 13) still fails."""
+    sample = Path(__file__).resolve().parents[2] / "samples" / "partenaires-2025"
+    ref = apply_overlay(REF, load_overlay(sample / "surcouche-lot.toml"))
+    assert [c.describe() for c in ref.overlay.changes] == [
+        "deadlines.bloquant_days : 90 → 120 [U]",
+        "deadlines.majeur_days : 180 → 150 [U]",
+        "partners.expected_count : 13 → 12 [C2]",
+        "gravité de FS-PAR-02 : mineur → info [C2]",
+    ]
+    report = audit([sample / "declarations" / "lot-2025-06.json"], as_of=AS_OF, referential=ref)
+    assert report.result("FS-PAR-01", "46-201").status is Status.FAIL
+    (action,) = report.structures[0].decision.actions
+    assert (action.deadline, action.indicative) == (dt.date(2025, 9, 29), True)
+
+
+def test_documented_overlay_example_applies(tmp_path: Path):
+    """The TOML example of docs/referentiel.md is a valid overlay, its [force] entry flagged."""
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "referentiel.md").read_text(encoding="utf-8")
+    example = doc.split("```toml\n", 1)[1].split("```", 1)[0]
+    ref = apply_overlay(REF, load_overlay(_write(tmp_path, example)))
+    assert [(c.key, c.weakened) for c in ref.overlay.changes] == [
+        ("deadlines.majeur_days", False), ("partners.expected_count", False), ("hours.roaming_status", False),
+        ("staff.min_present", True), ("FS-PAR-02", False), ("FS-MIS-01", False),
     ]
