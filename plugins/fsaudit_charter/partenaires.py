@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from fsaudit.referential import Partner, Referential, load_referentials, normalize_name
@@ -53,6 +54,29 @@ def _citation(partners: list[Partner], referential: Referential) -> str:
     return " ; ".join(parts)
 
 
+_NEAR_MISS = 0.8
+"""How close (difflib ratio on folded names) an unrecognised name must be to a missing partner's
+name or alias to be taken for that partner misspelt."""
+
+
+def _misspelt(structure_partners: Any, missing: list[Partner], referential: Referential) -> dict[str, str]:
+    """Missing partners a declared but unrecognised name may stand for (« Assurance maladi »):
+    ``{partner id: declared name}``. Such a partner is not known to be missing."""
+    names = {
+        normalize_name(alias): partner.id
+        for partner in missing
+        for alias in (partner.name, *partner.aliases)
+    }
+    found: dict[str, str] = {}
+    for offer in structure_partners or ():
+        if referential.resolve_partner(offer.operator) is not None:
+            continue
+        close = difflib.get_close_matches(normalize_name(offer.operator), sorted(names), n=1, cutoff=_NEAR_MISS)
+        if close:
+            found.setdefault(names[close[0]], offer.operator)
+    return found
+
+
 def check_all_partners(structure: Any, ctx: RuleContext) -> Outcome:
     """FS-PAR-01."""
     skip = principal_only(structure)
@@ -84,6 +108,15 @@ def check_all_partners(structure: Any, ctx: RuleContext) -> Outcome:
         f"{plural(len(missing), 'partenaire national manquant', 'partenaires nationaux manquants')} "
         f"sur {len(required)} ({referential.id}) : {_citation(missing, referential)}"
     )
+    misspelt = _misspelt(structure.partners, missing, referential)
+    if misspelt:
+        evidence["noms_non_reconnus"] = dict(sorted(misspelt.items()))
+        head += " ; à vérifier : " + fr_list(
+            [f"« {name} » désigne peut-être {p.name}" for p in missing if (name := misspelt.get(p.id))]
+        ) + " (voir FS-PAR-03)"
+    if present < expected <= present + len(misspelt):
+        # The failure would rest on names that were read but not understood: not a breach.
+        return Outcome.manual(head, field="partners", **evidence)
     if present >= expected:
         return Outcome.warned(
             f"{head} ; {present} partenaires proposés : le nombre attendu retenu par le référentiel "
@@ -206,7 +239,10 @@ RULES = [
             "attendu est une valeur du référentiel (« partners.expected_count », 13 par défaut, "
             "fiabilité [C2]) ; une préfecture qui retient « au moins 12 » le fixe à 12, et une "
             "structure qui propose 12 des 13 partenaires reçoit alors un avertissement, non un échec. "
-            "Un service local complémentaire ne remplace jamais un partenaire national."
+            "Un nom déclaré mais non reconnu, très proche d'un partenaire manquant (« Assurance "
+            "maladi »), laisse ce partenaire à vérifier plutôt que manquant : une donnée lue mais non "
+            "comprise n'est pas une absence. Un service local complémentaire ne remplace jamais un "
+            "partenaire national."
         ),
         remediation=(
             "Conventionner avec les partenaires nationaux manquants et organiser leur offre "

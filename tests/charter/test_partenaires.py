@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fsaudit import model
-from fsaudit.testing import audit_structures, make_structure, result_of
+from fsaudit.testing import PARTNERS_2025, audit_structures, make_structure, result_of
 
 D = dt.date
 AS_OF = dt.date(2025, 6, 30)
@@ -231,3 +231,24 @@ def test_svc02_partner_of_later_charter_is_local_before():
 def test_svc02_no_local_service_not_applicable():
     """No local service: nothing to confuse with a partner."""
     assert _result(make_structure(local_services=()), "FS-SVC-02").status.value == "not_applicable"
+
+
+def test_par01_misspelt_partner_is_to_check_not_missing():
+    """A name close to the one missing partner (« Assurance maladi ») makes FS-PAR-01 manual, not a failure."""
+    names = [n if n != "CPAM" else "Assurance maladi" for n in PARTNERS_2025]
+    result = _result(make_structure(partners=_offers(*names)), "FS-PAR-01")
+    assert (result.status.value, result.message.split(" ; à vérifier : ")[1]) == (
+        "manual", "« Assurance maladi » désigne peut-être Assurance maladie (CNAM) (voir FS-PAR-03)"
+    )
+
+
+def test_par01_misspelt_partner_does_not_hide_a_certain_gap():
+    """With Urssaf certainly missing besides a misspelt CPAM, FS-PAR-01 still fails."""
+    names = [n if n != "CPAM" else "Assurance maladi" for n in PARTNERS_2025 if n != "Urssaf"]
+    assert _result(make_structure(partners=_offers(*names)), "FS-PAR-01").status.value == "fail"
+
+
+def test_par01_unrelated_local_name_does_not_make_a_gap_uncertain():
+    """« Mission locale » is no partner's misspelling: a missing CPAM still fails."""
+    names = [n for n in PARTNERS_2025 if n != "CPAM"] + ["Mission locale"]
+    assert _result(make_structure(partners=_offers(*names)), "FS-PAR-01").status.value == "fail"
