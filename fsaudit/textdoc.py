@@ -15,11 +15,16 @@ _CONFIDENCE = {
 }
 
 
+def _glue(text: str) -> str:
+    """Non-breaking spaces where French typography forbids a line break (« x », a ; b, a : b)."""
+    return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»").replace(" ;", "\u00a0;").replace(" :", "\u00a0:")
+
+
 def _wrap(text: str, indent: str = "  ") -> str:
     return "\n".join(
-        textwrap.fill(par, width=96, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False)
+        textwrap.fill(_glue(par), width=96, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False)
         for par in text.split("\n")
-    )
+    ).replace("\u00a0", " ")
 
 
 TABLE_WIDTH = 100
@@ -28,7 +33,7 @@ TABLE_WIDTH = 100
 
 def _fit(text: str, first: str, rest: str) -> list[str]:
     """Wrap ``text`` within the table width, never starting a line with « ; » or « : »."""
-    glued = text.replace(" ;", "\u00a0;").replace(" :", "\u00a0:")
+    glued = _glue(text)
     return [
         line.replace("\u00a0", " ")
         for line in textwrap.wrap(
@@ -80,8 +85,9 @@ def describe_rule(rule: Any, referential: Any, plugin: str) -> str:
         "Comment corriger un écart :",
         _wrap(rule.remediation),
     ]
+    parts.append("")
     if rule.needs:
-        parts += ["", *_fit(f"Données de la déclaration utilisées : {', '.join(rule.needs)}", "", "  ")]
+        parts += _fit(f"Données de la déclaration utilisées : {', '.join(rule.needs)}", "", "  ")
     if rule.statuses:
         labels = ", ".join(status.label for status in rule.statuses)
         parts += _fit(f"Statuts possibles : {labels}", "", "  ")

@@ -33,7 +33,7 @@ RULES = [
         title="Laïcité et neutralité du service",
         severity="info",
         applies_to="toutes les structures",
-        domain="mission de service public",
+        domain="service public",
         reference=CharterReference(
             "Les conseillers France services sont tenus au respect des principes de laïcité, de "
             "neutralité et d'égalité (article 1er de la loi n° 2021-1109, mission de service public).",
