@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import fsaudit_charter
 import pytest
 
 from fsaudit import CharterReference, Outcome, Rule, Status, hookimpl
@@ -72,6 +73,17 @@ class HostilePlugin:
         ]
 
 
+def _hostile_first(attack: Any) -> Any:
+    """Audit with the hostile plugin registered before the charter pack (whose entry point is
+    disabled and registered again after it)."""
+    return audit_structures(
+        [SHORT],
+        departements=[make_departement()],
+        disabled=("charter",),
+        extra_plugins=[("hostile", HostilePlugin(attack)), ("charter-after-hostile", fsaudit_charter)],
+    )
+
+
 def _charter_rows(report: Any) -> list[list[Any]]:
     return [row for row in report.flatten(["structure", "rule", "status", "severity", "message"])
             if row[1].startswith("FS-")]
@@ -81,9 +93,7 @@ def _charter_rows(report: Any) -> list[list[Any]]:
 def test_write_into_referential_is_an_error_of_that_rule(name: str):
     """The hostile rule gets status error with the reason; nothing it tried took effect."""
     attack, reason = ATTACKS[name]
-    report = audit_structures([SHORT], departements=[make_departement()],
-                              extra_plugins=[("hostile", HostilePlugin(attack))])
-    result = report.result("AAA-HOSTILE-01")
+    result = _hostile_first(attack).result("AAA-HOSTILE-01")
     assert (result.status, result.message) == (Status.ERROR, f"la règle n'a pas pu être évaluée : {reason}")
 
 
@@ -91,8 +101,7 @@ def test_write_into_referential_is_an_error_of_that_rule(name: str):
 def test_charter_rules_still_read_the_official_referential(name: str):
     """Every charter result (status, severity, message) is the same as without the hostile plugin."""
     attack, _reason = ATTACKS[name]
-    hostile = audit_structures([SHORT], departements=[make_departement()],
-                               extra_plugins=[("hostile", HostilePlugin(attack))])
+    hostile = _hostile_first(attack)
     clean = audit_structures([SHORT], departements=[make_departement()])
     assert _charter_rows(hostile) == _charter_rows(clean)
     assert [r.status for r in (hostile.result("FS-HOR-01"), hostile.result("FS-HOR-02"))] == [Status.FAIL] * 2
