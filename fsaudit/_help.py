@@ -16,6 +16,7 @@ HELP = {
         '  compare       Compare deux rapports JSON : constats non conformes...\n'
         '  plugins       Liste les plugins chargés, leur distribution, leur...\n'
         '  referentials  Liste les référentiels de la charte et leurs dates...\n'
+        '  referentiel   Affiche, pour chaque exigence du référentiel en vigueur,...\n'
         '  rules         Liste les règles, ou explique la règle RÈGLE (par exemple...\n'
         '  template      Crée le classeur de déclaration à remplir (feuille...\n'
     ),
@@ -33,6 +34,7 @@ HELP = {
         '  compare       Compare deux rapports JSON : constats non conformes nouveaux, corrigés et...\n'
         '  plugins       Liste les plugins chargés, leur distribution, leur version et leurs règles.\n'
         "  referentials  Liste les référentiels de la charte et leurs dates d'entrée en vigueur.\n"
+        '  referentiel   Affiche, pour chaque exigence du référentiel en vigueur, sa valeur, depuis...\n'
         '  rules         Liste les règles, ou explique la règle RÈGLE (par exemple FS-HOR-01).\n'
         '  template      Crée le classeur de déclaration à remplir (feuille Instructions, listes...\n'
     ),

@@ -87,6 +87,7 @@ def cli() -> None:
 @click.option("--baseline", "baseline", metavar="RAPPORT", help="Rapport JSON précédent : seuls les constats non conformes absents de ce rapport font échouer la commande.")
 @click.option("--rule-timeout", "rule_timeout", default=None, type=float, metavar="SECONDES", help="Temps maximal d'une règle sur une structure (30 s par défaut) ; au-delà, la règle est en erreur.")
 @click.option("--pseudonymize", "pseudonymize", is_flag=True, help="Remplace dans le rapport les noms des conseillers et des référents par des pseudonymes (« conseiller 1 »), les mêmes dans tout le rapport.")
+@click.option("--referentiel", "overlay", metavar="FICHIER", help="Surcouche de la préfecture (TOML) : modifie les valeurs [U] et [C2] du référentiel en vigueur (délais, gravités, nombre de partenaires…) ; elle et son auteur sont cités dans chaque rapport.")
 def audit_command(
     paths: Sequence[str],
     as_of: str | None,
@@ -100,6 +101,7 @@ def audit_command(
     baseline: str | None = None,
     pseudonymize: bool = False,
     rule_timeout: float | None = None,
+    overlay: str | None = None,
 ) -> int:
     """Audite des déclarations (fichiers, dossiers ou motifs comme « declarations/**/*.json ») et
     recommande une décision par structure."""
@@ -133,8 +135,9 @@ def audit_command(
         raise UsageProblem("plusieurs formats demandés : indiquez un dossier de sortie avec -o")
     if not output and any(r.binary for r in reporters):
         raise UsageProblem(f"le format {reporters[0].name} s'écrit dans un fichier : indiquez-le avec -o")
+    referential = overlaid_referential(overlay, date, compare_as_of) if overlay else None
     # Every target is checked before the audit: no report is written over what the user gave.
-    given = [Path(p) for p in paths] + [Path(p) for p in (waivers, baseline) if p]
+    given = [Path(p) for p in paths] + [Path(p) for p in (waivers, baseline, overlay) if p]
     targets: list[tuple[Any, Path | None]] = []
     for reporter in reporters:
         if output and len(reporters) > 1:
@@ -165,7 +168,7 @@ def audit_command(
             with progress_bar(len(paths)) as tick:
                 report = audit(
                     paths, as_of=date, plugins=plugins, disabled=disabled, fail_on=fail_on,
-                    jobs=workers, waivers=waivers, progress=tick, options=options,
+                    jobs=workers, waivers=waivers, progress=tick, options=options, referential=referential,
                 )
     except ReferentialError as exc:
         raise UsageProblem(str(exc)) from None
@@ -365,6 +368,48 @@ def referentials_command() -> int:
         until = refs[index + 1].valid_from - _dt.timedelta(days=1) if index + 1 < len(refs) else None
         period = f"du {ref.valid_from:%d/%m/%Y}" + (f" au {until:%d/%m/%Y}" if until else " à aujourd'hui")
         click.echo(f"{ref.id:<14} {period:<30} {len(ref.partners):>2} partenaires  {ref.title}")
+    return ExitCode.OK
+
+
+def overlaid_referential(path: str, date: _dt.date, compare_as_of: str | None = None) -> Any:
+    """``--referentiel``: the referential in force on ``date`` with the préfecture overlay of
+    ``path`` applied; every problem of the overlay is printed, and the run stops (exit code 2)."""
+    from fsaudit.overlay import OverlayError, apply_overlay, load_overlay
+    from fsaudit.referential import ReferentialError, select_referential
+
+    if compare_as_of:
+        raise UsageProblem("--referentiel et --compare-as-of ne peuvent pas être employés ensemble")
+    try:
+        return apply_overlay(select_referential(date), load_overlay(path))
+    except OverlayError as exc:
+        for problem in exc.problems:
+            _err(f"surcouche : {problem}")
+        raise UsageProblem(
+            f"surcouche {path} refusée : {len(exc.problems)} problème(s) ci-dessus, aucune valeur appliquée"
+        ) from None
+    except ReferentialError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+@cli.command("referentiel")
+@click.help_option("-h", "--help", help=_HELP)
+@click.option("--as-of", "as_of", metavar="DATE", help="Date à laquelle lire le référentiel en vigueur (défaut : aujourd'hui).")
+@click.option("--referentiel", "overlay", metavar="FICHIER", help="Surcouche de la préfecture (TOML) à appliquer : les valeurs modifiées sont marquées « surcouche ».")
+def referentiel_command(as_of: str | None, overlay: str | None) -> int:
+    """Affiche, pour chaque exigence du référentiel en vigueur, sa valeur, depuis quand, sa source
+    et sa fiabilité ([C], [C2], [U])."""
+    from fsaudit.referential import ReferentialError, load_referentials, select_referential
+    from fsaudit.textdoc import referential_text
+
+    date = parse_date(as_of) if as_of else _dt.date.today()
+    if overlay:
+        referential = overlaid_referential(overlay, date)
+    else:
+        try:
+            referential = select_referential(date)
+        except ReferentialError as exc:
+            raise UsageProblem(str(exc)) from None
+    click.echo(referential_text(referential, date, load_referentials()))
     return ExitCode.OK
 
 

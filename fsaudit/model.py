@@ -256,6 +256,8 @@ class Premises:
     free_of_charge: bool | None = None
     walk_in: bool | None = None
     signage: bool | None = None
+    disability_access: bool | None = None
+    """Access adapted to persons with disabilities (FS-LOC-05)."""
 
 
 @frozen

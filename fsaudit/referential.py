@@ -3,6 +3,14 @@
 Each file of ``rules/`` is one state of the charter (``charte-2020.json``, ``charte-2024.json``…),
 validated against ``schemas/referential.schema.json`` when loaded. The audit date selects the
 state in force: the one with the latest ``valid_from`` on or before that date.
+
+Every value, partner and severity carries its source and its confidence mark (``C`` official or
+primary source, ``C2`` secondary source only, ``U`` practice no source states); a préfecture
+overlay (:mod:`fsaudit.overlay`) may change ``C2`` and ``U`` values, and an official ``C`` value
+only with an explicit, reported flag.
+
+A :class:`Referential` is read-only once built: its mappings are :class:`types.MappingProxyType`
+and its lists tuples, so that a plugin's rule cannot change what the other rules read.
 """
 
 from __future__ import annotations
@@ -14,25 +22,41 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
+import attrs
 from attrs import frozen
 
 from fsaudit._resources import rules_dir, schema
 
 __all__ = [
+    "CONFIDENCE_LABELS",
+    "CONFIDENCE_RANK",
     "Forfaits",
     "Partner",
     "Referential",
     "ReferentialError",
     "ReferentialValue",
+    "first_in_force",
     "load_forfaits",
     "load_referential",
     "load_referentials",
     "normalize_name",
     "select_referential",
 ]
+
+CONFIDENCE_RANK = {"U": 0, "C2": 1, "C": 2}
+"""How sure a source is: a value never claims more than its source."""
+
+CONFIDENCE_LABELS = {
+    "C": "source officielle ou primaire",
+    "C2": "source secondaire seulement",
+    "U": "pratique qu'aucune source ne formule",
+}
+"""French meaning of each confidence mark."""
 
 
 class ReferentialError(Exception):
@@ -47,14 +71,42 @@ def normalize_name(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_only.lower()).split())
 
 
+def _readonly(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only copy of ``value`` (made once, when the referential is built)."""
+    if isinstance(value, MappingProxyType):
+        return value
+    return MappingProxyType(dict(value))
+
+
+def _readonly_sources(value: Mapping[str, Mapping[str, str]]) -> Mapping[str, Mapping[str, str]]:
+    return MappingProxyType({key: _readonly(entry) for key, entry in value.items()})
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with read-only mappings turned back into dicts (to pickle a referential)."""
+    if isinstance(value, Mapping):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
 @frozen
 class ReferentialValue:
-    """One value of a referential with the key of its source."""
+    """One value of a referential (a threshold, a deadline, a severity) with its source."""
 
     key: str
     value: Any
     source: str
     note: str | None = None
+    confidence: str = attrs.field(default="C", validator=attrs.validators.in_(tuple(CONFIDENCE_RANK)))
+    """``C``, ``C2`` or ``U``: the confidence mark of the requirement (CHARTER.md §2)."""
+    label: str | None = None
+    """What the value is, in French."""
+    stricter: str | None = None
+    """``higher``/``lower`` (numbers, ISO dates) or ``true``/``false`` (booleans): the way a
+    change makes the requirement stricter; ``None`` when no way is stricter."""
+    minimum: float | None = None
+    allowed: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    other_sources: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
 
 @frozen
@@ -65,22 +117,37 @@ class Partner:
     name: str
     aliases: tuple[str, ...]
     source: str
+    confidence: str = "C"
+    since: _dt.date | None = None
+    """First day the partner belongs to the national core."""
+    other_sources: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
 
 @frozen
 class Referential:
-    """One state of the charter."""
+    """One state of the charter, read-only (see the module docstring)."""
 
     id: str
     title: str
     valid_from: _dt.date
     path: str
     sha256: str
-    sources: dict[str, dict[str, str]]
-    values: dict[str, ReferentialValue]
-    partners: tuple[Partner, ...]
-    local_service_categories: tuple[str, ...]
-    severities: dict[str, str]
+    sources: Mapping[str, Mapping[str, str]] = attrs.field(converter=_readonly_sources)
+    values: Mapping[str, ReferentialValue] = attrs.field(converter=_readonly)
+    partners: tuple[Partner, ...] = attrs.field(converter=tuple)
+    local_service_categories: tuple[str, ...] = attrs.field(converter=tuple)
+    severities: Mapping[str, str] = attrs.field(converter=_readonly)
+    """Severity of each rule the referential weighs (``{"FS-HOR-01": "bloquant"}``)."""
+    severity_entries: Mapping[str, ReferentialValue] = attrs.field(factory=dict, converter=_readonly)
+    """The same severities with their source and confidence mark."""
+    overlay: Any = None
+    """The préfecture overlay applied (:class:`fsaudit.overlay.Overlay`), or ``None``."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Read-only mappings do not pickle: a referential travels to worker processes (--jobs)
+        # as plain data and is built again, read-only, on arrival.
+        state = {field.name: _plain(getattr(self, field.name)) for field in attrs.fields(type(self))}
+        return (_rebuild_referential, (state,))
 
     def value(self, key: str) -> Any:
         """The value for ``key``; a missing key is a :class:`ReferentialError` naming the file."""
@@ -91,7 +158,7 @@ class Referential:
                 f"{self.path} : la clé « {key} » manque dans le référentiel {self.id}"
             ) from None
 
-    def source_of(self, key: str) -> dict[str, str]:
+    def source_of(self, key: str) -> Mapping[str, str]:
         """The source entry (title, confidence) behind the value ``key``."""
         return self.sources[self.values[key].source]
 
@@ -118,8 +185,74 @@ class Referential:
         return self._alias_index[match[0]] if match else None
 
 
+def _rebuild_referential(state: dict[str, Any]) -> Referential:
+    return Referential(**state)
+
+
 def _fail(path: Path, message: str) -> ReferentialError:
     return ReferentialError(f"{path} : {message}")
+
+
+def _value(key: str, entry: Mapping[str, Any]) -> ReferentialValue:
+    return ReferentialValue(
+        key,
+        entry["value"],
+        entry["source"],
+        entry.get("note"),
+        entry.get("confidence", "C"),
+        entry.get("label"),
+        entry.get("stricter"),
+        entry.get("minimum"),
+        tuple(entry.get("allowed", ())),
+        tuple(entry.get("other_sources", ())),
+    )
+
+
+def _consistency_problems(data: Mapping[str, Any]) -> list[str]:
+    """What the schema cannot say: sources that exist, marks no higher than their source's,
+    values within their own bounds, partner dates, a partner count the list can meet."""
+    sources = data["sources"]
+    found: list[str] = []
+
+    def check_sources(where: str, entry: Mapping[str, Any]) -> None:
+        for key in (entry["source"], *entry.get("other_sources", ())):
+            if key not in sources:
+                found.append(f"{where}.source : source inconnue « {key} »")
+                return
+        mark, source_mark = entry["confidence"], sources[entry["source"]]["confidence"]
+        if CONFIDENCE_RANK[mark] > CONFIDENCE_RANK[source_mark]:
+            found.append(
+                f"{where}.confidence : fiabilité [{mark}] supérieure à celle de sa source "
+                f"« {entry['source']} » [{source_mark}]"
+            )
+
+    for key, entry in data["values"].items():
+        where = f"$.values.{key}"
+        check_sources(where, entry)
+        value = entry["value"]
+        if entry.get("allowed") and value not in entry["allowed"]:
+            found.append(f"{where}.value : « {value} » hors des valeurs admises ({', '.join(entry['allowed'])})")
+        if entry.get("minimum") is not None and not isinstance(value, bool) and isinstance(value, int | float):
+            if value < entry["minimum"]:
+                found.append(f"{where}.value : {value} inférieur au minimum {entry['minimum']}")
+    for index, partner in enumerate(data["partners"]):
+        check_sources(f"$.partners[{index}]", partner)
+        try:
+            since = _dt.date.fromisoformat(partner["since"])
+        except ValueError:
+            found.append(f"$.partners[{index}].since : date invalide « {partner['since']} »")
+            continue
+        if since > _dt.date.fromisoformat(data["valid_from"]):
+            found.append(f"$.partners[{index}].since : postérieure à l'entrée en vigueur du référentiel")
+    for rule_id, entry in data["severities"].items():
+        check_sources(f"$.severities.{rule_id}", entry)
+    count = data["values"].get("partners.expected_count")
+    if count is not None and isinstance(count["value"], int) and count["value"] > len(data["partners"]):
+        found.append(
+            f"$.values.partners.expected_count.value : {count['value']} partenaires attendus, "
+            f"la liste n'en compte que {len(data['partners'])}"
+        )
+    return found
 
 
 def load_referential(path: Path) -> Referential:
@@ -137,33 +270,32 @@ def load_referential(path: Path) -> Referential:
 
         details = "; ".join(f"{json_path(parts)} : {message}" for parts, message in found[:5])
         raise _fail(path, f"référentiel invalide : {details}")
-    sources = data["sources"]
-    for key, entry in data["values"].items():
-        if entry["source"] not in sources:
-            raise _fail(path, f"$.values.{key}.source : source inconnue « {entry['source']} »")
-    for index, partner in enumerate(data["partners"]):
-        if partner["source"] not in sources:
-            raise _fail(path, f"$.partners[{index}].source : source inconnue « {partner['source']} »")
     try:
         valid_from = _dt.date.fromisoformat(data["valid_from"])
     except ValueError:
         raise _fail(path, f"$.valid_from : date invalide « {data['valid_from']} »") from None
+    problems = _consistency_problems(data)
+    if problems:
+        raise _fail(path, "; ".join(problems[:5]))
+    severity_entries = {rule_id: _value(rule_id, entry) for rule_id, entry in data["severities"].items()}
     return Referential(
         id=data["id"],
         title=data["title"],
         valid_from=valid_from,
         path=path.name,
         sha256=hashlib.sha256(raw).hexdigest(),
-        sources=sources,
-        values={
-            key: ReferentialValue(key, entry["value"], entry["source"], entry.get("note"))
-            for key, entry in data["values"].items()
-        },
+        sources=data["sources"],
+        values={key: _value(key, entry) for key, entry in data["values"].items()},
         partners=tuple(
-            Partner(p["id"], p["name"], tuple(p["aliases"]), p["source"]) for p in data["partners"]
+            Partner(
+                p["id"], p["name"], tuple(p["aliases"]), p["source"], p["confidence"],
+                _dt.date.fromisoformat(p["since"]), tuple(p.get("other_sources", ())),
+            )
+            for p in data["partners"]
         ),
         local_service_categories=tuple(data["local_service_categories"]),
-        severities=dict(data["severities"]),
+        severities={rule_id: entry.value for rule_id, entry in severity_entries.items()},
+        severity_entries=severity_entries,
     )
 
 
@@ -225,6 +357,36 @@ def select_referential(as_of: _dt.date, directory: Path | None = None) -> Refere
             f"s'applique à partir du {first.valid_from:%d/%m/%Y}"
         )
     return candidates[-1]
+
+
+def first_in_force(
+    referential: Referential, kind: str, key: str, history: Iterable[Referential] | None = None
+) -> _dt.date | None:
+    """Since when the requirement ``key`` has its present value, going back through the
+    bundled referentials (``history``, oldest first) while the value stays the same.
+
+    ``kind`` is ``value`` (a key of ``values``), ``severity`` (a rule id) or ``partner`` (a
+    partner id: since it belongs to the core). ``None`` when ``referential`` does not hold it.
+    """
+
+    def current(ref: Referential) -> Any:
+        if kind == "value":
+            entry = ref.values.get(key)
+            return None if entry is None else ("v", entry.value)
+        if kind == "severity":
+            return ref.severities.get(key)
+        return ("p", key) if any(p.id == key for p in ref.partners) else None
+
+    mine = current(referential)
+    if mine is None:
+        return None
+    chain = [r for r in (history if history is not None else load_referentials()) if r.valid_from < referential.valid_from]
+    since = referential.valid_from
+    for ref in reversed(chain):
+        if current(ref) != mine:
+            break
+        since = ref.valid_from
+    return since
 
 
 @frozen

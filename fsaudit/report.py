@@ -106,6 +106,18 @@ class Action:
     severity: Severity = attrs.field(converter=Severity)
     action: str
     deadline: _dt.date | None
+    indicative: bool = False
+    """True when no text sets the deadline (CHARTER.md: [U]): every report that shows the
+    deadline says « délai indicatif »."""
+    deadline_basis: str | None = None
+    """Where the deadline comes from, in French (the referential value, its mark, an overlay)."""
+
+    @property
+    def deadline_label(self) -> str:
+        """``avant le 27/12/2025 (délai indicatif)``, or ``sans échéance`` (French)."""
+        if self.deadline is None:
+            return "sans échéance"
+        return f"avant le {self.deadline:%d/%m/%Y}" + (" (délai indicatif)" if self.indicative else "")
 
 
 @frozen
@@ -382,6 +394,8 @@ def structure_to_dict(s: StructureReport, titles: dict[str, str]) -> dict[str, A
                 "severity": a.severity.value,
                 "action": a.action,
                 "deadline": a.deadline.isoformat() if a.deadline else None,
+                "indicative": a.indicative,
+                "deadline_basis": a.deadline_basis,
             }
             for a in s.decision.actions
         ],
@@ -425,6 +439,7 @@ def report_to_dict(report: AuditReport, *, structures: Any = None) -> dict[str, 
             "valid_from": ref.valid_from.isoformat() if ref else None,
             "file": ref.path if ref else None,
             "sha256": ref.sha256 if ref else None,
+            **({"overlay": ref.overlay.to_dict()} if getattr(ref, "overlay", None) is not None else {}),
         },
         "plugins": [
             {"name": p.name, "distribution": p.distribution, "version": p.version}

@@ -156,6 +156,10 @@ class CharterReference:
     confidence: str = attrs.field(validator=attrs.validators.in_(("C", "C2", "U")))
 
 
+def _statuses(value: Any) -> tuple[Status, ...]:
+    return tuple(as_status(item) for item in value)
+
+
 def _check_rule_id(instance: Any, attribute: Any, value: str) -> None:
     if not RULE_ID_PATTERN.match(value):
         raise ValueError(f"identifiant de règle invalide : {value!r} (attendu par exemple FS-HOR-01)")
@@ -181,7 +185,12 @@ class Rule:
     check: Callable[..., Any] | None = attrs.field(default=None, eq=False, repr=False)
     scope: Scope = attrs.field(default=Scope.STRUCTURE, converter=Scope)
     needs: tuple[str, ...] = ()
-    """Declaration fields the rule reads, for documentation."""
+    """Declaration facts the rule's verdict depends on, as dotted paths (``opening_hours``,
+    ``conseillers[].start_date``): a fact of the structure that could not be read and overlaps
+    one of them makes the rule *manual* instead of running on what is left."""
+    statuses: tuple[Status, ...] = attrs.field(default=(), converter=_statuses)
+    """The statuses the check can return (``error`` and ``waived`` come from the engine), for
+    documentation and for tests that want an example of each; empty when not declared."""
 
 
 class ReadOnlyMapping(Mapping[str, Any]):

@@ -5,7 +5,9 @@ force in 2025, so that a test changes only the fact it is about::
 
     s = make_structure(opening_hours=weekly(monday=["09:00-12:00"]))
 
-``run_rules(structures, as_of=..., extra_plugins=...)`` audits in memory, without files.
+``audit_structures(structures, as_of=..., extra_plugins=...)`` audits in memory, without files;
+``make_departement()`` is the département block under which ``make_structure()`` covers its
+canton, and ``remove_fact(structure, "conseillers[].start_date")`` takes one fact out.
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from fsaudit import model
 
 __all__ = [
     "FULL_WEEK",
+    "PARTNERS_2025",
     "audit_structures",
+    "make_departement",
     "make_structure",
+    "remove_fact",
     "result_of",
     "weekly",
 ]
@@ -64,12 +69,16 @@ PARTNERS_2025 = (
     "La Poste",
     "Anah",
     "Chèque énergie",
+    "Agirc-Arrco",
     "Urssaf",
 )
+"""The 13 national partners of 1 January 2025, by a name each resolves from."""
 
 
 def make_structure(**changes: Any) -> model.Structure:
-    """A principal fixed structure, labelled in 2021, that meets the 2025 charter.
+    """A principal fixed structure, labelled in 2021, that meets the 2025 charter: every rule
+    passes (FS-NET-02 under :func:`make_departement`), except FS-MIS-01 (laïcité, a check the
+    auditor answers: manual) and the rules that do not apply (FS-NET-03 to a principal one).
 
     Keyword arguments replace fields (``attrs.evolve``).
     """
@@ -93,13 +102,68 @@ def make_structure(**changes: Any) -> model.Structure:
             for name in PARTNERS_2025
         ),
         local_services=(model.LocalService("Conseiller numérique", "numérique", "Commune"),),
-        premises=model.Premises(True, True, True, True, True, True, True),
+        premises=model.Premises(True, True, True, True, True, True, True, True),
         attendance=(
             model.Attendance("2024-01", 300),
             model.Attendance("2025-01", 330),
         ),
     )
     return attrs.evolve(base, **changes)
+
+
+def make_departement(**changes: Any) -> model.Departement:
+    """The Gers block with the one canton of :func:`make_structure` (``3201``, Auch-1)."""
+    return attrs.evolve(model.Departement("32", "Gers", (model.Canton("3201", "Auch-1"),)), **changes)
+
+
+def _is_optional(instance: Any, name: str) -> bool:
+    """True when ``name`` of an attrs ``instance`` may be ``None`` (it defaults to ``None``)."""
+    field = attrs.fields_dict(type(instance)).get(name)
+    if field is None:
+        raise ValueError(f"{type(instance).__name__} has no field {name!r}")
+    return field.default is None
+
+
+def remove_fact(structure: model.Structure, path: str) -> model.Structure:
+    """``structure`` without the fact at ``path`` (a rule's ``needs`` entry), as a declaration
+    that does not declare it would read.
+
+    ``conseillers[].start_date`` removes the start date of every conseiller. A fact that cannot
+    be ``None`` (``label.status``, ``partners[].operator``) removes the nearest enclosing fact
+    that can (``label``, ``partners``). Raises :class:`ValueError` when nothing encloses it
+    (``id``): such a fact is never missing, only unreadable.
+    """
+    names = [part for part in path.replace("[]", "").split(".") if part]
+
+    def without(obj: Any, rest: list[str]) -> tuple[Any, bool]:
+        """``obj`` without ``rest``; the flag says the caller must drop ``obj`` itself."""
+        name, tail = rest[0], rest[1:]
+        value = getattr(obj, name)
+        if not tail or value is None:
+            if _is_optional(obj, name):
+                return attrs.evolve(obj, **{name: None}), False
+            return obj, True
+        if isinstance(value, tuple):
+            items = []
+            for item in value:
+                changed, drop = without(item, tail)
+                if drop:
+                    break
+                items.append(changed)
+            else:
+                return attrs.evolve(obj, **{name: tuple(items)}), False
+        else:
+            changed, drop = without(value, tail)
+            if not drop:
+                return attrs.evolve(obj, **{name: changed}), False
+        if _is_optional(obj, name):
+            return attrs.evolve(obj, **{name: None}), False
+        return obj, True
+
+    changed, drop = without(structure, names)
+    if drop:
+        raise ValueError(f"{path} cannot be missing from a structure: it is a required fact")
+    return changed
 
 
 def audit_structures(
@@ -110,11 +174,13 @@ def audit_structures(
     extra_plugins: Sequence[tuple[str, object]] = (),
     disabled: Iterable[str] = (),
     unread: Mapping[int, Sequence[Any]] | None = None,
+    referential: Any = None,
 ) -> Any:
     """Audit structures in memory (no file) and return the :class:`~fsaudit.report.AuditReport`.
 
     ``unread`` gives, by structure index, :class:`~fsaudit.inputs.UnreadFact` objects: facts the
-    input held but a reader could not read.
+    input held but a reader could not read. ``referential`` replaces the one in force on
+    ``as_of`` (a referential with a préfecture overlay, say).
     """
     from fsaudit.engine import audit_inputs
     from fsaudit.inputs import LoadedStructure, ReadResult
@@ -131,6 +197,7 @@ def audit_structures(
         as_of=as_of,
         extra_plugins=extra_plugins,
         disabled=disabled,
+        referential=referential,
     )
 
 

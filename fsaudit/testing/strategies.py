@@ -123,7 +123,7 @@ def structures(*, well_formed_hours: bool = False) -> st.SearchStrategy[model.St
             max_size=3,
         ).map(tuple),
         premises=st.none()
-        | st.builds(model.Premises, *[st.none() | st.booleans() for _ in range(7)]),
+        | st.builds(model.Premises, *[st.none() | st.booleans() for _ in range(8)]),
         attendance=st.none() | st.lists(attendance, max_size=6).map(tuple),
         comment=st.none() | _text,
     )

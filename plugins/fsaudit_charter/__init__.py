@@ -19,6 +19,7 @@ from fsaudit_charter import (
     financement,
     horaires,
     locaux,
+    mission,
     partenaires,
     reseau,
     services,
@@ -26,7 +27,7 @@ from fsaudit_charter import (
 
 __all__ = ["all_rules"]
 
-_MODULES = (horaires, conseillers, partenaires, services, locaux, reseau, activite, financement)
+_MODULES = (horaires, conseillers, partenaires, services, locaux, mission, reseau, activite, financement)
 
 
 def all_rules() -> list[Rule]:

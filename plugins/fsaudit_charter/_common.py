@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from fsaudit.frtext import (  # noqa: F401 - re-exported for the rule modules
@@ -16,7 +18,7 @@ from fsaudit.frtext import (  # noqa: F401 - re-exported for the rule modules
     fr_pct,
 )
 from fsaudit.model import Format, Structure, StructureType
-from fsaudit.rule import Outcome
+from fsaudit.rule import Outcome, RuleContext, Status
 
 __all__ = [
     "MONTHS_FR",
@@ -31,7 +33,9 @@ __all__ = [
     "parse_date",
     "plural",
     "principal_only",
+    "scope_guard",
     "site_kind",
+    "undeclared_scope",
 ]
 
 
@@ -44,6 +48,47 @@ def principal_only(structure: Structure) -> Outcome | None:
     if structure.is_antenne:
         return Outcome.not_applicable("antenne : critère exigé des structures principales seulement")
     return None
+
+
+def undeclared_scope(structure: Structure, *, format_matters: bool = False) -> list[str]:
+    """What the declaration lacks to know whether a rule applies, in French: the type (an
+    antenne is out of the scope of principal-only rules) and, where it matters, the format (a
+    bus is not judged as a fixed site)."""
+    missing: list[str] = []
+    if structure.type is None and structure.format is not Format.ANTENNE:
+        missing.append("type de structure non déclaré (une antenne n'est pas concernée)")
+    if format_matters and structure.format is None and not structure.is_antenne:
+        missing.append("format non déclaré (un bus ou une offre itinérante n'est pas jugé comme un lieu fixe)")
+    return missing
+
+
+def scope_guard(
+    check: Callable[[Any, RuleContext], Outcome],
+    format_matters: Callable[[RuleContext], bool] | bool = False,
+) -> Callable[[Any, RuleContext], Outcome]:
+    """``check``, except that a *fail* judged on an assumed scope becomes *manual*.
+
+    A structure whose type (or, for ``format_matters``, format) is not declared is judged as a
+    principal fixed one; a failure so judged rests on a fact that was not declared, and a
+    missing fact is never a breach: the auditor confirms the scope.
+    """
+
+    @functools.wraps(check)
+    def guarded(structure: Any, ctx: RuleContext) -> Outcome:
+        outcome = check(structure, ctx)
+        if outcome.status is not Status.FAIL:
+            return outcome
+        matters = format_matters(ctx) if callable(format_matters) else format_matters
+        missing = undeclared_scope(structure, format_matters=matters)
+        if not missing:
+            return outcome
+        return Outcome.manual(
+            f"{outcome.message} ; à vérifier : {' ; '.join(missing)}",
+            field=outcome.field,
+            **{**outcome.evidence, "non_declare": missing},
+        )
+
+    return guarded
 
 
 def site_kind(structure: Structure) -> str:

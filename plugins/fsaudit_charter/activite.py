@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from fsaudit.model import LabelStatus
-from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext
+from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext, Status
 
 from fsaudit_charter._common import MONTHS_FR, fr_int, fr_list, fr_signed_pct
 
@@ -65,6 +65,14 @@ def check_attendance(structure: Any, ctx: RuleContext) -> Outcome:
         if attendance is None:
             return Outcome.manual(
                 "fréquentation non déclarée : à demander au gestionnaire", field="attendance"
+            )
+        if label is None:
+            # A candidate has no attendance to declare: without the label status, an empty list
+            # is not a breach.
+            return Outcome.manual(
+                "fréquentation déclarée vide et statut de labellisation non déclaré : à vérifier "
+                "(une candidature n'a pas de fréquentation à déclarer)",
+                field="attendance",
             )
         return Outcome.failed("fréquentation déclarée vide : aucun mois renseigné", field="attendance")
     doubles = sorted(month for month, n in Counter(a.month for a in attendance).items() if n > 1)
@@ -128,5 +136,6 @@ RULES = [
         ),
         check=check_attendance,
         needs=("attendance[].month", "attendance[].accompaniments", "label.status"),
+        statuses=(Status.PASS, Status.FAIL, Status.WARN, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
 ]

@@ -7,8 +7,10 @@ import functools
 import itertools
 from typing import Any
 
+import attrs
+
 from fsaudit.model import WEEKDAY_LABELS, WEEKDAYS, Conseiller, LabelStatus, Structure, TimeRange
-from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext
+from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext, Status
 
 from fsaudit_charter._common import (
     fr_date,
@@ -19,6 +21,7 @@ from fsaudit_charter._common import (
     parse_date,
     plural,
     principal_only,
+    scope_guard,
 )
 
 __all__ = ["RULES", "presence_gaps"]
@@ -59,10 +62,10 @@ def check_count(structure: Structure, ctx: RuleContext) -> Outcome:
         return Outcome.manual("conseillers non déclarés : nombre de conseillers inconnu", field="conseillers")
     minimum = int(ctx.value("staff.min_conseillers"))
     count = len(structure.conseillers)
-    fte = [c.fte for c in structure.conseillers if c.fte is not None]
     evidence: dict[str, Any] = {"conseillers": count, "minimum": minimum}
-    if fte:
-        evidence["etp_declares"] = round(sum(fte), 2)
+    if count and all(c.fte is not None for c in structure.conseillers):
+        # Only when every conseiller's ETP is declared: a partial sum would be read as the whole.
+        evidence["etp_declares"] = round(sum(c.fte for c in structure.conseillers), 2)  # type: ignore[misc]
     if count >= minimum:
         return Outcome.passed(
             f"{plural(count, 'conseiller')} France services (minimum {minimum})",
@@ -79,20 +82,51 @@ def check_count(structure: Structure, ctx: RuleContext) -> Outcome:
 # --- FS-AGT-02 ------------------------------------------------------------------------------
 
 
-def _deadlines(conseiller: Conseiller, structure: Structure, ctx: RuleContext) -> list[tuple[_dt.date, str]]:
-    """The dates before which the training must be done: any one of them suffices."""
-    label = structure.label
-    out: list[tuple[_dt.date, str]] = []
+@attrs.frozen
+class _Deadline:
+    """A date before which the training must be done; any one deadline met suffices.
+
+    ``date`` is ``None`` when the fact it comes from is not declared or not yet known (``missing``
+    says which); ``at_least`` is then what is known of it (a candidate's label comes after the
+    audit). A failure needs every deadline known: a missing date never makes one.
+    """
+
+    date: _dt.date | None
+    text: str
+    missing: str | None = None
+    at_least: _dt.date | None = None
+
+
+def _deadlines(conseiller: Conseiller, structure: Structure, ctx: RuleContext) -> list[_Deadline]:
+    """The start date, and the label date (or what is known of it)."""
+    out: list[_Deadline] = []
     if conseiller.start_date is not None:
-        out.append((conseiller.start_date, f"sa prise de poste le {fr_date(conseiller.start_date)}"))
+        out.append(_Deadline(conseiller.start_date, f"sa prise de poste le {fr_date(conseiller.start_date)}"))
+    else:
+        out.append(_Deadline(None, "sa prise de poste", "date de prise de poste non déclarée"))
+    label = structure.label
     if label is not None and label.date is not None:
-        out.append((label.date, f"la labellisation le {fr_date(label.date)}"))
-    candidate = label is None or label.status is LabelStatus.CANDIDATE
-    if candidate and (label is None or label.date is None):
+        out.append(_Deadline(label.date, f"la labellisation le {fr_date(label.date)}"))
+    elif label is not None and label.status is LabelStatus.CANDIDATE:
         out.append(
-            (ctx.as_of, f"la date de l'audit ({fr_date(ctx.as_of)}), la labellisation n'ayant pas eu lieu")
+            _Deadline(None, "la labellisation", f"labellisation à venir après l'audit du {fr_date(ctx.as_of)}",
+                      at_least=ctx.as_of)
         )
+    elif label is not None:
+        out.append(_Deadline(None, "la labellisation", "date de labellisation non déclarée"))
+    else:
+        out.append(_Deadline(None, "toute labellisation", "statut et date de labellisation non déclarés"))
     return out
+
+
+def _judge(training: _dt.date, deadlines: list[_Deadline]) -> str:
+    """``pass`` when a deadline is known to be met, ``fail`` when every deadline is known and
+    missed, else ``unknown``."""
+    if any(training <= (d.date or d.at_least) for d in deadlines if (d.date or d.at_least) is not None):
+        return "pass"
+    if all(d.date is not None and training > d.date for d in deadlines):
+        return "fail"
+    return "unknown"
 
 
 def check_training(structure: Structure, ctx: RuleContext) -> Outcome:
@@ -107,12 +141,18 @@ def check_training(structure: Structure, ctx: RuleContext) -> Outcome:
             unknown.append((index, f"{c.id} : date de formation non déclarée"))
             continue
         deadlines = _deadlines(c, structure, ctx)
-        if not deadlines:
-            unknown.append((index, f"{c.id} : ni date de prise de poste ni date de labellisation déclarée"))
+        verdict = _judge(c.training_date, deadlines)
+        if verdict == "pass":
             continue
-        if not any(c.training_date <= date for date, _ in deadlines):
-            after = fr_list([text for _, text in deadlines])
-            late.append((index, f"{c.id} : formé le {fr_date(c.training_date)}, après {after}"))
+        if verdict == "fail":
+            late.append(
+                (index, f"{c.id} : formé le {fr_date(c.training_date)}, après {fr_list([d.text for d in deadlines])}")
+            )
+        else:
+            known = [d.text for d in deadlines if d.date is not None]
+            after = f", après {fr_list(known)}" if known else ""
+            missing = [d.missing for d in deadlines if d.missing]
+            unknown.append((index, f"{c.id} : formé le {fr_date(c.training_date)}{after} ; {fr_list(missing)}"))
     evidence: dict[str, Any] = {
         "formations": {
             c.id: c.training_date.isoformat() if c.training_date else None
@@ -274,7 +314,14 @@ def check_training_length(structure: Structure, ctx: RuleContext) -> Outcome:
             unknown.append((index, f"{c.id} : durée de formation non déclarée"))
             continue
         if c.training_date is None:
-            if c.training_days >= extended:
+            if c.training_days >= max(base, extended):
+                continue
+            if c.training_days < min(base, extended):
+                # Short whatever the date of the training: a failure that rests on no missing fact.
+                short.append(
+                    (index, f"{c.id} : {fr_days(c.training_days)}, sous le minimum de "
+                            f"{fr_days(min(base, extended))} quelle que soit la date de formation")
+                )
                 continue
             unknown.append(
                 (index, f"{c.id} : {fr_days(c.training_days)} sans date de formation, exigence inconnue")
@@ -336,8 +383,9 @@ RULES = [
             "critère est à vérifier."
         ),
         remediation=("Affecter au moins deux conseillers France services à la structure et les déclarer."),
-        check=check_count,
-        needs=("conseillers", "type", "format"),
+        check=scope_guard(check_count),
+        needs=("type", "format", "conseillers[].id"),
+        statuses=(Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
     Rule(
         id="FS-AGT-02",
@@ -354,17 +402,28 @@ RULES = [
         description=(
             "Pour chaque conseiller, la date de formation initiale doit être au plus tard la date de "
             "prise de poste ou la date de labellisation (une formation le jour même est conforme ; "
-            "l'une des deux échéances suffit). Pour une candidature sans date de labellisation, "
-            "l'échéance est la date de l'audit : une formation seulement prévue n'est pas encore "
-            "suivie. Une date de formation inconnue, ou une structure labellisée sans date de "
-            "labellisation ni date de prise de poste, rend le critère à vérifier."
+            "l'une des deux échéances suffit). Pour une candidature sans date de labellisation, la "
+            "labellisation vient après l'audit : une formation suivie avant l'audit est conforme, une "
+            "formation seulement prévue est à vérifier avant la labellisation. Une date manquante "
+            "ne vaut jamais manquement : quand la formation ne précède "
+            "aucune échéance connue mais qu'une échéance n'est pas déclarée (date de formation, de "
+            "prise de poste, de labellisation ou statut de labellisation), le critère est à "
+            "vérifier et le message dit ce qui manque."
         ),
         remediation=(
             "Inscrire les conseillers concernés à la formation initiale du CNFPT et déclarer les "
             "dates de formation et de prise de poste."
         ),
-        check=check_training,
-        needs=("conseillers[].training_date", "conseillers[].start_date", "label.date", "label.status"),
+        check=scope_guard(check_training),
+        needs=(
+            "type",
+            "format",
+            "conseillers[].training_date",
+            "conseillers[].start_date",
+            "label.status",
+            "label.date",
+        ),
+        statuses=(Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
     Rule(
         id="FS-AGT-03",
@@ -388,8 +447,9 @@ RULES = [
             "Organiser les plannings (temps partiels, pauses, congés) pour que deux conseillers "
             "soient présents à chaque heure d'ouverture, ou réduire les horaires en conséquence."
         ),
-        check=check_presence,
-        needs=("conseillers[].presence", "opening_hours"),
+        check=scope_guard(check_presence),
+        needs=("type", "format", "conseillers[].presence", "opening_hours"),
+        statuses=(Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
     Rule(
         id="FS-AGT-04",
@@ -409,7 +469,8 @@ RULES = [
             "ou 11,5 jours pour une formation suivie à partir de la date de la réforme. Cette date "
             "n'est pas publiée (« fin 2023 ») : fsaudit retient par hypothèse le 1er janvier 2024, "
             "valeur paramétrable du référentiel (training.extended_since). Une durée inconnue rend "
-            "le critère à vérifier."
+            "le critère à vérifier ; sans date de formation, une durée sous 6,5 jours est non "
+            "conforme quelle que soit la date, une durée entre 6,5 et 11,5 jours est à vérifier."
         ),
         remediation=(
             "Compléter la formation des conseillers concernés (modules du CNFPT et immersions chez "
@@ -417,5 +478,6 @@ RULES = [
         ),
         check=check_training_length,
         needs=("conseillers[].training_days", "conseillers[].training_date"),
+        statuses=(Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
 ]

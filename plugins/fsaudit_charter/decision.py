@@ -20,6 +20,23 @@ def _ids(results: Sequence[Result]) -> tuple[str, ...]:
     return tuple(sorted({r.rule for r in results}))
 
 
+def deadline_basis(context: RuleContext, key: str) -> tuple[bool, str]:
+    """Whether the deadline of referential value ``key`` is indicative (no text sets it: not a
+    [C] value), and where it comes from, in French."""
+    referential = context.referential
+    entry = referential.values[key]
+    indicative = entry.confidence != "C"
+    kind = f"délai indicatif [{entry.confidence}]" if indicative else f"délai [{entry.confidence}]"
+    text = f"{kind} : {entry.value} jours ({key}, référentiel {referential.id})"
+    overlay = referential.overlay
+    change = next((c for c in overlay.changes if c.key == key), None) if overlay is not None else None
+    if change is not None:
+        text += f", fixé par la surcouche {overlay.path} ({overlay.author}) ; valeur nationale : {change.official} jours"
+    elif indicative:
+        text += ", qu'aucun texte ne fixe ; la préfecture peut le modifier (surcouche --referentiel)"
+    return indicative, text
+
+
 def action_plan(
     results: Sequence[Result], context: RuleContext, remediation: dict[str, str]
 ) -> tuple[Action, ...]:
@@ -28,10 +45,12 @@ def action_plan(
     for result in sorted(results, key=lambda r: (-r.severity.rank, r.rule)):
         if result.status is not Status.FAIL or result.severity not in _ACTIONABLE:
             continue
-        days = context.value(f"deadlines.{result.severity.value}_days")
+        key = f"deadlines.{result.severity.value}_days"
+        days = context.value(key)
         deadline = context.as_of + _dt.timedelta(days=int(days))
+        indicative, basis = deadline_basis(context, key)
         text = remediation.get(result.rule) or result.message
-        actions.append(Action(result.rule, result.severity, text, deadline))
+        actions.append(Action(result.rule, result.severity, text, deadline, indicative, basis))
     return tuple(actions)
 
 
@@ -62,7 +81,9 @@ def decide(
         code = DecisionCode.MAINTIEN_CONDITIONNEL if labelled else DecisionCode.AVIS_DEFAVORABLE
         reasons.append(f"{len(bloquant)} critère(s) bloquant(s) non conforme(s) : {', '.join(_ids(bloquant))}")
         if labelled:
-            reasons.append("mise en conformité exigée dans le délai du plan d'actions, à défaut retrait du label")
+            reasons.append(
+                "mise en conformité exigée dans le délai du plan d'actions (délai indicatif), à défaut retrait du label"
+            )
         return Decision(code, tuple(reasons), _ids(bloquant), actions)
     if pending:
         manual = [r for r in pending if r.status is Status.MANUAL]

@@ -6,7 +6,7 @@ from typing import Any
 
 from fsaudit.model import Format, GestionnaireKind, LabelStatus
 from fsaudit.referential import load_forfaits
-from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext
+from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext, Status
 
 from fsaudit_charter._common import fr_int, principal_only
 
@@ -80,6 +80,7 @@ RULES = [
             "labellisation de la structure."
         ),
         check=check_forfait,
-        needs=("label.status", "gestionnaire.kind", "format"),
+        needs=("type", "format", "label.status", "gestionnaire.kind"),
+        statuses=(Status.PASS, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
 ]

@@ -6,9 +6,9 @@ import functools
 from typing import Any
 
 from fsaudit.model import WEEKDAY_LABELS, Structure, TimeRange, WeeklyHours
-from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext
+from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext, Status
 
-from fsaudit_charter._common import assumed, fr_hours, site_kind
+from fsaudit_charter._common import assumed, fr_hours, scope_guard, site_kind
 
 __all__ = ["RULES", "day_minutes", "weekly_minutes"]
 
@@ -82,9 +82,11 @@ def check_weekly_hours(structure: Structure, ctx: RuleContext) -> Outcome:
         return Outcome.not_applicable(
             "antenne : le minimum hebdomadaire des lieux fixes ne s'applique pas aux antennes"
         )
+    if kind == "roaming" and _roaming_status(ctx) == "not_applicable":
+        return _roaming_not_applicable(ctx)
     if _no_hours(structure):
         return Outcome.manual(
-            "horaires non déclarés : durée d'ouverture impossible à calculer (voir FS-HOR-04)",
+            "horaires à compléter : durée d'ouverture impossible à calculer (voir FS-HOR-04)",
             field="opening_hours",
         )
     minimum_hours = ctx.value("hours.min_weekly_hours")
@@ -103,13 +105,37 @@ def check_weekly_hours(structure: Structure, ctx: RuleContext) -> Outcome:
             **evidence,
         )
     message = f"ouverture de {fr_hours(total)} par semaine, sous le minimum de {minimum_hours} h"
-    if kind == "roaming":
+    return _below_minimum(kind, message, ctx, evidence)
+
+
+def _roaming_status(ctx: RuleContext) -> str:
+    """What a bus or an itinerant offer under the fixed-site minimums gets (referential, [U])."""
+    return str(ctx.value("hours.roaming_status"))
+
+
+def _roaming_not_applicable(ctx: RuleContext) -> Outcome:
+    return Outcome.not_applicable(
+        "bus ou offre itinérante : minimums des lieux fixes non appliqués (référentiel "
+        f"{ctx.referential.id}, hours.roaming_status)"
+    )
+
+
+def _below_minimum(kind: str, message: str, ctx: RuleContext, evidence: dict[str, Any]) -> Outcome:
+    """Under the minimum: a failure for a fixed site; for a bus or itinerant offer, what the
+    referential says (a warning by default: the offer is complementary)."""
+    if kind == "roaming" and _roaming_status(ctx) == "warn":
         return Outcome.warned(
             f"{message} des lieux fixes ; offre itinérante (bus) complémentaire, à apprécier",
             field="opening_hours",
             **evidence,
         )
     return Outcome.failed(message, field="opening_hours", **evidence)
+
+
+def _format_matters(ctx: RuleContext) -> bool:
+    """Whether a bus is judged otherwise than a fixed site, so that an undeclared format leaves
+    a failure uncertain."""
+    return _roaming_status(ctx) != "fail"
 
 
 def check_open_days(structure: Structure, ctx: RuleContext) -> Outcome:
@@ -119,9 +145,11 @@ def check_open_days(structure: Structure, ctx: RuleContext) -> Outcome:
         return Outcome.not_applicable(
             "antenne : le minimum de jours d'ouverture des lieux fixes ne s'applique pas aux antennes"
         )
+    if kind == "roaming" and _roaming_status(ctx) == "not_applicable":
+        return _roaming_not_applicable(ctx)
     if _no_hours(structure):
         return Outcome.manual(
-            "horaires non déclarés : jours d'ouverture impossibles à compter (voir FS-HOR-04)",
+            "horaires à compléter : jours d'ouverture impossibles à compter (voir FS-HOR-04)",
             field="opening_hours",
         )
     minimum_days = ctx.value("hours.min_open_days")
@@ -140,13 +168,7 @@ def check_open_days(structure: Structure, ctx: RuleContext) -> Outcome:
             **evidence,
         )
     message = f"ouverte {len(open_days)} jour(s) par semaine, sous le minimum de {minimum_days}"
-    if kind == "roaming":
-        return Outcome.warned(
-            f"{message} des lieux fixes ; offre itinérante (bus) complémentaire, à apprécier",
-            field="opening_hours",
-            **evidence,
-        )
-    return Outcome.failed(message, field="opening_hours", **evidence)
+    return _below_minimum(kind, message, ctx, evidence)
 
 
 def check_coherence(structure: Structure, ctx: RuleContext) -> Outcome:
@@ -223,10 +245,12 @@ def check_declared(structure: Structure, ctx: RuleContext) -> Outcome:
         return Outcome.not_applicable("antenne : horaires propres non exigés")
     hours = structure.opening_hours
     if hours is None or hours.is_empty:
-        return Outcome.failed("aucun horaire d'ouverture déclaré", field="opening_hours")
+        return Outcome.manual(
+            "horaires à compléter : aucun horaire d'ouverture déclaré", field="opening_hours"
+        )
     if _no_hours(structure):
-        return Outcome.failed(
-            "aucun horaire utilisable : seulement des créneaux vides ou incohérents",
+        return Outcome.manual(
+            "horaires à compléter : seulement des créneaux vides ou incohérents (voir FS-HOR-03)",
             field="opening_hours",
         )
     return Outcome.passed("horaires d'ouverture déclarés", field="opening_hours")
@@ -272,17 +296,21 @@ RULES = [
             "Additionne, jour par jour, la durée des créneaux d'ouverture bien formés (les "
             "chevauchements ne comptent qu'une fois, les créneaux 00:00 - 00:00 et inversés sont "
             "ignorés) et la compare au minimum du référentiel en vigueur (24 h). Exactement 24 h "
-            "est conforme. Les bus et offres itinérantes, complémentaires, reçoivent un "
+            "est conforme. Les bus et offres itinérantes, complémentaires, reçoivent par défaut un "
             "avertissement plutôt qu'un échec, et les antennes ne sont pas concernées : ces deux "
-            "applications sont une pratique que la charte ne formule pas [U]. Une structure dont "
-            "le type ou le format n'est pas déclaré est jugée comme une structure principale fixe."
+            "applications sont une pratique que la charte ne formule pas [U], paramétrable par la "
+            "préfecture (« hours.roaming_status » du référentiel : warn, fail ou not_applicable). "
+            "Sans horaires, le critère est à vérifier (horaires à compléter). Une structure dont le "
+            "type ou le format n'est pas déclaré est jugée comme une structure principale fixe, mais "
+            "un écart ainsi jugé est à vérifier, jamais non conforme."
         ),
         remediation=(
             "Étendre les horaires d'ouverture au public pour atteindre au moins 24 heures par "
             "semaine, ou corriger la déclaration si des créneaux manquent."
         ),
-        check=check_weekly_hours,
+        check=scope_guard(check_weekly_hours, _format_matters),
         needs=("opening_hours", "type", "format"),
+        statuses=(Status.PASS, Status.FAIL, Status.WARN, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
     Rule(
         id="FS-HOR-02",
@@ -298,11 +326,12 @@ RULES = [
         description=(
             "Compte les jours de la semaine (dimanche compris) ayant au moins un créneau bien "
             "formé et compare ce nombre au minimum du référentiel (5 jours). Même champ "
-            "d'application que FS-HOR-01."
+            "d'application que FS-HOR-01, paramétrable de la même façon [U]."
         ),
         remediation="Ouvrir au public au moins 5 jours par semaine.",
-        check=check_open_days,
+        check=scope_guard(check_open_days, _format_matters),
         needs=("opening_hours", "type", "format"),
+        statuses=(Status.PASS, Status.FAIL, Status.WARN, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
     Rule(
         id="FS-HOR-03",
@@ -323,6 +352,7 @@ RULES = [
         remediation="Corriger les créneaux signalés dans la déclaration des horaires.",
         check=check_coherence,
         needs=("opening_hours",),
+        statuses=(Status.PASS, Status.FAIL, Status.NOT_APPLICABLE),
     ),
     Rule(
         id="FS-HOR-04",
@@ -338,12 +368,16 @@ RULES = [
         ),
         description=(
             "Vérifie que la structure a déclaré des horaires d'ouverture. Des horaires absents ne "
-            "sont pas « moins de 24 h » : ils rendent FS-HOR-01 et FS-HOR-02 impossibles à juger "
-            "(à vérifier) et font échouer cette règle."
+            "sont ni « moins de 24 h » ni un manquement : la règle est à vérifier (« horaires à "
+            "compléter »), comme FS-HOR-01 et FS-HOR-02, et la décision est « instruction "
+            "incomplète » (une ligne h_* vide de la liste nationale veut dire « non publié », pas "
+            "« fermé »). Seuls des créneaux vides (00:00 - 00:00) ou incohérents valent aussi "
+            "horaires à compléter. La règle n'est jamais non conforme."
         ),
         remediation="Déclarer les horaires d'ouverture au public, jour par jour.",
         check=check_declared,
-        needs=("opening_hours",),
+        needs=("opening_hours", "type", "format"),
+        statuses=(Status.PASS, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
     Rule(
         id="FS-HOR-05",
@@ -369,5 +403,6 @@ RULES = [
         ),
         check=check_irregular,
         needs=("irregular_openings", "comment"),
+        statuses=(Status.PASS, Status.MANUAL),
     ),
 ]

@@ -1,13 +1,13 @@
-"""Premises rules FS-LOC-01 to FS-LOC-04."""
+"""Premises rules FS-LOC-01 to FS-LOC-05."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext
+from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext, Status
 
-from fsaudit_charter._common import fr_list, principal_only
+from fsaudit_charter._common import fr_list, principal_only, scope_guard
 
 __all__ = ["RULES"]
 
@@ -18,7 +18,9 @@ _LABELS = {
     "videoconference": "visioconférence avec les opérateurs",
     "free_of_charge": "service gratuit",
     "walk_in": "accueil sans rendez-vous",
+    "disability_access": "accès adapté aux personnes en situation de handicap",
 }
+_STATUSES = (Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE)
 
 
 def _premises_check(
@@ -61,7 +63,7 @@ def _premises_check(
             **evidence,
         )
 
-    return check
+    return scope_guard(check)
 
 
 _PRINCIPAL = "structures principales ; antennes : sans objet"
@@ -69,6 +71,11 @@ _CONFIGURABLE = (
     " Cette exigence est une pratique largement rapportée qu'aucune source lue ne formule [U] : "
     "la règle est paramétrable (« {key} » du référentiel la désactive, sa gravité se règle dans "
     "le référentiel) et sa gravité par défaut est mineure."
+)
+_SECONDARY = (
+    " L'exigence n'est formulée que par une source secondaire [C2] : la règle est paramétrable "
+    "(« {key} » du référentiel la désactive, sa gravité se règle dans le référentiel) et sa gravité "
+    "par défaut est mineure."
 )
 
 RULES = [
@@ -90,7 +97,8 @@ RULES = [
         ),
         remediation="Aménager un bureau fermé permettant un accueil confidentiel et le déclarer.",
         check=_premises_check(("confidential_space",), "l'espace de confidentialité"),
-        needs=("premises.confidential_space",),
+        needs=("type", "format", "premises.confidential_space"),
+        statuses=_STATUSES,
     ),
     Rule(
         id="FS-LOC-02",
@@ -117,7 +125,8 @@ RULES = [
             "l'équipement numérique en libre accès",
             enabled_key="premises.digital_station_required",
         ),
-        needs=("premises.free_access_station", "premises.printer_scanner"),
+        needs=("type", "format", "premises.free_access_station", "premises.printer_scanner"),
+        statuses=_STATUSES,
     ),
     Rule(
         id="FS-LOC-03",
@@ -140,7 +149,8 @@ RULES = [
             "la visioconférence",
             enabled_key="premises.videoconference_required",
         ),
-        needs=("premises.videoconference",),
+        needs=("type", "format", "premises.videoconference"),
+        statuses=_STATUSES,
     ),
     Rule(
         id="FS-LOC-04",
@@ -163,6 +173,38 @@ RULES = [
             "heures d'ouverture."
         ),
         check=_premises_check(("free_of_charge", "walk_in"), "la gratuité et l'accueil sans rendez-vous"),
-        needs=("premises.free_of_charge", "premises.walk_in"),
+        needs=("type", "format", "premises.free_of_charge", "premises.walk_in"),
+        statuses=_STATUSES,
+    ),
+    Rule(
+        id="FS-LOC-05",
+        title="Accès adapté aux personnes en situation de handicap",
+        severity="mineur",
+        applies_to=_PRINCIPAL,
+        domain="locaux",
+        reference=CharterReference(
+            "La France services est accessible à tous les publics, avec un accès adapté aux "
+            "personnes en situation de handicap (charte nationale d'engagement de 2019, citée par "
+            "une source secondaire).",
+            "Source secondaire citant la charte nationale d'engagement (annexe 5 de la circulaire "
+            "n° 6094-SG du 1er juillet 2019)",
+            "C2",
+        ),
+        description=(
+            "Vérifie que la déclaration des locaux indique un accès adapté aux personnes en "
+            "situation de handicap. Déclaré absent : non conforme ; non déclaré : à vérifier."
+            + _SECONDARY.format(key="premises.disability_access_required")
+        ),
+        remediation=(
+            "Aménager l'accès et l'accueil pour les personnes en situation de handicap (cheminement, "
+            "entrée, guichet, bureau de confidentialité accessibles), puis le déclarer."
+        ),
+        check=_premises_check(
+            ("disability_access",),
+            "l'accès adapté aux personnes en situation de handicap",
+            enabled_key="premises.disability_access_required",
+        ),
+        needs=("type", "format", "premises.disability_access"),
+        statuses=_STATUSES,
     ),
 ]

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
-from fsaudit.referential import Partner, Referential, load_referentials
-from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext
+from fsaudit.referential import Partner, Referential, load_referentials, normalize_name
+from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext, Status
 
-from fsaudit_charter._common import fr_list, plural, principal_only
+from fsaudit_charter._common import fr_date, fr_list, plural, principal_only, scope_guard
 
 __all__ = ["RULES", "offered_partners"]
 
 _SOURCE_PARTNERS = (
     "Circulaire n° 6094-SG du 1er juillet 2019 (9 partenaires nationaux, « l'offre n'est plus à "
-    "géométrie variable ») ; élargissement au 1er janvier 2024 (Anah, chèque énergie) ; Urssaf en 2025"
+    "géométrie variable ») ; élargissement au 1er janvier 2024 (Anah, chèque énergie opéré par la "
+    "DGEC) ; Agirc-Arrco et Urssaf au 1er janvier 2025 (Sénat, avis sur le projet de loi de finances "
+    "pour 2026 ; total de 13 par ce décompte, « au moins 12 » selon un communiqué de novembre 2025)"
 )
 _SOURCE_REFERENTS = (
-    "Circulaire n° 6094-SG du 1er juillet 2019 (chaque opérateur désigne des référents locaux) ; "
-    "sources secondaires concordantes sur le back-office des référents"
+    "Sources secondaires concordantes (chaque opérateur désigne des référents locaux, back-office "
+    "des conseillers) ; Cour des comptes 2024, qui le recommande encore : obligation de l'opérateur"
 )
+_NONE_MARKS = frozenset(
+    normalize_name(text)
+    for text in ("aucun", "aucune", "néant", "non désigné", "non désignée", "pas de référent", "sans référent")
+)
+"""A referent declared as these words is declared absent (the workbook's « aucun » convention)."""
 
 
 def offered_partners(structure_partners: Any, referential: Referential) -> dict[str, Partner]:
@@ -28,6 +36,44 @@ def offered_partners(structure_partners: Any, referential: Referential) -> dict[
         partner = referential.resolve_partner(offer.operator)
         if partner is not None:
             found.setdefault(partner.id, partner)
+    return found
+
+
+def _citation(partners: list[Partner], referential: Referential) -> str:
+    """Since when and on what source the partners are required, by distinct (date, source)."""
+    groups: dict[tuple[Any, str], list[str]] = {}
+    for partner in partners:
+        groups.setdefault((partner.since, partner.source), []).append(partner.name)
+    parts = []
+    for (since, source), names in sorted(groups.items(), key=lambda item: (str(item[0][0]), item[0][1])):
+        title = referential.sources.get(source, {}).get("title", source)
+        short = title.split(" : ", 1)[0]  # « Sénat, avis sur … » ; the whole title is in the evidence
+        required = "exigés" if len(names) > 1 else "exigé"
+        when = f"{required} depuis le {fr_date(since)}" if since else required
+        parts.append(f"{fr_list(names)}, {when} (source : {short})")
+    return " ; ".join(parts)
+
+
+_NEAR_MISS = 0.8
+"""How close (difflib ratio on folded names) an unrecognised name must be to a missing partner's
+name or alias to be taken for that partner misspelt."""
+
+
+def _misspelt(structure_partners: Any, missing: list[Partner], referential: Referential) -> dict[str, str]:
+    """Missing partners a declared but unrecognised name may stand for (« Assurance maladi »):
+    ``{partner id: declared name}``. Such a partner is not known to be missing."""
+    names = {
+        normalize_name(alias): partner.id
+        for partner in missing
+        for alias in (partner.name, *partner.aliases)
+    }
+    found: dict[str, str] = {}
+    for offer in structure_partners or ():
+        if referential.resolve_partner(offer.operator) is not None:
+            continue
+        close = difflib.get_close_matches(normalize_name(offer.operator), sorted(names), n=1, cutoff=_NEAR_MISS)
+        if close:
+            found.setdefault(names[close[0]], offer.operator)
     return found
 
 
@@ -41,25 +87,48 @@ def check_all_partners(structure: Any, ctx: RuleContext) -> Outcome:
     referential = ctx.referential
     offered = offered_partners(structure.partners, referential)
     required = list(referential.partners)
+    expected = int(ctx.value("partners.expected_count"))
     missing = [p for p in required if p.id not in offered]
+    present = len(required) - len(missing)
     evidence: dict[str, Any] = {
         "referentiel": referential.id,
         "partenaires_exiges": len(required),
+        "nombre_attendu": expected,
         "partenaires_proposes": sorted(offered),
         "manquants": [p.name for p in missing],
+        "sources_manquants": {p.name: referential.sources.get(p.source, {}).get("title", p.source) for p in missing},
     }
-    if missing:
-        return Outcome.failed(
-            f"{plural(len(missing), 'partenaire national manquant', 'partenaires nationaux manquants')} "
-            f"sur {len(required)} ({referential.id}) : {fr_list([p.name for p in missing])}",
+    if not missing:
+        return Outcome.passed(
+            f"les {len(required)} partenaires nationaux du référentiel {referential.id} sont proposés",
             field="partners",
             **evidence,
         )
-    return Outcome.passed(
-        f"les {len(required)} partenaires nationaux du référentiel {referential.id} sont proposés",
-        field="partners",
-        **evidence,
+    head = (
+        f"{plural(len(missing), 'partenaire national manquant', 'partenaires nationaux manquants')} "
+        f"sur {len(required)} ({referential.id}) : {_citation(missing, referential)}"
     )
+    misspelt = _misspelt(structure.partners, missing, referential)
+    if misspelt:
+        evidence["noms_non_reconnus"] = dict(sorted(misspelt.items()))
+        head += " ; à vérifier : " + fr_list(
+            [f"« {name} » désigne peut-être {p.name}" for p in missing if (name := misspelt.get(p.id))]
+        ) + " (voir FS-PAR-03)"
+    if present < expected <= present + len(misspelt):
+        # The failure would rest on names that were read but not understood: not a breach.
+        return Outcome.manual(head, field="partners", **evidence)
+    if present >= expected:
+        return Outcome.warned(
+            f"{head} ; {present} partenaires proposés : le nombre attendu retenu par le référentiel "
+            f"({expected}, « partners.expected_count ») est atteint, à vérifier",
+            field="partners",
+            **evidence,
+        )
+    return Outcome.failed(head, field="partners", **evidence)
+
+
+def _declared_none(referent: str) -> bool:
+    return normalize_name(referent) in _NONE_MARKS
 
 
 def check_referents(structure: Any, ctx: RuleContext) -> Outcome:
@@ -71,17 +140,31 @@ def check_referents(structure: Any, ctx: RuleContext) -> Outcome:
         return Outcome.manual("partenaires non déclarés : référents à vérifier", field="partners")
     if not structure.partners:
         return Outcome.not_applicable("aucun partenaire déclaré (voir FS-PAR-01)", field="partners")
-    missing = [
+    absent = [
         (index, offer.operator)
         for index, offer in enumerate(structure.partners)
-        if not (offer.referent or "").strip()
+        if offer.referent is not None and _declared_none(offer.referent)
     ]
-    if missing:
+    undeclared = [
+        (index, offer.operator)
+        for index, offer in enumerate(structure.partners)
+        if offer.referent is None or not offer.referent.strip()
+    ]
+    if absent:
         return Outcome.failed(
-            f"référent local non nommé pour {plural(len(missing), 'partenaire')} : "
-            f"{fr_list([name for _, name in missing])}",
-            field=f"partners[{missing[0][0]}].referent",
-            sans_referent=[name for _, name in missing],
+            f"référent local non désigné par l'opérateur pour {plural(len(absent), 'partenaire')} : "
+            f"{fr_list([name for _, name in absent])} (constat adressé à l'opérateur, à qui il revient "
+            "de le désigner ; il ne met pas en cause le gestionnaire)",
+            field=f"partners[{absent[0][0]}].referent",
+            sans_referent=[name for _, name in absent],
+        )
+    if undeclared:
+        return Outcome.manual(
+            f"référent local non renseigné pour {plural(len(undeclared), 'partenaire')} : "
+            f"{fr_list([name for _, name in undeclared])} (à demander à l'opérateur ; « aucun » "
+            "déclare qu'il n'en a pas désigné)",
+            field=f"partners[{undeclared[0][0]}].referent",
+            non_renseigne=[name for _, name in undeclared],
         )
     return Outcome.passed(
         f"un référent local nommé pour chacun des {plural(len(structure.partners), 'partenaire')} proposés",
@@ -140,42 +223,63 @@ RULES = [
         reference=CharterReference(
             "Chaque France services propose l'offre de tous les partenaires nationaux : 9 en 2020 "
             "(DGFiP, Intérieur, Justice, CNAF, CNAM, CNAV, MSA, Pôle emploi, La Poste), Anah et "
-            "chèque énergie en plus au 1er janvier 2024 (au moins 11), Urssaf en 2025 (au moins 12).",
+            "chèque énergie (DGEC) en plus au 1er janvier 2024 (au moins 11), Agirc-Arrco et Urssaf "
+            "au 1er janvier 2025 (13 par le décompte du Sénat ; « au moins 12 » selon un communiqué "
+            "de novembre 2025).",
             _SOURCE_PARTNERS,
             "C",
         ),
         description=(
             "Reconnaît chaque partenaire déclaré par son nom ou l'un de ses alias (CAF = CNAF, "
-            "CARSAT = Assurance retraite, Pôle emploi = France Travail, ANTS = France Titres…) et "
-            "vérifie que chaque partenaire national du référentiel en vigueur à la date de l'audit "
-            "est proposé. Les partenaires manquants sont cités sous leur nom en vigueur. Un service "
-            "local complémentaire ne remplace jamais un partenaire national."
+            "CARSAT = Assurance retraite, Pôle emploi = France Travail, ANTS = France Titres, DGEC = "
+            "chèque énergie, Agirc Arrco = Agirc-Arrco…) et vérifie que chaque partenaire national "
+            "du référentiel en vigueur à la date de l'audit est proposé. Les partenaires manquants "
+            "sont cités sous leur nom en vigueur, avec la date depuis laquelle ils sont exigés et la "
+            "source qui l'établit. Le total de 2025 est en conflit entre les sources : le nombre "
+            "attendu est une valeur du référentiel (« partners.expected_count », 13 par défaut, "
+            "fiabilité [C2]) ; une préfecture qui retient « au moins 12 » le fixe à 12, et une "
+            "structure qui propose 12 des 13 partenaires reçoit alors un avertissement, non un échec. "
+            "Un nom déclaré mais non reconnu, très proche d'un partenaire manquant (« Assurance "
+            "maladi »), laisse ce partenaire à vérifier plutôt que manquant : une donnée lue mais non "
+            "comprise n'est pas une absence. Un service local complémentaire ne remplace jamais un "
+            "partenaire national."
         ),
         remediation=(
             "Conventionner avec les partenaires nationaux manquants et organiser leur offre "
             "(permanence, visioconférence, rendez-vous ou référent), puis la déclarer."
         ),
-        check=check_all_partners,
-        needs=("partners[].operator",),
+        check=scope_guard(check_all_partners),
+        needs=("type", "format", "partners[].operator"),
+        statuses=(Status.PASS, Status.FAIL, Status.WARN, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
     Rule(
         id="FS-PAR-02",
-        title="Un référent local nommé pour chaque partenaire",
-        severity="majeur",
+        title="Un référent local désigné par chaque opérateur partenaire",
+        severity="mineur",
         applies_to="structures principales ; antennes : sans objet",
         domain="partenaires",
         reference=CharterReference(
-            "Chaque opérateur désigne des référents locaux qui répondent aux conseillers (back-office).",
+            "Chaque opérateur désigne des référents locaux qui répondent aux conseillers "
+            "(back-office) ; la Cour des comptes le recommande encore en 2024 : c'est l'obligation de "
+            "l'opérateur plus que celle de la structure.",
             _SOURCE_REFERENTS,
             "C2",
         ),
         description=(
-            "Vérifie que chaque partenaire déclaré a un référent local nommé (champ non vide). "
-            "L'exigence des référents n'est formulée que par des sources secondaires concordantes."
+            "Vérifie que chaque partenaire déclaré a un référent local nommé. Désigner ce référent "
+            "revient à l'opérateur : un référent déclaré absent (« aucun », « non désigné ») est un "
+            "constat adressé à l'opérateur, de gravité mineure, qui ne met pas en cause le "
+            "gestionnaire ; un référent non renseigné est à vérifier (une donnée manquante n'est "
+            "jamais un manquement). L'exigence n'est formulée que par des sources secondaires [C2] : "
+            "sa gravité se règle dans le référentiel."
         ),
-        remediation=("Obtenir de chaque partenaire le nom de son référent local et le déclarer."),
-        check=check_referents,
-        needs=("partners[].referent",),
+        remediation=(
+            "Demander à l'opérateur concerné de désigner son référent local (obligation de "
+            "l'opérateur), puis déclarer le nom ou la fonction de ce référent."
+        ),
+        check=scope_guard(check_referents),
+        needs=("type", "format", "partners[].referent"),
+        statuses=(Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
     Rule(
         id="FS-PAR-03",
@@ -186,7 +290,8 @@ RULES = [
         reference=CharterReference(
             "Les partenaires nationaux sont désignés sous des noms variés (CAF = CNAF, CPAM = CNAM, "
             "CARSAT = CNAV = Assurance retraite, DDFiP = DGFiP = Finances publiques, ANTS = France "
-            "Titres = Intérieur, Pôle emploi = France Travail).",
+            "Titres = Intérieur, Pôle emploi = France Travail, DGEC = chèque énergie, Agirc Arrco = "
+            "Agirc-Arrco).",
             "Catalogue des règles fsaudit (CHARTER.md §4) ; alias tenus dans le référentiel",
             "C",
         ),
@@ -202,5 +307,6 @@ RULES = [
         ),
         check=check_names,
         needs=("partners[].operator",),
+        statuses=(Status.PASS, Status.WARN, Status.NOT_APPLICABLE),
     ),
 ]

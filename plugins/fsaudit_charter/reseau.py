@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from fsaudit.inputs import LoadedStructure
+from fsaudit.inputs import LoadedStructure, facts_overlap
 from fsaudit.model import Departement
-from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext
+from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext, Status
 
 from fsaudit_charter._common import fr_list, plural
 
@@ -17,6 +17,17 @@ __all__ = ["RULES"]
 
 def _where(loaded: LoadedStructure) -> str:
     return f"{loaded.path} ({loaded.locate()})"
+
+
+def _unread(loaded: LoadedStructure, name: str) -> bool:
+    """True when the input held ``name`` (or a fact around it) for this structure but it could
+    not be read: the rule must not take it for absent."""
+    return any(facts_overlap(fact.field, name) for fact in loaded.unread)
+
+
+def _unknown(loaded: LoadedStructure, name: str) -> bool:
+    """``name`` not declared, or declared but unreadable."""
+    return getattr(loaded.structure, name) is None or _unread(loaded, name)
 
 
 def check_unique_ids(
@@ -48,17 +59,38 @@ def _canton_label(code: str, names: dict[str, str | None]) -> str:
 def check_canton_coverage(
     structures: Sequence[LoadedStructure], departements: Sequence[Departement], ctx: RuleContext
 ) -> dict[str, Outcome]:
-    """FS-NET-02."""
+    """FS-NET-02.
+
+    A canton without a known France services is a finding only when every structure that could
+    be in it is known: a structure of the département whose canton is not declared (or not
+    read), or a structure whose département is unknown, leaves the coverage to the auditor.
+    """
     blocks = {d.code: d for d in departements if d.cantons}
-    covered: dict[str, set[str]] = defaultdict(set)
+    goal = int(ctx.value("network.canton_goal"))
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    uncertain: dict[str, list[str]] = defaultdict(list)
+    nowhere: list[str] = []
     for loaded in structures:
         s = loaded.structure
-        if s.departement in blocks and s.canton:
-            covered[s.departement].add(s.canton)
-    goal = int(ctx.value("network.canton_goal"))
+        if _unknown(loaded, "departement"):
+            nowhere.append(s.id)
+        elif _unknown(loaded, "canton"):
+            uncertain[s.departement].append(s.id)  # type: ignore[index]
+        else:
+            counts[s.departement][s.canton] += 1  # type: ignore[index]
     out: dict[str, Outcome] = {}
     for loaded in structures:
         s = loaded.structure
+        if not blocks:
+            out[s.id] = Outcome.not_applicable(
+                "aucune liste des cantons du département dans les déclarations : couverture non évaluée"
+            )
+            continue
+        if _unknown(loaded, "departement"):
+            out[s.id] = Outcome.manual(
+                "département de la structure non déclaré : couverture des cantons à vérifier", field="departement"
+            )
+            continue
         block = blocks.get(s.departement or "")
         if block is None:
             out[s.id] = Outcome.not_applicable(
@@ -68,14 +100,11 @@ def check_canton_coverage(
         cantons = block.cantons or ()
         codes = [c.code for c in cantons]
         names = {c.code: c.name for c in cantons}
-        counts: dict[str, int] = defaultdict(int)
-        for other in structures:
-            o = other.structure
-            if o.departement == block.code and o.canton:
-                counts[o.canton] += 1
-        short = [code for code in codes if counts[code] < goal]
+        here = counts[block.code]
+        short = [code for code in codes if here[code] < goal]
         done = len(codes) - len(short)
         name = f"{block.name} ({block.code})" if block.name else block.code
+        unsure = sorted(set(uncertain[block.code]) | set(nowhere))
         evidence: dict[str, Any] = {
             "departement": block.code,
             "cantons": len(codes),
@@ -84,31 +113,51 @@ def check_canton_coverage(
         }
         covered_text = plural(done, "canton couvert", "cantons couverts")
         head = f"{covered_text} sur {len(codes)} dans le département {name}"
-        if s.canton and s.canton not in names:
-            return_outcome = Outcome.warned(
+        if s.canton and s.canton not in names and not _unread(loaded, "canton"):
+            outcome = Outcome.warned(
                 f"{head} ; le canton déclaré « {s.canton} » n'est pas dans la liste du département",
                 field="canton",
                 **evidence,
             )
+        elif short and unsure:
+            outcome = Outcome.manual(
+                f"{head} ; sans France services connue : {fr_list([_canton_label(c, names) for c in short])} ; "
+                f"à vérifier : canton ou département non déclaré ou illisible pour {fr_list(unsure)}",
+                field="canton",
+                structures_sans_canton=unsure,
+                **evidence,
+            )
         elif short:
-            return_outcome = Outcome.failed(
+            outcome = Outcome.failed(
                 f"{head} ; sans France services : {fr_list([_canton_label(c, names) for c in short])}",
                 field="canton",
                 **evidence,
             )
         else:
-            return_outcome = Outcome.passed(head, field="canton", **evidence)
-        out[s.id] = return_outcome
+            outcome = Outcome.passed(head, field="canton", **evidence)
+        out[s.id] = outcome
     return out
 
 
 def check_antennes(
     structures: Sequence[LoadedStructure], departements: Sequence[Departement], ctx: RuleContext
 ) -> dict[str, Outcome]:
-    """FS-NET-03."""
+    """FS-NET-03.
+
+    An antenne is unattached only on facts: an undeclared attachment is to complete (manual),
+    and a principal structure missing from the inputs is a finding only when no structure's
+    identifier, type or group was left unread (it could be the one).
+    """
     principals: dict[str, LoadedStructure] = {}
     groups: dict[str, list[str]] = defaultdict(list)
     ids = {loaded.structure.id for loaded in structures}
+    by_id = {loaded.structure.id: loaded for loaded in structures}
+    unsure_ids = sorted(
+        loaded.structure.id
+        for loaded in structures
+        if _unread(loaded, "id") or _unread(loaded, "type") or _unread(loaded, "format")
+    )
+    unsure_groups = sorted(loaded.structure.id for loaded in structures if _unread(loaded, "group"))
     for loaded in structures:
         s = loaded.structure
         if not s.is_antenne:
@@ -129,9 +178,21 @@ def check_antennes(
                     field="parent_id",
                     structure_principale=s.parent_id,
                 )
-            elif s.parent_id in ids:
+            elif s.parent_id in ids and s.parent_id not in unsure_ids:
                 outcome = Outcome.failed(
                     f"antenne rattachée à « {s.parent_id} », qui est elle-même une antenne",
+                    field="parent_id",
+                )
+            elif s.parent_id in ids:
+                outcome = Outcome.manual(
+                    f"antenne rattachée à « {s.parent_id} », dont le type n'a pas pu être lu "
+                    f"({by_id[s.parent_id].path}) : rattachement à vérifier",
+                    field="parent_id",
+                )
+            elif unsure_ids:
+                outcome = Outcome.manual(
+                    f"antenne rattachée à « {s.parent_id} », absente des structures lues ; identifiant ou "
+                    f"type illisible pour {fr_list(unsure_ids)} : rattachement à vérifier",
                     field="parent_id",
                 )
             else:
@@ -146,14 +207,20 @@ def check_antennes(
                 field="group",
                 structure_principale=parents[0],
             )
+        elif s.group and (unsure_ids or unsure_groups):
+            outcome = Outcome.manual(
+                f"aucune structure principale lue dans le groupe « {s.group} » ; groupe, identifiant ou type "
+                f"illisible pour {fr_list(sorted(set(unsure_ids) | set(unsure_groups)))} : rattachement à vérifier",
+                field="group",
+            )
         elif s.group:
             outcome = Outcome.failed(
                 f"aucune structure principale du groupe « {s.group} » dans les déclarations auditées",
                 field="group",
             )
         else:
-            outcome = Outcome.failed(
-                "antenne sans rattachement : ni structure principale (parent_id) ni groupe déclaré",
+            outcome = Outcome.manual(
+                "antenne sans rattachement déclaré : structure principale (parent_id) ou groupe à déclarer",
                 field="parent_id",
             )
         out.setdefault(s.id, outcome)
@@ -181,6 +248,7 @@ RULES = [
         check=check_unique_ids,
         scope="network",
         needs=("id",),
+        statuses=(Status.PASS, Status.FAIL),
     ),
     Rule(
         id="FS-NET-02",
@@ -199,7 +267,9 @@ RULES = [
             "cantons où au moins une structure (principale ou antenne) est déclarée et cite ceux qui "
             "n'en ont pas ; le nombre requis par canton vient du référentiel (network.canton_goal). "
             "Un canton déclaré absent de la liste donne un avertissement. Sans bloc département, la "
-            "règle est sans objet."
+            "règle est sans objet. Quand une structure du département n'a pas de canton déclaré (ou "
+            "lisible), ou qu'une structure n'a pas de département, les cantons sans France services "
+            "connue sont à vérifier : la structure manquante pourrait s'y trouver."
         ),
         remediation=(
             "Implanter une France services, une antenne ou une permanence itinérante dans les cantons "
@@ -207,7 +277,8 @@ RULES = [
         ),
         check=check_canton_coverage,
         scope="network",
-        needs=("departement", "canton", "departement.cantons (bloc département)"),
+        needs=("departement", "canton"),
+        statuses=(Status.PASS, Status.FAIL, Status.WARN, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
     Rule(
         id="FS-NET-03",
@@ -224,7 +295,9 @@ RULES = [
         description=(
             "Pour chaque antenne, vérifie qu'elle est rattachée, par son identifiant de structure "
             "principale (parent_id) ou par un groupe partagé avec une structure principale, à une "
-            "structure principale présente dans les déclarations auditées."
+            "structure principale présente dans les déclarations auditées. Une antenne sans "
+            "rattachement déclaré est à vérifier (donnée à compléter), de même qu'un rattachement "
+            "introuvable quand l'identifiant, le type ou le groupe d'une structure n'a pas pu être lu."
         ),
         remediation=(
             "Indiquer la structure principale de l'antenne (parent_id ou groupe) et auditer les deux "
@@ -233,5 +306,6 @@ RULES = [
         check=check_antennes,
         scope="network",
         needs=("type", "format", "parent_id", "group"),
+        statuses=(Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
 ]

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from fsaudit.referential import Partner, Referential, normalize_name
-from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext
+from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext, Status
 
 from fsaudit_charter._common import fr_list, plural
 
@@ -159,6 +159,7 @@ RULES = [
         remediation="Classer chaque service local dans l'une des catégories admises.",
         check=check_categories,
         needs=("local_services[].category",),
+        statuses=(Status.PASS, Status.WARN, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
     Rule(
         id="FS-SVC-02",
@@ -184,5 +185,6 @@ RULES = [
         ),
         check=check_not_partner,
         needs=("local_services[].name",),
+        statuses=(Status.PASS, Status.FAIL, Status.NOT_APPLICABLE),
     ),
 ]

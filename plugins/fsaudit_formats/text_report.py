@@ -67,8 +67,9 @@ def _structure_block(s: StructureReport, color: bool) -> list[str]:
     if s.decision.actions:
         lines.append("  Plan d'actions :")
         for action in s.decision.actions:
-            deadline = f"avant le {action.deadline:%d/%m/%Y}" if action.deadline else "sans échéance"
-            lines.append(f"    - {action.rule} ({action.severity.value}, {deadline}) : {action.action}")
+            lines.append(f"    - {action.rule} ({action.severity.value}, {action.deadline_label}) : {action.action}")
+        bases = sorted({a.deadline_basis for a in s.decision.actions if a.indicative and a.deadline_basis})
+        lines.extend(f"    Échéance : {basis}" for basis in bases)
     return lines
 
 
@@ -103,6 +104,7 @@ def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
     lines = [
         f"fsaudit {report.fsaudit_version} — audit au {report.as_of:%d/%m/%Y}",
         f"Référentiel : {ref.id} ({ref.title}), en vigueur depuis le {ref.valid_from:%d/%m/%Y}",
+        *(ref.overlay.text_lines() if getattr(ref, "overlay", None) is not None else ()),
         f"Entrées : {len(report.inputs)} fichier(s), {len(report.structures)} structure(s), "
         f"{len(report.errors)} erreur(s) de saisie",
         "",

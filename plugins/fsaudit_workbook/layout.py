@@ -217,6 +217,9 @@ LOCAUX = SheetSpec(
         Column("walk_in", "Accueil sans rendez-vous", "bool", 13, "oui / non.", choices="oui_non",
                aliases=("Sans rendez-vous",)),
         Column("signage", "Signalétique", "bool", 12, "oui / non.", choices="oui_non"),
+        Column("disability_access", "Accès handicapés", "bool", 13,
+               "oui / non : accès adapté aux personnes en situation de handicap (FS-LOC-05).", choices="oui_non",
+               aliases=("Accessibilité", "Accès PMR", "Accès personnes handicapées", "Accessibilité handicap")),
     ),
     "Une ligne par structure (au plus). Une ligne présente déclare les locaux, même vide.",
 )
@@ -250,7 +253,8 @@ VERIFICATIONS = SheetSpec(
     "Vérifications",
     (
         _ID,
-        Column("rule", "Règle", "rule", 12, "Identifiant de la règle à vérifier (FS-HOR-05…).", required=True),
+        Column("rule", "Règle", "rule", 12,
+               "Identifiant de la règle à vérifier (FS-HOR-05, FS-MIS-01 laïcité et neutralité…).", required=True),
         Column("result", "Résultat", "result", 14, "conforme ou non conforme.", choices="resultat", required=True),
         Column("evidence", "Constat", "text", 40, "Ce que l'auditeur a constaté.", required=True),
         Column("auditor", "Auditeur", "text", 18, "Nom de l'auditeur.", required=True),

@@ -118,7 +118,7 @@ def declaration_rows(declaration: model.Declaration, answers: Sequence[ManualAns
             p = s.premises
             rows["Locaux"].append([s.id] + [_bool(v) for v in (
                 p.confidential_space, p.free_access_station, p.printer_scanner, p.videoconference,
-                p.free_of_charge, p.walk_in, p.signage)])
+                p.free_of_charge, p.walk_in, p.signage, p.disability_access)])
         if s.attendance is not None:
             if not s.attendance:
                 rows["Fréquentation"].append([s.id, EMPTY_MARK, None])
@@ -187,7 +187,7 @@ def _lists(partners: Sequence[str], categories: Sequence[str]) -> dict[str, list
     return lists
 
 
-def instructions(referential_title: str, example: bool) -> list[tuple[str, str]]:
+def instructions(referential_title: str, example: bool, partners: Sequence[Any] = ()) -> list[tuple[str, str]]:
     """Lines of the « Instructions » sheet: ``(style, text)`` with style title, heading or text."""
     lines: list[tuple[str, str]] = [
         ("title", "Déclaration France services — classeur à remplir pour fsaudit"),
@@ -221,6 +221,12 @@ def instructions(referential_title: str, example: bool) -> list[tuple[str, str]]
         for column in spec.columns:
             mark = " (obligatoire)" if column.required else ""
             lines.append(("text", f"• {column.header}{mark} : {column.help}"))
+    if partners:
+        lines.append(("heading", "Partenaires nationaux : noms reconnus"))
+        lines.append(("text", "La liste déroulante de la feuille Partenaires donne le nom de chaque partenaire ; "
+                              "ces autres noms sont reconnus aussi :"))
+        for partner in partners:
+            lines.append(("text", f"• {partner.name} : {', '.join(f'« {alias} »' for alias in partner.aliases)}"))
     return lines
 
 
@@ -637,7 +643,7 @@ def render_workbook(
         declaration, answers = example_declaration(partners)
     rows = declaration_rows(declaration or model.Declaration(()), answers)
     lists = _lists(partners, referential.local_service_categories)
-    lines = instructions(referential.title, example)
+    lines = instructions(referential.title, example, referential.partners)
     check_writable(rows)
     if fmt == "xlsx":
         return write_xlsx(rows, lists=lists, lines=lines)

@@ -176,11 +176,12 @@ def _constats(wb: Any, report: AuditReport) -> None:
 
 def _actions(wb: Any, report: AuditReport) -> None:
     ws = wb.create_sheet("Plan d'actions")
-    headers = ["Identifiant", "Structure", "Décision", "Règle", "Gravité", "Action", "Échéance"]
-    sheet = _Sheet(ws, headers, [16, 30, 26, 12, 11, 70, 12])
+    headers = ["Identifiant", "Structure", "Décision", "Règle", "Gravité", "Action", "Échéance", "Nature du délai"]
+    sheet = _Sheet(ws, headers, [16, 30, 26, 12, 11, 70, 12, 60])
     for s in report.structures:
         for a in s.decision.actions:
-            row = sheet.append([s.id, s.name, s.decision.label, a.rule, a.severity.value, a.action, a.deadline])
+            nature = a.deadline_basis or ("délai indicatif" if a.indicative else None)
+            row = sheet.append([s.id, s.name, s.decision.label, a.rule, a.severity.value, a.action, a.deadline, nature])
             _fill(ws.cell(row=row, column=5), SEVERITY_FILLS[a.severity], white=a.severity is Severity.BLOQUANT)
     sheet.finish()
 

@@ -23,7 +23,7 @@ AS_OF = _dt.date(2025, 6, 30)
 """Audit date the samples are meant for (referential charte-2025)."""
 
 PARTNERS = ("DGFiP", "France Titres", "Justice", "CAF", "CPAM", "Assurance retraite", "MSA",
-            "France Travail", "La Poste", "Anah", "Chèque énergie", "Urssaf")
+            "France Travail", "La Poste", "Anah", "Chèque énergie", "Agirc-Arrco", "Urssaf")
 
 
 def declaration() -> model.Declaration:
@@ -51,7 +51,7 @@ def declaration() -> model.Declaration:
             model.PartnerOffer(name, (model.PartnerMode.PERMANENCE,), "Référent départemental") for name in PARTNERS
         ),
         local_services=(model.LocalService("Aide au numérique", "numérique", "Conseiller numérique"),),
-        premises=model.Premises(True, True, True, True, True, True, True),
+        premises=model.Premises(True, True, True, True, True, True, True, disability_access=True),
         attendance=(model.Attendance("2024-01", 402), model.Attendance("2025-01", 455)),
     )
     candidate = model.Structure(

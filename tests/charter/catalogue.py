@@ -19,6 +19,8 @@ CATALOGUE = (
     "FS-LOC-02",
     "FS-LOC-03",
     "FS-LOC-04",
+    "FS-LOC-05",
+    "FS-MIS-01",
     "FS-NET-01",
     "FS-NET-02",
     "FS-NET-03",

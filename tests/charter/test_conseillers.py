@@ -107,11 +107,58 @@ def test_agt02_candidate_trained_by_audit_date_passes():
     assert _status(s, "FS-AGT-02", as_of=D(2022, 5, 12)) == "pass"
 
 
-def test_agt02_candidate_training_planned_after_audit_fails():
-    """A training only planned after the audit date is not yet done for a candidate."""
-    c = _conseiller(start_date=None, training_date=D(2022, 6, 1))
-    s = make_structure(conseillers=(c, c), label=model.Label(model.LabelStatus.CANDIDATE))
+def test_agt02_candidate_training_planned_after_audit_is_manual():
+    """A candidate's training planned after the audit may still precede the label: to check, not a failure."""
+    c = _conseiller(start_date=D(2022, 3, 1), training_date=D(2022, 6, 1))
+    s = make_structure(conseillers=(c,), label=model.Label(model.LabelStatus.CANDIDATE))
+    result = result_of(audit_structures([s], as_of=D(2022, 5, 12)), "FS-AGT-02")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "formation initiale à vérifier : C1 : formé le 01/06/2022, après sa prise de poste le 01/03/2022 ; "
+        "labellisation à venir après l'audit du 12/05/2022",
+    )
+
+
+def test_agt02_candidate_with_planned_label_date_trained_after_it_fails():
+    """A candidate whose declared label date and start date both precede the training fails."""
+    c = _conseiller(start_date=D(2022, 3, 1), training_date=D(2022, 9, 1))
+    s = make_structure(conseillers=(c, c), label=model.Label(model.LabelStatus.CANDIDATE, D(2022, 7, 1)))
     assert _status(s, "FS-AGT-02", as_of=D(2022, 5, 12)) == "fail"
+
+
+def test_agt02_candidate_planned_training_without_start_date_is_manual():
+    """Without a start date, a training planned after the audit is to check, naming what is missing."""
+    c = _conseiller(start_date=None, training_date=D(2022, 6, 1))
+    s = make_structure(conseillers=(c,), label=model.Label(model.LabelStatus.CANDIDATE))
+    result = result_of(audit_structures([s], as_of=D(2022, 5, 12)), "FS-AGT-02")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "formation initiale à vérifier : C1 : formé le 01/06/2022 ; date de prise de poste non déclarée et "
+        "labellisation à venir après l'audit du 12/05/2022",
+    )
+
+
+def test_agt02_labelled_without_label_date_trained_after_start_is_manual():
+    """Issue 14: a labelled structure without label date is never failed on the start date alone."""
+    c = _conseiller(start_date=D(2020, 12, 1), training_date=D(2021, 3, 1))
+    s = make_structure(conseillers=(c,), label=model.Label(model.LabelStatus.LABELLED))
+    result = result_of(audit_structures([s]), "FS-AGT-02")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "formation initiale à vérifier : C1 : formé le 01/03/2021, après sa prise de poste le 01/12/2020 ; "
+        "date de labellisation non déclarée",
+    )
+
+
+def test_agt02_undeclared_label_status_is_manual():
+    """Without a label status, a training after the start date is to check, never a failure."""
+    c = _conseiller(start_date=D(2020, 12, 1), training_date=D(2021, 3, 1))
+    result = result_of(audit_structures([make_structure(conseillers=(c,), label=None)]), "FS-AGT-02")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "formation initiale à vérifier : C1 : formé le 01/03/2021, après sa prise de poste le 01/12/2020 ; "
+        "statut et date de labellisation non déclarés",
+    )
 
 
 def test_agt02_labelled_without_dates_is_manual():

@@ -47,7 +47,8 @@ def test_compliant_2023_loses_anah_and_cheque_energie_in_2024():
             "pass",
             "fail",
             "2 partenaires nationaux manquants sur 11 (charte-2024) : Agence nationale de l'habitat (Anah) "
-            "et Chèque énergie",
+            "et Chèque énergie (DGEC), exigés depuis le 01/01/2024 (source : Élargissement du socle au "
+            "1er janvier 2024)",
         )
     ]
     assert (data["referential"]["id"], data["compare_referential"]["id"]) == ("charte-2020", "charte-2024")

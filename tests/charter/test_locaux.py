@@ -1,4 +1,4 @@
-"""FS-LOC-01 to FS-LOC-04: premises."""
+"""FS-LOC-01 to FS-LOC-05: premises."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from fsaudit import model
 from fsaudit.referential import select_referential
 from fsaudit.testing import audit_structures, make_structure, result_of
 
-FULL = model.Premises(True, True, True, True, True, True, True)
+FULL = model.Premises(True, True, True, True, True, True, True, True)
 CASES = {
     "FS-LOC-01": ("confidential_space",),
     "FS-LOC-02": ("free_access_station", "printer_scanner"),
     "FS-LOC-03": ("videoconference",),
     "FS-LOC-04": ("free_of_charge", "walk_in"),
+    "FS-LOC-05": ("disability_access",),
 }
 
 
@@ -64,26 +65,37 @@ def test_loc04_walk_in_and_free_both_needed():
     assert result.message == "absent : accueil sans rendez-vous"
 
 
-def test_loc02_disabled_by_referential():
-    """A referential that turns the [U] digital station off makes FS-LOC-02 not applicable."""
-    from fsaudit.engine import audit_inputs
-    from fsaudit.inputs import LoadedStructure, ReadResult
+def _with_value(key: str, value: object):
     from fsaudit.referential import ReferentialValue
-    from fsaudit.report import InputInfo
 
     base = select_referential(dt.date(2025, 6, 30))
-    values = {
-        **base.values,
-        "premises.digital_station_required": ReferentialValue(
-            "premises.digital_station_required", False, "pratique"
-        ),
-    }
-    ref = attrs.evolve(base, values=values)
+    return attrs.evolve(base, values={**base.values, key: ReferentialValue(key, value, "pratique")})
+
+
+def test_loc02_disabled_by_referential():
+    """A referential that turns the [U] digital station off makes FS-LOC-02 not applicable."""
+    ref = _with_value("premises.digital_station_required", False)
     s = make_structure(premises=attrs.evolve(FULL, printer_scanner=False))
-    loaded = (LoadedStructure(s, "<mémoire>", ("structures", 0)),)
-    report = audit_inputs(
-        [(InputInfo("<mémoire>", None, "memoire", 1, 0), ReadResult("memoire", loaded))],
-        as_of=base.valid_from,
-        referential=ref,
+    assert result_of(audit_structures([s], referential=ref), "FS-LOC-02").status.value == "not_applicable"
+
+
+def test_loc05_disabled_by_referential():
+    """FS-LOC-05 is configurable ([C2]): a referential that turns it off makes it not applicable, saying so."""
+    ref = _with_value("premises.disability_access_required", False)
+    s = make_structure(premises=attrs.evolve(FULL, disability_access=False))
+    result = result_of(audit_structures([s], referential=ref), "FS-LOC-05")
+    assert (result.status.value, result.message) == (
+        "not_applicable",
+        "critère désactivé par le référentiel charte-2025 (premises.disability_access_required)",
     )
-    assert result_of(report, "FS-LOC-02").status.value == "not_applicable"
+
+
+def test_loc05_absent_access_is_a_minor_finding_with_an_indicative_action():
+    """Access declared absent fails at mineur: an action with an indicative deadline, the decision unchanged."""
+    s = make_structure(premises=attrs.evolve(FULL, disability_access=False))
+    report = audit_structures([s])
+    structure = report.structures[0]
+    assert [(a.rule, a.severity.value, a.deadline, a.indicative) for a in structure.decision.actions] == [
+        ("FS-LOC-05", "mineur", dt.date(2026, 6, 30), True)
+    ]
+    assert structure.decision.code.value == "maintien"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fsaudit import model
-from fsaudit.testing import audit_structures, make_structure, result_of
+from fsaudit.testing import PARTNERS_2025, audit_structures, make_structure, result_of
 
 D = dt.date
 AS_OF = dt.date(2025, 6, 30)
@@ -24,7 +24,7 @@ def _result(structure: model.Structure, rule: str, as_of: dt.date = AS_OF):
 
 
 def test_par01_all_partners_2025_pass():
-    """The twelve partners of 2025 offered pass."""
+    """The thirteen partners of 2025 offered pass."""
     assert _result(make_structure(), "FS-PAR-01").status.value == "pass"
 
 
@@ -41,15 +41,21 @@ def test_par01_day_referential_changes_requires_anah_and_cheque():
     assert (result.status.value, result.message) == (
         "fail",
         "2 partenaires nationaux manquants sur 11 (charte-2024) : Agence nationale de l'habitat "
-        "(Anah) et Chèque énergie",
+        "(Anah) et Chèque énergie (DGEC), exigés depuis le 01/01/2024 (source : Élargissement du socle "
+        "au 1er janvier 2024)",
     )
 
 
-def test_par01_urssaf_required_in_2025():
-    """From 2025, Urssaf is required too."""
+def test_par01_agirc_arrco_and_urssaf_required_in_2025():
+    """From 1 January 2025, Agirc-Arrco and Urssaf are required too, citing the Sénat, not the arrêté."""
     s = make_structure(partners=_offers(*PARTNERS_2020, "Anah", "Chèque énergie"))
     result = _result(s, "FS-PAR-01", D(2025, 1, 1))
-    assert result.evidence["manquants"] == ["Urssaf"]
+    assert (result.status.value, result.message) == (
+        "fail",
+        "2 partenaires nationaux manquants sur 13 (charte-2025) : Agirc-Arrco (retraite complémentaire) "
+        "et Urssaf, exigés depuis le 01/01/2025 (source : Sénat, avis sur le projet de loi de finances "
+        "pour 2026)",
+    )
 
 
 def test_par01_missing_partner_named_by_current_name():
@@ -91,14 +97,28 @@ def test_par02_referents_named_pass():
     assert _result(make_structure(), "FS-PAR-02").status.value == "pass"
 
 
-def test_par02_missing_referent_fails_at_field():
-    """A blank referent fails, pointing at that partner's referent field."""
-    offers = _offers("CAF", "MSA") + _offers("CPAM", referent="  ")
+def test_par02_referent_declared_absent_fails_for_the_operator():
+    """A referent declared « aucun » fails at that field, worded as the operator's duty."""
+    offers = _offers("CAF", "MSA") + _offers("CPAM", referent="Aucun")
+    result = _result(make_structure(partners=offers), "FS-PAR-02")
+    assert (result.status.value, result.severity.value, result.location, result.message) == (
+        "fail",
+        "mineur",
+        "$.structures[0].partners[2].referent",
+        "référent local non désigné par l'opérateur pour 1 partenaire : CPAM (constat adressé à "
+        "l'opérateur, à qui il revient de le désigner ; il ne met pas en cause le gestionnaire)",
+    )
+
+
+def test_par02_referent_not_filled_in_is_manual():
+    """A referent left blank or not declared is to ask, never a failure."""
+    offers = _offers("CAF") + _offers("CPAM", referent="  ") + _offers("MSA", referent=None)
     result = _result(make_structure(partners=offers), "FS-PAR-02")
     assert (result.status.value, result.location, result.message) == (
-        "fail",
-        "$.structures[0].partners[2].referent",
-        "référent local non nommé pour 1 partenaire : CPAM",
+        "manual",
+        "$.structures[0].partners[1].referent",
+        "référent local non renseigné pour 2 partenaires : CPAM et MSA (à demander à l'opérateur ; "
+        "« aucun » déclare qu'il n'en a pas désigné)",
     )
 
 
@@ -211,3 +231,24 @@ def test_svc02_partner_of_later_charter_is_local_before():
 def test_svc02_no_local_service_not_applicable():
     """No local service: nothing to confuse with a partner."""
     assert _result(make_structure(local_services=()), "FS-SVC-02").status.value == "not_applicable"
+
+
+def test_par01_misspelt_partner_is_to_check_not_missing():
+    """A name close to the one missing partner (« Assurance maladi ») makes FS-PAR-01 manual, not a failure."""
+    names = [n if n != "CPAM" else "Assurance maladi" for n in PARTNERS_2025]
+    result = _result(make_structure(partners=_offers(*names)), "FS-PAR-01")
+    assert (result.status.value, result.message.split(" ; à vérifier : ")[1]) == (
+        "manual", "« Assurance maladi » désigne peut-être Assurance maladie (CNAM) (voir FS-PAR-03)"
+    )
+
+
+def test_par01_misspelt_partner_does_not_hide_a_certain_gap():
+    """With Urssaf certainly missing besides a misspelt CPAM, FS-PAR-01 still fails."""
+    names = [n if n != "CPAM" else "Assurance maladi" for n in PARTNERS_2025 if n != "Urssaf"]
+    assert _result(make_structure(partners=_offers(*names)), "FS-PAR-01").status.value == "fail"
+
+
+def test_par01_unrelated_local_name_does_not_make_a_gap_uncertain():
+    """« Mission locale » is no partner's misspelling: a missing CPAM still fails."""
+    names = [n for n in PARTNERS_2025 if n != "CPAM"] + ["Mission locale"]
+    assert _result(make_structure(partners=_offers(*names)), "FS-PAR-01").status.value == "fail"

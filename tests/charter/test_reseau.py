@@ -147,10 +147,14 @@ def test_net03_parent_is_antenne_fails():
     assert result_of(report, "FS-NET-03", "A1").status.value == "fail"
 
 
-def test_net03_unattached_antenne_fails():
-    """An antenne with neither parent nor group fails."""
+def test_net03_undeclared_attachment_is_manual():
+    """An antenne with neither parent nor group declared is to complete, not a failure."""
     report = audit_structures([make_structure(id="A", type=model.StructureType.ANTENNE)])
-    assert result_of(report, "FS-NET-03", "A").status.value == "fail"
+    result = result_of(report, "FS-NET-03", "A")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "antenne sans rattachement déclaré : structure principale (parent_id) ou groupe à déclarer",
+    )
 
 
 def test_net03_principal_not_applicable():

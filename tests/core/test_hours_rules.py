@@ -75,19 +75,21 @@ def test_implausible_times_flagged() -> None:
 
 
 def test_no_hours_at_all() -> None:
-    """No hours is FS-HOR-04 failing and FS-HOR-01/02 to be checked, not 'below 24 h'."""
+    """No hours is FS-HOR-04 and FS-HOR-01/02 to be checked (« horaires à compléter »), never a failure."""
     report = audit_structures([make_structure(opening_hours=None)])
     assert [(r, result_of(report, r).status) for r in ("FS-HOR-01", "FS-HOR-02", "FS-HOR-03", "FS-HOR-04")] == [
         ("FS-HOR-01", Status.MANUAL), ("FS-HOR-02", Status.MANUAL),
-        ("FS-HOR-03", Status.NOT_APPLICABLE), ("FS-HOR-04", Status.FAIL),
+        ("FS-HOR-03", Status.NOT_APPLICABLE), ("FS-HOR-04", Status.MANUAL),
     ]
-    assert result_of(report, "FS-HOR-04").message == "aucun horaire d'ouverture déclaré"
+    assert result_of(report, "FS-HOR-04").message == "horaires à compléter : aucun horaire d'ouverture déclaré"
 
 
 def test_only_placeholders_is_no_hours() -> None:
     """A week of placeholders only is treated as hours not declared."""
     status, message = _status("FS-HOR-04", opening_hours=_days(["00:00-00:00"]))
-    assert (status, message) == (Status.FAIL, "aucun horaire utilisable : seulement des créneaux vides ou incohérents")
+    assert (status, message) == (
+        Status.MANUAL, "horaires à compléter : seulement des créneaux vides ou incohérents (voir FS-HOR-03)"
+    )
 
 
 @pytest.mark.parametrize("fmt", [Format.BUS, Format.ITINERANT])

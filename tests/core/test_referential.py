@@ -12,6 +12,7 @@ import pytest
 from fsaudit._resources import rules_dir
 from fsaudit.referential import (
     ReferentialError,
+    first_in_force,
     load_forfaits,
     load_referential,
     load_referentials,
@@ -32,12 +33,12 @@ def _edit(path: Path, change) -> None:
 
 
 def test_bundled_referentials_load_in_date_order() -> None:
-    """The three states of the charter load, oldest first, with 9, 11 and 12 partners."""
+    """The three states of the charter load, oldest first, with 9, 11 and 13 partners."""
     refs = load_referentials()
     assert [(r.id, r.valid_from.isoformat(), len(r.partners)) for r in refs] == [
         ("charte-2020", "2020-01-01", 9),
         ("charte-2024", "2024-01-01", 11),
-        ("charte-2025", "2025-01-01", 12),
+        ("charte-2025", "2025-01-01", 13),
     ]
 
 
@@ -78,7 +79,10 @@ def test_not_json_names_the_file(tmp_path: Path) -> None:
 def test_schema_violation_names_file_and_path(tmp_path: Path) -> None:
     """A value of the wrong shape is reported with the file and its JSON path."""
     folder = _copy(tmp_path)
-    _edit(folder / "charte-2024.json", lambda d: d["values"].__setitem__("hours.min_weekly_hours", {"value": 24}))
+    _edit(
+        folder / "charte-2024.json",
+        lambda d: d["values"].__setitem__("hours.min_weekly_hours", {"value": 24, "confidence": "C", "label": "x"}),
+    )
     with pytest.raises(ReferentialError) as caught:
         load_referential(folder / "charte-2024.json")
     message = str(caught.value)
@@ -127,3 +131,93 @@ def test_subsidy_table() -> None:
     """The forfait by year comes from rules/forfaits.json."""
     forfaits = load_forfaits()
     assert [forfaits.amount_for(y) for y in (2020, 2023, 2024, 2025, 2026, 2027)] == [30000, 35000, 40000, 45000, 50000, None]
+
+
+def test_referential_is_read_only() -> None:
+    """Values, severities and sources cannot be written; partners and categories are tuples."""
+    ref = select_referential(_dt.date(2025, 6, 30))
+    import operator
+
+    attempts = {
+        "values": lambda: operator.setitem(ref.values, "hours.min_weekly_hours", None),
+        "severities": lambda: operator.setitem(ref.severities, "FS-HOR-01", "info"),
+        "severity_entries": lambda: operator.delitem(ref.severity_entries, "FS-HOR-01"),
+        "sources": lambda: operator.setitem(ref.sources["cm-2022"], "title", "x"),
+    }
+    refused = []
+    for name, attempt in attempts.items():
+        with pytest.raises(TypeError):
+            attempt()
+        refused.append(name)
+    assert refused == list(attempts)
+    assert (type(ref.partners), type(ref.local_service_categories)) == (tuple, tuple)
+
+
+def test_referential_pickles_read_only() -> None:
+    """A referential sent to a worker process (--jobs) arrives equal and still read-only."""
+    import pickle
+
+    ref = select_referential(_dt.date(2025, 6, 30))
+    copy = pickle.loads(pickle.dumps(ref))  # noqa: S301 - our own data
+    assert copy == ref
+    with pytest.raises(TypeError):
+        copy.values["staff.min_present"] = None  # type: ignore[index]
+
+
+def test_value_claiming_more_than_its_source_is_refused(tmp_path: Path) -> None:
+    """A value marked [C] whose source is only [U] is an error naming the key."""
+    folder = _copy(tmp_path)
+    _edit(folder / "charte-2025.json", lambda d: d["values"]["deadlines.majeur_days"].__setitem__("confidence", "C"))
+    with pytest.raises(ReferentialError) as caught:
+        load_referential(folder / "charte-2025.json")
+    assert str(caught.value) == (
+        f"{folder / 'charte-2025.json'} : $.values.deadlines.majeur_days.confidence : fiabilité [C] supérieure "
+        "à celle de sa source « hypothese-fsaudit » [U]"
+    )
+
+
+def test_partner_count_above_the_list_is_refused(tmp_path: Path) -> None:
+    """An expected partner count the list cannot meet is refused."""
+    folder = _copy(tmp_path)
+    _edit(folder / "charte-2025.json", lambda d: d["values"]["partners.expected_count"].__setitem__("value", 14))
+    with pytest.raises(ReferentialError) as caught:
+        load_referential(folder / "charte-2025.json")
+    assert str(caught.value) == (
+        f"{folder / 'charte-2025.json'} : $.values.partners.expected_count.value : 14 partenaires attendus, "
+        "la liste n'en compte que 13"
+    )
+
+
+def test_value_outside_its_allowed_list_is_refused(tmp_path: Path) -> None:
+    """A text value must be one of its allowed values."""
+    folder = _copy(tmp_path)
+    _edit(folder / "charte-2025.json", lambda d: d["values"]["hours.roaming_status"].__setitem__("value", "ignore"))
+    with pytest.raises(ReferentialError) as caught:
+        load_referential(folder / "charte-2025.json")
+    assert str(caught.value) == (
+        f"{folder / 'charte-2025.json'} : $.values.hours.roaming_status.value : « ignore » hors des valeurs "
+        "admises (warn, fail, not_applicable)"
+    )
+
+
+def test_unknown_severity_source_is_refused(tmp_path: Path) -> None:
+    """A severity citing a source the file does not define is refused, naming the rule."""
+    folder = _copy(tmp_path)
+    _edit(folder / "charte-2025.json", lambda d: d["severities"]["FS-HOR-01"].__setitem__("source", "rumeur"))
+    with pytest.raises(ReferentialError) as caught:
+        load_referential(folder / "charte-2025.json")
+    assert str(caught.value).endswith("$.severities.FS-HOR-01.source : source inconnue « rumeur »")
+
+
+def test_first_in_force_walks_back_while_unchanged() -> None:
+    """Since when a requirement has its value: 24 h since 2020, Urssaf since 2025, FS-PAR-02 mineur since 2020."""
+    ref = select_referential(_dt.date(2025, 6, 30))
+    assert [
+        first_in_force(ref, "value", "hours.min_weekly_hours"),
+        first_in_force(ref, "value", "partners.expected_count"),
+        first_in_force(ref, "partner", "urssaf"),
+        first_in_force(ref, "partner", "cheque_energie"),
+        first_in_force(ref, "severity", "FS-PAR-02"),
+        first_in_force(ref, "partner", "inconnu"),
+    ] == [_dt.date(2020, 1, 1), _dt.date(2025, 1, 1), _dt.date(2025, 1, 1), _dt.date(2024, 1, 1),
+          _dt.date(2020, 1, 1), None]

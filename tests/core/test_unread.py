@@ -133,7 +133,8 @@ def test_unread_facts_are_in_the_json_report() -> None:
 
 
 def test_every_builtin_rule_declares_what_it_needs() -> None:
-    """The guard relies on ``needs``: every built-in rule declares at least one fact."""
+    """The guard relies on ``needs``: every built-in rule declares at least one fact, unless it
+    reads none and cannot fail (FS-MIS-01, a check the auditor answers)."""
     plugins = load_plugins()
-    missing = [rule.id for rule in plugins.rules if not rule.needs]
+    missing = [rule.id for rule in plugins.rules if not rule.needs and (not rule.statuses or "fail" in rule.statuses)]
     assert missing == []
