@@ -36,6 +36,7 @@ from fsaudit.report import (
     AuditReport,
     Decision,
     DecisionCode,
+    Identity,
     InputInfo,
     Result,
     Section,
@@ -752,6 +753,7 @@ def _assemble(
                 score=compute_score(results),
                 unread=item.unread,
                 notes=item.notes,
+                identity=Identity.of(item.structure),
             )
         )
     all_extras = {**(extras or {}), **_unused_answers(answers, used)}

@@ -27,6 +27,7 @@ __all__ = [
     "Decision",
     "DecisionCode",
     "FormatName",
+    "Identity",
     "InputInfo",
     "Reporter",
     "Result",
@@ -158,6 +159,31 @@ def compute_score(results: Iterable[Result]) -> float | None:
 
 
 @frozen
+class Identity:
+    """Who and where a structure is, as declared: what a fiche or an avis shows besides the
+    findings (nothing personal: conseillers and referents are not here)."""
+
+    canton: str | None = None
+    commune: str | None = None
+    address: Any = None  # fsaudit.model.Address
+    coordinates: Any = None  # fsaudit.model.Coordinates
+    type: Any = None  # fsaudit.model.StructureType
+    format: Any = None  # fsaudit.model.Format
+    group: str | None = None
+    parent_id: str | None = None
+    gestionnaire: Any = None  # fsaudit.model.Gestionnaire
+    label: Any = None  # fsaudit.model.Label
+
+    @classmethod
+    def of(cls, structure: Any) -> Identity:
+        """The identity of a declared :class:`~fsaudit.model.Structure`."""
+        return cls(
+            structure.canton, structure.commune, structure.address, structure.coordinates, structure.type,
+            structure.format, structure.group, structure.parent_id, structure.gestionnaire, structure.label,
+        )
+
+
+@frozen
 class StructureReport:
     """Everything the audit says about one structure."""
 
@@ -174,6 +200,8 @@ class StructureReport:
     """Facts of the input that could not be read for this structure (its input problems)."""
     notes: tuple[str, ...] = ()
     """French notes on how the structure was read (a provisional identifier…)."""
+    identity: Identity = attrs.field(factory=Identity)
+    """Where the structure is and what it is, as declared (not written in the JSON report v1)."""
 
     def result(self, rule_id: str) -> Result | None:
         """The result of ``rule_id`` on this structure, or ``None``."""

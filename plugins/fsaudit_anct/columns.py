@@ -538,8 +538,14 @@ def _kinds(
         issues.append(_contradiction(fields, written, columns, "format"))
     elif said["format"]:
         fmt = next(iter(said["format"]))
-    elif said["roaming"] and next(iter(said["roaming"])) is True:
-        fmt = "itinerant"
+    elif said["roaming"]:
+        # The offer is said itinerant or not, without its exact format (2022-2023 lists): an
+        # itinerant offer is judged as one; a non-itinerant one is a fixed place (« lieu fixe »:
+        # fixe or multisites, which the charter's rules judge alike), unless it is an antenne.
+        if next(iter(said["roaming"])) is True:
+            fmt = "itinerant"
+        elif kind != "antenne":
+            fmt = "fixe"
     return kind, fmt, tuple(issues)
 
 

@@ -137,7 +137,7 @@ def _styles(document: Any) -> dict[str, Any]:
     add("Gras", "text", TextProperties(fontweight="bold"))
     add("Tableau", "table", TableProperties(width="17cm", align="left"), automatic=True)
     add("Case", "table-cell", TableCellProperties(border="0.5pt solid #000000", padding="0.06cm"), automatic=True)
-    for width in (1.6, 3.4, 3.6, 4.0, 5.8, 6.0, 9.6, 11.0):
+    for width in (1.6, 1.8, 2.2, 3.4, 3.6, 4.0, 4.4, 5.8, 6.0, 8.6, 9.6, 11.0):
         add(f"Col{width}", "table-column", TableColumnProperties(columnwidth=f"{width}cm"), automatic=True)
     master = MasterPage(name="Standard", pagelayoutname=layout)
     document.masterstyles.addElement(master)
@@ -228,19 +228,22 @@ def avis_document(report: AuditReport, s: StructureReport, identity: Identity | 
     failures = [r for r in s.results if r.status in (Status.FAIL, Status.ERROR)]
     heading("Non-conformités")
     if failures:
+        sources: dict[str, int] = {}
         table(
-            ["Règle", "Gravité", "Constat", "Référence de la charte"],
+            ["Règle", "Gravité", "Constat", "Source"],
             [
                 [
                     f"{r.rule} {rules[r.rule].title}" if r.rule in rules else r.rule,
                     r.severity.value + ("" if r.status is Status.FAIL else " (erreur de règle)"),
                     r.message,
-                    _reference(rules.get(r.rule)),
+                    _reference(rules.get(r.rule), sources),
                 ]
                 for r in failures
             ],
-            [3.6, 1.6, 6.0, 5.8],
+            [4.4, 1.8, 8.6, 2.2],
         )
+        for source, number in sources.items():
+            paragraph(f"[{number}] {source}", "Note")
     else:
         paragraph("Aucune non-conformité constatée.")
     manual = [r for r in s.results if r.status is Status.MANUAL]
@@ -312,10 +315,13 @@ def _metadata(document: Any, report: AuditReport, s: StructureReport) -> None:
     document.meta.addElement(dc.Date(text=when))
 
 
-def _reference(rule: Any) -> str:
+def _reference(rule: Any, sources: dict[str, int]) -> str:
+    """The rule's source as a note number (each source is written once, under the table) and
+    its confidence mark: ``[2] C2``."""
     if rule is None:
         return ""
-    return f"{rule.reference.source} [{rule.reference.confidence}]"
+    number = sources.setdefault(rule.reference.source, len(sources) + 1)
+    return f"[{number}] {rule.reference.confidence}"
 
 
 def _documents(report: AuditReport) -> list[tuple[str, StructureReport, bytes]]:

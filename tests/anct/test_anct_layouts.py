@@ -16,11 +16,13 @@ import re
 from pathlib import Path
 
 import pytest
+
 from click.testing import CliRunner
 from fsaudit_anct.layouts import layouts, load_layout, recognise
 from fsaudit_anct.reader import read_csv, read_geojson, read_workbook
 
 from fsaudit import model
+from fsaudit.model import Format, StructureType
 from fsaudit.cli import cli
 from fsaudit.engine import audit
 from fsaudit.report import report_to_dict
@@ -133,6 +135,20 @@ def test_2022_hours_verdicts_agree_with_an_independent_reading() -> None:
             assert status == ("pass" if sum(minutes) >= 24 * 60 else "fail"), structure.id
         checked += 1
     assert checked == 2256
+
+
+def test_2022_itinerance_says_fixed_place_or_itinerant(tmp_path: Path) -> None:
+    """``itinerance`` Non makes a principal site a fixed place (judged by the 24 h rule), Oui an
+    itinerant offer; an antenne keeps no format of its own."""
+    rows = _rows_2022(3)
+    header = rows[0]
+    kind, roaming = header.index("format_fs"), header.index("itinerance")
+    for row, (k, r) in zip(rows[1:], [("Site principal", "Non"), ("Site principal", "Oui"), ("Antenne", "Non")], strict=True):
+        row[kind], row[roaming] = k, r
+    result = read_csv(_write_rows(tmp_path / "liste-2022.csv", rows))
+    assert [(s.structure.type, s.structure.format) for s in result.structures] == [
+        (StructureType.PRINCIPAL, Format.FIXE), (StructureType.PRINCIPAL, Format.ITINERANT), (StructureType.ANTENNE, None),
+    ]
 
 
 def test_2023_contradictory_row_leaves_type_unread(tmp_path: Path) -> None:

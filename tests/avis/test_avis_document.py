@@ -79,14 +79,18 @@ def test_avis_paragraphs(tmp_path: Path) -> None:
         "Type et format : structure principale, fixe",
         "Gestionnaire : Communauté de communes (collectivité)",
         "Label : labellisée depuis le 01/01/2021",
-        "Audit : au 30/06/2025, référentiel charte-2025 — Référentiel France services 2025 : Urssaf, au moins "
-        "12 partenaires (arrêté du 16 juin 2025) (en vigueur depuis le 01/01/2025)",
+        "Audit : au 30/06/2025, référentiel charte-2025 — Socle France services au 1er janvier 2025 : "
+        "Agirc-Arrco et Urssaf rejoignent les opérateurs nationaux (13 selon le décompte du Sénat, « au moins "
+        "12 » selon un communiqué de novembre 2025) (en vigueur depuis le 01/01/2025)",
         f"Déclaration : {tmp_path / 'declaration.json'} ($.structures[0])",
         "Décision proposée",
-        "Maintien conditionnel — score : 90,5 % des critères applicables respectés",
+        "Maintien conditionnel — score : 90,9 % des critères applicables respectés",
         "• 1 critère(s) bloquant(s) non conforme(s) : FS-AGT-01",
-        "• mise en conformité exigée dans le délai du plan d'actions, à défaut retrait du label",
+        "• mise en conformité exigée dans le délai du plan d'actions (délai indicatif), à défaut retrait du label",
         "Non-conformités",
+        "[1] Circulaire n° 6094-SG du 1er juillet 2019, annexe 5 (« au moins deux agents polyvalents présents en "
+        "permanence ») ; communiqué du préfet de la région Occitanie du 12/05/2022",
+        "Points à vérifier avant de signer",
         "Plan d'actions",
         "Les délais sont indicatifs : aucune source de la charte ne les fixe ; la préfecture les arrête.",
         "Observations de la préfecture",
@@ -103,20 +107,18 @@ def test_avis_paragraphs(tmp_path: Path) -> None:
 
 
 def test_avis_tables(tmp_path: Path) -> None:
-    """Non-conformities carry their charter reference; actions their deadline, marked indicative."""
+    """Non-conformities carry their charter source (as a note number, each source written once
+    under the table) and confidence; actions their deadline, marked indicative."""
     report = _one_conseiller(tmp_path)
     rows = _tables(_files(render_avis(report, {}))["avis-TEST-001.odt"])
-    circulaire = (
-        "Circulaire n° 6094-SG du 1er juillet 2019, annexe 5 (« au moins deux agents polyvalents présents en "
-        "permanence ») ; communiqué du préfet de la région Occitanie du 12/05/2022 [C]"
-    )
     assert [row[:2] + row[3:] for row in rows[0]] == [
-        ["Règle", "Gravité", "Référence de la charte"],
-        ["FS-AGT-01 Au moins deux conseillers France services", "bloquant", circulaire],
-        ["FS-AGT-03 Deux conseillers présents pendant toutes les heures d'ouverture", "majeur", circulaire],
+        ["Règle", "Gravité", "Source"],
+        ["FS-AGT-01 Au moins deux conseillers France services", "bloquant", "[1] C"],
+        ["FS-AGT-03 Deux conseillers présents pendant toutes les heures d'ouverture", "majeur", "[1] C"],
     ]
     assert rows[0][1][2] == "1 conseiller France services, sous le minimum de 2"
-    assert rows[1] == [
+    assert [row[0] for row in rows[1]] == ["Règle", "FS-MIS-01 Laïcité et neutralité du service"]
+    assert rows[2] == [
         ["Règle", "Action", "Échéance"],
         ["FS-AGT-01 (bloquant)", "Affecter au moins deux conseillers France services à la structure et les déclarer.",
          "28/09/2025 (délai indicatif)"],
@@ -139,6 +141,7 @@ def test_points_to_verify_and_unread_facts_are_listed(tmp_path: Path) -> None:
         "FS-AGT-02 Formation initiale de chaque conseiller avant la prise de poste ou la labellisation",
         "FS-AGT-03 Deux conseillers présents pendant toutes les heures d'ouverture",
         "FS-AGT-04 Durée de la formation initiale",
+        "FS-MIS-01 Laïcité et neutralité du service",
     ]
 
 

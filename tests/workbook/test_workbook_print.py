@@ -25,7 +25,7 @@ from fsaudit_workbook.layout import SHEETS
 from fsaudit_workbook.template import A4_MARGIN_CM, instructions, render_workbook
 
 REFERENTIAL = select_referential(_dt.date(2025, 6, 30))
-LINES = instructions(REFERENTIAL.title, True)
+LINES = instructions(REFERENTIAL.title, True, REFERENTIAL.partners)
 NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
     "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
@@ -156,7 +156,9 @@ def _words(pdf: Path) -> list[tuple[float, float, list[tuple[float, float, float
 
 
 def _flat(text: str) -> str:
-    return " ".join(text.split())
+    """Words separated by single spaces; a word cut at its hyphen at the end of a printed line
+    (« Agirc- » / « Arrco ») is joined back."""
+    return re.sub(r"(?<=\w)- (?=\w)", "-", " ".join(text.split()))
 
 
 @pytest.mark.skipif(

@@ -192,8 +192,13 @@ def test_structure_with_an_unreadable_cell_is_audited_as_incomplete(samples: Pat
     assert [s.id for s in report.structures] == SAMPLE_IDS
     first = report.structures[0]
     assert first.decision.code.value == "instruction_incomplete"
+    # ETP unreadable: the count of conseillers (FS-AGT-01) is still read; their presence is not.
+    # FS-NET-02 lacks the bus's canton in the sample itself.
     assert sorted(r.rule for r in first.results if r.status.value == "manual") == [
-        "FS-AGT-01", "FS-AGT-03", "FS-HOR-01", "FS-HOR-02", "FS-HOR-03", "FS-HOR-04",
+        "FS-AGT-03", "FS-HOR-01", "FS-HOR-02", "FS-HOR-03", "FS-HOR-04", "FS-NET-02",
+    ]
+    assert sorted(r.rule for r in first.results if r.message.startswith("non évaluable")) == [
+        "FS-AGT-03", "FS-HOR-01", "FS-HOR-02", "FS-HOR-03", "FS-HOR-04",
     ]
     assert _verdicts(report)[1:] == _verdicts(reference)[1:]
 
@@ -415,7 +420,7 @@ def test_oui_non_drop_downs_accept_other_spellings(tmp_path: Path) -> None:
     }
     content = zipfile.ZipFile(io.BytesIO(render_workbook("ods", referential))).read("content.xml").decode()
     oui_non = content.count('of:cell-content-is-in-list("oui";"non")')
-    assert oui_non == sum(1 for spec in SHEETS for c in spec.columns if c.choices == "oui_non") == 8
+    assert oui_non == sum(1 for spec in SHEETS for c in spec.columns if c.choices == "oui_non") == 9
     assert content.count('table:message-type="stop" table:display="true"') == 6
 
 
