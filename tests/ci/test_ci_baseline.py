@@ -20,8 +20,10 @@ def test_known_failures_do_not_fail_the_run(network: Path, run) -> None:  # noqa
     base = make_baseline(run)
     code, _out, err = run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "-f", "json", "-o", "new.json")
     assert code == 0
-    assert "référence base.json : 0 nouveau(x) constat(s) non conforme(s) dont 0 de gravité majeur ou plus, " \
-           "0 corrigé(s), 4 déjà connu(s)" in err
+    assert err == (
+        "fsaudit : référence base.json : 0 nouveau(x) constat(s) non conforme(s) dont 0 de gravité majeur ou plus, "
+        "0 corrigé(s), 0 dérogé(s), 4 déjà connu(s)\n"
+    )
 
 
 def test_new_failure_fails_the_run(network: Path, run) -> None:  # noqa: ANN001
@@ -116,7 +118,7 @@ def test_compare_text_is_french(network: Path, run) -> None:  # noqa: ANN001
     """The text comparison starts with the counts in French."""
     old, new = compare_pair(run)
     _code, out, _err = run("compare", old, new)
-    assert out.splitlines()[1] == "Constats non conformes : 2 nouveau(x), 2 corrigé(s), 2 inchangé(s)"
+    assert out.splitlines()[1] == "Constats non conformes : 2 nouveau(x), 2 corrigé(s), 0 dérogé(s), 2 inchangé(s)"
 
 
 def test_compare_markdown_lists_new_failures(network: Path, run) -> None:  # noqa: ANN001

@@ -167,19 +167,20 @@ def test_invalid_json_waivers_are_reported_with_json_paths(tmp_path: Path) -> No
     loaded = load_waivers(path)
     assert [(p.location, p.message) for p in loaded.problems] == [
         ("$.waivers[1].justification", "texte vide : une valeur est attendue"),
-        ("$.waivers[1].legal_basis", "champ obligatoire « legal_basis » manquant"),
+        ("$.waivers[1].legal_basis", "champ obligatoire « legal_basis » (fondement juridique) manquant"),
         (
             "$.waivers[1].motif",
-            "champ inconnu « motif » (champs admis : approver, expiry, field, justification, legal_basis, rule, "
-            "start, structure)",
+            "champ inconnu « motif » (champs admis : approver (autorité qui l'accorde), expiry (dernier jour couvert), "
+            "field (champ de la déclaration), justification (raison de la dérogation), legal_basis (fondement "
+            "juridique), rule (règle), start (premier jour couvert), structure (identifiant de la structure))",
         ),
-        ("$.waivers[1].start", "date inexistante : le texte « 2025-02-30 » ; attendu une date AAAA-MM-JJ du calendrier"),
+        ("$.waivers[1].start", "date inexistante : « 2025-02-30 » ; attendu une date du calendrier, AAAA-MM-JJ ou JJ/MM/AAAA"),
     ]
     assert [w.structure for w in loaded.waivers] == ["32-C"]
 
 
 def test_invalid_toml_waiver_locations_name_the_line(tmp_path: Path) -> None:
-    """In TOML, a problem names the line of its [[waivers]] table and the field."""
+    """In TOML, a problem names the line of the field in its [[waivers]] table, and the field."""
     path = tmp_path / "d.toml"
     path.write_text(
         '# dérogations\n\n[[waivers]]\nstructure = "32-B"\nrule = "FS-HOR-01"\njustification = "j"\n'
@@ -187,7 +188,8 @@ def test_invalid_toml_waiver_locations_name_the_line(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert [(p.location, p.message) for p in load_waivers(path).problems] == [
-        ("ligne 3 (dérogation n° 1, champ expiry)", "fin de validité (31/01/2025) antérieure au début (01/06/2025)")
+        ("ligne 10 (dérogation n° 1, champ expiry (dernier jour couvert))",
+         "fin de validité (31/01/2025) antérieure au début (01/06/2025)")
     ]
 
 
