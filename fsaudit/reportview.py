@@ -21,7 +21,7 @@ from attrs import frozen
 
 from fsaudit.inputs import ERROR, InputProblem
 
-__all__ = ["InputIssues", "Issue", "input_issues", "level_label"]
+__all__ = ["InputIssues", "Issue", "enclosing_locations", "input_issues", "level_label"]
 
 
 @frozen
@@ -46,7 +46,8 @@ class InputIssues:
     """The input problems of a report, split between its structures and the rest."""
 
     by_structure: tuple[tuple[Issue, ...], ...]
-    """One tuple per structure of ``report.structures``, in the same order."""
+    """One tuple per structure of ``report.structures``, in the same order: its errors (unread
+    facts), then its warnings."""
     apart: tuple[InputProblem, ...]
     """The problems that concern no single structure, in report order."""
 
@@ -61,7 +62,7 @@ class InputIssues:
         return [p for p in self.apart if not p.is_error]
 
 
-def _enclosing(location: str) -> list[str]:
+def enclosing_locations(location: str) -> list[str]:
     """The places that contain ``location``, innermost first: ``$.a[1].b`` → ``$.a[1]``,
     ``$.a``, ``$``; ``ligne 12, colonne x`` → ``ligne 12``."""
     out: list[str] = []
@@ -95,7 +96,7 @@ def input_issues(report: Any) -> InputIssues:
         owner = by_fact.get((problem.path, problem.location))
         if owner is None:
             owner = next(
-                (by_place[key] for key in ((problem.path, p) for p in _enclosing(problem.location)) if key in by_place),
+                (by_place[key] for key in ((problem.path, p) for p in enclosing_locations(problem.location)) if key in by_place),
                 None,
             )
         if owner is None:
@@ -109,6 +110,7 @@ def input_issues(report: Any) -> InputIssues:
             if (fact.location, fact.reason) not in said:
                 found[index].append(Issue(ERROR, fact.location, fact.reason, fact.field))
                 said.add((fact.location, fact.reason))
+        found[index].sort(key=lambda issue: not issue.is_error)  # errors first, each in report order
     return InputIssues(tuple(tuple(items) for items in found), tuple(apart))
 
 

@@ -270,8 +270,12 @@ def _parse_toml(path: str, text: str) -> _Parsed:
     starts: list[int] = []
     numbers: list[int] = []
     problems: list[InputProblem] = []
-    for position, (first, chunk) in enumerate(tables):
-        number = position if _TABLE.match(chunk) else None
+    count = 0
+    for first, chunk in tables:
+        number = None
+        if _TABLE.match(chunk):
+            count += 1
+            number = count
         try:
             part = tomllib.loads(chunk)
         except tomllib.TOMLDecodeError as exc:

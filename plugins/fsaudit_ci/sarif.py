@@ -28,7 +28,7 @@ from fsaudit._io import NotReadable, read_regular
 from fsaudit.frtext import fr_field
 from fsaudit.inputs import InputProblem
 from fsaudit.report import AuditReport, Reporter, Result, StructureReport
-from fsaudit.reportview import Issue, input_issues
+from fsaudit.reportview import Issue, enclosing_locations, input_issues
 from fsaudit.rule import Severity, Status
 
 from fsaudit_ci._common import clean_text, rule_severity, waiver_text
@@ -135,14 +135,23 @@ class _Regions:
         self.cache: dict[str, dict[str, Region]] = {}
         self.inputs = {i.path: i for i in report.inputs}
 
-    def want(self, path: str, location: str) -> None:
+    def want(self, path: str, location: str, *, enclosing: bool = False) -> None:
+        """Ask for the region of ``location`` in ``path``; with ``enclosing``, of the places
+        that contain it too (a key that is absent from the file is shown at its object)."""
         if location.startswith("$"):
-            self.wanted.setdefault(path, set()).add(location)
+            places = self.wanted.setdefault(path, set())
+            places.add(location)
+            if enclosing:
+                places.update(enclosing_locations(location))
 
-    def region(self, path: str, location: str) -> Region | None:
+    def region(self, path: str, location: str, *, enclosing: bool = False) -> Region | None:
         if path not in self.cache:
             self.cache[path] = self._load(path)
-        return self.cache[path].get(location)
+        found = self.cache[path]
+        for place in [location, *(enclosing_locations(location) if enclosing else ())]:
+            if place in found:
+                return found[place]
+        return None
 
     def _load(self, path: str) -> dict[str, Region]:
         info = self.inputs.get(path)
@@ -166,11 +175,13 @@ def _location(s: StructureReport, where: str, artifacts: dict[str, int], regions
 
 
 def _place(
-    path: str, where: str, artifacts: dict[str, int], regions: _Regions, *, name: str | None = None
+    path: str, where: str, artifacts: dict[str, int], regions: _Regions, *, name: str | None = None,
+    enclosing: bool = False,
 ) -> dict[str, Any]:
-    """The physical location (file, and region when known) and logical location of ``where`` in ``path``."""
+    """The physical location (file, and region when known) and logical location of ``where`` in
+    ``path``; with ``enclosing``, the region of the nearest place that contains ``where``."""
     physical: dict[str, Any] = {"artifactLocation": {**_uri(path), "index": artifacts[path]}}
-    region = regions.region(path, where)
+    region = regions.region(path, where, enclosing=enclosing)
     position = _LINE_COLUMN.match(where)
     if region is not None:
         physical["region"] = {
@@ -284,7 +295,8 @@ def _input_result(
         "level": "error" if problem.is_error else "warning",
         "message": {"text": clean_text(f"{who}{kind}{shown} : {problem.message}")},
         "locations": [
-            _place(path, problem.location, artifacts, regions, name=f"{structure.id} {problem.location}" if structure else None)
+            _place(path, problem.location, artifacts, regions, enclosing=True,
+                   name=f"{structure.id} {problem.location}" if structure else None)
         ],
     }
     key = f"{structure.id if structure else path}\x1f{problem.location}\x1f{problem.message}"
@@ -331,9 +343,9 @@ def sarif_log(report: AuditReport) -> dict[str, Any]:
             if result.status in _REPORTED:
                 regions.want(s.path, result.location)
         for issue in issues:
-            regions.want(s.path, issue.location)
+            regions.want(s.path, issue.location, enclosing=True)
     for problem in split.apart:
-        regions.want(problem.path, problem.location)
+        regions.want(problem.path, problem.location, enclosing=True)
 
     baseline = _Baseline(report.extras.get("baseline"))
     results = []
