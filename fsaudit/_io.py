@@ -76,7 +76,9 @@ def describe_os_error(exc: OSError, path: str | os.PathLike[str] | None = None) 
     return f"lecture impossible (erreur système {name})" if name else "lecture impossible"
 
 
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+)
 
 
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
@@ -144,7 +146,8 @@ def check_output_path(output: Path, inputs: Iterable[Path]) -> None:
             continue
         if same:
             raise OutputError(
-                f"{shown_path(str(output))} : le rapport écraserait un fichier que fsaudit lit (déclaration, dérogations ou rapport) ; choisissez un autre fichier"
+                f"{shown_path(str(output))} : le rapport écraserait un fichier que fsaudit lit (déclaration, "
+                "dérogations ou rapport) ; choisissez un autre fichier"
             )
 
 

@@ -65,8 +65,10 @@ def _changed(previous: dict[str, Any], report: AuditReport) -> list[dict[str, An
             if r.status not in _NOTED or key in seen:
                 continue
             seen.add(key)
-            if before.get(key) != r.status.value:
-                out.append({"structure": s.id, "rule": r.rule, "status": r.status.value, "previous_status": before.get(key)})
+            was = before.get(key)
+            if was != r.status.value:
+                item = {"structure": s.id, "rule": r.rule, "status": r.status.value}
+                out.append({**item, "previous_status": was})
     return out
 
 
@@ -74,7 +76,8 @@ def _new_problems(previous: dict[str, Any], report: AuditReport) -> list[dict[st
     """Input problems of the report that the baseline did not have (same file, place and message)."""
     known = {(e.get("path"), e.get("location"), e.get("message")) for e in previous.get("errors", ())}
     for structure in previous.get("structures", ()):
-        known.update((structure.get("path"), u.get("location"), u.get("message")) for u in structure.get("unread", ()))
+        path = structure.get("path")
+        known.update((path, u.get("location"), u.get("message")) for u in structure.get("unread", ()))
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, str, str]] = set()
     problems = [(p.path, p.location, p.message, p.level) for p in report.errors]
@@ -95,16 +98,20 @@ def baseline_text_lines(report: AuditReport) -> list[str]:
     gating = new_failing(report) or []
     waived = extra.get("waived", [])
     lines = [
-        f"Référence {shown_path(str(extra['file']))} (audit au {extra.get('as_of') or '?'}) : {len(extra['new'])} nouveau(x) "
-        f"constat(s) non conforme(s), dont {len(gating)} de gravité {report.fail_on.value} ou plus ; "
-        f"{len(extra['fixed'])} corrigé(s) ; {len(waived)} dérogé(s) ; {len(extra['unchanged'])} déjà connu(s)"
+        f"Référence {shown_path(str(extra['file']))} (audit au {extra.get('as_of') or '?'}) : "
+        f"{len(extra['new'])} nouveau(x) constat(s) non conforme(s), dont {len(gating)} de gravité "
+        f"{report.fail_on.value} ou plus ; {len(extra['fixed'])} corrigé(s) ; {len(waived)} dérogé(s) ; "
+        f"{len(extra['unchanged'])} déjà connu(s)"
     ]
     for item in extra["new"]:
         lines.append(f"  + {item['structure']} {item['rule']} ({item['severity']}) : {item['message']}")
     for item in extra["fixed"]:
         lines.append(f"  - {item['structure']} {item['rule']} ({item['severity']}) : corrigé")
     for item in waived:
-        lines.append(f"  ≈ {item['structure']} {item['rule']} ({item['severity']}) : dérogé (toujours constaté, couvert par une dérogation)")
+        lines.append(
+            f"  ≈ {item['structure']} {item['rule']} ({item['severity']}) : dérogé "
+            "(toujours constaté, couvert par une dérogation)"
+        )
     return lines
 
 

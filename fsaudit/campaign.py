@@ -306,7 +306,8 @@ def _render_text(comparison: Comparison) -> str:
         if items:
             lines += ["", title]
             lines += [
-                f"  {mark} {f.structure} {f.rule} ({f.severity}) : {f.message} [{shown_path(f.path)} {f.location}]"
+                f"  {mark} {f.structure} {f.rule} ({f.severity}) : {f.message} "
+                f"[{shown_path(f.path)} {f.location}]"
                 for f in items
             ]
     return visible("\n".join(lines) + "\n")

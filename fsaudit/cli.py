@@ -211,7 +211,10 @@ def written_line(target: Path, report: Any) -> str:
 
     errors = len(report.input_errors)
     warnings = len(report.errors) - errors
-    counts = [fr_count(len(report.structures), "structure"), fr_count(errors, "erreur de saisie", "erreurs de saisie")]
+    counts = [
+        fr_count(len(report.structures), "structure"),
+        fr_count(errors, "erreur de saisie", "erreurs de saisie"),
+    ]
     if warnings:
         counts.append(fr_count(warnings, "avertissement de saisie", "avertissements de saisie"))
     return f"Rapport écrit : {shown_path(str(target))} ({', '.join(counts)})"

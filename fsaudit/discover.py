@@ -86,6 +86,10 @@ class _Collector:
         item = InputProblem(display_path(path), location, message, level)
         self.problems.setdefault((item.path, item.location, item.message), item)
 
+    def errors(self) -> int:
+        """How many problems found so far are errors."""
+        return sum(1 for p in self.problems.values() if p.is_error)
+
     def known(self, name: str) -> bool:
         return name.lower().endswith(self.extensions)
 
@@ -108,7 +112,8 @@ class _Collector:
         kind = special_kind(mode)
         if kind is not None and not named:
             if wanted:
-                self.problem(path, "fichier", f"ignoré : {kind}, pas un fichier ordinaire (il n'est pas ouvert)", WARNING)
+                message = f"ignoré : {kind}, pas un fichier ordinaire (il n'est pas ouvert)"
+                self.problem(path, "fichier", message, WARNING)
             return 0
         if wanted:
             self.add(path)  # a regular file; or a special one named explicitly (read_input refuses it)
@@ -124,7 +129,8 @@ class _Collector:
 
             where = exc.filename if isinstance(exc.filename, str) else directory
             reason = describe_os_error(exc, where).replace("ce fichier", "ce dossier")
-            self.problem(where, "dossier", f"dossier illisible ({reason}) : ses déclarations ne sont pas auditées", ERROR)
+            message = f"dossier illisible ({reason}) : ses déclarations ne sont pas auditées"
+            self.problem(where, "dossier", message, ERROR)
 
         for root, dirs, files in os.walk(directory, onerror=unreadable):
             kept = []
@@ -136,7 +142,8 @@ class _Collector:
                     self.problem(
                         full,
                         "dossier",
-                        "lien symbolique vers un dossier : non parcouru (indiquez ce dossier lui-même pour l'auditer)",
+                        "lien symbolique vers un dossier : non parcouru "
+                        "(indiquez ce dossier lui-même pour l'auditer)",
                         WARNING,
                     )
                     continue
@@ -150,7 +157,8 @@ class _Collector:
     def ignored(self, below: str) -> str:
         """The entries ignored below ``below``, for a message (``a.json (tube nommé (FIFO)), …``)."""
         prefix = display_path(below).rstrip("/") + "/"
-        names = [p.path for p in self.problems.values() if p.path.startswith(prefix) or p.path == display_path(below)]
+        shown = display_path(below)
+        names = [p.path for p in self.problems.values() if p.path.startswith(prefix) or p.path == shown]
         return ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
 
 
@@ -171,11 +179,12 @@ def expand_inputs(arguments: Iterable[str], extensions: Sequence[str]) -> Discov
 
     for argument in arguments:
         if os.path.isdir(argument):
-            errors_before = sum(1 for p in found.problems.values() if p.is_error)
-            if not found.walk(argument) and sum(1 for p in found.problems.values() if p.is_error) == errors_before:
+            errors_before = found.errors()
+            if not found.walk(argument) and found.errors() == errors_before:
                 ignored = found.ignored(argument)
                 raise DiscoveryError(
-                    f"aucune déclaration dans le dossier {shown_path(argument)} (extensions lues : {', '.join(wanted)})"
+                    f"aucune déclaration dans le dossier {shown_path(argument)} "
+                    f"(extensions lues : {', '.join(wanted)})"
                     + (f" ; ignoré : {shown_path(ignored)}" if ignored else "")
                 )
             continue

@@ -222,6 +222,7 @@ FIELD_LABELS = {
 }
 """French names of the declaration's fields (the headers of the workbook template where it has one)."""
 
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ITEM_LABELS = {
     "conseillers": "conseiller",
     "partners": "partenaire",
@@ -230,7 +231,7 @@ _ITEM_LABELS = {
     "modes": "modalité",
     "cantons": "canton",
     "structures": "structure",
-    **{day: "créneau" for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")},
+    **dict.fromkeys(_DAYS, "créneau"),
 }
 _FIELD_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d*)\]")
 
@@ -256,8 +257,6 @@ def fr_field(path: str | None) -> str:
                 parts.append(item)
     return " › ".join(parts)
 
-
-_DAYS = frozenset(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
 
 
 REFERENTIAL_LABELS = {

@@ -95,10 +95,8 @@ def input_issues(report: Any) -> InputIssues:
     for problem in report.errors:
         owner = by_fact.get((problem.path, problem.location))
         if owner is None:
-            owner = next(
-                (by_place[key] for key in ((problem.path, p) for p in enclosing_locations(problem.location)) if key in by_place),
-                None,
-            )
+            places = ((problem.path, place) for place in enclosing_locations(problem.location))
+            owner = next((by_place[key] for key in places if key in by_place), None)
         if owner is None:
             apart.append(problem)
             continue

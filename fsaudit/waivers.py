@@ -141,8 +141,9 @@ def _french_keys(message: str) -> str:
     """A schema message with each waiver key followed by its French meaning."""
     message = _QUOTED_KEY.sub(lambda m: f"« {m.group(1)} » ({WAIVER_FIELDS[m.group(1)]})"
                               if m.group(1) in WAIVER_FIELDS else m.group(), message)
-    return _ALLOWED.sub(lambda m: "(champs admis : " + ", ".join(_key(k) for k in m.group(1).split(", ")) + ")",
-                        message)
+    return _ALLOWED.sub(
+        lambda m: "(champs admis : " + ", ".join(_key(k) for k in m.group(1).split(", ")) + ")", message
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -165,7 +166,9 @@ def _plain_dates(value: Any) -> Any:
 
 _TOML_ERRORS = {
     "Invalid value": "valeur invalide",
-    "Invalid date or datetime": f"date invalide (attendu {_DATE_HINT} ; une date JJ/MM/AAAA s'écrit entre guillemets)",
+    "Invalid date or datetime": (
+        f"date invalide (attendu {_DATE_HINT} ; une date JJ/MM/AAAA s'écrit entre guillemets)"
+    ),
     "Cannot overwrite a value": "valeur déjà définie",
     "Unterminated string": "texte non terminé",
     "Expected '=' after a key in a key/value pair": "« = » attendu après le nom du champ",
@@ -211,7 +214,8 @@ def _toml_tables(text: str) -> list[tuple[int, str]]:
     lines = text.splitlines(keepends=True)
     starts = [index for index, line in enumerate(lines) if _TABLE.match(line)]
     cuts = [0, *starts] if not starts or starts[0] != 0 else starts
-    return [(start + 1, "".join(lines[start:end])) for start, end in zip(cuts, [*cuts[1:], len(lines)], strict=True)]
+    ends = [*cuts[1:], len(lines)]
+    return [(start + 1, "".join(lines[start:end])) for start, end in zip(cuts, ends, strict=True)]
 
 
 @frozen
@@ -259,7 +263,8 @@ def _parse_toml(path: str, text: str) -> _Parsed:
         headers = [n for n, line in enumerate(text.splitlines(), start=1) if _TABLE.match(line)]
         count = len(data.get("waivers", [])) if isinstance(data.get("waivers"), list) else 0
         if len(headers) == count:
-            return _Parsed(data, tuple(headers), tuple(range(1, count + 1)), fields=_field_lines(text, headers))
+            numbers = tuple(range(1, count + 1))
+            return _Parsed(data, tuple(headers), numbers, fields=_field_lines(text, headers))
         return _Parsed(data)  # waivers written otherwise (an inline array): JSON paths
     lines = text.splitlines()
     tables = _toml_tables(text)
@@ -280,7 +285,8 @@ def _parse_toml(path: str, text: str) -> _Parsed:
             part = tomllib.loads(chunk)
         except tomllib.TOMLDecodeError as exc:
             last = first + max(len(chunk.splitlines()), 1) - 1
-            problems.append(_toml_problem(path, exc, lines, first - 1, number, last if number is not None else None))
+            end = last if number is not None else None
+            problems.append(_toml_problem(path, exc, lines, first - 1, number, end))
             continue
         if number is None:
             data.update(part)
@@ -300,15 +306,18 @@ def _parse(path: str, raw: bytes) -> _Parsed:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return _Parsed(problems=(InputProblem(path, f"octet {exc.start}", "le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8"),))
+        message = "le fichier n'est pas en UTF-8 : enregistrez-le en UTF-8"
+        return _Parsed(problems=(InputProblem(path, f"octet {exc.start}", message),))
     if path.lower().endswith(".toml"):
         return _parse_toml(path, text)
     try:
         return _Parsed(json.loads(text, object_pairs_hook=no_duplicate_keys))
     except DuplicateKeyError as exc:
-        return _Parsed(problems=(InputProblem(path, "fichier", f"clé « {exc} » présente deux fois dans un même objet"),))
+        message = f"clé « {exc} » présente deux fois dans un même objet"
+        return _Parsed(problems=(InputProblem(path, "fichier", message),))
     except json.JSONDecodeError as exc:
-        return _Parsed(problems=(InputProblem(path, f"ligne {exc.lineno}, colonne {exc.colno}", "JSON invalide"),))
+        where = f"ligne {exc.lineno}, colonne {exc.colno}"
+        return _Parsed(problems=(InputProblem(path, where, "JSON invalide"),))
     except (ValueError, RecursionError):
         return _Parsed(problems=(InputProblem(path, "fichier", "JSON invalide"),))
 
@@ -336,11 +345,12 @@ def load_waivers(path: str | Path) -> WaiverSet:
     data = _plain_dates(parsed.data)
 
     def where(parts: tuple[str | int, ...]) -> str:
-        if parsed.lines is not None and len(parts) >= 2 and parts[0] == "waivers" and isinstance(parts[1], int):
+        in_waiver = len(parts) >= 2 and parts[0] == "waivers" and isinstance(parts[1], int)
+        if parsed.lines is not None and in_waiver:
             index = parts[1]
             if index < len(parsed.lines):
                 field = f", champ {_key(str(parts[2]))}" if len(parts) > 2 else ""
-                assert parsed.numbers is not None  # noqa: S101 - set with lines
+                assert parsed.numbers is not None
                 line = parsed.lines[index]
                 if len(parts) > 2 and index < len(parsed.fields):
                     line = parsed.fields[index].get(str(parts[2]), line)
@@ -374,7 +384,7 @@ def load_waivers(path: str | Path) -> WaiverSet:
             if index in bad:
                 continue
             start, expiry = dates["start"], dates["expiry"]
-            assert start is not None and expiry is not None  # noqa: S101 - checked just above
+            assert start is not None and expiry is not None
             if expiry < start:
                 raw_problems.append(
                     (("waivers", index, "expiry"),
@@ -395,7 +405,7 @@ def load_waivers(path: str | Path) -> WaiverSet:
                 )
             )
     raw_problems.sort(key=lambda item: (_sort_key(item[0]), item[1]))
-    problems = [*parsed.problems, *(InputProblem(name, where(parts), message) for parts, message in raw_problems)]
+    problems = [*parsed.problems, *(InputProblem(name, where(p), message) for p, message in raw_problems)]
     if parsed.lines is not None:
         problems.sort(key=lambda p: _line_of(p.location))
     return WaiverSet(name, sha256, tuple(waivers), tuple(problems))

@@ -68,11 +68,11 @@ def render_csv(report: AuditReport, options: dict[str, Any]) -> bytes:
     for s, issues in zip(report.structures, split.by_structure, strict=True):
         where = [safe_cell(s.id), safe_cell(s.name), safe_cell(shown_path(s.path)), safe_cell(s.departement)]
         for issue in issues:
+            field = safe_cell(fr_field(issue.field)) if issue.field is not None else ""
             writer.writerow(
                 [
-                    *where, "", "", "", level_label(issue.level), safe_cell(issue.message), safe_cell(issue.location),
-                    safe_cell(fr_field(issue.field)) if issue.field is not None else "",
-                    s.decision.label, _score(s.score), "",
+                    *where, "", "", "", level_label(issue.level), safe_cell(issue.message),
+                    safe_cell(issue.location), field, s.decision.label, _score(s.score), "",
                 ]
             )
         for r in s.results:
@@ -102,7 +102,10 @@ def render_csv(report: AuditReport, options: dict[str, Any]) -> bytes:
 
 REPORTER = Reporter(
     name="csv",
-    description="Tableau CSV (une ligne par résultat et par erreur de saisie) pour Excel en français : « ; », UTF-8 avec BOM",
+    description=(
+        "Tableau CSV (une ligne par résultat et par erreur de saisie) pour Excel en français : « ; », "
+        "UTF-8 avec BOM"
+    ),
     extension=".csv",
     render=render_csv,
 )

@@ -66,7 +66,9 @@ def _details(s: StructureReport, result: Result, rule: Any) -> str:
     return clean_text("\n".join(lines))
 
 
-def _testcase(parent: ET.Element, s: StructureReport, result: Result, rule: Any, known: str | None = None) -> None:
+def _testcase(
+    parent: ET.Element, s: StructureReport, result: Result, rule: Any, known: str | None = None
+) -> None:
     """The test case of one result; ``known`` names the baseline when this failure is in it."""
     title = f" — {rule.title}" if rule is not None else ""
     case = ET.SubElement(
@@ -76,9 +78,8 @@ def _testcase(parent: ET.Element, s: StructureReport, result: Result, rule: Any,
     )
     message = clean_text(result.message)
     if result.status is Status.FAIL and known is not None:
-        node = ET.SubElement(
-            case, "skipped", {"message": clean_text(f"constat non conforme déjà connu (référence {known}) : {result.message}")}
-        )
+        text = f"constat non conforme déjà connu (référence {known}) : {result.message}"
+        node = ET.SubElement(case, "skipped", {"message": clean_text(text)})
         node.text = _details(s, result, rule)
     elif result.status is Status.FAIL:
         node = ET.SubElement(case, "failure", {"message": message, "type": result.severity.value})
@@ -102,17 +103,22 @@ def _issue_case(parent: ET.Element, s: StructureReport, issue: Issue) -> None:
     case = ET.SubElement(
         parent,
         "testcase",
-        {"classname": clean_text(s.id), "name": clean_text(f"Saisie — {issue.location}{field}"), "file": _path(s.path)},
+        {
+            "classname": clean_text(s.id),
+            "name": clean_text(f"Saisie — {issue.location}{field}"),
+            "file": _path(s.path),
+        },
     )
     details = clean_text(
         f"Structure : {s.id} — {s.name}\nEmplacement : {shown_path(s.path)} {issue.location}{field}\n"
         f"{'Erreur' if issue.is_error else 'Avertissement'} de saisie : {issue.message}"
     )
     if issue.is_error:
-        node = ET.SubElement(case, "error", {"message": clean_text(issue.message), "type": "erreur de saisie"})
-        node.text = details
+        attributes = {"message": clean_text(issue.message), "type": "erreur de saisie"}
+        ET.SubElement(case, "error", attributes).text = details
     else:
-        ET.SubElement(case, "system-out").text = clean_text(f"avertissement de saisie : {issue.message} [{issue.location}]")
+        out = f"avertissement de saisie : {issue.message} [{issue.location}]"
+        ET.SubElement(case, "system-out").text = clean_text(out)
 
 
 def render_junit(report: AuditReport, options: dict[str, Any]) -> bytes:
@@ -138,9 +144,11 @@ def render_junit(report: AuditReport, options: dict[str, Any]) -> bytes:
         for issue in issues:
             _issue_case(suite, s, issue)
         for result in s.results:
-            _testcase(suite, s, result, rules.get(result.rule), known_file if (s.id, result.rule) in known else None)
+            seen = known_file if (s.id, result.rule) in known else None
+            _testcase(suite, s, result, rules.get(result.rule), seen)
         suites.append(suite)
-    for chosen, name in ((split.apart_errors, "Erreurs de saisie"), (split.apart_warnings, "Avertissements de saisie")):
+    apart = ((split.apart_errors, "Erreurs de saisie"), (split.apart_warnings, "Avertissements de saisie"))
+    for chosen, name in apart:
         if not chosen:
             continue
         suite = ET.Element("testsuite", {"name": name})
@@ -148,11 +156,16 @@ def render_junit(report: AuditReport, options: dict[str, Any]) -> bytes:
             case = ET.SubElement(
                 suite,
                 "testcase",
-                {"classname": _path(problem.path), "name": clean_text(problem.location), "file": _path(problem.path)},
+                {
+                    "classname": _path(problem.path),
+                    "name": clean_text(problem.location),
+                    "file": _path(problem.path),
+                },
             )
             text = clean_text(f"{shown_path(problem.path)} — {problem.location} : {problem.message}")
             if problem.is_error:
-                ET.SubElement(case, "error", {"message": clean_text(problem.message), "type": "erreur de saisie"}).text = text
+                attributes = {"message": clean_text(problem.message), "type": "erreur de saisie"}
+                ET.SubElement(case, "error", attributes).text = text
             else:
                 ET.SubElement(case, "system-out").text = f"avertissement de saisie : {text}"
         suites.append(suite)

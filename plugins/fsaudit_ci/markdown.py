@@ -140,7 +140,8 @@ def render_markdown(report: AuditReport, options: dict[str, Any]) -> bytes:
         ]
         for s, issue in unread[:limit]:
             field = md(fr_field(issue.field)) if issue.field is not None else ""
-            lines.append(f"| {md(s.id)} | {field} | {code(f'{shown_path(s.path)} {issue.location}')} | {md(issue.message)} |")
+            where = code(f"{shown_path(s.path)} {issue.location}")
+            lines.append(f"| {md(s.id)} | {field} | {where} | {md(issue.message)} |")
         lines += _more(len(unread), limit, "voir le rapport JSON")
 
     problems = [f"- {md(shown_path(p.path))} {md(p.location)} : {md(p.message)}" for p in split.apart_errors]
@@ -156,7 +157,9 @@ def render_markdown(report: AuditReport, options: dict[str, Any]) -> bytes:
         for issue in issues
         if not issue.is_error
     ]
-    warnings += [f"- {md(shown_path(p.path))} {md(p.location)} : {md(p.message)}" for p in split.apart_warnings]
+    warnings += [
+        f"- {md(shown_path(p.path))} {md(p.location)} : {md(p.message)}" for p in split.apart_warnings
+    ]
     if warnings:
         lines += ["", "### Avertissements de saisie (éléments ignorés)", ""]
         lines += warnings[:limit]

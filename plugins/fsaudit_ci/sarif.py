@@ -72,7 +72,8 @@ def _uri(path: str) -> dict[str, Any]:
     pure = Path(path)
     if pure.is_absolute():
         return {"uri": pure.as_uri()}
-    return {"uri": quote(os.fsencode(PurePosixPath(pure.as_posix()).as_posix()), safe="/"), "uriBaseId": "%SRCROOT%"}
+    relative = os.fsencode(PurePosixPath(pure.as_posix()).as_posix())
+    return {"uri": quote(relative, safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def _fingerprint(structure: str, rule: str) -> str:
@@ -205,8 +206,12 @@ class _Baseline:
         self.given = extra is not None
         extra = extra or {}
         self.new_failures = {(f["structure"], f["rule"]) for f in extra.get("new", ())}
-        self.changed = {(c["structure"], c["rule"]): c.get("previous_status") for c in extra.get("changed", ())}
-        self.new_problems = {(p["path"], p["location"], p["message"]) for p in extra.get("new_input_problems", ())}
+        self.changed = {
+            (c["structure"], c["rule"]): c.get("previous_status") for c in extra.get("changed", ())
+        }
+        self.new_problems = {
+            (p["path"], p["location"], p["message"]) for p in extra.get("new_input_problems", ())
+        }
 
     def result_state(self, structure: str, result: Result) -> str | None:
         if not self.given:
@@ -300,7 +305,8 @@ def _input_result(
         ],
     }
     key = f"{structure.id if structure else path}\x1f{problem.location}\x1f{problem.message}"
-    out["partialFingerprints"] = {"fsauditInput/v1": hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]}
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    out["partialFingerprints"] = {"fsauditInput/v1": digest}
     state = baseline.problem_state(path, problem.location, problem.message)
     if state is not None:
         out["baselineState"] = state
@@ -350,14 +356,17 @@ def sarif_log(report: AuditReport) -> dict[str, Any]:
     baseline = _Baseline(report.extras.get("baseline"))
     results = []
     for s, issues in zip(report.structures, split.by_structure, strict=True):
-        results += [_input_result(issue, s.path, s, rule_index, artifacts, regions, baseline) for issue in issues]
+        results += [
+            _input_result(issue, s.path, s, rule_index, artifacts, regions, baseline) for issue in issues
+        ]
         results += [
             _result(s, result, rule_index, artifacts, regions, baseline)
             for result in s.results
             if result.status in _REPORTED
         ]
     results += [
-        _input_result(problem, problem.path, None, rule_index, artifacts, regions, baseline) for problem in split.apart
+        _input_result(problem, problem.path, None, rule_index, artifacts, regions, baseline)
+        for problem in split.apart
     ]
     execution = [
         _notification(
@@ -406,7 +415,8 @@ def sarif_log(report: AuditReport) -> dict[str, Any]:
                 "version": report.fsaudit_version,
                 "semanticVersion": report.fsaudit_version,
                 "language": "fr-FR",
-                "rules": [_rule_descriptor(report, rule) for rule in rules] + [_input_rule(*item) for item in _INPUT_RULES],
+                "rules": [_rule_descriptor(report, rule) for rule in rules]
+                + [_input_rule(*item) for item in _INPUT_RULES],
             }
         },
         "language": "fr-FR",

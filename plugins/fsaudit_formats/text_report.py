@@ -92,7 +92,9 @@ def _structure_block(s: StructureReport, color: bool, issues: tuple[Issue, ...] 
     return lines
 
 
-def _compact_block(s: StructureReport, color: bool, show_path: bool, issues: tuple[Issue, ...] = ()) -> list[str]:
+def _compact_block(
+    s: StructureReport, color: bool, show_path: bool, issues: tuple[Issue, ...] = ()
+) -> list[str]:
     where = [f"dép. {s.departement}"] if s.departement else []
     where += [shown_path(s.path), s.location] if show_path else [s.location]
     lines = [f"[{s.id}] {s.name} ({', '.join(where)}) — {s.decision.label}"]
@@ -146,8 +148,8 @@ def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
             if issues or any(r.status in (Status.FAIL, Status.ERROR) for r in s.results)
         ]
         lines.append(
-            f"{len(report.structures)} structures : constats non conformes, erreurs de règle et de saisie des "
-            f"{len(detailed)} structure(s) concernée(s), une ligne par constat (vérifications à faire, "
+            f"{len(report.structures)} structures : constats non conformes, erreurs de règle et de saisie "
+            f"des {len(detailed)} structure(s) concernée(s), une ligne par constat (vérifications à faire, "
             "plans d'actions et rapport complet : --format json)."
         )
         lines.append("")

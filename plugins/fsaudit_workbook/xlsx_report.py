@@ -224,8 +224,8 @@ def _referentiel(wb: Any, report: AuditReport) -> None:
     from openpyxl.styles import Font
 
     values.width = 5
-    for col, header in enumerate(["Valeur du référentiel", "Valeur", "Source", "Note", "Clé (fichier du référentiel)"],
-                                 start=1):
+    value_headers = ["Valeur du référentiel", "Valeur", "Source", "Note", "Clé (fichier du référentiel)"]
+    for col, header in enumerate(value_headers, start=1):
         cell = ws.cell(row=start, column=col)
         set_text(cell, header)
         cell.font = Font(bold=True)
@@ -234,8 +234,8 @@ def _referentiel(wb: Any, report: AuditReport) -> None:
     for key in sorted(ref.values):
         item = ref.values[key]
         source = ref.sources.get(item.source, {})
-        values.append([fr_referential_key(key), _referential_value(item.value),
-                       f"{source.get('title', item.source)} [{source.get('confidence', '?')}]", item.note, key])
+        cited = f"{source.get('title', item.source)} [{source.get('confidence', '?')}]"
+        values.append([fr_referential_key(key), _referential_value(item.value), cited, item.note, key])
 
 
 def _referential_value(value: Any) -> Any:
@@ -285,7 +285,8 @@ def _decisions(wb: Any, report: AuditReport) -> None:
 
 def _errors(wb: Any, report: AuditReport) -> None:
     ws = wb.create_sheet("Erreurs")
-    headers = ["Origine", "Niveau", "Identifiant", "Structure", "Donnée", "Fichier ou plugin", "Emplacement", "Message"]
+    headers = ["Origine", "Niveau", "Identifiant", "Structure", "Donnée", "Fichier ou plugin", "Emplacement"]
+    headers.append("Message")
     sheet = _Sheet(ws, headers, [10, 14, 16, 30, 30, 30, 18, 90])
     split = input_issues(report)
     for s, issues in zip(report.structures, split.by_structure, strict=True):
@@ -296,8 +297,8 @@ def _errors(wb: Any, report: AuditReport) -> None:
             _fill(ws.cell(row=row, column=2), STATUS_FILLS[Status.ERROR if issue.is_error else Status.WARN])
             _link(ws.cell(row=row, column=7), s.path, issue.location)
     for problem in split.apart:
-        row = sheet.append(["saisie", problem.level, None, None, None, shown_path(problem.path), problem.location,
-                            problem.message])
+        where = [shown_path(problem.path), problem.location]
+        row = sheet.append(["saisie", problem.level, None, None, None, *where, problem.message])
         _fill(ws.cell(row=row, column=2), STATUS_FILLS[Status.ERROR if problem.is_error else Status.WARN])
         _link(ws.cell(row=row, column=7), problem.path, problem.location)
     for error in report.plugin_errors:
