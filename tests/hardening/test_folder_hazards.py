@@ -99,6 +99,28 @@ def test_fifo_matched_by_a_pattern_is_a_warning(folder: Path) -> None:
     assert [(e["path"], e["level"]) for e in report_errors(folder / "r.json")] == [("d/x.json", "avertissement")]
 
 
+def test_fifo_as_baseline_is_a_usage_error(folder: Path) -> None:
+    """--baseline naming a FIFO is refused at once (exit 2), never read."""
+    os.mkfifo(folder / "base.json")
+    done = fsaudit(folder, "audit", "d", "--as-of", AS_OF, "--baseline", "base.json")
+    assert (done.returncode, done.stderr) == (
+        2,
+        "fsaudit : erreur : référence --baseline inutilisable : base.json : ce n'est pas un fichier ordinaire "
+        "mais un tube nommé (FIFO) : il n'est pas lu\n",
+    )
+
+
+def test_fifo_as_waiver_file_is_an_input_error(folder: Path) -> None:
+    """--waivers naming a FIFO is an input error of that file (exit 3), never read; the audit is reported."""
+    os.mkfifo(folder / "w.toml")
+    done = fsaudit(folder, "audit", "d", "--as-of", AS_OF, "--waivers", "w.toml", "-f", "json", "-o", "r.json")
+    assert done.returncode == 3, done.stderr
+    assert report_errors(folder / "r.json") == [
+        {"path": "w.toml", "location": "fichier", "level": "erreur",
+         "message": "ce n'est pas un fichier ordinaire mais un tube nommé (FIFO) : il n'est pas lu"}
+    ]
+
+
 def test_device_named_explicitly_is_an_input_error(folder: Path) -> None:
     """A character device (/dev/null) named as a declaration is an input error in French."""
     done = fsaudit(folder, "audit", os.devnull, "d/bonne.json", "--as-of", AS_OF, "-f", "json", "-o", "r.json")
