@@ -20,7 +20,7 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -231,6 +231,8 @@ class _Parsed:
     problems: tuple[InputProblem, ...] = ()
     fields: tuple[dict[str, int], ...] = ()
     """TOML: the line of each key written in each waiver of ``data["waivers"]``."""
+    text: str | None = None
+    """JSON: the file's text, to give the line and column of a problem."""
 
 
 _KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
@@ -311,7 +313,7 @@ def _parse(path: str, raw: bytes) -> _Parsed:
     if path.lower().endswith(".toml"):
         return _parse_toml(path, text)
     try:
-        return _Parsed(json.loads(text, object_pairs_hook=no_duplicate_keys))
+        return _Parsed(json.loads(text, object_pairs_hook=no_duplicate_keys), text=text)
     except DuplicateKeyError as exc:
         message = f"clé « {exc} » présente deux fois dans un même objet"
         return _Parsed(problems=(InputProblem(path, "fichier", message),))
@@ -405,10 +407,31 @@ def load_waivers(path: str | Path) -> WaiverSet:
                 )
             )
     raw_problems.sort(key=lambda item: (_sort_key(item[0]), item[1]))
+    if parsed.text is not None and raw_problems:
+        where = _json_where(parsed.text, [parts for parts, _ in raw_problems])
     problems = [*parsed.problems, *(InputProblem(name, where(p), message) for p, message in raw_problems)]
     if parsed.lines is not None:
         problems.sort(key=lambda p: _line_of(p.location))
     return WaiverSet(name, sha256, tuple(waivers), tuple(problems))
+
+
+def _json_where(text: str, paths: Sequence[tuple[str | int, ...]]) -> Callable[[tuple[str | int, ...]], str]:
+    """``where`` for a JSON waiver file: the JSON path and the line and column of the value
+    (``$.waivers[1].start (ligne 9, colonne 16)``); a missing key, at its object."""
+    from fsaudit.jsonpos import json_regions
+
+    def places(parts: tuple[str | int, ...]) -> list[str]:
+        return [json_path(parts[:n]) for n in range(len(parts), 0, -1)]
+
+    regions = json_regions(text, {place for parts in paths for place in places(parts)})
+
+    def where(parts: tuple[str | int, ...]) -> str:
+        found = next((regions[place] for place in places(parts) if place in regions), None)
+        if found is None:
+            return json_path(parts)
+        return f"{json_path(parts)} (ligne {found[0]}, colonne {found[1]})"
+
+    return where
 
 
 def _line_of(location: str) -> tuple[int, str]:

@@ -27,12 +27,12 @@ from urllib.parse import quote
 from fsaudit._io import NotReadable, read_regular
 from fsaudit.frtext import fr_field
 from fsaudit.inputs import InputProblem
+from fsaudit.jsonpos import Region, json_regions
 from fsaudit.report import AuditReport, Reporter, Result, StructureReport
 from fsaudit.reportview import Issue, enclosing_locations, input_issues
 from fsaudit.rule import Severity, Status
 
 from fsaudit_ci._common import clean_text, rule_severity, waiver_text
-from fsaudit_ci.jsonpos import Region, json_regions
 
 __all__ = ["INPUT_ERROR_RULE", "INPUT_WARNING_RULE", "REPORTER", "SARIF_SCHEMA", "render_sarif"]
 

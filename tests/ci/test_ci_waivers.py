@@ -28,7 +28,7 @@ def waiver(structure: str, rule: str, start: str = "2025-01-01", expiry: str = "
 
 
 def write_waivers(items: list[dict[str, Any]], name: str = "derogations.json") -> str:
-    Path(name).write_text(json.dumps({"waivers": items}, ensure_ascii=False), encoding="utf-8")
+    Path(name).write_text(json.dumps({"waivers": items}, ensure_ascii=False, indent=2), encoding="utf-8")
     return name
 
 
@@ -159,22 +159,25 @@ def test_toml_waivers_are_read(tmp_path: Path) -> None:
 
 
 def test_invalid_json_waivers_are_reported_with_json_paths(tmp_path: Path) -> None:
-    """Schema errors give French messages at their JSON path; the valid waivers still load."""
+    """Schema errors give French messages at their JSON path, with the line and column of the value
+    (of its object for a missing key); the valid waivers still load."""
     path = tmp_path / "d.json"
     bad = {"structure": "32-B", "rule": "FS-HOR-01", "justification": "", "approver": "a",
            "start": "2025-02-30", "expiry": "2025-12-31", "motif": "x"}
-    path.write_text(json.dumps({"waivers": [waiver("32-C", "FS-HOR-01"), bad]}), encoding="utf-8")
+    path.write_text(json.dumps({"waivers": [waiver("32-C", "FS-HOR-01"), bad]}, indent=2), encoding="utf-8")
     loaded = load_waivers(path)
     assert [(p.location, p.message) for p in loaded.problems] == [
-        ("$.waivers[1].justification", "texte vide : une valeur est attendue"),
-        ("$.waivers[1].legal_basis", "champ obligatoire « legal_basis » (fondement juridique) manquant"),
+        ("$.waivers[1].justification (ligne 15, colonne 24)", "texte vide : une valeur est attendue"),
+        ("$.waivers[1].legal_basis (ligne 12, colonne 5)",
+         "champ obligatoire « legal_basis » (fondement juridique) manquant"),
         (
-            "$.waivers[1].motif",
+            "$.waivers[1].motif (ligne 19, colonne 16)",
             "champ inconnu « motif » (champs admis : approver (autorité qui l'accorde), expiry (dernier jour couvert), "
             "field (champ de la déclaration), justification (raison de la dérogation), legal_basis (fondement "
             "juridique), rule (règle), start (premier jour couvert), structure (identifiant de la structure))",
         ),
-        ("$.waivers[1].start", "date inexistante : « 2025-02-30 » ; attendu une date du calendrier, AAAA-MM-JJ ou JJ/MM/AAAA"),
+        ("$.waivers[1].start (ligne 17, colonne 16)",
+         "date inexistante : « 2025-02-30 » ; attendu une date du calendrier, AAAA-MM-JJ ou JJ/MM/AAAA"),
     ]
     assert [w.structure for w in loaded.waivers] == ["32-C"]
 
@@ -207,7 +210,10 @@ def test_waiver_file_problems_are_input_errors(network: Path, run) -> None:  # n
     Path("bad.json").write_text('{"waivers": [{"structure": 1}]}', encoding="utf-8")
     code, _out, err = run("audit", "decl/2.json", "--as-of", AS_OF, "--waivers", "bad.json", "-f", "json")
     assert code == 3
-    assert "fsaudit : erreur de saisie : bad.json:$.waivers[0].structure : type incorrect : attendu un texte, reçu le nombre 1" in err
+    assert (
+        "fsaudit : erreur de saisie : bad.json:$.waivers[0].structure (ligne 1, colonne 28) : type incorrect : "
+        "attendu un texte, reçu le nombre 1\n"
+    ) in err
 
 
 def test_missing_waiver_file_is_a_usage_error(network: Path, run) -> None:  # noqa: ANN001
@@ -263,7 +269,7 @@ def test_waiver_dates_accept_jj_mm_aaaa(tmp_path: Path, name: str) -> None:
 
 
 def test_each_bad_json_waiver_is_reported_and_the_others_apply(network: Path, run) -> None:  # noqa: ANN001
-    """Two waivers with bad dates are each reported at their JSON path; the valid one still applies
+    """Two waivers with bad dates are each reported at their JSON path and line; the valid one still applies
     (its failure is waived) and the run exits 3 for the file's errors."""
     items = [waiver("32-B", "FS-HOR-01", "2025-1-1"), waiver("32-B", "FS-HOR-02"), waiver("32-C", "FS-HOR-01", expiry="31/02/2025")]
     path = write_waivers(items)
@@ -271,8 +277,9 @@ def test_each_bad_json_waiver_is_reported_and_the_others_apply(network: Path, ru
     report = json.loads(Path("r.json").read_text(encoding="utf-8"))
     assert code == 3
     assert [(e["location"], e["message"]) for e in report["errors"]] == [
-        ("$.waivers[0].start", "date invalide : « 2025-1-1 » ; attendu AAAA-MM-JJ ou JJ/MM/AAAA"),
-        ("$.waivers[2].expiry", "date inexistante : « 31/02/2025 » ; attendu une date du calendrier, AAAA-MM-JJ ou JJ/MM/AAAA"),
+        ("$.waivers[0].start (ligne 9, colonne 16)", "date invalide : « 2025-1-1 » ; attendu AAAA-MM-JJ ou JJ/MM/AAAA"),
+        ("$.waivers[2].expiry (ligne 28, colonne 17)",
+         "date inexistante : « 31/02/2025 » ; attendu une date du calendrier, AAAA-MM-JJ ou JJ/MM/AAAA"),
     ]
     statuses = {(s["id"], r["rule"]): r["status"] for s in report["structures"] for r in s["results"]}
     assert (statuses[("32-B", "FS-HOR-02")], statuses[("32-B", "FS-HOR-01")], statuses[("32-C", "FS-HOR-01")]) == (
