@@ -2,7 +2,8 @@
 
 A failure is keyed on ``(structure id, rule id)`` — never on a row number or a file name, so
 that re-ordering or splitting declaration files does not turn old failures into new ones.
-:func:`compare` lists the failures that are new, fixed and unchanged; ``fsaudit compare`` and
+:func:`compare` lists the failures that are new, fixed, waived (*dérogés*: the finding is
+still there, covered by a waiver in the new report) and unchanged; ``fsaudit compare`` and
 ``fsaudit audit --baseline`` are built on it.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 
 from attrs import frozen
 
+from fsaudit.frtext import shown_path, visible
 from fsaudit.inputs import json_path, translate_schema_error
 from fsaudit.rule import Severity
 
@@ -136,13 +138,17 @@ class Failure:
 
 @frozen
 class Comparison:
-    """New, fixed and unchanged failures between an old and a new report."""
+    """New, fixed, waived and unchanged failures between an old and a new report."""
 
     old: dict[str, Any]
     new: dict[str, Any]
     new_failures: tuple[Failure, ...]
     fixed: tuple[Failure, ...]
+    """Failures of the old report that the new one no longer finds (nor waives)."""
     unchanged: tuple[Failure, ...]
+    waived: tuple[Failure, ...] = ()
+    """Failures of the old report that the new one still finds but under a waiver (*dérogés*),
+    as the old report described them."""
 
     def failing(self, level: Severity | str) -> list[Failure]:
         """New failures of gravity ``level`` or more."""
@@ -163,13 +169,14 @@ def load_report_file(path: str | Path) -> ReportFile:
     Raises :class:`ReportFileError` (French, with the location) when the file is missing, is
     not JSON, or is not an fsaudit report of a supported contract version.
     """
-    name = str(path)
+    from fsaudit._io import NotReadable, read_regular
+    from fsaudit.frtext import shown_path
+
+    name = shown_path(str(path))
     try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise ReportFileError(f"{name} : fichier introuvable") from None
-    except OSError as exc:
-        raise ReportFileError(f"{name} : lecture impossible ({exc.strerror or exc})") from None
+        raw = read_regular(path)
+    except NotReadable as exc:
+        raise ReportFileError(f"{name} : {exc}") from None
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -194,7 +201,7 @@ def load_report_file(path: str | Path) -> ReportFile:
             f"{name}:$.report_version : version de rapport {version} non prise en charge "
             f"(attendu {_SUPPORTED_MAJOR}.x)"
         )
-    return ReportFile(name, hashlib.sha256(raw).hexdigest(), data)
+    return ReportFile(str(path), hashlib.sha256(raw).hexdigest(), data)
 
 
 def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
@@ -207,8 +214,9 @@ def _failure_sort_key(failure: Failure) -> tuple[Any, ...]:
     return (_natural(failure.structure), failure.rule, failure.path, failure.location)
 
 
-def failures_of(report: Mapping[str, Any]) -> dict[tuple[str, str], Failure]:
-    """The failures of a JSON report (status ``fail``), by ``(structure id, rule id)``.
+def failures_of(report: Mapping[str, Any], status: str = "fail") -> dict[tuple[str, str], Failure]:
+    """The failures of a JSON report (status ``fail``; or the results of another ``status``,
+    ``waived`` for the failures covered by a waiver), by ``(structure id, rule id)``.
 
     When two structures share an id (rule FS-NET-01 reports it), the first in report order
     stands for the key.
@@ -216,7 +224,7 @@ def failures_of(report: Mapping[str, Any]) -> dict[tuple[str, str], Failure]:
     out: dict[tuple[str, str], Failure] = {}
     for structure in report["structures"]:
         for result in structure["results"]:
-            if result["status"] != "fail":
+            if result["status"] != status:
                 continue
             failure = Failure(
                 structure=structure["id"],
@@ -234,9 +242,15 @@ def failures_of(report: Mapping[str, Any]) -> dict[tuple[str, str], Failure]:
 
 def compare(old: Mapping[str, Any], new: Mapping[str, Any], *, old_info: Mapping[str, Any] | None = None,
             new_info: Mapping[str, Any] | None = None) -> Comparison:
-    """Compare the failures of two JSON reports (as loaded from ``--format json``)."""
+    """Compare the failures of two JSON reports (as loaded from ``--format json``).
+
+    A failure of ``old`` that ``new`` reports as waived is *waived* (dérogé), not fixed: the
+    finding is still there. A failure waived in ``old`` that fails again in ``new`` (its waiver
+    expired) is new.
+    """
     before = failures_of(old)
     after = failures_of(new)
+    waived_now = failures_of(new, "waived")
 
     def ordered(items: Iterable[Failure]) -> tuple[Failure, ...]:
         return tuple(sorted(items, key=_failure_sort_key))
@@ -245,8 +259,9 @@ def compare(old: Mapping[str, Any], new: Mapping[str, Any], *, old_info: Mapping
         old=dict(old_info or {}),
         new=dict(new_info or {}),
         new_failures=ordered(f for k, f in after.items() if k not in before),
-        fixed=ordered(f for k, f in before.items() if k not in after),
+        fixed=ordered(f for k, f in before.items() if k not in after and k not in waived_now),
         unchanged=ordered(f for k, f in after.items() if k in before),
+        waived=ordered(f for k, f in before.items() if k not in after and k in waived_now),
     )
 
 
@@ -259,16 +274,18 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "summary": {
             "new": len(comparison.new_failures),
             "fixed": len(comparison.fixed),
+            "waived": len(comparison.waived),
             "unchanged": len(comparison.unchanged),
         },
         "new_failures": [f.to_dict() for f in comparison.new_failures],
         "fixed_failures": [f.to_dict() for f in comparison.fixed],
+        "waived_failures": [f.to_dict() for f in comparison.waived],
         "unchanged_failures": [f.to_dict() for f in comparison.unchanged],
     }
 
 
 def _md(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    return " ".join(visible(str(text)).split()).replace("|", "\\|")
 
 
 def _render_text(comparison: Comparison) -> str:
@@ -277,17 +294,23 @@ def _render_text(comparison: Comparison) -> str:
         f"Comparaison de {old.get('file', '?')} (audit au {old.get('as_of') or '?'}) "
         f"et {new.get('file', '?')} (audit au {new.get('as_of') or '?'})",
         f"Constats non conformes : {len(comparison.new_failures)} nouveau(x), "
-        f"{len(comparison.fixed)} corrigé(s), {len(comparison.unchanged)} inchangé(s)",
+        f"{len(comparison.fixed)} corrigé(s), {len(comparison.waived)} dérogé(s), "
+        f"{len(comparison.unchanged)} inchangé(s)",
     ]
     for title, items, mark in (
         ("Nouveaux constats :", comparison.new_failures, "+"),
         ("Constats corrigés :", comparison.fixed, "-"),
+        ("Constats dérogés (toujours constatés, couverts par une dérogation) :", comparison.waived, "≈"),
         ("Constats inchangés :", comparison.unchanged, "="),
     ):
         if items:
             lines += ["", title]
-            lines += [f"  {mark} {f.structure} {f.rule} ({f.severity}) : {f.message} [{f.path} {f.location}]" for f in items]
-    return "\n".join(lines) + "\n"
+            lines += [
+                f"  {mark} {f.structure} {f.rule} ({f.severity}) : {f.message} "
+                f"[{shown_path(f.path)} {f.location}]"
+                for f in items
+            ]
+    return visible("\n".join(lines) + "\n")
 
 
 def _render_markdown(comparison: Comparison, limit: int = 50) -> str:
@@ -295,9 +318,14 @@ def _render_markdown(comparison: Comparison, limit: int = 50) -> str:
         "## Comparaison des audits France services",
         "",
         f"**{len(comparison.new_failures)}** nouveau(x) constat(s) non conforme(s), "
-        f"**{len(comparison.fixed)}** corrigé(s), **{len(comparison.unchanged)}** inchangé(s).",
+        f"**{len(comparison.fixed)}** corrigé(s), **{len(comparison.waived)}** dérogé(s), "
+        f"**{len(comparison.unchanged)}** inchangé(s).",
     ]
-    for title, items in (("Nouveaux constats", comparison.new_failures), ("Constats corrigés", comparison.fixed)):
+    for title, items in (
+        ("Nouveaux constats", comparison.new_failures),
+        ("Constats corrigés", comparison.fixed),
+        ("Constats dérogés (toujours constatés, couverts par une dérogation)", comparison.waived),
+    ):
         if not items:
             continue
         lines += ["", f"### {title}", "", "| Structure | Règle | Gravité | Constat |", "|---|---|---|---|"]
@@ -305,13 +333,14 @@ def _render_markdown(comparison: Comparison, limit: int = 50) -> str:
             lines.append(f"| {_md(f.structure)} | {_md(f.rule)} | {f.severity} | {_md(f.message)} |")
         if len(items) > limit:
             lines += ["", f"… et {len(items) - limit} de plus (détail : `fsaudit compare --format json`)."]
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")
 
 
 def render_comparison(comparison: Comparison, fmt: str) -> bytes:
     """``text``, ``json`` or ``markdown`` rendering of a comparison, as UTF-8 bytes."""
     if fmt == "json":
-        return (json.dumps(comparison_to_dict(comparison), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        text = json.dumps(comparison_to_dict(comparison), ensure_ascii=False, indent=2) + "\n"
+        return text.encode("utf-8", "backslashreplace")
     if fmt == "markdown":
         return _render_markdown(comparison).encode("utf-8")
     return _render_text(comparison).encode("utf-8")

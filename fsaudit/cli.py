@@ -27,13 +27,12 @@ class UsageProblem(Exception):
 
 def parse_date(text: str) -> _dt.date:
     """``2024-05-12`` or ``12/05/2024``."""
-    text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return _dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise UsageProblem(f"date invalide « {text} » : attendu AAAA-MM-JJ ou JJ/MM/AAAA")
+    from fsaudit.frtext import parse_fr_date
+
+    date = parse_fr_date(text)
+    if date is None:
+        raise UsageProblem(f"date invalide « {text.strip()} » : attendu AAAA-MM-JJ ou JJ/MM/AAAA")
+    return date
 
 
 def exit_code_for(report: Any) -> ExitCode:
@@ -56,7 +55,9 @@ def exit_code_for(report: Any) -> ExitCode:
 
 
 def _err(message: str) -> None:
-    click.echo(f"fsaudit : {message}", err=True)
+    from fsaudit.frtext import visible
+
+    click.echo(visible(f"fsaudit : {message}"), err=True)
 
 
 CONTEXT_SETTINGS = {"help_option_names": [], "max_content_width": 100}
@@ -118,9 +119,10 @@ def audit_command(
     workers = parse_jobs(jobs)
     names = [name.strip() for item in (formats or ("text",)) for name in item.split(",") if name.strip()]
     plugins = load_plugins(disabled)
-    paths = discover_inputs(paths, plugins)
+    found = discover_inputs(paths, plugins)
+    paths = list(found.files)
     previous = load_baseline_option(baseline)
-    if waivers is not None and not Path(waivers).is_file():
+    if waivers is not None and not os.path.lexists(waivers):
         raise UsageProblem(f"fichier de dérogations introuvable : {waivers}")
     if waivers is not None and compare_as_of:
         raise UsageProblem("--waivers et --compare-as-of ne peuvent pas être employés ensemble")
@@ -172,11 +174,16 @@ def audit_command(
                 )
     except ReferentialError as exc:
         raise UsageProblem(str(exc)) from None
+    if found.problems:
+        import attrs
+
+        report = attrs.evolve(report, errors=found.problems + report.errors)
     if previous is not None:
         from fsaudit.baseline import apply_baseline
 
         report = apply_baseline(report, previous)
 
+    written: list[Path] = []
     try:
         for reporter, target in targets:
             if target is None:
@@ -185,16 +192,50 @@ def audit_command(
                 sys.stdout.flush()
             else:
                 write_atomic(target, reporter.render(report, {}))
+                written.append(target)
     except OutputError as exc:
+        for target in written:
+            click.echo(written_line(target, report))
         _err(str(exc))
         return ExitCode.USAGE
-    for problem in report.errors:
-        _err(f"erreur de saisie : {problem}")
-    for error in report.plugin_errors:
-        _err(f"plugin « {error.plugin} » : {error.message}")
-    for line in ci_notices(report):
+    for target in written:
+        click.echo(written_line(target, report))
+    # The terminal report already lists input problems, plugin errors, waivers and the baseline:
+    # standard error repeats them only when no text report is on standard output.
+    on_terminal = any(target is None and reporter.name == "text" for reporter, target in targets)
+    for line in terminal_notices(report, text_shown=on_terminal):
         _err(line)
     return exit_code_for(report)
+
+
+def written_line(target: Path, report: Any) -> str:
+    """``Rapport écrit : rapport.xlsx (3 structures, 2 erreurs de saisie)``: one per file written."""
+    from fsaudit.frtext import fr_count, shown_path
+
+    errors = len(report.input_errors)
+    warnings = len(report.errors) - errors
+    counts = [
+        fr_count(len(report.structures), "structure"),
+        fr_count(errors, "erreur de saisie", "erreurs de saisie"),
+    ]
+    if warnings:
+        counts.append(fr_count(warnings, "avertissement de saisie", "avertissements de saisie"))
+    return f"Rapport écrit : {shown_path(str(target))} ({', '.join(counts)})"
+
+
+def terminal_notices(report: Any, *, text_shown: bool) -> list[str]:
+    """What standard error says after an audit: input errors and warnings, plugin errors and
+    :func:`ci_notices`, each once; with ``text_shown`` (the text report is on standard output,
+    and says all of it) only what the text report does not say."""
+    if text_shown:
+        workers = report.extras.get("workers")
+        return [f"avertissement : {message}" for message in workers["messages"]] if workers else []
+    lines = [
+        f"{'erreur de saisie' if problem.is_error else 'avertissement de saisie'} : {problem}"
+        for problem in report.errors
+    ]
+    lines += [f"plugin « {error.plugin} » : {error.message}" for error in report.plugin_errors]
+    return lines + ci_notices(report)
 
 
 def parse_jobs(text: str) -> int:
@@ -208,8 +249,9 @@ def parse_jobs(text: str) -> int:
     return value or (os.cpu_count() or 1)
 
 
-def discover_inputs(arguments: Sequence[str], plugins: Any) -> list[str]:
-    """Files, directories and globs → the sorted, de-duplicated input files."""
+def discover_inputs(arguments: Sequence[str], plugins: Any) -> Any:
+    """Files, directories and globs → the sorted, de-duplicated input files and the entries
+    found beside them that are not read (:class:`fsaudit.discover.Discovery`)."""
     from fsaudit.discover import DiscoveryError, expand_inputs
 
     extensions = sorted({ext for reader in plugins.readers for ext in reader.extensions})
@@ -285,7 +327,7 @@ def ci_notices(report: Any) -> list[str]:
         lines.append(
             f"référence {previous['file']} : {len(previous['new'])} nouveau(x) constat(s) non conforme(s) "
             f"dont {len(gating)} de gravité {report.fail_on.value} ou plus, {len(previous['fixed'])} corrigé(s), "
-            f"{len(previous['unchanged'])} déjà connu(s)"
+            f"{len(previous.get('waived', ()))} dérogé(s), {len(previous['unchanged'])} déjà connu(s)"
         )
     return lines
 
@@ -506,9 +548,23 @@ def _restore_gc(previous: tuple[int, ...]) -> None:
     gc.unfreeze()
 
 
+DEBUG_OPTION = "--debug"
+"""Anywhere before ``--`` on the command line (``fsaudit audit x.json --debug``), or
+``FSAUDIT_DEBUG=1`` in the environment: an internal error prints its traceback."""
+
+
+def take_debug(args: list[str]) -> tuple[list[str], bool]:
+    """The arguments without ``--debug`` (before any ``--``), and whether it was there or
+    ``FSAUDIT_DEBUG`` is set to a value other than empty or ``0``."""
+    end = args.index("--") if "--" in args else len(args)
+    kept = [a for a in args[:end] if a != DEBUG_OPTION] + args[end:]
+    wanted = len(kept) != len(args) or os.environ.get("FSAUDIT_DEBUG", "") not in ("", "0")
+    return kept, wanted
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit code (never raises on user error)."""
-    args = list(sys.argv[1:] if argv is None else argv)
+    args, debug = take_debug(list(sys.argv[1:] if argv is None else argv))
     gc_state = _tune_gc()
     try:
         result = cli.main(args=args, prog_name="fsaudit", standalone_mode=False)
@@ -534,10 +590,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err("interrompu")
         return 130
     except Exception as exc:
-        if os.environ.get("FSAUDIT_DEBUG"):
-            raise
+        if debug:
+            import traceback
+
+            from fsaudit.frtext import visible
+
+            sys.stderr.write(visible("".join(traceback.format_exception(exc))))
+            sys.stderr.flush()
         _err(f"erreur interne : {type(exc).__name__} : {exc}")
-        _err("merci de signaler ce problème (relancer avec FSAUDIT_DEBUG=1 pour le détail)")
+        if debug:
+            _err("merci de signaler ce problème avec le détail ci-dessus")
+        else:
+            _err("merci de signaler ce problème (relancer avec --debug pour le détail)")
         return ExitCode.PLUGIN_ERROR
     finally:
         _restore_gc(gc_state)

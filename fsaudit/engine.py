@@ -85,8 +85,11 @@ def choose_reader(path: Path, readers: Sequence[Reader]) -> Reader | None:
     Readers that know the file's extension are candidates; when none does, every reader with a
     ``sniff`` function is. A candidate with a ``sniff`` function must claim the file's first
     bytes; readers are tried by priority, then name. A file is opened for sniffing only when a
-    candidate needs it.
+    candidate needs it, and only if it is a regular file (a FIFO is never opened: see
+    :func:`fsaudit._io.open_regular`); otherwise the sniffers see no bytes.
     """
+    from fsaudit._io import NotReadable, open_regular
+
     name = path.name.lower()
     candidates = [r for r in readers if any(name.endswith(ext) for ext in r.extensions)]
     if not candidates:
@@ -97,9 +100,9 @@ def choose_reader(path: Path, readers: Sequence[Reader]) -> Reader | None:
             return reader
         if head is None:
             try:
-                with path.open("rb") as handle:
+                with open_regular(path) as handle:
                     head = handle.read(_SNIFF_BYTES)
-            except OSError:
+            except (NotReadable, OSError):
                 head = b""
         try:
             if reader.sniff(path, head):
@@ -110,23 +113,30 @@ def choose_reader(path: Path, readers: Sequence[Reader]) -> Reader | None:
 
 
 def read_input(path: str, readers: Sequence[Reader]) -> tuple[InputInfo, ReadResult]:
-    """Read one input; every failure becomes a problem of that input, never an exception."""
+    """Read one input; every failure becomes a problem of that input, never an exception.
+
+    Only a regular file is read. A named pipe, a socket or a device, a symbolic link loop, a
+    broken link or a file without read permission is an error of that input, said in French,
+    and is never opened in a way that could block (:func:`fsaudit._io.open_regular`).
+    """
+    from fsaudit._io import NotReadable, describe_os_error, open_regular
+
     file = Path(path)
+
+    def unread(message: str) -> tuple[InputInfo, ReadResult]:
+        problem = InputProblem(path, "fichier", message)
+        return InputInfo(path, None, None, 0, 1), ReadResult("inconnu", problems=(problem,))
+
     try:
         digest = hashlib.sha256()
-        with file.open("rb") as handle:
+        with open_regular(file) as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
         sha256: str | None = digest.hexdigest()
-    except IsADirectoryError:
-        problem = InputProblem(path, "fichier", "c'est un dossier : indiquez des fichiers de déclaration")
-        return InputInfo(path, None, None, 0, 1), ReadResult("inconnu", problems=(problem,))
-    except FileNotFoundError:
-        problem = InputProblem(path, "fichier", "fichier introuvable")
-        return InputInfo(path, None, None, 0, 1), ReadResult("inconnu", problems=(problem,))
+    except NotReadable as exc:
+        return unread(str(exc))
     except OSError as exc:
-        problem = InputProblem(path, "fichier", f"lecture impossible ({exc.strerror or exc})")
-        return InputInfo(path, None, None, 0, 1), ReadResult("inconnu", problems=(problem,))
+        return unread(describe_os_error(exc, path))
     reader = choose_reader(file, readers)
     if reader is None:
         known = sorted({ext for r in readers for ext in r.extensions})

@@ -6,17 +6,19 @@ import datetime as _dt
 import re
 from typing import Any
 
+from fsaudit.frtext import visible
 from fsaudit.report import AuditReport, Result
 from fsaudit.rule import Severity
 
 __all__ = ["clean_text", "fr_date", "rule_severity", "rules_by_id", "waiver_text"]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def clean_text(text: Any) -> str:
-    """Text without the control characters XML and terminals refuse (replaced by U+FFFD)."""
-    return _CONTROL.sub("\ufffd", str(text))
+    """Text without the control characters XML and terminals refuse (replaced by U+FFFD), and
+    with the bytes of a file name that were not UTF-8 written visibly (``caf\\xe9.json``)."""
+    return visible(_CONTROL.sub("\ufffd", str(text)))
 
 
 def fr_date(iso: str | None) -> str:

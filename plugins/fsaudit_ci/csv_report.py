@@ -1,4 +1,9 @@
-"""CSV report: one row per result, for a spreadsheet.
+"""CSV report: one row per result and per input problem, for a spreadsheet.
+
+A structure's input problems (facts that could not be read, elements ignored) come first among
+its rows, with the status « erreur de saisie » or « avertissement de saisie »; the problems that
+concern no structure (a file that could not be read) close the table. The « Champ » column names
+the declaration's field in French.
 
 French headers, ``;`` as separator and UTF-8 with a byte-order mark: the settings Excel in French
 expects when it opens a ``.csv`` by double-click (without the BOM it reads the accents as
@@ -13,7 +18,9 @@ import csv
 import io
 from typing import Any
 
+from fsaudit.frtext import fr_field, shown_path
 from fsaudit.report import AuditReport, Reporter
+from fsaudit.reportview import input_issues, level_label
 
 from fsaudit_ci._common import clean_text, rules_by_id, waiver_text
 
@@ -57,33 +64,48 @@ def render_csv(report: AuditReport, options: dict[str, Any]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(HEADERS)
-    for s in report.structures:
+    split = input_issues(report)
+    for s, issues in zip(report.structures, split.by_structure, strict=True):
+        where = [safe_cell(s.id), safe_cell(s.name), safe_cell(shown_path(s.path)), safe_cell(s.departement)]
+        for issue in issues:
+            field = safe_cell(fr_field(issue.field)) if issue.field is not None else ""
+            writer.writerow(
+                [
+                    *where, "", "", "", level_label(issue.level), safe_cell(issue.message),
+                    safe_cell(issue.location), field, s.decision.label, _score(s.score), "",
+                ]
+            )
         for r in s.results:
             rule = rules.get(r.rule)
             writer.writerow(
                 [
-                    safe_cell(s.id),
-                    safe_cell(s.name),
-                    safe_cell(s.path),
-                    safe_cell(s.departement),
+                    *where,
                     safe_cell(r.rule),
                     safe_cell(rule.title if rule is not None else ""),
                     r.severity.value,
                     r.status.label,
                     safe_cell(r.message),
                     safe_cell(r.location),
-                    safe_cell(r.field),
+                    safe_cell(fr_field(r.field)) if r.field is not None else "",
                     s.decision.label,
                     _score(s.score),
                     safe_cell(waiver_text(r)),
                 ]
             )
+    for problem in split.apart:
+        writer.writerow(
+            ["", "", safe_cell(shown_path(problem.path)), "", "", "", "", level_label(problem.level),
+             safe_cell(problem.message), safe_cell(problem.location), "", "", "", ""]
+        )
     return buffer.getvalue().encode("utf-8-sig")
 
 
 REPORTER = Reporter(
     name="csv",
-    description="Tableau CSV (une ligne par résultat) pour Excel en français : « ; », UTF-8 avec BOM",
+    description=(
+        "Tableau CSV (une ligne par résultat et par erreur de saisie) pour Excel en français : « ; », "
+        "UTF-8 avec BOM"
+    ),
     extension=".csv",
     render=render_csv,
 )

@@ -2,7 +2,8 @@
 
 Counts, decisions, then the failing findings (most severe first) in a table capped at
 :data:`ROW_LIMIT` rows with a closing "… et N de plus" line; with a baseline, whether each
-failure is new; waivers and input errors in short lists, capped the same way.
+failure is new; the structures whose declaration could not be read whole, with what was not
+read; waivers, input errors and input warnings (apart) in short lists, capped the same way.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import re
 from collections import Counter
 from typing import Any
 
+from fsaudit.frtext import fr_field, shown_path
 from fsaudit.report import AuditReport, DecisionCode, Reporter
+from fsaudit.reportview import input_issues
 from fsaudit.rule import Status
 
 from fsaudit_ci._common import clean_text, fr_date
@@ -63,7 +66,9 @@ def render_markdown(report: AuditReport, options: dict[str, Any]) -> bytes:
         "",
         f"Référentiel **{md(ref.id) if ref else '?'}** · fsaudit {md(report.fsaudit_version)} · "
         f"{len(report.inputs)} fichier(s) · {len(report.structures)} structure(s) · "
-        f"{len(report.errors)} erreur(s) de saisie · {len(report.rule_errors)} erreur(s) de règle",
+        f"{len(report.input_errors)} erreur(s) de saisie · "
+        f"{len(report.errors) - len(report.input_errors)} avertissement(s) de saisie · "
+        f"{len(report.rule_errors)} erreur(s) de règle",
         "",
         f"**{len(failing_level)}** constat(s) non conforme(s) de gravité {report.fail_on.value} ou plus "
         f"({len(fails)} constat(s) non conforme(s) en tout).",
@@ -71,7 +76,7 @@ def render_markdown(report: AuditReport, options: dict[str, Any]) -> bytes:
     if baseline is not None:
         lines.append(
             f"Par rapport à la référence : **{len(baseline['new'])}** nouveau(x), {len(baseline['fixed'])} corrigé(s), "
-            f"{len(baseline['unchanged'])} déjà connu(s)."
+            f"{len(baseline.get('waived', ()))} dérogé(s), {len(baseline['unchanged'])} déjà connu(s)."
         )
     decisions = Counter(s.decision.code for s in report.structures)
     if decisions:
@@ -88,7 +93,7 @@ def render_markdown(report: AuditReport, options: dict[str, Any]) -> bytes:
         for s, r in fails[:limit]:
             row = (
                 f"| {md(s.id)} | {md(r.rule)} | {r.severity.value} | {md(r.message)} | "
-                f"{code(f'{s.path} {r.location}')} |"
+                f"{code(f'{shown_path(s.path)} {r.location}')} |"
             )
             if new_keys is not None:
                 row += " oui |" if (s.id, r.rule) in new_keys else " non |"
@@ -118,13 +123,47 @@ def render_markdown(report: AuditReport, options: dict[str, Any]) -> bytes:
             lines += notes[:limit]
             lines += _more(len(notes), limit, "voir le rapport JSON")
 
-    problems = [f"- {md(p.path)} {md(p.location)} : {md(p.message)}" for p in report.errors]
+    split = input_issues(report)
+    unread = [
+        (s, issue)
+        for s, issues in zip(report.structures, split.by_structure, strict=True)
+        for issue in issues
+        if issue.is_error
+    ]
+    if unread:
+        lines += [
+            "",
+            "### Données illisibles (instruction incomplète)",
+            "",
+            "| Structure | Donnée | Emplacement | Motif |",
+            "|---|---|---|---|",
+        ]
+        for s, issue in unread[:limit]:
+            field = md(fr_field(issue.field)) if issue.field is not None else ""
+            where = code(f"{shown_path(s.path)} {issue.location}")
+            lines.append(f"| {md(s.id)} | {field} | {where} | {md(issue.message)} |")
+        lines += _more(len(unread), limit, "voir le rapport JSON")
+
+    problems = [f"- {md(shown_path(p.path))} {md(p.location)} : {md(p.message)}" for p in split.apart_errors]
     problems += [f"- plugin {md(e.plugin)} : {md(e.message)}" for e in report.plugin_errors]
     problems += [f"- {md(s.id)} {md(r.rule)} : {md(r.message)}" for s, r in report.rule_errors]
     if problems:
         lines += ["", "### Erreurs de saisie, de règle et de plugin", ""]
         lines += problems[:limit]
         lines += _more(len(problems), limit, "voir le rapport JSON")
+    warnings = [
+        f"- {md(s.id)} {code(f'{shown_path(s.path)} {issue.location}')} : {md(issue.message)}"
+        for s, issues in zip(report.structures, split.by_structure, strict=True)
+        for issue in issues
+        if not issue.is_error
+    ]
+    warnings += [
+        f"- {md(shown_path(p.path))} {md(p.location)} : {md(p.message)}" for p in split.apart_warnings
+    ]
+    if warnings:
+        lines += ["", "### Avertissements de saisie (éléments ignorés)", ""]
+        lines += warnings[:limit]
+        lines += _more(len(warnings), limit, "voir le rapport JSON")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

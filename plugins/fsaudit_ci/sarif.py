@@ -1,31 +1,64 @@
 """SARIF 2.1.0 report, for GitHub code scanning and other SARIF viewers.
 
 ``tool.driver.rules`` carries every rule's metadata (title, description, help with the
-charter source and the remediation, default level from the severity in force). Results are
-the findings: failures (level from the severity), warnings, checks left to the auditor (kind
-``review``) and waived failures (with a SARIF ``suppression`` carrying the waiver). Each
-result points at the input file and, for a JSON input, at the region of the value
-(line and column); every result also has a logical location, the JSON path or the
-``Feuille!C12`` cell the finding is about. Rule errors, input errors and plugin errors are
-notifications of the run's invocation. No clock, no absolute path of the machine: identical
-input gives identical bytes.
+charter source and the remediation, default level from the severity in force), then the two
+input rules :data:`INPUT_ERROR_RULE` and :data:`INPUT_WARNING_RULE`. Results are the findings:
+failures (level from the severity), warnings, checks left to the auditor (kind ``review``) and
+waived failures (with a SARIF ``suppression`` carrying the waiver); and the input problems: a
+fact that could not be read (level ``error``) or an element ignored (level ``warning``), with
+the structure they belong to when they belong to one. Each result points at the input file
+and, for a JSON input, at the region of the value (line and column); every result also has a
+logical location, the JSON path or the ``Feuille!C12`` cell it is about. With a baseline,
+every result carries ``baselineState`` (``new``, ``unchanged`` or ``updated``: same structure
+and rule, another status). Rule errors and plugin errors are notifications of the run's
+invocation. No clock, no absolute path of the machine: identical input gives identical bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
+from fsaudit._io import NotReadable, read_regular
+from fsaudit.frtext import fr_field
+from fsaudit.inputs import InputProblem
+from fsaudit.jsonpos import Region, json_regions
 from fsaudit.report import AuditReport, Reporter, Result, StructureReport
+from fsaudit.reportview import Issue, enclosing_locations, input_issues
 from fsaudit.rule import Severity, Status
 
 from fsaudit_ci._common import clean_text, rule_severity, waiver_text
-from fsaudit_ci.jsonpos import Region, json_regions
 
-__all__ = ["REPORTER", "SARIF_SCHEMA", "render_sarif"]
+__all__ = ["INPUT_ERROR_RULE", "INPUT_WARNING_RULE", "REPORTER", "SARIF_SCHEMA", "render_sarif"]
+
+INPUT_ERROR_RULE = "saisie/donnee-illisible"
+"""SARIF rule of an input error: something the input holds could not be read."""
+INPUT_WARNING_RULE = "saisie/element-ignore"
+"""SARIF rule of an input warning: something the input holds was ignored."""
+
+_INPUT_RULES = (
+    (
+        INPUT_ERROR_RULE,
+        "Donnée de la déclaration illisible",
+        "Une valeur de la déclaration n'a pas pu être lue (type, format, nom de champ) ou un fichier "
+        "n'a pas pu être lu. Les règles qui en ont besoin sont « à vérifier » et la décision est « "
+        "instruction incomplète » tant qu'elle n'est pas corrigée.",
+        "error",
+    ),
+    (
+        INPUT_WARNING_RULE,
+        "Élément de la déclaration ignoré",
+        "Un élément de la déclaration dont l'audit n'a pas besoin a été ignoré (champ ou colonne inconnus, "
+        "fichier qui n'est pas un fichier ordinaire trouvé dans un dossier).",
+        "warning",
+    ),
+)
+_LINE_COLUMN = re.compile(r"^ligne (\d+), colonne (\d+)$")
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
@@ -34,10 +67,13 @@ _REPORTED = (Status.FAIL, Status.WARN, Status.MANUAL, Status.WAIVED)
 
 
 def _uri(path: str) -> dict[str, Any]:
+    """The URI of an input: the file's own bytes percent-encoded, so that a name that is not
+    UTF-8 still points at its file (``caf%E9.json``)."""
     pure = Path(path)
     if pure.is_absolute():
         return {"uri": pure.as_uri()}
-    return {"uri": quote(PurePosixPath(pure.as_posix()).as_posix(), safe="/"), "uriBaseId": "%SRCROOT%"}
+    relative = os.fsencode(PurePosixPath(pure.as_posix()).as_posix())
+    return {"uri": quote(relative, safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
 def _fingerprint(structure: str, rule: str) -> str:
@@ -78,6 +114,18 @@ def _rule_descriptor(report: AuditReport, rule: Any) -> dict[str, Any]:
     }
 
 
+def _input_rule(rule_id: str, title: str, description: str, level: str) -> dict[str, Any]:
+    return {
+        "id": rule_id,
+        "name": title,
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": description},
+        "help": {"text": description, "markdown": description},
+        "defaultConfiguration": {"level": level},
+        "properties": {"domain": "saisie", "tags": ["france-services", "saisie"]},
+    }
+
+
 class _Regions:
     """Regions of JSON locations, computed once per input file (only for JSON inputs whose
     content still has the hash recorded in the report)."""
@@ -88,22 +136,31 @@ class _Regions:
         self.cache: dict[str, dict[str, Region]] = {}
         self.inputs = {i.path: i for i in report.inputs}
 
-    def want(self, path: str, location: str) -> None:
+    def want(self, path: str, location: str, *, enclosing: bool = False) -> None:
+        """Ask for the region of ``location`` in ``path``; with ``enclosing``, of the places
+        that contain it too (a key that is absent from the file is shown at its object)."""
         if location.startswith("$"):
-            self.wanted.setdefault(path, set()).add(location)
+            places = self.wanted.setdefault(path, set())
+            places.add(location)
+            if enclosing:
+                places.update(enclosing_locations(location))
 
-    def region(self, path: str, location: str) -> Region | None:
+    def region(self, path: str, location: str, *, enclosing: bool = False) -> Region | None:
         if path not in self.cache:
             self.cache[path] = self._load(path)
-        return self.cache[path].get(location)
+        found = self.cache[path]
+        for place in [location, *(enclosing_locations(location) if enclosing else ())]:
+            if place in found:
+                return found[place]
+        return None
 
     def _load(self, path: str) -> dict[str, Region]:
         info = self.inputs.get(path)
         if info is None or info.format != "json" or not info.sha256 or path not in self.wanted:
             return {}
         try:
-            raw = Path(path).read_bytes()
-        except OSError:
+            raw = read_regular(path)
+        except NotReadable:
             return {}
         if hashlib.sha256(raw).hexdigest() != info.sha256:
             return {}
@@ -115,8 +172,18 @@ class _Regions:
 
 
 def _location(s: StructureReport, where: str, artifacts: dict[str, int], regions: _Regions) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {**_uri(s.path), "index": artifacts[s.path]}}
-    region = regions.region(s.path, where)
+    return _place(s.path, where, artifacts, regions, name=f"{s.id} {where}")
+
+
+def _place(
+    path: str, where: str, artifacts: dict[str, int], regions: _Regions, *, name: str | None = None,
+    enclosing: bool = False,
+) -> dict[str, Any]:
+    """The physical location (file, and region when known) and logical location of ``where`` in
+    ``path``; with ``enclosing``, the region of the nearest place that contains ``where``."""
+    physical: dict[str, Any] = {"artifactLocation": {**_uri(path), "index": artifacts[path]}}
+    region = regions.region(path, where, enclosing=enclosing)
+    position = _LINE_COLUMN.match(where)
     if region is not None:
         physical["region"] = {
             "startLine": region[0],
@@ -124,10 +191,45 @@ def _location(s: StructureReport, where: str, artifacts: dict[str, int], regions
             "endLine": region[2],
             "endColumn": region[3],
         }
-    return {
-        "physicalLocation": physical,
-        "logicalLocations": [{"fullyQualifiedName": clean_text(where), "name": clean_text(f"{s.id} {where}")}],
-    }
+    elif position is not None:
+        physical["region"] = {"startLine": int(position.group(1)), "startColumn": int(position.group(2))}
+    logical: dict[str, Any] = {"fullyQualifiedName": clean_text(where)}
+    if name is not None:
+        logical["name"] = clean_text(name)
+    return {"physicalLocation": physical, "logicalLocations": [logical]}
+
+
+class _Baseline:
+    """``baselineState`` of each result, from ``report.extras["baseline"]``."""
+
+    def __init__(self, extra: dict[str, Any] | None) -> None:
+        self.given = extra is not None
+        extra = extra or {}
+        self.new_failures = {(f["structure"], f["rule"]) for f in extra.get("new", ())}
+        self.changed = {
+            (c["structure"], c["rule"]): c.get("previous_status") for c in extra.get("changed", ())
+        }
+        self.new_problems = {
+            (p["path"], p["location"], p["message"]) for p in extra.get("new_input_problems", ())
+        }
+
+    def result_state(self, structure: str, result: Result) -> str | None:
+        if not self.given:
+            return None
+        key = (structure, result.rule)
+        if result.status is Status.FAIL:
+            return "new" if key in self.new_failures else "unchanged"
+        if key not in self.changed:
+            return "unchanged"
+        return "updated" if self.changed[key] in _REPORTED_VALUES else "new"
+
+    def problem_state(self, path: str, location: str, message: str) -> str | None:
+        if not self.given:
+            return None
+        return "new" if (path, location, message) in self.new_problems else "unchanged"
+
+
+_REPORTED_VALUES = frozenset(status.value for status in _REPORTED)
 
 
 def _result(
@@ -136,7 +238,7 @@ def _result(
     rule_index: dict[str, int],
     artifacts: dict[str, int],
     regions: _Regions,
-    new_keys: set[tuple[str, str]] | None,
+    baseline: _Baseline,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"ruleId": result.rule}
     if result.rule in rule_index:
@@ -164,8 +266,9 @@ def _result(
         if where:
             suppression["location"] = {"logicalLocations": [{"fullyQualifiedName": clean_text(where)}]}
         out["suppressions"] = [suppression]
-    if new_keys is not None and result.status is Status.FAIL:
-        out["baselineState"] = "new" if (s.id, result.rule) in new_keys else "unchanged"
+    state = baseline.result_state(s.id, result)
+    if state is not None:
+        out["baselineState"] = state
     out["properties"] = {
         "structure": s.id,
         "structureName": clean_text(s.name),
@@ -173,6 +276,47 @@ def _result(
         "severity": result.severity.value,
         "decision": s.decision.code.value,
     }
+    return out
+
+
+def _input_result(
+    problem: Issue | InputProblem,
+    path: str,
+    structure: StructureReport | None,
+    rule_index: dict[str, int],
+    artifacts: dict[str, int],
+    regions: _Regions,
+    baseline: _Baseline,
+) -> dict[str, Any]:
+    """A SARIF result for an input problem, of a structure or of no structure."""
+    rule = INPUT_ERROR_RULE if problem.is_error else INPUT_WARNING_RULE
+    kind = "erreur de saisie" if problem.is_error else "avertissement de saisie"
+    field = getattr(problem, "field", None)
+    shown = f" ({fr_field(field)})" if field is not None else ""
+    who = f"{structure.id} — {structure.name} : " if structure is not None else ""
+    out: dict[str, Any] = {
+        "ruleId": rule,
+        "ruleIndex": rule_index[rule],
+        "level": "error" if problem.is_error else "warning",
+        "message": {"text": clean_text(f"{who}{kind}{shown} : {problem.message}")},
+        "locations": [
+            _place(path, problem.location, artifacts, regions, enclosing=True,
+                   name=f"{structure.id} {problem.location}" if structure else None)
+        ],
+    }
+    key = f"{structure.id if structure else path}\x1f{problem.location}\x1f{problem.message}"
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    out["partialFingerprints"] = {"fsauditInput/v1": digest}
+    state = baseline.problem_state(path, problem.location, problem.message)
+    if state is not None:
+        out["baselineState"] = state
+    properties: dict[str, Any] = {"level": problem.level}
+    if structure is not None:
+        properties.update({"structure": structure.id, "structureName": clean_text(structure.name),
+                           "decision": structure.decision.code.value})
+    if field is not None:
+        properties["field"] = field
+    out["properties"] = properties
     return out
 
 
@@ -190,23 +334,39 @@ def sarif_log(report: AuditReport) -> dict[str, Any]:
     """The SARIF log of the report, as plain data."""
     rules = list(report.rules)
     rule_index = {rule.id: index for index, rule in enumerate(rules)}
+    for rule_id, *_rest in _INPUT_RULES:
+        rule_index[rule_id] = len(rule_index)
     artifacts = {info.path: index for index, info in enumerate(report.inputs)}
     for s in report.structures:
         artifacts.setdefault(s.path, len(artifacts))
+    for problem in report.errors:
+        artifacts.setdefault(problem.path, len(artifacts))
     inputs = {info.path: info for info in report.inputs}
+    split = input_issues(report)
     regions = _Regions(report)
-    for s in report.structures:
+    for s, issues in zip(report.structures, split.by_structure, strict=True):
         for result in s.results:
             if result.status in _REPORTED:
                 regions.want(s.path, result.location)
+        for issue in issues:
+            regions.want(s.path, issue.location, enclosing=True)
+    for problem in split.apart:
+        regions.want(problem.path, problem.location, enclosing=True)
 
-    baseline = report.extras.get("baseline")
-    new_keys = {(f["structure"], f["rule"]) for f in baseline["new"]} if baseline else None
-    results = [
-        _result(s, result, rule_index, artifacts, regions, new_keys)
-        for s in report.structures
-        for result in s.results
-        if result.status in _REPORTED
+    baseline = _Baseline(report.extras.get("baseline"))
+    results = []
+    for s, issues in zip(report.structures, split.by_structure, strict=True):
+        results += [
+            _input_result(issue, s.path, s, rule_index, artifacts, regions, baseline) for issue in issues
+        ]
+        results += [
+            _result(s, result, rule_index, artifacts, regions, baseline)
+            for result in s.results
+            if result.status in _REPORTED
+        ]
+    results += [
+        _input_result(problem, problem.path, None, rule_index, artifacts, regions, baseline)
+        for problem in split.apart
     ]
     execution = [
         _notification(
@@ -216,11 +376,6 @@ def sarif_log(report: AuditReport) -> dict[str, Any]:
         )
         for s, r in report.rule_errors
     ]
-    for problem in report.errors:
-        location: dict[str, Any] = {"logicalLocations": [{"fullyQualifiedName": clean_text(problem.location)}]}
-        if problem.path in artifacts:
-            location["physicalLocation"] = {"artifactLocation": {**_uri(problem.path), "index": artifacts[problem.path]}}
-        execution.append(_notification(f"erreur de saisie : {problem.location} : {problem.message}", location=location))
     configuration = [
         _notification(f"plugin « {error.plugin} » : {error.message}") for error in report.plugin_errors
     ]
@@ -239,8 +394,9 @@ def sarif_log(report: AuditReport) -> dict[str, Any]:
     }
     if "waivers" in report.extras:
         provenance["waivers"] = {"file": report.extras["waivers"]["file"], "sha256": report.extras["waivers"]["sha256"]}
-    if baseline:
-        provenance["baseline"] = {"file": baseline["file"], "sha256": baseline["sha256"]}
+    if "baseline" in report.extras:
+        extra = report.extras["baseline"]
+        provenance["baseline"] = {"file": clean_text(extra["file"]), "sha256": extra["sha256"]}
 
     artifact_list = []
     for path, _index in sorted(artifacts.items(), key=lambda item: item[1]):
@@ -259,7 +415,8 @@ def sarif_log(report: AuditReport) -> dict[str, Any]:
                 "version": report.fsaudit_version,
                 "semanticVersion": report.fsaudit_version,
                 "language": "fr-FR",
-                "rules": [_rule_descriptor(report, rule) for rule in rules],
+                "rules": [_rule_descriptor(report, rule) for rule in rules]
+                + [_input_rule(*item) for item in _INPUT_RULES],
             }
         },
         "language": "fr-FR",
@@ -274,7 +431,21 @@ def sarif_log(report: AuditReport) -> dict[str, Any]:
 
 def render_sarif(report: AuditReport, options: dict[str, Any]) -> bytes:
     """The report as a SARIF 2.1.0 log (UTF-8 JSON)."""
-    return (json.dumps(sarif_log(report), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    text = json.dumps(sarif_log(report), ensure_ascii=False, indent=2) + "\n"
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a text that came from a file name that is not UTF-8
+        return json.dumps(_visible(json.loads(text)), ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+
+
+def _visible(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {_visible(k): _visible(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_visible(v) for v in value]
+    return value
 
 
 REPORTER = Reporter(

@@ -6,6 +6,7 @@ from typing import Any
 
 import orjson
 
+from fsaudit.frtext import visible
 from fsaudit.report import AuditReport, Reporter, report_to_dict, structure_to_dict
 
 __all__ = ["REPORTER", "render_json"]
@@ -13,6 +14,25 @@ __all__ = ["REPORTER", "render_json"]
 
 _PLACEHOLDER = "fsaudit:structures"
 _INDENT = orjson.OPT_INDENT_2
+
+
+def _visible(value: Any) -> Any:
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {_visible(k): _visible(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_visible(v) for v in value]
+    return value
+
+
+def _dumps(value: Any) -> bytes:
+    """orjson's encoding; a text that is not valid Unicode (a file name whose bytes were not
+    UTF-8, kept by the system as lone surrogates) is written visibly (``caf\\xe9.json``)."""
+    try:
+        return orjson.dumps(value, option=_INDENT)
+    except orjson.JSONEncodeError:
+        return orjson.dumps(_visible(value), option=_INDENT)
 
 
 def render_json(report: AuditReport, options: dict[str, Any]) -> bytearray:
@@ -24,7 +44,7 @@ def render_json(report: AuditReport, options: dict[str, Any]) -> bytearray:
     whole report never exists at once (the output is the same as encoding
     :func:`~fsaudit.report.report_to_dict` in one piece: ``tests/core/test_json_report.py``).
     """
-    head = orjson.dumps(report_to_dict(report, structures=_PLACEHOLDER), option=_INDENT)
+    head = _dumps(report_to_dict(report, structures=_PLACEHOLDER))
     marker = b'\n  "structures": "' + _PLACEHOLDER.encode() + b'"'
     before, found, after = head.partition(marker)
     if not found:  # pragma: no cover - the placeholder is always at the top level
@@ -38,7 +58,7 @@ def render_json(report: AuditReport, options: dict[str, Any]) -> bytearray:
         out += b"["
         last = len(report.structures) - 1
         for index, structure in enumerate(report.structures):
-            chunk = orjson.dumps(structure_to_dict(structure, titles), option=_INDENT)
+            chunk = _dumps(structure_to_dict(structure, titles))
             # Strings never hold a raw newline in JSON: re-indenting by newline is exact.
             out += b"\n    " + chunk.replace(b"\n", b"\n    ")
             if index != last:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from fsaudit.frtext import fr_number
+from fsaudit.frtext import fr_field, fr_number, shown_path, visible
 from fsaudit.report import AuditReport, DecisionCode, Reporter, StructureReport
+from fsaudit.reportview import Issue, input_issues
 from fsaudit.rule import Status
 
 __all__ = ["REPORTER", "fr_number", "render_text"]
@@ -43,7 +44,25 @@ def _style(text: str, color: str | None, enabled: bool) -> str:
     return click.style(text, fg=color)
 
 
-def _structure_block(s: StructureReport, color: bool) -> list[str]:
+def _issue_lines(issues: tuple[Issue, ...], notes: tuple[str, ...]) -> list[str]:
+    """A structure's input problems, errors then warnings, and its notes."""
+    lines: list[str] = []
+    for is_error, title in (
+        (True, "  Erreurs de saisie (données non lues : instruction incomplète) :"),
+        (False, "  Avertissements de saisie (éléments ignorés) :"),
+    ):
+        chosen = [issue for issue in issues if issue.is_error is is_error]
+        if chosen:
+            lines.append(title)
+            for issue in chosen:
+                field = f" ({fr_field(issue.field)})" if issue.field is not None else ""
+                lines.append(f"    · {issue.location}{field} : {issue.message}")
+    said = {issue.message for issue in issues}
+    lines.extend(f"  Note : {note}" for note in notes if note not in said)
+    return lines
+
+
+def _structure_block(s: StructureReport, color: bool, issues: tuple[Issue, ...] = ()) -> list[str]:
     score = f"{fr_number(s.score)} %" if s.score is not None else "sans objet"
     if any(r.status is Status.WAIVED for r in s.results):
         from fsaudit.waivers import score_without_waivers
@@ -51,11 +70,12 @@ def _structure_block(s: StructureReport, color: bool) -> list[str]:
         without = score_without_waivers(s.results)
         score += f" ({fr_number(without)} % sans dérogation)" if without is not None else ""
     lines = [
-        f"[{s.id}] {s.name} — {s.path} ({s.location})",
+        f"[{s.id}] {s.name} — {shown_path(s.path)} ({s.location})",
         f"  Décision : {s.decision.label} ; score {score}",
     ]
     for reason in s.decision.reasons:
         lines.append(f"    · {reason}")
+    lines.extend(_issue_lines(issues, s.notes))
     shown = [r for r in s.results if r.status in _SHOWN]
     shown.sort(key=lambda r: (-r.severity.rank, r.rule))
     for r in shown:
@@ -73,10 +93,15 @@ def _structure_block(s: StructureReport, color: bool) -> list[str]:
     return lines
 
 
-def _compact_block(s: StructureReport, color: bool, show_path: bool) -> list[str]:
+def _compact_block(
+    s: StructureReport, color: bool, show_path: bool, issues: tuple[Issue, ...] = ()
+) -> list[str]:
     where = [f"dép. {s.departement}"] if s.departement else []
-    where += [s.path, s.location] if show_path else [s.location]
+    where += [shown_path(s.path), s.location] if show_path else [s.location]
     lines = [f"[{s.id}] {s.name} ({', '.join(where)}) — {s.decision.label}"]
+    for issue in issues:
+        kind = "erreur de saisie" if issue.is_error else "avertissement de saisie"
+        lines.append(f"  ‽ {kind} : {issue.message} [{issue.location}]")
     shown = sorted(
         (r for r in s.results if r.status in (Status.FAIL, Status.ERROR)),
         key=lambda r: (-r.severity.rank, r.rule),
@@ -101,34 +126,40 @@ def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
     """The whole report as French text."""
     color = bool(options.get("color"))
     ref = report.referential
+    split = input_issues(report)
+    errors = len(report.input_errors)
+    warnings = len(report.errors) - errors
     lines = [
         f"fsaudit {report.fsaudit_version} — audit au {report.as_of:%d/%m/%Y}",
         f"Référentiel : {ref.id} ({ref.title}), en vigueur depuis le {ref.valid_from:%d/%m/%Y}",
         *(ref.overlay.text_lines() if getattr(ref, "overlay", None) is not None else ()),
         f"Entrées : {len(report.inputs)} fichier(s), {len(report.structures)} structure(s), "
-        f"{len(report.errors)} erreur(s) de saisie",
+        f"{errors} erreur(s) de saisie" + (f", {warnings} avertissement(s) de saisie" if warnings else ""),
         "",
     ]
-    detailed = report.structures
+    detailed = list(zip(report.structures, split.by_structure, strict=True))
     compact = len(report.structures) > DETAIL_LIMIT
     if compact:
         # Many structures (a national list): the summary sections first, then one line per
-        # failure of the structures that have one; manual checks and action plans are in JSON.
+        # failure or input problem of the structures that have one; manual checks and action
+        # plans are in JSON.
         lines.extend(_section_lines(report))
-        detailed = tuple(
-            s for s in report.structures if any(r.status in (Status.FAIL, Status.ERROR) for r in s.results)
-        )
+        detailed = [
+            (s, issues)
+            for s, issues in detailed
+            if issues or any(r.status in (Status.FAIL, Status.ERROR) for r in s.results)
+        ]
         lines.append(
-            f"{len(report.structures)} structures : constats non conformes et erreurs de règle des "
-            f"{len(detailed)} structure(s) concernée(s), une ligne par constat (vérifications à faire, "
+            f"{len(report.structures)} structures : constats non conformes, erreurs de règle et de saisie "
+            f"des {len(detailed)} structure(s) concernée(s), une ligne par constat (vérifications à faire, "
             "plans d'actions et rapport complet : --format json)."
         )
         lines.append("")
-    for s in detailed:
+    for s, issues in detailed:
         if compact:
-            lines.extend(_compact_block(s, color, show_path=len(report.inputs) > 1))
+            lines.extend(_compact_block(s, color, show_path=len(report.inputs) > 1, issues=issues))
         else:
-            lines.extend(_structure_block(s, color))
+            lines.extend(_structure_block(s, color, issues))
             lines.append("")
     if compact and detailed:
         lines.append("")
@@ -153,15 +184,22 @@ def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
         from fsaudit.baseline import baseline_text_lines
 
         lines += ["", *baseline_text_lines(report)]
-    if report.errors:
-        lines += ["", "Erreurs de saisie (déclarations non auditées en tout ou partie) :"]
-        for problem in report.errors:
-            lines.append(f"  {problem.path} — {problem.location} : {problem.message}")
+    shown_with = len(report.errors) - len(split.apart)
+    for chosen, title, more in (
+        (split.apart_errors, "Erreurs de saisie (déclarations non auditées en tout ou partie)",
+         " ; celles d'une structure sont indiquées avec elle"),
+        (split.apart_warnings, "Avertissements de saisie (éléments ignorés)",
+         " ; ceux d'une structure sont indiqués avec elle"),
+    ):
+        if chosen:
+            lines += ["", f"{title}{more if shown_with else ''} :"]
+            for problem in chosen:
+                lines.append(f"  {shown_path(problem.path)} — {problem.location} : {problem.message}")
     if report.plugin_errors:
         lines += ["", "Erreurs de plugins :"]
         for error in report.plugin_errors:
             lines.append(f"  {error.plugin} : {error.message}")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return visible("\n".join(lines) + "\n").encode("utf-8")
 
 
 REPORTER = Reporter(

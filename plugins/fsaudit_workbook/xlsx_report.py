@@ -1,10 +1,12 @@
 """The Excel audit report (``--format xlsx -o rapport.xlsx``).
 
-Sheets: « Synthèse » (one row per structure), « Constats » (one row per result, filterable,
-coloured by status and severity, linked back to the cell of the input workbook), « Plan
-d'actions », « Référentiel » (rules applied and the values in force, with their sources),
-« Décisions par département » (with a chart), « Erreurs », and one sheet per report section
-that has rows. Every text that came from an input is written as text, never as a formula; the
+Sheets: « Synthèse » (one row per structure, with its count of input errors and warnings),
+« Constats » (one row per result, filterable, coloured by status and severity, linked back to
+the cell of the input workbook), « Plan d'actions », « Référentiel » (rules applied and the
+values in force, named in French, with their sources), « Décisions par département » (with a
+chart), « Erreurs » (every input problem, error or warning, beside the structure it belongs to,
+then the problems of no structure and the plugin errors), and one sheet per report section that
+has rows. Every text that came from an input is written as text, never as a formula; the
 workbook's properties are fixed, so that the same audit gives the same bytes.
 """
 
@@ -16,7 +18,9 @@ from collections import Counter
 from typing import Any
 
 from fsaudit.engine import natural_key
+from fsaudit.frtext import fr_count, fr_field, fr_referential_key, shown_path, visible
 from fsaudit.report import AuditReport, DecisionCode, Reporter
+from fsaudit.reportview import input_issues
 from fsaudit.rule import Severity, Status
 from fsaudit_workbook.scan import column_letter
 from fsaudit_workbook.template import save_openpyxl, set_text
@@ -48,8 +52,9 @@ _HEADER_FILL = "DDEBF7"
 
 
 def clean(text: str) -> str:
-    """Text a cell can hold: characters XML forbids replaced by U+FFFD, cut to the cell limit."""
-    text = _ILLEGAL.sub("\ufffd", text)
+    """Text a cell can hold: bytes of a file name that were not UTF-8 written visibly
+    (``caf\\xe9.json``), other characters XML forbids replaced by U+FFFD, cut to the cell limit."""
+    text = _ILLEGAL.sub("\ufffd", visible(text))
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
 
 
@@ -57,6 +62,8 @@ def cell_link(path: str, location: str) -> str | None:
     """The hyperlink to ``location`` (``Horaires!C12``) in the input workbook ``path``, if both allow one."""
     if not path.lower().endswith(_WORKBOOK_EXTENSIONS) or not _CELL_LOCATION.match(location):
         return None
+    if shown_path(path) != path:
+        return None  # a name that is not UTF-8 (or holds a control character) cannot be linked to
     return f"{path}#{location}"
 
 
@@ -139,21 +146,34 @@ def _synthese(wb: Any, report: AuditReport) -> None:
     set_text(ws.cell(row=3, column=2), clean(f"{ref.id} — {ref.title}") if ref else "aucun")
     set_text(ws.cell(row=4, column=1), "Version de fsaudit")
     set_text(ws.cell(row=4, column=2), report.fsaudit_version)
+    errors = len(report.input_errors)
+    set_text(ws.cell(row=5, column=1), "Saisie")
+    set_text(
+        ws.cell(row=5, column=2),
+        f"{fr_count(errors, 'erreur de saisie', 'erreurs de saisie')}, "
+        f"{fr_count(len(report.errors) - errors, 'avertissement de saisie', 'avertissements de saisie')} "
+        "(détail : feuille « Erreurs »)",
+    )
     statuses = list(Status)
     headers = ["Identifiant", "Structure", "Département", "Statut du label", "Décision", "Score (%)"]
     headers += [s.label.capitalize() for s in statuses]
-    headers += ["Motifs", "Fichier", "Emplacement"]
-    widths = [16, 36, 12, 14, 26, 10] + [11] * len(statuses) + [60, 28, 18]
+    headers += ["Erreurs de saisie", "Avertissements de saisie", "Motifs", "Notes", "Fichier", "Emplacement"]
+    widths = [16, 36, 12, 14, 26, 10] + [11] * len(statuses) + [11, 13, 60, 30, 28, 18]
     sheet = _Sheet(ws, headers, widths, header_row=6)
     labels = {"candidate": "candidate", "labelled": "labellisée"}
-    for s in report.structures:
+    split = input_issues(report)
+    for s, issues in zip(report.structures, split.by_structure, strict=True):
         counts = s.counts()
+        wrong = sum(1 for issue in issues if issue.is_error)
         row = sheet.append(
             [s.id, s.name, s.departement, labels.get(s.label_status or "", s.label_status), s.decision.label, s.score]
             + [counts[st.value] for st in statuses]
-            + [" ; ".join(s.decision.reasons), s.path, s.location]
+            + [wrong, len(issues) - wrong, " ; ".join(s.decision.reasons), " ; ".join(s.notes) or None,
+               shown_path(s.path), s.location]
         )
         _fill(ws.cell(row=row, column=5), _DECISION_FILLS[s.decision.code.rank])
+        if wrong:
+            _fill(ws.cell(row=row, column=7 + len(statuses)), STATUS_FILLS[Status.ERROR])
         _link(ws.cell(row=row, column=len(headers)), s.path, s.location)
     sheet.finish()
 
@@ -167,7 +187,7 @@ def _constats(wb: Any, report: AuditReport) -> None:
     for s in report.structures:
         for r in s.results:
             row = sheet.append([s.id, s.name, r.rule, titles.get(r.rule, ""), r.status.label, r.severity.value,
-                                r.message, r.location, "oui" if r.manual else None, s.path])
+                                r.message, r.location, "oui" if r.manual else None, shown_path(s.path)])
             _fill(ws.cell(row=row, column=5), STATUS_FILLS[r.status])
             _fill(ws.cell(row=row, column=6), SEVERITY_FILLS[r.severity], white=r.severity is Severity.BLOQUANT)
             _link(ws.cell(row=row, column=8), s.path, r.location)
@@ -204,7 +224,9 @@ def _referentiel(wb: Any, report: AuditReport) -> None:
     values.ws, values.header_row, values.row, values.width = ws, start, start, 4
     from openpyxl.styles import Font
 
-    for col, header in enumerate(["Valeur du référentiel", "Valeur", "Source", "Note"], start=1):
+    values.width = 5
+    value_headers = ["Valeur du référentiel", "Valeur", "Source", "Note", "Clé (fichier du référentiel)"]
+    for col, header in enumerate(value_headers, start=1):
         cell = ws.cell(row=start, column=col)
         set_text(cell, header)
         cell.font = Font(bold=True)
@@ -213,8 +235,22 @@ def _referentiel(wb: Any, report: AuditReport) -> None:
     for key in sorted(ref.values):
         item = ref.values[key]
         source = ref.sources.get(item.source, {})
-        shown = item.value if isinstance(item.value, int | float | str) else str(item.value)
-        values.append([key, shown, f"{source.get('title', item.source)} [{source.get('confidence', '?')}]", item.note])
+        cited = f"{source.get('title', item.source)} [{source.get('confidence', '?')}]"
+        values.append([fr_referential_key(key), _referential_value(item.value), cited, item.note, key])
+
+
+def _referential_value(value: Any) -> Any:
+    """A referential value as an auditor reads it: ``oui``/``non``, a status in French, a date."""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, str):
+        if value in Status._value2member_map_:
+            return Status(value).label
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value if isinstance(value, int | float) else str(value)
 
 
 def _decisions(wb: Any, report: AuditReport) -> None:
@@ -250,12 +286,24 @@ def _decisions(wb: Any, report: AuditReport) -> None:
 
 def _errors(wb: Any, report: AuditReport) -> None:
     ws = wb.create_sheet("Erreurs")
-    sheet = _Sheet(ws, ["Origine", "Fichier ou plugin", "Emplacement", "Message"], [14, 30, 18, 90])
-    for problem in report.errors:
-        row = sheet.append(["saisie", problem.path, problem.location, problem.message])
-        _link(ws.cell(row=row, column=3), problem.path, problem.location)
+    headers = ["Origine", "Niveau", "Identifiant", "Structure", "Donnée", "Fichier ou plugin", "Emplacement"]
+    headers.append("Message")
+    sheet = _Sheet(ws, headers, [10, 14, 16, 30, 30, 30, 18, 90])
+    split = input_issues(report)
+    for s, issues in zip(report.structures, split.by_structure, strict=True):
+        for issue in issues:
+            row = sheet.append(["saisie", issue.level, s.id, s.name,
+                                fr_field(issue.field) if issue.field is not None else None,
+                                shown_path(s.path), issue.location, issue.message])
+            _fill(ws.cell(row=row, column=2), STATUS_FILLS[Status.ERROR if issue.is_error else Status.WARN])
+            _link(ws.cell(row=row, column=7), s.path, issue.location)
+    for problem in split.apart:
+        where = [shown_path(problem.path), problem.location]
+        row = sheet.append(["saisie", problem.level, None, None, None, *where, problem.message])
+        _fill(ws.cell(row=row, column=2), STATUS_FILLS[Status.ERROR if problem.is_error else Status.WARN])
+        _link(ws.cell(row=row, column=7), problem.path, problem.location)
     for error in report.plugin_errors:
-        sheet.append(["plugin", error.plugin, None, error.message])
+        sheet.append(["plugin", "erreur", None, None, None, error.plugin, None, error.message])
     sheet.finish()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,10 @@ def test_known_failures_do_not_fail_the_run(network: Path, run) -> None:  # noqa
     base = make_baseline(run)
     code, _out, err = run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "-f", "json", "-o", "new.json")
     assert code == 0
-    assert "référence base.json : 0 nouveau(x) constat(s) non conforme(s) dont 0 de gravité majeur ou plus, " \
-           "0 corrigé(s), 4 déjà connu(s)" in err
+    assert err == (
+        "fsaudit : référence base.json : 0 nouveau(x) constat(s) non conforme(s) dont 0 de gravité majeur ou plus, "
+        "0 corrigé(s), 0 dérogé(s), 4 déjà connu(s)\n"
+    )
 
 
 def test_new_failure_fails_the_run(network: Path, run) -> None:  # noqa: ANN001
@@ -116,7 +119,7 @@ def test_compare_text_is_french(network: Path, run) -> None:  # noqa: ANN001
     """The text comparison starts with the counts in French."""
     old, new = compare_pair(run)
     _code, out, _err = run("compare", old, new)
-    assert out.splitlines()[1] == "Constats non conformes : 2 nouveau(x), 2 corrigé(s), 2 inchangé(s)"
+    assert out.splitlines()[1] == "Constats non conformes : 2 nouveau(x), 2 corrigé(s), 0 dérogé(s), 2 inchangé(s)"
 
 
 def test_compare_markdown_lists_new_failures(network: Path, run) -> None:  # noqa: ANN001
@@ -138,3 +141,109 @@ def test_compare_missing_file_is_a_usage_error(network: Path, run) -> None:  # n
     """A missing report exits 2 naming it."""
     code, _out, err = run("compare", "a.json", "b.json")
     assert (code, err) == (2, "fsaudit : erreur : a.json : fichier introuvable\n")
+
+
+def waive(structure: str, rule: str) -> str:
+    """A waiver file covering ``rule`` on ``structure`` for the whole of 2025."""
+    Path("w.json").write_text(json.dumps({"waivers": [{
+        "structure": structure, "rule": rule, "justification": "travaux", "approver": "Préfecture du Gers",
+        "legal_basis": "courrier", "start": "2025-01-01", "expiry": "2025-12-31"}]}), encoding="utf-8")
+    return "w.json"
+
+
+def waived_pair(run) -> tuple[str, str]:  # noqa: ANN001
+    """The baseline, and a new report where the failure 32-B FS-HOR-01 is waived."""
+    make_baseline(run)
+    run("audit", "decl", "--as-of", AS_OF, "--waivers", waive("32-B", "FS-HOR-01"), "-f", "json", "-o", "new.json")
+    return "base.json", "new.json"
+
+
+def test_compare_lists_a_waived_failure_as_waived_not_fixed(network: Path, run) -> None:  # noqa: ANN001
+    """A failure still found but covered by a waiver is *dérogé* in ``fsaudit compare``, never *corrigé*."""
+    old, new = waived_pair(run)
+    _code, out, _err = run("compare", old, new, "--format", "json")
+    data = json.loads(out)
+    assert [(f["structure"], f["rule"]) for f in data["waived_failures"]] == [("32-B", "FS-HOR-01")]
+    assert (data["fixed_failures"], data["summary"]) == ([], {"new": 0, "fixed": 0, "waived": 1, "unchanged": 3})
+
+
+def test_compare_text_says_derogé(network: Path, run) -> None:  # noqa: ANN001
+    """The text comparison counts and lists the waived failure as « dérogé »."""
+    old, new = waived_pair(run)
+    _code, out, _err = run("compare", old, new)
+    lines = out.splitlines()
+    assert lines[1] == "Constats non conformes : 0 nouveau(x), 0 corrigé(s), 1 dérogé(s), 3 inchangé(s)"
+    start = lines.index("Constats dérogés (toujours constatés, couverts par une dérogation) :")
+    assert lines[start + 1] == (
+        "  ≈ 32-B FS-HOR-01 (bloquant) : ouverture de 9 h par semaine, sous le minimum de 24 h "
+        "[decl/b.json $.structures[0].opening_hours]"
+    )
+
+
+def test_baseline_counts_a_waived_failure_apart(network: Path, run) -> None:  # noqa: ANN001
+    """With --baseline, a failure of the baseline now waived is listed under ``waived``, not ``fixed``."""
+    base = make_baseline(run)
+    code, _out, err = run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "--waivers", waive("32-B", "FS-HOR-01"),
+                          "-f", "json", "-o", "new.json")
+    extra = json.loads(Path("new.json").read_text(encoding="utf-8"))["baseline"]
+    assert code == 0
+    assert ([(f["structure"], f["rule"]) for f in extra["waived"]], extra["fixed"]) == ([("32-B", "FS-HOR-01")], [])
+    assert "0 corrigé(s), 1 dérogé(s), 3 déjà connu(s)" in err
+
+
+def _junit_case(path: str, structure_id: str, rule: str) -> ET.Element:
+    root = ET.parse(path).getroot()
+    return next(c for c in root.iter("testcase") if c.get("classname") == structure_id and c.get("name", "").startswith(rule))
+
+
+def test_junit_known_failure_is_skipped_and_a_new_one_fails(network: Path, run) -> None:  # noqa: ANN001
+    """With --baseline, a failure already in the baseline is <skipped> « déjà connu »; a new one is <failure>."""
+    base = make_baseline(run)
+    write_declaration(Path("decl/2.json"), [structure("32-A", opening_hours=SHORT_WEEK)])
+    code, _out, _err = run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "-f", "junit", "-o", "r.xml")
+    assert code == 1
+    new = _junit_case("r.xml", "32-A", "FS-HOR-01")
+    known = _junit_case("r.xml", "32-B", "FS-HOR-01")
+    assert [child.tag for child in new] == ["failure"]
+    assert [child.tag for child in known] == ["skipped"]
+    assert known.find("skipped").get("message") == (
+        "constat non conforme déjà connu (référence base.json) : ouverture de 9 h par semaine, sous le minimum de 24 h"
+    )
+    root = ET.parse("r.xml").getroot()
+    assert root.get("failures") == "2"  # the two new failures of 32-A; the four known ones are skipped
+
+
+def test_sarif_every_result_carries_a_baseline_state(network: Path, run) -> None:  # noqa: ANN001
+    """With --baseline, every SARIF result has baselineState, whatever its level: a new failure and a
+    new warning are « new », a known failure « unchanged », a failure now waived « updated »."""
+    import attrs
+
+    from fsaudit import model
+
+    base = make_baseline(run)
+    write_declaration(Path("decl/2.json"), [structure("32-A", opening_hours=SHORT_WEEK)])
+    write_declaration(Path("decl/bus.json"), [attrs.evolve(structure("32-F", opening_hours=SHORT_WEEK), format=model.Format.BUS)])
+    run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "--waivers", waive("32-B", "FS-HOR-01"),
+        "-f", "sarif", "-o", "r.sarif")
+    results = json.loads(Path("r.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+    states = {(r["properties"]["structure"], r["ruleId"], r["level"]): r.get("baselineState") for r in results}
+    assert states == {
+        ("32-A", "FS-HOR-01", "error"): "new", ("32-A", "FS-HOR-02", "error"): "new",
+        ("32-B", "FS-HOR-01", "error"): "updated", ("32-B", "FS-HOR-02", "error"): "unchanged",
+        ("32-C", "FS-HOR-01", "error"): "unchanged", ("32-C", "FS-HOR-02", "error"): "unchanged",
+        ("32-F", "FS-HOR-01", "warning"): "new", ("32-F", "FS-HOR-02", "warning"): "new",
+    }
+
+
+def test_sarif_input_problem_carries_a_baseline_state(network: Path, run) -> None:  # noqa: ANN001
+    """An input error absent from the baseline is a SARIF result « new »; present in it, « unchanged »."""
+    Path("decl/broken.json").write_text("{", encoding="utf-8")
+    run("audit", "decl", "--as-of", AS_OF, "-f", "json", "-o", "base.json")
+    Path("decl/autre.json").write_text("[", encoding="utf-8")
+    run("audit", "decl", "--as-of", AS_OF, "--baseline", "base.json", "-f", "sarif", "-o", "r.sarif")
+    results = json.loads(Path("r.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+    states = [
+        (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["baselineState"])
+        for r in results if r["ruleId"] == "saisie/donnee-illisible"
+    ]
+    assert states == [("decl/autre.json", "new"), ("decl/broken.json", "unchanged")]

@@ -26,24 +26,24 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_directory_is_searched_recursively_by_reader_extensions(tree: Path) -> None:
     """A directory gives its files with a known extension (any case), in natural order."""
-    assert expand_inputs(["d"], EXTENSIONS) == ["d/2.json", "d/10.json", "d/sub/a.XLSX"]
+    assert expand_inputs(["d"], EXTENSIONS).files == ("d/2.json", "d/10.json", "d/sub/a.XLSX")
 
 
 def test_hidden_entries_and_lock_files_are_skipped(tree: Path) -> None:
     """Hidden folders and office lock files (~$…) found in a directory are not inputs."""
-    found = expand_inputs(["d"], EXTENSIONS)
+    found = expand_inputs(["d"], EXTENSIONS).files
     assert not any(".cache" in p or "~$" in p for p in found)
 
 
 def test_glob_crosses_folders(tree: Path) -> None:
     """``**`` patterns are expanded across folders."""
-    assert expand_inputs(["**/*.json"], EXTENSIONS) == ["d/2.json", "d/10.json", "e/b.json"]
+    assert expand_inputs(["**/*.json"], EXTENSIONS).files == ("d/2.json", "d/10.json", "e/b.json")
 
 
 def test_same_file_named_several_ways_is_read_once(tree: Path) -> None:
     """A file reached through a path, another spelling, a directory and a glob appears once."""
     found = expand_inputs(["./d/2.json", "d/2.json", "d", "d/*.json"], EXTENSIONS)
-    assert found == ["d/2.json", "d/10.json", "d/sub/a.XLSX"]
+    assert found.files == ("d/2.json", "d/10.json", "d/sub/a.XLSX")
 
 
 def test_argument_order_does_not_change_the_list(tree: Path) -> None:
@@ -55,7 +55,7 @@ def test_argument_order_does_not_change_the_list(tree: Path) -> None:
 
 def test_a_named_file_is_kept_whatever_its_extension(tree: Path) -> None:
     """A file named explicitly is an input even with an unknown extension (the reader decides)."""
-    assert expand_inputs(["d/notes.txt"], EXTENSIONS) == ["d/notes.txt"]
+    assert expand_inputs(["d/notes.txt"], EXTENSIONS).files == ("d/notes.txt",)
 
 
 @pytest.mark.parametrize(

@@ -134,11 +134,13 @@ def test_sarif_rules_carry_their_metadata(report: Any) -> None:
     assert rule["shortDescription"]["text"] == rule["name"] == "Ouverture hebdomadaire d'au moins 24 heures"
     assert rule["defaultConfiguration"]["level"] == "error"
     assert "Source : " in rule["help"]["text"] and "Correction : " in rule["help"]["text"]
-    assert sorted(rules) == [r.id for r in report.rules]
+    assert list(rules) == [r.id for r in report.rules] + ["saisie/donnee-illisible", "saisie/element-ignore"]
 
 
 def _results(log: dict[str, Any], structure_id: str, rule: str) -> list[dict[str, Any]]:
-    return [r for r in log["runs"][0]["results"] if r["properties"]["structure"] == structure_id and r["ruleId"] == rule]
+    return [
+        r for r in log["runs"][0]["results"] if r["properties"].get("structure") == structure_id and r["ruleId"] == rule
+    ]
 
 
 def test_sarif_result_points_at_the_json_value(report: Any) -> None:
@@ -168,16 +170,30 @@ def test_sarif_waived_result_is_suppressed(report: Any) -> None:
 def test_sarif_passing_results_are_left_out(report: Any) -> None:
     """Passing and not-applicable results are not SARIF results."""
     log = json.loads(render(report, "sarif"))
-    assert {r["properties"]["status"] for r in log["runs"][0]["results"]} <= {"fail", "warn", "manual", "waived"}
+    statuses = {r["properties"]["status"] for r in log["runs"][0]["results"] if "status" in r["properties"]}
+    assert statuses == {"fail", "warn", "waived"}
 
 
-def test_sarif_errors_are_notifications(report: Any) -> None:
-    """Rule errors and input errors are execution notifications of the invocation."""
+def test_sarif_rule_errors_are_notifications(report: Any) -> None:
+    """Rule errors are execution notifications of the invocation."""
     (invocation,) = json.loads(render(report, "sarif"))["runs"][0]["invocations"]
-    texts = [n["message"]["text"] for n in invocation["toolExecutionNotifications"]]
     assert invocation["executionSuccessful"] is False
-    assert "erreur de saisie : ligne 1, colonne 17 : JSON invalide : valeur attendue" in texts
     assert sum(1 for n in invocation["toolExecutionNotifications"] if n.get("associatedRule") == {"id": "TEST-ERR-01"}) == 6
+    assert all(n.get("associatedRule") for n in invocation["toolExecutionNotifications"])
+
+
+def test_sarif_input_error_is_a_result_at_its_line(report: Any) -> None:
+    """An unreadable input is an error result of the input rule, at its line and column in the file."""
+    log = json.loads(render(report, "sarif"))
+    inputs = [r for r in log["runs"][0]["results"] if r["ruleId"].startswith("saisie/")]
+    assert [
+        (r["ruleId"], r["level"], r["message"]["text"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+         r["locations"][0]["physicalLocation"]["region"])
+        for r in inputs
+    ] == [
+        ("saisie/donnee-illisible", "error", "erreur de saisie : JSON invalide : valeur attendue", "decl/broken.json",
+         {"startLine": 1, "startColumn": 17}),
+    ]
 
 
 def test_sarif_artifacts_carry_input_hashes(report: Any) -> None:
@@ -237,10 +253,12 @@ def _rows(data: bytes) -> list[list[str]]:
 
 
 def test_csv_is_excel_french_ready(report: Any) -> None:
-    """UTF-8 with BOM, « ; » separator, French headers, one row per result."""
+    """UTF-8 with BOM, « ; » separator, French headers, one row per result and per input problem."""
     rows = _rows(render(report, "csv"))
     assert rows[0][:8] == ["Structure", "Nom", "Fichier", "Département", "Règle", "Titre", "Gravité", "Statut"]
-    assert len(rows) - 1 == sum(len(s.results) for s in report.structures)
+    assert len(rows) - 1 == sum(len(s.results) for s in report.structures) + len(report.errors)
+    assert rows[-1] == ["", "", "decl/broken.json", "", "", "", "", "erreur de saisie", "JSON invalide : valeur attendue",
+                        "ligne 1, colonne 17", "", "", "", ""]
 
 
 def test_csv_row_gives_the_finding_in_french(report: Any) -> None:

@@ -46,7 +46,8 @@ def test_sample_reports_are_valid(validator: jsonschema.Draft202012Validator, ru
 def test_report_with_waivers_baseline_and_errors_is_valid(
     validator: jsonschema.Draft202012Validator, network: Path, run  # noqa: ANN001
 ) -> None:
-    """A report with waivers (all four kinds), a baseline and an input error validates."""
+    """A report with waivers (all four kinds), a baseline (with a failure now waived, a status
+    changed and a new input problem) and an input error validates."""
     run("audit", "decl", "--as-of", AS_OF, "-f", "json", "-o", "base.json")
     write_declaration(Path("decl/2.json"), [structure("32-A", opening_hours=SHORT_WEEK)])
     Path("decl/broken.json").write_text("{", encoding="utf-8")
@@ -61,6 +62,7 @@ def test_report_with_waivers_baseline_and_errors_is_valid(
     data = json.loads(Path("r.json").read_text(encoding="utf-8"))
     assert [len(data["waivers"][k]) for k in ("applied", "expired", "not_started", "unused")] == [1, 1, 1, 1]
     assert data["baseline"]["new"] and data["errors"]
+    assert [len(data["baseline"][k]) for k in ("waived", "changed", "new_input_problems")] == [1, 1, 1]
     assert errors_of(validator, data) == []
 
 

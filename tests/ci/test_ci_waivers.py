@@ -28,7 +28,7 @@ def waiver(structure: str, rule: str, start: str = "2025-01-01", expiry: str = "
 
 
 def write_waivers(items: list[dict[str, Any]], name: str = "derogations.json") -> str:
-    Path(name).write_text(json.dumps({"waivers": items}, ensure_ascii=False), encoding="utf-8")
+    Path(name).write_text(json.dumps({"waivers": items}, ensure_ascii=False, indent=2), encoding="utf-8")
     return name
 
 
@@ -159,27 +159,31 @@ def test_toml_waivers_are_read(tmp_path: Path) -> None:
 
 
 def test_invalid_json_waivers_are_reported_with_json_paths(tmp_path: Path) -> None:
-    """Schema errors give French messages at their JSON path; the valid waivers still load."""
+    """Schema errors give French messages at their JSON path, with the line and column of the value
+    (of its object for a missing key); the valid waivers still load."""
     path = tmp_path / "d.json"
     bad = {"structure": "32-B", "rule": "FS-HOR-01", "justification": "", "approver": "a",
            "start": "2025-02-30", "expiry": "2025-12-31", "motif": "x"}
-    path.write_text(json.dumps({"waivers": [waiver("32-C", "FS-HOR-01"), bad]}), encoding="utf-8")
+    path.write_text(json.dumps({"waivers": [waiver("32-C", "FS-HOR-01"), bad]}, indent=2), encoding="utf-8")
     loaded = load_waivers(path)
     assert [(p.location, p.message) for p in loaded.problems] == [
-        ("$.waivers[1].justification", "texte vide : une valeur est attendue"),
-        ("$.waivers[1].legal_basis", "champ obligatoire « legal_basis » manquant"),
+        ("$.waivers[1].justification (ligne 15, colonne 24)", "texte vide : une valeur est attendue"),
+        ("$.waivers[1].legal_basis (ligne 12, colonne 5)",
+         "champ obligatoire « legal_basis » (fondement juridique) manquant"),
         (
-            "$.waivers[1].motif",
-            "champ inconnu « motif » (champs admis : approver, expiry, field, justification, legal_basis, rule, "
-            "start, structure)",
+            "$.waivers[1].motif (ligne 19, colonne 16)",
+            "champ inconnu « motif » (champs admis : approver (autorité qui l'accorde), expiry (dernier jour couvert), "
+            "field (champ de la déclaration), justification (raison de la dérogation), legal_basis (fondement "
+            "juridique), rule (règle), start (premier jour couvert), structure (identifiant de la structure))",
         ),
-        ("$.waivers[1].start", "date inexistante : le texte « 2025-02-30 » ; attendu une date AAAA-MM-JJ du calendrier"),
+        ("$.waivers[1].start (ligne 17, colonne 16)",
+         "date inexistante : « 2025-02-30 » ; attendu une date du calendrier, AAAA-MM-JJ ou JJ/MM/AAAA"),
     ]
     assert [w.structure for w in loaded.waivers] == ["32-C"]
 
 
 def test_invalid_toml_waiver_locations_name_the_line(tmp_path: Path) -> None:
-    """In TOML, a problem names the line of its [[waivers]] table and the field."""
+    """In TOML, a problem names the line of the field in its [[waivers]] table, and the field."""
     path = tmp_path / "d.toml"
     path.write_text(
         '# dérogations\n\n[[waivers]]\nstructure = "32-B"\nrule = "FS-HOR-01"\njustification = "j"\n'
@@ -187,7 +191,8 @@ def test_invalid_toml_waiver_locations_name_the_line(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert [(p.location, p.message) for p in load_waivers(path).problems] == [
-        ("ligne 3 (dérogation n° 1, champ expiry)", "fin de validité (31/01/2025) antérieure au début (01/06/2025)")
+        ("ligne 10 (dérogation n° 1, champ expiry (dernier jour couvert))",
+         "fin de validité (31/01/2025) antérieure au début (01/06/2025)")
     ]
 
 
@@ -205,10 +210,77 @@ def test_waiver_file_problems_are_input_errors(network: Path, run) -> None:  # n
     Path("bad.json").write_text('{"waivers": [{"structure": 1}]}', encoding="utf-8")
     code, _out, err = run("audit", "decl/2.json", "--as-of", AS_OF, "--waivers", "bad.json", "-f", "json")
     assert code == 3
-    assert "fsaudit : erreur de saisie : bad.json:$.waivers[0].structure : type incorrect : attendu un texte, reçu le nombre 1" in err
+    assert (
+        "fsaudit : erreur de saisie : bad.json:$.waivers[0].structure (ligne 1, colonne 28) : type incorrect : "
+        "attendu un texte, reçu le nombre 1\n"
+    ) in err
 
 
 def test_missing_waiver_file_is_a_usage_error(network: Path, run) -> None:  # noqa: ANN001
     """--waivers naming no file exits 2."""
     code, _out, err = run("audit", "decl/2.json", "--waivers", "absent.toml")
     assert (code, err) == (2, "fsaudit : erreur : fichier de dérogations introuvable : absent.toml\n")
+
+
+def toml_waiver(structure: str, start: str = "2025-01-01", expiry: str = "2025-12-31") -> str:
+    return (
+        f'[[waivers]]\nstructure = "{structure}"\nrule = "FS-HOR-01"\njustification = "j"\napprover = "a"\n'
+        f'legal_basis = "b"\nstart = {start}\nexpiry = {expiry}\n\n'
+    )
+
+
+def test_toml_waiver_with_an_impossible_date_loses_only_itself(tmp_path: Path) -> None:
+    """A TOML date that does not exist (2025-02-30) is reported at its line; the other waivers load."""
+    path = tmp_path / "d.toml"
+    path.write_text(toml_waiver("32-A") + toml_waiver("32-B", expiry="2025-02-30") + toml_waiver("32-C"), encoding="utf-8")
+    loaded = load_waivers(path)
+    assert [(p.location, p.message) for p in loaded.problems] == [
+        ("ligne 17, colonne 10 (dérogation n° 2)",
+         "TOML invalide : date invalide (attendu AAAA-MM-JJ ou JJ/MM/AAAA ; une date JJ/MM/AAAA s'écrit entre guillemets)")
+    ]
+    assert [(w.structure, w.location) for w in loaded.waivers] == [
+        ("32-A", "ligne 1 (dérogation n° 1)"), ("32-C", "ligne 19 (dérogation n° 3)")
+    ]
+
+
+def test_toml_french_date_without_quotes_says_how_to_write_it(tmp_path: Path) -> None:
+    """``expiry = 31/12/2025`` (not TOML) is reported at its line with the two ways to write it."""
+    path = tmp_path / "d.toml"
+    path.write_text(toml_waiver("32-A", expiry="31/12/2025") + toml_waiver("32-B"), encoding="utf-8")
+    loaded = load_waivers(path)
+    assert [(p.location, p.message) for p in loaded.problems] == [
+        ("ligne 8, colonne 12 (dérogation n° 1)",
+         'TOML invalide : date « 31/12/2025 » à écrire entre guillemets ("31/12/2025") ou sous la forme AAAA-MM-JJ')
+    ]
+    assert [w.structure for w in loaded.waivers] == ["32-B"]
+
+
+@pytest.mark.parametrize("name", ["d.json", "d.toml"])
+def test_waiver_dates_accept_jj_mm_aaaa(tmp_path: Path, name: str) -> None:
+    """Dates are read as AAAA-MM-JJ or JJ/MM/AAAA, in JSON and (quoted) in TOML."""
+    path = tmp_path / name
+    if name.endswith(".json"):
+        path.write_text(json.dumps({"waivers": [waiver("32-B", "FS-HOR-01", "01/03/2025", "2025-09-30")]}), encoding="utf-8")
+    else:
+        path.write_text(toml_waiver("32-B", start='"01/03/2025"', expiry="2025-09-30"), encoding="utf-8")
+    loaded = load_waivers(path)
+    assert loaded.problems == ()
+    assert [(w.start, w.expiry) for w in loaded.waivers] == [(dt.date(2025, 3, 1), dt.date(2025, 9, 30))]
+
+
+def test_each_bad_json_waiver_is_reported_and_the_others_apply(network: Path, run) -> None:  # noqa: ANN001
+    """Two waivers with bad dates are each reported at their JSON path and line; the valid one still applies
+    (its failure is waived) and the run exits 3 for the file's errors."""
+    items = [waiver("32-B", "FS-HOR-01", "2025-1-1"), waiver("32-B", "FS-HOR-02"), waiver("32-C", "FS-HOR-01", expiry="31/02/2025")]
+    path = write_waivers(items)
+    code, _out, _err = run("audit", "decl", "--as-of", AS_OF, "--waivers", path, "-f", "json", "-o", "r.json")
+    report = json.loads(Path("r.json").read_text(encoding="utf-8"))
+    assert code == 3
+    assert [(e["location"], e["message"]) for e in report["errors"]] == [
+        ("$.waivers[0].start (ligne 9, colonne 16)", "date invalide : « 2025-1-1 » ; attendu AAAA-MM-JJ ou JJ/MM/AAAA"),
+        ("$.waivers[2].expiry (ligne 28, colonne 17)",
+         "date inexistante : « 31/02/2025 » ; attendu une date du calendrier, AAAA-MM-JJ ou JJ/MM/AAAA"),
+    ]
+    statuses = {(s["id"], r["rule"]): r["status"] for s in report["structures"] for r in s["results"]}
+    assert (statuses[("32-B", "FS-HOR-02")], statuses[("32-B", "FS-HOR-01")], statuses[("32-C", "FS-HOR-01")]) == (
+        "waived", "fail", "fail")

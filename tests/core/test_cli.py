@@ -191,3 +191,91 @@ def test_referentials_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert [line.split()[0] for line in out.splitlines()] == ["charte-2020", "charte-2024", "charte-2025"]
     assert "du 01/01/2024 au 31/12/2024" in out
+
+
+@pytest.mark.parametrize(
+    ("bad", "warning", "counts"),
+    [
+        (False, False, "1 structure, 0 erreur de saisie"),
+        (True, False, "1 structure, 1 erreur de saisie"),
+        (True, True, "2 structures, 1 erreur de saisie, 1 avertissement de saisie"),
+    ],
+)
+def test_one_line_says_what_was_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: bool, warning: bool, counts: str
+) -> None:
+    """After -o, one line per file written, with French plurals (0 and 1 take the singular)."""
+    paths = [str(_write(tmp_path, "a.json", GOOD))]
+    if bad:
+        paths.append(str(_write(tmp_path, "bad.json", "{")))
+    if warning:
+        paths.append(str(_write(tmp_path, "w.json", {**GOOD, "id": "W-1", "couleur": "bleu"})))
+    out_dir = tmp_path / "rapports"
+    code, out, _err = _run(capsys, "audit", *paths, "--as-of", "2022-05-12", "-f", "json,csv", "-o", str(out_dir))
+    assert code == (ExitCode.INPUT_ERROR if bad else ExitCode.OK)
+    assert out == "".join(f"Rapport écrit : {out_dir / name} ({counts})\n" for name in ("rapport.json", "rapport.csv"))
+
+
+def test_input_error_is_printed_once_with_the_text_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With the text report on standard output, an input error is in it and not repeated on standard error."""
+    bad = _write(tmp_path, "bad.json", "{pas du json")
+    code, out, err = _run(capsys, "audit", str(_write(tmp_path, "a.json", GOOD)), str(bad), "--as-of", "2022-05-12")
+    assert (code, err) == (ExitCode.INPUT_ERROR, "")
+    assert [line for line in out.splitlines() if "nom de clé entre guillemets" in line] == [
+        f"  {bad} — ligne 1, colonne 2 : JSON invalide : nom de clé entre guillemets doubles attendu"
+    ]
+
+
+def test_input_warning_is_labelled_as_a_warning_on_standard_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An ignored unknown field is printed as « avertissement de saisie », not as an error, and exits 0."""
+    path = _write(tmp_path, "w.json", {**GOOD, "couleur": "bleu"})
+    code, _out, err = _run(capsys, "audit", str(path), "--as-of", "2022-05-12", "-f", "json", "-o", str(tmp_path / "r.json"))
+    assert code == ExitCode.OK
+    assert err.startswith(f"fsaudit : avertissement de saisie : {path}:$.couleur : champ inconnu « couleur » (champs admis : ")
+
+
+def _broken_audit(monkeypatch: pytest.MonkeyPatch) -> None:
+    import fsaudit.engine
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(fsaudit.engine, "audit", broken)
+
+
+def test_internal_error_exits_4_with_two_french_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An internal error is one French line and a hint to rerun with --debug; exit 4, no traceback."""
+    _broken_audit(monkeypatch)
+    monkeypatch.delenv("FSAUDIT_DEBUG", raising=False)
+    code, _out, err = _run(capsys, "audit", str(_write(tmp_path, "a.json", GOOD)))
+    assert (code, err) == (
+        ExitCode.PLUGIN_ERROR,
+        "fsaudit : erreur interne : RuntimeError : panne simulée\n"
+        "fsaudit : merci de signaler ce problème (relancer avec --debug pour le détail)\n",
+    )
+
+
+@pytest.mark.parametrize("how", ["--debug", "FSAUDIT_DEBUG"])
+def test_debug_prints_the_traceback_of_an_internal_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """--debug (anywhere on the line) or FSAUDIT_DEBUG=1 prints the traceback, then the French lines; exit 4."""
+    _broken_audit(monkeypatch)
+    args = ["audit", str(_write(tmp_path, "a.json", GOOD))]
+    if how == "--debug":
+        monkeypatch.delenv("FSAUDIT_DEBUG", raising=False)
+        args.append("--debug")
+    else:
+        monkeypatch.setenv("FSAUDIT_DEBUG", "1")
+    code, _out, err = _run(capsys, *args)
+    lines = err.splitlines()
+    assert code == ExitCode.PLUGIN_ERROR
+    assert lines[0] == "Traceback (most recent call last):"
+    assert 'raise RuntimeError("panne simulée")' in err
+    assert lines[-3:] == [
+        "RuntimeError: panne simulée",
+        "fsaudit : erreur interne : RuntimeError : panne simulée",
+        "fsaudit : merci de signaler ce problème avec le détail ci-dessus",
+    ]

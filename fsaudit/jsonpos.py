@@ -1,4 +1,4 @@
-"""Where a JSON path is in a JSON text: line and column of the value, for SARIF regions.
+"""Where a JSON path is in a JSON text: line and column of the value (SARIF regions, waiver files).
 
 One linear scan with a regular-expression tokenizer; only the wanted paths are kept. A text
 that is not valid JSON gives no position at all (the caller then reports logical locations).
