@@ -12,7 +12,6 @@ __all__ = [
     "FIELD_LABELS",
     "MONTHS_FR",
     "NARROW_NBSP",
-    "REFERENTIAL_LABELS",
     "fr_count",
     "fr_date",
     "fr_decimal",
@@ -214,6 +213,7 @@ FIELD_LABELS = {
     "free_of_charge": "gratuité",
     "walk_in": "accueil sans rendez-vous",
     "signage": "signalétique",
+    "disability_access": "accès adapté aux personnes handicapées",
     "attendance": "fréquentation",
     "month": "mois",
     "accompaniments": "accompagnements",
@@ -259,28 +259,9 @@ def fr_field(path: str | None) -> str:
 
 
 
-REFERENTIAL_LABELS = {
-    "deadlines.bloquant_days": "Délai de mise en conformité d'un critère bloquant (jours)",
-    "deadlines.majeur_days": "Délai d'une action du plan d'actions pour un critère majeur (jours)",
-    "deadlines.mineur_days": "Délai d'une action du plan d'actions pour un critère mineur (jours)",
-    "hours.min_open_days": "Jours d'ouverture par semaine, au moins",
-    "hours.min_weekly_hours": "Heures d'ouverture par semaine, au moins",
-    "hours.plausible_earliest": "Début de créneau plausible, au plus tôt",
-    "hours.plausible_latest": "Fin de créneau plausible, au plus tard",
-    "hours.roaming_severity_status": "Statut d'un bus ou d'une offre itinérante sous le minimum d'ouverture",
-    "network.canton_goal": "France services par canton (objectif)",
-    "premises.digital_station_required": "Poste numérique en libre accès exigé",
-    "premises.videoconference_required": "Visioconférence avec les opérateurs exigée",
-    "staff.min_conseillers": "Conseillers France services, au moins",
-    "staff.min_present": "Conseillers présents pendant l'ouverture, au moins",
-    "training.extended_min_days": "Durée de la formation initiale allongée (jours), au moins",
-    "training.extended_since": "Formation initiale allongée exigée à partir du",
-    "training.min_days": "Durée de la formation initiale (jours), au moins",
-}
-"""French names of the values of the referentials (``rules/*.json``), for the reports."""
-
-
-def fr_referential_key(key: str) -> str:
-    """The French name of a referential value (``hours.min_weekly_hours`` → ``Heures
-    d'ouverture par semaine, au moins``); a key without one is kept as it is."""
-    return REFERENTIAL_LABELS.get(key, key)
+def fr_referential_key(key: str, referential: Any) -> str:
+    """The French name of a referential value (``hours.min_weekly_hours`` → « Ouverture
+    hebdomadaire minimale d'un lieu fixe (heures) »): the ``label`` the referential file gives it
+    (every value has one: the referential schema requires it); the key itself otherwise."""
+    entry = referential.values.get(key) if referential is not None else None
+    return entry.label if entry is not None and entry.label else key

@@ -206,13 +206,14 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]
 
 def load_overlay(path: str | Path) -> Overlay:
     """Read an overlay file and check its shape; raises :class:`OverlayError` (every problem)."""
+    from fsaudit._io import NotReadable, read_regular
     from fsaudit.waivers import _toml_problem
 
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise OverlayError([InputProblem(name, "fichier", f"lecture impossible ({exc.strerror or exc})")]) from None
+        raw = read_regular(path)  # never a blocking open (a FIFO named as overlay)
+    except NotReadable as exc:
+        raise OverlayError([InputProblem(name, "fichier", str(exc))]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -222,7 +223,7 @@ def load_overlay(path: str | Path) -> Overlay:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise OverlayError([_toml_problem(name, exc)]) from None
+        raise OverlayError([_toml_problem(name, exc, text.splitlines())]) from None
     lines = _key_lines(text)
     problems: list[InputProblem] = []
 

@@ -27,7 +27,7 @@ def deadline_basis(context: RuleContext, key: str) -> tuple[bool, str]:
     entry = referential.values[key]
     indicative = entry.confidence != "C"
     kind = f"délai indicatif [{entry.confidence}]" if indicative else f"délai [{entry.confidence}]"
-    text = f"{kind} : {entry.value} jours ({key}, référentiel {referential.id})"
+    text = f"{kind} : {entry.value} jours (référentiel {referential.id})"
     overlay = referential.overlay
     change = next((c for c in overlay.changes if c.key == key), None) if overlay is not None else None
     if change is not None:

@@ -236,7 +236,7 @@ def _referentiel(wb: Any, report: AuditReport) -> None:
         item = ref.values[key]
         source = ref.sources.get(item.source, {})
         cited = f"{source.get('title', item.source)} [{source.get('confidence', '?')}]"
-        values.append([fr_referential_key(key), _referential_value(item.value), cited, item.note, key])
+        values.append([fr_referential_key(key, ref), _referential_value(item.value), cited, item.note, key])
 
 
 def _referential_value(value: Any) -> Any:

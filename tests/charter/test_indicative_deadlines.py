@@ -18,7 +18,7 @@ from fsaudit.testing import audit_structures, make_departement, make_structure
 AS_OF = dt.date(2025, 6, 30)
 NO_CONFIDENTIAL_SPACE = model.Premises(False, True, True, True, True, True, True, True)
 BASIS = (
-    "délai indicatif [U] : 180 jours (deadlines.majeur_days, référentiel charte-2025), qu'aucun texte ne fixe ; "
+    "délai indicatif [U] : 180 jours (référentiel charte-2025), qu'aucun texte ne fixe ; "
     "la préfecture peut le modifier (surcouche --referentiel)"
 )
 

@@ -220,7 +220,7 @@ def test_overlay_deadline_sets_the_action_and_its_basis(tmp_path: Path):
         "FS-LOC-01",
         dt.date(2025, 9, 29),
         True,
-        f"délai indicatif [U] : 120 jours (deadlines.majeur_days, référentiel charte-2025), fixé par la surcouche "
+        f"délai indicatif [U] : 120 jours (référentiel charte-2025), fixé par la surcouche "
         f"{tmp_path / 'gers.toml'} (Préfecture du Gers, bureau de l'animation territoriale) ; valeur nationale : "
         "180 jours",
     )
@@ -276,7 +276,7 @@ def test_text_report_header_shows_the_overlay(tmp_path: Path, declaration: Path,
     ]
     plan = lines.index("  Plan d'actions :")
     assert lines[plan + 1].startswith("    - FS-LOC-01 (majeur, avant le 29/09/2025 (délai indicatif)) : ")
-    assert lines[plan + 2].startswith("    Échéance : délai indicatif [U] : 120 jours (deadlines.majeur_days")
+    assert lines[plan + 2].startswith("    Échéance : délai indicatif [U] : 120 jours (référentiel charte-2025)")
 
 
 def test_report_without_overlay_has_no_overlay_block(declaration: Path, capsys):
@@ -395,3 +395,17 @@ def test_documented_overlay_example_applies(tmp_path: Path):
         ("deadlines.majeur_days", False), ("partners.expected_count", False), ("hours.roaming_status", False),
         ("staff.min_present", True), ("FS-PAR-02", False), ("FS-MIS-01", False),
     ]
+
+
+def test_fifo_named_as_overlay_is_refused_without_hanging(tmp_path: Path):
+    """An overlay path that is a FIFO is never opened for reading (it would block): a French refusal."""
+    import os
+
+    fifo = tmp_path / "prefecture.toml"
+    os.mkfifo(fifo)
+    with pytest.raises(OverlayError) as caught:
+        load_overlay(fifo)
+    (problem,) = caught.value.problems
+    assert (problem.location, problem.message) == (
+        "fichier", "ce n'est pas un fichier ordinaire mais un tube nommé (FIFO) : il n'est pas lu",
+    )

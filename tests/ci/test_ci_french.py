@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from fsaudit import model
 from fsaudit.cli import main
-from fsaudit.frtext import FIELD_LABELS, REFERENTIAL_LABELS, fr_field
+from fsaudit.frtext import FIELD_LABELS, fr_field
 from fsaudit.referential import load_referentials
 from fsaudit.waivers import WAIVER_FIELDS
 
@@ -27,9 +27,10 @@ AS_OF = "2025-06-30"
 FRENCH_WORDS = {"modes", "justification", "structure", "structures", "type", "format", "label", "canton", "cantons",
                 "commune", "conseillers", "gestionnaire", "date", "code", "latitude", "longitude", "field"}
 """Keys that are also French words (``field`` only as part of a longer phrase: it is no word of a report)."""
+REFERENTIAL_KEYS = {key for ref in load_referentials() for key in ref.values}
 ENGLISH_KEYS = sorted(
-    ({k for k, v in FIELD_LABELS.items() if k != v} | set(WAIVER_FIELDS) | {k.split(".")[-1] for k in REFERENTIAL_LABELS}
-     | set(REFERENTIAL_LABELS) | {"warn"}) - FRENCH_WORDS
+    ({k for k, v in FIELD_LABELS.items() if k != v} | set(WAIVER_FIELDS) | {k.split(".")[-1] for k in REFERENTIAL_KEYS}
+     | REFERENTIAL_KEYS | {"warn"}) - FRENCH_WORDS
 )
 _KEY = re.compile(r"(?<![\w$.\[])(" + "|".join(re.escape(k) for k in ENGLISH_KEYS) + r")(?![\w])")
 _ADDRESS = re.compile(r"\$[\w.\[\]$]*")
@@ -49,9 +50,8 @@ def test_every_field_of_the_declaration_has_a_french_name() -> None:
 
 
 def test_every_value_of_every_referential_has_a_french_name() -> None:
-    """Each key of each referential in rules/ has a French name for the Excel « Référentiel » sheet."""
-    keys = {key for ref in load_referentials() for key in ref.values}
-    assert sorted(keys - set(REFERENTIAL_LABELS)) == []
+    """Each value of each referential in rules/ has a French label for the reports (« Référentiel » sheet)."""
+    assert sorted(f"{ref.id}:{key}" for ref in load_referentials() for key, v in ref.values.items() if not v.label) == []
 
 
 @pytest.mark.parametrize(

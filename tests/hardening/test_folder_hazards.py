@@ -292,8 +292,8 @@ def test_folder_holding_only_a_fifo_names_nothing(folder: Path) -> None:
     done = fsaudit(folder, "audit", "vide", "--as-of", AS_OF)
     assert (done.returncode, done.stderr) == (
         2,
-        "fsaudit : erreur : aucune déclaration dans le dossier vide (extensions lues : .csv, .json, .ods, "
-        ".xlsm, .xlsx) ; ignoré : vide/x.json\n",
+        "fsaudit : erreur : aucune déclaration dans le dossier vide (extensions lues : .csv, .geojson, .json, "
+        ".ods, .xlsm, .xlsx) ; ignoré : vide/x.json\n",
     )
 
 
