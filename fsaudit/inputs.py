@@ -340,6 +340,14 @@ class _Issue:
     suggestion: str | None = None
 
 
+def _gloss(name: str) -> str:
+    """`` (fin)`` after a JSON key that is not French (``end``), for the auditor who reads it."""
+    from fsaudit.frtext import FIELD_LABELS
+
+    label = FIELD_LABELS.get(name)
+    return f" ({label})" if label and label != name else ""
+
+
 def _translate(error: Any) -> list[_Issue]:
     parts: PathParts = tuple(error.absolute_path)
     kind = error.validator
@@ -364,7 +372,7 @@ def _translate(error: Any) -> list[_Issue]:
         return [_Issue(parts, f"type incorrect : attendu {wanted}, reçu {_describe(value)}", kind)]
     if kind == "required":
         missing = [name for name in error.validator_value if name not in value]
-        return [_Issue(parts + (name,), f"champ obligatoire « {name} » manquant", kind) for name in missing]
+        return [_Issue(parts + (name,), f"champ obligatoire « {name} »{_gloss(name)} manquant", kind) for name in missing]
     if kind == "additionalProperties":
         properties = error.schema.get("properties", {})
         allowed = sorted(properties)

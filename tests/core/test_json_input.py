@@ -64,7 +64,7 @@ def test_wrong_types_unknown_keys_and_missing_fields_all_reported(tmp_path: Path
             "partners, premises, type) : ignoré",
         ),
         ("$.id", "type incorrect : attendu un texte, reçu le nombre 12"),
-        ("$.name", "champ obligatoire « name » manquant"),
+        ("$.name", "champ obligatoire « name » (nom) manquant"),
         ("$.opening_hours.funday", "champ inconnu « funday » : voulez-vous dire « sunday » ?"),
         (
             "$.opening_hours.monday[0].start",
