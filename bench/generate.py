@@ -19,8 +19,8 @@ import random
 import sys
 from pathlib import Path
 
-from fsaudit import model
-from fsaudit.converter import unstructure
+from fsaudit.inputs.converter import unstructure
+from fsaudit.model import declaration as model
 
 PARTNER_NAMES = [
     "DGFiP", "France Titres", "Justice", "CAF", "CPAM", "CARSAT", "MSA", "France Travail",
@@ -145,9 +145,8 @@ def write_anct_csv(structures: list[model.Structure], out: Path) -> None:
 def write_workbook(structures: list[model.Structure], fmt: str, out: Path) -> None:
     """A declaration workbook (``xlsx`` or ``ods``) written by the workbook plugin's own writer,
     the one behind ``fsaudit template``, with the partner lists of the referential in force."""
+    from fsaudit.model.referential import select_referential
     from fsaudit_workbook.template import render_workbook
-
-    from fsaudit.referential import select_referential
 
     referential = select_referential(AS_OF)
     out.write_bytes(render_workbook(fmt, referential, model.Declaration(tuple(structures))))

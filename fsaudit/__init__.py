@@ -12,29 +12,23 @@ TYPE_CHECKING = False  # not imported from typing: ``import fsaudit`` stays chea
 if TYPE_CHECKING:
     from typing import Any
 
-    from fsaudit.engine import audit
-    from fsaudit.hookspecs import API_VERSION, hookimpl
-    from fsaudit.inputs import (
-        InputProblem,
-        LoadedStructure,
-        ManualAnswer,
-        Reader,
-        ReadResult,
-        validate_declaration,
-    )
-    from fsaudit.referential import Referential, ReferentialError
-    from fsaudit.report import (
+    from fsaudit.inputs.reader import InputProblem, LoadedStructure, ManualAnswer, Reader, ReadResult
+    from fsaudit.inputs.validation import validate_declaration
+    from fsaudit.model.referential import Referential, ReferentialError
+    from fsaudit.model.result import (
         Action,
         AuditReport,
         Decision,
         DecisionCode,
-        Reporter,
         Result,
         Section,
         StructureReport,
-        report_to_dict,
     )
-    from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext, Scope, Severity, Status
+    from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Scope, Severity, Status
+    from fsaudit.plugin.hookspecs import API_VERSION, hookimpl
+    from fsaudit.report.json_contract import report_to_dict
+    from fsaudit.report.reporter import Reporter
+    from fsaudit.run.engine import audit
 
 __all__ = [
     "API_VERSION",
@@ -68,33 +62,33 @@ __all__ = [
 ]
 
 _LOCATIONS = {
-    "audit": "fsaudit.engine",
-    "API_VERSION": "fsaudit.hookspecs",
-    "hookimpl": "fsaudit.hookspecs",
-    "InputProblem": "fsaudit.inputs",
-    "LoadedStructure": "fsaudit.inputs",
-    "ManualAnswer": "fsaudit.inputs",
-    "Reader": "fsaudit.inputs",
-    "ReadResult": "fsaudit.inputs",
-    "validate_declaration": "fsaudit.inputs",
-    "Referential": "fsaudit.referential",
-    "ReferentialError": "fsaudit.referential",
-    "Action": "fsaudit.report",
-    "AuditReport": "fsaudit.report",
-    "Decision": "fsaudit.report",
-    "DecisionCode": "fsaudit.report",
-    "Reporter": "fsaudit.report",
-    "Result": "fsaudit.report",
-    "Section": "fsaudit.report",
-    "StructureReport": "fsaudit.report",
-    "report_to_dict": "fsaudit.report",
-    "CharterReference": "fsaudit.rule",
-    "Outcome": "fsaudit.rule",
-    "Rule": "fsaudit.rule",
-    "RuleContext": "fsaudit.rule",
-    "Scope": "fsaudit.rule",
-    "Severity": "fsaudit.rule",
-    "Status": "fsaudit.rule",
+    "audit": "fsaudit.run.engine",
+    "API_VERSION": "fsaudit.plugin.hookspecs",
+    "hookimpl": "fsaudit.plugin.hookspecs",
+    "InputProblem": "fsaudit.inputs.reader",
+    "LoadedStructure": "fsaudit.inputs.reader",
+    "ManualAnswer": "fsaudit.inputs.reader",
+    "Reader": "fsaudit.inputs.reader",
+    "ReadResult": "fsaudit.inputs.reader",
+    "validate_declaration": "fsaudit.inputs.validation",
+    "Referential": "fsaudit.model.referential",
+    "ReferentialError": "fsaudit.model.referential",
+    "Action": "fsaudit.model.result",
+    "AuditReport": "fsaudit.model.result",
+    "Decision": "fsaudit.model.result",
+    "DecisionCode": "fsaudit.model.result",
+    "Reporter": "fsaudit.report.reporter",
+    "Result": "fsaudit.model.result",
+    "Section": "fsaudit.model.result",
+    "StructureReport": "fsaudit.model.result",
+    "report_to_dict": "fsaudit.report.json_contract",
+    "CharterReference": "fsaudit.model.rule",
+    "Outcome": "fsaudit.model.rule",
+    "Rule": "fsaudit.model.rule",
+    "RuleContext": "fsaudit.model.rule",
+    "Scope": "fsaudit.model.rule",
+    "Severity": "fsaudit.model.rule",
+    "Status": "fsaudit.model.rule",
 }
 
 

@@ -2,7 +2,7 @@
 
 ``fsaudit --version`` and ``fsaudit --help`` are answered here, before the command-line framework
 and the engine are imported: they cost the start of Python and little more. The help is click's
-own rendering, stored by :mod:`fsaudit.helpgen` for the usual widths (another width goes through
+own rendering, stored by :mod:`fsaudit.cli.helpgen` for the usual widths (another width goes through
 click). Every other command goes to :func:`fsaudit.cli.main`.
 """
 
@@ -12,7 +12,7 @@ import sys
 VERSION_OPTIONS = (["--version"], ["-V"])
 HELP_OPTIONS = (["--help"], ["-h"])
 MAX_HELP_WIDTH = 100
-"""``max_content_width`` of the click command (``fsaudit.cli.CONTEXT_SETTINGS``)."""
+"""``max_content_width`` of the click command (``fsaudit.cli.main.CONTEXT_SETTINGS``)."""
 
 
 def help_width() -> int:
@@ -42,14 +42,14 @@ def main() -> int:
         sys.stdout.flush()
         return 0
     if args in HELP_OPTIONS:
-        from fsaudit._help import HELP
+        from fsaudit.cli._help import HELP
 
         text = HELP.get(help_width())
         if text is not None:
             sys.stdout.write(text)
             sys.stdout.flush()
             return 0
-    from fsaudit.cli import main as cli_main
+    from fsaudit.cli.main import main as cli_main
 
     return cli_main()
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from fsaudit import model
+from fsaudit.model import declaration as model
 
 __all__ = [
     "FULL_WEEK",
@@ -41,7 +41,7 @@ def _ranges(spec: Iterable[str]) -> tuple[model.TimeRange, ...]:
 
 
 def weekly(**days: Iterable[str]) -> model.WeeklyHours:
-    """``weekly(monday=["09:00-12:00", "13:30-17:00"])`` → :class:`~fsaudit.model.WeeklyHours`."""
+    """``weekly(monday=["09:00-12:00", "13:30-17:00"])`` → :class:`~fsaudit.model.declaration.WeeklyHours`."""
     unknown = set(days) - set(model.WEEKDAYS)
     if unknown:
         raise ValueError(f"unknown day(s): {sorted(unknown)}")
@@ -176,15 +176,15 @@ def audit_structures(
     unread: Mapping[int, Sequence[Any]] | None = None,
     referential: Any = None,
 ) -> Any:
-    """Audit structures in memory (no file) and return the :class:`~fsaudit.report.AuditReport`.
+    """Audit structures in memory (no file) and return the :class:`~fsaudit.model.result.AuditReport`.
 
-    ``unread`` gives, by structure index, :class:`~fsaudit.inputs.UnreadFact` objects: facts the
+    ``unread`` gives, by structure index, :class:`~fsaudit.inputs.reader.UnreadFact` objects: facts the
     input held but a reader could not read. ``referential`` replaces the one in force on
     ``as_of`` (a referential with a préfecture overlay, say).
     """
-    from fsaudit.engine import audit_inputs
-    from fsaudit.inputs import LoadedStructure, ReadResult
-    from fsaudit.report import InputInfo
+    from fsaudit.inputs.reader import LoadedStructure, ReadResult
+    from fsaudit.model.result import InputInfo
+    from fsaudit.run.engine import audit_inputs
 
     unread = unread or {}
     loaded = tuple(

@@ -10,7 +10,7 @@ import datetime as _dt
 
 from hypothesis import strategies as st
 
-from fsaudit import model
+from fsaudit.model import declaration as model
 
 __all__ = [
     "attendance",

@@ -30,8 +30,8 @@ from typing import Any
 import attrs
 import pytest
 
-from fsaudit.report import DecisionCode
-from fsaudit.rule import Status
+from fsaudit.model.result import DecisionCode
+from fsaudit.model.rule import Status
 
 SHEET = "Attendus"
 DECISION = "decision"
@@ -155,7 +155,7 @@ class WorkbookFile(pytest.File):
     def report(self) -> Any:
         """The audit of the workbook, made once for all its items."""
         if self._report is None:
-            from fsaudit.engine import audit
+            from fsaudit.run.engine import audit
 
             self._report = audit([str(self.path)], as_of=self.as_of)
         return self._report

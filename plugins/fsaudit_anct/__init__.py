@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fsaudit.hookspecs import hookimpl
-from fsaudit.inputs import LoadedStructure, Reader
-from fsaudit.model import Departement
-from fsaudit.report import AuditReport, Section
+from fsaudit.inputs.reader import LoadedStructure, Reader
+from fsaudit.model.declaration import Departement
+from fsaudit.model.result import AuditReport, Section
+from fsaudit.plugin.hookspecs import hookimpl
 
 
 @hookimpl

@@ -4,7 +4,7 @@ A record (field → cell value, fields as named in :mod:`fsaudit_anct.layouts`) 
 JSON-shaped structure (``fsaudit/schemas/declaration.schema.json``). Values the list writes in
 its own way are read here (hours, label, type and format, Oui/Non, coordinates) with the
 vocabularies of the record's layout. A value that cannot be read is reported at its column and
-recorded as an unread fact of the structure (``fsaudit.inputs.UnreadFact``): the rules that need
+recorded as an unread fact of the structure (``fsaudit.inputs.reader.UnreadFact``): the rules that need
 it answer *à vérifier*, never *non conforme*.
 """
 
@@ -169,7 +169,7 @@ def _csv_suffix(parts: tuple[str | int, ...], columns: Columns, note_fields: tup
 class CsvLocation:
     """Where a record of a CSV list is: ``ligne 124, colonne h_mardi``.
 
-    A picklable callable (``locate(parts)``) for :func:`fsaudit.inputs.validate_declaration`;
+    A picklable callable (``locate(parts)``) for :func:`fsaudit.inputs.validation.validate_declaration`;
     ``line`` is the physical line the record starts on (a quoted field may span lines).
     """
 

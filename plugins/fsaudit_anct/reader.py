@@ -7,7 +7,7 @@ CRLF), as a spreadsheet export (``.xlsx``, ``.ods``: the columns on the first sh
 GeoJSON FeatureCollection (properties and point geometry). The layout (``layouts/*.toml``) is
 recognised by the header, whatever the file name; a header close to a layout is read with the
 columns it can map, and the report says which. Each record is validated on its own with
-:func:`fsaudit.inputs.validate_declaration`; a bad value never drops a record: it is reported at
+:func:`fsaudit.inputs.validation.validate_declaration`; a bad value never drops a record: it is reported at
 its cell and recorded as an unread fact of the structure.
 """
 
@@ -23,8 +23,9 @@ from typing import Any
 
 import attrs
 
-from fsaudit.inputs import InputProblem, LoadedStructure, Reader, ReadResult, UnreadFact, validate_declaration
-from fsaudit.report import FormatName
+from fsaudit.inputs.reader import InputProblem, LoadedStructure, Reader, ReadResult, UnreadFact
+from fsaudit.inputs.validation import validate_declaration
+from fsaudit.model.result import FormatName
 from fsaudit_anct.columns import (
     Columns,
     CsvLocation,

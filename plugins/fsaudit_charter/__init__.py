@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fsaudit.hookspecs import hookimpl
-from fsaudit.inputs import LoadedStructure
-from fsaudit.report import Decision, Result
-from fsaudit.rule import Rule, RuleContext
-
+from fsaudit.inputs.reader import LoadedStructure
+from fsaudit.model.result import Decision, Result
+from fsaudit.model.rule import Rule, RuleContext
+from fsaudit.plugin.hookspecs import hookimpl
 from fsaudit_charter import (
     activite,
     conseillers,

@@ -7,18 +7,9 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from fsaudit.frtext import (  # noqa: F401 - re-exported for the rule modules
-    MONTHS_FR,
-    NARROW_NBSP,
-    fr_date,
-    fr_decimal,
-    fr_hours,
-    fr_int,
-    fr_list,
-    fr_pct,
-)
-from fsaudit.model import Format, Structure, StructureType
-from fsaudit.rule import Outcome, RuleContext, Status
+from fsaudit.model.declaration import Format, Structure, StructureType
+from fsaudit.model.rule import Outcome, RuleContext, Status
+from fsaudit.text.french import MONTHS_FR, fr_date, fr_decimal, fr_hours, fr_int, fr_list, fr_pct
 
 __all__ = [
     "MONTHS_FR",

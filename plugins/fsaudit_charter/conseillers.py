@@ -9,9 +9,8 @@ from typing import Any
 
 import attrs
 
-from fsaudit.model import WEEKDAY_LABELS, WEEKDAYS, Conseiller, LabelStatus, Structure, TimeRange
-from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext, Status
-
+from fsaudit.model.declaration import WEEKDAY_LABELS, WEEKDAYS, Conseiller, LabelStatus, Structure, TimeRange
+from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Status
 from fsaudit_charter._common import (
     fr_date,
     fr_days,

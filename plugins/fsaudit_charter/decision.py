@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Sequence
 
-from fsaudit.inputs import LoadedStructure
-from fsaudit.model import LabelStatus
-from fsaudit.report import Action, Decision, DecisionCode, Result
-from fsaudit.rule import RuleContext, Severity, Status
+from fsaudit.inputs.reader import LoadedStructure
+from fsaudit.model.declaration import LabelStatus
+from fsaudit.model.result import Action, Decision, DecisionCode, Result
+from fsaudit.model.rule import RuleContext, Severity, Status
 
 __all__ = ["decide"]
 

@@ -33,8 +33,7 @@ _SCOPE = {"network": "réseau (toutes les structures ensemble)", "structure": "c
 
 def rules_markdown(rules: Sequence[Any] | None = None, referentials: Sequence[Any] | None = None) -> str:
     """The French Markdown documentation of ``rules`` (default: every rule of the pack)."""
-    from fsaudit.referential import load_referentials
-
+    from fsaudit.model.referential import load_referentials
     from fsaudit_charter import all_rules
 
     rules = list(rules if rules is not None else all_rules())
@@ -105,7 +104,7 @@ class MissingFactCell:
     rule: str
     fact: str
     status: Any
-    """The :class:`~fsaudit.rule.Status` the rule gives without the fact; ``None`` when the
+    """The :class:`~fsaudit.model.rule.Status` the rule gives without the fact; ``None`` when the
     fact is required (it can be unreadable, never missing)."""
     message: str
 
@@ -115,7 +114,6 @@ def missing_fact_cells(rules: Sequence[Any] | None = None) -> list[MissingFactCe
     import datetime as _dt
 
     from fsaudit.testing import audit_structures, make_departement, make_structure, remove_fact, result_of
-
     from fsaudit_charter import all_rules
 
     as_of = _dt.date.fromisoformat(MISSING_FACTS_AS_OF)

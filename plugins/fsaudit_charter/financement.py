@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fsaudit.model import Format, GestionnaireKind, LabelStatus
-from fsaudit.referential import load_forfaits
-from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext, Status
-
+from fsaudit.model.declaration import Format, GestionnaireKind, LabelStatus
+from fsaudit.model.referential import load_forfaits
+from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Status
 from fsaudit_charter._common import fr_int, principal_only
 
 __all__ = ["RULES"]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from fsaudit.model import WEEKDAY_LABELS, Structure, TimeRange, WeeklyHours
-from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext, Status
-
+from fsaudit.model.declaration import WEEKDAY_LABELS, Structure, TimeRange, WeeklyHours
+from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Status
 from fsaudit_charter._common import assumed, fr_hours, scope_guard, site_kind
 
 __all__ = ["RULES", "day_minutes", "weekly_minutes"]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from fsaudit.referential import Partner, Referential, load_referentials, normalize_name
-from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext, Status
-
+from fsaudit.model.referential import Partner, Referential, load_referentials, normalize_name
+from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Status
 from fsaudit_charter._common import fr_date, fr_list, plural, principal_only, scope_guard
 
 __all__ = ["RULES", "offered_partners"]

@@ -6,9 +6,8 @@ import functools
 import re
 from typing import Any
 
-from fsaudit.referential import Partner, Referential, normalize_name
-from fsaudit.rule import CharterReference, Outcome, Rule, RuleContext, Status
-
+from fsaudit.model.referential import Partner, Referential, normalize_name
+from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Status
 from fsaudit_charter._common import fr_list, plural
 
 __all__ = ["RULES", "partner_in_name"]

@@ -6,9 +6,9 @@ import datetime as _dt
 import re
 from typing import Any
 
-from fsaudit.frtext import visible
-from fsaudit.report import AuditReport, Result
-from fsaudit.rule import Severity
+from fsaudit.model.result import AuditReport, Result
+from fsaudit.model.rule import Severity
+from fsaudit.text.french import visible
 
 __all__ = ["clean_text", "fr_date", "rule_severity", "rules_by_id", "waiver_text"]
 

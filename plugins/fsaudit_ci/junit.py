@@ -18,11 +18,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from fsaudit.frtext import fr_field, shown_path
-from fsaudit.report import AuditReport, Reporter, Result, StructureReport
-from fsaudit.reportview import Issue, input_issues
-from fsaudit.rule import Status
-
+from fsaudit.model.result import AuditReport, Result, StructureReport
+from fsaudit.model.rule import Status
+from fsaudit.report.reporter import Reporter
+from fsaudit.report.view import Issue, input_issues
+from fsaudit.text.french import fr_field, shown_path
 from fsaudit_ci._common import clean_text, rules_by_id, waiver_text
 
 

@@ -12,11 +12,11 @@ import re
 from collections import Counter
 from typing import Any
 
-from fsaudit.frtext import fr_field, shown_path
-from fsaudit.report import AuditReport, DecisionCode, Reporter
-from fsaudit.reportview import input_issues
-from fsaudit.rule import Status
-
+from fsaudit.model.result import AuditReport, DecisionCode
+from fsaudit.model.rule import Status
+from fsaudit.report.reporter import Reporter
+from fsaudit.report.view import input_issues
+from fsaudit.text.french import fr_field, shown_path
 from fsaudit_ci._common import clean_text, fr_date
 
 __all__ = ["REPORTER", "ROW_LIMIT", "render_markdown"]

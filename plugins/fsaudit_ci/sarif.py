@@ -24,14 +24,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from fsaudit._io import NotReadable, read_regular
-from fsaudit.frtext import fr_field
-from fsaudit.inputs import InputProblem
-from fsaudit.jsonpos import Region, json_regions
-from fsaudit.report import AuditReport, Reporter, Result, StructureReport
-from fsaudit.reportview import Issue, enclosing_locations, input_issues
-from fsaudit.rule import Severity, Status
-
+from fsaudit.inputs.files import NotReadable, read_regular
+from fsaudit.inputs.jsonpos import Region, json_regions
+from fsaudit.inputs.reader import InputProblem
+from fsaudit.model.result import AuditReport, Result, StructureReport
+from fsaudit.model.rule import Severity, Status
+from fsaudit.report.reporter import Reporter
+from fsaudit.report.view import Issue, enclosing_locations, input_issues
+from fsaudit.text.french import fr_field
 from fsaudit_ci._common import clean_text, rule_severity, waiver_text
 
 __all__ = ["INPUT_ERROR_RULE", "INPUT_WARNING_RULE", "REPORTER", "SARIF_SCHEMA", "render_sarif"]

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fsaudit.inputs import DuplicateKeyError, InputProblem, Reader, ReadResult, no_duplicate_keys, validate_declaration
+from fsaudit.inputs.reader import DuplicateKeyError, InputProblem, Reader, ReadResult, no_duplicate_keys
+from fsaudit.inputs.validation import validate_declaration
 
 __all__ = ["READER", "read_json"]
 

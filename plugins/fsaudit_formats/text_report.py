@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from fsaudit.frtext import fr_field, fr_number, shown_path, visible
-from fsaudit.report import AuditReport, DecisionCode, Reporter, StructureReport
-from fsaudit.reportview import Issue, input_issues
-from fsaudit.rule import Status
+from fsaudit.model.result import AuditReport, DecisionCode, StructureReport
+from fsaudit.model.rule import Status
+from fsaudit.report.reporter import Reporter
+from fsaudit.report.view import Issue, input_issues
+from fsaudit.text.french import fr_field, fr_number, shown_path, visible
 
 __all__ = ["REPORTER", "fr_number", "render_text"]
 
@@ -65,7 +66,7 @@ def _issue_lines(issues: tuple[Issue, ...], notes: tuple[str, ...]) -> list[str]
 def _structure_block(s: StructureReport, color: bool, issues: tuple[Issue, ...] = ()) -> list[str]:
     score = f"{fr_number(s.score)} %" if s.score is not None else "sans objet"
     if any(r.status is Status.WAIVED for r in s.results):
-        from fsaudit.waivers import score_without_waivers
+        from fsaudit.run.waivers import score_without_waivers
 
         without = score_without_waivers(s.results)
         score += f" ({fr_number(without)} % sans dérogation)" if without is not None else ""
@@ -177,11 +178,11 @@ def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
         f"Constats non conformes de gravité {report.fail_on.value} ou plus : {len(failing)}"
     )
     if "waivers" in report.extras:
-        from fsaudit.waivers import waiver_text_lines
+        from fsaudit.run.waivers import waiver_text_lines
 
         lines += ["", *waiver_text_lines(report.extras["waivers"])]
     if "baseline" in report.extras:
-        from fsaudit.baseline import baseline_text_lines
+        from fsaudit.run.baseline import baseline_text_lines
 
         lines += ["", *baseline_text_lines(report)]
     shown_with = len(report.errors) - len(split.apart)

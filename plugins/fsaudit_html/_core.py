@@ -5,13 +5,21 @@ The core will expose a public API; when import paths move, only this module chan
 
 from __future__ import annotations
 
-from fsaudit._io import OutputError
-from fsaudit.engine import read_input
-from fsaudit.frtext import fr_date, fr_decimal, fr_hours
-from fsaudit.hookspecs import hookimpl
-from fsaudit.model import WEEKDAY_LABELS, Format, GestionnaireKind, LabelStatus, Structure, StructureType
-from fsaudit.report import AuditReport, DecisionCode, Reporter, Result, StructureReport
-from fsaudit.rule import Severity, Status
+from fsaudit.inputs.files import read_input
+from fsaudit.model.declaration import (
+    WEEKDAY_LABELS,
+    Format,
+    GestionnaireKind,
+    LabelStatus,
+    Structure,
+    StructureType,
+)
+from fsaudit.model.result import AuditReport, DecisionCode, Result, StructureReport
+from fsaudit.model.rule import Severity, Status
+from fsaudit.plugin.hookspecs import hookimpl
+from fsaudit.report.output import OutputError
+from fsaudit.report.reporter import Reporter
+from fsaudit.text.french import fr_date, fr_decimal, fr_hours
 
 __all__ = [
     "WEEKDAY_LABELS",
@@ -39,6 +47,6 @@ __all__ = [
 
 def load_readers() -> tuple:
     """The input readers of the installed plugins (to read an audited input again)."""
-    from fsaudit.plugins import load_plugins
+    from fsaudit.plugin.manager import load_plugins
 
     return tuple(load_plugins().readers)

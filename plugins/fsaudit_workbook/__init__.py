@@ -7,7 +7,7 @@ sheet of ``fsaudit template``.
 
 from __future__ import annotations
 
-from fsaudit.hookspecs import hookimpl
+from fsaudit.plugin.hookspecs import hookimpl
 
 
 @hookimpl

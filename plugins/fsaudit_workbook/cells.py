@@ -16,9 +16,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from fsaudit.model import WEEKDAY_LABELS
-from fsaudit.referential import normalize_name
-from fsaudit.rule import RULE_ID_PATTERN
+from fsaudit.model.declaration import WEEKDAY_LABELS
+from fsaudit.model.referential import normalize_name
+from fsaudit.model.rule import RULE_ID_PATTERN
 
 __all__ = [
     "CHOICES",

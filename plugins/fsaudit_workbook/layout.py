@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from fsaudit.referential import normalize_name
+from fsaudit.model.referential import normalize_name
 
 __all__ = [
     "CLOSED_MARK",

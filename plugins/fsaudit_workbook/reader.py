@@ -4,12 +4,12 @@ The workbook is read with python-calamine (fast, and it reads .ods too), which g
 formula's cached value; formulas without one and error values, which calamine returns as empty
 cells, are found by :mod:`fsaudit_workbook.scan`. Rows are joined to their structure by the
 « Identifiant » column, turned into the JSON-shaped data of the declaration schema and validated
-by :func:`fsaudit.inputs.validate_declaration` with a :class:`CellLocator`, so that every
+by :func:`fsaudit.inputs.validation.validate_declaration` with a :class:`CellLocator`, so that every
 problem and every finding points at a ``Sheet!C12`` cell.
 
 Data that was not read is never treated as absent: a cell that does not read, a misspelt sheet
 or column, rows that cannot be attached to one structure are reported (an error, exit code 3)
-and become :class:`~fsaudit.inputs.UnreadFact` of the structures they may belong to; the rules
+and become :class:`~fsaudit.inputs.reader.UnreadFact` of the structures they may belong to; the rules
 that need them answer *manual*. What the audit does not need (a sheet or column of the
 auditor's own, the template's example structure) is ignored with a warning.
 """
@@ -25,9 +25,8 @@ from typing import Any
 
 import attrs
 
-from fsaudit import model
 from fsaudit._resources import schema
-from fsaudit.inputs import (
+from fsaudit.inputs.reader import (
     ERROR,
     WARNING,
     InputProblem,
@@ -36,8 +35,9 @@ from fsaudit.inputs import (
     ReadResult,
     UnreadFact,
     closest_name,
-    validate_declaration,
 )
+from fsaudit.inputs.validation import validate_declaration
+from fsaudit.model import declaration as model
 from fsaudit_workbook import cells
 from fsaudit_workbook.layout import (
     CLOSED_MARK,
@@ -161,7 +161,7 @@ _SHEET_FACTS: dict[str, tuple[str, ...]] = {
     "Département": ("departement.cantons",),
     "Vérifications": (),
 }
-"""The structure facts each sheet carries (fact paths, see :class:`fsaudit.inputs.UnreadFact`):
+"""The structure facts each sheet carries (fact paths, see :class:`fsaudit.inputs.reader.UnreadFact`):
 when a sheet cannot be read, they are unread for every structure of the workbook. The
 département block is not a structure's own fact, but the canton coverage of its structures
 depends on it. « Vérifications » holds answers, not facts: without them a manual check stays
@@ -1044,7 +1044,7 @@ def read_workbook(path: Path) -> ReadResult:
     No structure of ``Structures`` is left out: what the workbook holds for it but cannot be
     read (a cell « neuf heures », a misspelt sheet or column, rows of an identifier several
     structures carry) is left out of its data and passed to validation as an
-    :class:`~fsaudit.inputs.UnreadFact`, so that the rules needing it answer *manual*.
+    :class:`~fsaudit.inputs.reader.UnreadFact`, so that the rules needing it answer *manual*.
     """
     state = _State(str(path))
     opened = _open(path, state)

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from fsaudit import model
-from fsaudit.inputs import ManualAnswer
+from fsaudit.inputs.reader import ManualAnswer
+from fsaudit.model import declaration as model
 from fsaudit_workbook.cells import BOOLEAN_SPELLINGS, CHOICES, choice_label, choice_labels
 from fsaudit_workbook.layout import CLOSED_MARK, EMPTY_MARK, SHEETS, Column
 from fsaudit_workbook.scan import column_letter

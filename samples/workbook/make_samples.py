@@ -11,12 +11,11 @@ import datetime as _dt
 import json
 from pathlib import Path
 
-from fsaudit_workbook.template import render_workbook
-
-from fsaudit import model
-from fsaudit.converter import unstructure
-from fsaudit.referential import select_referential
+from fsaudit.inputs.converter import unstructure
+from fsaudit.model import declaration as model
+from fsaudit.model.referential import select_referential
 from fsaudit.testing import FULL_WEEK, weekly
+from fsaudit_workbook.template import render_workbook
 
 HERE = Path(__file__).resolve().parent
 AS_OF = _dt.date(2025, 6, 30)

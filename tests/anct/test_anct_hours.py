@@ -8,9 +8,10 @@ services, données de septembre 2020 (anct-carto/France-services) »).
 from __future__ import annotations
 
 import pytest
-from fsaudit_anct.hours import DayKind, parse_day, parse_week
 from hypothesis import given
 from hypothesis import strategies as st
+
+from fsaudit_anct.hours import DayKind, parse_day, parse_week
 
 TWO = (("09:00", "12:00"), ("13:30", "17:00"))
 

@@ -16,17 +16,16 @@ import re
 from pathlib import Path
 
 import pytest
-
 from click.testing import CliRunner
+
+from fsaudit.cli.main import cli
+from fsaudit.model import declaration as model
+from fsaudit.model.declaration import Format, StructureType
+from fsaudit.report.json_contract import report_to_dict
+from fsaudit.run.engine import audit
+from fsaudit.testing import result_of
 from fsaudit_anct.layouts import layouts, load_layout, recognise
 from fsaudit_anct.reader import read_csv, read_geojson, read_workbook
-
-from fsaudit import model
-from fsaudit.model import Format, StructureType
-from fsaudit.cli import cli
-from fsaudit.engine import audit
-from fsaudit.report import report_to_dict
-from fsaudit.testing import result_of
 
 HERE = Path(__file__).resolve().parent
 SAMPLES = HERE.parents[1] / "samples" / "anct"

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from fsaudit.cli import main
-from fsaudit.engine import audit
-from fsaudit.referential import select_referential
-from fsaudit.report import AuditReport
+from fsaudit.cli.main import main
+from fsaudit.model.referential import select_referential
+from fsaudit.model.result import AuditReport
+from fsaudit.run.engine import audit
 
 AS_OF = _dt.date(2024, 9, 1)
 SHA256 = "6eabcb0792c8681af513e65560a7dea08e15d3e72b070a14ca1fed032164efad"

@@ -10,6 +10,12 @@ from typing import Any
 
 import attrs
 import pytest
+
+from fsaudit.inputs.converter import unstructure
+from fsaudit.model import declaration as model
+from fsaudit.model.result import AuditReport, Section
+from fsaudit.run.engine import audit
+from fsaudit.testing import make_structure, weekly
 from fsaudit_anct.network import (
     DepartementSummary,
     Gathered,
@@ -21,12 +27,6 @@ from fsaudit_anct.network import (
     summarize,
 )
 from fsaudit_formats.text_report import render_text
-
-from fsaudit import model
-from fsaudit.converter import unstructure
-from fsaudit.engine import audit
-from fsaudit.report import AuditReport, Section
-from fsaudit.testing import make_structure, weekly
 
 AS_OF = _dt.date(2024, 9, 1)
 GERS = model.Departement(
@@ -151,8 +151,9 @@ def test_hours_figures_come_from_the_results(tmp_path: Path) -> None:
 
 def test_facts_come_from_the_audited_structures(tmp_path: Path) -> None:
     """Sections use the structures the engine audited: an input changed afterwards changes nothing."""
-    from fsaudit.engine import audit_inputs, read_input
-    from fsaudit.plugins import load_plugins
+    from fsaudit.inputs.files import read_input
+    from fsaudit.plugin.manager import load_plugins
+    from fsaudit.run.engine import audit_inputs
 
     path = _write(tmp_path / "gers.json", _gers_structures(), GERS)
     plugins = load_plugins()
@@ -300,8 +301,8 @@ def test_growth_compares_a_structure_only_on_its_months_of_both_years() -> None:
 
 def test_hours_judged_only_when_both_rules_judged() -> None:
     """A structure whose FS-HOR-02 could not judge is not in the denominator of the 24 h / 5 days share."""
-    from fsaudit.report import DecisionCode
-    from fsaudit.rule import Status
+    from fsaudit.model.result import DecisionCode
+    from fsaudit.model.rule import Status
 
     summary = DepartementSummary("32")
     summary.count(("fixe", Status.PASS, Status.MANUAL, DecisionCode.INSTRUCTION_INCOMPLETE, True))
@@ -311,7 +312,7 @@ def test_hours_judged_only_when_both_rules_judged() -> None:
 
 def test_unread_hours_are_counted_apart_from_undeclared_hours(tmp_path: Path) -> None:
     """A structure whose hours could not be read is « horaires illisibles », not « non déclarés »."""
-    from fsaudit.inputs import UnreadFact
+    from fsaudit.inputs.reader import UnreadFact
     from fsaudit.testing import audit_structures
 
     structures = [make_structure(id="A", departement="32"), make_structure(id="B", departement="32")]
@@ -326,7 +327,7 @@ def test_unread_hours_are_counted_apart_from_undeclared_hours(tmp_path: Path) ->
 
 def test_unread_type_is_neither_principal_nor_antenne(tmp_path: Path) -> None:
     """A structure whose type could not be read is counted as « type ou format illisible »."""
-    from fsaudit.inputs import UnreadFact
+    from fsaudit.inputs.reader import UnreadFact
     from fsaudit.testing import audit_structures
 
     structures = [make_structure(id="A", departement="32"), make_structure(id="B", departement="32")]

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 from anct_helpers import csv_text, record, write_csv
+
+from fsaudit.inputs.files import choose_reader
+from fsaudit.inputs.reader import InputProblem
+from fsaudit.model import declaration as model
+from fsaudit.plugin.manager import load_plugins
+from fsaudit.run.engine import audit
+from fsaudit.testing import result_of
 from fsaudit_anct.columns import build_record
 from fsaudit_anct.reader import CSV_READER, read_csv, sniff_csv
-
-from fsaudit import model
-from fsaudit.engine import audit, choose_reader
-from fsaudit.inputs import InputProblem
-from fsaudit.plugins import load_plugins
-from fsaudit.testing import result_of
 
 AS_OF = _dt.date(2024, 9, 1)
 

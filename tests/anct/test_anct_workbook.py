@@ -11,12 +11,12 @@ from xml.sax.saxutils import escape
 
 import pytest
 from anct_helpers import record, write_csv
-from fsaudit_anct.columns import COLUMNS
-from fsaudit_anct.reader import WORKBOOK_READER, read_csv, read_workbook, sniff_workbook
 from openpyxl import Workbook
 
-from fsaudit.engine import choose_reader
-from fsaudit.plugins import load_plugins
+from fsaudit.inputs.files import choose_reader
+from fsaudit.plugin.manager import load_plugins
+from fsaudit_anct.columns import COLUMNS
+from fsaudit_anct.reader import WORKBOOK_READER, read_csv, read_workbook, sniff_workbook
 
 
 def write_xlsx(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Feuille1") -> Path:

@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 import pytest
 
-from fsaudit import model
+from fsaudit.model import declaration as model
 from fsaudit_avis import document
 from fsaudit_avis.document import render_avis, soffice, to_pdf
 from fsaudit_html._core import OutputError
@@ -148,7 +148,7 @@ def test_points_to_verify_and_unread_facts_are_listed(tmp_path: Path) -> None:
 def test_same_input_same_bytes(tmp_path: Path) -> None:
     """Two audits of the same file give the same zip, byte for byte (fixed dates in every entry)."""
     path = write_declaration(tmp_path / "d.json", [placed(1), placed(2)])
-    from fsaudit.engine import audit
+    from fsaudit.run.engine import audit
 
     first = render_avis(audit([str(path)], as_of=AS_OF), {})
     second = render_avis(audit([str(path)], as_of=AS_OF), {})

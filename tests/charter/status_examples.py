@@ -14,8 +14,8 @@ from typing import Any
 
 import attrs
 
-from fsaudit import model
-from fsaudit.rule import Status
+from fsaudit.model import declaration as model
+from fsaudit.model.rule import Status
 from fsaudit.testing import FULL_WEEK, PARTNERS_2025, make_departement, make_structure, weekly
 
 D = dt.date
@@ -70,7 +70,7 @@ def with_values(**values: Any) -> Callable[[], Any]:
     """The referential in force on 30/06/2025 with ``values`` (``partners__expected_count=12``)."""
 
     def build() -> Any:
-        from fsaudit.referential import select_referential
+        from fsaudit.model.referential import select_referential
 
         referential = select_referential(AS_OF)
         changed = dict(referential.values)

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from fsaudit import model
-from fsaudit.engine import audit
-from fsaudit.referential import first_in_force, load_referentials, select_referential
+from fsaudit.model import declaration as model
+from fsaudit.model.referential import first_in_force, load_referentials, select_referential
+from fsaudit.run.engine import audit
 from fsaudit.testing import PARTNERS_2025, audit_structures, make_structure, result_of
-
 from fsaudit_charter import all_rules
 
 REF_2025 = select_referential(dt.date(2025, 6, 1))

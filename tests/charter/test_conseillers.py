@@ -6,7 +6,7 @@ import datetime as dt
 
 import attrs
 
-from fsaudit import model
+from fsaudit.model import declaration as model
 from fsaudit.testing import FULL_WEEK, audit_structures, make_structure, result_of, weekly
 
 D = dt.date

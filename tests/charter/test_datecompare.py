@@ -8,9 +8,9 @@ from pathlib import Path
 
 import attrs
 
-from fsaudit import model
-from fsaudit.cli import main
-from fsaudit.datecompare import compare_reports, with_comparison
+from fsaudit.cli.main import main
+from fsaudit.model import declaration as model
+from fsaudit.run.datecompare import compare_reports, with_comparison
 from fsaudit.testing import audit_structures, make_structure
 
 D = dt.date
@@ -73,7 +73,7 @@ def test_text_section_in_french():
 
 def test_json_report_has_top_level_comparison():
     """The JSON report carries the comparison under the top-level key « comparison »."""
-    from fsaudit.report import report_to_dict
+    from fsaudit.report.json_contract import report_to_dict
 
     report = _compared(_structure_2020(), D(2023, 12, 31), D(2024, 1, 1))
     out = report_to_dict(report)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import fsaudit_charter
 import pytest
 
+import fsaudit_charter
 from fsaudit import CharterReference, Outcome, Rule, Status, hookimpl
-from fsaudit.referential import ReferentialValue
+from fsaudit.model.referential import ReferentialValue
 from fsaudit.testing import audit_structures, make_departement, make_structure, weekly
 
 SHORT = make_structure(opening_hours=weekly(monday=["09:00-17:00"], tuesday=["09:00-17:00"]))

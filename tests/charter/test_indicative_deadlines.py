@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 from openpyxl import load_workbook
 
-from fsaudit import model
 from fsaudit._resources import schema
-from fsaudit.plugins import load_plugins
+from fsaudit.model import declaration as model
+from fsaudit.plugin.manager import load_plugins
 from fsaudit.testing import audit_structures, make_departement, make_structure
 
 AS_OF = dt.date(2025, 6, 30)

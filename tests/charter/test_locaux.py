@@ -7,8 +7,8 @@ import datetime as dt
 import attrs
 import pytest
 
-from fsaudit import model
-from fsaudit.referential import select_referential
+from fsaudit.model import declaration as model
+from fsaudit.model.referential import select_referential
 from fsaudit.testing import audit_structures, make_structure, result_of
 
 FULL = model.Premises(True, True, True, True, True, True, True, True)
@@ -66,7 +66,7 @@ def test_loc04_walk_in_and_free_both_needed():
 
 
 def _with_value(key: str, value: object):
-    from fsaudit.referential import ReferentialValue
+    from fsaudit.model.referential import ReferentialValue
 
     base = select_referential(dt.date(2025, 6, 30))
     return attrs.evolve(base, values={**base.values, key: ReferentialValue(key, value, "pratique")})

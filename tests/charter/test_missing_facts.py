@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from fsaudit.inputs import UnreadFact
-from fsaudit.rule import Status
+from fsaudit.inputs.reader import UnreadFact
+from fsaudit.model.rule import Status
 from fsaudit.testing import audit_structures, make_departement, make_structure, remove_fact, result_of
-
 from fsaudit_charter import all_rules
 from fsaudit_charter.docgen import MISSING_FACTS_AS_OF, missing_facts_markdown
 

@@ -13,12 +13,11 @@ import attrs
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from fsaudit import model
-from fsaudit.referential import select_referential
-from fsaudit.rule import RuleContext, Scope, Status
+from fsaudit.model import declaration as model
+from fsaudit.model.referential import select_referential
+from fsaudit.model.rule import RuleContext, Scope, Status
 from fsaudit.testing import FULL_WEEK, PARTNERS_2025, make_structure, remove_fact, weekly
 from fsaudit.testing.strategies import structures
-
 from fsaudit_charter import all_rules
 
 AS_OF = dt.date(2025, 6, 30)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from fsaudit import model
-from fsaudit.cli import main
-from fsaudit.converter import unstructure
-from fsaudit.engine import audit
-from fsaudit.overlay import OverlayError, apply_overlay, load_overlay
-from fsaudit.referential import select_referential
-from fsaudit.rule import Status
+from fsaudit.cli.main import main
+from fsaudit.inputs.converter import unstructure
+from fsaudit.model import declaration as model
+from fsaudit.model.overlay import OverlayError, apply_overlay, load_overlay
+from fsaudit.model.referential import select_referential
+from fsaudit.model.rule import Status
+from fsaudit.run.engine import audit
 from fsaudit.testing import audit_structures, make_structure, result_of, weekly
 
 AS_OF = dt.date(2025, 6, 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fsaudit import model
+from fsaudit.model import declaration as model
 from fsaudit.testing import PARTNERS_2025, audit_structures, make_structure, result_of
 
 D = dt.date

@@ -8,14 +8,13 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fsaudit import model
-from fsaudit.inputs import LoadedStructure
-from fsaudit.referential import select_referential
-from fsaudit.report import Result
-from fsaudit.rule import RuleContext, Severity, Status
+from fsaudit.inputs.reader import LoadedStructure
+from fsaudit.model import declaration as model
+from fsaudit.model.referential import select_referential
+from fsaudit.model.result import Result
+from fsaudit.model.rule import RuleContext, Severity, Status
 from fsaudit.testing import audit_structures
 from fsaudit.testing.strategies import structures, time_ranges
-
 from fsaudit_charter import all_rules, conseillers, horaires, partenaires
 from fsaudit_charter.decision import decide
 

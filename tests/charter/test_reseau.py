@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fsaudit import model
-from fsaudit.engine import audit_inputs
-from fsaudit.inputs import LoadedStructure, ReadResult
-from fsaudit.report import InputInfo
+from fsaudit.inputs.reader import LoadedStructure, ReadResult
+from fsaudit.model import declaration as model
+from fsaudit.model.result import InputInfo
+from fsaudit.run.engine import audit_inputs
 from fsaudit.testing import audit_structures, make_structure, result_of
 
 GERS_CANTONS = (

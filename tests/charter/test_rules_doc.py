@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from fsaudit.cli import main
-from fsaudit.plugins import load_plugins
-from fsaudit.rule import Severity, Status
-
+from fsaudit.cli.main import main
+from fsaudit.model.rule import Severity, Status
+from fsaudit.plugin.manager import load_plugins
 from fsaudit_charter import all_rules
 from fsaudit_charter.docgen import rules_markdown
 

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from fsaudit.engine import audit
-from fsaudit.rule import Status
-
+from fsaudit.model.rule import Status
+from fsaudit.run.engine import audit
 from fsaudit_charter import all_rules
 
 from .catalogue import CATALOGUE

@@ -7,12 +7,12 @@ import datetime as dt
 
 import attrs
 
-from fsaudit import model
-from fsaudit.engine import audit_inputs
-from fsaudit.inputs import LoadedStructure, ManualAnswer, ReadResult, UnreadFact
-from fsaudit.referential import select_referential
-from fsaudit.report import InputInfo
-from fsaudit.rule import Status
+from fsaudit.inputs.reader import LoadedStructure, ManualAnswer, ReadResult, UnreadFact
+from fsaudit.model import declaration as model
+from fsaudit.model.referential import select_referential
+from fsaudit.model.result import InputInfo
+from fsaudit.model.rule import Status
+from fsaudit.run.engine import audit_inputs
 from fsaudit.testing import audit_structures, make_departement, make_structure, result_of, weekly
 
 AS_OF = dt.date(2025, 6, 30)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from fsaudit.testing import audit_structures, result_of
-
 from fsaudit_charter import all_rules
 
 from .status_examples import EXAMPLES, Example

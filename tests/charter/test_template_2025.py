@@ -6,13 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import attrs
-from fsaudit_workbook.template import render_workbook
 from openpyxl import load_workbook
 
-from fsaudit import model
-from fsaudit.engine import audit
-from fsaudit.referential import select_referential
+from fsaudit.model import declaration as model
+from fsaudit.model.referential import select_referential
+from fsaudit.run.engine import audit
 from fsaudit.testing import make_structure
+from fsaudit_workbook.template import render_workbook
 
 REF = select_referential(dt.date(2025, 6, 30))
 

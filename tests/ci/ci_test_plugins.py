@@ -10,8 +10,8 @@ import multiprocessing
 import os
 from typing import Any
 
-from fsaudit.hookspecs import hookimpl
-from fsaudit.rule import CharterReference, Outcome, Rule
+from fsaudit.model.rule import CharterReference, Outcome, Rule
+from fsaudit.plugin.hookspecs import hookimpl
 
 REFERENCE = CharterReference("règle de test", "tests de fsaudit", "C")
 

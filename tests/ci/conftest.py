@@ -9,8 +9,8 @@ from pathlib import Path
 import attrs
 import pytest
 
-from fsaudit import model
-from fsaudit.converter import unstructure
+from fsaudit.inputs.converter import unstructure
+from fsaudit.model import declaration as model
 from fsaudit.testing import make_structure, weekly
 
 AS_OF = "2025-09-01"
@@ -51,7 +51,7 @@ def network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
     """Run the ``fsaudit`` command in-process: ``run("audit", "x.json")`` → (code, stdout, stderr)."""
-    from fsaudit.cli import main
+    from fsaudit.cli.main import main
 
     def _run(*args: str) -> tuple[int, str, str]:
         capsys.readouterr()

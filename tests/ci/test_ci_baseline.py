@@ -218,7 +218,7 @@ def test_sarif_every_result_carries_a_baseline_state(network: Path, run) -> None
     new warning are « new », a known failure « unchanged », a failure now waived « updated »."""
     import attrs
 
-    from fsaudit import model
+    from fsaudit.model import declaration as model
 
     base = make_baseline(run)
     write_declaration(Path("decl/2.json"), [structure("32-A", opening_hours=SHORT_WEEK)])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from fsaudit.discover import DiscoveryError, expand_inputs
+from fsaudit.inputs.discover import DiscoveryError, expand_inputs
 
 EXTENSIONS = (".json", ".xlsx")
 

@@ -17,9 +17,9 @@ import pytest
 from ci_test_plugins import BrokenRule
 from conftest import AS_OF, SHORT_WEEK, structure, write_declaration
 
-from fsaudit import model
-from fsaudit.engine import audit
-from fsaudit.plugins import load_plugins
+from fsaudit.model import declaration as model
+from fsaudit.plugin.manager import load_plugins
+from fsaudit.run.engine import audit
 
 
 @pytest.fixture

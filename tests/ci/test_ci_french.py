@@ -14,11 +14,11 @@ import attrs
 import pytest
 from openpyxl import load_workbook
 
-from fsaudit import model
-from fsaudit.cli import main
-from fsaudit.frtext import FIELD_LABELS, fr_field
-from fsaudit.referential import load_referentials
-from fsaudit.waivers import WAIVER_FIELDS
+from fsaudit.cli.main import main
+from fsaudit.model import declaration as model
+from fsaudit.model.referential import load_referentials
+from fsaudit.run.waivers import WAIVER_FIELDS
+from fsaudit.text.french import FIELD_LABELS, fr_field
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"

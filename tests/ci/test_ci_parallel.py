@@ -14,15 +14,15 @@ import pytest
 from ci_test_plugins import DOOMED, DyingRule
 from conftest import AS_OF
 
-from fsaudit import parallel
-from fsaudit.cli import progress_bar, show_progress
-from fsaudit.engine import Engine, audit
-from fsaudit.hookspecs import hookimpl
-from fsaudit.inputs import LoadedStructure, Reader, ReadResult
-from fsaudit.parallel import chunked, location_table
-from fsaudit.plugins import load_plugins
-from fsaudit.referential import select_referential
-from fsaudit.rule import RuleContext
+from fsaudit.cli.main import progress_bar, show_progress
+from fsaudit.inputs.reader import LoadedStructure, Reader, ReadResult
+from fsaudit.model.referential import select_referential
+from fsaudit.model.rule import RuleContext
+from fsaudit.plugin.hookspecs import hookimpl
+from fsaudit.plugin.manager import load_plugins
+from fsaudit.run import parallel
+from fsaudit.run.engine import Engine, audit
+from fsaudit.run.parallel import chunked, location_table
 from fsaudit.testing import make_structure
 
 FORMATS = ("json", "junit", "sarif", "csv", "markdown", "text")

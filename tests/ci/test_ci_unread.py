@@ -15,9 +15,9 @@ import pytest
 from conftest import AS_OF, structure, write_declaration
 from openpyxl import load_workbook
 
-from fsaudit.converter import unstructure
-from fsaudit.engine import audit
-from fsaudit.plugins import load_plugins
+from fsaudit.inputs.converter import unstructure
+from fsaudit.plugin.manager import load_plugins
+from fsaudit.run.engine import audit
 
 MONDAY = "type incorrect : attendu une liste, reçu le texte « neuf heures »"
 """Why 32-A's Monday could not be read."""

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from conftest import AS_OF
 
-from fsaudit.engine import audit
-from fsaudit.report import report_to_dict
+from fsaudit.report.json_contract import report_to_dict
+from fsaudit.run.engine import audit
+from fsaudit.run.waivers import load_waivers
 from fsaudit.testing import result_of
-from fsaudit.waivers import load_waivers
 
 BASE = {
     "justification": "Travaux dans la mairie : ouverture réduite",

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from fsaudit.cli import main
-from fsaudit.exitcodes import ExitCode
+from fsaudit.cli.exitcodes import ExitCode
+from fsaudit.cli.main import main
 
 GOOD = {
     "id": "A-1",
@@ -235,12 +235,12 @@ def test_input_warning_is_labelled_as_a_warning_on_standard_error(tmp_path: Path
 
 
 def _broken_audit(monkeypatch: pytest.MonkeyPatch) -> None:
-    import fsaudit.engine
+    import fsaudit.run.engine
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("panne simulée")
 
-    monkeypatch.setattr(fsaudit.engine, "audit", broken)
+    monkeypatch.setattr(fsaudit.run.engine, "audit", broken)
 
 
 def test_internal_error_exits_4_with_two_french_lines(

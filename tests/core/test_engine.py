@@ -15,8 +15,8 @@ from fsaudit import (
     Status,
     hookimpl,
 )
-from fsaudit.plugins import load_plugins
-from fsaudit.report import Section as ReportSection
+from fsaudit.model.result import Section as ReportSection
+from fsaudit.plugin.manager import load_plugins
 from fsaudit.testing import audit_structures, make_structure, result_of
 
 REF = CharterReference("Exigence de test", "Source de test", "C")
@@ -247,9 +247,9 @@ def _slow(structure: Any, ctx: Any) -> Outcome:
 
 def test_rule_past_its_time_limit_gives_error() -> None:
     """A rule that runs past the time limit is stopped: error on that rule, the others run."""
-    from fsaudit.engine import audit_inputs, tripped_message
-    from fsaudit.inputs import LoadedStructure, ReadResult
-    from fsaudit.report import InputInfo
+    from fsaudit.inputs.reader import LoadedStructure, ReadResult
+    from fsaudit.model.result import InputInfo
+    from fsaudit.run.engine import audit_inputs, tripped_message
 
     loaded = (LoadedStructure(make_structure(), "<mémoire>", ("structures", 0)),)
     report = audit_inputs(
@@ -269,9 +269,9 @@ def test_rule_past_its_time_limit_gives_error() -> None:
 def test_time_limit_is_per_rule_not_per_structure() -> None:
     """Rules that each stay under the limit all finish, however long the structure takes in all;
     a rule past the limit after them is still stopped."""
-    from fsaudit.engine import audit_inputs, tripped_message
-    from fsaudit.inputs import LoadedStructure, ReadResult
-    from fsaudit.report import InputInfo
+    from fsaudit.inputs.reader import LoadedStructure, ReadResult
+    from fsaudit.model.result import InputInfo
+    from fsaudit.run.engine import audit_inputs, tripped_message
 
     def steady(structure: Any, ctx: Any) -> Outcome:
         _busy(0.15)

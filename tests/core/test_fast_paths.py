@@ -10,13 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fsaudit import model
-from fsaudit.converter import converter, fast_structure, unstructure
-from fsaudit.hookspecs import hookimpl
-from fsaudit.inputs import LoadedStructure, _field_parts, json_path, validate_declaration
-from fsaudit.referential import select_referential
-from fsaudit.report import Result, _json_safe
-from fsaudit.rule import Severity, Status
+from fsaudit.inputs.converter import converter, fast_structure, unstructure
+from fsaudit.inputs.reader import LoadedStructure, _field_parts, json_path
+from fsaudit.inputs.validation import validate_declaration
+from fsaudit.model import declaration as model
+from fsaudit.model.referential import select_referential
+from fsaudit.model.result import Result
+from fsaudit.model.rule import Severity, Status
+from fsaudit.plugin.hookspecs import hookimpl
+from fsaudit.report.json_contract import _json_safe
 from fsaudit.testing import weekly
 from fsaudit.testing.strategies import structures, weekly_hours
 from fsaudit_charter.conseillers import _merge, _union
@@ -37,12 +39,12 @@ def test_fast_structure_equals_the_explaining_converter(structure: model.Structu
 
 def test_fast_structure_refusal_falls_back_to_the_explaining_converter(monkeypatch: Any) -> None:
     """When the fast converter refuses data, the explaining converter still builds the structure."""
-    import fsaudit.converter
+    import fsaudit.inputs.converter
 
     def refuse(data: Any, cls: Any) -> Any:
         raise ValueError("refused")
 
-    monkeypatch.setattr(fsaudit.converter, "fast_structure", refuse)
+    monkeypatch.setattr(fsaudit.inputs.converter, "fast_structure", refuse)
     loaded, _deps, problems = validate_declaration({"id": "S1", "name": "Nom"}, "d.json")
     assert ([item.structure for item in loaded], problems) == ([model.Structure("S1", "Nom")], [])
 
@@ -112,7 +114,7 @@ def test_version_is_answered_without_importing_click() -> None:
         "sys.argv = ['fsaudit', '--version']\n"
         "from fsaudit.__main__ import main\n"
         "main()\n"
-        "print('click' in sys.modules, 'fsaudit.engine' in sys.modules)\n"
+        "print('click' in sys.modules, 'fsaudit.run.engine' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[1] == "False False"
@@ -123,7 +125,7 @@ def test_fast_version_prints_what_click_prints(capsys: Any) -> None:
     import sys
 
     from fsaudit.__main__ import main as fast_main
-    from fsaudit.cli import main as cli_main
+    from fsaudit.cli.main import main as cli_main
 
     assert cli_main(["--version"]) == 0
     from_click = capsys.readouterr().out
@@ -140,7 +142,7 @@ def test_command_restores_garbage_collector_settings(capsys: Any) -> None:
     """The collector thresholds tuned for an audit are put back when the command ends."""
     import gc
 
-    from fsaudit.cli import GC_THRESHOLD, main
+    from fsaudit.cli.main import GC_THRESHOLD, main
 
     before = gc.get_threshold()
     assert before != GC_THRESHOLD
@@ -153,13 +155,13 @@ class _UnpicklableEvidence:
 
     @staticmethod
     def check(structure: Any, ctx: Any) -> Any:
-        from fsaudit.rule import Outcome
+        from fsaudit.model.rule import Outcome
 
         return Outcome.passed("preuve non sérialisable", outil=lambda: None)
 
     @hookimpl
     def fsaudit_rules(self) -> list[Any]:
-        from fsaudit.rule import CharterReference, Rule
+        from fsaudit.model.rule import CharterReference, Rule
 
         return [
             Rule(
@@ -175,10 +177,10 @@ def test_worker_sends_unpicklable_evidence_as_text(samples: Any) -> None:
     import datetime as _dt
     import pickle
 
-    from fsaudit import parallel
-    from fsaudit.engine import Engine
-    from fsaudit.plugins import load_plugins
-    from fsaudit.rule import RuleContext
+    from fsaudit.model.rule import RuleContext
+    from fsaudit.plugin.manager import load_plugins
+    from fsaudit.run import parallel
+    from fsaudit.run.engine import Engine
 
     plugins = load_plugins((), [("test-pkl", _UnpicklableEvidence())])
     context = RuleContext(select_referential(_dt.date(2025, 6, 30)), _dt.date(2025, 6, 30))
@@ -203,7 +205,7 @@ def test_help_is_answered_without_importing_click() -> None:
         "sys.argv = ['fsaudit', '--help']\n"
         "from fsaudit.__main__ import main\n"
         "main()\n"
-        "print('click' in sys.modules, 'fsaudit.engine' in sys.modules)\n"
+        "print('click' in sys.modules, 'fsaudit.run.engine' in sys.modules)\n"
     )
     env = {**os.environ, "COLUMNS": "80"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
@@ -213,8 +215,8 @@ def test_help_is_answered_without_importing_click() -> None:
 
 def test_stored_help_is_what_click_renders() -> None:
     """fsaudit/_help.py is click's rendering of the command group (regenerate with
-    ``python -m fsaudit.helpgen`` when this fails)."""
-    from fsaudit import _help, helpgen
+    ``python -m fsaudit.cli.helpgen`` when this fails)."""
+    from fsaudit.cli import _help, helpgen
 
     assert sorted(_help.HELP) == sorted(helpgen.WIDTHS)
     for width in helpgen.WIDTHS:
@@ -227,7 +229,7 @@ def test_fast_help_prints_what_click_prints(columns: str, capsys: Any, monkeypat
     import sys
 
     from fsaudit.__main__ import main as fast_main
-    from fsaudit.cli import main as cli_main
+    from fsaudit.cli.main import main as cli_main
 
     if columns:
         monkeypatch.setenv("COLUMNS", columns)
@@ -250,7 +252,7 @@ def test_valid_inputs_and_referentials_never_import_jsonschema(tmp_path: Any) ->
     sample = Path(__file__).resolve().parents[2] / "samples" / "exemple-candidature.json"
     code = (
         "import sys\n"
-        "from fsaudit.cli import main\n"
+        "from fsaudit.cli.main import main\n"
         f"main(['audit', {str(sample)!r}, '-f', 'json', '-o', {str(tmp_path / 'r.json')!r}])\n"
         "print('jsonschema' in sys.modules)\n"
     )

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 
 from fsaudit import Status
-from fsaudit.model import Format, StructureType, WeeklyHours
+from fsaudit.model.declaration import Format, StructureType, WeeklyHours
 from fsaudit.testing import audit_structures, make_structure, result_of, weekly
 from fsaudit.testing.strategies import weekly_hours
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fsaudit.inputs.reader import InputProblem
 from fsaudit_formats.json_reader import read_json
-
-from fsaudit.inputs import InputProblem
 
 
 def _write(tmp_path: Path, name: str, content: str | bytes) -> Path:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import orjson
 import pytest
-from fsaudit_formats.json_report import render_json
 
-from fsaudit.engine import audit
-from fsaudit.report import report_to_dict
+from fsaudit.report.json_contract import report_to_dict
+from fsaudit.run.engine import audit
+from fsaudit_formats.json_report import render_json
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -6,9 +6,9 @@ import json
 
 from hypothesis import given
 
-from fsaudit import model
-from fsaudit.converter import structure_declaration, structure_structure, unstructure
-from fsaudit.inputs import validate_declaration
+from fsaudit.inputs.converter import structure_declaration, structure_structure, unstructure
+from fsaudit.inputs.validation import validate_declaration
+from fsaudit.model import declaration as model
 from fsaudit.testing import make_structure, weekly
 from fsaudit.testing.strategies import declarations, structures
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from fsaudit import hookspecs
+from fsaudit.plugin import hookspecs
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import enum
 import pickle
 
-from fsaudit import parallel
-from fsaudit.rule import Severity, Status
+from fsaudit.model.rule import Severity, Status
+from fsaudit.run import parallel
 
 
 class _Access(enum.Flag):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 import json
 
-from fsaudit import model
-from fsaudit.privacy import personal_values, pseudonymize
-from fsaudit.report import report_to_dict
+from fsaudit.model import declaration as model
+from fsaudit.report.json_contract import report_to_dict
+from fsaudit.run.privacy import personal_values, pseudonymize
 from fsaudit.testing import audit_structures, make_structure
 
 
@@ -49,7 +49,7 @@ def test_referents_are_personal_data() -> None:
 
 def test_cli_pseudonymize(tmp_path, capsys) -> None:
     """`fsaudit audit --pseudonymize` writes a report without the conseillers' names."""
-    from fsaudit.cli import main
+    from fsaudit.cli.main import main
 
     data = {"id": "A", "name": "France services A", "conseillers": [
         {"id": "Jeanne Martin", "training_date": "2022-01-01", "start_date": "2021-01-01"}]}

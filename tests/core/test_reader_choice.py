@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fsaudit.engine import choose_reader, read_input
-from fsaudit.inputs import Reader, ReadResult
+from fsaudit.inputs.files import choose_reader, read_input
+from fsaudit.inputs.reader import Reader, ReadResult
 
 
 def _reader(name: str, extensions: tuple[str, ...], sniff=None, priority: int = 0) -> Reader:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fsaudit._resources import rules_dir
-from fsaudit.referential import (
+from fsaudit.model.referential import (
     ReferentialError,
     first_in_force,
     load_forfaits,

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from fsaudit import CharterReference, DecisionCode, Outcome, Rule, Status, hookimpl
-from fsaudit.inputs import UnreadFact, facts_overlap
-from fsaudit.plugins import load_plugins
+from fsaudit.inputs.reader import UnreadFact, facts_overlap
+from fsaudit.plugin.manager import load_plugins
 from fsaudit.testing import audit_structures, make_structure, result_of
 
 HOURS_CELL = UnreadFact("opening_hours.monday", "Horaires!C2", "heure illisible « neuf heures »")
@@ -122,7 +122,7 @@ def test_a_rule_whose_needs_were_read_still_fails() -> None:
 
 def test_unread_facts_are_in_the_json_report() -> None:
     """The JSON report lists a structure's unread facts beside its results."""
-    from fsaudit.report import report_to_dict
+    from fsaudit.report.json_contract import report_to_dict
 
     report = audit_structures([make_structure()], unread={0: [HOURS_CELL]})
     data = report_to_dict(report)

@@ -8,8 +8,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fsaudit.converter import unstructure
-from fsaudit.inputs import _fast_validator, _validator
+from fsaudit.inputs.converter import unstructure
+from fsaudit.inputs.validation import _fast_validator, _validator
 from fsaudit.testing.strategies import structures
 
 _json_values = st.recursive(

@@ -459,7 +459,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> Path:
 
 _RUNNER = """
 import json, resource, sys, time
-from fsaudit.cli import main
+from fsaudit.cli.main import main
 start = time.perf_counter()
 code = main(sys.argv[2:])
 elapsed = time.perf_counter() - start

@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fsaudit.engine import read_input
-from fsaudit.plugins import load_plugins
+from fsaudit.inputs.files import read_input
+from fsaudit.plugin.manager import load_plugins
 from fsaudit_anct.columns import COLUMNS
 from fsaudit_anct.reader import read_csv, sniff_csv
 from fsaudit_anct.reader import read_workbook as read_anct_workbook

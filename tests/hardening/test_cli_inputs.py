@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fsaudit.cli import main
+from fsaudit.cli.main import main
 
 from .french import CELL, assert_french
 from .hostile import (

@@ -24,10 +24,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from fsaudit import _io
-from fsaudit.cli import main
-from fsaudit.engine import read_input
-from fsaudit.plugins import load_plugins
+from fsaudit.cli.main import main
+from fsaudit.inputs import files as _io
+from fsaudit.inputs.files import read_input
+from fsaudit.plugin.manager import load_plugins
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and symbolic links as on Unix")
 
@@ -156,7 +156,7 @@ def test_a_file_replaced_by_a_fifo_after_the_check_is_refused_without_blocking(t
     code = textwrap.dedent(
         f"""
         import os, stat
-        from fsaudit import _io
+        from fsaudit.inputs import files as _io
         real = os.stat
         class Regular:
             st_mode = stat.S_IFREG | 0o644

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fsaudit.converter import unstructure
+from fsaudit.inputs.converter import unstructure
 from fsaudit.testing.strategies import structures
 from fsaudit_formats.json_reader import read_json
 

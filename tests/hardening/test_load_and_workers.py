@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from fsaudit.cli import exit_code_for
-from fsaudit.converter import unstructure
-from fsaudit.engine import audit
-from fsaudit.exitcodes import ExitCode
+from fsaudit.cli.exitcodes import ExitCode
+from fsaudit.cli.main import exit_code_for
+from fsaudit.inputs.converter import unstructure
+from fsaudit.run.engine import audit
 from fsaudit.testing import make_structure
 
 from .worker_plugins import KillWorker

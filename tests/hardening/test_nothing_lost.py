@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from fsaudit import _io
-from fsaudit._io import OutputError, write_atomic
-from fsaudit.cli import main
+from fsaudit.cli.main import main
+from fsaudit.report import output as _io
+from fsaudit.report.output import OutputError, write_atomic
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"
@@ -180,8 +180,8 @@ def test_interrupted_write_keeps_the_old_report(tmp_path: Path, monkeypatch: pyt
 _KILLABLE = """
 import os, sys, time
 from pathlib import Path
-from fsaudit import _io
-from fsaudit.cli import main
+from fsaudit.report import output as _io
+from fsaudit.cli.main import main
 ready = Path(sys.argv[1])
 stage = sys.argv[2]
 real_fsync, real_replace = os.fsync, os.replace

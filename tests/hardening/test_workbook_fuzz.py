@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fsaudit.engine import read_input
-from fsaudit.plugins import load_plugins
+from fsaudit.inputs.files import read_input
+from fsaudit.plugin.manager import load_plugins
 from fsaudit_anct.reader import read_workbook as read_anct_workbook
 from fsaudit_anct.reader import sniff_workbook
 from fsaudit_workbook.layout import IGNORED_SHEETS, SHEETS

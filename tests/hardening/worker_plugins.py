@@ -13,8 +13,8 @@ from typing import Any
 
 import attrs
 
-from fsaudit.hookspecs import hookimpl
-from fsaudit.rule import CharterReference, Outcome, Rule
+from fsaudit.model.rule import CharterReference, Outcome, Rule
+from fsaudit.plugin.hookspecs import hookimpl
 
 REFERENCE = CharterReference("règle de test", "tests de fsaudit", "C")
 

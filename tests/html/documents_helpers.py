@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fsaudit import model
-from fsaudit.converter import unstructure
-from fsaudit.engine import audit
+from fsaudit.inputs.converter import unstructure
+from fsaudit.model import declaration as model
+from fsaudit.run.engine import audit
 from fsaudit.testing import make_structure
 
 AS_OF = _dt.date(2025, 6, 30)

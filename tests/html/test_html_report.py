@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from fsaudit.engine import audit
+from fsaudit.run.engine import audit
 from fsaudit_html.geo import build_map
 from fsaudit_html.identity import UNREAD_NOTE, read_identities
 from fsaudit_html.render import render_html

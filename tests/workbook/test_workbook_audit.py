@@ -7,16 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
-from fsaudit_workbook.reader import read_workbook
-from fsaudit_workbook.template import render_workbook
 from workbook_helpers import headers, problems, structures_sheet, write
 
-from fsaudit import model
-from fsaudit.converter import structure_declaration
-from fsaudit.engine import audit
-from fsaudit.inputs import ManualAnswer
-from fsaudit.referential import select_referential
+from fsaudit.inputs.converter import structure_declaration
+from fsaudit.inputs.reader import ManualAnswer
+from fsaudit.model import declaration as model
+from fsaudit.model.referential import select_referential
+from fsaudit.run.engine import audit
 from fsaudit.testing import make_structure, result_of
+from fsaudit_workbook.reader import read_workbook
+from fsaudit_workbook.template import render_workbook
 
 AS_OF = _dt.date(2025, 6, 30)
 

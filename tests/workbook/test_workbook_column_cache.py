@@ -6,9 +6,10 @@ import datetime as _dt
 from pathlib import Path
 
 import pytest
+from workbook_helpers import headers, problems, structures_sheet, write
+
 from fsaudit_workbook import cells
 from fsaudit_workbook.reader import read_workbook
-from workbook_helpers import headers, problems, structures_sheet, write
 
 SAMPLES = [
     ("text", None, " Maison "), ("code", None, 7), ("postal", None, "1004"), ("departement", None, "2a"),

@@ -18,10 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from workbook_helpers import edit_workbook
 
-from fsaudit.cli import main
-from fsaudit.converter import structure_declaration
-from fsaudit.inputs import facts_overlap
-from fsaudit.plugins import load_plugins
+from fsaudit.cli.main import main
+from fsaudit.inputs.converter import structure_declaration
+from fsaudit.inputs.reader import facts_overlap
+from fsaudit.plugin.manager import load_plugins
 from fsaudit_workbook.layout import SHEETS
 from fsaudit_workbook.template import declaration_rows
 
@@ -91,7 +91,7 @@ def _fact(sheet: str, row: int, col: int) -> tuple[str | None, str] | None:
 
 
 def _day(label: str) -> str:
-    from fsaudit.model import WEEKDAY_LABELS
+    from fsaudit.model.declaration import WEEKDAY_LABELS
 
     return next(day for day, text in WEEKDAY_LABELS.items() if text == label)
 

@@ -7,12 +7,12 @@ import pickle
 from pathlib import Path
 
 import pytest
-from fsaudit_workbook.reader import CellLocator, read_workbook
 from workbook_helpers import Formula, headers, problems, structures_sheet, write
 
-from fsaudit import model
-from fsaudit.engine import choose_reader
-from fsaudit.plugins import load_plugins
+from fsaudit.inputs.files import choose_reader
+from fsaudit.model import declaration as model
+from fsaudit.plugin.manager import load_plugins
+from fsaudit_workbook.reader import CellLocator, read_workbook
 
 FORMATS = ["xlsx", "ods"]
 

@@ -10,13 +10,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from fsaudit_workbook.xlsx_report import STATUS_FILLS, render_xlsx
 from openpyxl import load_workbook
 
-from fsaudit.cli import main
-from fsaudit.engine import audit
-from fsaudit.hookspecs import hookimpl
-from fsaudit.report import Section
+from fsaudit.cli.main import main
+from fsaudit.model.result import Section
+from fsaudit.plugin.hookspecs import hookimpl
+from fsaudit.run.engine import audit
+from fsaudit_workbook.xlsx_report import STATUS_FILLS, render_xlsx
 
 AS_OF = _dt.date(2025, 6, 30)
 
@@ -124,11 +124,10 @@ def test_hostile_texts_are_never_formulas(tmp_path: Path) -> None:
 
 def test_template_writes_hostile_texts_as_text(tmp_path: Path) -> None:
     """A declaration with formula-like names written into a workbook keeps them as text, and reads back."""
+    from fsaudit.model import declaration as model
+    from fsaudit.model.referential import select_referential
     from fsaudit_workbook.reader import read_workbook
     from fsaudit_workbook.template import render_workbook
-
-    from fsaudit import model
-    from fsaudit.referential import select_referential
 
     names = ["=1+1", "+33 5 62 00 00 00", "-", "@moi"]
     decl = model.Declaration(tuple(model.Structure(f"S{n}", name) for n, name in enumerate(names)))

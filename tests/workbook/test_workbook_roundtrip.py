@@ -8,13 +8,13 @@ from pathlib import Path
 
 import attrs
 import pytest
-from fsaudit_workbook.reader import read_workbook
-from fsaudit_workbook.template import declaration_rows, render_workbook
 from hypothesis import assume, given
 
-from fsaudit import model
-from fsaudit.referential import select_referential
+from fsaudit.model import declaration as model
+from fsaudit.model.referential import select_referential
 from fsaudit.testing.strategies import declarations
+from fsaudit_workbook.reader import read_workbook
+from fsaudit_workbook.template import declaration_rows, render_workbook
 
 REFERENTIAL = select_referential(_dt.date(2025, 6, 30))
 

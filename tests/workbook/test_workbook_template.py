@@ -7,13 +7,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
+
+from fsaudit.cli.main import main
+from fsaudit.model.referential import select_referential
 from fsaudit_workbook.layout import SHEETS
 from fsaudit_workbook.reader import read_workbook
 from fsaudit_workbook.template import render_workbook
-from openpyxl import load_workbook
-
-from fsaudit.cli import main
-from fsaudit.referential import select_referential
 
 REFERENTIAL = select_referential(_dt.date(2025, 6, 30))
 

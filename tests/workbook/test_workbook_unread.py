@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from workbook_helpers import edit_workbook, headers, structures_sheet, write
 
-from fsaudit import model
-from fsaudit.cli import main
-from fsaudit.engine import audit
-from fsaudit.referential import select_referential
+from fsaudit.cli.main import main
+from fsaudit.model import declaration as model
+from fsaudit.model.referential import select_referential
+from fsaudit.run.engine import audit
 from fsaudit.testing import make_structure, result_of
 from fsaudit_workbook.layout import SHEETS
 from fsaudit_workbook.reader import read_workbook

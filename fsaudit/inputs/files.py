@@ -1,0 +1,213 @@
+"""Reading input files: only regular files, never a blocking open, one reader per file.
+
+A named pipe (FIFO), a socket or a device can never block the run (:func:`open_regular`);
+:func:`read_input` picks the reader of a file and turns every failure into a problem of that input.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from fsaudit.inputs.reader import (
+    InputProblem,
+    Reader,
+    ReadResult,
+)
+from fsaudit.model.result import (
+    InputInfo,
+)
+
+if TYPE_CHECKING:
+    pass
+
+from fsaudit.text.french import describe_exception
+
+__all__ = [
+    "NotReadable",
+    "choose_reader",
+    "describe_os_error",
+    "open_regular",
+    "read_input",
+    "read_regular",
+    "special_kind",
+]
+
+class NotReadable(Exception):
+    """A path that cannot be read as a regular file; the message is in French."""
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "tube nommé (FIFO)"),
+    (stat.S_ISSOCK, "socket"),
+    (stat.S_ISCHR, "périphérique (mode caractère)"),
+    (stat.S_ISBLK, "périphérique (mode bloc)"),
+)
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file of this ``st_mode`` is when it is neither a regular file nor a directory
+    (``tube nommé (FIFO)``, ``socket``…), in French; ``None`` for a regular file or a directory."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return next((name for test, name in _KINDS if test(mode)), "fichier spécial")
+
+
+_ERRNO_MESSAGES = {
+    errno.ELOOP: "boucle de liens symboliques : le lien ne mène à aucun fichier",
+    errno.EACCES: "accès refusé : droits insuffisants pour lire ce fichier",
+    errno.EPERM: "accès refusé : opération non permise",
+    errno.EISDIR: "c'est un dossier : indiquez des fichiers de déclaration",
+    errno.ENOTDIR: "chemin invalide : une partie du chemin n'est pas un dossier",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.ENXIO: "périphérique absent",
+}
+
+
+def describe_os_error(exc: OSError, path: str | os.PathLike[str] | None = None) -> str:
+    """A system error on ``path`` in French (the system's own text is English): ``boucle de
+    liens symboliques…``, ``lien symbolique cassé…``, ``fichier introuvable``, ``accès refusé…``."""
+    code = exc.errno
+    if code == errno.ENOENT:
+        if path is not None and os.path.islink(path):
+            return "lien symbolique cassé : sa cible n'existe pas"
+        return "fichier introuvable"
+    if code in _ERRNO_MESSAGES:
+        return _ERRNO_MESSAGES[code]
+    name = errno.errorcode.get(code or 0)
+    return f"lecture impossible (erreur système {name})" if name else "lecture impossible"
+
+
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """Open ``path`` for reading in binary mode if it is a regular file (a link to one included).
+
+    Anything else raises :class:`NotReadable` with a French reason, without ever blocking: the
+    path is examined before it is opened, then opened with ``O_NONBLOCK`` (opening a FIFO with no
+    writer returns at once instead of waiting for one) and examined again through the open
+    descriptor, so that a file replaced by a FIFO between the two steps is refused too.
+    """
+    try:
+        kind = special_kind(os.stat(path).st_mode)
+    except OSError as exc:
+        raise NotReadable(describe_os_error(exc, path)) from None
+    if kind is not None:
+        raise NotReadable(_not_regular(kind))
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        raise NotReadable(describe_os_error(exc, path)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise NotReadable(_ERRNO_MESSAGES[errno.EISDIR])
+        kind = special_kind(mode)
+        if kind is not None:
+            raise NotReadable(_not_regular(kind))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _not_regular(kind: str) -> str:
+    return f"ce n'est pas un fichier ordinaire mais un {kind} : il n'est pas lu"
+
+
+def read_regular(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of the regular file ``path`` (see :func:`open_regular`); :class:`NotReadable`
+    otherwise, or when reading fails."""
+    try:
+        with open_regular(path) as handle:
+            return handle.read()
+    except OSError as exc:
+        raise NotReadable(describe_os_error(exc, path)) from None
+
+
+_SNIFF_BYTES = 65536
+
+
+def choose_reader(path: Path, readers: Sequence[Reader]) -> Reader | None:
+    """The reader for ``path``.
+
+    Readers that know the file's extension are candidates; when none does, every reader with a
+    ``sniff`` function is. A candidate with a ``sniff`` function must claim the file's first
+    bytes; readers are tried by priority, then name. A file is opened for sniffing only when a
+    candidate needs it, and only if it is a regular file (a FIFO is never opened: see
+    :func:`fsaudit.inputs.files.open_regular`); otherwise the sniffers see no bytes.
+    """
+    from fsaudit.inputs.files import NotReadable, open_regular
+
+    name = path.name.lower()
+    candidates = [r for r in readers if any(name.endswith(ext) for ext in r.extensions)]
+    if not candidates:
+        candidates = [r for r in readers if r.sniff is not None]
+    head: bytes | None = None
+    for reader in candidates:
+        if reader.sniff is None:
+            return reader
+        if head is None:
+            try:
+                with open_regular(path) as handle:
+                    head = handle.read(_SNIFF_BYTES)
+            except (NotReadable, OSError):
+                head = b""
+        try:
+            if reader.sniff(path, head):
+                return reader
+        except Exception:  # noqa: BLE001, S112 - a broken sniffer must not hide other readers
+            continue
+    return None
+
+
+def read_input(path: str, readers: Sequence[Reader]) -> tuple[InputInfo, ReadResult]:
+    """Read one input; every failure becomes a problem of that input, never an exception.
+
+    Only a regular file is read. A named pipe, a socket or a device, a symbolic link loop, a
+    broken link or a file without read permission is an error of that input, said in French,
+    and is never opened in a way that could block (:func:`fsaudit.inputs.files.open_regular`).
+    """
+    from fsaudit.inputs.files import NotReadable, describe_os_error, open_regular
+
+    file = Path(path)
+
+    def unread(message: str) -> tuple[InputInfo, ReadResult]:
+        problem = InputProblem(path, "fichier", message)
+        return InputInfo(path, None, None, 0, 1), ReadResult("inconnu", problems=(problem,))
+
+    try:
+        digest = hashlib.sha256()
+        with open_regular(file) as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        sha256: str | None = digest.hexdigest()
+    except NotReadable as exc:
+        return unread(str(exc))
+    except OSError as exc:
+        return unread(describe_os_error(exc, path))
+    reader = choose_reader(file, readers)
+    if reader is None:
+        known = sorted({ext for r in readers for ext in r.extensions})
+        problem = InputProblem(
+            path, "fichier", f"format de fichier non reconnu ; formats lus : {', '.join(known)}"
+        )
+        return InputInfo(path, sha256, None, 0, 1), ReadResult("inconnu", problems=(problem,))
+    try:
+        result = reader.read(file)
+    except Exception as exc:  # noqa: BLE001 - a reader bug is reported against its input
+        problem = InputProblem(
+            path, "fichier", f"le lecteur « {reader.name} » a échoué : {describe_exception(exc)}"
+        )
+        return InputInfo(path, sha256, reader.name, 0, 1), ReadResult(reader.name, problems=(problem,))
+    info = InputInfo(path, sha256, result.format, len(result.structures), len(result.problems))
+    return info, result

@@ -1,0 +1,346 @@
+"""What an audit finds: results, decisions and action plans, the report of each structure and of the
+whole audit.
+
+Every class here is a frozen attrs class; every output format (:mod:`fsaudit.model.result`) renders an
+:class:`AuditReport`. Nothing in a report depends on the clock, the order plugins were loaded in or
+the number of worker processes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from fsaudit.inputs.reader import InputProblem, UnreadFact
+from fsaudit.model.rule import Severity, Status, as_severity, as_status
+
+__all__ = [
+    "Action",
+    "AuditReport",
+    "Decision",
+    "DecisionCode",
+    "FormatName",
+    "Identity",
+    "InputInfo",
+    "Result",
+    "Section",
+    "StructureReport",
+    "compute_score",
+]
+
+@frozen
+class Result:
+    """The result of one rule on one structure."""
+
+    rule: str
+    status: Status = attrs.field(converter=as_status)
+    severity: Severity = attrs.field(converter=as_severity)
+    message: str
+    location: str
+    field: str | None = None
+    evidence: dict[str, Any] = attrs.field(factory=dict)
+    manual: bool = False
+    """True when an auditor's answer (not the rule) set the status."""
+    waiver: dict[str, Any] | None = None
+
+
+class DecisionCode(str, enum.Enum):
+    """Labellisation recommendations (CHARTER §4)."""
+
+    AVIS_FAVORABLE = "avis_favorable"
+    AVIS_FAVORABLE_SOUS_RESERVE = "avis_favorable_sous_reserve"
+    AVIS_DEFAVORABLE = "avis_defavorable"
+    MAINTIEN = "maintien"
+    MAINTIEN_PLAN_ACTIONS = "maintien_plan_actions"
+    MAINTIEN_CONDITIONNEL = "maintien_conditionnel"
+    INSTRUCTION_INCOMPLETE = "instruction_incomplete"
+
+    @property
+    def label(self) -> str:
+        """French label."""
+        return _DECISION_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        """0 for the best outcome; a higher rank is a worse recommendation."""
+        return _DECISION_RANK[self]
+
+
+_DECISION_LABELS = {
+    DecisionCode.AVIS_FAVORABLE: "Avis favorable",
+    DecisionCode.AVIS_FAVORABLE_SOUS_RESERVE: "Avis favorable sous réserve",
+    DecisionCode.AVIS_DEFAVORABLE: "Avis défavorable",
+    DecisionCode.MAINTIEN: "Maintien du label",
+    DecisionCode.MAINTIEN_PLAN_ACTIONS: "Maintien avec plan d'actions",
+    DecisionCode.MAINTIEN_CONDITIONNEL: "Maintien conditionnel",
+    DecisionCode.INSTRUCTION_INCOMPLETE: "Instruction incomplète",
+}
+
+
+_DECISION_RANK = {
+    DecisionCode.AVIS_FAVORABLE: 0,
+    DecisionCode.MAINTIEN: 0,
+    DecisionCode.AVIS_FAVORABLE_SOUS_RESERVE: 1,
+    DecisionCode.MAINTIEN_PLAN_ACTIONS: 1,
+    DecisionCode.INSTRUCTION_INCOMPLETE: 2,
+    DecisionCode.AVIS_DEFAVORABLE: 3,
+    DecisionCode.MAINTIEN_CONDITIONNEL: 3,
+}
+
+
+@frozen
+class Action:
+    """One action of the action plan: what to do about a finding, and by when."""
+
+    rule: str
+    severity: Severity = attrs.field(converter=Severity)
+    action: str
+    deadline: _dt.date | None
+    indicative: bool = False
+    """True when no text sets the deadline (CHARTER.md: [U]): every report that shows the
+    deadline says « délai indicatif »."""
+    deadline_basis: str | None = None
+    """Where the deadline comes from, in French (the referential value, its mark, an overlay)."""
+
+    @property
+    def deadline_label(self) -> str:
+        """``avant le 27/12/2025 (délai indicatif)``, or ``sans échéance`` (French)."""
+        if self.deadline is None:
+            return "sans échéance"
+        return f"avant le {self.deadline:%d/%m/%Y}" + (" (délai indicatif)" if self.indicative else "")
+
+
+@frozen
+class Decision:
+    """The recommendation for one structure, with the findings that drove it."""
+
+    code: DecisionCode = attrs.field(converter=DecisionCode)
+    reasons: tuple[str, ...] = ()
+    """French sentences explaining the decision."""
+    drivers: tuple[str, ...] = ()
+    """Ids of the rules whose results drove the decision."""
+    actions: tuple[Action, ...] = ()
+    policy: str = "charte"
+
+    @property
+    def label(self) -> str:
+        """French label of the decision."""
+        return self.code.label
+
+
+def compute_score(results: Iterable[Result]) -> float | None:
+    """Share of applicable criteria met, in percent with one decimal, or ``None`` if none applies.
+
+    Applicable criteria are the results with status pass, warn, fail or waived; pass and warn
+    (an observation, not a failure) count as met, and so does waived (the criterion is met by
+    derogation). Manual checks, rule errors and not-applicable rules are left out.
+    """
+    met = total = 0
+    for result in results:
+        if result.status in (Status.PASS, Status.WARN, Status.WAIVED):
+            met += 1
+            total += 1
+        elif result.status is Status.FAIL:
+            total += 1
+    if total == 0:
+        return None
+    return round(100.0 * met / total, 1)
+
+
+@frozen
+class Identity:
+    """Who and where a structure is, as declared: what a fiche or an avis shows besides the
+    findings (nothing personal: conseillers and referents are not here)."""
+
+    canton: str | None = None
+    commune: str | None = None
+    address: Any = None  # fsaudit.model.declaration.Address
+    coordinates: Any = None  # fsaudit.model.declaration.Coordinates
+    type: Any = None  # fsaudit.model.declaration.StructureType
+    format: Any = None  # fsaudit.model.declaration.Format
+    group: str | None = None
+    parent_id: str | None = None
+    gestionnaire: Any = None  # fsaudit.model.declaration.Gestionnaire
+    label: Any = None  # fsaudit.model.declaration.Label
+
+    @classmethod
+    def of(cls, structure: Any) -> Identity:
+        """The identity of a declared :class:`~fsaudit.model.declaration.Structure`."""
+        return cls(
+            structure.canton, structure.commune, structure.address, structure.coordinates, structure.type,
+            structure.format, structure.group, structure.parent_id, structure.gestionnaire, structure.label,
+        )
+
+
+@frozen
+class StructureReport:
+    """Everything the audit says about one structure."""
+
+    id: str
+    name: str
+    path: str
+    location: str
+    departement: str | None
+    label_status: str | None
+    results: tuple[Result, ...]
+    decision: Decision
+    score: float | None
+    unread: tuple[UnreadFact, ...] = ()
+    """Facts of the input that could not be read for this structure (its input problems)."""
+    notes: tuple[str, ...] = ()
+    """French notes on how the structure was read (a provisional identifier…)."""
+    identity: Identity = attrs.field(factory=Identity)
+    """Where the structure is and what it is, as declared (not written in the JSON report v1)."""
+
+    def result(self, rule_id: str) -> Result | None:
+        """The result of ``rule_id`` on this structure, or ``None``."""
+        return next((r for r in self.results if r.rule == rule_id), None)
+
+    def counts(self) -> dict[str, int]:
+        """Number of results by status (every status present, zeros included)."""
+        counter = Counter([r.status for r in self.results])
+        return {status._value_: counter.get(status, 0) for status in Status}
+
+
+class FormatName(str):
+    """A reader's format name (``ReadResult.format``) that also says which layout of the format
+    the reader recognised (``anct-csv`` read as the list's layout ``liste-2022``); compares and
+    serialises as the plain name. :class:`InputInfo` takes its ``layout`` from it."""
+
+    layout: str | None
+
+    def __new__(cls, name: str, layout: str | None = None) -> FormatName:
+        self = super().__new__(cls, name)
+        self.layout = layout
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FormatName, (str(self), self.layout))
+
+
+def _layout_of(info: InputInfo) -> str | None:
+    return getattr(info.format, "layout", None)
+
+
+@frozen
+class InputInfo:
+    """One input file of the audit."""
+
+    path: str
+    sha256: str | None
+    format: str | None
+    structures: int
+    errors: int
+    layout: str | None = attrs.field(default=attrs.Factory(_layout_of, takes_self=True))
+    """The layout of the format the reader recognised (``liste-2022``), when it says one."""
+
+
+@frozen
+class Section:
+    """A section a plugin adds to the report (see the ``fsaudit_report_sections`` hook)."""
+
+    key: str
+    title: str
+    data: Any = None
+    """JSON-ready data, written under ``sections.<key>`` of the JSON report."""
+    text: tuple[str, ...] = ()
+    """French lines for the terminal report."""
+    rows: tuple[dict[str, Any], ...] = ()
+    """Rows (same keys, French headers) for tabular formats such as the Excel report."""
+
+
+@frozen
+class AuditReport:
+    """The whole audit."""
+
+    fsaudit_version: str
+    as_of: _dt.date
+    referential: Any  # fsaudit.model.referential.Referential
+    inputs: tuple[InputInfo, ...]
+    structures: tuple[StructureReport, ...]
+    errors: tuple[InputProblem, ...]
+    plugins: tuple[Any, ...] = ()  # PluginInfo
+    plugin_errors: tuple[Any, ...] = ()  # PluginError
+    rules: tuple[Any, ...] = ()  # Rule, sorted by id
+    fail_on: Severity = Severity.MAJEUR
+    sections: tuple[Section, ...] = ()
+    """Sections added by plugins (``fsaudit_report_sections``), sorted by key."""
+    extras: dict[str, Any] = attrs.field(factory=dict)
+    """Top-level additions of core features (comparison, provenance…), already JSON-ready,
+    written under their key in the JSON report."""
+
+    def failing(self, level: Severity | None = None) -> list[tuple[StructureReport, Result]]:
+        """Failures at or above ``level`` (default: the report's ``fail_on``)."""
+        level = level or self.fail_on
+        return [
+            (s, r)
+            for s in self.structures
+            for r in s.results
+            if r.status is Status.FAIL and r.severity.rank >= level.rank
+        ]
+
+    def result(self, rule_id: str, structure_id: str | None = None) -> Result | None:
+        """The result of ``rule_id`` on the named structure (default: the first one)."""
+        for structure in self.structures:
+            if structure_id is None or structure.id == structure_id:
+                return structure.result(rule_id)
+        return None
+
+    @property
+    def rule_errors(self) -> list[tuple[StructureReport, Result]]:
+        """Results whose rule failed to run."""
+        return [(s, r) for s in self.structures for r in s.results if r.status is Status.ERROR]
+
+    @property
+    def input_errors(self) -> list[InputProblem]:
+        """Input problems that are errors (something given could not be read), not warnings."""
+        return [problem for problem in self.errors if problem.is_error]
+
+    def summary(self) -> dict[str, Any]:
+        """Counts: structures, decisions, statuses, input and rule errors."""
+        decisions = Counter(s.decision.code.value for s in self.structures)
+        statuses = Counter([r.status._value_ for s in self.structures for r in s.results])
+        return {
+            "structures": len(self.structures),
+            "inputs": len(self.inputs),
+            "decisions": {code.value: decisions.get(code.value, 0) for code in DecisionCode},
+            "statuses": {status.value: statuses.get(status.value, 0) for status in Status},
+            "failing": len(self.failing()),
+            "fail_on": self.fail_on.value,
+            "input_errors": len(self.input_errors),
+            "input_warnings": len(self.errors) - len(self.input_errors),
+            "unreadable_structures": sum(1 for s in self.structures if s.unread),
+            "rule_errors": len(self.rule_errors),
+            "plugin_errors": len(self.plugin_errors),
+        }
+
+    def flatten(self, keys: Iterable[str] = ("structure", "rule", "status")) -> list[list[Any]]:
+        """One row per result with the chosen keys, for tests and tabular formats.
+
+        Keys: ``structure``, ``name``, ``path``, ``rule``, ``status``, ``severity``, ``message``,
+        ``location``, ``field``, ``decision``.
+        """
+        keys = list(keys)
+        rows = []
+        for s in self.structures:
+            for r in s.results:
+                row = {
+                    "structure": s.id,
+                    "name": s.name,
+                    "path": s.path,
+                    "rule": r.rule,
+                    "status": r.status.value,
+                    "severity": r.severity.value,
+                    "message": r.message,
+                    "location": r.location,
+                    "field": r.field,
+                    "decision": s.decision.code.value,
+                }
+                rows.append([row[k] for k in keys])
+        return rows

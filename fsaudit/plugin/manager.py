@@ -1,0 +1,220 @@
+"""Building the plugin manager and collecting what plugins provide.
+
+Built-in plugins are loaded exactly like third-party ones: from the ``fsaudit`` entry-point
+group, each registered under its entry-point name. Nothing here is global: every call to
+:func:`get_plugin_manager` builds a fresh manager, so worker processes each build their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from importlib import metadata
+from typing import Any
+
+import pluggy
+from attrs import frozen
+
+from fsaudit.inputs.reader import Reader
+from fsaudit.plugin import hookspecs
+
+__all__ = ["PluginError", "PluginInfo", "PluginSet", "get_plugin_manager", "load_plugins"]
+
+ENTRY_POINT_GROUP = "fsaudit"
+
+
+@frozen
+class PluginError:
+    """A plugin that could not be loaded or broke a contract; the message is in French."""
+
+    plugin: str
+    message: str
+
+
+@frozen
+class PluginInfo:
+    """A loaded plugin: its registered name, distribution and version."""
+
+    name: str
+    distribution: str | None
+    version: str | None
+
+
+@frozen
+class PluginSet:
+    """A plugin manager and what its plugins provide, checked and sorted."""
+
+    manager: pluggy.PluginManager
+    plugins: tuple[PluginInfo, ...]
+    rules: tuple[Any, ...]  # tuple[Rule, ...], sorted by id
+    rule_owner: dict[str, str]
+    readers: tuple[Reader, ...]
+    reporters: tuple[Any, ...]  # tuple[Reporter, ...], sorted by name
+    errors: tuple[PluginError, ...]
+
+    def rule(self, rule_id: str) -> Any:
+        """The rule ``rule_id``, or ``None``."""
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def reporter(self, name: str) -> Any:
+        """The reporter named ``name``, or ``None``."""
+        return next((r for r in self.reporters if r.name == name), None)
+
+
+def _entry_points() -> list[metadata.EntryPoint]:
+    return sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
+
+
+def get_plugin_manager(
+    disabled: Iterable[str] = (),
+    extra: Sequence[tuple[str, object]] = (),
+) -> tuple[pluggy.PluginManager, list[PluginInfo], list[PluginError]]:
+    """A new plugin manager with every entry-point plugin but the ``disabled`` ones.
+
+    ``extra`` registers more plugins by ``(name, object)``, as tests and embedding programs do.
+    A plugin that fails to import, or declares another API version, is not registered and is
+    reported as a :class:`PluginError`.
+    """
+    disabled = set(disabled)
+    pm = pluggy.PluginManager("fsaudit")
+    pm.add_hookspecs(hookspecs)
+    infos: list[PluginInfo] = []
+    errors: list[PluginError] = []
+    candidates: list[tuple[str, object, str | None, str | None]] = []
+    for ep in _entry_points():
+        if ep.name in disabled:
+            continue
+        dist = ep.dist.name if ep.dist is not None else None
+        version = ep.dist.version if ep.dist is not None else None
+        try:
+            obj = ep.load()
+        except Exception as exc:  # noqa: BLE001 - a broken plugin must not stop the audit
+            errors.append(PluginError(ep.name, f"chargement impossible ({type(exc).__name__} : {exc})"))
+            continue
+        candidates.append((ep.name, obj, dist, version))
+    for name, obj in extra:
+        if name not in disabled:
+            candidates.append((name, obj, None, None))
+    for name, obj, dist, version in candidates:
+        if pm.has_plugin(name):
+            errors.append(PluginError(name, "deux plugins portent ce nom ; le second est ignoré"))
+            continue
+        declared = _declared_api_version(obj)
+        if declared is not None and declared != hookspecs.API_VERSION:
+            errors.append(
+                PluginError(
+                    name,
+                    f"version d'API {declared!r} déclarée par le plugin, "
+                    f"fsaudit fournit la version {hookspecs.API_VERSION!r} : plugin non chargé",
+                )
+            )
+            continue
+        try:
+            pm.register(obj, name=name)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(PluginError(name, f"enregistrement impossible ({exc})"))
+            continue
+        infos.append(PluginInfo(name, dist, version))
+    while True:
+        try:
+            pm.check_pending()
+            break
+        except pluggy.PluginValidationError as exc:
+            name = pm.get_name(exc.plugin) or repr(exc.plugin)
+            pm.unregister(exc.plugin)
+            infos = [i for i in infos if i.name != name]
+            errors.append(PluginError(name, f"hook inconnu de fsaudit : {exc}"))
+    return pm, sorted(infos, key=lambda i: i.name), errors
+
+
+def _declared_api_version(obj: object) -> str | None:
+    func = getattr(obj, "fsaudit_api_version", None)
+    if func is None:
+        return None
+    try:
+        return str(func())
+    except Exception:  # noqa: BLE001
+        return "?"
+
+
+def _collect(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any, Exception | None]]:
+    """Call every implementation of a registration hook on its own: ``(plugin, result, error)``."""
+    out: list[tuple[str, Any, Exception | None]] = []
+    hook = getattr(pm.hook, hook_name)
+    for impl in hook.get_hookimpls():
+        try:
+            out.append((impl.plugin_name, impl.function(), None))
+        except Exception as exc:  # noqa: BLE001
+            out.append((impl.plugin_name, None, exc))
+    return sorted(out, key=lambda item: item[0])
+
+
+def load_plugins(
+    disabled: Iterable[str] = (),
+    extra: Sequence[tuple[str, object]] = (),
+) -> PluginSet:
+    """Build a manager and collect, check and sort the rules, readers and reporters."""
+    from fsaudit.model.rule import Rule
+    from fsaudit.report.reporter import Reporter
+
+    pm, infos, errors = get_plugin_manager(disabled, extra)
+    rules: dict[str, Rule] = {}
+    owner: dict[str, str] = {}
+    for plugin, result, exc in _collect(pm, "fsaudit_rules"):
+        if exc is not None:
+            errors.append(PluginError(plugin, f"fsaudit_rules a échoué ({type(exc).__name__} : {exc})"))
+            continue
+        for rule in result or ():
+            if not isinstance(rule, Rule):
+                errors.append(PluginError(plugin, f"fsaudit_rules a renvoyé autre chose qu'une règle : {rule!r}"))
+                continue
+            if rule.id in owner:
+                errors.append(
+                    PluginError(
+                        plugin,
+                        f"la règle {rule.id} est déclarée par deux plugins : « {owner[rule.id]} » et "
+                        f"« {plugin} » ; celle de « {plugin} » est ignorée",
+                    )
+                )
+                continue
+            rules[rule.id] = rule
+            owner[rule.id] = plugin
+    readers: dict[str, Reader] = {}
+    for plugin, result, exc in _collect(pm, "fsaudit_readers"):
+        if exc is not None:
+            errors.append(PluginError(plugin, f"fsaudit_readers a échoué ({type(exc).__name__} : {exc})"))
+            continue
+        for reader in result or ():
+            if not isinstance(reader, Reader) or reader.name in readers:
+                errors.append(PluginError(plugin, f"lecteur invalide ou en double : {getattr(reader, 'name', reader)!r}"))
+                continue
+            readers[reader.name] = reader
+    reporters: dict[str, Reporter] = {}
+    reporter_owner: dict[str, str] = {}
+    for plugin, result, exc in _collect(pm, "fsaudit_reporters"):
+        if exc is not None:
+            errors.append(PluginError(plugin, f"fsaudit_reporters a échoué ({type(exc).__name__} : {exc})"))
+            continue
+        for reporter in result or ():
+            if not isinstance(reporter, Reporter):
+                errors.append(PluginError(plugin, f"format de rapport invalide : {reporter!r}"))
+                continue
+            if reporter.name in reporters:
+                errors.append(
+                    PluginError(
+                        plugin,
+                        f"le format « {reporter.name} » est fourni par deux plugins : "
+                        f"« {reporter_owner[reporter.name]} » et « {plugin} »",
+                    )
+                )
+                continue
+            reporters[reporter.name] = reporter
+            reporter_owner[reporter.name] = plugin
+    return PluginSet(
+        manager=pm,
+        plugins=tuple(infos),
+        rules=tuple(rules[k] for k in sorted(rules)),
+        rule_owner=owner,
+        readers=tuple(sorted(readers.values(), key=lambda r: (-r.priority, r.name))),
+        reporters=tuple(reporters[k] for k in sorted(reporters)),
+        errors=tuple(errors),
+    )

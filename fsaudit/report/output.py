@@ -1,0 +1,144 @@
+"""Writing reports safely: atomically, never over an input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import signal
+import stat
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+__all__ = ["OutputError", "check_output_path", "write_atomic"]
+
+class OutputError(Exception):
+    """An output cannot be written; the message is in French."""
+
+
+def check_output_path(output: Path, inputs: Iterable[Path]) -> None:
+    """Refuse an output path that is one of the inputs."""
+    from fsaudit.inputs.files import _ERRNO_MESSAGES, describe_os_error
+    from fsaudit.text.french import shown_path
+
+    try:
+        target = output.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (Python < 3.13)
+        reason = describe_os_error(exc, output) if isinstance(exc, OSError) else _ERRNO_MESSAGES[errno.ELOOP]
+        raise OutputError(f"{shown_path(str(output))} : chemin de sortie invalide ({reason})") from None
+    for item in inputs:
+        try:
+            same = item.resolve() == target
+        except (OSError, RuntimeError):
+            continue
+        if same:
+            raise OutputError(
+                f"{shown_path(str(output))} : le rapport écraserait un fichier que fsaudit lit (déclaration, "
+                "dérogations ou rapport) ; choisissez un autre fichier"
+            )
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    An interrupted run leaves either the old file or the new one, never a truncated file. An
+    exception, Ctrl-C or SIGTERM (a cancelled CI job) during the write also removes the temporary
+    file; only SIGKILL or a power cut can leave one (``.NAME.*.tmp``, next to the report). The
+    report gets the permissions of the file it replaces, or the usual ones (umask) if it is new.
+    """
+    directory = path.parent if str(path.parent) else Path(".")
+    with _terminating_cleanly():
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            mode = _mode_for(path)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        except OSError as exc:
+            raise OutputError(f"{path} : écriture impossible ({_write_error(exc)})") from None
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        except BaseException as exc:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            if isinstance(exc, OSError):
+                raise OutputError(f"{path} : écriture impossible ({_write_error(exc)})") from None
+            raise
+
+
+_WRITE_ERRORS = {
+    errno.ENOSPC: "plus de place sur le disque",
+    errno.EROFS: "système de fichiers en lecture seule",
+    errno.EACCES: "accès refusé : droits insuffisants pour écrire ici",
+    errno.EPERM: "accès refusé : opération non permise",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "une partie du chemin n'est pas un dossier",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.ELOOP: "boucle de liens symboliques",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+}
+if hasattr(errno, "EDQUOT"):
+    _WRITE_ERRORS[errno.EDQUOT] = "quota de disque dépassé"
+
+
+def _write_error(exc: OSError) -> str:
+    """Why a write failed, in French (the system's own text is English)."""
+    if exc.errno in _WRITE_ERRORS:
+        return _WRITE_ERRORS[exc.errno]
+    name = errno.errorcode.get(exc.errno or 0)
+    return f"erreur système {name}" if name else str(exc.strerror or exc)
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions of the file ``path`` replaces, else those a new file gets (0o666 less umask);
+    the temporary file is created 0o600."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived while a report was being written."""
+
+
+@contextlib.contextmanager
+def _terminating_cleanly() -> Iterator[None]:
+    """While a report is written, SIGTERM first lets the writer remove its temporary file, then
+    ends the process as SIGTERM does. Only when SIGTERM has its default action, in the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    try:
+        previous = signal.getsignal(signal.SIGTERM)
+        if previous is not signal.SIG_DFL:
+            previous = None
+        else:
+            signal.signal(signal.SIGTERM, _raise_terminated)
+    except (ValueError, OSError, AttributeError):
+        previous = None
+    if previous is None:
+        yield
+        return
+    try:
+        yield
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.raise_signal(signal.SIGTERM)  # the default action: the process ends here
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated

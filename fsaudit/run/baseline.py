@@ -1,0 +1,125 @@
+"""Baselines: gate a CI run on the failures that are new since a previous JSON report.
+
+``fsaudit audit --baseline previous.json`` still reports every failure, but the exit code
+counts only failures at the ``--fail-on`` level whose ``(structure id, rule id)`` is not a
+failure of the baseline. The comparison is written under ``report.extras["baseline"]``: the
+failures new, fixed, waived (*dérogés*) and unchanged, and, for the formats that mark every
+finding against the baseline (SARIF ``baselineState``), the other findings whose status
+changed (``changed``) and the input problems the baseline did not have
+(``new_input_problems``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from fsaudit.campaign.compare import ReportFile, compare, load_report_file
+from fsaudit.model.result import AuditReport
+from fsaudit.model.rule import Severity, Status
+from fsaudit.report.json_contract import report_to_dict
+
+__all__ = ["apply_baseline", "baseline_text_lines", "load_baseline", "new_failing"]
+
+
+def load_baseline(path: str | Path) -> ReportFile:
+    """The previous JSON report; :class:`~fsaudit.campaign.compare.ReportFileError` if unusable."""
+    return load_report_file(path)
+
+
+def apply_baseline(report: AuditReport, baseline: ReportFile) -> AuditReport:
+    """The report with ``extras["baseline"]``: the baseline's provenance and the new, fixed
+    and unchanged failures."""
+    current = report_to_dict(report)
+    comparison = compare(baseline.data, current)
+    extra = {
+        **baseline.describe(),
+        "new": [f.to_dict() for f in comparison.new_failures],
+        "fixed": [f.to_dict() for f in comparison.fixed],
+        "waived": [f.to_dict() for f in comparison.waived],
+        "unchanged": [f.to_dict() for f in comparison.unchanged],
+        "changed": _changed(baseline.data, report),
+        "new_input_problems": _new_problems(baseline.data, report),
+    }
+    return attrs.evolve(report, extras={**report.extras, "baseline": extra})
+
+
+_NOTED = (Status.WARN, Status.MANUAL, Status.WAIVED)
+"""Statuses reported as findings besides failures (SARIF results), whose change is recorded."""
+
+
+def _changed(previous: dict[str, Any], report: AuditReport) -> list[dict[str, Any]]:
+    """Warnings, checks to make and waived findings whose status was another one in the
+    baseline (``previous_status``: ``None`` when the baseline had no such result), by
+    ``(structure id, rule id)``; failures are compared by :func:`~fsaudit.campaign.compare`."""
+    before: dict[tuple[str, str], str] = {}
+    for structure in previous.get("structures", ()):
+        for result in structure.get("results", ()):
+            before.setdefault((structure["id"], result["rule"]), result["status"])
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for s in report.structures:
+        for r in s.results:
+            key = (s.id, r.rule)
+            if r.status not in _NOTED or key in seen:
+                continue
+            seen.add(key)
+            was = before.get(key)
+            if was != r.status.value:
+                item = {"structure": s.id, "rule": r.rule, "status": r.status.value}
+                out.append({**item, "previous_status": was})
+    return out
+
+
+def _new_problems(previous: dict[str, Any], report: AuditReport) -> list[dict[str, Any]]:
+    """Input problems of the report that the baseline did not have (same file, place and message)."""
+    known = {(e.get("path"), e.get("location"), e.get("message")) for e in previous.get("errors", ())}
+    for structure in previous.get("structures", ()):
+        path = structure.get("path")
+        known.update((path, u.get("location"), u.get("message")) for u in structure.get("unread", ()))
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, str, str]] = set()
+    problems = [(p.path, p.location, p.message, p.level) for p in report.errors]
+    problems += [(s.path, f.location, f.reason, "erreur") for s in report.structures for f in s.unread]
+    for path, location, message, level in problems:
+        key = (path, location, message)
+        if key not in known and key not in seen:
+            seen.add(key)
+            out.append({"path": path, "location": location, "message": message, "level": level})
+    return out
+
+
+def baseline_text_lines(report: AuditReport) -> list[str]:
+    """French lines for the terminal report: the failures that are new since the baseline."""
+    from fsaudit.text.french import shown_path
+
+    extra = report.extras["baseline"]
+    gating = new_failing(report) or []
+    waived = extra.get("waived", [])
+    lines = [
+        f"Référence {shown_path(str(extra['file']))} (audit au {extra.get('as_of') or '?'}) : "
+        f"{len(extra['new'])} nouveau(x) constat(s) non conforme(s), dont {len(gating)} de gravité "
+        f"{report.fail_on.value} ou plus ; {len(extra['fixed'])} corrigé(s) ; {len(waived)} dérogé(s) ; "
+        f"{len(extra['unchanged'])} déjà connu(s)"
+    ]
+    for item in extra["new"]:
+        lines.append(f"  + {item['structure']} {item['rule']} ({item['severity']}) : {item['message']}")
+    for item in extra["fixed"]:
+        lines.append(f"  - {item['structure']} {item['rule']} ({item['severity']}) : corrigé")
+    for item in waived:
+        lines.append(
+            f"  ≈ {item['structure']} {item['rule']} ({item['severity']}) : dérogé "
+            "(toujours constaté, couvert par une dérogation)"
+        )
+    return lines
+
+
+def new_failing(report: AuditReport) -> list[dict[str, Any]] | None:
+    """New failures at the report's ``fail_on`` level, or ``None`` without a baseline."""
+    extra = report.extras.get("baseline")
+    if extra is None:
+        return None
+    rank = report.fail_on.rank
+    return [f for f in extra["new"] if Severity(f["severity"]).rank >= rank]
