@@ -3,7 +3,7 @@
 ``fsaudit --help`` is answered by :mod:`fsaudit.__main__` from that module, without importing
 click (which alone costs three times the start of Python). The text is click's own rendering of
 the command group at the two widths most terminals give (:data:`WIDTHS`); at any other width
-the command goes through click as usual. ``tests/core/test_fast_paths.py`` fails when the
+the command goes through click as usual. ``tests/cli/test_fast_paths.py`` fails when the
 stored text differs from click's rendering, so regenerate after changing the command list or
 its help texts::
 

@@ -190,7 +190,7 @@ def _fast_validator(definition: str) -> Callable[[Any], Any]:
     """A compiled validator (jsonschema-rs) for the common case of valid input.
 
     It only answers "valid or not" (it raises when not): when it says valid, the data is valid
-    for the jsonschema validator too (tests/core/test_validation_paths.py checks it); when not,
+    for the jsonschema validator too (tests/inputs/test_validation_paths.py checks it); when not,
     or when it cannot take the data at all, the jsonschema validator runs to report every
     problem with its French message.
     """

@@ -44,7 +44,7 @@ def render_json(report: AuditReport, options: dict[str, Any]) -> bytearray:
     about ten times faster than the standard library's indented one on a national report).
     Structures are encoded one at a time into the output, so that the plain-data copy of the
     whole report never exists at once (the output is the same as encoding
-    :func:`~fsaudit.report.json_contract.report_to_dict` in one piece: ``tests/core/test_json_report.py``).
+    :func:`~fsaudit.report.json_contract.report_to_dict` in one piece: ``tests/report/test_json_report.py``).
     """
     head = _dumps(report_to_dict(report, structures=_PLACEHOLDER))
     marker = b'\n  "structures": "' + _PLACEHOLDER.encode() + b'"'

@@ -15,7 +15,7 @@ import attrs
 import jsonschema
 import pytest
 from ci_test_plugins import BrokenRule
-from conftest import AS_OF, SHORT_WEEK, structure, write_declaration
+from networks import AS_OF, SHORT_WEEK, structure, write_declaration
 
 from fsaudit.model import declaration as model
 from fsaudit.plugin.manager import load_plugins

@@ -11,12 +11,7 @@ from typing import Any
 
 import attrs
 import pytest
-
-from fsaudit.model import declaration as model
-from fsaudit_avis import document
-from fsaudit_avis.document import render_avis, soffice, to_pdf
-from fsaudit_html._core import OutputError
-from tests.html.documents_helpers import (
+from documents_helpers import (
     AS_OF,
     HOSTILE_NAMES,
     audit_declared,
@@ -25,7 +20,12 @@ from tests.html.documents_helpers import (
     write_declaration,
 )
 
-REPO = Path(__file__).resolve().parents[2]
+from fsaudit.model import declaration as model
+from fsaudit_avis import document
+from fsaudit_avis.document import render_avis, soffice, to_pdf
+from fsaudit_html._core import OutputError
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _blocks(data: bytes) -> list[tuple[str, str]]:

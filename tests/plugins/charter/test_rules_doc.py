@@ -14,7 +14,7 @@ from fsaudit_charter.docgen import rules_markdown
 
 from .catalogue import CATALOGUE
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "rules.md"
 
 
 def test_pack_has_exactly_the_catalogue():

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import AS_OF, SHORT_WEEK, structure, write_declaration
+from networks import AS_OF, SHORT_WEEK, structure, write_declaration
 
 
 def make_baseline(run) -> str:  # noqa: ANN001

@@ -8,12 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from fsaudit.run.engine import audit
-from fsaudit_html.geo import build_map
-from fsaudit_html.identity import UNREAD_NOTE, read_identities
-from fsaudit_html.render import render_html
-from tests.html.documents_helpers import (
+from documents_helpers import (
     AS_OF,
     HOSTILE_NAMES,
     audit_declared,
@@ -21,6 +16,11 @@ from tests.html.documents_helpers import (
     placed,
     write_declaration,
 )
+
+from fsaudit.run.engine import audit
+from fsaudit_html.geo import build_map
+from fsaudit_html.identity import UNREAD_NOTE, read_identities
+from fsaudit_html.render import render_html
 
 DATA = re.compile(r'<script type="application/json" id="donnees">(.*?)</script>', re.S)
 
@@ -122,7 +122,7 @@ def test_fiche_data_of_a_structure(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_national_list_fits_the_size_budget(tmp_path: Path) -> None:
     """The HTML report of the national list (2,845 structures) stays under 4 MB, one marker each."""
-    sample = Path(__file__).resolve().parents[2] / "samples" / "anct" / "liste-fs-20240801.csv"
+    sample = Path(__file__).resolve().parents[3] / "samples" / "anct" / "liste-fs-20240801.csv"
     html = render_html(audit([str(sample)], as_of=AS_OF), {})
     assert len(html) <= 4_000_000
     structures = page_data(html.decode("utf-8"))["structures"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import AS_OF, SHORT_WEEK, structure, write_declaration
+from networks import AS_OF, SHORT_WEEK, structure, write_declaration
 
 from fsaudit._resources import schema
 

@@ -18,7 +18,7 @@ from fsaudit.testing import audit_structures, make_departement, make_structure, 
 from fsaudit_charter import all_rules
 from fsaudit_charter.docgen import MISSING_FACTS_AS_OF, missing_facts_markdown
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "missing-facts.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "missing-facts.md"
 AS_OF = dt.date.fromisoformat(MISSING_FACTS_AS_OF)
 _LABELS = {status.label: status for status in Status}
 _ROW = re.compile(r"^\| (FS-[A-Z]+-\d+) \| `([^`]+)` \| ([^|]+) \|")

@@ -20,7 +20,7 @@ from fsaudit.model.referential import load_referentials
 from fsaudit.run.waivers import WAIVER_FIELDS
 from fsaudit.text.french import FIELD_LABELS, fr_field
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SAMPLES = REPO / "samples"
 AS_OF = "2025-06-30"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from documents_helpers import HOSTILE_NAMES, audit_declared, hostile_structures, placed
 
 from fsaudit_html.render import render_html
-from tests.html.documents_helpers import HOSTILE_NAMES, audit_declared, hostile_structures, placed
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [

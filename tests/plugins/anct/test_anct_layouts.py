@@ -3,7 +3,7 @@
 Real records: « ANCT – Liste des structures France services, data.gouv.fr, export du
 01/12/2022 » (Licence Ouverte 2.0, shipped in samples/anct/) and « ANCT – carte des espaces
 France services, données de septembre 2020 (anct-carto/France-services) » (six features in
-tests/anct/fixtures/).
+tests/plugins/anct/fixtures/).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from fsaudit_anct.layouts import layouts, load_layout, recognise
 from fsaudit_anct.reader import read_csv, read_geojson, read_workbook
 
 HERE = Path(__file__).resolve().parent
-SAMPLES = HERE.parents[1] / "samples" / "anct"
+SAMPLES = HERE.parents[2] / "samples" / "anct"
 LIST_2022 = SAMPLES / "liste-fs-20221201.csv"
 MAP_2020 = HERE / "fixtures" / "france-services-2020-extrait.geojson"
 AS_OF = _dt.date(2023, 1, 15)

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SHORT_WEEK, structure, write_declaration
+from networks import SHORT_WEEK, structure, write_declaration
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 DOC = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import attrs
 import pytest
 from ci_test_plugins import DOOMED, DyingRule
-from conftest import AS_OF
+from networks import AS_OF
 
 from fsaudit.cli.main import progress_bar, show_progress
 from fsaudit.inputs.reader import LoadedStructure, Reader, ReadResult

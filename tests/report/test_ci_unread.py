@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AS_OF, structure, write_declaration
+from networks import AS_OF, structure, write_declaration
 from openpyxl import load_workbook
 
 from fsaudit.inputs.converter import unstructure

@@ -25,7 +25,7 @@ from fsaudit.plugin.manager import load_plugins
 from fsaudit_workbook.layout import SHEETS
 from fsaudit_workbook.template import declaration_rows
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "workbook"
+SAMPLES = Path(__file__).resolve().parents[3] / "samples" / "workbook"
 AS_OF = _dt.date(2025, 6, 1)
 DECLARATION = structure_declaration(json.loads((SAMPLES / "declaration-exemple.json").read_text(encoding="utf-8")))
 ROWS = declaration_rows(DECLARATION)

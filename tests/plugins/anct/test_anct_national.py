@@ -23,7 +23,7 @@ SHA256 = "6eabcb0792c8681af513e65560a7dea08e15d3e72b070a14ca1fed032164efad"
 @pytest.fixture(scope="module")
 def liste() -> Path:
     """The bundled list."""
-    return Path(__file__).resolve().parents[2] / "samples" / "anct" / "liste-fs-20240801.csv"
+    return Path(__file__).resolve().parents[3] / "samples" / "anct" / "liste-fs-20240801.csv"
 
 
 @pytest.fixture(scope="module")

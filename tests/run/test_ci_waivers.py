@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import AS_OF
+from networks import AS_OF
 
 from fsaudit.report.json_contract import report_to_dict
 from fsaudit.run.engine import audit

@@ -14,7 +14,7 @@ from fsaudit.testing import PARTNERS_2025, audit_structures, make_structure, res
 from fsaudit_charter import all_rules
 
 REF_2025 = select_referential(dt.date(2025, 6, 1))
-SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "partenaires-2025" / "declarations" / "lot-2025-06.json"
+SAMPLE = Path(__file__).resolve().parents[3] / "samples" / "partenaires-2025" / "declarations" / "lot-2025-06.json"
 
 
 def _offers(*names: str) -> tuple[model.PartnerOffer, ...]:

@@ -15,7 +15,7 @@ from fsaudit_charter import all_rules
 
 from .catalogue import CATALOGUE
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLES = Path(__file__).resolve().parents[3] / "samples"
 OWN = ("gers", "occitanie-2022", "partenaires-2025")
 
 
