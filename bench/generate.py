@@ -145,7 +145,7 @@ def write_anct_csv(structures: list[model.Structure], out: Path) -> None:
 def write_workbook(structures: list[model.Structure], fmt: str, out: Path) -> None:
     """A declaration workbook (``xlsx`` or ``ods``) written by the workbook plugin's own writer,
     the one behind ``fsaudit template``, with the partner lists of the referential in force."""
-    from fsaudit.model.referential import select_referential
+    from fsaudit.plugin.manager import select_referential
     from fsaudit_workbook.template import render_workbook
 
     referential = select_referential(AS_OF)

@@ -1,7 +1,24 @@
 """fsaudit: audit France services structures against the national charter.
 
-The public API is what ``__all__`` lists; every other module is private. Names are imported on
-first use so that ``fsaudit --version`` stays fast.
+This module is fsaudit's public API, the only one a plugin imports (with :mod:`fsaudit.testing`
+for its tests): every name of ``__all__`` is documented in ``docs/plugins.md``; every other module
+is private and may change without notice. Names are imported on first use, so that
+``fsaudit --version`` stays fast.
+
+The groups of names:
+
+- **the declaration model**, frozen and read-only: :class:`Structure` and its parts;
+- **rules**: :class:`Rule`, :class:`Outcome`, :class:`RuleContext`, :class:`Status`,
+  :class:`Severity`, :class:`Scope`, :class:`CharterReference`, the :data:`hookimpl` marker;
+- **what an audit finds**: :class:`Result`, :class:`Decision`, :class:`StructureReport`,
+  :class:`AuditReport`…;
+- **referentials**: :class:`Referential` and its loaders;
+- **readers**: :class:`Reader`, :class:`ReadResult`, :class:`LoadedStructure`,
+  :class:`InputProblem`, :class:`UnreadFact`, :func:`validate_declaration`, safe file access;
+- **reporters**: :class:`Reporter`, :func:`report_to_dict`, :func:`input_issues`, safe writing;
+- **commands**: :class:`CommandError`, :func:`parse_date`;
+- **French text**: numbers, dates, hours, lists and field names as an auditor reads them;
+- **running an audit**: :func:`audit`, :func:`load_plugins`, :func:`select_referential`.
 """
 
 from __future__ import annotations
@@ -12,84 +29,177 @@ TYPE_CHECKING = False  # not imported from typing: ``import fsaudit`` stays chea
 if TYPE_CHECKING:
     from typing import Any
 
-    from fsaudit.inputs.reader import InputProblem, LoadedStructure, ManualAnswer, Reader, ReadResult
+    from fsaudit.cli.main import CommandError, parse_date
+    from fsaudit.inputs.files import NotReadable, read_regular
+    from fsaudit.inputs.jsonpos import Region, json_regions
+    from fsaudit.inputs.reader import (
+        DuplicateKeyError,
+        InputProblem,
+        LoadedStructure,
+        ManualAnswer,
+        Reader,
+        ReadResult,
+        UnreadFact,
+        closest_name,
+        facts_overlap,
+        field_path,
+        json_path,
+        no_duplicate_keys,
+    )
+    from fsaudit.inputs.referential import load_referential, load_referentials
+    from fsaudit.inputs.safety import UnsafeArchive, check_archive, describe_error, vet_xml
     from fsaudit.inputs.validation import validate_declaration
-    from fsaudit.model.referential import Referential, ReferentialError
+    from fsaudit.model.declaration import (
+        WEEKDAY_LABELS,
+        WEEKDAYS,
+        Address,
+        Attendance,
+        Canton,
+        Conseiller,
+        Coordinates,
+        Declaration,
+        Departement,
+        Format,
+        Gestionnaire,
+        GestionnaireKind,
+        Label,
+        LabelStatus,
+        LocalService,
+        PartnerMode,
+        PartnerOffer,
+        Premises,
+        Structure,
+        StructureType,
+        TimeRange,
+        WeeklyHours,
+    )
+    from fsaudit.model.referential import (
+        Partner,
+        Referential,
+        ReferentialError,
+        ReferentialValue,
+        normalize_name,
+    )
     from fsaudit.model.result import (
         Action,
         AuditReport,
         Decision,
         DecisionCode,
+        Identity,
+        InputInfo,
         Result,
         Section,
         StructureReport,
+        compute_score,
     )
-    from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Scope, Severity, Status
+    from fsaudit.model.rule import (
+        RULE_ID_PATTERN,
+        CharterReference,
+        Outcome,
+        ReadOnlyMapping,
+        Rule,
+        RuleContext,
+        Scope,
+        Severity,
+        Status,
+    )
     from fsaudit.plugin.hookspecs import API_VERSION, hookimpl
-    from fsaudit.report.json_contract import report_to_dict
+    from fsaudit.plugin.manager import PluginSet, load_plugins, select_referential
+    from fsaudit.report.json_contract import report_to_dict, structure_to_dict
+    from fsaudit.report.output import OutputError, write_atomic
     from fsaudit.report.reporter import Reporter
-    from fsaudit.run.engine import audit
-
-__all__ = [
-    "API_VERSION",
-    "Action",
-    "AuditReport",
-    "CharterReference",
-    "Decision",
-    "DecisionCode",
-    "InputProblem",
-    "LoadedStructure",
-    "ManualAnswer",
-    "Outcome",
-    "ReadResult",
-    "Reader",
-    "Referential",
-    "ReferentialError",
-    "Reporter",
-    "Result",
-    "Rule",
-    "RuleContext",
-    "Scope",
-    "Section",
-    "Severity",
-    "Status",
-    "StructureReport",
-    "__version__",
-    "audit",
-    "hookimpl",
-    "report_to_dict",
-    "validate_declaration",
-]
+    from fsaudit.report.view import Issue, input_issues, level_label
+    from fsaudit.run.engine import audit, natural_key
+    from fsaudit.text.french import (
+        FIELD_LABELS,
+        MONTHS_FR,
+        NARROW_NBSP,
+        fr_count,
+        fr_date,
+        fr_decimal,
+        fr_field,
+        fr_hours,
+        fr_int,
+        fr_list,
+        fr_number,
+        fr_pct,
+        fr_referential_key,
+        fr_signed,
+        shown_path,
+        visible,
+    )
 
 _LOCATIONS = {
-    "audit": "fsaudit.run.engine",
+    # the declaration model
+    **dict.fromkeys(
+        (
+            "WEEKDAY_LABELS", "WEEKDAYS", "Address", "Attendance", "Canton", "Conseiller", "Coordinates",
+            "Declaration", "Departement", "Format", "Gestionnaire", "GestionnaireKind", "Label", "LabelStatus",
+            "LocalService", "PartnerMode", "PartnerOffer", "Premises", "Structure", "StructureType", "TimeRange",
+            "WeeklyHours",
+        ),
+        "fsaudit.model.declaration",
+    ),
+    # rules
+    **dict.fromkeys(
+        ("RULE_ID_PATTERN", "CharterReference", "Outcome", "ReadOnlyMapping", "Rule", "RuleContext", "Scope",
+         "Severity", "Status"),
+        "fsaudit.model.rule",
+    ),
     "API_VERSION": "fsaudit.plugin.hookspecs",
     "hookimpl": "fsaudit.plugin.hookspecs",
-    "InputProblem": "fsaudit.inputs.reader",
-    "LoadedStructure": "fsaudit.inputs.reader",
-    "ManualAnswer": "fsaudit.inputs.reader",
-    "Reader": "fsaudit.inputs.reader",
-    "ReadResult": "fsaudit.inputs.reader",
+    # what an audit finds
+    **dict.fromkeys(
+        ("Action", "AuditReport", "Decision", "DecisionCode", "Identity", "InputInfo", "Result", "Section",
+         "StructureReport", "compute_score"),
+        "fsaudit.model.result",
+    ),
+    # referentials
+    **dict.fromkeys(
+        ("Partner", "Referential", "ReferentialError", "ReferentialValue", "normalize_name"),
+        "fsaudit.model.referential",
+    ),
+    "load_referential": "fsaudit.inputs.referential",
+    "load_referentials": "fsaudit.inputs.referential",
+    # readers
+    **dict.fromkeys(
+        ("DuplicateKeyError", "InputProblem", "LoadedStructure", "ManualAnswer", "Reader", "ReadResult",
+         "UnreadFact", "closest_name", "facts_overlap", "field_path", "json_path", "no_duplicate_keys"),
+        "fsaudit.inputs.reader",
+    ),
     "validate_declaration": "fsaudit.inputs.validation",
-    "Referential": "fsaudit.model.referential",
-    "ReferentialError": "fsaudit.model.referential",
-    "Action": "fsaudit.model.result",
-    "AuditReport": "fsaudit.model.result",
-    "Decision": "fsaudit.model.result",
-    "DecisionCode": "fsaudit.model.result",
+    "NotReadable": "fsaudit.inputs.files",
+    "read_regular": "fsaudit.inputs.files",
+    "Region": "fsaudit.inputs.jsonpos",
+    "json_regions": "fsaudit.inputs.jsonpos",
+    **dict.fromkeys(("UnsafeArchive", "check_archive", "describe_error", "vet_xml"), "fsaudit.inputs.safety"),
+    # reporters
     "Reporter": "fsaudit.report.reporter",
-    "Result": "fsaudit.model.result",
-    "Section": "fsaudit.model.result",
-    "StructureReport": "fsaudit.model.result",
     "report_to_dict": "fsaudit.report.json_contract",
-    "CharterReference": "fsaudit.model.rule",
-    "Outcome": "fsaudit.model.rule",
-    "Rule": "fsaudit.model.rule",
-    "RuleContext": "fsaudit.model.rule",
-    "Scope": "fsaudit.model.rule",
-    "Severity": "fsaudit.model.rule",
-    "Status": "fsaudit.model.rule",
+    "structure_to_dict": "fsaudit.report.json_contract",
+    "Issue": "fsaudit.report.view",
+    "input_issues": "fsaudit.report.view",
+    "level_label": "fsaudit.report.view",
+    "OutputError": "fsaudit.report.output",
+    "write_atomic": "fsaudit.report.output",
+    # commands
+    "CommandError": "fsaudit.cli.main",
+    "parse_date": "fsaudit.cli.main",
+    # French text
+    **dict.fromkeys(
+        ("FIELD_LABELS", "MONTHS_FR", "NARROW_NBSP", "fr_count", "fr_date", "fr_decimal", "fr_field", "fr_hours",
+         "fr_int", "fr_list", "fr_number", "fr_pct", "fr_referential_key", "fr_signed", "shown_path", "visible"),
+        "fsaudit.text.french",
+    ),
+    # running an audit
+    "audit": "fsaudit.run.engine",
+    "natural_key": "fsaudit.run.engine",
+    "PluginSet": "fsaudit.plugin.manager",
+    "load_plugins": "fsaudit.plugin.manager",
+    "select_referential": "fsaudit.plugin.manager",
 }
+
+__all__ = ["__version__", *sorted(_LOCATIONS)]
 
 
 def __getattr__(name: str) -> Any:

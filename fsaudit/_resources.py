@@ -1,4 +1,4 @@
-"""Where the data files shipped with fsaudit live, in a source checkout and in a wheel."""
+"""The JSON Schemas shipped with fsaudit (``fsaudit/schemas``)."""
 
 from __future__ import annotations
 
@@ -8,14 +8,6 @@ from pathlib import Path
 from typing import Any
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def rules_dir() -> Path:
-    """The referential folder: ``fsaudit/rules`` in a wheel, ``rules/`` in a checkout."""
-    installed = _PACKAGE_DIR / "rules"
-    if installed.is_dir():
-        return installed
-    return _PACKAGE_DIR.parent / "rules"
 
 
 @functools.lru_cache(maxsize=None)

@@ -21,12 +21,17 @@ from fsaudit.cli.exitcodes import ExitCode
 FAIL_ON_LEVELS = ("bloquant", "majeur", "mineur")
 
 
-class UsageProblem(Exception):
-    """A usage error to report in French with exit code 2."""
+class CommandError(Exception):
+    """A usage error a command reports in French: one line on standard error, exit code 2, no
+    traceback. Plugin commands (``fsaudit_commands`` hook) raise it too."""
+
+
+UsageProblem = CommandError
+"""The name the core's commands use."""
 
 
 def parse_date(text: str) -> _dt.date:
-    """``2024-05-12`` or ``12/05/2024``."""
+    """``2024-05-12`` or ``12/05/2024``; :class:`CommandError` otherwise."""
     from fsaudit.text.french import parse_fr_date
 
     date = parse_fr_date(text)
@@ -38,7 +43,7 @@ def parse_date(text: str) -> _dt.date:
 def exit_code_for(report: Any) -> ExitCode:
     """The exit code of an audit report; the highest that applies wins.
 
-    With a baseline (``report.extras["baseline"]``), only failures that are not in the baseline
+    With a baseline (``report.baseline``), only failures that are not in the baseline
     count for :attr:`ExitCode.FAILURES`.
     """
     from fsaudit.run.baseline import new_failing
@@ -64,7 +69,23 @@ CONTEXT_SETTINGS = {"help_option_names": [], "max_content_width": 100}
 _HELP = "Affiche cette aide et quitte."
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class _Commands(click.Group):
+    """The ``fsaudit`` group: the core's commands, then those plugins add (``fsaudit_commands``),
+    loaded only when a command the core lacks is asked for or listed."""
+
+    def _plugin_commands(self) -> dict[str, click.Command]:
+        from fsaudit.plugin.manager import default_plugins
+
+        return {command.name: command for command in default_plugins().commands}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._plugin_commands()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return super().get_command(ctx, cmd_name) or self._plugin_commands().get(cmd_name)
+
+
+@click.group(cls=_Commands, context_settings=CONTEXT_SETTINGS)
 @click.version_option(
     __version__, "-V", "--version", prog_name="fsaudit", message="%(prog)s %(version)s",
     help="Affiche la version et quitte.",
@@ -228,8 +249,8 @@ def terminal_notices(report: Any, *, text_shown: bool) -> list[str]:
     :func:`ci_notices`, each once; with ``text_shown`` (the text report is on standard output,
     and says all of it) only what the text report does not say."""
     if text_shown:
-        workers = report.extras.get("workers")
-        return [f"avertissement : {message}" for message in workers["messages"]] if workers else []
+        workers = report.workers
+        return [f"avertissement : {message}" for message in workers.messages] if workers else []
     lines = [
         f"{'erreur de saisie' if problem.is_error else 'avertissement de saisie'} : {problem}"
         for problem in report.errors
@@ -311,19 +332,15 @@ class progress_bar:  # noqa: N801 - used as a function: ``with progress_bar(n) a
 def ci_notices(report: Any) -> list[str]:
     """Warnings for standard error: waivers that do not apply, workers restarted, new failures."""
     lines: list[str] = []
-    summary = report.extras.get("waivers")
+    summary = report.waivers
     if summary:
-        for key in ("expired", "not_started", "unused"):
-            for item in summary[key]:
-                lines.append(f"{summary['file']}:{item['location']} : {item['message']}")
-    workers = report.extras.get("workers")
+        lines.extend(f"{summary.file}:{item['location']} : {item['message']}" for item in summary.notices())
+    workers = report.workers
     if workers:
-        lines.extend(f"avertissement : {message}" for message in workers["messages"])
-    previous = report.extras.get("baseline")
+        lines.extend(f"avertissement : {message}" for message in workers.messages)
+    previous = report.baseline
     if previous is not None:
-        from fsaudit.run.baseline import new_failing
-
-        gating = new_failing(report) or []
+        gating = previous.gating(report.fail_on)
         lines.append(
             f"référence {previous['file']} : {len(previous['new'])} nouveau(x) constat(s) non conforme(s) "
             f"dont {len(gating)} de gravité {report.fail_on.value} ou plus, {len(previous['fixed'])} corrigé(s), "
@@ -379,14 +396,14 @@ def compare_command(old: str, new: str, fmt: str, output: str | None, fail_on: s
 @click.option("--disable", "disabled", multiple=True, metavar="PLUGIN", help="Désactive un plugin par son nom.")
 def rules_command(rule_id: str | None, as_of: str | None, disabled: Sequence[str]) -> int:
     """Liste les règles, ou explique la règle RÈGLE (par exemple FS-HOR-01)."""
-    from fsaudit.model.referential import ReferentialError, select_referential
+    from fsaudit.model.referential import ReferentialError
     from fsaudit.plugin.manager import load_plugins
     from fsaudit.text.ruledoc import describe_rule, rules_table
 
     plugins = load_plugins(disabled)
     date = parse_date(as_of) if as_of else _dt.date.today()
     try:
-        referential = select_referential(date)
+        referential = plugins.referential_at(date)
     except ReferentialError as exc:
         raise UsageProblem(str(exc)) from None
     if rule_id:
@@ -403,9 +420,9 @@ def rules_command(rule_id: str | None, as_of: str | None, disabled: Sequence[str
 @click.help_option("-h", "--help", help=_HELP)
 def referentials_command() -> int:
     """Liste les référentiels de la charte et leurs dates d'entrée en vigueur."""
-    from fsaudit.model.referential import load_referentials
+    from fsaudit.plugin.manager import referentials
 
-    refs = load_referentials()
+    refs = referentials()
     for index, ref in enumerate(refs):
         until = refs[index + 1].valid_from - _dt.timedelta(days=1) if index + 1 < len(refs) else None
         period = f"du {ref.valid_from:%d/%m/%Y}" + (f" au {until:%d/%m/%Y}" if until else " à aujourd'hui")
@@ -417,7 +434,8 @@ def overlaid_referential(path: str, date: _dt.date, compare_as_of: str | None = 
     """``--referentiel``: the referential in force on ``date`` with the préfecture overlay of
     ``path`` applied; every problem of the overlay is printed, and the run stops (exit code 2)."""
     from fsaudit.model.overlay import OverlayError, apply_overlay, load_overlay
-    from fsaudit.model.referential import ReferentialError, select_referential
+    from fsaudit.model.referential import ReferentialError
+    from fsaudit.plugin.manager import select_referential
 
     if compare_as_of:
         raise UsageProblem("--referentiel et --compare-as-of ne peuvent pas être employés ensemble")
@@ -440,7 +458,8 @@ def overlaid_referential(path: str, date: _dt.date, compare_as_of: str | None = 
 def referentiel_command(as_of: str | None, overlay: str | None) -> int:
     """Affiche, pour chaque exigence du référentiel en vigueur, sa valeur, depuis quand, sa source
     et sa fiabilité ([C], [C2], [U])."""
-    from fsaudit.model.referential import ReferentialError, load_referentials, select_referential
+    from fsaudit.model.referential import ReferentialError
+    from fsaudit.plugin.manager import referentials, select_referential
     from fsaudit.text.ruledoc import referential_text
 
     date = parse_date(as_of) if as_of else _dt.date.today()
@@ -451,44 +470,7 @@ def referentiel_command(as_of: str | None, overlay: str | None) -> int:
             referential = select_referential(date)
         except ReferentialError as exc:
             raise UsageProblem(str(exc)) from None
-    click.echo(referential_text(referential, date, load_referentials()))
-    return ExitCode.OK
-
-
-@cli.command("template")
-@click.help_option("-h", "--help", help=_HELP)
-@click.option("--output", "-o", "output", metavar="FICHIER", help="Classeur à créer : .xlsx (Excel) ou .ods (LibreOffice).")
-@click.option("--as-of", "as_of", metavar="DATE", help="Date du référentiel dont les partenaires remplissent les listes déroulantes (défaut : aujourd'hui).")
-@click.option("--sans-exemple", "no_example", is_flag=True, help="N'écrit pas la structure d'exemple.")
-@click.option("--force", "force", is_flag=True, help="Remplace le fichier s'il existe déjà.")
-def template_command(output: str | None, as_of: str | None, no_example: bool, force: bool) -> int:
-    """Crée le classeur de déclaration à remplir (feuille Instructions, listes déroulantes, exemple)."""
-    from fsaudit.model.referential import ReferentialError, select_referential
-    from fsaudit.report.output import OutputError, write_atomic
-
-    if not output:
-        raise UsageProblem("indiquez le classeur à créer avec -o, par exemple -o declaration.xlsx")
-    target = Path(output)
-    fmt = target.suffix.lower().lstrip(".")
-    if fmt not in ("xlsx", "ods"):
-        raise UsageProblem(f"« {output} » : le modèle s'écrit en .xlsx ou en .ods")
-    if target.exists() and not force:
-        raise UsageProblem(f"{output} existe déjà : choisissez un autre nom, ou ajoutez --force pour le remplacer")
-    date = parse_date(as_of) if as_of else _dt.date.today()
-    try:
-        referential = select_referential(date)
-    except ReferentialError as exc:
-        raise UsageProblem(str(exc)) from None
-    try:
-        from fsaudit_workbook.template import render_workbook
-    except ImportError:
-        raise UsageProblem("le plugin « workbook » n'est pas installé : réinstallez fsaudit") from None
-    try:
-        write_atomic(target, render_workbook(fmt, referential, example=not no_example))
-    except OutputError as exc:
-        _err(str(exc))
-        return ExitCode.USAGE
-    click.echo(f"{output} : modèle de déclaration créé (référentiel {referential.id})")
+    click.echo(referential_text(referential, date, referentials()))
     return ExitCode.OK
 
 

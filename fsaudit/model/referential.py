@@ -1,8 +1,9 @@
 """Versioned charter referentials: the data every threshold, partner list and severity comes from.
 
-Each file of ``rules/`` is one state of the charter (``charte-2020.json``, ``charte-2024.json``…),
-validated against ``schemas/referential.schema.json`` when loaded. The audit date selects the
-state in force: the one with the latest ``valid_from`` on or before that date.
+A :class:`Referential` is one state of the charter. Plugins provide them (the charter plugin reads
+``rules/charte-*.json`` with :func:`fsaudit.inputs.referential.load_referential`, through the
+``fsaudit_referentials`` hook); the audit date selects the state in force: the one with the latest
+``valid_from`` on or before that date (:func:`referential_in_force`).
 
 Every value, partner and severity carries its source and its confidence mark (``C`` official or
 primary source, ``C2`` secondary source only, ``U`` practice no source states); a préfecture
@@ -18,34 +19,25 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import functools
-import hashlib
-import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
 import attrs
 from attrs import frozen
 
-from fsaudit._resources import rules_dir, schema
-
 __all__ = [
     "CONFIDENCE_LABELS",
     "CONFIDENCE_RANK",
-    "Forfaits",
     "Partner",
     "Referential",
     "ReferentialError",
     "ReferentialValue",
     "first_in_force",
-    "load_forfaits",
-    "load_referential",
-    "load_referentials",
     "normalize_name",
-    "select_referential",
+    "referential_in_force",
 ]
 
 CONFIDENCE_RANK = {"U": 0, "C2": 1, "C": 2}
@@ -189,169 +181,14 @@ def _rebuild_referential(state: dict[str, Any]) -> Referential:
     return Referential(**state)
 
 
-def _fail(path: Path, message: str) -> ReferentialError:
-    return ReferentialError(f"{path} : {message}")
-
-
-def _value(key: str, entry: Mapping[str, Any]) -> ReferentialValue:
-    return ReferentialValue(
-        key,
-        entry["value"],
-        entry["source"],
-        entry.get("note"),
-        entry.get("confidence", "C"),
-        entry.get("label"),
-        entry.get("stricter"),
-        entry.get("minimum"),
-        tuple(entry.get("allowed", ())),
-        tuple(entry.get("other_sources", ())),
-    )
-
-
-def _consistency_problems(data: Mapping[str, Any]) -> list[str]:
-    """What the schema cannot say: sources that exist, marks no higher than their source's,
-    values within their own bounds, partner dates, a partner count the list can meet."""
-    sources = data["sources"]
-    found: list[str] = []
-
-    def check_sources(where: str, entry: Mapping[str, Any]) -> None:
-        for key in (entry["source"], *entry.get("other_sources", ())):
-            if key not in sources:
-                found.append(f"{where}.source : source inconnue « {key} »")
-                return
-        mark, source_mark = entry["confidence"], sources[entry["source"]]["confidence"]
-        if CONFIDENCE_RANK[mark] > CONFIDENCE_RANK[source_mark]:
-            found.append(
-                f"{where}.confidence : fiabilité [{mark}] supérieure à celle de sa source "
-                f"« {entry['source']} » [{source_mark}]"
-            )
-
-    for key, entry in data["values"].items():
-        where = f"$.values.{key}"
-        check_sources(where, entry)
-        value = entry["value"]
-        if entry.get("allowed") and value not in entry["allowed"]:
-            found.append(f"{where}.value : « {value} » hors des valeurs admises ({', '.join(entry['allowed'])})")
-        if entry.get("minimum") is not None and not isinstance(value, bool) and isinstance(value, int | float):
-            if value < entry["minimum"]:
-                found.append(f"{where}.value : {value} inférieur au minimum {entry['minimum']}")
-    for index, partner in enumerate(data["partners"]):
-        check_sources(f"$.partners[{index}]", partner)
-        try:
-            since = _dt.date.fromisoformat(partner["since"])
-        except ValueError:
-            found.append(f"$.partners[{index}].since : date invalide « {partner['since']} »")
-            continue
-        if since > _dt.date.fromisoformat(data["valid_from"]):
-            found.append(f"$.partners[{index}].since : postérieure à l'entrée en vigueur du référentiel")
-    for rule_id, entry in data["severities"].items():
-        check_sources(f"$.severities.{rule_id}", entry)
-    count = data["values"].get("partners.expected_count")
-    if count is not None and isinstance(count["value"], int) and count["value"] > len(data["partners"]):
-        found.append(
-            f"$.values.partners.expected_count.value : {count['value']} partenaires attendus, "
-            f"la liste n'en compte que {len(data['partners'])}"
-        )
-    return found
-
-
-def load_referential(path: Path) -> Referential:
-    """Read, validate and build one referential file."""
-    try:
-        raw = path.read_bytes()
-        data = json.loads(raw)
-    except OSError as exc:
-        raise _fail(path, f"lecture impossible ({exc.strerror})") from None
-    except ValueError as exc:
-        raise _fail(path, f"JSON invalide ({exc})") from None
-    found = _schema_problems(data)
-    if found:
-        from fsaudit.inputs.reader import json_path
-
-        details = "; ".join(f"{json_path(parts)} : {message}" for parts, message in found[:5])
-        raise _fail(path, f"référentiel invalide : {details}")
-    try:
-        valid_from = _dt.date.fromisoformat(data["valid_from"])
-    except ValueError:
-        raise _fail(path, f"$.valid_from : date invalide « {data['valid_from']} »") from None
-    problems = _consistency_problems(data)
-    if problems:
-        raise _fail(path, "; ".join(problems[:5]))
-    severity_entries = {rule_id: _value(rule_id, entry) for rule_id, entry in data["severities"].items()}
-    return Referential(
-        id=data["id"],
-        title=data["title"],
-        valid_from=valid_from,
-        path=path.name,
-        sha256=hashlib.sha256(raw).hexdigest(),
-        sources=data["sources"],
-        values={key: _value(key, entry) for key, entry in data["values"].items()},
-        partners=tuple(
-            Partner(
-                p["id"], p["name"], tuple(p["aliases"]), p["source"], p["confidence"],
-                _dt.date.fromisoformat(p["since"]), tuple(p.get("other_sources", ())),
-            )
-            for p in data["partners"]
-        ),
-        local_service_categories=tuple(data["local_service_categories"]),
-        severities={rule_id: entry.value for rule_id, entry in severity_entries.items()},
-        severity_entries=severity_entries,
-    )
-
-
-@functools.lru_cache(maxsize=1)
-def _fast_validator() -> Any:
-    """The referential schema compiled by jsonschema-rs: it says whether a file is valid, at a
-    fraction of the cost of importing and running jsonschema on every start of fsaudit."""
-    import jsonschema_rs
-
-    return jsonschema_rs.validator_for(schema("referential"))
-
-
-def _schema_problems(data: Any) -> list[tuple[tuple[str | int, ...], str]]:
-    """Every schema problem of a referential, in French, sorted; none for a valid one.
-
-    Valid data is accepted by the compiled validator; anything else goes to jsonschema, which
-    explains each problem (the same explanations as for declarations)."""
-    try:
-        if _fast_validator().is_valid(data):
-            return []
-    except Exception:  # noqa: BLE001, S110 - any doubt: jsonschema decides and explains
-        pass
-    import jsonschema
-
-    from fsaudit.inputs.validation import translate_schema_error
-
-    validator = jsonschema.Draft202012Validator(schema("referential"))
-    return sorted(
-        (item for error in validator.iter_errors(data) for item in translate_schema_error(error)),
-        key=lambda item: (list(map(str, item[0])), item[1]),
-    )
-
-
-@functools.lru_cache(maxsize=8)
-def load_referentials(directory: Path | None = None) -> tuple[Referential, ...]:
-    """Every referential of ``directory`` (default: the bundled ``rules/``), oldest first."""
-    directory = directory or rules_dir()
-    paths = sorted(directory.glob("charte-*.json"))
-    if not paths:
-        raise ReferentialError(f"{directory} : aucun référentiel (fichiers charte-*.json) trouvé")
-    referentials = [load_referential(path) for path in paths]
-    seen: dict[_dt.date, str] = {}
-    for ref in referentials:
-        if ref.valid_from in seen:
-            raise ReferentialError(
-                f"{ref.path} : même date d'entrée en vigueur ({ref.valid_from}) que {seen[ref.valid_from]}"
-            )
-        seen[ref.valid_from] = ref.path
-    return tuple(sorted(referentials, key=lambda r: r.valid_from))
-
-
-def select_referential(as_of: _dt.date, directory: Path | None = None) -> Referential:
-    """The referential in force on ``as_of``."""
-    candidates = [r for r in load_referentials(directory) if r.valid_from <= as_of]
+def referential_in_force(as_of: _dt.date, referentials: Sequence[Referential]) -> Referential:
+    """The referential of ``referentials`` (oldest first) in force on ``as_of``: the one with the
+    latest ``valid_from`` on or before that date; :class:`ReferentialError` when there is none."""
+    if not referentials:
+        raise ReferentialError("aucun référentiel de la charte n'est chargé (plugin « charter » désactivé ?)")
+    candidates = [r for r in referentials if r.valid_from <= as_of]
     if not candidates:
-        first = load_referentials(directory)[0]
+        first = referentials[0]
         raise ReferentialError(
             f"aucun référentiel en vigueur au {as_of:%d/%m/%Y} : le premier ({first.id}) "
             f"s'applique à partir du {first.valid_from:%d/%m/%Y}"
@@ -360,10 +197,10 @@ def select_referential(as_of: _dt.date, directory: Path | None = None) -> Refere
 
 
 def first_in_force(
-    referential: Referential, kind: str, key: str, history: Iterable[Referential] | None = None
+    referential: Referential, kind: str, key: str, history: Iterable[Referential]
 ) -> _dt.date | None:
     """Since when the requirement ``key`` has its present value, going back through the
-    bundled referentials (``history``, oldest first) while the value stays the same.
+    referentials of ``history`` (oldest first) while the value stays the same.
 
     ``kind`` is ``value`` (a key of ``values``), ``severity`` (a rule id) or ``partner`` (a
     partner id: since it belongs to the core). ``None`` when ``referential`` does not hold it.
@@ -380,41 +217,10 @@ def first_in_force(
     mine = current(referential)
     if mine is None:
         return None
-    chain = [r for r in (history if history is not None else load_referentials()) if r.valid_from < referential.valid_from]
+    chain = [r for r in history if r.valid_from < referential.valid_from]
     since = referential.valid_from
     for ref in reversed(chain):
         if current(ref) != mine:
             break
         since = ref.valid_from
     return since
-
-
-@frozen
-class Forfaits:
-    """The annual operating subsidy per labelled structure, by year."""
-
-    amounts: dict[int, int]
-    details: dict[int, str]
-    source: str
-    path: str
-
-    def amount_for(self, year: int) -> int | None:
-        """The forfait for ``year``, or ``None`` when the table has no such year."""
-        return self.amounts.get(year)
-
-
-@functools.lru_cache(maxsize=4)
-def load_forfaits(directory: Path | None = None) -> Forfaits:
-    """The subsidy table ``rules/forfaits.json``."""
-    path = (directory or rules_dir()) / "forfaits.json"
-    try:
-        data = json.loads(path.read_bytes())
-        years = {int(year): entry for year, entry in data["years"].items()}
-        return Forfaits(
-            amounts={year: int(entry["amount_eur"]) for year, entry in years.items()},
-            details={year: str(entry["detail"]) for year, entry in years.items()},
-            source=str(data["source"]),
-            path=path.name,
-        )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise _fail(path, f"table des forfaits illisible ({exc!r})") from None

@@ -12,7 +12,7 @@ import datetime as _dt
 import enum
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 from attrs import frozen
@@ -22,6 +22,12 @@ from fsaudit.model.rule import Severity, Status, as_severity, as_status
 
 __all__ = [
     "Action",
+    "Addition",
+    "BaselineComparison",
+    "DateComparison",
+    "UnusedAnswers",
+    "WaiverSummary",
+    "WorkerNotes",
     "AuditReport",
     "Decision",
     "DecisionCode",
@@ -198,6 +204,17 @@ class StructureReport:
     identity: Identity = attrs.field(factory=Identity)
     """Where the structure is and what it is, as declared (not written in the JSON report v1)."""
 
+    @property
+    def score_without_waivers(self) -> float | None:
+        """The score as if no waiver applied: each waived result counts with its original status."""
+        restored = [
+            attrs.evolve(r, status=Status(r.waiver["original_status"]))
+            if r.status is Status.WAIVED and r.waiver and r.waiver.get("original_status")
+            else r
+            for r in self.results
+        ]
+        return compute_score(restored)
+
     def result(self, rule_id: str) -> Result | None:
         """The result of ``rule_id`` on this structure, or ``None``."""
         return next((r for r in self.results if r.rule == rule_id), None)
@@ -256,6 +273,125 @@ class Section:
 
 
 @frozen
+class Addition:
+    """A part of the report that a core feature adds beside the structures: JSON-ready ``data``
+    (an object, or a list) written under :attr:`KEY` in the JSON report. Subclasses give typed
+    access and French text."""
+
+    KEY: ClassVar[str] = ""
+    data: Any
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``data[key]``, or ``default``."""
+        return self.data.get(key, default)
+
+
+@frozen
+class WaiverSummary(Addition):
+    """``--waivers``: the file, and the waivers applied, expired, not yet in force and unused."""
+
+    KEY: ClassVar[str] = "waivers"
+
+    @property
+    def file(self) -> str:
+        """The waiver file, as the user named it."""
+        return str(self.data["file"])
+
+    def notices(self) -> list[dict[str, Any]]:
+        """Waivers that did not apply (expired, not yet in force, unused), each with its message."""
+        return [item for key in ("expired", "not_started", "unused") for item in self.data[key]]
+
+    def text_lines(self) -> list[str]:
+        """French lines for the terminal report."""
+        from fsaudit.text.french import fr_date, shown_path
+
+        data = self.data
+        lines = [
+            f"Dérogations ({shown_path(self.file)}) : {len(data['applied'])} appliquée(s), "
+            f"{len(data['expired'])} expirée(s), {len(data['not_started'])} pas encore en vigueur, "
+            f"{len(data['unused'])} sans objet"
+        ]
+        for item in data["applied"]:
+            expiry = fr_date(_dt.date.fromisoformat(item["expiry"]))
+            lines.append(
+                f"  ≈ {item['structure']} {item['rule']} : {item['justification']} — {item['approver']}, "
+                f"{item['legal_basis']}, jusqu'au {expiry} [{item['location']}]"
+            )
+        lines.extend(
+            f"  ! {item['structure']} {item['rule']} : {item['message']} [{item['location']}]" for item in self.notices()
+        )
+        return lines
+
+
+@frozen
+class BaselineComparison(Addition):
+    """``--baseline``: the previous report's provenance and the failures new, fixed, waived and
+    unchanged since it (and, for SARIF, other findings whose status changed and new input problems)."""
+
+    KEY: ClassVar[str] = "baseline"
+
+    def gating(self, fail_on: Severity) -> list[dict[str, Any]]:
+        """New failures at ``fail_on`` or above: the only ones that fail the command."""
+        return [f for f in self.data["new"] if Severity(f["severity"]).rank >= fail_on.rank]
+
+    def text_lines(self, fail_on: Severity) -> list[str]:
+        """French lines for the terminal report: the failures that are new since the baseline."""
+        from fsaudit.text.french import shown_path
+
+        data = self.data
+        waived = data.get("waived", [])
+        lines = [
+            f"Référence {shown_path(str(data['file']))} (audit au {data.get('as_of') or '?'}) : "
+            f"{len(data['new'])} nouveau(x) constat(s) non conforme(s), dont {len(self.gating(fail_on))} de gravité "
+            f"{fail_on.value} ou plus ; {len(data['fixed'])} corrigé(s) ; {len(waived)} dérogé(s) ; "
+            f"{len(data['unchanged'])} déjà connu(s)"
+        ]
+        for item in data["new"]:
+            lines.append(f"  + {item['structure']} {item['rule']} ({item['severity']}) : {item['message']}")
+        for item in data["fixed"]:
+            lines.append(f"  - {item['structure']} {item['rule']} ({item['severity']}) : corrigé")
+        for item in waived:
+            lines.append(
+                f"  ≈ {item['structure']} {item['rule']} ({item['severity']}) : dérogé "
+                "(toujours constaté, couvert par une dérogation)"
+            )
+        return lines
+
+
+@frozen
+class DateComparison(Addition):
+    """``--compare-as-of``: the results and decisions that change at a second audit date."""
+
+    KEY: ClassVar[str] = "comparison"
+
+
+@frozen
+class WorkerNotes(Addition):
+    """``--jobs``: worker processes restarted, with the messages for standard error."""
+
+    KEY: ClassVar[str] = "workers"
+
+    @property
+    def messages(self) -> list[str]:
+        """French messages for standard error."""
+        return list(self.data["messages"])
+
+
+@frozen
+class UnusedAnswers(Addition):
+    """Answers of the auditor (« Vérifications ») that no check needed: a list, one per answer."""
+
+    KEY: ClassVar[str] = "unused_answers"
+
+    def __iter__(self) -> Any:
+        return iter(self.data)
+
+
+
+@frozen
 class AuditReport:
     """The whole audit."""
 
@@ -271,9 +407,17 @@ class AuditReport:
     fail_on: Severity = Severity.MAJEUR
     sections: tuple[Section, ...] = ()
     """Sections added by plugins (``fsaudit_report_sections``), sorted by key."""
-    extras: dict[str, Any] = attrs.field(factory=dict)
-    """Top-level additions of core features (comparison, provenance…), already JSON-ready,
-    written under their key in the JSON report."""
+    waivers: WaiverSummary | None = None
+    baseline: BaselineComparison | None = None
+    comparison: DateComparison | None = None
+    workers: WorkerNotes | None = None
+    unused_answers: UnusedAnswers | None = None
+
+    @property
+    def additions(self) -> tuple[Addition, ...]:
+        """The parts core features added (waivers, baseline, comparison…), sorted by key."""
+        found = (self.waivers, self.baseline, self.comparison, self.workers, self.unused_answers)
+        return tuple(sorted((a for a in found if a is not None), key=lambda a: a.KEY))
 
     def failing(self, level: Severity | None = None) -> list[tuple[StructureReport, Result]]:
         """Failures at or above ``level`` (default: the report's ``fail_on``)."""

@@ -16,8 +16,11 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    import click
+
     from fsaudit.inputs.reader import LoadedStructure, Reader
     from fsaudit.model.declaration import Departement
+    from fsaudit.model.referential import Referential
     from fsaudit.model.result import AuditReport, Decision, Result, Section
     from fsaudit.model.rule import Outcome, Rule, RuleContext
     from fsaudit.report.reporter import Reporter
@@ -144,4 +147,25 @@ def fsaudit_report_sections(
     formats (one sheet per section in the Excel report). Sections are sorted by key; a key
     given by two plugins is an error naming both. An implementation that raises is reported as
     a plugin error and its sections are left out.
+    """
+
+
+@hookspec
+def fsaudit_referentials() -> Sequence[Referential]:
+    """Return the states of the charter the plugin provides, as :class:`fsaudit.Referential`.
+
+    Called once per plugin set. The audit date selects, among every plugin's referentials, the
+    one in force (latest ``valid_from`` on or before the date); two referentials with the same
+    ``valid_from`` are an error naming both. The built-in charter plugin reads its
+    ``rules/charte-*.json`` with :func:`fsaudit.load_referentials`.
+    """
+
+
+@hookspec
+def fsaudit_commands() -> Sequence[click.Command]:
+    """Return ``fsaudit`` sub-commands the plugin adds (:class:`click.Command` objects).
+
+    ``fsaudit template`` is the workbook plugin's. A command may raise
+    :class:`fsaudit.CommandError` with a French message (exit code 2, no traceback) and returns an
+    exit code. A name taken by the core or by another plugin is an error naming both.
     """

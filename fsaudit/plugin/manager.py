@@ -17,7 +17,16 @@ from attrs import frozen
 from fsaudit.inputs.reader import Reader
 from fsaudit.plugin import hookspecs
 
-__all__ = ["PluginError", "PluginInfo", "PluginSet", "get_plugin_manager", "load_plugins"]
+__all__ = [
+    "PluginError",
+    "PluginInfo",
+    "PluginSet",
+    "default_plugins",
+    "get_plugin_manager",
+    "load_plugins",
+    "referentials",
+    "select_referential",
+]
 
 ENTRY_POINT_GROUP = "fsaudit"
 
@@ -50,6 +59,8 @@ class PluginSet:
     readers: tuple[Reader, ...]
     reporters: tuple[Any, ...]  # tuple[Reporter, ...], sorted by name
     errors: tuple[PluginError, ...]
+    referentials: tuple[Any, ...] = ()  # tuple[Referential, ...], oldest first
+    commands: tuple[Any, ...] = ()  # tuple[click.Command, ...], sorted by name
 
     def rule(self, rule_id: str) -> Any:
         """The rule ``rule_id``, or ``None``."""
@@ -58,6 +69,13 @@ class PluginSet:
     def reporter(self, name: str) -> Any:
         """The reporter named ``name``, or ``None``."""
         return next((r for r in self.reporters if r.name == name), None)
+
+    def referential_at(self, as_of: Any) -> Any:
+        """The referential in force on ``as_of`` among the plugins' (a
+        :class:`~fsaudit.model.referential.ReferentialError` when none is)."""
+        from fsaudit.model.referential import referential_in_force
+
+        return referential_in_force(as_of, self.referentials)
 
 
 def _entry_points() -> list[metadata.EntryPoint]:
@@ -209,6 +227,8 @@ def load_plugins(
                 continue
             reporters[reporter.name] = reporter
             reporter_owner[reporter.name] = plugin
+    referentials = _collect_referentials(pm, errors)
+    commands = _collect_commands(pm, errors)
     return PluginSet(
         manager=pm,
         plugins=tuple(infos),
@@ -217,4 +237,79 @@ def load_plugins(
         readers=tuple(sorted(readers.values(), key=lambda r: (-r.priority, r.name))),
         reporters=tuple(reporters[k] for k in sorted(reporters)),
         errors=tuple(errors),
+        referentials=referentials,
+        commands=commands,
     )
+
+
+def _collect_referentials(pm: pluggy.PluginManager, errors: list[PluginError]) -> tuple[Any, ...]:
+    from fsaudit.model.referential import Referential
+
+    found: dict[Any, tuple[str, Referential]] = {}
+    for plugin, result, exc in _collect(pm, "fsaudit_referentials"):
+        if exc is not None:
+            errors.append(PluginError(plugin, f"fsaudit_referentials a échoué ({type(exc).__name__} : {exc})"))
+            continue
+        for referential in result or ():
+            if not isinstance(referential, Referential):
+                errors.append(PluginError(plugin, f"fsaudit_referentials a renvoyé autre chose qu'un référentiel : {referential!r}"))
+                continue
+            if referential.valid_from in found:
+                other, first = found[referential.valid_from]
+                errors.append(
+                    PluginError(
+                        plugin,
+                        f"le référentiel {referential.id} entre en vigueur le même jour que {first.id} "
+                        f"(plugin « {other} ») : il est ignoré",
+                    )
+                )
+                continue
+            found[referential.valid_from] = (plugin, referential)
+    return tuple(found[date][1] for date in sorted(found))
+
+
+CORE_COMMANDS = frozenset({"audit", "compare", "rules", "referentials", "referentiel", "plugins"})
+"""Sub-commands of the core, which no plugin command may take."""
+
+
+def _collect_commands(pm: pluggy.PluginManager, errors: list[PluginError]) -> tuple[Any, ...]:
+    import click
+
+    commands: dict[str, tuple[str, Any]] = {}
+    for plugin, result, exc in _collect(pm, "fsaudit_commands"):
+        if exc is not None:
+            errors.append(PluginError(plugin, f"fsaudit_commands a échoué ({type(exc).__name__} : {exc})"))
+            continue
+        for command in result or ():
+            if not isinstance(command, click.Command) or not command.name:
+                errors.append(PluginError(plugin, f"fsaudit_commands a renvoyé autre chose qu'une commande : {command!r}"))
+                continue
+            if command.name in CORE_COMMANDS or command.name in commands:
+                owner = "fsaudit" if command.name in CORE_COMMANDS else commands[command.name][0]
+                errors.append(
+                    PluginError(plugin, f"la commande « {command.name} » est déjà fournie par « {owner} » : ignorée")
+                )
+                continue
+            commands[command.name] = (plugin, command)
+    return tuple(commands[name][1] for name in sorted(commands))
+
+
+_DEFAULT: list[PluginSet] = []
+
+
+def default_plugins() -> PluginSet:
+    """Every installed plugin, loaded once per process: what the convenience functions below use."""
+    if not _DEFAULT:
+        _DEFAULT.append(load_plugins())
+    return _DEFAULT[0]
+
+
+def select_referential(as_of: Any, plugins: PluginSet | None = None) -> Any:
+    """The referential in force on ``as_of``, among the referentials the installed plugins
+    provide (or ``plugins``'): the charter's ``rules/charte-*.json`` for the built-in plugin."""
+    return (plugins or default_plugins()).referential_at(as_of)
+
+
+def referentials(plugins: PluginSet | None = None) -> tuple[Any, ...]:
+    """Every referential the installed plugins (or ``plugins``) provide, oldest first."""
+    return (plugins or default_plugins()).referentials

@@ -139,6 +139,6 @@ def report_to_dict(report: AuditReport, *, structures: Any = None) -> dict[str, 
         "plugin_errors": [{"plugin": e.plugin, "message": e.message} for e in report.plugin_errors],
         "sections": {section.key: _json_safe(section.data) for section in report.sections},
     }
-    for key in sorted(report.extras):
-        out[key] = _json_safe(report.extras[key])
+    for addition in report.additions:
+        out[addition.KEY] = _json_safe(addition.data)
     return out

@@ -2,7 +2,7 @@
 
 ``fsaudit audit --baseline previous.json`` still reports every failure, but the exit code
 counts only failures at the ``--fail-on`` level whose ``(structure id, rule id)`` is not a
-failure of the baseline. The comparison is written under ``report.extras["baseline"]``: the
+failure of the baseline. The comparison is ``report.baseline`` (JSON key ``baseline``): the
 failures new, fixed, waived (*dérogés*) and unchanged, and, for the formats that mark every
 finding against the baseline (SARIF ``baselineState``), the other findings whose status
 changed (``changed``) and the input problems the baseline did not have
@@ -17,11 +17,11 @@ from typing import Any
 import attrs
 
 from fsaudit.campaign.compare import ReportFile, compare, load_report_file
-from fsaudit.model.result import AuditReport
-from fsaudit.model.rule import Severity, Status
+from fsaudit.model.result import AuditReport, BaselineComparison
+from fsaudit.model.rule import Status
 from fsaudit.report.json_contract import report_to_dict
 
-__all__ = ["apply_baseline", "baseline_text_lines", "load_baseline", "new_failing"]
+__all__ = ["apply_baseline", "load_baseline", "new_failing"]
 
 
 def load_baseline(path: str | Path) -> ReportFile:
@@ -30,7 +30,7 @@ def load_baseline(path: str | Path) -> ReportFile:
 
 
 def apply_baseline(report: AuditReport, baseline: ReportFile) -> AuditReport:
-    """The report with ``extras["baseline"]``: the baseline's provenance and the new, fixed
+    """The report with ``baseline``: the baseline's provenance and the new, fixed
     and unchanged failures."""
     current = report_to_dict(report)
     comparison = compare(baseline.data, current)
@@ -43,7 +43,7 @@ def apply_baseline(report: AuditReport, baseline: ReportFile) -> AuditReport:
         "changed": _changed(baseline.data, report),
         "new_input_problems": _new_problems(baseline.data, report),
     }
-    return attrs.evolve(report, extras={**report.extras, "baseline": extra})
+    return attrs.evolve(report, baseline=BaselineComparison(extra))
 
 
 _NOTED = (Status.WARN, Status.MANUAL, Status.WAIVED)
@@ -91,35 +91,6 @@ def _new_problems(previous: dict[str, Any], report: AuditReport) -> list[dict[st
     return out
 
 
-def baseline_text_lines(report: AuditReport) -> list[str]:
-    """French lines for the terminal report: the failures that are new since the baseline."""
-    from fsaudit.text.french import shown_path
-
-    extra = report.extras["baseline"]
-    gating = new_failing(report) or []
-    waived = extra.get("waived", [])
-    lines = [
-        f"Référence {shown_path(str(extra['file']))} (audit au {extra.get('as_of') or '?'}) : "
-        f"{len(extra['new'])} nouveau(x) constat(s) non conforme(s), dont {len(gating)} de gravité "
-        f"{report.fail_on.value} ou plus ; {len(extra['fixed'])} corrigé(s) ; {len(waived)} dérogé(s) ; "
-        f"{len(extra['unchanged'])} déjà connu(s)"
-    ]
-    for item in extra["new"]:
-        lines.append(f"  + {item['structure']} {item['rule']} ({item['severity']}) : {item['message']}")
-    for item in extra["fixed"]:
-        lines.append(f"  - {item['structure']} {item['rule']} ({item['severity']}) : corrigé")
-    for item in waived:
-        lines.append(
-            f"  ≈ {item['structure']} {item['rule']} ({item['severity']}) : dérogé "
-            "(toujours constaté, couvert par une dérogation)"
-        )
-    return lines
-
-
 def new_failing(report: AuditReport) -> list[dict[str, Any]] | None:
     """New failures at the report's ``fail_on`` level, or ``None`` without a baseline."""
-    extra = report.extras.get("baseline")
-    if extra is None:
-        return None
-    rank = report.fail_on.rank
-    return [f for f in extra["new"] if Severity(f["severity"]).rank >= rank]
+    return None if report.baseline is None else report.baseline.gating(report.fail_on)

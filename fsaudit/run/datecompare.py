@@ -5,7 +5,7 @@ The same inputs, read once, are audited at the audit date and again at the compa
 uses). The comparison lists, structure by structure, the rule results whose status or
 severity changes and the decisions that change. It is added to the report twice:
 
-* ``report.extras["comparison"]`` (top-level key ``comparison`` of the JSON report), the full
+* ``report.comparison`` (top-level key ``comparison`` of the JSON report), the full
   data described in :func:`compare_reports`;
 * a :class:`~fsaudit.model.result.Section` with key ``comparaison``: French lines for the text report,
   one row per change for tabular formats, and the counts as its data.
@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from fsaudit.model.result import AuditReport, Section, StructureReport
+from fsaudit.model.result import AuditReport, DateComparison, Section, StructureReport
 
 __all__ = ["SECTION_KEY", "audit_compared", "compare_reports", "comparison_section", "with_comparison"]
 
@@ -195,13 +195,13 @@ def comparison_section(data: dict[str, Any]) -> Section:
 
 
 def with_comparison(base: AuditReport, other: AuditReport) -> AuditReport:
-    """``base`` with the comparison against ``other`` in its extras and sections."""
+    """``base`` with the comparison against ``other`` (``comparison``) and its section."""
     data = compare_reports(base, other)
     section = comparison_section(data)
     sections = sorted([*(s for s in base.sections if s.key != SECTION_KEY), section], key=lambda s: s.key)
     return attrs.evolve(
         base,
-        extras={**base.extras, "comparison": data},
+        comparison=DateComparison(data),
         sections=tuple(sections),
     )
 

@@ -29,7 +29,7 @@ from fsaudit.inputs.reader import (
     fact_segments,
 )
 from fsaudit.model.declaration import Departement
-from fsaudit.model.referential import Referential, select_referential
+from fsaudit.model.referential import Referential
 from fsaudit.model.result import (
     AuditReport,
     Decision,
@@ -39,6 +39,9 @@ from fsaudit.model.result import (
     Result,
     Section,
     StructureReport,
+    UnusedAnswers,
+    WaiverSummary,
+    WorkerNotes,
     compute_score,
 )
 from fsaudit.model.rule import Outcome, Rule, RuleContext, Scope, Severity, Status
@@ -559,12 +562,12 @@ def audit(
     as_of = as_of or _dt.date.today()
     disabled = tuple(disabled)
     plugins = plugins or load_plugins(disabled, extra_plugins)
-    referential = referential or select_referential(as_of)
+    referential = referential or plugins.referential_at(as_of)
     context = RuleContext(referential=referential, as_of=as_of, options=dict(options or {}))
     engine = Engine(plugins, context)
     ordered = sorted({str(path) for path in paths}, key=natural_key)
     tick = progress or (lambda n: None)
-    extras: dict[str, Any] = {}
+    workers: WorkerNotes | None = None
     if jobs > 1 and len(ordered) > 1:
         from fsaudit.run import parallel
 
@@ -578,13 +581,13 @@ def audit(
         )
         checked = list(run.checked)
         if run.notes:
-            extras["workers"] = {"restarted": list(run.restarted), "messages": list(run.notes)}
+            workers = WorkerNotes({"restarted": list(run.restarted), "messages": list(run.notes)})
     else:
         checked = []
         for path in ordered:
             checked.append(check_input(path, plugins, engine))
             tick(1)
-    return _assemble(checked, engine, fail_on=fail_on, waivers=waivers, extras=extras)
+    return _assemble(checked, engine, fail_on=fail_on, waivers=waivers, workers=workers)
 
 
 def audit_inputs(
@@ -602,7 +605,7 @@ def audit_inputs(
     """Audit inputs already read (``(InputInfo, ReadResult)`` pairs, as :func:`read_input` gives)."""
     as_of = as_of or _dt.date.today()
     plugins = plugins or load_plugins(disabled, extra_plugins)
-    referential = referential or select_referential(as_of)
+    referential = referential or plugins.referential_at(as_of)
     context = RuleContext(referential=referential, as_of=as_of, options=dict(options or {}))
     engine = Engine(plugins, context)
     checked = [check_read(info, result, engine) for info, result in inputs]
@@ -615,7 +618,7 @@ def _assemble(
     *,
     fail_on: Severity | str,
     waivers: str | Path | WaiverSet | None = None,
-    extras: Mapping[str, Any] | None = None,
+    workers: WorkerNotes | None = None,
 ) -> AuditReport:
     """Network rules, manual answers, waivers and decisions on inputs already checked."""
     from fsaudit.run.waivers import WaiverLedger, load_waivers
@@ -681,9 +684,7 @@ def _assemble(
                 identity=Identity.of(item.structure),
             )
         )
-    all_extras = {**(extras or {}), **_unused_answers(answers, used)}
-    if ledger is not None:
-        all_extras["waivers"] = ledger.summary(reports)
+    unused = _unused_answers(answers, used)
     # Structure-rule errors come from every structure (and from every worker): one of each, sorted.
     found_errors = sorted(set(check_errors) | set(engine.plugin_errors), key=lambda e: (e.plugin, e.message))
     report = AuditReport(
@@ -697,7 +698,9 @@ def _assemble(
         plugin_errors=tuple(plugins.errors) + tuple(found_errors),
         rules=plugins.rules,
         fail_on=Severity(fail_on),
-        extras=all_extras,
+        waivers=WaiverSummary(ledger.summary(reports)) if ledger is not None else None,
+        workers=workers,
+        unused_answers=UnusedAnswers(unused) if unused else None,
     )
     report = add_sections(report, plugins, ordered, merged_departements)
     if context.options.get("pseudonymize"):
@@ -742,22 +745,17 @@ def apply_answer(result: Result, answer: ManualAnswer) -> Result:
 
 def _unused_answers(
     answers: Mapping[tuple[str, str], ManualAnswer], used: set[tuple[str, str]]
-) -> dict[str, Any]:
-    unused = [answers[key] for key in sorted(answers) if key not in used]
-    if not unused:
-        return {}
-    return {
-        "unused_answers": [
-            {
-                "structure": a.structure_id,
-                "rule": a.rule,
-                "location": a.location,
-                "message": "réponse de l'auditeur non utilisée : la règle n'est pas à vérifier manuellement "
-                "pour cette structure (ou la structure est inconnue)",
-            }
-            for a in unused
-        ]
-    }
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "structure": a.structure_id,
+            "rule": a.rule,
+            "location": a.location,
+            "message": "réponse de l'auditeur non utilisée : la règle n'est pas à vérifier manuellement "
+            "pour cette structure (ou la structure est inconnue)",
+        }
+        for a in (answers[key] for key in sorted(answers) if key not in used)
+    ]
 
 
 def add_sections(

@@ -60,6 +60,10 @@ def _walk(value: Any, replace: Any) -> Any:
     return value
 
 
+def _addition(addition: Any, replace: Any) -> Any:
+    return None if addition is None else attrs.evolve(addition, data=_walk(addition.data, replace))
+
+
 def pseudonymize(report: AuditReport, mapping: Mapping[str, str]) -> AuditReport:
     """The report with every value of ``mapping`` replaced by its pseudonym."""
     replace = _replacer(mapping)
@@ -81,5 +85,9 @@ def pseudonymize(report: AuditReport, mapping: Mapping[str, str]) -> AuditReport
         errors=tuple(attrs.evolve(e, message=replace(e.message)) for e in report.errors),
         sections=tuple(attrs.evolve(s, data=_walk(s.data, replace), text=_walk(s.text, replace),
                                     rows=_walk(s.rows, replace)) for s in report.sections),
-        extras=_walk(report.extras, replace),
+        waivers=_addition(report.waivers, replace),
+        baseline=_addition(report.baseline, replace),
+        comparison=_addition(report.comparison, replace),
+        workers=_addition(report.workers, replace),
+        unused_answers=_addition(report.unused_answers, replace),
     )

@@ -30,7 +30,7 @@ from attrs import frozen
 from fsaudit._resources import schema
 from fsaudit.inputs.reader import DuplicateKeyError, InputProblem, json_path, no_duplicate_keys
 from fsaudit.inputs.validation import _sort_key, translate_schema_error
-from fsaudit.model.result import Result, compute_score
+from fsaudit.model.result import Result
 from fsaudit.model.rule import Status
 
 __all__ = [
@@ -39,8 +39,6 @@ __all__ = [
     "WaiverLedger",
     "WaiverSet",
     "load_waivers",
-    "score_without_waivers",
-    "waiver_text_lines",
 ]
 
 _WAIVABLE = (Status.FAIL, Status.WARN)
@@ -437,21 +435,11 @@ def _line_of(location: str) -> tuple[int, str]:
 # --- applying ------------------------------------------------------------------------------
 
 
-def score_without_waivers(results: Iterable[Result]) -> float | None:
-    """The score as if no waiver applied: each waived result counts with its original status."""
-    restored = []
-    for result in results:
-        if result.status is Status.WAIVED and result.waiver and result.waiver.get("original_status"):
-            result = attrs.evolve(result, status=Status(result.waiver["original_status"]))
-        restored.append(result)
-    return compute_score(restored)
-
-
 class WaiverLedger:
     """Applies the waivers of a :class:`WaiverSet` to results and records what happened.
 
     Call :meth:`apply` on each structure's results (before the decision), then
-    :meth:`summary` for ``report.extras["waivers"]``.
+    :meth:`summary` for ``report.waivers``.
     """
 
     def __init__(self, waivers: WaiverSet, as_of: _dt.date, rule_ids: Iterable[str]) -> None:
@@ -540,7 +528,7 @@ class WaiverLedger:
                 "structure": s.id,
                 "path": s.path,
                 "score": s.score,
-                "score_without_waivers": score_without_waivers(s.results),
+                "score_without_waivers": s.score_without_waivers,
             }
             for s in structures
             if any(r.status is Status.WAIVED for r in s.results)
@@ -554,26 +542,6 @@ class WaiverLedger:
             "unused": unused,
             "scores": scores,
         }
-
-
-def waiver_text_lines(summary: Mapping[str, Any]) -> list[str]:
-    """French lines for the terminal report from ``report.extras["waivers"]``."""
-    from fsaudit.text.french import shown_path
-
-    lines = [
-        f"Dérogations ({shown_path(str(summary['file']))}) : {len(summary['applied'])} appliquée(s), "
-        f"{len(summary['expired'])} expirée(s), {len(summary['not_started'])} pas encore en vigueur, "
-        f"{len(summary['unused'])} sans objet"
-    ]
-    for item in summary["applied"]:
-        lines.append(
-            f"  ≈ {item['structure']} {item['rule']} : {item['justification']} — {item['approver']}, "
-            f"{item['legal_basis']}, jusqu'au {_fr_date(item['expiry'])} [{item['location']}]"
-        )
-    for key in ("expired", "not_started", "unused"):
-        for item in summary[key]:
-            lines.append(f"  ! {item['structure']} {item['rule']} : {item['message']} [{item['location']}]")
-    return lines
 
 
 def _fr_date(iso: str) -> str:

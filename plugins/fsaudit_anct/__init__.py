@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fsaudit.inputs.reader import LoadedStructure, Reader
-from fsaudit.model.declaration import Departement
-from fsaudit.model.result import AuditReport, Section
-from fsaudit.plugin.hookspecs import hookimpl
+from fsaudit import AuditReport, Departement, LoadedStructure, Reader, Section, hookimpl
 
 
 @hookimpl

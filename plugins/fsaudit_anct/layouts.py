@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 from attrs import field, frozen
 
-from fsaudit.model.referential import normalize_name
+from fsaudit import normalize_name
 
 __all__ = [
     "DAY_FIELDS",

@@ -18,11 +18,21 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from fsaudit.inputs.reader import LoadedStructure
-from fsaudit.model.declaration import Departement
-from fsaudit.model.result import AuditReport, DecisionCode, Section, StructureReport
-from fsaudit.model.rule import Status
-from fsaudit.text.french import MONTHS_FR, NARROW_NBSP, fr_hours, fr_int, fr_pct, fr_signed
+from fsaudit import (
+    MONTHS_FR,
+    NARROW_NBSP,
+    AuditReport,
+    DecisionCode,
+    Departement,
+    LoadedStructure,
+    Section,
+    Status,
+    StructureReport,
+    fr_hours,
+    fr_int,
+    fr_pct,
+    fr_signed,
+)
 
 NNBSP = NARROW_NBSP
 

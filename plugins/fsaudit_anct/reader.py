@@ -23,8 +23,17 @@ from typing import Any
 
 import attrs
 
-from fsaudit.inputs.reader import InputProblem, LoadedStructure, Reader, ReadResult, UnreadFact
-from fsaudit.inputs.validation import validate_declaration
+from fsaudit import (
+    InputProblem,
+    LoadedStructure,
+    Reader,
+    ReadResult,
+    UnreadFact,
+    UnsafeArchive,
+    check_archive,
+    describe_error,
+    validate_declaration,
+)
 from fsaudit.model.result import FormatName
 from fsaudit_anct.columns import (
     Columns,
@@ -36,7 +45,6 @@ from fsaudit_anct.columns import (
     missing_facts,
 )
 from fsaudit_anct.layouts import DECLARATION_FIELDS, Layout, Recognition, claims, fold, layouts, recognise
-from fsaudit_workbook.safety import UnsafeArchive, check_archive, describe_error
 
 __all__ = [
     "CSV_READER",

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fsaudit.inputs.reader import LoadedStructure
-from fsaudit.model.result import Decision, Result
-from fsaudit.model.rule import Rule, RuleContext
-from fsaudit.plugin.hookspecs import hookimpl
+from fsaudit import Decision, LoadedStructure, Result, Rule, RuleContext, hookimpl
 from fsaudit_charter import (
     activite,
     conseillers,
@@ -52,3 +49,10 @@ def fsaudit_decide(
     structure: LoadedStructure, results: Sequence[Result], context: RuleContext
 ) -> Decision:
     return decision.decide(structure, results, context, _REMEDIATION)
+
+
+@hookimpl
+def fsaudit_referentials() -> tuple:
+    from fsaudit_charter.referentials import charter_referentials
+
+    return charter_referentials()

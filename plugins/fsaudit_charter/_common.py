@@ -7,9 +7,21 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from fsaudit.model.declaration import Format, Structure, StructureType
-from fsaudit.model.rule import Outcome, RuleContext, Status
-from fsaudit.text.french import MONTHS_FR, fr_date, fr_decimal, fr_hours, fr_int, fr_list, fr_pct
+from fsaudit import (
+    MONTHS_FR,
+    Format,
+    Outcome,
+    RuleContext,
+    Status,
+    Structure,
+    StructureType,
+    fr_date,
+    fr_decimal,
+    fr_hours,
+    fr_int,
+    fr_list,
+    fr_pct,
+)
 
 __all__ = [
     "MONTHS_FR",

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from fsaudit.model.declaration import LabelStatus
-from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Status
+from fsaudit import CharterReference, LabelStatus, Outcome, Rule, RuleContext, Status
 from fsaudit_charter._common import MONTHS_FR, fr_int, fr_list, fr_signed_pct
 
 __all__ = ["RULES", "growth", "months_phrase"]

@@ -9,8 +9,19 @@ from typing import Any
 
 import attrs
 
-from fsaudit.model.declaration import WEEKDAY_LABELS, WEEKDAYS, Conseiller, LabelStatus, Structure, TimeRange
-from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Status
+from fsaudit import (
+    WEEKDAY_LABELS,
+    WEEKDAYS,
+    CharterReference,
+    Conseiller,
+    LabelStatus,
+    Outcome,
+    Rule,
+    RuleContext,
+    Status,
+    Structure,
+    TimeRange,
+)
 from fsaudit_charter._common import (
     fr_date,
     fr_days,

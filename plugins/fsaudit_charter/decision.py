@@ -6,10 +6,17 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Sequence
 
-from fsaudit.inputs.reader import LoadedStructure
-from fsaudit.model.declaration import LabelStatus
-from fsaudit.model.result import Action, Decision, DecisionCode, Result
-from fsaudit.model.rule import RuleContext, Severity, Status
+from fsaudit import (
+    Action,
+    Decision,
+    DecisionCode,
+    LabelStatus,
+    LoadedStructure,
+    Result,
+    RuleContext,
+    Severity,
+    Status,
+)
 
 __all__ = ["decide"]
 

@@ -33,11 +33,11 @@ _SCOPE = {"network": "réseau (toutes les structures ensemble)", "structure": "c
 
 def rules_markdown(rules: Sequence[Any] | None = None, referentials: Sequence[Any] | None = None) -> str:
     """The French Markdown documentation of ``rules`` (default: every rule of the pack)."""
-    from fsaudit.model.referential import load_referentials
     from fsaudit_charter import all_rules
+    from fsaudit_charter.referentials import charter_referentials
 
     rules = list(rules if rules is not None else all_rules())
-    referentials = list(referentials if referentials is not None else load_referentials())
+    referentials = list(referentials if referentials is not None else charter_referentials())
     out = [
         "# Règles de la charte France services",
         "",

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from fsaudit.model.declaration import Format, GestionnaireKind, LabelStatus
-from fsaudit.model.referential import load_forfaits
-from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Status
+from fsaudit import (
+    CharterReference,
+    Format,
+    GestionnaireKind,
+    LabelStatus,
+    Outcome,
+    Rule,
+    RuleContext,
+    Status,
+)
 from fsaudit_charter._common import fr_int, principal_only
+from fsaudit_charter.referentials import load_forfaits
 
 __all__ = ["RULES"]
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from fsaudit.model.declaration import WEEKDAY_LABELS, Structure, TimeRange, WeeklyHours
-from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Status
+from fsaudit import (
+    WEEKDAY_LABELS,
+    CharterReference,
+    Outcome,
+    Rule,
+    RuleContext,
+    Status,
+    Structure,
+    TimeRange,
+    WeeklyHours,
+)
 from fsaudit_charter._common import assumed, fr_hours, scope_guard, site_kind
 
 __all__ = ["RULES", "day_minutes", "weekly_minutes"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Status
+from fsaudit import CharterReference, Outcome, Rule, RuleContext, Status
 from fsaudit_charter._common import fr_list, principal_only, scope_guard
 
 __all__ = ["RULES"]

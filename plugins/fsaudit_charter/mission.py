@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Status
+from fsaudit import CharterReference, Outcome, Rule, RuleContext, Status
 from fsaudit_charter._common import fr_date, parse_date
 
 __all__ = ["RULES"]

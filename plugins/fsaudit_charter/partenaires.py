@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from fsaudit.model.referential import Partner, Referential, load_referentials, normalize_name
-from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Status
+from fsaudit import CharterReference, Outcome, Partner, Referential, Rule, RuleContext, Status, normalize_name
 from fsaudit_charter._common import fr_date, fr_list, plural, principal_only, scope_guard
+from fsaudit_charter.referentials import charter_referentials
 
 __all__ = ["RULES", "offered_partners"]
 
@@ -174,7 +174,7 @@ def check_referents(structure: Any, ctx: RuleContext) -> Outcome:
 def _known_elsewhere(name: str, referential: Referential) -> list[str]:
     """Ids of the other referentials where ``name`` is a national partner."""
     try:
-        others = load_referentials()
+        others = charter_referentials()
     except Exception:  # noqa: BLE001 - the suggestion is a courtesy, never a failure
         return []
     return [r.id for r in others if r.id != referential.id and r.resolve_partner(name) is not None]

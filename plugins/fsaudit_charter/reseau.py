@@ -6,9 +6,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from fsaudit.inputs.reader import LoadedStructure, facts_overlap
-from fsaudit.model.declaration import Departement
-from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Status
+from fsaudit import (
+    CharterReference,
+    Departement,
+    LoadedStructure,
+    Outcome,
+    Rule,
+    RuleContext,
+    Status,
+    facts_overlap,
+)
 from fsaudit_charter._common import fr_list, plural
 
 __all__ = ["RULES"]

@@ -6,8 +6,7 @@ import functools
 import re
 from typing import Any
 
-from fsaudit.model.referential import Partner, Referential, normalize_name
-from fsaudit.model.rule import CharterReference, Outcome, Rule, RuleContext, Status
+from fsaudit import CharterReference, Outcome, Partner, Referential, Rule, RuleContext, Status, normalize_name
 from fsaudit_charter._common import fr_list, plural
 
 __all__ = ["RULES", "partner_in_name"]

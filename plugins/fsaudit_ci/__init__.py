@@ -6,7 +6,7 @@ Registered through the ``fsaudit`` entry-point group (name ``ci``) like any thir
 
 from __future__ import annotations
 
-from fsaudit.plugin.hookspecs import hookimpl
+from fsaudit import hookimpl
 
 
 @hookimpl

@@ -6,9 +6,7 @@ import datetime as _dt
 import re
 from typing import Any
 
-from fsaudit.model.result import AuditReport, Result
-from fsaudit.model.rule import Severity
-from fsaudit.text.french import visible
+from fsaudit import AuditReport, Result, Severity, visible
 
 __all__ = ["clean_text", "fr_date", "rule_severity", "rules_by_id", "waiver_text"]
 

@@ -18,10 +18,7 @@ import csv
 import io
 from typing import Any
 
-from fsaudit.model.result import AuditReport
-from fsaudit.report.reporter import Reporter
-from fsaudit.report.view import input_issues, level_label
-from fsaudit.text.french import fr_field, shown_path
+from fsaudit import AuditReport, Reporter, fr_field, input_issues, level_label, shown_path
 from fsaudit_ci._common import clean_text, rules_by_id, waiver_text
 
 __all__ = ["HEADERS", "REPORTER", "render_csv"]

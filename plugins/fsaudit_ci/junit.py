@@ -18,11 +18,17 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from fsaudit.model.result import AuditReport, Result, StructureReport
-from fsaudit.model.rule import Status
-from fsaudit.report.reporter import Reporter
-from fsaudit.report.view import Issue, input_issues
-from fsaudit.text.french import fr_field, shown_path
+from fsaudit import (
+    AuditReport,
+    Issue,
+    Reporter,
+    Result,
+    Status,
+    StructureReport,
+    fr_field,
+    input_issues,
+    shown_path,
+)
 from fsaudit_ci._common import clean_text, rules_by_id, waiver_text
 
 
@@ -128,7 +134,7 @@ def render_junit(report: AuditReport, options: dict[str, Any]) -> bytes:
     root = ET.Element("testsuites", {"name": f"fsaudit — audit au {report.as_of.isoformat()} ({ref_id})"})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     suites: list[ET.Element] = []
-    baseline = report.extras.get("baseline")
+    baseline = report.baseline
     known = {(f["structure"], f["rule"]) for f in baseline["unchanged"]} if baseline else set()
     known_file = shown_path(str(baseline["file"])) if baseline else None
     split = input_issues(report)

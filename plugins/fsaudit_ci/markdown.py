@@ -12,11 +12,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from fsaudit.model.result import AuditReport, DecisionCode
-from fsaudit.model.rule import Status
-from fsaudit.report.reporter import Reporter
-from fsaudit.report.view import input_issues
-from fsaudit.text.french import fr_field, shown_path
+from fsaudit import AuditReport, DecisionCode, Reporter, Status, fr_field, input_issues, shown_path
 from fsaudit_ci._common import clean_text, fr_date
 
 __all__ = ["REPORTER", "ROW_LIMIT", "render_markdown"]
@@ -57,9 +53,9 @@ def render_markdown(report: AuditReport, options: dict[str, Any]) -> bytes:
         if r.status is Status.FAIL
     ]
     fails = [(s, r) for *_key, s, r in sorted(ranked, key=lambda item: item[:3])]
-    baseline = report.extras.get("baseline")
+    baseline = report.baseline
     new_keys = {(f["structure"], f["rule"]) for f in baseline["new"]} if baseline else None
-    waivers = report.extras.get("waivers")
+    waivers = report.waivers
 
     lines = [
         f"## Audit France services au {report.as_of:%d/%m/%Y}",

@@ -24,14 +24,21 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from fsaudit.inputs.files import NotReadable, read_regular
-from fsaudit.inputs.jsonpos import Region, json_regions
-from fsaudit.inputs.reader import InputProblem
-from fsaudit.model.result import AuditReport, Result, StructureReport
-from fsaudit.model.rule import Severity, Status
-from fsaudit.report.reporter import Reporter
+from fsaudit import (
+    AuditReport,
+    InputProblem,
+    NotReadable,
+    Region,
+    Reporter,
+    Result,
+    Severity,
+    Status,
+    StructureReport,
+    fr_field,
+    json_regions,
+    read_regular,
+)
 from fsaudit.report.view import Issue, enclosing_locations, input_issues
-from fsaudit.text.french import fr_field
 from fsaudit_ci._common import clean_text, rule_severity, waiver_text
 
 __all__ = ["INPUT_ERROR_RULE", "INPUT_WARNING_RULE", "REPORTER", "SARIF_SCHEMA", "render_sarif"]
@@ -200,7 +207,7 @@ def _place(
 
 
 class _Baseline:
-    """``baselineState`` of each result, from ``report.extras["baseline"]``."""
+    """``baselineState`` of each result, from ``report.baseline``."""
 
     def __init__(self, extra: dict[str, Any] | None) -> None:
         self.given = extra is not None
@@ -353,7 +360,7 @@ def sarif_log(report: AuditReport) -> dict[str, Any]:
     for problem in split.apart:
         regions.want(problem.path, problem.location, enclosing=True)
 
-    baseline = _Baseline(report.extras.get("baseline"))
+    baseline = _Baseline(report.baseline.data if report.baseline else None)
     results = []
     for s, issues in zip(report.structures, split.by_structure, strict=True):
         results += [
@@ -392,10 +399,10 @@ def sarif_log(report: AuditReport) -> dict[str, Any]:
         "referential": {"id": ref.id, "file": ref.path, "sha256": ref.sha256} if ref else None,
         "plugins": [{"name": p.name, "distribution": p.distribution, "version": p.version} for p in report.plugins],
     }
-    if "waivers" in report.extras:
-        provenance["waivers"] = {"file": report.extras["waivers"]["file"], "sha256": report.extras["waivers"]["sha256"]}
-    if "baseline" in report.extras:
-        extra = report.extras["baseline"]
+    if report.waivers is not None:
+        provenance["waivers"] = {"file": report.waivers["file"], "sha256": report.waivers["sha256"]}
+    if report.baseline is not None:
+        extra = report.baseline
         provenance["baseline"] = {"file": clean_text(extra["file"]), "sha256": extra["sha256"]}
 
     artifact_list = []

@@ -5,7 +5,7 @@ Registered through the ``fsaudit`` entry-point group like any third-party plugin
 
 from __future__ import annotations
 
-from fsaudit.plugin.hookspecs import hookimpl
+from fsaudit import hookimpl
 
 
 @hookimpl

@@ -6,8 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fsaudit.inputs.reader import DuplicateKeyError, InputProblem, Reader, ReadResult, no_duplicate_keys
-from fsaudit.inputs.validation import validate_declaration
+from fsaudit import (
+    DuplicateKeyError,
+    InputProblem,
+    Reader,
+    ReadResult,
+    no_duplicate_keys,
+    validate_declaration,
+)
 
 __all__ = ["READER", "read_json"]
 

@@ -6,10 +6,7 @@ from typing import Any
 
 import orjson
 
-from fsaudit.model.result import AuditReport
-from fsaudit.report.json_contract import report_to_dict, structure_to_dict
-from fsaudit.report.reporter import Reporter
-from fsaudit.text.french import visible
+from fsaudit import AuditReport, Reporter, report_to_dict, structure_to_dict, visible
 
 __all__ = ["REPORTER", "render_json"]
 

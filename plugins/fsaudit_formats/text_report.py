@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from fsaudit.model.result import AuditReport, DecisionCode, StructureReport
-from fsaudit.model.rule import Status
-from fsaudit.report.reporter import Reporter
-from fsaudit.report.view import Issue, input_issues
-from fsaudit.text.french import fr_field, fr_number, shown_path, visible
+from fsaudit import (
+    AuditReport,
+    DecisionCode,
+    Issue,
+    Reporter,
+    Status,
+    StructureReport,
+    fr_field,
+    fr_number,
+    input_issues,
+    shown_path,
+    visible,
+)
 
 __all__ = ["REPORTER", "fr_number", "render_text"]
 
@@ -66,9 +74,7 @@ def _issue_lines(issues: tuple[Issue, ...], notes: tuple[str, ...]) -> list[str]
 def _structure_block(s: StructureReport, color: bool, issues: tuple[Issue, ...] = ()) -> list[str]:
     score = f"{fr_number(s.score)} %" if s.score is not None else "sans objet"
     if any(r.status is Status.WAIVED for r in s.results):
-        from fsaudit.run.waivers import score_without_waivers
-
-        without = score_without_waivers(s.results)
+        without = s.score_without_waivers
         score += f" ({fr_number(without)} % sans dérogation)" if without is not None else ""
     lines = [
         f"[{s.id}] {s.name} — {shown_path(s.path)} ({s.location})",
@@ -177,14 +183,10 @@ def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
     lines.append(
         f"Constats non conformes de gravité {report.fail_on.value} ou plus : {len(failing)}"
     )
-    if "waivers" in report.extras:
-        from fsaudit.run.waivers import waiver_text_lines
-
-        lines += ["", *waiver_text_lines(report.extras["waivers"])]
-    if "baseline" in report.extras:
-        from fsaudit.run.baseline import baseline_text_lines
-
-        lines += ["", *baseline_text_lines(report)]
+    if report.waivers is not None:
+        lines += ["", *report.waivers.text_lines()]
+    if report.baseline is not None:
+        lines += ["", *report.baseline.text_lines(report.fail_on)]
     shown_with = len(report.errors) - len(split.apart)
     for chosen, title, more in (
         (split.apart_errors, "Erreurs de saisie (déclarations non auditées en tout ou partie)",

@@ -5,21 +5,27 @@ The core will expose a public API; when import paths move, only this module chan
 
 from __future__ import annotations
 
-from fsaudit.inputs.files import read_input
-from fsaudit.model.declaration import (
+from fsaudit import (
     WEEKDAY_LABELS,
+    AuditReport,
+    DecisionCode,
     Format,
     GestionnaireKind,
     LabelStatus,
+    OutputError,
+    Reporter,
+    Result,
+    Severity,
+    Status,
     Structure,
+    StructureReport,
     StructureType,
+    fr_date,
+    fr_decimal,
+    fr_hours,
+    hookimpl,
 )
-from fsaudit.model.result import AuditReport, DecisionCode, Result, StructureReport
-from fsaudit.model.rule import Severity, Status
-from fsaudit.plugin.hookspecs import hookimpl
-from fsaudit.report.output import OutputError
-from fsaudit.report.reporter import Reporter
-from fsaudit.text.french import fr_date, fr_decimal, fr_hours
+from fsaudit.inputs.files import read_input
 
 __all__ = [
     "WEEKDAY_LABELS",
@@ -47,6 +53,6 @@ __all__ = [
 
 def load_readers() -> tuple:
     """The input readers of the installed plugins (to read an audited input again)."""
-    from fsaudit.plugin.manager import load_plugins
+    from fsaudit import load_plugins
 
     return tuple(load_plugins().readers)

@@ -7,7 +7,7 @@ sheet of ``fsaudit template``.
 
 from __future__ import annotations
 
-from fsaudit.plugin.hookspecs import hookimpl
+from fsaudit import hookimpl
 
 
 @hookimpl
@@ -27,3 +27,10 @@ def fsaudit_reporters() -> list:
     from fsaudit_workbook.xlsx_report import REPORTER
 
     return [REPORTER]
+
+
+@hookimpl
+def fsaudit_commands() -> list:
+    from fsaudit_workbook.command import template_command
+
+    return [template_command]

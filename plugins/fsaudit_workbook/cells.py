@@ -16,9 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from fsaudit.model.declaration import WEEKDAY_LABELS
-from fsaudit.model.referential import normalize_name
-from fsaudit.model.rule import RULE_ID_PATTERN
+from fsaudit import RULE_ID_PATTERN, WEEKDAY_LABELS, normalize_name
 
 __all__ = [
     "CHOICES",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from fsaudit.model.referential import normalize_name
+from fsaudit import normalize_name
 
 __all__ = [
     "CLOSED_MARK",

@@ -25,6 +25,7 @@ from typing import Any
 
 import attrs
 
+from fsaudit import Declaration, UnsafeArchive, check_archive, describe_error, validate_declaration
 from fsaudit._resources import schema
 from fsaudit.inputs.reader import (
     ERROR,
@@ -36,8 +37,6 @@ from fsaudit.inputs.reader import (
     UnreadFact,
     closest_name,
 )
-from fsaudit.inputs.validation import validate_declaration
-from fsaudit.model import declaration as model
 from fsaudit_workbook import cells
 from fsaudit_workbook.layout import (
     CLOSED_MARK,
@@ -51,7 +50,6 @@ from fsaudit_workbook.layout import (
     header_key,
     sheet_by_key,
 )
-from fsaudit_workbook.safety import UnsafeArchive, check_archive, describe_error
 from fsaudit_workbook.scan import BadCells, column_letter, ods_bad_cells, xlsx_bad_cells
 from fsaudit_workbook.template import EXAMPLE_DEPARTEMENT, EXAMPLE_ID, declaration_rows
 
@@ -956,7 +954,7 @@ def _example_departement_rows(sheet: _Sheet) -> list[dict[str, Any]]:
     """The rows the template writes for its example département, as read in ``sheet``."""
     keys = [column.key for column in DEPARTEMENT.columns]
     out = []
-    for line in declaration_rows(model.Declaration((), EXAMPLE_DEPARTEMENT))["Département"]:
+    for line in declaration_rows(Declaration((), EXAMPLE_DEPARTEMENT))["Département"]:
         out.append({k: v for k, v in zip(keys, line, strict=True) if v is not None and k in sheet.letters})
     return out
 

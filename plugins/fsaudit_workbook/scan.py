@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 
 from defusedxml import ElementTree as SafeET
 
-from fsaudit_workbook.safety import vet_xml
+from fsaudit import vet_xml
 
 __all__ = ["column_letter", "ods_bad_cells", "xlsx_bad_cells"]
 
@@ -66,7 +66,7 @@ def _parse(raw: bytes) -> ET.Element:
 
 def _checked(raw: bytes) -> bytes:
     """Spreadsheet XML never declares a DOCTYPE: defusedxml parses the prolog and refuses one
-    (:class:`~fsaudit_workbook.safety.UnsafeArchive`); the C parser then streams the same bytes."""
+    (:class:`~fsaudit.UnsafeArchive`); the C parser then streams the same bytes."""
     vet_xml(raw, "feuille")
     return raw
 

@@ -16,8 +16,29 @@ from collections.abc import Sequence
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from fsaudit.inputs.reader import ManualAnswer
-from fsaudit.model import declaration as model
+from fsaudit import (
+    WEEKDAYS,
+    Address,
+    Attendance,
+    Canton,
+    Conseiller,
+    Declaration,
+    Departement,
+    Format,
+    Gestionnaire,
+    GestionnaireKind,
+    Label,
+    LabelStatus,
+    LocalService,
+    ManualAnswer,
+    PartnerMode,
+    PartnerOffer,
+    Premises,
+    Structure,
+    StructureType,
+    TimeRange,
+    WeeklyHours,
+)
 from fsaudit_workbook.cells import BOOLEAN_SPELLINGS, CHOICES, choice_label, choice_labels
 from fsaudit_workbook.layout import CLOSED_MARK, EMPTY_MARK, SHEETS, Column
 from fsaudit_workbook.scan import column_letter
@@ -34,7 +55,7 @@ __all__ = [
 
 EXAMPLE_ID = "EXEMPLE-01"
 """Identifier of the template's example structure: the reader skips its rows, with a warning."""
-EXAMPLE_DEPARTEMENT = model.Departement("32", "Gers", (model.Canton("3201", "Auch-1"),))
+EXAMPLE_DEPARTEMENT = Departement("32", "Gers", (Canton("3201", "Auch-1"),))
 """The département block of the template's example (skipped with the example structure)."""
 FIXED_TIME = _dt.datetime(2000, 1, 1)
 """Creation time written in every workbook, so that the file does not depend on the clock."""
@@ -57,10 +78,10 @@ Rows = dict[str, list[list[Any]]]
 # --- declaration → rows ---------------------------------------------------------------------
 
 
-def _week_rows(sid: str, week: model.WeeklyHours, conseiller: str | None) -> list[list[Any]]:
+def _week_rows(sid: str, week: WeeklyHours, conseiller: str | None) -> list[list[Any]]:
     rows: list[list[Any]] = []
     if week.is_empty:
-        return [[sid, choice_label("jour", day), CLOSED_MARK, None, conseiller] for day in model.WEEKDAYS]
+        return [[sid, choice_label("jour", day), CLOSED_MARK, None, conseiller] for day in WEEKDAYS]
     for day, ranges in week.items():
         for r in ranges:
             rows.append([sid, choice_label("jour", day), r.start, r.end, conseiller])
@@ -77,12 +98,12 @@ def _enum(name: str, value: Any) -> str | None:
     return None if value is None else choice_label(name, value.value)
 
 
-def declaration_rows(declaration: model.Declaration, answers: Sequence[ManualAnswer] = ()) -> Rows:
+def declaration_rows(declaration: Declaration, answers: Sequence[ManualAnswer] = ()) -> Rows:
     """The cell values of every sheet of the layout, without headers, in column order."""
     rows: Rows = {spec.name: [] for spec in SHEETS}
     for s in declaration.structures:
-        address = s.address or model.Address()
-        gestionnaire = s.gestionnaire or model.Gestionnaire()
+        address = s.address or Address()
+        gestionnaire = s.gestionnaire or Gestionnaire()
         rows["Structures"].append([
             s.id, s.name, s.departement, s.canton, s.commune, address.street, address.complement,
             address.postal_code, address.city,
@@ -139,42 +160,47 @@ def declaration_rows(declaration: model.Declaration, answers: Sequence[ManualAns
     return rows
 
 
-def example_declaration(partners: Sequence[str]) -> tuple[model.Declaration, tuple[ManualAnswer, ...]]:
-    """The example structure of the template: every sheet filled once, to be deleted."""
-    from fsaudit.testing import FULL_WEEK
+def _example_week() -> WeeklyHours:
+    """The example's opening hours: 09:00-12:00 and 13:30-17:00, Monday to Friday (32 h 30)."""
+    day = (TimeRange("09:00", "12:00"), TimeRange("13:30", "17:00"))
+    return WeeklyHours(monday=day, tuesday=day, wednesday=day, thursday=day, friday=day)
 
+
+def example_declaration(partners: Sequence[str]) -> tuple[Declaration, tuple[ManualAnswer, ...]]:
+    """The example structure of the template: every sheet filled once, to be deleted."""
+    FULL_WEEK = _example_week()  # noqa: N806 - the week of the test kit, written out here
     conseillers = (
-        model.Conseiller("CONS-1", 1.0, _dt.date(2023, 3, 10), 6.5, _dt.date(2023, 4, 3), FULL_WEEK),
-        model.Conseiller("CONS-2", 0.8, _dt.date(2024, 2, 16), 11.5, _dt.date(2024, 3, 4), FULL_WEEK),
+        Conseiller("CONS-1", 1.0, _dt.date(2023, 3, 10), 6.5, _dt.date(2023, 4, 3), FULL_WEEK),
+        Conseiller("CONS-2", 0.8, _dt.date(2024, 2, 16), 11.5, _dt.date(2024, 3, 4), FULL_WEEK),
     )
-    structure = model.Structure(
+    structure = Structure(
         id=EXAMPLE_ID,
         name="France services d'exemple (ligne à supprimer)",
         departement="32",
         canton="3201",
         commune="32013",
-        address=model.Address("1 place de la Mairie", None, "32000", "Auch"),
-        type=model.StructureType.PRINCIPAL,
-        format=model.Format.FIXE,
-        gestionnaire=model.Gestionnaire(model.GestionnaireKind.COLLECTIVITE, "Communauté de communes d'exemple"),
-        label=model.Label(model.LabelStatus.LABELLED, _dt.date(2021, 1, 1)),
+        address=Address("1 place de la Mairie", None, "32000", "Auch"),
+        type=StructureType.PRINCIPAL,
+        format=Format.FIXE,
+        gestionnaire=Gestionnaire(GestionnaireKind.COLLECTIVITE, "Communauté de communes d'exemple"),
+        label=Label(LabelStatus.LABELLED, _dt.date(2021, 1, 1)),
         opening_hours=FULL_WEEK,
         irregular_openings="premier samedi du mois de 9h à 12h",
         appointment_booking=True,
         conseillers=conseillers,
         partners=tuple(
-            model.PartnerOffer(name, (model.PartnerMode.PERMANENCE, model.PartnerMode.VISIO), "Référent départemental")
+            PartnerOffer(name, (PartnerMode.PERMANENCE, PartnerMode.VISIO), "Référent départemental")
             for name in partners
         ),
-        local_services=(model.LocalService("Aide au numérique", "numérique", "Conseiller numérique"),),
-        premises=model.Premises(True, True, True, True, True, True, True),
-        attendance=(model.Attendance("2024-01", 310), model.Attendance("2025-01", 342)),
+        local_services=(LocalService("Aide au numérique", "numérique", "Conseiller numérique"),),
+        premises=Premises(True, True, True, True, True, True, True),
+        attendance=(Attendance("2024-01", 310), Attendance("2025-01", 342)),
     )
     answer = ManualAnswer(
         EXAMPLE_ID, "FS-HOR-05", "pass", "ouverture du premier samedi affichée et constatée",
         "Nom de l'auditeur", _dt.date(2025, 3, 1), "",
     )
-    return model.Declaration((structure,), EXAMPLE_DEPARTEMENT), (answer,)
+    return Declaration((structure,), EXAMPLE_DEPARTEMENT), (answer,)
 
 
 # --- lists and instructions ------------------------------------------------------------------
@@ -628,7 +654,7 @@ def _ods_address(sheet: str) -> str:
 def render_workbook(
     fmt: str,
     referential: Any,
-    declaration: model.Declaration | None = None,
+    declaration: Declaration | None = None,
     answers: Sequence[ManualAnswer] = (),
     *,
     example: bool = False,
@@ -641,7 +667,7 @@ def render_workbook(
     partners = [p.name for p in referential.partners]
     if example:
         declaration, answers = example_declaration(partners)
-    rows = declaration_rows(declaration or model.Declaration(()), answers)
+    rows = declaration_rows(declaration or Declaration(()), answers)
     lists = _lists(partners, referential.local_service_categories)
     lines = instructions(referential.title, example, referential.partners)
     check_writable(rows)

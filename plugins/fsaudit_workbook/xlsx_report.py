@@ -17,12 +17,20 @@ import re
 from collections import Counter
 from typing import Any
 
-from fsaudit.model.result import AuditReport, DecisionCode
-from fsaudit.model.rule import Severity, Status
-from fsaudit.report.reporter import Reporter
-from fsaudit.report.view import input_issues
-from fsaudit.run.engine import natural_key
-from fsaudit.text.french import fr_count, fr_field, fr_referential_key, shown_path, visible
+from fsaudit import (
+    AuditReport,
+    DecisionCode,
+    Reporter,
+    Severity,
+    Status,
+    fr_count,
+    fr_field,
+    fr_referential_key,
+    input_issues,
+    natural_key,
+    shown_path,
+    visible,
+)
 from fsaudit_workbook.scan import column_letter
 from fsaudit_workbook.template import save_openpyxl, set_text
 

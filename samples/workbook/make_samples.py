@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fsaudit.inputs.converter import unstructure
 from fsaudit.model import declaration as model
-from fsaudit.model.referential import select_referential
+from fsaudit.plugin.manager import select_referential
 from fsaudit.testing import FULL_WEEK, weekly
 from fsaudit_workbook.template import render_workbook
 

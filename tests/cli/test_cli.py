@@ -166,13 +166,17 @@ def test_version_and_module_entry_point(tmp_path: Path) -> None:
 
 
 def test_disable_plugin_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """--disable NAME leaves a plugin's rules out of the audit."""
+    """--disable NAME leaves a plugin out: its formats are unknown; without the charter plugin,
+    which provides the referentials, no audit can be made and the command says why."""
     path = _write(tmp_path, "b.json", _short(2))
-    out = tmp_path / "r.json"
-    code, _, _ = _run(capsys, "audit", str(path), "--disable", "charter", "-f", "json", "-o", str(out), "--as-of", "2022-05-12")
-    report = json.loads(out.read_text(encoding="utf-8"))
-    assert report["structures"][0]["results"] == []
-    assert code == ExitCode.OK
+    code, _, err = _run(capsys, "audit", str(path), "--disable", "ci", "-f", "junit", "--as-of", "2022-05-12")
+    assert code == ExitCode.USAGE
+    assert "format de rapport inconnu « junit »" in err
+    code, _, err = _run(capsys, "audit", str(path), "--disable", "charter", "--as-of", "2022-05-12")
+    assert (code, err) == (
+        ExitCode.USAGE,
+        "fsaudit : erreur : aucun référentiel de la charte n'est chargé (plugin « charter » désactivé ?)\n",
+    )
 
 
 def test_rule_documentation_commands(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,10 +14,10 @@ from fsaudit.inputs.converter import converter, fast_structure, unstructure
 from fsaudit.inputs.reader import LoadedStructure, _field_parts, json_path
 from fsaudit.inputs.validation import validate_declaration
 from fsaudit.model import declaration as model
-from fsaudit.model.referential import select_referential
 from fsaudit.model.result import Result
 from fsaudit.model.rule import Severity, Status
 from fsaudit.plugin.hookspecs import hookimpl
+from fsaudit.plugin.manager import select_referential
 from fsaudit.report.json_contract import _json_safe
 from fsaudit.testing import weekly
 from fsaudit.testing.strategies import structures, weekly_hours

@@ -12,8 +12,8 @@ from fsaudit.cli.main import main
 from fsaudit.inputs.converter import unstructure
 from fsaudit.model import declaration as model
 from fsaudit.model.overlay import OverlayError, apply_overlay, load_overlay
-from fsaudit.model.referential import select_referential
 from fsaudit.model.rule import Status
+from fsaudit.plugin.manager import select_referential
 from fsaudit.run.engine import audit
 from fsaudit.testing import audit_structures, make_structure, result_of, weekly
 

@@ -9,15 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from fsaudit._resources import rules_dir
-from fsaudit.model.referential import (
-    ReferentialError,
-    first_in_force,
-    load_forfaits,
-    load_referential,
-    load_referentials,
-    select_referential,
-)
+from fsaudit.inputs.referential import load_referential
+from fsaudit.inputs.referential import load_referentials as load_folder
+from fsaudit.model.referential import ReferentialError, first_in_force
+from fsaudit.plugin.manager import referentials as load_referentials
+from fsaudit.plugin.manager import select_referential
+from fsaudit_charter.referentials import load_forfaits, rules_dir
 
 
 def _copy(tmp_path: Path) -> Path:
@@ -113,7 +110,7 @@ def test_two_states_on_one_date_are_refused(tmp_path: Path) -> None:
     shutil.copyfile(folder / "charte-2024.json", folder / "charte-2024-bis.json")
     _edit(folder / "charte-2024-bis.json", lambda d: d.__setitem__("id", "charte-2024-bis"))
     with pytest.raises(ReferentialError, match="même date d'entrée en vigueur"):
-        load_referentials(folder)
+        load_folder(folder)
 
 
 def test_partner_aliases_and_renames() -> None:
@@ -213,11 +210,11 @@ def test_first_in_force_walks_back_while_unchanged() -> None:
     """Since when a requirement has its value: 24 h since 2020, Urssaf since 2025, FS-PAR-02 mineur since 2020."""
     ref = select_referential(_dt.date(2025, 6, 30))
     assert [
-        first_in_force(ref, "value", "hours.min_weekly_hours"),
-        first_in_force(ref, "value", "partners.expected_count"),
-        first_in_force(ref, "partner", "urssaf"),
-        first_in_force(ref, "partner", "cheque_energie"),
-        first_in_force(ref, "severity", "FS-PAR-02"),
-        first_in_force(ref, "partner", "inconnu"),
+        first_in_force(ref, "value", "hours.min_weekly_hours", load_referentials()),
+        first_in_force(ref, "value", "partners.expected_count", load_referentials()),
+        first_in_force(ref, "partner", "urssaf", load_referentials()),
+        first_in_force(ref, "partner", "cheque_energie", load_referentials()),
+        first_in_force(ref, "severity", "FS-PAR-02", load_referentials()),
+        first_in_force(ref, "partner", "inconnu", load_referentials()),
     ] == [_dt.date(2020, 1, 1), _dt.date(2025, 1, 1), _dt.date(2025, 1, 1), _dt.date(2024, 1, 1),
           _dt.date(2020, 1, 1), None]

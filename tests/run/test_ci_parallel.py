@@ -16,10 +16,9 @@ from networks import AS_OF
 
 from fsaudit.cli.main import progress_bar, show_progress
 from fsaudit.inputs.reader import LoadedStructure, Reader, ReadResult
-from fsaudit.model.referential import select_referential
 from fsaudit.model.rule import RuleContext
 from fsaudit.plugin.hookspecs import hookimpl
-from fsaudit.plugin.manager import load_plugins
+from fsaudit.plugin.manager import load_plugins, select_referential
 from fsaudit.run import parallel
 from fsaudit.run.engine import Engine, audit
 from fsaudit.run.parallel import chunked, location_table
@@ -58,7 +57,7 @@ def test_dying_worker_is_reported_as_an_input_error(network: Path) -> None:
     assert report.errors[0].message.startswith("le processus qui auditait ce fichier s'est arrêté brutalement")
     assert sorted(s.id for s in report.structures) == sorted({"32-A", "32-C", "32-D", "32-E"})
     assert DOOMED not in {s.id for s in report.structures}
-    assert report.extras["workers"]["messages"][0].startswith("un processus de travail s'est arrêté brutalement")
+    assert report.workers.data["messages"][0].startswith("un processus de travail s'est arrêté brutalement")
 
 
 def test_same_plugin_does_not_kill_the_serial_run(network: Path) -> None:

@@ -64,7 +64,7 @@ def test_expired_waiver_does_not_apply_and_is_reported(network: Path) -> None:
     """A waiver whose expiry is before the audit date leaves the failure and is listed as expired."""
     report = audit_with([waiver("32-B", "FS-HOR-01", "2024-01-01", "2025-08-31")])
     assert result_of(report, "FS-HOR-01", "32-B").status.value == "fail"
-    expired = report.extras["waivers"]["expired"]
+    expired = report.waivers.data["expired"]
     assert [(e["structure"], e["would_apply"], e["message"]) for e in expired] == [
         ("32-B", True, "dérogation expirée le 31/08/2025 : elle ne couvre plus FS-HOR-01 pour 32-B")
     ]
@@ -80,7 +80,7 @@ def test_waiver_not_yet_started_does_not_apply(network: Path) -> None:
     """A waiver starting after the audit date leaves the failure and is listed as not started."""
     report = audit_with([waiver("32-B", "FS-HOR-01", "2025-10-01", "2026-06-30")])
     assert result_of(report, "FS-HOR-01", "32-B").status.value == "fail"
-    assert [e["message"] for e in report.extras["waivers"]["not_started"]] == [
+    assert [e["message"] for e in report.waivers.data["not_started"]] == [
         "dérogation en vigueur à partir du 01/10/2025 seulement : elle ne couvre pas encore FS-HOR-01 pour 32-B"
     ]
 
@@ -100,7 +100,7 @@ def test_waiver_not_yet_started_does_not_apply(network: Path) -> None:
 def test_waiver_matching_nothing_is_reported_with_its_reason(network: Path, item: dict[str, Any], reason: str) -> None:
     """An unused waiver is listed with why it matched no finding."""
     report = audit_with([item])
-    (unused,) = report.extras["waivers"]["unused"]
+    (unused,) = report.waivers.data["unused"]
     assert unused["message"] == f"dérogation sans objet pour {item['rule']} et {item['structure']} : {reason}"
 
 
@@ -113,15 +113,15 @@ def test_waiver_on_a_field_covers_findings_below_it(network: Path) -> None:
 def test_second_waiver_for_the_same_finding_is_unused(network: Path) -> None:
     """The first waiver in the file applies; a duplicate is reported as unused."""
     report = audit_with([waiver("32-B", "FS-HOR-01"), waiver("32-B", "FS-HOR-01")])
-    (unused,) = report.extras["waivers"]["unused"]
+    (unused,) = report.waivers.data["unused"]
     assert (unused["location"], unused["message"].split(" : ")[-1]) == (
         "$.waivers[1]", "une autre dérogation couvre déjà ce constat")
 
 
 def test_score_is_given_with_and_without_waivers(network: Path) -> None:
-    """The structure score counts the waived criterion as met; the extras give the score without."""
+    """The structure score counts the waived criterion as met; the waiver summary gives the score without."""
     report = audit_with([waiver("32-B", "FS-HOR-01")])
-    (scores,) = report.extras["waivers"]["scores"]
+    (scores,) = report.waivers.data["scores"]
     structure = next(s for s in report.structures if s.id == "32-B")
     assert scores["structure"] == "32-B"
     assert scores["score"] == structure.score

@@ -33,7 +33,7 @@ def _compared(structure: model.Structure, before: dt.date, after: dt.date):
 
 def test_compliant_2023_loses_anah_and_cheque_energie_in_2024():
     """A structure compliant on 31/12/2023 fails FS-PAR-01 for Anah and chèque énergie on 01/01/2024."""
-    data = _compared(_structure_2020(), D(2023, 12, 31), D(2024, 1, 1)).extras["comparison"]
+    data = _compared(_structure_2020(), D(2023, 12, 31), D(2024, 1, 1)).comparison.data
     (change,) = data["changes"]
     assert change["decision"] == {
         "from": "maintien",
@@ -56,7 +56,7 @@ def test_compliant_2023_loses_anah_and_cheque_energie_in_2024():
 
 def test_no_change_within_same_referential():
     """Two dates under the same referential with nothing date-dependent changing report no change."""
-    data = _compared(make_structure(), D(2025, 3, 1), D(2025, 6, 1)).extras["comparison"]
+    data = _compared(make_structure(), D(2025, 3, 1), D(2025, 6, 1)).comparison.data
     assert (data["changes"], data["structures_changed"], data["decisions_changed"]) == ([], 0, 0)
 
 

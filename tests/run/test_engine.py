@@ -131,9 +131,20 @@ def test_api_version_mismatch_is_a_clear_error() -> None:
     assert "vieux" not in [p.name for p in plugins.plugins]
 
 
+class ReferentialsOnly:
+    """A plugin that provides the charter's referentials and nothing else."""
+
+    @hookimpl
+    def fsaudit_referentials(self) -> Any:
+        from fsaudit_charter.referentials import charter_referentials
+
+        return charter_referentials()
+
+
 def test_disabled_plugin_is_not_loaded() -> None:
-    """A plugin disabled by name contributes no rule."""
-    report = audit_structures([make_structure()], disabled=["charter"])
+    """A plugin disabled by name contributes no rule and no policy (another plugin gives the referentials)."""
+    report = audit_structures([make_structure()], disabled=["charter"], extra_plugins=[("referentiels", ReferentialsOnly())])
+    assert report.referential.id == "charte-2025"
     assert report.structures[0].results == ()
     assert report.structures[0].decision.code is DecisionCode.INSTRUCTION_INCOMPLETE
     assert report.structures[0].decision.reasons == ("aucune politique de décision n'est chargée",)

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from fsaudit.cli.main import main
-from fsaudit.model.referential import select_referential
 from fsaudit.model.result import AuditReport
+from fsaudit.plugin.manager import select_referential
 from fsaudit.run.engine import audit
 
 AS_OF = _dt.date(2024, 9, 1)

@@ -70,7 +70,7 @@ def with_values(**values: Any) -> Callable[[], Any]:
     """The referential in force on 30/06/2025 with ``values`` (``partners__expected_count=12``)."""
 
     def build() -> Any:
-        from fsaudit.model.referential import select_referential
+        from fsaudit.plugin.manager import select_referential
 
         referential = select_referential(AS_OF)
         changed = dict(referential.values)

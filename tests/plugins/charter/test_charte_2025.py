@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from fsaudit.model import declaration as model
-from fsaudit.model.referential import first_in_force, load_referentials, select_referential
+from fsaudit.model.referential import first_in_force
+from fsaudit.plugin.manager import referentials as load_referentials
+from fsaudit.plugin.manager import select_referential
 from fsaudit.run.engine import audit
 from fsaudit.testing import PARTNERS_2025, audit_structures, make_structure, result_of
 from fsaudit_charter import all_rules

@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from fsaudit.model import declaration as model
-from fsaudit.model.referential import select_referential
+from fsaudit.plugin.manager import select_referential
 from fsaudit.testing import audit_structures, make_structure, result_of
 
 FULL = model.Premises(True, True, True, True, True, True, True, True)

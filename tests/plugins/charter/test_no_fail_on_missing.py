@@ -14,8 +14,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from fsaudit.model import declaration as model
-from fsaudit.model.referential import select_referential
 from fsaudit.model.rule import RuleContext, Scope, Status
+from fsaudit.plugin.manager import select_referential
 from fsaudit.testing import FULL_WEEK, PARTNERS_2025, make_structure, remove_fact, weekly
 from fsaudit.testing.strategies import structures
 from fsaudit_charter import all_rules

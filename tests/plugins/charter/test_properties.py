@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from fsaudit.inputs.reader import LoadedStructure
 from fsaudit.model import declaration as model
-from fsaudit.model.referential import select_referential
 from fsaudit.model.result import Result
 from fsaudit.model.rule import RuleContext, Severity, Status
+from fsaudit.plugin.manager import select_referential
 from fsaudit.testing import audit_structures
 from fsaudit.testing.strategies import structures, time_ranges
 from fsaudit_charter import all_rules, conseillers, horaires, partenaires

@@ -9,9 +9,9 @@ import attrs
 
 from fsaudit.inputs.reader import LoadedStructure, ManualAnswer, ReadResult, UnreadFact
 from fsaudit.model import declaration as model
-from fsaudit.model.referential import select_referential
 from fsaudit.model.result import InputInfo
 from fsaudit.model.rule import Status
+from fsaudit.plugin.manager import select_referential
 from fsaudit.run.engine import audit_inputs
 from fsaudit.testing import audit_structures, make_departement, make_structure, result_of, weekly
 

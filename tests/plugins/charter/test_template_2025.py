@@ -9,7 +9,7 @@ import attrs
 from openpyxl import load_workbook
 
 from fsaudit.model import declaration as model
-from fsaudit.model.referential import select_referential
+from fsaudit.plugin.manager import select_referential
 from fsaudit.run.engine import audit
 from fsaudit.testing import make_structure
 from fsaudit_workbook.template import render_workbook

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from fsaudit.cli.main import main
 from fsaudit.model import declaration as model
-from fsaudit.model.referential import load_referentials
+from fsaudit.plugin.manager import referentials as load_referentials
 from fsaudit.run.waivers import WAIVER_FIELDS
 from fsaudit.text.french import FIELD_LABELS, fr_field
 

@@ -12,7 +12,7 @@ from workbook_helpers import headers, problems, structures_sheet, write
 from fsaudit.inputs.converter import structure_declaration
 from fsaudit.inputs.reader import ManualAnswer
 from fsaudit.model import declaration as model
-from fsaudit.model.referential import select_referential
+from fsaudit.plugin.manager import select_referential
 from fsaudit.run.engine import audit
 from fsaudit.testing import make_structure, result_of
 from fsaudit_workbook.reader import read_workbook

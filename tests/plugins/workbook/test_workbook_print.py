@@ -20,7 +20,7 @@ import pytest
 from defusedxml import ElementTree as SafeET
 from openpyxl import load_workbook
 
-from fsaudit.model.referential import select_referential
+from fsaudit.plugin.manager import select_referential
 from fsaudit_workbook.layout import SHEETS
 from fsaudit_workbook.template import A4_MARGIN_CM, instructions, render_workbook
 

@@ -125,7 +125,7 @@ def test_hostile_texts_are_never_formulas(tmp_path: Path) -> None:
 def test_template_writes_hostile_texts_as_text(tmp_path: Path) -> None:
     """A declaration with formula-like names written into a workbook keeps them as text, and reads back."""
     from fsaudit.model import declaration as model
-    from fsaudit.model.referential import select_referential
+    from fsaudit.plugin.manager import select_referential
     from fsaudit_workbook.reader import read_workbook
     from fsaudit_workbook.template import render_workbook
 

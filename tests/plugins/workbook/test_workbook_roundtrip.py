@@ -11,7 +11,7 @@ import pytest
 from hypothesis import assume, given
 
 from fsaudit.model import declaration as model
-from fsaudit.model.referential import select_referential
+from fsaudit.plugin.manager import select_referential
 from fsaudit.testing.strategies import declarations
 from fsaudit_workbook.reader import read_workbook
 from fsaudit_workbook.template import declaration_rows, render_workbook

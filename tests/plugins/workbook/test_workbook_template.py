@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from fsaudit.cli.main import main
-from fsaudit.model.referential import select_referential
+from fsaudit.plugin.manager import select_referential
 from fsaudit_workbook.layout import SHEETS
 from fsaudit_workbook.reader import read_workbook
 from fsaudit_workbook.template import render_workbook

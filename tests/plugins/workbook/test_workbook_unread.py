@@ -18,7 +18,7 @@ from workbook_helpers import edit_workbook, headers, structures_sheet, write
 
 from fsaudit.cli.main import main
 from fsaudit.model import declaration as model
-from fsaudit.model.referential import select_referential
+from fsaudit.plugin.manager import select_referential
 from fsaudit.run.engine import audit
 from fsaudit.testing import make_structure, result_of
 from fsaudit_workbook.layout import SHEETS

@@ -12,7 +12,7 @@ from importlib import resources
 from typing import Any
 
 from fsaudit import CharterReference, Outcome, Rule, RuleContext, hookimpl
-from fsaudit.model.declaration import Structure
+from fsaudit import Structure
 
 __version__ = "1.0.0"
 
