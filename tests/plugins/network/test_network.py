@@ -16,7 +16,7 @@ from fsaudit.model import declaration as model
 from fsaudit.model.result import AuditReport, Section
 from fsaudit.run.engine import audit
 from fsaudit.testing import make_structure, weekly
-from fsaudit_anct.network import (
+from fsaudit_network.network import (
     DepartementSummary,
     Gathered,
     departement_key,

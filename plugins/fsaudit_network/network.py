@@ -85,7 +85,7 @@ def _months_phrase(months: Sequence[int], year: int) -> str:
 
 
 def _departement_names() -> dict[str, str]:
-    data = json.loads(resources.files("fsaudit_anct").joinpath("departements.json").read_text("utf-8"))
+    data = json.loads(resources.files("fsaudit_network").joinpath("departements.json").read_text("utf-8"))
     return dict(data["names"])
 
 
