@@ -1,4 +1,5 @@
-"""Every name this plugin (and fsaudit_avis) takes from the fsaudit core, in one place.
+"""Every name this plugin (and fsaudit_avis, and the Excel report's documents helpers) takes from
+the fsaudit core, in one place.
 
 The core will expose a public API; when import paths move, only this module changes.
 """
@@ -6,15 +7,16 @@ The core will expose a public API; when import paths move, only this module chan
 from __future__ import annotations
 
 from fsaudit._io import OutputError
-from fsaudit.engine import read_input
-from fsaudit.frtext import fr_date, fr_decimal, fr_hours
+from fsaudit.frtext import FIELD_LABELS, fr_date, fr_decimal, fr_field, fr_hours, fr_number
 from fsaudit.hookspecs import hookimpl
-from fsaudit.model import WEEKDAY_LABELS, Format, GestionnaireKind, LabelStatus, Structure, StructureType
+from fsaudit.model import Format, GestionnaireKind, LabelStatus, StructureType
 from fsaudit.report import AuditReport, DecisionCode, Reporter, Result, StructureReport
 from fsaudit.rule import Severity, Status
+from fsaudit.waivers import WAIVER_FIELDS
 
 __all__ = [
-    "WEEKDAY_LABELS",
+    "FIELD_LABELS",
+    "WAIVER_FIELDS",
     "AuditReport",
     "DecisionCode",
     "Format",
@@ -25,20 +27,12 @@ __all__ = [
     "Result",
     "Severity",
     "Status",
-    "Structure",
     "StructureReport",
     "StructureType",
     "fr_date",
     "fr_decimal",
+    "fr_field",
     "fr_hours",
+    "fr_number",
     "hookimpl",
-    "load_readers",
-    "read_input",
 ]
-
-
-def load_readers() -> tuple:
-    """The input readers of the installed plugins (to read an audited input again)."""
-    from fsaudit.plugins import load_plugins
-
-    return tuple(load_plugins().readers)
