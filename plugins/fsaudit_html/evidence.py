@@ -20,9 +20,20 @@ __all__ = ["evidence_label", "evidence_text", "value_text", "waiver_text"]
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+_WORDS = {
+    "annee": "année", "precedente": "précédente", "ecart": "écart", "durees": "durées", "reforme": "réforme",
+    "declare": "déclaré", "declares": "déclarés", "exiges": "exigés", "proposes": "proposés",
+    "referentiel": "référentiel", "evolution": "évolution", "creneaux": "créneaux", "incoherences": "incohérences",
+    "renseigne": "renseigné", "referent": "référent", "categories": "catégories", "detail": "détail",
+    "etp": "ETP", "pct": "(%)", "eur": "(€)",
+}
+"""Words of the rules' evidence keys written without accents (``annee_precedente``), as they read."""
+
+
 def evidence_label(key: str) -> str:
-    """``confidential_space`` → « espace confidentiel »; ``heures_hebdomadaires`` → « heures hebdomadaires »."""
-    return FIELD_LABELS.get(key) or key.replace("_", " ")
+    """``confidential_space`` → « espace confidentiel »; ``heures_hebdomadaires`` → « heures
+    hebdomadaires »; ``accompagnements_annee_precedente`` → « accompagnements année précédente »."""
+    return FIELD_LABELS.get(key) or " ".join(_WORDS.get(word, word) for word in key.split("_"))
 
 
 def value_text(value: Any) -> str:
