@@ -327,6 +327,8 @@ _SYNTHESE_HEADERS = ["Identifiant", "Structure", "Département", "Statut du labe
                      "Avertissements de saisie", "Motifs"]
 _SYNTHESE_WIDTHS = [13, 24, 13, 11, 17, 7, 10, 9, 9, 17, 9, 13, 40]
 _OTHER_STATUSES = (Status.WARN, Status.WAIVED, Status.ERROR, Status.NOT_APPLICABLE)
+_PLURALS = {Status.WARN: "avertissements", Status.WAIVED: "dérogations", Status.ERROR: "erreurs de règle",
+            Status.NOT_APPLICABLE: "sans objet"}
 
 
 def _synthese(wb: Any, styles: _Styles, report: AuditReport) -> None:
@@ -351,7 +353,8 @@ def _synthese(wb: Any, styles: _Styles, report: AuditReport) -> None:
     for s, issues in zip(report.structures, split.by_structure, strict=True):
         counts = s.counts()
         wrong = sum(1 for issue in issues if issue.is_error)
-        others = ", ".join(f"{counts[st.value]} {st.label}" for st in _OTHER_STATUSES if counts[st.value])
+        others = ", ".join(fr_count(counts[st.value], st.label, _PLURALS[st]) for st in _OTHER_STATUSES
+                           if counts[st.value])
         sheet.append([
             s.id, s.name, s.departement, labels.get(s.label_status or "", s.label_status), s.decision.label, s.score,
             counts[Status.PASS.value], counts[Status.FAIL.value], counts[Status.MANUAL.value], others or None,
