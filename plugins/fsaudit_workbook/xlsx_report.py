@@ -20,6 +20,7 @@ properties are fixed, so that the same audit gives the same bytes.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 import unicodedata
@@ -190,6 +191,12 @@ def _advance(char: str) -> int:
     return 1000 if unicodedata.east_asian_width(char) in ("W", "F") else 600
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _word_width(word: str) -> int:
+    """The width of ``word`` in Arial (thousandths of an em); a report repeats its words a lot."""
+    return sum(_advance(char) for char in word)
+
+
 def text_lines(text: str, width: float, *, bold: bool = False, size: float = _TEXT_SIZE) -> int:
     """How many lines ``text`` takes in Arial of ``size`` points, wrapped at spaces in a column
     ``width`` wide.
@@ -208,7 +215,7 @@ def text_lines(text: str, width: float, *, bold: bool = False, size: float = _TE
     for paragraph in text.split("\n"):
         lines, used = 1, 0.0
         for word in paragraph.split(" "):
-            size = sum(_advance(char) for char in word)
+            size = _word_width(word)
             if used and used + space + size <= capacity:
                 used += space + size
                 continue

@@ -240,3 +240,28 @@ def test_cli_writes_avis_with_pdfs(tmp_path: Path) -> None:
     assert done.returncode in (0, 1), done.stderr
     names = sorted(_files(target.read_bytes()))
     assert names == [f"avis-EX-32-00{i}.{ext}" for i in range(1, 5) for ext in ("odt", "pdf")] + ["sommaire.txt"]
+
+
+def test_unread_facts_are_shown_never_as_absent(tmp_path: Path) -> None:
+    """An address that could not be read shows « illisible » in the identity, and the unread fact is
+    listed with its place and its field named in French."""
+    path = tmp_path / "d.json"
+    path.write_text('{"structures": [{"id": "X", "name": "N", "address": 12}]}', encoding="utf-8")
+    from fsaudit.engine import audit
+
+    report = audit([str(path)], as_of=AS_OF)
+    paragraphs = _paragraphs(_files(render_avis(report, {}))["avis-X.odt"])
+    reason = report.structures[0].unread[0].reason
+    assert "Adresse : illisible ($.structures[0].address)" in paragraphs
+    assert f"• $.structures[0].address (adresse) : {reason}" in paragraphs
+
+
+def test_deadline_not_indicative_is_not_called_so(tmp_path: Path) -> None:
+    """An action whose deadline a text sets (not indicative) shows its date alone, with no note."""
+    report = _one_conseiller(tmp_path)
+    s = report.structures[0]
+    actions = tuple(attrs.evolve(a, indicative=False) for a in s.decision.actions)
+    report = attrs.evolve(report, structures=(attrs.evolve(s, decision=attrs.evolve(s.decision, actions=actions)),))
+    data = _files(render_avis(report, {}))["avis-TEST-001.odt"]
+    assert [row[2] for row in _tables(data)[2]] == ["Échéance", "28/09/2025", "27/12/2025"]
+    assert not any(p.startswith("Les délais indicatifs") for p in _paragraphs(data))
