@@ -47,7 +47,7 @@ if TYPE_CHECKING:
         no_duplicate_keys,
     )
     from fsaudit.inputs.referential import load_referential, load_referentials
-    from fsaudit.inputs.safety import UnsafeArchive, check_archive, describe_error, vet_xml
+    from fsaudit.inputs.reader.safety import UnsafeArchive, check_archive, describe_error, vet_xml
     from fsaudit.inputs.validation import validate_declaration
     from fsaudit.model.declaration import (
         WEEKDAY_LABELS,
@@ -172,7 +172,7 @@ _LOCATIONS = {
     "read_regular": "fsaudit.inputs.files",
     "Region": "fsaudit.inputs.jsonpos",
     "json_regions": "fsaudit.inputs.jsonpos",
-    **dict.fromkeys(("UnsafeArchive", "check_archive", "describe_error", "vet_xml"), "fsaudit.inputs.safety"),
+    **dict.fromkeys(("UnsafeArchive", "check_archive", "describe_error", "vet_xml"), "fsaudit.inputs.reader.safety"),
     # reporters
     "Reporter": "fsaudit.report.reporter",
     "report_to_dict": "fsaudit.report.json_contract",

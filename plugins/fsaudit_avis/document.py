@@ -7,7 +7,7 @@ charter fixes them), the audit date and referential, and a blank signature block
 holds ``sommaire.txt``, which says which file is which structure (file names are derived from
 the untrusted identifiers by :func:`fsaudit_avis.names.safe_names`).
 
-Documents are written with odfpy and are byte-identical for the same report: the
+Documents are written with odfdo and are byte-identical for the same report: the
 document's dates are the audit date, and the zip entries (of the zip and of each ODT) carry
 that date too. ``--format avis-pdf`` adds a PDF of each avis, converted by LibreOffice
 (``soffice --headless``) when it is installed.
@@ -36,9 +36,11 @@ from fsaudit_html._core import (
     StructureReport,
     fr_date,
     fr_decimal,
+    fr_field,
 )
+from fsaudit_html.evidence import waiver_text
 from fsaudit_html.geo import departement_names
-from fsaudit_html.identity import UNREAD_NOTE, Identity, read_identities
+from fsaudit_html.identity import identity_facts
 
 __all__ = ["REPORTERS", "avis_document", "render_avis", "render_avis_pdf", "soffice", "to_pdf", "xml_safe"]
 
@@ -62,7 +64,7 @@ def _zip_time(report: AuditReport) -> tuple[int, int, int, int, int, int]:
 
 
 def _repack(data: bytes, when: tuple[int, int, int, int, int, int]) -> bytes:
-    """The same zip with fixed entry dates and attributes (odfpy stamps the current time)."""
+    """The same zip with fixed entry dates and attributes (odfdo stamps the current time)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
@@ -90,146 +92,163 @@ def _rule_titles(report: AuditReport) -> dict[str, Any]:
     return {rule.id: rule for rule in report.rules}
 
 
-def _styles(document: Any) -> dict[str, Any]:
-    """Page layout (A4) and the paragraph, text and table styles of the avis."""
-    from odf.style import (
-        FontFace,
-        MasterPage,
-        PageLayout,
-        PageLayoutProperties,
-        ParagraphProperties,
-        Style,
-        TableCellProperties,
-        TableColumnProperties,
-        TableProperties,
-        TextProperties,
+_COLUMN_WIDTHS = (1.6, 1.8, 2.2, 3.4, 3.6, 4.0, 4.4, 5.8, 6.0, 8.6, 9.6, 11.0)
+_STYLES = (
+    # (automatic?, ODF XML of the style)
+    (False, f'<style:style style:name="Avis" style:family="paragraph"><style:paragraph-properties '
+            f'fo:margin-bottom="0.08cm"/><style:text-properties style:font-name="{FONT}" fo:font-size="10pt"/>'
+            '</style:style>'),
+    (False, f'<style:style style:name="Titre_20_avis" style:display-name="Titre avis" style:family="paragraph" '
+            'style:parent-style-name="Avis"><style:paragraph-properties fo:margin-top="0.2cm" '
+            f'fo:margin-bottom="0.3cm"/><style:text-properties style:font-name="{FONT}" fo:font-size="18pt" '
+            'fo:color="#1f3864"/></style:style>'),
+    (False, '<style:style style:name="Section_20_avis" style:display-name="Section avis" style:family="paragraph" '
+            'style:parent-style-name="Avis" style:default-outline-level="1"><style:paragraph-properties '
+            'fo:margin-top="0.3cm" fo:margin-bottom="0.1cm" fo:keep-with-next="always"/><style:text-properties '
+            f'style:font-name="{FONT}" fo:font-size="12pt" fo:font-weight="bold" fo:color="#2f5496"/></style:style>'),
+    (False, '<style:style style:name="Puce" style:family="paragraph" style:parent-style-name="Avis">'
+            '<style:paragraph-properties fo:margin-left="0.5cm" fo:margin-bottom="0.05cm"/></style:style>'),
+    (False, '<style:style style:name="Cellule" style:family="paragraph"><style:paragraph-properties '
+            f'fo:margin-bottom="0cm"/><style:text-properties style:font-name="{FONT}" fo:font-size="8.5pt"/>'
+            '</style:style>'),
+    (False, '<style:style style:name="Droite" style:family="paragraph" style:parent-style-name="Avis">'
+            '<style:paragraph-properties fo:text-align="end" fo:keep-with-next="always"/></style:style>'),
+    (False, '<style:style style:name="Signature" style:family="paragraph" style:parent-style-name="Avis">'
+            '<style:paragraph-properties fo:margin-top="0.5cm" fo:keep-with-next="always"/></style:style>'),
+    (False, '<style:style style:name="Note" style:family="paragraph" style:parent-style-name="Avis">'
+            '<style:text-properties fo:font-size="9pt" fo:font-style="italic"/></style:style>'),
+    (False, '<style:style style:name="Pied" style:family="paragraph"><style:text-properties '
+            f'style:font-name="{FONT}" fo:font-size="7.5pt"/></style:style>'),
+    (False, '<style:style style:name="Gras" style:family="text"><style:text-properties fo:font-weight="bold"/>'
+            '</style:style>'),
+    (True, '<style:style style:name="Tableau" style:family="table"><style:table-properties style:width="17cm" '
+           'table:align="left"/></style:style>'),
+    (True, '<style:style style:name="Case" style:family="table-cell"><style:table-cell-properties '
+           'fo:border="0.5pt solid #000000" fo:padding="0.06cm"/></style:style>'),
+    *(
+        (True, f'<style:style style:name="Col{width}" style:family="table-column"><style:table-column-properties '
+               f'style:column-width="{width}cm"/></style:style>')
+        for width in _COLUMN_WIDTHS
+    ),
+)
+
+
+def _styles(document: Any) -> None:
+    """The avis's styles, and its page: A4 portrait with the margins that keep it on two pages."""
+    for automatic, xml in _STYLES:
+        document.insert_style(xml, automatic=automatic)
+    outline = document.get_style("outline", "Outline")
+    for level in outline.get_elements("text:outline-level-style"):  # the template numbers headings
+        level.set_attribute("style:num-format", "")
+        for name in ("style:num-suffix", "loext:num-list-format"):
+            if level.get_attribute(name) is not None:
+                level.del_attribute(name)
+    master = document.get_style("master-page", "Standard")
+    layout = document.get_style("page-layout", master.page_layout)
+    layout.set_properties(
+        {"fo:page-width": "21cm", "fo:page-height": "29.7cm", "style:print-orientation": "portrait",
+         "fo:margin-top": "1.6cm", "fo:margin-bottom": "1.4cm", "fo:margin-left": "2cm", "fo:margin-right": "2cm"},
+        area="page-layout",
     )
 
-    document.fontfacedecls.addElement(FontFace(name=FONT, fontfamily=FONT, fontfamilygeneric="swiss"))
-    layout = PageLayout(name="A4")
-    layout.addElement(PageLayoutProperties(
-        pagewidth="21cm", pageheight="29.7cm", printorientation="portrait",
-        margintop="1.6cm", marginbottom="1.4cm", marginleft="2cm", marginright="2cm",
-    ))
-    document.automaticstyles.addElement(layout)
-    styles: dict[str, Any] = {}
 
-    def add(name: str, family: str, *properties: Any, parent: str | None = None, automatic: bool = False) -> Any:
-        style = Style(name=name, family=family, **({"parentstylename": parent} if parent else {}))
-        for item in properties:
-            style.addElement(item)
-        (document.automaticstyles if automatic else document.styles).addElement(style)
-        styles[name] = style
-        return style
+class _Writer:
+    """The body of one avis, written paragraph by paragraph (every text is XML-safe)."""
 
-    add("Standard", "paragraph", TextProperties(fontname=FONT, fontsize="10pt"),
-        ParagraphProperties(marginbottom="0.08cm"))
-    add("Titre", "paragraph", TextProperties(fontname=FONT, fontsize="18pt", color="#1f3864"),
-        ParagraphProperties(marginbottom="0.3cm", margintop="0.2cm"), parent="Standard")
-    add("Heading_20_1", "paragraph", TextProperties(fontname=FONT, fontsize="12pt", fontweight="bold", color="#2f5496"),
-        ParagraphProperties(margintop="0.3cm", marginbottom="0.1cm", keepwithnext="always"), parent="Standard")
-    add("Puce", "paragraph", ParagraphProperties(marginleft="0.5cm", marginbottom="0.05cm"), parent="Standard")
-    add("Cellule", "paragraph", TextProperties(fontname=FONT, fontsize="8.5pt"), ParagraphProperties(marginbottom="0cm"))
-    add("Droite", "paragraph", ParagraphProperties(textalign="end", keepwithnext="always"), parent="Standard")
-    add("Signature", "paragraph", ParagraphProperties(margintop="0.5cm", keepwithnext="always"), parent="Standard")
-    add("Note", "paragraph", TextProperties(fontstyle="italic", fontsize="9pt"), parent="Standard")
-    add("Pied", "paragraph", TextProperties(fontname=FONT, fontsize="7.5pt"))
-    add("Gras", "text", TextProperties(fontweight="bold"))
-    add("Tableau", "table", TableProperties(width="17cm", align="left"), automatic=True)
-    add("Case", "table-cell", TableCellProperties(border="0.5pt solid #000000", padding="0.06cm"), automatic=True)
-    for width in (1.6, 1.8, 2.2, 3.4, 3.6, 4.0, 4.4, 5.8, 6.0, 8.6, 9.6, 11.0):
-        add(f"Col{width}", "table-column", TableColumnProperties(columnwidth=f"{width}cm"), automatic=True)
-    master = MasterPage(name="Standard", pagelayoutname=layout)
-    document.masterstyles.addElement(master)
-    styles["master"] = master
-    return styles
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.body = document.body
+        self.tables = 0
+
+    def paragraph(self, text: str = "", style: str = "Avis") -> Any:
+        from odfdo import Paragraph
+
+        element = Paragraph(xml_safe(text), style=style)
+        self.body.append(element)
+        return element
+
+    def heading(self, text: str) -> None:
+        from odfdo import Header
+
+        heading = Header(1, xml_safe(text))
+        heading.style = "Section_20_avis"  # odfdo's Header does not set the style it is given
+        self.body.append(heading)
+
+    def field(self, label: str, value: str) -> None:
+        from odfdo import Paragraph, Span
+
+        element = Paragraph(style="Avis")
+        element.append(Span(f"{label} : ", style="Gras"))
+        element.append_plain_text(xml_safe(value))
+        self.body.append(element)
+
+    def bullet(self, text: str) -> None:
+        self.paragraph(f"• {text}", "Puce")
+
+    def table(self, headers: list[str], rows: Iterable[list[str]], widths: list[float]) -> None:
+        from odfdo import Cell, Column, Paragraph, Row, Span, Table
+
+        self.tables += 1
+        grid = Table(f"Tableau{self.tables}", style="Tableau")
+        for width in widths:
+            grid.append(Column(style=f"Col{width}"))
+        for index, values in enumerate([headers, *rows]):
+            line = Row()
+            for text in values:
+                cell = Cell(style="Case")
+                content = Paragraph(style="Cellule")
+                if index == 0:
+                    content.append(Span(text, style="Gras"))
+                else:
+                    content.append_plain_text(xml_safe(text))
+                cell.append(content)
+                line.append(cell)
+            grid.append(line)
+        self.body.append(grid)
 
 
-def avis_document(report: AuditReport, s: StructureReport, identity: Identity | None) -> bytes:
+def avis_document(report: AuditReport, s: StructureReport) -> bytes:
     """The ODT avis of one structure."""
-    from odf import teletype
-    from odf.opendocument import OpenDocumentText
-    from odf.style import Footer
-    from odf.table import Table, TableCell, TableColumn, TableRow
-    from odf.text import H, P, Span
+    from odfdo import Document, Paragraph
 
     rules = _rule_titles(report)
     ref = report.referential
-    document = OpenDocumentText()
-    st = _styles(document)
-    body = document.text
+    document = Document("text")
+    document.body.clear()
+    _styles(document)
+    w = _Writer(document)
 
-    def paragraph(text: str = "", style: str = "Standard") -> Any:
-        element = P(stylename=st[style])
-        if text:
-            teletype.addTextToElement(element, xml_safe(text))
-        body.addElement(element)
-        return element
+    top = Paragraph(style="Avis")
+    from odfdo import Span
 
-    def heading(text: str) -> None:
-        element = H(outlinelevel=1, stylename=st["Heading_20_1"])
-        teletype.addTextToElement(element, text)
-        body.addElement(element)
-
-    def field(label: str, value: str) -> None:
-        element = P(stylename=st["Standard"])
-        element.addElement(Span(stylename=st["Gras"], text=f"{label} : "))
-        teletype.addTextToElement(element, xml_safe(value))
-        body.addElement(element)
-
-    def table(headers: list[str], rows: Iterable[list[str]], widths: list[float]) -> None:
-        grid = Table(name=f"Tableau{len(document.getElementsByType(Table)) + 1}", stylename=st["Tableau"])
-        for width in widths:
-            grid.addElement(TableColumn(stylename=st[f"Col{width}"]))
-        for index, row in enumerate([headers, *rows]):
-            line = TableRow()
-            for text in row:
-                cell = TableCell(valuetype="string", stylename=st["Case"])
-                content = P(stylename=st["Cellule"])
-                if index == 0:
-                    content.addElement(Span(stylename=st["Gras"], text=text))
-                else:
-                    teletype.addTextToElement(content, xml_safe(text))
-                cell.addElement(content)
-                line.addElement(cell)
-            grid.addElement(line)
-        body.addElement(grid)
-
-    def bullet(text: str) -> None:
-        paragraph(f"• {text}", "Puce")
-
-    top = P(stylename=st["Standard"])
-    top.addElement(Span(stylename=st["Gras"], text="Préfecture : "))
-    top.addText("_" * 40)
-    body.addElement(top)
-    paragraph("Avis sur le label France services", "Titre")
-    field("Structure", s.name)
-    field("Identifiant", s.id)
-    field("Département", _departement(s))
-    if identity is not None:
-        for label, value in identity.facts():
-            if label != "Position (WGS84)":
-                field(label, value)
-    else:
-        paragraph(UNREAD_NOTE)
+    top.append(Span("Préfecture : ", style="Gras"))
+    top.append_plain_text("_" * 40)
+    w.body.append(top)
+    w.paragraph("Avis sur le label France services", "Titre_20_avis")
+    w.field("Structure", s.name)
+    w.field("Identifiant", s.id)
+    w.field("Département", _departement(s))
+    for label, value in identity_facts(s):
+        if label != "Position (WGS84)":
+            w.field(label, value)
     ref_text = f"{ref.id} — {ref.title} (en vigueur depuis le {fr_date(ref.valid_from)})" if ref else "non indiqué"
-    field("Audit", f"au {fr_date(report.as_of)}, référentiel {ref_text}")
-    field("Déclaration", f"{s.path} ({s.location})")
+    w.field("Audit", f"au {fr_date(report.as_of)}, référentiel {ref_text}")
+    w.field("Déclaration", f"{s.path} ({s.location})")
 
-    heading("Décision proposée")
-    decision = P(stylename=st["Standard"])
-    decision.addElement(Span(stylename=st["Gras"], text=s.decision.label))
+    w.heading("Décision proposée")
+    decision = Paragraph(style="Avis")
+    decision.append(Span(s.decision.label, style="Gras"))
     if s.score is not None:
-        decision.addText(f" — score : {fr_decimal(s.score, 1)} % des critères applicables respectés")
-    body.addElement(decision)
+        decision.append_plain_text(f" — score : {fr_decimal(s.score, 1)} % des critères applicables respectés")
+    w.body.append(decision)
     for reason in s.decision.reasons:
-        bullet(reason)
+        w.bullet(reason)
 
     failures = [r for r in s.results if r.status in (Status.FAIL, Status.ERROR)]
-    heading("Non-conformités")
+    w.heading("Non-conformités")
     if failures:
         sources: dict[str, int] = {}
-        table(
+        w.table(
             ["Règle", "Gravité", "Constat", "Source"],
             [
                 [
@@ -243,76 +262,76 @@ def avis_document(report: AuditReport, s: StructureReport, identity: Identity | 
             [4.4, 1.8, 8.6, 2.2],
         )
         for source, number in sources.items():
-            paragraph(f"[{number}] {source}", "Note")
+            w.paragraph(f"[{number}] {source}", "Note")
     else:
-        paragraph("Aucune non-conformité constatée.")
+        w.paragraph("Aucune non-conformité constatée.")
     manual = [r for r in s.results if r.status is Status.MANUAL]
     if manual:
-        heading("Points à vérifier avant de signer")
-        table(
+        w.heading("Points à vérifier avant de signer")
+        w.table(
             ["Règle", "Ce qui reste à vérifier"],
             [[f"{r.rule} {rules[r.rule].title}" if r.rule in rules else r.rule, r.message] for r in manual],
             [6.0, 11.0],
         )
     if s.unread:
-        heading("Faits illisibles (jamais comptés comme absents)")
+        w.heading("Faits illisibles (jamais comptés comme absents)")
         for fact in s.unread:
-            bullet(f"{fact.location} : {fact.reason}")
+            w.bullet(f"{fact.location} ({fr_field(fact.field)}) : {fact.reason}")
     waived = [r for r in s.results if r.status is Status.WAIVED]
     if waived:
-        heading("Dérogations")
+        w.heading("Dérogations")
         for r in waived:
-            detail = ", ".join(f"{k} : {v}" for k, v in (r.waiver or {}).items())
-            bullet(f"{r.rule} — {detail}" if detail else r.rule)
+            detail = waiver_text(r.waiver or {})
+            w.bullet(f"{r.rule} — {detail}" if detail else r.rule)
 
-    heading("Plan d'actions")
+    w.heading("Plan d'actions")
     if s.decision.actions:
-        table(
+        w.table(
             ["Règle", "Action", "Échéance"],
             [
                 [
                     f"{a.rule} ({a.severity.value})",
                     a.action,
-                    f"{fr_date(a.deadline)} (délai indicatif)" if a.deadline else "délai indicatif à fixer",
+                    (fr_date(a.deadline) + (" (délai indicatif)" if a.indicative else "")) if a.deadline
+                    else "délai à fixer",
                 ]
                 for a in s.decision.actions
             ],
             [3.4, 9.6, 4.0],
         )
-        paragraph("Les délais sont indicatifs : aucune source de la charte ne les fixe ; la préfecture les arrête.", "Note")
+        if any(a.indicative for a in s.decision.actions):
+            w.paragraph("Les délais indicatifs ne sont fixés par aucune source de la charte ; la préfecture les "
+                        "arrête.", "Note")
     else:
-        paragraph("Aucune action demandée.")
+        w.paragraph("Aucune action demandée.")
 
-    heading("Observations de la préfecture")
+    w.heading("Observations de la préfecture")
     for _ in range(3):
-        paragraph("_" * 86)
-    paragraph("Fait à ____________________, le ____________________", "Signature")
+        w.paragraph("_" * 86)
+    w.paragraph("Fait à ____________________, le ____________________", "Signature")
     for text in ("Le préfet,", "(signature et cachet)", "", "", ""):
-        paragraph(text, "Droite")
+        w.paragraph(text, "Droite")
 
-    footer = Footer()
-    footer.addElement(P(stylename=st["Pied"], text=(
+    master = document.get_style("master-page", "Standard")
+    master.set_page_footer(Paragraph(
         f"Avis préparé par fsaudit {report.fsaudit_version} à partir de l'audit du {fr_date(report.as_of)} ; "
-        "à relire et compléter avant signature."
-    )))
-    st["master"].addElement(footer)
+        "à relire et compléter avant signature.", style="Pied"))
     _metadata(document, report, s)
     buffer = io.BytesIO()
-    document.write(buffer)
+    document.save(buffer)
     return _repack(buffer.getvalue(), _zip_time(report))
 
 
 def _metadata(document: Any, report: AuditReport, s: StructureReport) -> None:
-    """Fixed document metadata: the audit date, never the clock."""
-    from odf import dc, meta
-
-    when = f"{report.as_of.isoformat()}T00:00:00"
-    for element in list(document.meta.childNodes):
-        document.meta.removeChild(element)
-    document.meta.addElement(meta.Generator(text=f"fsaudit {report.fsaudit_version}"))
-    document.meta.addElement(dc.Title(text=xml_safe(f"Avis France services — {s.id}"[:250])))
-    document.meta.addElement(meta.CreationDate(text=when))
-    document.meta.addElement(dc.Date(text=when))
+    """Fixed document metadata: the audit date, never the clock (nor the template's)."""
+    when = _dt.datetime.combine(report.as_of, _dt.time())
+    meta = document.meta
+    meta.meta_body.clear()  # the template's dates, generator and statistics
+    meta.generator = f"fsaudit {report.fsaudit_version}"
+    meta.title = xml_safe(f"Avis France services — {s.id}"[:250])
+    meta.creation_date = when
+    meta.date = when
+    meta.language = "fr-FR"
 
 
 def _reference(rule: Any, sources: dict[str, int]) -> str:
@@ -325,12 +344,8 @@ def _reference(rule: Any, sources: dict[str, int]) -> str:
 
 
 def _documents(report: AuditReport) -> list[tuple[str, StructureReport, bytes]]:
-    identities = read_identities(report)
     names = safe_names((s.id for s in report.structures), ".odt")
-    return [
-        (name, s, avis_document(report, s, identities.get((s.path, s.location))))
-        for name, s in zip(names, report.structures, strict=True)
-    ]
+    return [(name, s, avis_document(report, s)) for name, s in zip(names, report.structures, strict=True)]
 
 
 def _summary(report: AuditReport, rows: list[tuple[str, StructureReport]]) -> bytes:

@@ -1,4 +1,5 @@
-"""Every name this plugin (and fsaudit_avis) takes from the fsaudit core, in one place.
+"""Every name this plugin (and fsaudit_avis, and the Excel report's documents helpers) takes from
+the fsaudit core, in one place.
 
 The core will expose a public API; when import paths move, only this module changes.
 """
@@ -6,7 +7,8 @@ The core will expose a public API; when import paths move, only this module chan
 from __future__ import annotations
 
 from fsaudit import (
-    WEEKDAY_LABELS,
+    FIELD_LABELS,
+    WAIVER_FIELDS,
     AuditReport,
     DecisionCode,
     Format,
@@ -17,18 +19,19 @@ from fsaudit import (
     Result,
     Severity,
     Status,
-    Structure,
     StructureReport,
     StructureType,
     fr_date,
     fr_decimal,
+    fr_field,
     fr_hours,
+    fr_number,
     hookimpl,
 )
-from fsaudit.inputs.files import read_input
 
 __all__ = [
-    "WEEKDAY_LABELS",
+    "FIELD_LABELS",
+    "WAIVER_FIELDS",
     "AuditReport",
     "DecisionCode",
     "Format",
@@ -39,20 +42,12 @@ __all__ = [
     "Result",
     "Severity",
     "Status",
-    "Structure",
     "StructureReport",
     "StructureType",
     "fr_date",
     "fr_decimal",
+    "fr_field",
     "fr_hours",
+    "fr_number",
     "hookimpl",
-    "load_readers",
-    "read_input",
 ]
-
-
-def load_readers() -> tuple:
-    """The input readers of the installed plugins (to read an audited input again)."""
-    from fsaudit import load_plugins
-
-    return tuple(load_plugins().readers)

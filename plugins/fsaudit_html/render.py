@@ -21,9 +21,19 @@ from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
-from fsaudit_html._core import AuditReport, DecisionCode, Reporter, Result, Severity, Status, fr_decimal
+from fsaudit_html._core import (
+    AuditReport,
+    DecisionCode,
+    Reporter,
+    Result,
+    Severity,
+    Status,
+    fr_decimal,
+    fr_field,
+)
+from fsaudit_html.evidence import evidence_text, waiver_text
 from fsaudit_html.geo import MAP_WIDTH, build_map, departement_names, outlines_attribution
-from fsaudit_html.identity import UNREAD_NOTE, Identity, read_identities
+from fsaudit_html.identity import identity_facts, position
 
 __all__ = ["REPORTER", "render_html"]
 
@@ -94,25 +104,6 @@ _RESULT_DEFAULTS = (None, None, None, None, None, -1, 0, -1)
 """Defaults of the trailing fields of an encoded result (evidence, manual, waiver), left out."""
 
 
-def _evidence_text(evidence: dict[str, Any]) -> str:
-    """Evidence as one French-readable line: ``clé : valeur · clé : valeur``."""
-    return " · ".join(f"{key} : {_value_text(value)}" for key, value in evidence.items())
-
-
-def _value_text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, float):
-        return fr_decimal(value, 2)
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {_value_text(v)}" for k, v in value.items()) or "—"
-    if isinstance(value, list | tuple):
-        return ", ".join(_value_text(v) for v in value) or "—"
-    if value is None:
-        return "—"
-    return str(value)
-
-
 def _weekly_hours(result: Result | None) -> float | None:
     if result is None:
         return None
@@ -140,7 +131,7 @@ def _hours_chart(hours: Iterable[float], minimum: Any) -> dict[str, Any]:
 
 
 def _structure_data(
-    s: Any, identity: Identity | None, marker: Any, rule_index: dict[str, int],
+    s: Any, marker: Any, rule_index: dict[str, int],
     strings: _Table, results: _Table, decisions: dict[DecisionCode, int],
 ) -> dict[str, Any]:
     """One structure in the page's data; strings and results are shared through tables.
@@ -158,9 +149,9 @@ def _structure_data(
             severities.index(r.severity),
             strings(r.message),
             -2 if r.location == s.location else strings(r.location),
-            strings(_evidence_text(r.evidence)) if r.evidence else -1,
+            strings(evidence_text(r.evidence)) if r.evidence else -1,
             1 if r.manual else 0,
-            strings(_evidence_text(r.waiver)) if r.waiver else -1,
+            strings(waiver_text(r.waiver)) if r.waiver else -1,
         ]
         while len(row) > 5 and row[-1] == _RESULT_DEFAULTS[len(row) - 1]:
             row.pop()
@@ -177,23 +168,20 @@ def _structure_data(
         "r": encoded,
         "re": [strings(reason) for reason in s.decision.reasons],
         "a": [
-            [a.rule, a.severity.value, strings(a.action), a.deadline.isoformat() if a.deadline else None]
+            [a.rule, a.severity.value, strings(a.action), a.deadline.isoformat() if a.deadline else None,
+             1 if a.indicative else 0]
             for a in s.decision.actions
         ],
         "f": counts["fail"],
         "mn": counts["manual"],
     }
     if s.unread:
-        out["u"] = [[f.field, f.location, f.reason] for f in s.unread]
-    notes = list(s.notes)
-    if identity is None:
-        notes.append(UNREAD_NOTE)
-    else:
-        out["i"] = [strings(part) for pair in identity.facts() for part in pair]
-        if identity.hours_declared:
-            out["h"] = strings(" ; ".join(f"{day} {ranges}" for day, ranges in identity.hours))
-    if notes:
-        out["no"] = notes
+        out["u"] = [[fr_field(f.field), f.location, f.reason] for f in s.unread]
+    facts = identity_facts(s)
+    if facts:
+        out["i"] = [strings(part) for pair in facts for part in pair]
+    if s.notes:
+        out["no"] = list(s.notes)
     if marker is not None:
         out["m"] = [marker[0], marker[1]]
     return out
@@ -215,7 +203,7 @@ def _departement_rows(report: AuditReport, dep_names: dict[str, str]) -> list[di
     return rows
 
 
-def build_context(report: AuditReport, identities: dict[tuple[str, str], Identity]) -> dict[str, Any]:
+def build_context(report: AuditReport) -> dict[str, Any]:
     """Everything the template needs, as plain data."""
     dep_names = departement_names()
     rules = [
@@ -228,15 +216,11 @@ def build_context(report: AuditReport, identities: dict[tuple[str, str], Identit
     rule_index = {rule[0]: i for i, rule in enumerate(rules)}
     strings, results = _Table(), _Table()
     decision_index = {code: i for i, code in enumerate(DecisionCode)}
-    idents = [identities.get((s.path, s.location)) for s in report.structures]
-    positions = [
-        (s.departement, ident.latitude if ident else None, ident.longitude if ident else None)
-        for s, ident in zip(report.structures, idents, strict=True)
-    ]
+    positions = [(s.departement, *(position(s) or (None, None))) for s in report.structures]
     geo = build_map(positions)
     structures = [
-        _structure_data(s, ident, marker, rule_index, strings, results, decision_index)
-        for s, ident, marker in zip(report.structures, idents, geo.markers, strict=True)
+        _structure_data(s, marker, rule_index, strings, results, decision_index)
+        for s, marker in zip(report.structures, geo.markers, strict=True)
     ]
     try:
         minimum = report.referential.value("hours.min_weekly_hours")
@@ -284,8 +268,7 @@ def build_context(report: AuditReport, identities: dict[tuple[str, str], Identit
 
 def render_html(report: AuditReport, options: dict[str, Any]) -> bytes:
     """The HTML report of ``report`` (``options`` are not used)."""
-    identities = read_identities(report)
-    context = build_context(report, identities)
+    context = build_context(report)
     script, style = _static("report.js"), _static("report.css")
     context.update(
         script=script,

@@ -25,8 +25,8 @@ import pytest
 from openpyxl import load_workbook
 
 from fsaudit.cli.main import main
-from fsaudit.inputs import files as _io
 from fsaudit.inputs.files import read_input
+from fsaudit.inputs import files as _io
 from fsaudit.plugin.manager import load_plugins
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and symbolic links as on Unix")
@@ -334,8 +334,8 @@ def test_non_utf8_file_name_is_shown_visibly_in_every_format(latin1_name: Path, 
     assert [s.get("file") for s in suites] == [SHOWN, SHOWN]
     sarif = json.loads((reports / "rapport.sarif").read_text(encoding="utf-8"))
     assert [a["location"]["uri"] for a in sarif["runs"][0]["artifacts"]] == ["d/caf%E9.json"]
-    synthese = load_workbook(reports / "rapport.xlsx")["Synthèse"]
-    files = [row[-2] for row in synthese.iter_rows(min_row=7, values_only=True)]
+    identite = load_workbook(reports / "rapport.xlsx")["Identité"]
+    files = [row[4] for row in identite.iter_rows(min_row=2, values_only=True)]
     assert files == [SHOWN, SHOWN]
 
 

@@ -235,10 +235,6 @@
     }
     dl.appendChild(el("dt", { text: "Déclaration" }));
     dl.appendChild(el("dd", null, isolated(str(s.p)), " (" + str(s.l) + ")"));
-    if (s.h !== undefined) {
-      dl.appendChild(el("dt", { text: "Horaires déclarés" }));
-      dl.appendChild(el("dd", { text: S[s.h] || "aucune plage d’ouverture" }));
-    }
     identity.appendChild(dl);
     (s.no || []).forEach(function (note) { identity.appendChild(el("p", { class: "note", text: note })); });
     article.appendChild(identity);
@@ -247,10 +243,10 @@
       var body = el("tbody");
       s.a.forEach(function (a) {
         body.appendChild(el("tr", null, el("td", { text: a[0] }), el("td", { text: a[1] }), el("td", { text: S[a[2]] }),
-          el("td", { text: a[3] ? frDate(a[3]) + " (délai indicatif)" : "—" })));
+          el("td", { text: a[3] ? frDate(a[3]) + (a[4] ? " (délai indicatif)" : "") : "sans échéance" })));
       });
       article.appendChild(el("section", { class: "bloc" }, el("h3", { text: "Plan d’actions" }),
-        table("Actions à mener et échéances (délais indicatifs)", ["Règle", "Gravité", "Action", "Échéance"], [12, 10, 53, 25], body)));
+        table("Actions à mener et échéances", ["Règle", "Gravité", "Action", "Échéance"], [12, 10, 53, 25], body)));
     }
     if (s.u) {
       var unread = el("ul");

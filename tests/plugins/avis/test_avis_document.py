@@ -1,4 +1,4 @@
-"""The avis: one ODT per structure, read back with odfpy, deterministic, safe, on two pages."""
+"""The avis: one ODT per structure, read back with odfdo, deterministic, safe, on two pages."""
 
 from __future__ import annotations
 
@@ -28,13 +28,16 @@ from fsaudit_html._core import OutputError
 REPO = Path(__file__).resolve().parents[3]
 
 
+def _document(data: bytes) -> Any:
+    from odfdo import Document
+
+    return Document(io.BytesIO(data))
+
+
 def _blocks(data: bytes) -> list[tuple[str, str]]:
     """(kind, text) of the body's paragraphs (``p``) and headings (``h``), tables left out."""
-    from odf import teletype
-    from odf.opendocument import load
-
-    body = load(io.BytesIO(data)).text
-    return [(node.qname[1], teletype.extractText(node)) for node in body.childNodes if node.qname[1] in ("p", "h")]
+    body = _document(data).body
+    return [(node.tag[5:], node.text_recursive) for node in body.children if node.tag in ("text:p", "text:h")]
 
 
 def _paragraphs(data: bytes) -> list[str]:
@@ -42,13 +45,9 @@ def _paragraphs(data: bytes) -> list[str]:
 
 
 def _tables(data: bytes) -> list[list[list[str]]]:
-    from odf import teletype
-    from odf.opendocument import load
-    from odf.table import Table, TableCell, TableRow
-
     return [
-        [[teletype.extractText(cell) for cell in row.getElementsByType(TableCell)] for row in table.getElementsByType(TableRow)]
-        for table in load(io.BytesIO(data)).getElementsByType(Table)
+        [[cell.text_content for cell in row.traverse()] for row in table.traverse()]
+        for table in _document(data).body.get_tables()
     ]
 
 
@@ -92,7 +91,7 @@ def test_avis_paragraphs(tmp_path: Path) -> None:
         "permanence ») ; communiqué du préfet de la région Occitanie du 12/05/2022",
         "Points à vérifier avant de signer",
         "Plan d'actions",
-        "Les délais sont indicatifs : aucune source de la charte ne les fixe ; la préfecture les arrête.",
+        "Les délais indicatifs ne sont fixés par aucune source de la charte ; la préfecture les arrête.",
         "Observations de la préfecture",
         "_" * 86,
         "_" * 86,
@@ -241,3 +240,28 @@ def test_cli_writes_avis_with_pdfs(tmp_path: Path) -> None:
     assert done.returncode in (0, 1), done.stderr
     names = sorted(_files(target.read_bytes()))
     assert names == [f"avis-EX-32-00{i}.{ext}" for i in range(1, 5) for ext in ("odt", "pdf")] + ["sommaire.txt"]
+
+
+def test_unread_facts_are_shown_never_as_absent(tmp_path: Path) -> None:
+    """An address that could not be read shows « illisible » in the identity, and the unread fact is
+    listed with its place and its field named in French."""
+    path = tmp_path / "d.json"
+    path.write_text('{"structures": [{"id": "X", "name": "N", "address": 12}]}', encoding="utf-8")
+    from fsaudit.run.engine import audit
+
+    report = audit([str(path)], as_of=AS_OF)
+    paragraphs = _paragraphs(_files(render_avis(report, {}))["avis-X.odt"])
+    reason = report.structures[0].unread[0].reason
+    assert "Adresse : illisible ($.structures[0].address)" in paragraphs
+    assert f"• $.structures[0].address (adresse) : {reason}" in paragraphs
+
+
+def test_deadline_not_indicative_is_not_called_so(tmp_path: Path) -> None:
+    """An action whose deadline a text sets (not indicative) shows its date alone, with no note."""
+    report = _one_conseiller(tmp_path)
+    s = report.structures[0]
+    actions = tuple(attrs.evolve(a, indicative=False) for a in s.decision.actions)
+    report = attrs.evolve(report, structures=(attrs.evolve(s, decision=attrs.evolve(s.decision, actions=actions)),))
+    data = _files(render_avis(report, {}))["avis-TEST-001.odt"]
+    assert [row[2] for row in _tables(data)[2]] == ["Échéance", "28/09/2025", "27/12/2025"]
+    assert not any(p.startswith("Les délais indicatifs") for p in _paragraphs(data))

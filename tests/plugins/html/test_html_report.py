@@ -19,7 +19,6 @@ from documents_helpers import (
 
 from fsaudit.run.engine import audit
 from fsaudit_html.geo import build_map
-from fsaudit_html.identity import UNREAD_NOTE, read_identities
 from fsaudit_html.render import render_html
 
 DATA = re.compile(r'<script type="application/json" id="donnees">(.*?)</script>', re.S)
@@ -85,18 +84,44 @@ def test_positions_outside_every_outline_get_an_inset() -> None:
     assert box[0] <= ix <= box[0] + box[2] and box[1] <= iy <= box[1] + box[3]
 
 
-def test_identity_not_read_from_a_changed_file(tmp_path: Path) -> None:
-    """An input changed after the audit is not read again: its fiches say the identity is unknown."""
+def test_identity_comes_from_the_report_not_the_input(tmp_path: Path) -> None:
+    """The fiche's identity and marker come from the audit report: the input is never read again
+    (deleted after the audit, the fiche is the same)."""
     path = write_declaration(tmp_path / "d.json", [placed(1)])
     report = audit([str(path)], as_of=AS_OF)
-    write_declaration(path, [placed(1, name="autre")])
-    assert read_identities(report) == {}
-    (structure,) = page_data(render_html(report, {}).decode("utf-8"))["structures"]
-    assert (structure["no"], "i" in structure, "m" in structure) == ([UNREAD_NOTE], False, False)
+    before = render_html(report, {})
+    path.unlink()
+    assert render_html(report, {}) == before
+    (structure,) = page_data(before.decode("utf-8"))["structures"]
+    assert ("no" in structure, "i" in structure, "m" in structure) == (False, True, True)
+
+
+def test_unread_identity_fact_shows_where(tmp_path: Path) -> None:
+    """An address that could not be read shows as « illisible » with its JSON path, never as absent;
+    the unread fact is listed with its field named in French."""
+    bad = tmp_path / "d.json"
+    bad.write_text(json.dumps({"structures": [{"id": "X", "name": "N", "address": "pas une adresse"}]}), encoding="utf-8")
+    data = page_data(render_html(audit([str(bad)], as_of=AS_OF), {}).decode("utf-8"))
+    (s,) = data["structures"]
+    assert [data["strings"][k] for k in s["i"]] == ["Adresse", "illisible ($.structures[0].address)"]
+    assert [u[:2] for u in s["u"]] == [["adresse", "$.structures[0].address"]]
+
+
+def test_evidence_keys_are_french(tmp_path: Path) -> None:
+    """Evidence reads in French: a declaration field by its template name, other keys with spaces."""
+    report = audit_declared(tmp_path, [placed(1)])
+    data = page_data(render_html(report, {}).decode("utf-8"))
+    evidence = {data["rules"][r[0]][0]: data["strings"][r[5]] for r in map(data["results"].__getitem__,
+                data["structures"][0]["r"]) if len(r) > 5 and r[5] >= 0}
+    assert evidence["FS-LOC-01"] == "espace confidentiel : oui"
+    assert evidence["FS-HOR-01"] == (
+        "heures hebdomadaires : 32,5 · minimum : 24 · par jour : lundi 6 h 30, mardi 6 h 30, mercredi 6 h 30, "
+        "jeudi 6 h 30, vendredi 6 h 30 · type : principale · format : fixe"
+    )
 
 
 def test_fiche_data_of_a_structure(tmp_path: Path) -> None:
-    """A structure's data: decision, identity facts, hours, and each result's rule and message."""
+    """A structure's data: decision, identity facts, and each result's rule and message."""
     report = audit_declared(tmp_path, [placed(1)])
     data = page_data(render_html(report, {}).decode("utf-8"))
     (s,) = data["structures"]
@@ -111,9 +136,6 @@ def test_fiche_data_of_a_structure(tmp_path: Path) -> None:
         "Label", "labellisée depuis le 01/01/2021",
         "Position (WGS84)", "43.51000, 0.41000",
     ]
-    assert strings[s["h"]] == " ; ".join(
-        f"{day} 09:00-12:00, 13:30-17:00" for day in ("lundi", "mardi", "mercredi", "jeudi", "vendredi")
-    )
     results = [data["results"][k] for k in s["r"]]
     expected = report.structures[0].results
     assert [(data["rules"][r[0]][0], strings[r[3]]) for r in results] == [(r.rule, r.message) for r in expected]

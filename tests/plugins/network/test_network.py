@@ -16,6 +16,7 @@ from fsaudit.model import declaration as model
 from fsaudit.model.result import AuditReport, Section
 from fsaudit.run.engine import audit
 from fsaudit.testing import make_structure, weekly
+from fsaudit_formats.text_report import render_text
 from fsaudit_network.network import (
     DepartementSummary,
     Gathered,
@@ -26,7 +27,6 @@ from fsaudit_network.network import (
     fr_signed,
     summarize,
 )
-from fsaudit_formats.text_report import render_text
 
 AS_OF = _dt.date(2024, 9, 1)
 GERS = model.Departement(

@@ -266,7 +266,8 @@ def _with_cached_value(path: Path, sheet: str, ref: str, value: str, *, error: b
         parts = {name: archive.read(name) for name in archive.namelist()}
     xml = parts[member].decode()
     kind = ' t="e"' if error else ""
-    xml, count = re.subn(rf'<c r="{ref}"([^>]*)><f>([^<]*)</f><v\s*/>', rf'<c r="{ref}"{kind}><f>\2</f><v>{value}</v>', xml)
+    xml, count = re.subn(rf'<c r="{ref}"([^>]*)><f>([^<]*)</f><v\s*(?:/>|></v>)', rf'<c r="{ref}"{kind}><f>\2</f><v>{value}</v>',
+                         xml)  # openpyxl writes an empty value <v/> with the standard library, <v></v> with lxml
     assert count == 1
     parts[member] = xml.encode()
     with zipfile.ZipFile(path, "w") as archive:

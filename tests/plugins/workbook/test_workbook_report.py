@@ -14,9 +14,10 @@ from openpyxl import load_workbook
 
 from fsaudit.cli.main import main
 from fsaudit.model.result import Section
+from fsaudit.model.rule import Severity
 from fsaudit.plugin.hookspecs import hookimpl
 from fsaudit.run.engine import audit
-from fsaudit_workbook.xlsx_report import STATUS_FILLS, render_xlsx
+from fsaudit_workbook.xlsx_report import PASS_FILL, SEVERITY_FILLS, render_xlsx
 
 AS_OF = _dt.date(2025, 6, 30)
 
@@ -38,37 +39,77 @@ def _rows(ws: object, header_row: int = 1) -> list[dict]:
 
 
 def test_report_sheets(sample_report: object) -> None:
-    """The report starts with its fixed sheets, in order (section sheets follow)."""
-    assert _open(sample_report).sheetnames[:6] == [
-        "Synthèse", "Constats", "Plan d'actions", "Référentiel", "Décisions par département", "Erreurs",
+    """The report has its fixed sheets, in order, then one sheet per section with rows."""
+    assert _open(sample_report).sheetnames == [
+        "Synthèse", "Identité", "Constats", "Plan d'actions", "Décisions par département", "Erreurs", "Référentiel",
+        "Valeurs du référentiel", "Synthèse par département",
     ]
 
 
 def test_synthese_has_one_row_per_structure(sample_report: object) -> None:
-    """Synthèse lists each structure with its decision, score and counts by status."""
+    """Synthèse lists each structure with its decision, score, counts by status and reasons."""
     rows = _rows(_open(sample_report)["Synthèse"], header_row=6)
-    assert [(r["Identifiant"], r["Décision"]) for r in rows] == [
-        (s.id, s.decision.label) for s in sample_report.structures
+    assert [(r["Identifiant"], r["Décision"], r["Score (%)"], r["Conformes"], r["Non conformes"], r["À vérifier"],
+             r["Autres résultats"]) for r in rows] == [
+        ("EX-32-001", "Maintien du label", 100, 22, 0, 2, "1 sans objet"),
+        ("EX-32-002", "Avis défavorable", 61.5, 7, 5, 7, "1 avertissement, 5 sans objet"),
+        ("EX-32-003", "Instruction incomplète", 100, 4, 0, 4, "17 sans objet"),
+        ("EX-32-004", "Instruction incomplète", 100, 7, 0, 12, "2 avertissements, 4 sans objet"),
     ]
-    first = sample_report.structures[0]
-    assert rows[0]["Score (%)"] == first.score
-    assert rows[0]["Non conforme"] == first.counts()["fail"]
-    assert rows[0]["Emplacement"] == "Structures!A2"
+    assert rows[1]["Motifs"] == "\n".join(sample_report.structures[1].decision.reasons)
 
 
-def test_constats_rows_colours_filter_and_links(sample_report: object) -> None:
-    """Constats has one row per result, an autofilter, status colours and links to the input cells."""
+def test_constats_rows_filter_and_links(sample_report: object) -> None:
+    """Constats has one row per result, an autofilter and links to the input cells."""
     ws = _open(sample_report)["Constats"]
     rows = _rows(ws)
-    assert [(r["Identifiant"], r["Règle"], r["Statut"], r["Emplacement"]) for r in rows] == [
+    assert sorted((r["Identifiant"], r["Règle"], r["Statut"], r["Emplacement"]) for r in rows) == sorted(
         (s.id, r.rule, r.status.label, r.location) for s in sample_report.structures for r in s.results
-    ]
-    assert ws.auto_filter.ref == f"A1:J{len(rows) + 1}"
-    results = [r for s in sample_report.structures for r in s.results]
-    for n, r in enumerate(results, start=2):
-        assert ws.cell(row=n, column=5).fill.fgColor.rgb == "00" + STATUS_FILLS[r.status]
+    )
+    assert ws.auto_filter.ref == f"A1:H{len(rows) + 1}"
+    for n, row in enumerate(rows, start=2):
         link = ws.cell(row=n, column=8).hyperlink
-        assert link is not None and link.target == f"declaration-exemple.xlsx#{r.location}"
+        assert link is not None and link.target == f"declaration-exemple.xlsx#{row['Emplacement']}"
+
+
+def test_constats_most_serious_first(sample_report: object) -> None:
+    """Each structure's results come as in the HTML fiche: non-conformities (bloquant first), then
+    checks to do, warnings, waivers, passes and the rules without object."""
+    rows = [r for r in _rows(_open(sample_report)["Constats"]) if r["Identifiant"] == "EX-32-002"]
+    assert [(r["Statut"], r["Gravité"], r["Règle"]) for r in rows] == [
+        ("non conforme", "bloquant", "FS-AGT-01"), ("non conforme", "bloquant", "FS-HOR-01"),
+        ("non conforme", "bloquant", "FS-HOR-02"), ("non conforme", "bloquant", "FS-PAR-01"),
+        ("non conforme", "majeur", "FS-LOC-01"), ("à vérifier", "majeur", "FS-AGT-03"),
+        ("à vérifier", "mineur", "FS-LOC-02"), ("à vérifier", "mineur", "FS-LOC-03"),
+        ("à vérifier", "mineur", "FS-LOC-05"), ("à vérifier", "mineur", "FS-PAR-02"),
+        ("à vérifier", "info", "FS-MIS-01"), ("à vérifier", "info", "FS-NET-02"),
+        ("avertissement", "mineur", "FS-PAR-03"), ("conforme", "bloquant", "FS-AGT-02"),
+        ("conforme", "bloquant", "FS-HOR-04"), ("conforme", "bloquant", "FS-NET-01"),
+        ("conforme", "majeur", "FS-LOC-04"), ("conforme", "mineur", "FS-AGT-04"),
+        ("conforme", "mineur", "FS-HOR-03"), ("conforme", "info", "FS-HOR-05"),
+        ("sans objet", "majeur", "FS-NET-03"), ("sans objet", "majeur", "FS-SVC-02"),
+        ("sans objet", "info", "FS-ACT-01"), ("sans objet", "info", "FS-FIN-01"),
+        ("sans objet", "info", "FS-SVC-01"),
+    ]
+
+
+def test_only_non_conformities_are_coloured_by_severity(sample_report: object) -> None:
+    """A non-conformity's status and severity are coloured by its severity (a bloquant one in white
+    letters); a pass is green in its status only; every other result is left neutral."""
+    ws = _open(sample_report)["Constats"]
+    seen = {}
+    for row in ws.iter_rows(min_row=2):
+        status, severity = row[3], row[4]
+        key = (status.value, severity.value)
+        fills = (status.fill.fgColor.rgb if status.fill.fill_type else None,
+                 severity.fill.fgColor.rgb if severity.fill.fill_type else None, status.font.color is not None)
+        seen.setdefault(key, set()).add(fills)
+    red = "00" + SEVERITY_FILLS[Severity.BLOQUANT]
+    assert seen[("non conforme", "bloquant")] == {(red, red, True)}
+    assert seen[("non conforme", "majeur")] == {("00" + SEVERITY_FILLS[Severity.MAJEUR],) * 2 + (False,)}
+    assert seen[("conforme", "bloquant")] == {("00" + PASS_FILL, None, False)}
+    assert seen[("à vérifier", "majeur")] == {(None, None, False)}
+    assert seen[("sans objet", "majeur")] == {(None, None, False)}
 
 
 def test_plan_d_actions_and_referentiel(sample_report: object) -> None:
