@@ -47,7 +47,7 @@ if TYPE_CHECKING:
         no_duplicate_keys,
     )
     from fsaudit.inputs.referential import load_referential, load_referentials
-    from fsaudit.inputs.reader.safety import UnsafeArchive, check_archive, describe_error, vet_xml
+    from fsaudit.inputs.safety import UnsafeArchive, check_archive, describe_error, vet_xml
     from fsaudit.inputs.validation import validate_declaration
     from fsaudit.model.declaration import (
         WEEKDAY_LABELS,
@@ -108,12 +108,22 @@ if TYPE_CHECKING:
     from fsaudit.report.json_contract import report_to_dict, structure_to_dict
     from fsaudit.report.output import OutputError, write_atomic
     from fsaudit.report.reporter import Reporter
-    from fsaudit.report.view import Issue, input_issues, level_label
+    from fsaudit.report.view import Issue, enclosing_locations, input_issues, level_label
     from fsaudit.run.engine import audit, natural_key
+    from fsaudit.text.documents import (
+        evidence_label,
+        evidence_text,
+        identity_facts,
+        structure_position,
+        value_text,
+        waiver_text,
+    )
     from fsaudit.text.french import (
         FIELD_LABELS,
         MONTHS_FR,
         NARROW_NBSP,
+        WAIVER_FIELDS,
+        departement_names,
         fr_count,
         fr_date,
         fr_decimal,
@@ -172,7 +182,7 @@ _LOCATIONS = {
     "read_regular": "fsaudit.inputs.files",
     "Region": "fsaudit.inputs.jsonpos",
     "json_regions": "fsaudit.inputs.jsonpos",
-    **dict.fromkeys(("UnsafeArchive", "check_archive", "describe_error", "vet_xml"), "fsaudit.inputs.reader.safety"),
+    **dict.fromkeys(("UnsafeArchive", "check_archive", "describe_error", "vet_xml"), "fsaudit.inputs.safety"),
     # reporters
     "Reporter": "fsaudit.report.reporter",
     "report_to_dict": "fsaudit.report.json_contract",
@@ -187,10 +197,15 @@ _LOCATIONS = {
     "parse_date": "fsaudit.cli.main",
     # French text
     **dict.fromkeys(
-        ("FIELD_LABELS", "MONTHS_FR", "NARROW_NBSP", "fr_count", "fr_date", "fr_decimal", "fr_field", "fr_hours",
+        ("FIELD_LABELS", "WAIVER_FIELDS", "departement_names", "MONTHS_FR", "NARROW_NBSP", "fr_count", "fr_date", "fr_decimal", "fr_field", "fr_hours",
          "fr_int", "fr_list", "fr_number", "fr_pct", "fr_referential_key", "fr_signed", "shown_path", "visible"),
         "fsaudit.text.french",
     ),
+    **dict.fromkeys(
+        ("evidence_label", "evidence_text", "identity_facts", "structure_position", "value_text", "waiver_text"),
+        "fsaudit.text.documents",
+    ),
+    "enclosing_locations": "fsaudit.report.view",
     # running an audit
     "audit": "fsaudit.run.engine",
     "natural_key": "fsaudit.run.engine",

@@ -32,6 +32,7 @@ from fsaudit.inputs.reader import DuplicateKeyError, InputProblem, json_path, no
 from fsaudit.inputs.validation import _sort_key, translate_schema_error
 from fsaudit.model.result import Result
 from fsaudit.model.rule import Status
+from fsaudit.text.french import WAIVER_FIELDS
 
 __all__ = [
     "WAIVER_FIELDS",
@@ -101,19 +102,6 @@ class WaiverSet:
 
 # --- loading -------------------------------------------------------------------------------
 
-
-WAIVER_FIELDS = {
-    "waivers": "dérogations",
-    "structure": "identifiant de la structure",
-    "rule": "règle",
-    "field": "champ de la déclaration",
-    "justification": "raison de la dérogation",
-    "approver": "autorité qui l'accorde",
-    "legal_basis": "fondement juridique",
-    "start": "premier jour couvert",
-    "expiry": "dernier jour couvert",
-}
-"""The keys of a waiver file (what the user writes) and what each means, in French."""
 
 _DATE_FIELDS = ("start", "expiry")
 _DATE_HINT = "AAAA-MM-JJ ou JJ/MM/AAAA"

@@ -4,6 +4,8 @@ summaries and reports."""
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import json
 import re
 from typing import Any
 
@@ -11,6 +13,8 @@ __all__ = [
     "describe_exception",
     "DATE_FORMATS",
     "FIELD_LABELS",
+    "departement_names",
+    "WAIVER_FIELDS",
     "MONTHS_FR",
     "NARROW_NBSP",
     "fr_count",
@@ -276,3 +280,27 @@ def describe_exception(exc: BaseException) -> str:
     if getattr(exc, "french", False):
         return text
     return f"{type(exc).__name__} : {text}" if text else type(exc).__name__
+
+
+WAIVER_FIELDS = {
+    "waivers": "dérogations",
+    "structure": "identifiant de la structure",
+    "rule": "règle",
+    "field": "champ de la déclaration",
+    "justification": "raison de la dérogation",
+    "approver": "autorité qui l'accorde",
+    "legal_basis": "fondement juridique",
+    "start": "premier jour couvert",
+    "expiry": "dernier jour couvert",
+}
+"""The keys of a waiver file (what the user writes) and what each means, in French."""
+
+
+@functools.lru_cache(maxsize=1)
+def departement_names() -> dict[str, str]:
+    """``{INSEE code: name}`` of every département and overseas collectivity (``"32": "Gers"``),
+    from the INSEE's Code officiel géographique (``fsaudit/text/departements.json``)."""
+    from importlib import resources
+
+    data = json.loads(resources.files("fsaudit.text").joinpath("departements.json").read_text("utf-8"))
+    return dict(data["names"])

@@ -5,7 +5,7 @@ Registered through the ``fsaudit`` entry-point group (name ``avis``) like any th
 
 from __future__ import annotations
 
-from fsaudit_html._core import hookimpl
+from fsaudit import hookimpl
 
 
 @hookimpl

@@ -27,20 +27,20 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from fsaudit_avis.names import safe_names
-from fsaudit_html._core import (
+from fsaudit import (
     AuditReport,
     OutputError,
     Reporter,
     Status,
     StructureReport,
+    departement_names,
     fr_date,
     fr_decimal,
     fr_field,
+    identity_facts,
+    waiver_text,
 )
-from fsaudit_html.evidence import waiver_text
-from fsaudit_html.geo import departement_names
-from fsaudit_html.identity import identity_facts
+from fsaudit_avis.names import safe_names
 
 __all__ = ["REPORTERS", "avis_document", "render_avis", "render_avis_pdf", "soffice", "to_pdf", "xml_safe"]
 

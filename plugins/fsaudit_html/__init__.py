@@ -7,7 +7,7 @@ through the ``fsaudit`` entry-point group (name ``html``) like any third-party p
 
 from __future__ import annotations
 
-from fsaudit_html._core import hookimpl
+from fsaudit import hookimpl
 
 
 @hookimpl

@@ -21,19 +21,22 @@ from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
-from fsaudit_html._core import (
+from fsaudit import (
     AuditReport,
     DecisionCode,
     Reporter,
     Result,
     Severity,
     Status,
+    departement_names,
+    evidence_text,
     fr_decimal,
     fr_field,
+    identity_facts,
+    waiver_text,
 )
-from fsaudit_html.evidence import evidence_text, waiver_text
-from fsaudit_html.geo import MAP_WIDTH, build_map, departement_names, outlines_attribution
-from fsaudit_html.identity import identity_facts, position
+from fsaudit import structure_position as position
+from fsaudit_html.geo import MAP_WIDTH, build_map, outlines_attribution
 
 __all__ = ["REPORTER", "render_html"]
 

@@ -8,11 +8,9 @@ structures and département blocks the engine passes to the ``fsaudit_report_sec
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from collections.abc import Sequence
-from importlib import resources
 from typing import Any
 
 import attrs
@@ -28,6 +26,7 @@ from fsaudit import (
     Section,
     Status,
     StructureReport,
+    departement_names,
     fr_hours,
     fr_int,
     fr_pct,
@@ -85,8 +84,7 @@ def _months_phrase(months: Sequence[int], year: int) -> str:
 
 
 def _departement_names() -> dict[str, str]:
-    data = json.loads(resources.files("fsaudit_network").joinpath("departements.json").read_text("utf-8"))
-    return dict(data["names"])
+    return departement_names()
 
 
 # --- facts read back from the inputs --------------------------------------------------------------

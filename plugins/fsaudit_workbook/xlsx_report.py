@@ -34,17 +34,18 @@ from fsaudit import (
     Result,
     Severity,
     Status,
+    evidence_text,
     fr_count,
     fr_date,
     fr_field,
     fr_referential_key,
+    identity_facts,
     input_issues,
     natural_key,
     shown_path,
     visible,
+    waiver_text,
 )
-from fsaudit_html.evidence import evidence_text, waiver_text
-from fsaudit_html.identity import identity_facts
 from fsaudit_workbook.scan import column_letter
 from fsaudit_workbook.template import save_openpyxl, set_text
 

@@ -25,8 +25,8 @@ import pytest
 from openpyxl import load_workbook
 
 from fsaudit.cli.main import main
-from fsaudit.inputs.files import read_input
 from fsaudit.inputs import files as _io
+from fsaudit.inputs.files import read_input
 from fsaudit.plugin.manager import load_plugins
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes and symbolic links as on Unix")

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from fsaudit.inputs.files import read_input
-from fsaudit.inputs.reader.safety import Limits, UnsafeArchive, check_archive, limits_from_env
+from fsaudit.inputs.safety import Limits, UnsafeArchive, check_archive, limits_from_env
 from fsaudit.plugin.manager import load_plugins
 from fsaudit_workbook.reader import read_workbook
 from fsaudit_workbook.scan import xlsx_bad_cells

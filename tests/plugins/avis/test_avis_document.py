@@ -20,10 +20,10 @@ from documents_helpers import (
     write_declaration,
 )
 
+from fsaudit import OutputError
 from fsaudit.model import declaration as model
 from fsaudit_avis import document
 from fsaudit_avis.document import render_avis, soffice, to_pdf
-from fsaudit_html._core import OutputError
 
 REPO = Path(__file__).resolve().parents[3]
 

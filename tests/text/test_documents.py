@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from fsaudit_html.evidence import evidence_label, evidence_text, value_text, waiver_text
+from fsaudit.text.documents import evidence_label, evidence_text, value_text, waiver_text
 
 
 @pytest.mark.parametrize(
