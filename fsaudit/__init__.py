@@ -29,6 +29,7 @@ TYPE_CHECKING = False  # not imported from typing: ``import fsaudit`` stays chea
 if TYPE_CHECKING:
     from typing import Any
 
+    from fsaudit._resources import declaration_schema
     from fsaudit.cli.main import CommandError, parse_date
     from fsaudit.inputs.files import NotReadable, read_regular
     from fsaudit.inputs.jsonpos import Region, json_regions
@@ -178,6 +179,7 @@ _LOCATIONS = {
         "fsaudit.inputs.reader",
     ),
     "validate_declaration": "fsaudit.inputs.validation",
+    "declaration_schema": "fsaudit._resources",
     "NotReadable": "fsaudit.inputs.files",
     "read_regular": "fsaudit.inputs.files",
     "Region": "fsaudit.inputs.jsonpos",

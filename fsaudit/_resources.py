@@ -15,3 +15,9 @@ def schema(name: str) -> dict[str, Any]:
     """A JSON Schema shipped in ``fsaudit/schemas`` (``declaration``, ``report``, ``referential``)."""
     path = _PACKAGE_DIR / "schemas" / f"{name}.schema.json"
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def declaration_schema() -> dict[str, Any]:
+    """The declaration JSON Schema (``urn:fsaudit:schema:declaration:1``): what a reader may
+    consult to map its columns (patterns, required fields)."""
+    return schema("declaration")

@@ -209,5 +209,5 @@ def read_input(path: str, readers: Sequence[Reader]) -> tuple[InputInfo, ReadRes
             path, "fichier", f"le lecteur « {reader.name} » a échoué : {describe_exception(exc)}"
         )
         return InputInfo(path, sha256, reader.name, 0, 1), ReadResult(reader.name, problems=(problem,))
-    info = InputInfo(path, sha256, result.format, len(result.structures), len(result.problems))
+    info = InputInfo(path, sha256, result.format, len(result.structures), len(result.problems), result.layout)
     return info, result

@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 from attrs import field, frozen
@@ -84,6 +84,11 @@ class InputProblem:
     ``"avertissement"`` (something was ignored that the audit does not need, such as an
     auditor's own column).
     """
+
+    ERROR: ClassVar[str] = ERROR
+    """The level of a problem with something the input holds that could not be read."""
+    WARNING: ClassVar[str] = WARNING
+    """The level of something ignored that the audit does not need."""
 
     path: str
     location: str
@@ -235,6 +240,9 @@ class ReadResult:
     departements: tuple[model.Departement, ...] = ()
     problems: tuple[InputProblem, ...] = ()
     answers: tuple[ManualAnswer, ...] = ()
+    layout: str | None = None
+    """Which layout of the format the reader recognised (``liste-2022`` for the national list of
+    December 2022), when a format has several; written in the JSON report's ``inputs``."""
 
 
 @frozen

@@ -31,7 +31,6 @@ __all__ = [
     "AuditReport",
     "Decision",
     "DecisionCode",
-    "FormatName",
     "Identity",
     "InputInfo",
     "Result",
@@ -225,26 +224,6 @@ class StructureReport:
         return {status._value_: counter.get(status, 0) for status in Status}
 
 
-class FormatName(str):
-    """A reader's format name (``ReadResult.format``) that also says which layout of the format
-    the reader recognised (``anct-csv`` read as the list's layout ``liste-2022``); compares and
-    serialises as the plain name. :class:`InputInfo` takes its ``layout`` from it."""
-
-    layout: str | None
-
-    def __new__(cls, name: str, layout: str | None = None) -> FormatName:
-        self = super().__new__(cls, name)
-        self.layout = layout
-        return self
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (FormatName, (str(self), self.layout))
-
-
-def _layout_of(info: InputInfo) -> str | None:
-    return getattr(info.format, "layout", None)
-
-
 @frozen
 class InputInfo:
     """One input file of the audit."""
@@ -254,7 +233,7 @@ class InputInfo:
     format: str | None
     structures: int
     errors: int
-    layout: str | None = attrs.field(default=attrs.Factory(_layout_of, takes_self=True))
+    layout: str | None = None
     """The layout of the format the reader recognised (``liste-2022``), when it says one."""
 
 

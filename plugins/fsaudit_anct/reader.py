@@ -34,7 +34,6 @@ from fsaudit import (
     describe_error,
     validate_declaration,
 )
-from fsaudit.model.result import FormatName
 from fsaudit_anct.columns import (
     Columns,
     CsvLocation,
@@ -434,7 +433,7 @@ def _read(format_name: str, path: Path, items: Iterator[Item]) -> ReadResult:
                     "avertissement",
                 )
             )
-    return ReadResult(FormatName(format_name, layout), tuple(structures), (), tuple(problems))
+    return ReadResult(format_name, tuple(structures), (), tuple(problems), layout=layout)
 
 
 def read_csv(path: Path) -> ReadResult:

@@ -27,6 +27,7 @@ from urllib.parse import quote
 from fsaudit import (
     AuditReport,
     InputProblem,
+    Issue,
     NotReadable,
     Region,
     Reporter,
@@ -34,11 +35,12 @@ from fsaudit import (
     Severity,
     Status,
     StructureReport,
+    enclosing_locations,
     fr_field,
+    input_issues,
     json_regions,
     read_regular,
 )
-from fsaudit.report.view import Issue, enclosing_locations, input_issues
 from fsaudit_ci._common import clean_text, rule_severity, waiver_text
 
 __all__ = ["INPUT_ERROR_RULE", "INPUT_WARNING_RULE", "REPORTER", "SARIF_SCHEMA", "render_sarif"]

@@ -25,17 +25,19 @@ from typing import Any
 
 import attrs
 
-from fsaudit import Declaration, UnsafeArchive, check_archive, describe_error, validate_declaration
-from fsaudit._resources import schema
-from fsaudit.inputs.reader import (
-    ERROR,
-    WARNING,
+from fsaudit import (
+    Declaration,
     InputProblem,
     ManualAnswer,
     Reader,
     ReadResult,
     UnreadFact,
+    UnsafeArchive,
+    check_archive,
     closest_name,
+    declaration_schema,
+    describe_error,
+    validate_declaration,
 )
 from fsaudit_workbook import cells
 from fsaudit_workbook.layout import (
@@ -211,7 +213,7 @@ class _State:
     headers: dict[tuple[str, str], str] = attrs.Factory(dict)
     """(sheet, column letters) → header of the column, to name the column in schema problems."""
 
-    def problem(self, location: str, message: str, level: str = ERROR) -> None:
+    def problem(self, location: str, message: str, level: str = InputProblem.ERROR) -> None:
         self.problems.append(InputProblem(self.path, location, message, level))
 
 
@@ -288,7 +290,7 @@ def _read_sheet(
         close = closest_name(header_key(typed), absent) if absent else None
         if close is None:
             expected = ", ".join(f"« {c.header} »" for c in spec.columns)
-            state.problem(where, f"colonne « {typed} » inconnue : ignorée (colonnes attendues {expected})", WARNING)
+            state.problem(where, f"colonne « {typed} » inconnue : ignorée (colonnes attendues {expected})", InputProblem.WARNING)
             continue
         column = absent[close]
         message = f"colonne « {typed} » inconnue ; attendu « {column.header} » ?"
@@ -421,13 +423,13 @@ _GROUP_ANCHOR = {"address": "street", "coordinates": "latitude", "gestionnaire":
 @functools.cache
 def _code_pattern() -> str:
     """The pattern of a département code in the declaration schema."""
-    return schema("declaration")["$defs"]["departement"]["properties"]["code"]["pattern"]
+    return declaration_schema()["$defs"]["departement"]["properties"]["code"]["pattern"]
 
 
 @functools.cache
 def _required(definition: str) -> frozenset[str]:
     """The fields an object of the declaration schema cannot be without (``label``: status)."""
-    return frozenset(schema("declaration")["$defs"][definition].get("required", ()))
+    return frozenset(declaration_schema()["$defs"][definition].get("required", ()))
 
 _UNJOINED = ("identifiant absent ou illisible : les lignes des autres feuilles ne peuvent pas être rattachées à "
              "cette structure")
@@ -946,7 +948,7 @@ class _Builder:
                 rows[0][2],
                 f"structure d'exemple « {EXAMPLE_ID} » du modèle ignorée, elle n'est pas auditée : supprimez ses "
                 f"lignes des feuilles {sheets} (ou créez le modèle sans exemple : fsaudit template --sans-exemple)",
-                WARNING,
+                InputProblem.WARNING,
             )
 
 
@@ -1021,13 +1023,13 @@ def _roles(state: _State, names: Sequence[str]) -> tuple[dict[str, str], list[tu
     absent = {n: spec for spec in SHEETS if spec.name not in roles for n in (spec.name, *spec.aliases)}
     for name in unknown:
         if not name:  # a crafted file: no spreadsheet saves a sheet without a name
-            state.problem("fichier", "feuille sans nom : ignorée", WARNING)
+            state.problem("fichier", "feuille sans nom : ignorée", InputProblem.WARNING)
             continue
         where = _ref(name, 0, 0)
         close = closest_name(name, absent) if absent else None
         if close is None:
             layout = ", ".join(spec.name for spec in SHEETS)
-            state.problem(where, f"feuille « {name} » inconnue : ignorée (feuilles lues : {layout})", WARNING)
+            state.problem(where, f"feuille « {name} » inconnue : ignorée (feuilles lues : {layout})", InputProblem.WARNING)
             continue
         spec = absent[close]
         message = f"feuille « {name} » inconnue ; attendu « {spec.name} » ?"

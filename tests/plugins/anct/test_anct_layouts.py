@@ -84,7 +84,7 @@ def test_2022_export_is_read_whole() -> None:
     """Every record of the December 2022 export is read, as layout liste-2022; the only problem is
     the one unreadable hours cell, a warning at its line and column."""
     result = read_csv(LIST_2022)
-    assert (len(result.structures), result.format.layout) == (2683, "liste-2022")
+    assert (len(result.structures), result.layout) == (2683, "liste-2022")
     assert [(p.location, p.level) for p in result.problems] == [("ligne 2746, colonne h_mardi", "avertissement")]
     ids = [s.structure.id for s in result.structures]
     assert len(set(ids)) == 2683 and sum(i.startswith("temp_") for i in ids) == 159
@@ -197,7 +197,7 @@ def test_2022_workbook_export_reads_as_the_csv(tmp_path: Path) -> None:
         sheet.append(row)
     book.save(tmp_path / "liste.xlsx")
     from_book = read_workbook(tmp_path / "liste.xlsx")
-    assert from_book.format.layout == "liste-2022"
+    assert from_book.layout == "liste-2022"
     assert [s.structure for s in from_book.structures] == [
         s.structure for s in read_csv(_write_rows(tmp_path / "liste.csv", rows)).structures
     ]
@@ -207,7 +207,7 @@ def test_2020_geojson_is_read() -> None:
     """The 2020 map data: categorie and FORMAT_FS give type and format, months date labels (with
     a note), « Horaires non communiqués » is unread, a null geometry leaves the properties' point."""
     result = read_geojson(MAP_2020)
-    assert result.format.layout == "carte-2020"
+    assert result.layout == "carte-2020"
     by_id = {s.structure.id: s for s in result.structures}
     assert sorted(by_id) == ["1", "167", "179", "198", "440", "98"]
     assert (by_id["440"].structure.type, by_id["440"].structure.format) == (
