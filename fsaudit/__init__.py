@@ -35,16 +35,10 @@ if TYPE_CHECKING:
     from fsaudit.inputs.jsonpos import Region, json_regions
     from fsaudit.inputs.reader import (
         DuplicateKeyError,
-        InputProblem,
         LoadedStructure,
         ManualAnswer,
         Reader,
         ReadResult,
-        UnreadFact,
-        closest_name,
-        facts_overlap,
-        field_path,
-        json_path,
         no_duplicate_keys,
     )
     from fsaudit.inputs.referential import load_referential, load_referentials
@@ -74,6 +68,7 @@ if TYPE_CHECKING:
         TimeRange,
         WeeklyHours,
     )
+    from fsaudit.model.facts import InputProblem, UnreadFact, facts_overlap, field_path, json_path
     from fsaudit.model.referential import (
         Partner,
         Referential,
@@ -110,13 +105,16 @@ if TYPE_CHECKING:
     from fsaudit.report.output import OutputError, write_atomic
     from fsaudit.report.reporter import Reporter
     from fsaudit.report.view import Issue, enclosing_locations, input_issues, level_label
-    from fsaudit.run.engine import audit, natural_key
+    from fsaudit.run.checks import natural_key
+    from fsaudit.run.engine import audit
     from fsaudit.text.documents import (
+        baseline_lines,
         evidence_label,
         evidence_text,
         identity_facts,
         structure_position,
         value_text,
+        waiver_lines,
         waiver_text,
     )
     from fsaudit.text.french import (
@@ -124,6 +122,7 @@ if TYPE_CHECKING:
         MONTHS_FR,
         NARROW_NBSP,
         WAIVER_FIELDS,
+        closest_name,
         departement_names,
         fr_count,
         fr_date,
@@ -174,10 +173,11 @@ _LOCATIONS = {
     "load_referentials": "fsaudit.inputs.referential",
     # readers
     **dict.fromkeys(
-        ("DuplicateKeyError", "InputProblem", "LoadedStructure", "ManualAnswer", "Reader", "ReadResult",
-         "UnreadFact", "closest_name", "facts_overlap", "field_path", "json_path", "no_duplicate_keys"),
+        ("DuplicateKeyError", "LoadedStructure", "ManualAnswer", "Reader", "ReadResult", "no_duplicate_keys"),
         "fsaudit.inputs.reader",
     ),
+    **dict.fromkeys(("InputProblem", "UnreadFact", "facts_overlap", "field_path", "json_path"), "fsaudit.model.facts"),
+    "closest_name": "fsaudit.text.french",
     "validate_declaration": "fsaudit.inputs.validation",
     "declaration_schema": "fsaudit._resources",
     "NotReadable": "fsaudit.inputs.files",
@@ -204,13 +204,14 @@ _LOCATIONS = {
         "fsaudit.text.french",
     ),
     **dict.fromkeys(
-        ("evidence_label", "evidence_text", "identity_facts", "structure_position", "value_text", "waiver_text"),
+        ("baseline_lines", "evidence_label", "evidence_text", "identity_facts", "structure_position", "value_text",
+         "waiver_lines", "waiver_text"),
         "fsaudit.text.documents",
     ),
     "enclosing_locations": "fsaudit.report.view",
     # running an audit
     "audit": "fsaudit.run.engine",
-    "natural_key": "fsaudit.run.engine",
+    "natural_key": "fsaudit.run.checks",
     "PluginSet": "fsaudit.plugin.manager",
     "load_plugins": "fsaudit.plugin.manager",
     "select_referential": "fsaudit.plugin.manager",

@@ -18,8 +18,8 @@ from typing import Any
 
 from attrs import frozen
 
-from fsaudit.inputs.reader import json_path
 from fsaudit.inputs.validation import translate_schema_error
+from fsaudit.model.facts import json_path
 from fsaudit.model.rule import Severity
 from fsaudit.text.french import shown_path, visible
 

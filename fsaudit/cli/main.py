@@ -433,7 +433,7 @@ def referentials_command() -> int:
 def overlaid_referential(path: str, date: _dt.date, compare_as_of: str | None = None) -> Any:
     """``--referentiel``: the referential in force on ``date`` with the préfecture overlay of
     ``path`` applied; every problem of the overlay is printed, and the run stops (exit code 2)."""
-    from fsaudit.model.overlay import OverlayError, apply_overlay, load_overlay
+    from fsaudit.inputs.overlay import OverlayError, apply_overlay, load_overlay
     from fsaudit.model.referential import ReferentialError
     from fsaudit.plugin.manager import select_referential
 

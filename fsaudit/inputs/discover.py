@@ -30,7 +30,7 @@ from pathlib import Path
 
 from attrs import frozen
 
-from fsaudit.inputs.reader import ERROR, WARNING, InputProblem
+from fsaudit.model.facts import ERROR, WARNING, InputProblem
 
 __all__ = ["Discovery", "DiscoveryError", "display_path", "expand_inputs", "input_sort_key"]
 

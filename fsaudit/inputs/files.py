@@ -14,11 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from fsaudit.inputs.reader import (
-    InputProblem,
-    Reader,
-    ReadResult,
-)
+from fsaudit.inputs.reader import Reader, ReadResult
+from fsaudit.model.facts import InputProblem
 from fsaudit.model.result import (
     InputInfo,
 )

@@ -105,7 +105,7 @@ def load_referential(path: Path) -> Referential:
         raise _fail(path, f"JSON invalide ({exc})") from None
     found = _schema_problems(data)
     if found:
-        from fsaudit.inputs.reader import json_path
+        from fsaudit.model.facts import json_path
 
         details = "; ".join(f"{json_path(parts)} : {message}" for parts, message in found[:5])
         raise _fail(path, f"référentiel invalide : {details}")

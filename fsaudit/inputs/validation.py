@@ -16,20 +16,20 @@ import attrs
 from attrs import frozen
 
 from fsaudit._resources import schema
-from fsaudit.inputs.reader import (
+from fsaudit.inputs.reader import LoadedStructure
+from fsaudit.model import declaration as model
+from fsaudit.model.facts import (
     ERROR,
     WARNING,
     InputProblem,
-    LoadedStructure,
     Locate,
     PathParts,
     UnreadFact,
-    closest_name,
     facts_overlap,
     field_path,
     json_path,
 )
-from fsaudit.model import declaration as model
+from fsaudit.text.french import closest_name
 
 __all__ = ["translate_schema_error", "validate_declaration"]
 

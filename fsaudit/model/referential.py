@@ -7,7 +7,7 @@ A :class:`Referential` is one state of the charter. Plugins provide them (the ch
 
 Every value, partner and severity carries its source and its confidence mark (``C`` official or
 primary source, ``C2`` secondary source only, ``U`` practice no source states); a préfecture
-overlay (:mod:`fsaudit.model.overlay`) may change ``C2`` and ``U`` values, and an official ``C`` value
+overlay (:mod:`fsaudit.inputs.overlay`) may change ``C2`` and ``U`` values, and an official ``C`` value
 only with an explicit, reported flag.
 
 A :class:`Referential` is read-only once built: its mappings are :class:`types.MappingProxyType`
@@ -133,7 +133,7 @@ class Referential:
     severity_entries: Mapping[str, ReferentialValue] = attrs.field(factory=dict, converter=_readonly)
     """The same severities with their source and confidence mark."""
     overlay: Any = None
-    """The préfecture overlay applied (:class:`fsaudit.model.overlay.Overlay`), or ``None``."""
+    """The préfecture overlay applied (:class:`fsaudit.inputs.overlay.Overlay`), or ``None``."""
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Read-only mappings do not pickle: a referential travels to worker processes (--jobs)

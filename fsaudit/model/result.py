@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import attrs
 from attrs import frozen
 
-from fsaudit.inputs.reader import InputProblem, UnreadFact
+from fsaudit.model.facts import InputProblem, UnreadFact
 from fsaudit.model.rule import Severity, Status, as_severity, as_status
 
 __all__ = [
@@ -283,27 +283,6 @@ class WaiverSummary(Addition):
         """Waivers that did not apply (expired, not yet in force, unused), each with its message."""
         return [item for key in ("expired", "not_started", "unused") for item in self.data[key]]
 
-    def text_lines(self) -> list[str]:
-        """French lines for the terminal report."""
-        from fsaudit.text.french import fr_date, shown_path
-
-        data = self.data
-        lines = [
-            f"Dérogations ({shown_path(self.file)}) : {len(data['applied'])} appliquée(s), "
-            f"{len(data['expired'])} expirée(s), {len(data['not_started'])} pas encore en vigueur, "
-            f"{len(data['unused'])} sans objet"
-        ]
-        for item in data["applied"]:
-            expiry = fr_date(_dt.date.fromisoformat(item["expiry"]))
-            lines.append(
-                f"  ≈ {item['structure']} {item['rule']} : {item['justification']} — {item['approver']}, "
-                f"{item['legal_basis']}, jusqu'au {expiry} [{item['location']}]"
-            )
-        lines.extend(
-            f"  ! {item['structure']} {item['rule']} : {item['message']} [{item['location']}]" for item in self.notices()
-        )
-        return lines
-
 
 @frozen
 class BaselineComparison(Addition):
@@ -315,29 +294,6 @@ class BaselineComparison(Addition):
     def gating(self, fail_on: Severity) -> list[dict[str, Any]]:
         """New failures at ``fail_on`` or above: the only ones that fail the command."""
         return [f for f in self.data["new"] if Severity(f["severity"]).rank >= fail_on.rank]
-
-    def text_lines(self, fail_on: Severity) -> list[str]:
-        """French lines for the terminal report: the failures that are new since the baseline."""
-        from fsaudit.text.french import shown_path
-
-        data = self.data
-        waived = data.get("waived", [])
-        lines = [
-            f"Référence {shown_path(str(data['file']))} (audit au {data.get('as_of') or '?'}) : "
-            f"{len(data['new'])} nouveau(x) constat(s) non conforme(s), dont {len(self.gating(fail_on))} de gravité "
-            f"{fail_on.value} ou plus ; {len(data['fixed'])} corrigé(s) ; {len(waived)} dérogé(s) ; "
-            f"{len(data['unchanged'])} déjà connu(s)"
-        ]
-        for item in data["new"]:
-            lines.append(f"  + {item['structure']} {item['rule']} ({item['severity']}) : {item['message']}")
-        for item in data["fixed"]:
-            lines.append(f"  - {item['structure']} {item['rule']} ({item['severity']}) : corrigé")
-        for item in waived:
-            lines.append(
-                f"  ≈ {item['structure']} {item['rule']} ({item['severity']}) : dérogé "
-                "(toujours constaté, couvert par une dérogation)"
-            )
-        return lines
 
 
 @frozen

@@ -19,7 +19,7 @@ from typing import Any
 
 from attrs import frozen
 
-from fsaudit.inputs.reader import ERROR, InputProblem
+from fsaudit.model.facts import ERROR, InputProblem
 
 __all__ = ["InputIssues", "Issue", "enclosing_locations", "input_issues", "level_label"]
 

@@ -35,7 +35,8 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from fsaudit.inputs.reader import InputProblem, LoadedStructure, ReadResult
+from fsaudit.inputs.reader import LoadedStructure, ReadResult
+from fsaudit.model.facts import InputProblem
 from fsaudit.model.result import InputInfo
 from fsaudit.model.rule import RuleContext
 
@@ -150,7 +151,7 @@ def _init_worker(config: WorkerConfig) -> None:
     import gc
 
     from fsaudit.plugin.manager import load_plugins
-    from fsaudit.run.engine import Engine
+    from fsaudit.run.checks import Engine
 
     try:
         plugins = load_plugins(config.disabled, _rebuild_plugins(config.extra))
@@ -169,7 +170,7 @@ def _check_chunk(paths: Sequence[str]) -> bytes:
     The whole chunk is pickled at once; only when that fails are its ``locate`` functions and
     evidence made portable (:func:`_portable`) and the chunk pickled again.
     """
-    from fsaudit.run.engine import check_input
+    from fsaudit.run.checks import check_input
 
     if "state" not in _WORKER:
         raise WorkerSetupError(_WORKER.get("error", "processus non initialisé"))
@@ -248,7 +249,7 @@ def _pool(workers: int, config: WorkerConfig) -> ProcessPoolExecutor:
 
 
 def _dead_input(path: str) -> Any:
-    from fsaudit.run.engine import CheckedInput
+    from fsaudit.run.checks import CheckedInput
 
     try:
         with open(path, "rb") as handle:

@@ -28,8 +28,10 @@ import attrs
 from attrs import frozen
 
 from fsaudit._resources import schema
-from fsaudit.inputs.reader import DuplicateKeyError, InputProblem, json_path, no_duplicate_keys
+from fsaudit.inputs.reader import DuplicateKeyError, no_duplicate_keys
+from fsaudit.inputs.toml import toml_problem
 from fsaudit.inputs.validation import _sort_key, translate_schema_error
+from fsaudit.model.facts import InputProblem, json_path
 from fsaudit.model.result import Result
 from fsaudit.model.rule import Status
 from fsaudit.text.french import WAIVER_FIELDS
@@ -144,47 +146,6 @@ def _plain_dates(value: Any) -> Any:
     return value
 
 
-_TOML_ERRORS = {
-    "Invalid value": "valeur invalide",
-    "Invalid date or datetime": (
-        f"date invalide (attendu {_DATE_HINT} ; une date JJ/MM/AAAA s'écrit entre guillemets)"
-    ),
-    "Cannot overwrite a value": "valeur déjà définie",
-    "Unterminated string": "texte non terminé",
-    "Expected '=' after a key in a key/value pair": "« = » attendu après le nom du champ",
-    "Expected newline or end of document after a statement": "fin de ligne attendue après la valeur",
-    "Invalid statement": "ligne invalide",
-    "Unclosed array": "liste non fermée",
-    "Unclosed inline table": "table en ligne non fermée",
-}
-_TOML_WHERE = re.compile(r"^(?P<msg>.*?) \(at (?:line (?P<line>\d+), column (?P<col>\d+)|end of document)\)$")
-_UNQUOTED_DATE = re.compile(r"^\s*(start|expiry)\s*=\s*(\d{1,2}/\d{1,2}/\d{4})\s*(#.*)?$")
-
-
-def _toml_problem(path: str, exc: tomllib.TOMLDecodeError, lines: list[str], offset: int = 0,
-                  number: int | None = None, last: int | None = None) -> InputProblem:
-    """A TOML syntax error in French, at its line (``offset`` lines into the file) and column;
-    ``number`` is the waiver (``[[waivers]]`` table) it is in, ``last`` the last line of that
-    table (where an error at the end of the table is)."""
-    match = _TOML_WHERE.match(str(exc))
-    english = match.group("msg") if match else str(exc)
-    french = next((fr for en, fr in _TOML_ERRORS.items() if english.startswith(en)), "syntaxe incorrecte")
-    if english.startswith("Cannot declare"):
-        french = "table déclarée deux fois"
-    if match and match.group("line"):
-        line = int(match.group("line")) + offset
-        where = f"ligne {line}, colonne {match.group('col')}"
-        date = _UNQUOTED_DATE.match(lines[line - 1]) if line <= len(lines) else None
-        if date is not None:
-            french = (f"date « {date.group(2)} » à écrire entre guillemets (\"{date.group(2)}\") "
-                      f"ou sous la forme AAAA-MM-JJ")
-    else:
-        where = "fin du fichier" if last is None else f"ligne {last}"
-    if number is not None:
-        where += f" (dérogation n° {number})"
-    return InputProblem(path, where, f"TOML invalide : {french}")
-
-
 _TABLE = re.compile(r"^\s*\[\[\s*waivers\s*\]\]")
 
 
@@ -251,7 +212,7 @@ def _parse_toml(path: str, text: str) -> _Parsed:
     lines = text.splitlines()
     tables = _toml_tables(text)
     if len(tables) < 2:
-        return _Parsed(problems=(_toml_problem(path, error, lines),))
+        return _Parsed(problems=(toml_problem(path, error, lines),))
     data: dict[str, Any] = {}
     items: list[Any] = []
     starts: list[int] = []
@@ -268,7 +229,7 @@ def _parse_toml(path: str, text: str) -> _Parsed:
         except tomllib.TOMLDecodeError as exc:
             last = first + max(len(chunk.splitlines()), 1) - 1
             end = last if number is not None else None
-            problems.append(_toml_problem(path, exc, lines, first - 1, number, end))
+            problems.append(toml_problem(path, exc, lines, first - 1, f"dérogation n° {number}", end))
             continue
         if number is None:
             data.update(part)

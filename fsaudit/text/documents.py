@@ -20,16 +20,19 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fsaudit.model.declaration import Format, GestionnaireKind, LabelStatus, StructureType
-from fsaudit.model.result import StructureReport
-from fsaudit.text.french import FIELD_LABELS, WAIVER_FIELDS, fr_date, fr_number
+from fsaudit.model.result import BaselineComparison, StructureReport, WaiverSummary
+from fsaudit.model.rule import Severity
+from fsaudit.text.french import FIELD_LABELS, WAIVER_FIELDS, fr_date, fr_number, shown_path
 
 __all__ = [
     "IDENTITY_LABELS",
+    "baseline_lines",
     "evidence_label",
     "evidence_text",
     "identity_facts",
     "structure_position",
     "value_text",
+    "waiver_lines",
     "waiver_text",
 ]
 
@@ -207,3 +210,45 @@ def identity_facts(s: StructureReport) -> list[tuple[str, str]]:
         if value:
             out.append((label, value))
     return out
+
+
+def waiver_lines(summary: WaiverSummary) -> list[str]:
+    """French lines on the waivers of an audit, for the terminal report."""
+    data = summary.data
+    lines = [
+        f"Dérogations ({shown_path(summary.file)}) : {len(data['applied'])} appliquée(s), "
+        f"{len(data['expired'])} expirée(s), {len(data['not_started'])} pas encore en vigueur, "
+        f"{len(data['unused'])} sans objet"
+    ]
+    for item in data["applied"]:
+        expiry = fr_date(_dt.date.fromisoformat(item["expiry"]))
+        lines.append(
+            f"  ≈ {item['structure']} {item['rule']} : {item['justification']} — {item['approver']}, "
+            f"{item['legal_basis']}, jusqu'au {expiry} [{item['location']}]"
+        )
+    lines.extend(
+        f"  ! {item['structure']} {item['rule']} : {item['message']} [{item['location']}]" for item in summary.notices()
+    )
+    return lines
+
+
+def baseline_lines(comparison: BaselineComparison, fail_on: Severity) -> list[str]:
+    """French lines for the terminal report: the failures that are new since the baseline."""
+    data = comparison.data
+    waived = data.get("waived", [])
+    lines = [
+        f"Référence {shown_path(str(data['file']))} (audit au {data.get('as_of') or '?'}) : "
+        f"{len(data['new'])} nouveau(x) constat(s) non conforme(s), dont {len(comparison.gating(fail_on))} de gravité "
+        f"{fail_on.value} ou plus ; {len(data['fixed'])} corrigé(s) ; {len(waived)} dérogé(s) ; "
+        f"{len(data['unchanged'])} déjà connu(s)"
+    ]
+    for item in data["new"]:
+        lines.append(f"  + {item['structure']} {item['rule']} ({item['severity']}) : {item['message']}")
+    for item in data["fixed"]:
+        lines.append(f"  - {item['structure']} {item['rule']} ({item['severity']}) : corrigé")
+    for item in waived:
+        lines.append(
+            f"  ≈ {item['structure']} {item['rule']} ({item['severity']}) : dérogé "
+            "(toujours constaté, couvert par une dérogation)"
+        )
+    return lines

@@ -7,12 +7,14 @@ import datetime as _dt
 import functools
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
     "describe_exception",
     "DATE_FORMATS",
     "FIELD_LABELS",
+    "closest_name",
     "departement_names",
     "WAIVER_FIELDS",
     "MONTHS_FR",
@@ -304,3 +306,24 @@ def departement_names() -> dict[str, str]:
 
     data = json.loads(resources.files("fsaudit.text").joinpath("departements.json").read_text("utf-8"))
     return dict(data["names"])
+
+
+def closest_name(name: str, known: Iterable[str], *, cutoff: float = 0.75) -> str | None:
+    """The known name closest to ``name`` (case, accents and spacing ignored), for
+    « voulez-vous dire … ? » hints; ``None`` when nothing is close enough."""
+    import difflib
+    import unicodedata
+
+    def fold(text: str) -> str:
+        text = unicodedata.normalize("NFKD", str(text))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+        return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+    by_fold: dict[str, str] = {}
+    for item in known:
+        by_fold.setdefault(fold(item), item)
+    folded = fold(name)
+    if folded in by_fold:
+        return by_fold[folded]
+    match = difflib.get_close_matches(folded, sorted(by_fold), n=1, cutoff=cutoff)
+    return by_fold[match[0]] if match else None

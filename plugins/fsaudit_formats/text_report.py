@@ -12,11 +12,13 @@ from fsaudit import (
     Reporter,
     Status,
     StructureReport,
+    baseline_lines,
     fr_field,
     fr_number,
     input_issues,
     shown_path,
     visible,
+    waiver_lines,
 )
 
 __all__ = ["REPORTER", "fr_number", "render_text"]
@@ -184,9 +186,9 @@ def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
         f"Constats non conformes de gravité {report.fail_on.value} ou plus : {len(failing)}"
     )
     if report.waivers is not None:
-        lines += ["", *report.waivers.text_lines()]
+        lines += ["", *waiver_lines(report.waivers)]
     if report.baseline is not None:
-        lines += ["", *report.baseline.text_lines(report.fail_on)]
+        lines += ["", *baseline_lines(report.baseline, report.fail_on)]
     shown_with = len(report.errors) - len(split.apart)
     for chosen, title, more in (
         (split.apart_errors, "Erreurs de saisie (déclarations non auditées en tout ou partie)",

@@ -530,9 +530,9 @@ def _national_text(total: DepartementSummary, departements: int, minimum: Any, a
         )
     if anct:
         lines.append(
-            "  La liste nationale ne renseigne ni les conseillers, ni les partenaires, ni les locaux, ni la "
-            "fréquentation : ces critères restent à vérifier auprès des gestionnaires (instruction "
-            "incomplète)."
+            "  Les fichiers audités (la liste nationale par exemple) ne renseignent ni les conseillers, ni les "
+            "partenaires, ni les locaux, ni la fréquentation : ces critères restent à vérifier auprès des "
+            "gestionnaires (instruction incomplète)."
         )
     return lines
 
@@ -648,10 +648,14 @@ def _departements_text(
     return lines
 
 
-def _anct_formats() -> tuple[str, ...]:
-    from fsaudit_anct.reader import RECORDS
-
-    return tuple(RECORDS)
+def _facts_never_declared(structures: Sequence[LoadedStructure]) -> bool:
+    """True when no structure declares conseillers, partners, premises or attendance (the
+    national list has none of them): the summary then says those criteria are left to check."""
+    return bool(structures) and all(
+        s.structure.conseillers is None and s.structure.partners is None and s.structure.premises is None
+        and s.structure.attendance is None
+        for s in structures
+    )
 
 
 def network_sections(
@@ -668,7 +672,7 @@ def network_sections(
     except Exception:  # noqa: BLE001 - a referential without the key still gets a summary
         minimum = "?"
     notes = [f"  {note}" for note in gathered.notes]
-    anct = any(info.format in _anct_formats() for info in report.inputs)
+    anct = _facts_never_declared(structures)
     sections = [
         Section(
             key="par_departement",

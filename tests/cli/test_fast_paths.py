@@ -11,9 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fsaudit.inputs.converter import converter, fast_structure, unstructure
-from fsaudit.inputs.reader import LoadedStructure, _field_parts, json_path
+from fsaudit.inputs.reader import LoadedStructure
 from fsaudit.inputs.validation import validate_declaration
 from fsaudit.model import declaration as model
+from fsaudit.model.facts import _field_parts, json_path
 from fsaudit.model.result import Result
 from fsaudit.model.rule import Severity, Status
 from fsaudit.plugin.hookspecs import hookimpl
@@ -180,7 +181,7 @@ def test_worker_sends_unpicklable_evidence_as_text(samples: Any) -> None:
     from fsaudit.model.rule import RuleContext
     from fsaudit.plugin.manager import load_plugins
     from fsaudit.run import parallel
-    from fsaudit.run.engine import Engine
+    from fsaudit.run.checks import Engine
 
     plugins = load_plugins((), [("test-pkl", _UnpicklableEvidence())])
     context = RuleContext(select_referential(_dt.date(2025, 6, 30)), _dt.date(2025, 6, 30))

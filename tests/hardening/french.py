@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from fsaudit.inputs.reader import InputProblem
+from fsaudit.model.facts import InputProblem
 
 FRENCH = re.compile(
     r"\b(attendu|attendue|colonne|feuille|classeur|archive|valeur|ligne|identifiant|structure|fichier|"

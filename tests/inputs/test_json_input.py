@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fsaudit.inputs.reader import InputProblem
+from fsaudit.model.facts import InputProblem
 from fsaudit_formats.json_reader import read_json
 
 

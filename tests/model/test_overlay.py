@@ -10,8 +10,8 @@ import pytest
 
 from fsaudit.cli.main import main
 from fsaudit.inputs.converter import unstructure
+from fsaudit.inputs.overlay import OverlayError, apply_overlay, load_overlay
 from fsaudit.model import declaration as model
-from fsaudit.model.overlay import OverlayError, apply_overlay, load_overlay
 from fsaudit.model.rule import Status
 from fsaudit.plugin.manager import select_referential
 from fsaudit.run.engine import audit

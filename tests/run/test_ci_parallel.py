@@ -20,7 +20,8 @@ from fsaudit.model.rule import RuleContext
 from fsaudit.plugin.hookspecs import hookimpl
 from fsaudit.plugin.manager import load_plugins, select_referential
 from fsaudit.run import parallel
-from fsaudit.run.engine import Engine, audit
+from fsaudit.run.checks import Engine
+from fsaudit.run.engine import audit
 from fsaudit.run.parallel import chunked, location_table
 from fsaudit.testing import make_structure
 

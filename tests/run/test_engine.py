@@ -260,7 +260,8 @@ def test_rule_past_its_time_limit_gives_error() -> None:
     """A rule that runs past the time limit is stopped: error on that rule, the others run."""
     from fsaudit.inputs.reader import LoadedStructure, ReadResult
     from fsaudit.model.result import InputInfo
-    from fsaudit.run.engine import audit_inputs, tripped_message
+    from fsaudit.run.checks import tripped_message
+    from fsaudit.run.engine import audit_inputs
 
     loaded = (LoadedStructure(make_structure(), "<mémoire>", ("structures", 0)),)
     report = audit_inputs(
@@ -282,7 +283,8 @@ def test_time_limit_is_per_rule_not_per_structure() -> None:
     a rule past the limit after them is still stopped."""
     from fsaudit.inputs.reader import LoadedStructure, ReadResult
     from fsaudit.model.result import InputInfo
-    from fsaudit.run.engine import audit_inputs, tripped_message
+    from fsaudit.run.checks import tripped_message
+    from fsaudit.run.engine import audit_inputs
 
     def steady(structure: Any, ctx: Any) -> Outcome:
         _busy(0.15)

@@ -13,7 +13,8 @@ from isolation_plugins import HangingRule, WritingRule
 from fsaudit import Status
 from fsaudit.model.rule import ReadOnlyMapping
 from fsaudit.report.json_contract import report_to_dict
-from fsaudit.run.engine import audit, tripped_message
+from fsaudit.run.checks import tripped_message
+from fsaudit.run.engine import audit
 from fsaudit.testing import audit_structures, make_structure, result_of
 
 AS_OF = _dt.date(2025, 6, 30)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from fsaudit import CharterReference, DecisionCode, Outcome, Rule, Status, hookimpl
-from fsaudit.inputs.reader import UnreadFact, facts_overlap
+from fsaudit.model.facts import UnreadFact, facts_overlap
 from fsaudit.plugin.manager import load_plugins
 from fsaudit.testing import audit_structures, make_structure, result_of
 

@@ -10,8 +10,8 @@ import pytest
 from anct_helpers import csv_text, record, write_csv
 
 from fsaudit.inputs.files import choose_reader
-from fsaudit.inputs.reader import InputProblem
 from fsaudit.model import declaration as model
+from fsaudit.model.facts import InputProblem
 from fsaudit.plugin.manager import load_plugins
 from fsaudit.run.engine import audit
 from fsaudit.testing import result_of

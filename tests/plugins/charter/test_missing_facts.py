@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fsaudit.inputs.reader import UnreadFact
+from fsaudit.model.facts import UnreadFact
 from fsaudit.model.rule import Status
 from fsaudit.testing import audit_structures, make_departement, make_structure, remove_fact, result_of
 from fsaudit_charter import all_rules

@@ -7,8 +7,9 @@ import datetime as dt
 
 import attrs
 
-from fsaudit.inputs.reader import LoadedStructure, ManualAnswer, ReadResult, UnreadFact
+from fsaudit.inputs.reader import LoadedStructure, ManualAnswer, ReadResult
 from fsaudit.model import declaration as model
+from fsaudit.model.facts import UnreadFact
 from fsaudit.model.result import InputInfo
 from fsaudit.model.rule import Status
 from fsaudit.plugin.manager import select_referential

@@ -312,7 +312,7 @@ def test_hours_judged_only_when_both_rules_judged() -> None:
 
 def test_unread_hours_are_counted_apart_from_undeclared_hours(tmp_path: Path) -> None:
     """A structure whose hours could not be read is « horaires illisibles », not « non déclarés »."""
-    from fsaudit.inputs.reader import UnreadFact
+    from fsaudit.model.facts import UnreadFact
     from fsaudit.testing import audit_structures
 
     structures = [make_structure(id="A", departement="32"), make_structure(id="B", departement="32")]
@@ -327,7 +327,7 @@ def test_unread_hours_are_counted_apart_from_undeclared_hours(tmp_path: Path) ->
 
 def test_unread_type_is_neither_principal_nor_antenne(tmp_path: Path) -> None:
     """A structure whose type could not be read is counted as « type ou format illisible »."""
-    from fsaudit.inputs.reader import UnreadFact
+    from fsaudit.model.facts import UnreadFact
     from fsaudit.testing import audit_structures
 
     structures = [make_structure(id="A", departement="32"), make_structure(id="B", departement="32")]
@@ -336,3 +336,32 @@ def test_unread_type_is_neither_principal_nor_antenne(tmp_path: Path) -> None:
     )
     row = _section(report).rows[0]
     assert (row["Principales"], row["Type ou format illisible"]) == (1, 1)
+
+
+_LIST_NOTE = (
+    "  Les fichiers audités (la liste nationale par exemple) ne renseignent ni les conseillers, ni les "
+    "partenaires, ni les locaux, ni la fréquentation : ces critères restent à vérifier auprès des "
+    "gestionnaires (instruction incomplète)."
+)
+
+
+def _national_text(tmp_path: Path, structures: Sequence[model.Structure]) -> tuple[str, ...]:
+    report = audit([str(_write(tmp_path / "d.json", structures))], as_of=AS_OF)
+    return next(s for s in report.sections if s.key == "national").text
+
+
+def test_national_summary_says_when_no_input_declares_staff_partners_or_premises(tmp_path: Path) -> None:
+    """Inputs that declare none of conseillers, partners, premises and attendance (the national
+    list) get the note that those criteria are left to check; whatever the reader."""
+    bare = [
+        attrs.evolve(make_structure(id=f"{dep}-A", departement=dep), conseillers=None, partners=None, premises=None,
+                     attendance=None)
+        for dep in ("32", "65")
+    ]
+    assert _LIST_NOTE in _national_text(tmp_path, bare)
+
+
+def test_national_summary_has_no_list_note_when_facts_are_declared(tmp_path: Path) -> None:
+    """Declarations with conseillers and partners do not get the national list's note."""
+    declared = [make_structure(id=f"{dep}-A", departement=dep) for dep in ("32", "65")]
+    assert _LIST_NOTE not in _national_text(tmp_path, declared)

@@ -20,7 +20,7 @@ from workbook_helpers import edit_workbook
 
 from fsaudit.cli.main import main
 from fsaudit.inputs.converter import structure_declaration
-from fsaudit.inputs.reader import facts_overlap
+from fsaudit.model.facts import facts_overlap
 from fsaudit.plugin.manager import load_plugins
 from fsaudit_workbook.layout import SHEETS
 from fsaudit_workbook.template import declaration_rows

@@ -38,9 +38,10 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from fsaudit.inputs.reader import InputProblem, closest_name
+from fsaudit.model.facts import InputProblem
 from fsaudit.model.referential import CONFIDENCE_RANK, Referential, ReferentialError, ReferentialValue
 from fsaudit.model.rule import Severity
+from fsaudit.text.french import closest_name
 
 __all__ = ["Overlay", "OverlayChange", "OverlayError", "apply_overlay", "load_overlay"]
 
@@ -207,7 +208,7 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]
 def load_overlay(path: str | Path) -> Overlay:
     """Read an overlay file and check its shape; raises :class:`OverlayError` (every problem)."""
     from fsaudit.inputs.files import NotReadable, read_regular
-    from fsaudit.run.waivers import _toml_problem
+    from fsaudit.inputs.toml import toml_problem
 
     name = str(path)
     try:
@@ -223,7 +224,7 @@ def load_overlay(path: str | Path) -> Overlay:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise OverlayError([_toml_problem(name, exc, text.splitlines())]) from None
+        raise OverlayError([toml_problem(name, exc, text.splitlines())]) from None
     lines = _key_lines(text)
     problems: list[InputProblem] = []
 

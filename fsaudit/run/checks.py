@@ -1,0 +1,512 @@
+"""Running the rules: every rule on every structure in isolation, with a time limit and a
+circuit breaker, and the decision policy.
+
+A rule that raises, returns something malformed or runs past its time limit gives status
+``error`` on that rule for that structure, and every other rule still runs. Facts a structure's
+input could not be read block the rules that need them (*manual*); see ``docs/honest-verdicts.md``.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from fsaudit.inputs.files import read_input
+from fsaudit.inputs.reader import LoadedStructure, ReadResult
+from fsaudit.model.declaration import Departement
+from fsaudit.model.facts import UnreadFact, fact_segments
+from fsaudit.model.result import (
+    Decision,
+    DecisionCode,
+    InputInfo,
+    Result,
+)
+from fsaudit.model.rule import Outcome, Rule, RuleContext, Scope, Severity, Status
+from fsaudit.plugin.manager import PluginError, PluginSet
+from fsaudit.text.french import describe_exception
+
+if TYPE_CHECKING:
+    pass
+
+__all__ = [
+    "DEFAULT_RULE_TIMEOUT",
+    "CheckedInput",
+    "Engine",
+    "RuleTimeout",
+    "check_input",
+    "check_read",
+    "natural_key",
+    "tripped_message",
+]
+
+_RULE_STATUSES = (Status.PASS, Status.FAIL, Status.WARN, Status.NOT_APPLICABLE, Status.MANUAL)
+def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts ``"2"`` before ``"10"``."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
+DEFAULT_RULE_TIMEOUT = 30.0
+"""Seconds a rule may take on one structure before it is stopped (``error``)."""
+
+
+class RuleTimeout(Exception):  # noqa: N818 - read as a status, like TimeoutError
+    """Raised inside a rule that ran past its time limit."""
+
+    french = True
+    """Its message is meant for the auditor as it is (see :func:`fsaudit.text.french.describe_exception`)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"temps limite de {seconds:g} s dépassé".replace(".", ","))
+        self.seconds = seconds
+
+
+def tripped_message(seconds: float) -> str:
+    """The one message of every result of a rule stopped by its time limit (the circuit breaker).
+
+    The same on every structure, whichever one the rule hung on and whatever the number of
+    worker processes, so that the report does not depend on how the work was shared.
+    """
+    limit = f"{seconds:g}".replace(".", ",")
+    return (
+        f"la règle n'a pas pu être évaluée : arrêtée après avoir dépassé son temps limite de {limit} s ; "
+        "elle n'est plus exécutée pour le reste de l'audit"
+    )
+
+
+class _TimeLimit:
+    """A per-call time limit with ``SIGALRM``, where it can be used (Unix, main thread).
+
+    Worker processes run rules in their main thread, so the limit applies there; elsewhere
+    (another thread, Windows) it is a no-op. ``arm()`` before a call, ``disarm()`` after.
+
+    One interval timer serves every call made inside the ``with`` block: ``arm()`` and
+    ``disarm()`` only note when the current call started (two system calls per rule, 23 rules
+    per structure, were a tenth of the rule loop). When the timer fires, the handler stops the
+    current call if it has run for the whole limit, and otherwise sets the timer again for what
+    that call has left, or for a whole limit between calls.
+    """
+
+    def __init__(self, seconds: float | None) -> None:
+        usable = (
+            seconds is not None
+            and seconds > 0
+            and hasattr(signal, "setitimer")
+            and threading.current_thread() is threading.main_thread()
+        )
+        self.seconds = float(seconds) if usable else None  # type: ignore[arg-type]
+        self._previous: Any = None
+        self._started: float | None = None
+
+    def __enter__(self) -> _TimeLimit:
+        if self.seconds is not None:
+            self._previous = signal.signal(signal.SIGALRM, self._expired)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.seconds is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._previous)
+        self._started = None
+
+    def _expired(self, signum: int, frame: Any) -> None:
+        seconds = self.seconds or 0
+        started = self._started
+        if started is None:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            return
+        left = seconds - (time.monotonic() - started)
+        if left > 0:
+            # The timer started before this call did: wait for the rest of its limit.
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-4))
+            return
+        self._started = None
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        raise RuleTimeout(seconds)
+
+    def arm(self) -> None:
+        self._started = time.monotonic()
+
+    def disarm(self) -> None:
+        self._started = None
+
+
+class Engine:
+    """Runs the rules of a :class:`~fsaudit.plugin.manager.PluginSet` under one referential."""
+
+    def __init__(self, plugins: PluginSet, context: RuleContext) -> None:
+        self.plugins = plugins
+        self.context = context
+        self.referential = context.referential
+        self._severity = {
+            rule.id: Severity(self.referential.severity_for(rule.id, rule.severity.value))
+            for rule in plugins.rules
+        }
+        self.structure_rules = [r for r in plugins.rules if r.scope is Scope.STRUCTURE]
+        self.network_rules = [r for r in plugins.rules if r.scope is Scope.NETWORK]
+        self.plugin_errors: list[PluginError] = []
+        self._checks = [(rule.id, rule.check) for rule in self.structure_rules if rule.check is not None]
+        self._owned: dict[tuple[str, Scope], list[Rule]] = {}
+        self._needs = {rule.id: tuple(fact_segments(need) for need in rule.needs) for rule in plugins.rules}
+        self.tripped: set[str] = set()
+        """Rules stopped by their time limit: not run again in this audit (the circuit breaker)."""
+        self._timeout = float(context.options.get("rule_timeout", DEFAULT_RULE_TIMEOUT) or 0)
+
+    def _tripped_error(self, rule_id: str, loaded: LoadedStructure) -> Result:
+        return Result(
+            rule=rule_id,
+            status=Status.ERROR,
+            severity=self._severity[rule_id],
+            message=tripped_message(self._timeout),
+            location=loaded.locate(),
+        )
+
+    # --- facts that were not read ----------------------------------------------------------
+
+    def unreadable(self, loaded: LoadedStructure) -> dict[str, list[UnreadFact]]:
+        """The rules that cannot be judged on ``loaded``: ``{rule_id: unread facts they need}``.
+
+        A rule needs a fact when one of its ``needs`` contains the unread fact's path or is
+        contained in it. A rule that declares no ``needs`` is judged anyway, but a *fail* it
+        gives on a structure with unread facts becomes *manual* (see :meth:`_guard_unread`).
+        """
+        if not loaded.unread:
+            return {}
+        facts = [(fact, fact_segments(fact.field)) for fact in loaded.unread]
+        blocked: dict[str, list[UnreadFact]] = {}
+        for rule_id, needs in self._needs.items():
+            for fact, segments in facts:
+                if any(need[: len(segments)] == segments[: len(need)] for need in needs):
+                    blocked.setdefault(rule_id, []).append(fact)
+        return blocked
+
+    def _not_evaluable(self, rule_id: str, loaded: LoadedStructure, facts: Sequence[UnreadFact]) -> Result:
+        shown = "; ".join(str(fact) for fact in facts[:3])
+        more = f" ; et {len(facts) - 3} autre(s)" if len(facts) > 3 else ""
+        return Result(
+            rule=rule_id,
+            status=Status.MANUAL,
+            severity=self._severity[rule_id],
+            message=f"non évaluable : donnée illisible ou absente ({shown}{more})",
+            location=facts[0].location,
+            field=facts[0].field or None,
+            evidence={"donnees_illisibles": [str(fact) for fact in facts]},
+        )
+
+    def _guard_unread(self, loaded: LoadedStructure, results: dict[str, Result]) -> None:
+        """Rules that needed unread facts become *manual*; a *fail* of a rule that does not
+        say what it needs, on a structure with unread facts, too (it may have judged a gap)."""
+        blocked = self.unreadable(loaded)
+        for rule_id, facts in blocked.items():
+            if rule_id in results:
+                results[rule_id] = self._not_evaluable(rule_id, loaded, facts)
+        for rule_id, result in results.items():
+            if result.status is Status.FAIL and not self._needs.get(rule_id):
+                results[rule_id] = self._not_evaluable(rule_id, loaded, loaded.unread)
+
+    # --- one result --------------------------------------------------------------------
+
+    def _error(self, rule_id: str, loaded: LoadedStructure, reason: str) -> Result:
+        return Result(
+            rule=rule_id,
+            status=Status.ERROR,
+            severity=self._severity[rule_id],
+            message=f"la règle n'a pas pu être évaluée : {reason}",
+            location=loaded.locate(),
+        )
+
+    def _result(self, rule_id: str, loaded: LoadedStructure, outcome: Any) -> Result:
+        if not isinstance(outcome, Outcome):
+            return self._error(rule_id, loaded, f"résultat mal formé ({type(outcome).__name__} au lieu d'Outcome)")
+        if outcome.status not in _RULE_STATUSES:
+            return self._error(rule_id, loaded, f"statut réservé au moteur : {outcome.status.value}")
+        if not isinstance(outcome.message, str) or not outcome.message:
+            return self._error(rule_id, loaded, "message absent")
+        try:
+            location = loaded.locate(outcome.field)
+        except Exception:  # noqa: BLE001
+            return self._error(rule_id, loaded, f"champ inconnu : {outcome.field!r}")
+        return Result(
+            rule=rule_id,
+            status=outcome.status,
+            severity=self._severity[rule_id],
+            message=outcome.message,
+            location=location,
+            field=outcome.field,
+            evidence=dict(outcome.evidence),
+        )
+
+    # --- structure rules ---------------------------------------------------------------
+
+    def check_structure(self, loaded: LoadedStructure) -> dict[str, Result]:
+        """Results of every structure rule on one structure, by rule id.
+
+        Each rule runs under the time limit ``options["rule_timeout"]`` (seconds, default
+        :data:`DEFAULT_RULE_TIMEOUT`) where signals allow it (see :class:`_TimeLimit`).
+        """
+        results: dict[str, Result] = {}
+        structure = loaded.structure
+        context = self.context
+        skip = self.unreadable(loaded) if loaded.unread else {}
+        with _TimeLimit(context.options.get("rule_timeout", DEFAULT_RULE_TIMEOUT)) as limit:
+            arm, disarm = limit.arm, limit.disarm
+            tripped = self.tripped
+            for rule_id, check in self._checks:
+                if rule_id in skip:
+                    continue  # judged on what is left, it could fail for data that was not read
+                if rule_id in tripped:
+                    results[rule_id] = self._tripped_error(rule_id, loaded)
+                    continue
+                try:
+                    arm()
+                    outcome = check(structure, context)
+                    disarm()
+                except RuleTimeout:
+                    disarm()
+                    tripped.add(rule_id)
+                    results[rule_id] = self._tripped_error(rule_id, loaded)
+                    continue
+                except Exception as exc:  # noqa: BLE001 - isolation: one rule, one error
+                    disarm()
+                    results[rule_id] = self._error(rule_id, loaded, describe_exception(exc))
+                    continue
+                results[rule_id] = self._result(rule_id, loaded, outcome)
+            hook = self.plugins.manager.hook.fsaudit_check_structure
+            kwargs = {"structure": loaded, "context": context}
+            for impl in hook.get_hookimpls():
+                owned = self._hook_rules(impl.plugin_name, Scope.STRUCTURE)
+                if owned and all(rule.id in tripped for rule in owned):
+                    for rule in owned:
+                        results[rule.id] = self._tripped_error(rule.id, loaded)
+                    continue
+                self._run_hook_impl(
+                    impl, kwargs, owned, {loaded.structure.id: loaded},
+                    results_by_structure={loaded.structure.id: results}, per_structure=False, limit=limit,
+                )
+        for rule in self.structure_rules:
+            if rule.id not in results and rule.id not in skip:
+                results[rule.id] = self._error(rule.id, loaded, "la règle n'a produit aucun résultat")
+        if loaded.unread:
+            for rule_id in skip:
+                results.setdefault(rule_id, None)  # type: ignore[arg-type]
+            self._guard_unread(loaded, results)
+            for rule_id in [k for k, v in results.items() if v is None]:
+                del results[rule_id]
+        return results
+
+    def _hook_rules(self, plugin: str, scope: Scope) -> list[Rule]:
+        owned = self._owned.get((plugin, scope))
+        if owned is None:
+            owned = self._owned[(plugin, scope)] = [
+                r
+                for r in self.plugins.rules
+                if r.check is None and r.scope is scope and self.plugins.rule_owner[r.id] == plugin
+            ]
+        return owned
+
+    def _run_hook_impl(
+        self,
+        impl: Any,
+        kwargs: dict[str, Any],
+        owned: list[Rule],
+        loaded_by_id: Mapping[str, LoadedStructure],
+        results_by_structure: dict[str, dict[str, Result]],
+        per_structure: bool,
+        limit: _TimeLimit | None = None,
+    ) -> None:
+        owned_ids = {r.id for r in owned}
+        try:
+            if limit is not None:
+                limit.arm()
+            answer = impl.function(**{name: kwargs[name] for name in impl.argnames})
+            if limit is not None:
+                limit.disarm()
+        except RuleTimeout:
+            if limit is not None:
+                limit.disarm()
+            self.tripped.update(owned_ids)
+            for sid, loaded in loaded_by_id.items():
+                for rule_id in sorted(owned_ids):
+                    results_by_structure[sid][rule_id] = self._tripped_error(rule_id, loaded)
+            return
+        except Exception as exc:  # noqa: BLE001
+            if limit is not None:
+                limit.disarm()
+            reason = f"le plugin « {impl.plugin_name} » a échoué : {describe_exception(exc)}"
+            for sid, loaded in loaded_by_id.items():
+                for rule_id in sorted(owned_ids):
+                    results_by_structure[sid][rule_id] = self._error(rule_id, loaded, reason)
+            return
+        if answer is None:
+            return
+        if not isinstance(answer, Mapping):
+            reason = f"le plugin « {impl.plugin_name} » a renvoyé {type(answer).__name__} au lieu d'un dictionnaire"
+            for sid, loaded in loaded_by_id.items():
+                for rule_id in sorted(owned_ids):
+                    results_by_structure[sid][rule_id] = self._error(rule_id, loaded, reason)
+            return
+        for rule_id, value in answer.items():
+            if rule_id not in owned_ids:
+                self.plugin_errors.append(
+                    PluginError(
+                        impl.plugin_name,
+                        f"résultat pour la règle {rule_id!r}, qui n'est pas une règle de ce plugin sans fonction check",
+                    )
+                )
+                if rule_id in self._severity:
+                    for sid, loaded in loaded_by_id.items():
+                        results_by_structure[sid][rule_id] = self._error(
+                            rule_id, loaded, f"le plugin « {impl.plugin_name} » a répondu pour une règle qui n'est pas la sienne"
+                        )
+                continue
+            if per_structure:
+                if not isinstance(value, Mapping):
+                    for sid, loaded in loaded_by_id.items():
+                        results_by_structure[sid][rule_id] = self._error(rule_id, loaded, "résultat réseau mal formé")
+                    continue
+                for sid, outcome in value.items():
+                    if sid in loaded_by_id:
+                        results_by_structure[sid][rule_id] = self._result(rule_id, loaded_by_id[sid], outcome)
+            else:
+                (sid, loaded), = loaded_by_id.items()
+                results_by_structure[sid][rule_id] = self._result(rule_id, loaded, value)
+
+    # --- network rules -----------------------------------------------------------------
+
+    def check_network(
+        self, structures: Sequence[LoadedStructure], departements: Sequence[Departement]
+    ) -> list[dict[str, Result]]:
+        """Results of every network rule, one dict per structure (same order as given)."""
+        out: list[dict[str, Result]] = [{} for _ in structures]
+        if not structures:
+            return out
+        for rule in self.network_rules:
+            if rule.check is None:
+                continue
+            try:
+                answer = rule.check(structures, departements, self.context)
+                if not isinstance(answer, Mapping):
+                    raise TypeError(f"{type(answer).__name__} au lieu d'un dictionnaire")
+            except Exception as exc:  # noqa: BLE001
+                for index, loaded in enumerate(structures):
+                    out[index][rule.id] = self._error(rule.id, loaded, describe_exception(exc))
+                continue
+            for index, loaded in enumerate(structures):
+                outcome = answer.get(loaded.structure.id)
+                if outcome is None:
+                    out[index][rule.id] = self._error(rule.id, loaded, "aucun résultat pour cette structure")
+                else:
+                    out[index][rule.id] = self._result(rule.id, loaded, outcome)
+        hook = self.plugins.manager.hook.fsaudit_check_network
+        kwargs = {"structures": structures, "departements": departements, "context": self.context}
+        by_id: dict[str, dict[str, Result]] = {}
+        loaded_by_id: dict[str, LoadedStructure] = {}
+        for index, loaded in enumerate(structures):
+            by_id.setdefault(loaded.structure.id, out[index])
+            loaded_by_id.setdefault(loaded.structure.id, loaded)
+        for impl in hook.get_hookimpls():
+            owned = self._hook_rules(impl.plugin_name, Scope.NETWORK)
+            self._run_hook_impl(impl, kwargs, owned, loaded_by_id, by_id, per_structure=True)
+        for index, loaded in enumerate(structures):
+            mine = by_id.get(loaded.structure.id, out[index])
+            for rule in self.network_rules:
+                if rule.id not in out[index]:
+                    out[index][rule.id] = mine.get(rule.id) or self._error(
+                        rule.id, loaded, "la règle n'a produit aucun résultat"
+                    )
+            if loaded.unread:
+                self._guard_unread(loaded, out[index])
+        return out
+
+    # --- decision -------------------------------------------------------------------------
+
+    def decide(self, loaded: LoadedStructure, results: Sequence[Result]) -> Decision:
+        """The recommendation from the ``fsaudit_decide`` hook, isolated like a rule.
+
+        Whatever the policy says, a structure with facts that could not be read gets
+        *instruction incomplète*: no verdict is rendered on the strength of unread data.
+        """
+        decision = self._decide(loaded, results)
+        if loaded.unread and decision.code is not DecisionCode.INSTRUCTION_INCOMPLETE:
+            facts = loaded.unread
+            shown = ", ".join(fact.location for fact in facts[:5]) + (" …" if len(facts) > 5 else "")
+            decision = attrs.evolve(
+                decision,
+                code=DecisionCode.INSTRUCTION_INCOMPLETE,
+                reasons=(
+                    f"{len(facts)} donnée(s) de la déclaration illisible(s) ou absente(s) ({shown}) : "
+                    "aucune décision ne peut être rendue avant leur correction",
+                    *(f"en l'état des données lues : {reason}" for reason in decision.reasons),
+                ),
+            )
+        return decision
+
+    def _decide(self, loaded: LoadedStructure, results: Sequence[Result]) -> Decision:
+        try:
+            decision = self.plugins.manager.hook.fsaudit_decide(
+                structure=loaded, results=results, context=self.context
+            )
+        except Exception as exc:  # noqa: BLE001
+            self.plugin_errors.append(PluginError("fsaudit_decide", describe_exception(exc)))
+            return Decision(
+                DecisionCode.INSTRUCTION_INCOMPLETE,
+                reasons=(f"la politique de décision a échoué : {describe_exception(exc)}",),
+                policy="erreur",
+            )
+        if decision is None:
+            return Decision(
+                DecisionCode.INSTRUCTION_INCOMPLETE,
+                reasons=("aucune politique de décision n'est chargée",),
+                policy="aucune",
+            )
+        if not isinstance(decision, Decision):
+            self.plugin_errors.append(
+                PluginError("fsaudit_decide", f"décision mal formée : {type(decision).__name__}")
+            )
+            return Decision(
+                DecisionCode.INSTRUCTION_INCOMPLETE,
+                reasons=("la politique de décision a renvoyé une décision mal formée",),
+                policy="erreur",
+            )
+        return decision
+
+
+
+@attrs.frozen
+class CheckedInput:
+    """One input, read and checked by every structure rule: what a worker process sends back.
+
+    ``results`` has one ``{rule_id: Result}`` per structure of ``read.structures``, in order.
+    """
+
+    info: InputInfo
+    read: ReadResult
+    results: tuple[dict[str, Result], ...]
+    plugin_errors: tuple[PluginError, ...] = ()
+    tripped: frozenset[str] = frozenset()
+    """Rules stopped by their time limit while this input was checked."""
+
+
+def check_input(path: str, plugins: PluginSet, engine: Engine) -> CheckedInput:
+    """Read one input and run every structure rule on each of its structures."""
+    info, result = read_input(path, plugins.readers)
+    return check_read(info, result, engine)
+
+
+def check_read(info: InputInfo, result: ReadResult, engine: Engine) -> CheckedInput:
+    """Run every structure rule on each structure of an input already read."""
+    before = len(engine.plugin_errors)
+    results = tuple(engine.check_structure(item) for item in result.structures)
+    errors = tuple(engine.plugin_errors[before:])
+    del engine.plugin_errors[before:]
+    return CheckedInput(info, result, results, errors, frozenset(engine.tripped))
