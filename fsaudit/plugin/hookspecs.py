@@ -25,11 +25,21 @@ if TYPE_CHECKING:
     from fsaudit.model.rule import Outcome, Rule, RuleContext
     from fsaudit.report.reporter import Reporter
 
-__all__ = ["API_VERSION", "hookimpl", "hookspec"]
+__all__ = ["API_VERSION", "SUPPORTED_API_VERSIONS", "hookimpl", "hookspec"]
 
-API_VERSION = "1"
+API_VERSION = "2"
 """The plugin API version. A plugin declares the one it was written for with
-:func:`fsaudit_api_version`; a plugin that declares another is refused with a clear error."""
+:func:`fsaudit_api_version`; a plugin that declares a version fsaudit does not support is refused
+with a clear error.
+
+Version 2 (this one) adds :func:`fsaudit_referentials`, :func:`fsaudit_commands`,
+:func:`fsaudit_extension_schemas`, plugin configuration (``RuleContext.plugin_config``) and the
+structures' extension facts; every hook is called through pluggy, each implementation isolated.
+A plugin written for version 1 keeps working unchanged: its hooks have the same names and
+arguments (see ``docs/plugins.md``, « Compatibilité »)."""
+
+SUPPORTED_API_VERSIONS = ("1", "2")
+"""The API versions a plugin may declare."""
 
 hookspec = pluggy.HookspecMarker("fsaudit")
 hookimpl = pluggy.HookimplMarker("fsaudit")
@@ -37,18 +47,19 @@ hookimpl = pluggy.HookimplMarker("fsaudit")
 
 @hookspec
 def fsaudit_api_version() -> str:
-    """Return the plugin API version the plugin was written for (``"1"``).
+    """Return the plugin API version the plugin was written for (``"2"``, or ``"1"`` for a plugin
+    written before version 2, which works unchanged).
 
     Called once per plugin when the plugin manager is built. A plugin that does not implement
-    it is assumed to target the current version; one whose version differs from
-    :data:`API_VERSION` is not loaded and the run reports an error naming the plugin and both
-    versions.
+    it is assumed to target the current version; one whose version is not in
+    :data:`SUPPORTED_API_VERSIONS` is not loaded and the run reports an error naming the plugin
+    and the versions.
 
     Example::
 
         @hookimpl
         def fsaudit_api_version():
-            return "1"
+            return "2"
     """
 
 

@@ -16,6 +16,7 @@ from attrs import frozen
 
 from fsaudit.inputs.reader import Reader
 from fsaudit.plugin import hookspecs
+from fsaudit.plugin.calls import call_hook, isolate_plugin
 
 __all__ = [
     "PluginError",
@@ -117,12 +118,13 @@ def get_plugin_manager(
             errors.append(PluginError(name, "deux plugins portent ce nom ; le second est ignoré"))
             continue
         declared = _declared_api_version(obj)
-        if declared is not None and declared != hookspecs.API_VERSION:
+        if declared is not None and declared not in hookspecs.SUPPORTED_API_VERSIONS:
+            supported = " et ".join(repr(v) for v in hookspecs.SUPPORTED_API_VERSIONS)
             errors.append(
                 PluginError(
                     name,
                     f"version d'API {declared!r} déclarée par le plugin, "
-                    f"fsaudit fournit la version {hookspecs.API_VERSION!r} : plugin non chargé",
+                    f"fsaudit fournit les versions {supported} : plugin non chargé",
                 )
             )
             continue
@@ -131,6 +133,7 @@ def get_plugin_manager(
         except Exception as exc:  # noqa: BLE001
             errors.append(PluginError(name, f"enregistrement impossible ({exc})"))
             continue
+        isolate_plugin(pm, obj)
         infos.append(PluginInfo(name, dist, version))
     while True:
         try:
@@ -155,14 +158,11 @@ def _declared_api_version(obj: object) -> str | None:
 
 
 def _collect(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any, Exception | None]]:
-    """Call every implementation of a registration hook on its own: ``(plugin, result, error)``."""
-    out: list[tuple[str, Any, Exception | None]] = []
-    hook = getattr(pm.hook, hook_name)
-    for impl in hook.get_hookimpls():
-        try:
-            out.append((impl.plugin_name, impl.function(), None))
-        except Exception as exc:  # noqa: BLE001
-            out.append((impl.plugin_name, None, exc))
+    """Call a registration hook through pluggy, each implementation isolated:
+    ``(plugin, result, error)`` per implementation, sorted by plugin name."""
+    call = call_hook(pm, hook_name)
+    out: list[tuple[str, Any, Exception | None]] = [(plugin, answer, None) for plugin, answer in call.answers]
+    out += [(failure.plugin, None, failure.error) for failure in call.failures]  # type: ignore[misc]
     return sorted(out, key=lambda item: item[0])
 
 

@@ -28,6 +28,7 @@ from fsaudit.model.result import (
     Result,
 )
 from fsaudit.model.rule import Outcome, Rule, RuleContext, Scope, Severity, Status
+from fsaudit.plugin.calls import call_hook
 from fsaudit.plugin.manager import PluginError, PluginSet
 from fsaudit.text.french import describe_exception
 
@@ -281,18 +282,10 @@ class Engine:
                     results[rule_id] = self._error(rule_id, loaded, describe_exception(exc))
                     continue
                 results[rule_id] = self._result(rule_id, loaded, outcome)
-            hook = self.plugins.manager.hook.fsaudit_check_structure
-            kwargs = {"structure": loaded, "context": context}
-            for impl in hook.get_hookimpls():
-                owned = self._hook_rules(impl.plugin_name, Scope.STRUCTURE)
-                if owned and all(rule.id in tripped for rule in owned):
-                    for rule in owned:
-                        results[rule.id] = self._tripped_error(rule.id, loaded)
-                    continue
-                self._run_hook_impl(
-                    impl, kwargs, owned, {loaded.structure.id: loaded},
-                    results_by_structure={loaded.structure.id: results}, per_structure=False, limit=limit,
-                )
+            self._run_hook(
+                "fsaudit_check_structure", {"structure": loaded, "context": context}, Scope.STRUCTURE,
+                {loaded.structure.id: loaded}, {loaded.structure.id: results}, per_structure=False, limit=limit,
+            )
         for rule in self.structure_rules:
             if rule.id not in results and rule.id not in skip:
                 results[rule.id] = self._error(rule.id, loaded, "la règle n'a produit aucun résultat")
@@ -314,72 +307,73 @@ class Engine:
             ]
         return owned
 
-    def _run_hook_impl(
+    def _run_hook(
         self,
-        impl: Any,
+        name: str,
         kwargs: dict[str, Any],
-        owned: list[Rule],
+        scope: Scope,
         loaded_by_id: Mapping[str, LoadedStructure],
         results_by_structure: dict[str, dict[str, Result]],
         per_structure: bool,
         limit: _TimeLimit | None = None,
     ) -> None:
-        owned_ids = {r.id for r in owned}
-        try:
-            if limit is not None:
-                limit.arm()
-            answer = impl.function(**{name: kwargs[name] for name in impl.argnames})
-            if limit is not None:
-                limit.disarm()
-        except RuleTimeout:
-            if limit is not None:
-                limit.disarm()
-            self.tripped.update(owned_ids)
+        """Call a check hook through pluggy: each plugin's answer sets the results of its own
+        rules without ``check``; a plugin that fails, or answers something malformed, gives
+        ``error`` on its rules only; one stopped by the time limit is not called again."""
+        hook_rules = {r.id for r in self.plugins.rules if r.check is None and r.scope is scope}
+        if not hook_rules:
+            return
+        stopped = frozenset(
+            plugin for plugin in {self.plugins.rule_owner[r] for r in hook_rules}
+            if all(rule.id in self.tripped for rule in self._hook_rules(plugin, scope))
+        )
+
+        def fail(rule_ids: set[str], reason: str | None) -> None:
             for sid, loaded in loaded_by_id.items():
-                for rule_id in sorted(owned_ids):
-                    results_by_structure[sid][rule_id] = self._tripped_error(rule_id, loaded)
-            return
-        except Exception as exc:  # noqa: BLE001
-            if limit is not None:
-                limit.disarm()
-            reason = f"le plugin « {impl.plugin_name} » a échoué : {describe_exception(exc)}"
-            for sid, loaded in loaded_by_id.items():
-                for rule_id in sorted(owned_ids):
-                    results_by_structure[sid][rule_id] = self._error(rule_id, loaded, reason)
-            return
-        if answer is None:
-            return
-        if not isinstance(answer, Mapping):
-            reason = f"le plugin « {impl.plugin_name} » a renvoyé {type(answer).__name__} au lieu d'un dictionnaire"
-            for sid, loaded in loaded_by_id.items():
-                for rule_id in sorted(owned_ids):
-                    results_by_structure[sid][rule_id] = self._error(rule_id, loaded, reason)
-            return
-        for rule_id, value in answer.items():
-            if rule_id not in owned_ids:
-                self.plugin_errors.append(
-                    PluginError(
-                        impl.plugin_name,
-                        f"résultat pour la règle {rule_id!r}, qui n'est pas une règle de ce plugin sans fonction check",
+                for rule_id in sorted(rule_ids):
+                    results_by_structure[sid][rule_id] = (
+                        self._tripped_error(rule_id, loaded) if reason is None else self._error(rule_id, loaded, reason)
                     )
-                )
-                if rule_id in self._severity:
-                    for sid, loaded in loaded_by_id.items():
-                        results_by_structure[sid][rule_id] = self._error(
-                            rule_id, loaded, f"le plugin « {impl.plugin_name} » a répondu pour une règle qui n'est pas la sienne"
-                        )
-                continue
-            if per_structure:
-                if not isinstance(value, Mapping):
-                    for sid, loaded in loaded_by_id.items():
-                        results_by_structure[sid][rule_id] = self._error(rule_id, loaded, "résultat réseau mal formé")
-                    continue
-                for sid, outcome in value.items():
-                    if sid in loaded_by_id:
-                        results_by_structure[sid][rule_id] = self._result(rule_id, loaded_by_id[sid], outcome)
+
+        for plugin in stopped:
+            fail({r.id for r in self._hook_rules(plugin, scope)}, None)
+        call = call_hook(self.plugins.manager, name, limit=limit, skip=stopped, **kwargs)
+        for failure in call.failures:
+            owned = {r.id for r in self._hook_rules(failure.plugin, scope)} if failure.plugin != "*" else hook_rules
+            if isinstance(failure.error, RuleTimeout):
+                self.tripped.update(owned)
+                fail(owned, None)
             else:
-                (sid, loaded), = loaded_by_id.items()
-                results_by_structure[sid][rule_id] = self._result(rule_id, loaded, value)
+                who = f"le plugin « {failure.plugin} »" if failure.plugin != "*" else "un wrapper de ce hook"
+                fail(owned, f"{who} a échoué : {describe_exception(failure.error)}")
+        for answer in call.result or ():
+            plugin = call.owner_of(answer)
+            owned = {r.id for r in self._hook_rules(plugin, scope)} if plugin is not None else hook_rules
+            who = plugin or "?"
+            if not isinstance(answer, Mapping):
+                fail(owned, f"le plugin « {who} » a renvoyé {type(answer).__name__} au lieu d'un dictionnaire")
+                continue
+            for rule_id, value in answer.items():
+                if rule_id not in owned:
+                    self.plugin_errors.append(
+                        PluginError(
+                            who,
+                            f"résultat pour la règle {rule_id!r}, qui n'est pas une règle de ce plugin sans fonction check",
+                        )
+                    )
+                    if rule_id in self._severity:
+                        fail({rule_id}, f"le plugin « {who} » a répondu pour une règle qui n'est pas la sienne")
+                    continue
+                if per_structure:
+                    if not isinstance(value, Mapping):
+                        fail({rule_id}, "résultat réseau mal formé")
+                        continue
+                    for sid, outcome in value.items():
+                        if sid in loaded_by_id:
+                            results_by_structure[sid][rule_id] = self._result(rule_id, loaded_by_id[sid], outcome)
+                else:
+                    ((sid, loaded),) = loaded_by_id.items()
+                    results_by_structure[sid][rule_id] = self._result(rule_id, loaded, value)
 
     # --- network rules -----------------------------------------------------------------
 
@@ -407,16 +401,13 @@ class Engine:
                     out[index][rule.id] = self._error(rule.id, loaded, "aucun résultat pour cette structure")
                 else:
                     out[index][rule.id] = self._result(rule.id, loaded, outcome)
-        hook = self.plugins.manager.hook.fsaudit_check_network
-        kwargs = {"structures": structures, "departements": departements, "context": self.context}
         by_id: dict[str, dict[str, Result]] = {}
         loaded_by_id: dict[str, LoadedStructure] = {}
         for index, loaded in enumerate(structures):
             by_id.setdefault(loaded.structure.id, out[index])
             loaded_by_id.setdefault(loaded.structure.id, loaded)
-        for impl in hook.get_hookimpls():
-            owned = self._hook_rules(impl.plugin_name, Scope.NETWORK)
-            self._run_hook_impl(impl, kwargs, owned, loaded_by_id, by_id, per_structure=True)
+        kwargs = {"structures": structures, "departements": departements, "context": self.context}
+        self._run_hook("fsaudit_check_network", kwargs, Scope.NETWORK, loaded_by_id, by_id, per_structure=True)
         for index, loaded in enumerate(structures):
             mine = by_id.get(loaded.structure.id, out[index])
             for rule in self.network_rules:
@@ -452,27 +443,28 @@ class Engine:
         return decision
 
     def _decide(self, loaded: LoadedStructure, results: Sequence[Result]) -> Decision:
-        try:
-            decision = self.plugins.manager.hook.fsaudit_decide(
-                structure=loaded, results=results, context=self.context
+        call = call_hook(self.plugins.manager, "fsaudit_decide", structure=loaded, results=results, context=self.context)
+        for failure in call.failures:
+            self.plugin_errors.append(
+                PluginError(failure.plugin, f"fsaudit_decide a échoué : {describe_exception(failure.error)}")
             )
-        except Exception as exc:  # noqa: BLE001
-            self.plugin_errors.append(PluginError("fsaudit_decide", describe_exception(exc)))
-            return Decision(
-                DecisionCode.INSTRUCTION_INCOMPLETE,
-                reasons=(f"la politique de décision a échoué : {describe_exception(exc)}",),
-                policy="erreur",
-            )
+        decision = call.result
         if decision is None:
+            if call.failures:
+                reason = "; ".join(f"{f.plugin} : {describe_exception(f.error)}" for f in call.failures)
+                return Decision(
+                    DecisionCode.INSTRUCTION_INCOMPLETE,
+                    reasons=(f"la politique de décision a échoué ({reason})",),
+                    policy="erreur",
+                )
             return Decision(
                 DecisionCode.INSTRUCTION_INCOMPLETE,
                 reasons=("aucune politique de décision n'est chargée",),
                 policy="aucune",
             )
         if not isinstance(decision, Decision):
-            self.plugin_errors.append(
-                PluginError("fsaudit_decide", f"décision mal formée : {type(decision).__name__}")
-            )
+            who = call.owner_of(decision) or "fsaudit_decide"
+            self.plugin_errors.append(PluginError(who, f"décision mal formée : {type(decision).__name__}"))
             return Decision(
                 DecisionCode.INSTRUCTION_INCOMPLETE,
                 reasons=("la politique de décision a renvoyé une décision mal formée",),

@@ -33,6 +33,7 @@ from fsaudit.model.result import (
     compute_score,
 )
 from fsaudit.model.rule import RuleContext, Severity, Status
+from fsaudit.plugin.calls import call_hook
 from fsaudit.plugin.manager import PluginError, PluginSet, load_plugins
 from fsaudit.run.checks import CheckedInput, Engine, check_input, check_read, natural_key
 from fsaudit.text.french import describe_exception
@@ -285,26 +286,30 @@ def add_sections(
     sections: dict[str, Section] = {}
     owners: dict[str, str] = {}
     errors: list[PluginError] = []
-    for impl in plugins.manager.hook.fsaudit_report_sections.get_hookimpls():
-        try:
-            answer = impl.function(**{name: kwargs[name] for name in impl.argnames})
-            items = list(answer or ())
-            if not all(isinstance(item, Section) for item in items):
-                raise TypeError("fsaudit_report_sections doit renvoyer des Section")
-        except Exception as exc:  # noqa: BLE001 - a failing section never stops the report
-            errors.append(PluginError(impl.plugin_name, f"section de rapport impossible : {describe_exception(exc)}"))
+    call = call_hook(plugins.manager, "fsaudit_report_sections", **kwargs)
+    for failure in call.failures:
+        errors.append(
+            PluginError(failure.plugin, f"section de rapport impossible : {describe_exception(failure.error)}")
+        )
+    # Each plugin's answer, in the order of the plugins' names: the report never depends on the
+    # order plugins were loaded in.
+    answers = sorted(((call.owner_of(answer) or "?", answer) for answer in call.result or ()), key=lambda a: a[0])
+    for plugin, answer in answers:
+        items = list(answer) if isinstance(answer, list | tuple) else [answer]
+        if not all(isinstance(item, Section) for item in items):
+            errors.append(PluginError(plugin, "section de rapport impossible : fsaudit_report_sections doit renvoyer des Section"))
             continue
         for item in items:
             if item.key in sections:
                 errors.append(
                     PluginError(
-                        impl.plugin_name,
-                        f"la section « {item.key} » est fournie par deux plugins : « {owners[item.key]} » et « {impl.plugin_name} »",
+                        plugin,
+                        f"la section « {item.key} » est fournie par deux plugins : « {owners[item.key]} » et « {plugin} »",
                     )
                 )
                 continue
             sections[item.key] = item
-            owners[item.key] = impl.plugin_name
+            owners[item.key] = plugin
     if not sections and not errors:
         return report
     return attrs.evolve(

@@ -36,7 +36,7 @@ _REMEDIATION = {rule.id: rule.remediation for rule in all_rules()}
 
 @hookimpl
 def fsaudit_api_version() -> str:
-    return "1"
+    return "2"
 
 
 @hookimpl

@@ -12,7 +12,7 @@ from fsaudit import hookimpl
 
 @hookimpl
 def fsaudit_api_version() -> str:
-    return "1"
+    return "2"
 
 
 @hookimpl

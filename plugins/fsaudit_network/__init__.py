@@ -15,7 +15,7 @@ from fsaudit import AuditReport, Departement, LoadedStructure, Section, hookimpl
 
 @hookimpl
 def fsaudit_api_version() -> str:
-    return "1"
+    return "2"
 
 
 @hookimpl

@@ -126,7 +126,7 @@ def test_api_version_mismatch_is_a_clear_error() -> None:
     """A plugin declaring another API version is not loaded; the error names both versions."""
     plugins = load_plugins(extra=[("vieux", OldApiPlugin())])
     assert [(e.plugin, e.message) for e in plugins.errors] == [
-        ("vieux", "version d'API '0' déclarée par le plugin, fsaudit fournit la version '1' : plugin non chargé")
+        ("vieux", "version d'API '0' déclarée par le plugin, fsaudit fournit les versions '1' et '2' : plugin non chargé")
     ]
     assert "vieux" not in [p.name for p in plugins.plugins]
 
