@@ -110,6 +110,7 @@ def cli() -> None:
 @click.option("--rule-timeout", "rule_timeout", default=None, type=float, metavar="SECONDES", help="Temps maximal d'une règle sur une structure (30 s par défaut) ; au-delà, la règle est en erreur.")
 @click.option("--pseudonymize", "pseudonymize", is_flag=True, help="Remplace dans le rapport les noms des conseillers et des référents par des pseudonymes (« conseiller 1 »), les mêmes dans tout le rapport.")
 @click.option("--referentiel", "overlay", metavar="FICHIER", help="Surcouche de la préfecture (TOML) : modifie les valeurs [U] et [C2] du référentiel en vigueur (délais, gravités, nombre de partenaires…) ; elle et son auteur sont cités dans chaque rapport.")
+@click.option("--config", "config_path", metavar="FICHIER", help="Réglages des plugins (TOML, une table [plugins.NOM] par plugin) ; sans cette option, la table [tool.fsaudit] du pyproject.toml du dossier courant, s'il y en a une.")
 def audit_command(
     paths: Sequence[str],
     as_of: str | None,
@@ -124,6 +125,7 @@ def audit_command(
     pseudonymize: bool = False,
     rule_timeout: float | None = None,
     overlay: str | None = None,
+    config_path: str | None = None,
 ) -> int:
     """Audite des déclarations (fichiers, dossiers ou motifs comme « declarations/**/*.json ») et
     recommande une décision par structure."""
@@ -160,7 +162,8 @@ def audit_command(
         raise UsageProblem(f"le format {reporters[0].name} s'écrit dans un fichier : indiquez-le avec -o")
     referential = overlaid_referential(overlay, date, compare_as_of) if overlay else None
     # Every target is checked before the audit: no report is written over what the user gave.
-    given = [Path(p) for p in paths] + [Path(p) for p in (waivers, baseline, overlay) if p]
+    config = plugin_config(config_path)
+    given = [Path(p) for p in paths] + [Path(p) for p in (waivers, baseline, overlay, config_path) if p]
     targets: list[tuple[Any, Path | None]] = []
     for reporter in reporters:
         if output and len(reporters) > 1:
@@ -185,13 +188,15 @@ def audit_command(
             from fsaudit.run.datecompare import audit_compared
 
             report = audit_compared(
-                paths, as_of=date, compare_as_of=compare_date, plugins=plugins, fail_on=fail_on, options=options
+                paths, as_of=date, compare_as_of=compare_date, plugins=plugins, fail_on=fail_on, options=options,
+                config=config,
             )
         else:
             with progress_bar(len(paths)) as tick:
                 report = audit(
                     paths, as_of=date, plugins=plugins, disabled=disabled, fail_on=fail_on,
                     jobs=workers, waivers=waivers, progress=tick, options=options, referential=referential,
+                    config=config,
                 )
     except ReferentialError as exc:
         raise UsageProblem(str(exc)) from None
@@ -257,6 +262,20 @@ def terminal_notices(report: Any, *, text_shown: bool) -> list[str]:
     ]
     lines += [f"plugin « {error.plugin} » : {error.message}" for error in report.plugin_errors]
     return lines + ci_notices(report)
+
+
+def plugin_config(path: str | None) -> Any:
+    """``--config``: the plugins' configuration tables; without it, those of a ``pyproject.toml``
+    of the current folder with a ``[tool.fsaudit]`` table, or ``None``. A file that cannot be
+    used is a usage error naming every problem."""
+    from fsaudit.inputs.config import ConfigError, find_config, load_config
+
+    try:
+        return load_config(path) if path is not None else find_config(Path.cwd())
+    except ConfigError as exc:
+        for problem in exc.problems:
+            _err(f"configuration : {problem}")
+        raise UsageProblem(f"configuration {path or 'pyproject.toml'} inutilisable : {len(exc.problems)} problème(s) ci-dessus") from None
 
 
 def parse_jobs(text: str) -> int:

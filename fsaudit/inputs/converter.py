@@ -15,6 +15,7 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn
 
 from fsaudit.model import declaration as model
+from fsaudit.model.rule import frozen_data, plain_data
 
 T = TypeVar("T")
 
@@ -32,9 +33,17 @@ def _structure_date(value: Any, _type: Any) -> _dt.date:
         raise ValueError(f"date inexistante « {value} »") from None
 
 
+def _structure_extensions(value: Any, _type: Any) -> model.Extensions:
+    if not isinstance(value, dict):
+        raise ValueError(f"objet attendu (un objet par plugin), reçu {value!r}")
+    return model.Extensions({str(k): frozen_data(v) for k, v in value.items()})
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
     conv.register_structure_hook(_dt.date, _structure_date)
+    conv.register_structure_hook(model.Extensions, _structure_extensions)
+    conv.register_unstructure_hook(model.Extensions, plain_data)
     conv.register_unstructure_hook(_dt.date, lambda d: d.isoformat())
     conv.register_unstructure_hook(tuple, list)
     # Lists, not tuples, in unstructured output, so that it is plain JSON.
@@ -82,6 +91,7 @@ def _make_fast_converter() -> cattrs.Converter:
     """
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=False)
     conv.register_structure_hook(_dt.date, _structure_date)
+    conv.register_structure_hook(model.Extensions, _structure_extensions)
 
     def optional_hook(cls: Any) -> Any:
         inner = next(arg for arg in cls.__args__ if arg is not type(None))

@@ -8,6 +8,7 @@ holds is dropped: a value that cannot be read is recorded as an unread fact of i
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -31,7 +32,7 @@ from fsaudit.model.facts import (
 )
 from fsaudit.text.french import closest_name
 
-__all__ = ["translate_schema_error", "validate_declaration"]
+__all__ = ["translate_schema_error", "validate_declaration", "validate_extensions"]
 
 # --- French messages for JSON Schema errors ------------------------------------------------
 
@@ -534,3 +535,61 @@ def _cattrs_problems(exc: BaseException) -> list[tuple[PathParts, str]]:
 
     walk(exc, ())
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _extension_validator(namespace: str, schema_json: str) -> Any:
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(json.loads(schema_json))
+
+
+def validate_extensions(
+    loaded: LoadedStructure, schemas: Mapping[str, Any]
+) -> tuple[LoadedStructure, list[InputProblem]]:
+    """Check a structure's extension facts against the schemas the plugins declared
+    (``fsaudit_extension_schemas``): a value a schema refuses is an input error at its place,
+    removed and recorded as an unread fact (``extensions.<namespace>.<field>``); a namespace no
+    plugin declares is ignored with a warning. Nothing happens to a structure without extensions."""
+    from fsaudit.model.declaration import Extensions
+    from fsaudit.model.rule import frozen_data, plain_data
+
+    extensions = loaded.structure.extensions
+    if not extensions:
+        return loaded, []
+    problems: list[InputProblem] = []
+    facts: list[UnreadFact] = []
+    kept: dict[str, Any] = {}
+    for namespace in sorted(extensions):
+        where = loaded.locate(f"extensions.{namespace}")
+        schema = schemas.get(namespace)
+        if schema is None:
+            known = ", ".join(sorted(schemas)) or "aucun"
+            problems.append(
+                InputProblem(
+                    loaded.path, where,
+                    f"extensions « {namespace} » : aucun plugin chargé ne les déclare (espaces connus : {known}) : ignorées",
+                    WARNING,
+                )
+            )
+            continue
+        data = plain_data(extensions[namespace])
+        validator = _extension_validator(namespace, json.dumps(schema, sort_keys=True))
+        found: dict[tuple[PathParts, str], _Issue] = {}
+        for error in validator.iter_errors(data):
+            for issue in _translate(error):
+                found.setdefault((issue.parts, issue.message), issue)
+        prefix: PathParts = ("extensions", namespace)
+        for issue in sorted(found.values(), key=lambda i: (_sort_key(i.parts), i.message)):
+            location = loaded.locate(field_path(prefix + issue.parts))
+            problems.append(InputProblem(loaded.path, location, issue.message))
+            target = issue.parts[:-1] if issue.kind == "required" else issue.parts
+            removed = _prune(data, target) if target and isinstance(data, dict) else ()
+            if not removed:
+                data = {}
+            facts.append(UnreadFact(field_path(prefix + removed), location, issue.message))
+        kept[namespace] = data
+    structure = attrs.evolve(
+        loaded.structure, extensions=Extensions({k: frozen_data(v) for k, v in kept.items()}) if kept else None
+    )
+    return attrs.evolve(loaded, structure=structure, unread=_dedupe((*loaded.unread, *facts))), problems

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+from typing import Any
 
 import attrs
 from attrs import field, frozen
+
+from fsaudit.model.rule import ReadOnlyMapping
 
 __all__ = [
     "Address",
@@ -25,6 +28,7 @@ __all__ = [
     "Coordinates",
     "Declaration",
     "Departement",
+    "Extensions",
     "Format",
     "Gestionnaire",
     "GestionnaireKind",
@@ -268,6 +272,14 @@ class Attendance:
     accompaniments: int = field(validator=attrs.validators.ge(0))
 
 
+class Extensions(ReadOnlyMapping):
+    """The extension facts of a structure, by namespace: read-only all the way down
+    (:func:`fsaudit.model.rule.frozen_data`)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Extensions, (self._data,))
+
+
 @frozen
 class Structure:
     """One France services structure, as declared."""
@@ -294,6 +306,9 @@ class Structure:
     premises: Premises | None = None
     attendance: tuple[Attendance, ...] | None = None
     comment: str | None = None
+    extensions: Extensions | None = None
+    """Facts that plugins declare, by namespace (``{"mon_departement": {"guichet_numerique": true}}``),
+    each namespace validated by its plugin's JSON Schema (``fsaudit_extension_schemas``)."""
 
     @property
     def is_antenne(self) -> bool:

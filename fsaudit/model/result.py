@@ -24,6 +24,7 @@ __all__ = [
     "Action",
     "Addition",
     "BaselineComparison",
+    "ConfigProvenance",
     "DateComparison",
     "UnusedAnswers",
     "WaiverSummary",
@@ -316,6 +317,14 @@ class WorkerNotes(Addition):
 
 
 @frozen
+class ConfigProvenance(Addition):
+    """``--config`` (or a ``pyproject.toml``): the file of the plugins' configuration, its hash,
+    and the plugins it configures."""
+
+    KEY: ClassVar[str] = "config"
+
+
+@frozen
 class UnusedAnswers(Addition):
     """Answers of the auditor (« Vérifications ») that no check needed: a list, one per answer."""
 
@@ -347,11 +356,12 @@ class AuditReport:
     comparison: DateComparison | None = None
     workers: WorkerNotes | None = None
     unused_answers: UnusedAnswers | None = None
+    config: ConfigProvenance | None = None
 
     @property
     def additions(self) -> tuple[Addition, ...]:
         """The parts core features added (waivers, baseline, comparison…), sorted by key."""
-        found = (self.waivers, self.baseline, self.comparison, self.workers, self.unused_answers)
+        found = (self.waivers, self.baseline, self.comparison, self.workers, self.unused_answers, self.config)
         return tuple(sorted((a for a in found if a is not None), key=lambda a: a.KEY))
 
     def failing(self, level: Severity | None = None) -> list[tuple[StructureReport, Result]]:

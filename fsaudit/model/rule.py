@@ -28,6 +28,8 @@ __all__ = [
     "Outcome",
     "Rule",
     "ReadOnlyMapping",
+    "frozen_data",
+    "plain_data",
     "RuleContext",
     "Scope",
     "Severity",
@@ -215,7 +217,7 @@ class ReadOnlyMapping(Mapping[str, Any]):
         return len(self._data)
 
     def __repr__(self) -> str:
-        return f"ReadOnlyMapping({self._data!r})"
+        return f"{type(self).__name__}({self._data!r})"
 
     def __setitem__(self, key: str, value: Any) -> None:
         raise TypeError("lecture seule : une règle ne peut pas modifier ce qu'elle reçoit")
@@ -232,7 +234,29 @@ class ReadOnlyMapping(Mapping[str, Any]):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
 
-    __hash__ = None  # type: ignore[assignment] - like the dict it wraps
+    def __hash__(self) -> int:
+        """Hashable when its values are (text, numbers, tuples, read-only mappings): a frozen
+        structure holding extension facts stays hashable."""
+        return hash(tuple(sorted(self._data.items(), key=lambda item: str(item[0]))))
+
+
+def frozen_data(value: Any) -> Any:
+    """JSON-shaped ``value`` made read-only all the way down: objects become
+    :class:`ReadOnlyMapping`, lists tuples."""
+    if isinstance(value, Mapping):
+        return ReadOnlyMapping({str(k): frozen_data(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(frozen_data(v) for v in value)
+    return value
+
+
+def plain_data(value: Any) -> Any:
+    """The JSON-shaped data of a :func:`frozen_data` value (dicts and lists again)."""
+    if isinstance(value, Mapping):
+        return {k: plain_data(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return [plain_data(v) for v in value]
+    return value
 
 
 def _read_only(value: Mapping[str, Any] | None) -> ReadOnlyMapping:
@@ -250,7 +274,19 @@ class RuleContext:
     referential: Referential
     as_of: _dt.date
     options: Mapping[str, Any] = attrs.field(factory=dict, converter=_read_only)
+    config: Mapping[str, Any] = attrs.field(factory=dict, converter=lambda v: frozen_data(dict(v or {})))
+    """Each plugin's configuration table, by plugin name (``[plugins.NAME]`` of ``--config`` or
+    ``[tool.fsaudit.plugins.NAME]`` of ``pyproject.toml``); read it with :meth:`plugin_config`."""
+    rules: Mapping[str, Rule] = attrs.field(factory=dict, converter=_read_only, eq=False, repr=False)
+    """Every rule of the audit by id (title, severity, remediation…), for the decision policy;
+    empty where rules are checked (worker processes do not need it)."""
 
     def value(self, key: str) -> Any:
         """A referential value by its key (``hours.min_weekly_hours``)."""
         return self.referential.value(key)
+
+    def plugin_config(self, plugin: str) -> Mapping[str, Any]:
+        """The configuration table of ``plugin`` (its entry-point name), read-only; empty when
+        none is given."""
+        found = self.config.get(plugin)
+        return found if found is not None else ReadOnlyMapping()

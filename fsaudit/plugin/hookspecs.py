@@ -11,7 +11,7 @@ reporters are sorted by their ids and names.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -179,4 +179,25 @@ def fsaudit_commands() -> Sequence[click.Command]:
     ``fsaudit template`` is the workbook plugin's. A command may raise
     :class:`fsaudit.CommandError` with a French message (exit code 2, no traceback) and returns an
     exit code. A name taken by the core or by another plugin is an error naming both.
+    """
+
+
+@hookspec
+def fsaudit_extension_schemas() -> Mapping[str, Mapping[str, Any]]:
+    """Return the extension facts the plugin reads: ``{namespace: JSON Schema}``.
+
+    A declaration carries them under ``extensions.<namespace>`` (a JSON object; in a workbook, the
+    « Extensions » sheet), and a rule reads ``structure.extensions["<namespace>"]`` and says so in
+    its ``needs`` (``extensions.<namespace>.<field>``). Each namespace is validated by its schema
+    (JSON Schema 2020-12) when the input is read: a value the schema refuses is an input error at
+    its place and an unread fact (the rules needing it answer *manual*); a namespace no plugin
+    declares is ignored with a warning. Use the plugin's name as namespace; a namespace two
+    plugins declare is an error naming both.
+
+    Example::
+
+        @hookimpl
+        def fsaudit_extension_schemas():
+            return {"mon_departement": {"type": "object", "additionalProperties": False,
+                                        "properties": {"guichet_numerique": {"type": "boolean"}}}}
     """

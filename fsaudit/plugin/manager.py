@@ -7,10 +7,11 @@ group, each registered under its entry-point name. Nothing here is global: every
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from importlib import metadata
 from typing import Any
 
+import attrs
 import pluggy
 from attrs import frozen
 
@@ -62,6 +63,8 @@ class PluginSet:
     errors: tuple[PluginError, ...]
     referentials: tuple[Any, ...] = ()  # tuple[Referential, ...], oldest first
     commands: tuple[Any, ...] = ()  # tuple[click.Command, ...], sorted by name
+    extension_schemas: Mapping[str, Any] = attrs.field(factory=dict)
+    """``{namespace: JSON Schema}`` of the extension facts the plugins read."""
 
     def rule(self, rule_id: str) -> Any:
         """The rule ``rule_id``, or ``None``."""
@@ -229,6 +232,7 @@ def load_plugins(
             reporter_owner[reporter.name] = plugin
     referentials = _collect_referentials(pm, errors)
     commands = _collect_commands(pm, errors)
+    extension_schemas = _collect_extension_schemas(pm, errors)
     return PluginSet(
         manager=pm,
         plugins=tuple(infos),
@@ -239,7 +243,38 @@ def load_plugins(
         errors=tuple(errors),
         referentials=referentials,
         commands=commands,
+        extension_schemas=extension_schemas,
     )
+
+
+def _collect_extension_schemas(pm: pluggy.PluginManager, errors: list[PluginError]) -> dict[str, Any]:
+    schemas: dict[str, tuple[str, Any]] = {}
+    for plugin, result, exc in _collect(pm, "fsaudit_extension_schemas"):
+        if exc is not None:
+            errors.append(PluginError(plugin, f"fsaudit_extension_schemas a échoué ({type(exc).__name__} : {exc})"))
+            continue
+        if not isinstance(result, Mapping):
+            errors.append(PluginError(plugin, "fsaudit_extension_schemas doit renvoyer {espace de noms: schéma}"))
+            continue
+        for namespace, schema in sorted(result.items()):
+            if namespace in schemas:
+                errors.append(
+                    PluginError(
+                        plugin,
+                        f"l'espace de noms d'extension « {namespace} » est déclaré par deux plugins : "
+                        f"« {schemas[namespace][0]} » et « {plugin} » ; celui de « {plugin} » est ignoré",
+                    )
+                )
+                continue
+            import jsonschema  # only when a plugin declares extension facts
+
+            try:
+                jsonschema.Draft202012Validator.check_schema(schema)
+            except jsonschema.SchemaError as exc:
+                errors.append(PluginError(plugin, f"schéma d'extension « {namespace} » invalide : {exc.message}"))
+                continue
+            schemas[namespace] = (plugin, schema)
+    return {namespace: schema for namespace, (_plugin, schema) in sorted(schemas.items())}
 
 
 def _collect_referentials(pm: pluggy.PluginManager, errors: list[PluginError]) -> tuple[Any, ...]:

@@ -149,6 +149,7 @@ class Engine:
         self.plugins = plugins
         self.context = context
         self.referential = context.referential
+        self._decide_context: RuleContext | None = None
         self._severity = {
             rule.id: Severity(self.referential.severity_for(rule.id, rule.severity.value))
             for rule in plugins.rules
@@ -443,7 +444,12 @@ class Engine:
         return decision
 
     def _decide(self, loaded: LoadedStructure, results: Sequence[Result]) -> Decision:
-        call = call_hook(self.plugins.manager, "fsaudit_decide", structure=loaded, results=results, context=self.context)
+        if self._decide_context is None:
+            # The policy reads every rule's metadata (its remediation becomes the action).
+            self._decide_context = attrs.evolve(self.context, rules={r.id: r for r in self.plugins.rules})
+        call = call_hook(
+            self.plugins.manager, "fsaudit_decide", structure=loaded, results=results, context=self._decide_context
+        )
         for failure in call.failures:
             self.plugin_errors.append(
                 PluginError(failure.plugin, f"fsaudit_decide a échoué : {describe_exception(failure.error)}")
@@ -495,8 +501,24 @@ def check_input(path: str, plugins: PluginSet, engine: Engine) -> CheckedInput:
     return check_read(info, result, engine)
 
 
+def _checked_extensions(result: ReadResult, info: InputInfo, schemas: Any) -> tuple[ReadResult, InputInfo]:
+    from fsaudit.inputs.validation import validate_extensions
+
+    structures = []
+    problems = list(result.problems)
+    for item in result.structures:
+        checked, found = validate_extensions(item, schemas)
+        structures.append(checked)
+        problems.extend(found)
+    info = attrs.evolve(info, errors=len(problems))
+    return attrs.evolve(result, structures=tuple(structures), problems=tuple(problems)), info
+
+
 def check_read(info: InputInfo, result: ReadResult, engine: Engine) -> CheckedInput:
-    """Run every structure rule on each structure of an input already read."""
+    """Run every structure rule on each structure of an input already read (their extension
+    facts checked first against the plugins' schemas)."""
+    if any(item.structure.extensions for item in result.structures):
+        result, info = _checked_extensions(result, info, engine.plugins.extension_schemas)
     before = len(engine.plugin_errors)
     results = tuple(engine.check_structure(item) for item in result.structures)
     errors = tuple(engine.plugin_errors[before:])

@@ -215,6 +215,7 @@ def audit_compared(
     disabled: Sequence[str] = (),
     fail_on: str = "majeur",
     options: dict[str, Any] | None = None,
+    config: Any = None,
 ) -> AuditReport:
     """Audit ``paths`` at ``as_of`` and compare with the same inputs audited at ``compare_as_of``.
 
@@ -227,6 +228,6 @@ def audit_compared(
 
     plugins = plugins or load_plugins(disabled)
     inputs = [read_input(str(path), plugins.readers) for path in paths]
-    base = audit_inputs(inputs, as_of=as_of, fail_on=fail_on, options=options, plugins=plugins)
-    other = audit_inputs(inputs, as_of=compare_as_of, fail_on=fail_on, options=options, plugins=plugins)
+    base = audit_inputs(inputs, as_of=as_of, fail_on=fail_on, options=options, plugins=plugins, config=config)
+    other = audit_inputs(inputs, as_of=compare_as_of, fail_on=fail_on, options=options, plugins=plugins, config=config)
     return with_comparison(base, other)

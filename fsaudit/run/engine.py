@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from fsaudit import __version__
+from fsaudit.inputs.config import PluginConfig
 from fsaudit.inputs.reader import LoadedStructure, ManualAnswer, ReadResult
 from fsaudit.model.declaration import Departement
 from fsaudit.model.facts import InputProblem
@@ -60,6 +61,7 @@ def audit(
     jobs: int = 1,
     waivers: str | Path | WaiverSet | None = None,
     progress: Callable[[int], None] | None = None,
+    config: PluginConfig | None = None,
 ) -> AuditReport:
     """Audit the declarations in ``paths`` and return the report.
 
@@ -80,7 +82,9 @@ def audit(
     disabled = tuple(disabled)
     plugins = plugins or load_plugins(disabled, extra_plugins)
     referential = referential or plugins.referential_at(as_of)
-    context = RuleContext(referential=referential, as_of=as_of, options=dict(options or {}))
+    context = RuleContext(
+        referential=referential, as_of=as_of, options=dict(options or {}), config=config.plugins if config else {}
+    )
     engine = Engine(plugins, context)
     ordered = sorted({str(path) for path in paths}, key=natural_key)
     tick = progress or (lambda n: None)
@@ -88,11 +92,13 @@ def audit(
     if jobs > 1 and len(ordered) > 1:
         from fsaudit.run import parallel
 
-        config = parallel.WorkerConfig(tuple(sorted(disabled)), parallel.portable_plugins(extra_plugins), context)
+        worker_config = parallel.WorkerConfig(
+            tuple(sorted(disabled)), parallel.portable_plugins(extra_plugins), context
+        )
         run = parallel.check_inputs(
             ordered,
             jobs=jobs,
-            config=config,
+            config=worker_config,
             in_parent=lambda path: check_input(path, plugins, engine),
             progress=tick,
         )
@@ -104,7 +110,7 @@ def audit(
         for path in ordered:
             checked.append(check_input(path, plugins, engine))
             tick(1)
-    return _assemble(checked, engine, fail_on=fail_on, waivers=waivers, workers=workers)
+    return _assemble(checked, engine, fail_on=fail_on, waivers=waivers, workers=workers, config=config)
 
 
 def audit_inputs(
@@ -118,15 +124,18 @@ def audit_inputs(
     referential: Referential | None = None,
     plugins: PluginSet | None = None,
     waivers: str | Path | WaiverSet | None = None,
+    config: PluginConfig | None = None,
 ) -> AuditReport:
     """Audit inputs already read (``(InputInfo, ReadResult)`` pairs, as :func:`read_input` gives)."""
     as_of = as_of or _dt.date.today()
     plugins = plugins or load_plugins(disabled, extra_plugins)
     referential = referential or plugins.referential_at(as_of)
-    context = RuleContext(referential=referential, as_of=as_of, options=dict(options or {}))
+    context = RuleContext(
+        referential=referential, as_of=as_of, options=dict(options or {}), config=config.plugins if config else {}
+    )
     engine = Engine(plugins, context)
     checked = [check_read(info, result, engine) for info, result in inputs]
-    return _assemble(checked, engine, fail_on=fail_on, waivers=waivers)
+    return _assemble(checked, engine, fail_on=fail_on, waivers=waivers, config=config)
 
 
 def _assemble(
@@ -136,6 +145,7 @@ def _assemble(
     fail_on: Severity | str,
     waivers: str | Path | WaiverSet | None = None,
     workers: WorkerNotes | None = None,
+    config: PluginConfig | None = None,
 ) -> AuditReport:
     """Network rules, manual answers, waivers and decisions on inputs already checked."""
     from fsaudit.run.waivers import WaiverLedger, load_waivers
@@ -218,6 +228,7 @@ def _assemble(
         waivers=WaiverSummary(ledger.summary(reports)) if ledger is not None else None,
         workers=workers,
         unused_answers=UnusedAnswers(unused) if unused else None,
+        config=config.provenance() if config is not None and config.path is not None else None,
     )
     report = add_sections(report, plugins, ordered, merged_departements)
     if context.options.get("pseudonymize"):

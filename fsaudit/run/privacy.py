@@ -90,4 +90,5 @@ def pseudonymize(report: AuditReport, mapping: Mapping[str, str]) -> AuditReport
         comparison=_addition(report.comparison, replace),
         workers=_addition(report.workers, replace),
         unused_answers=_addition(report.unused_answers, replace),
+        config=report.config,
     )

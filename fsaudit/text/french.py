@@ -221,6 +221,7 @@ FIELD_LABELS = {
     "walk_in": "accueil sans rendez-vous",
     "signage": "signalétique",
     "disability_access": "accès adapté aux personnes handicapées",
+    "extensions": "faits des plugins",
     "attendance": "fréquentation",
     "month": "mois",
     "accompaniments": "accompagnements",

@@ -47,7 +47,8 @@ def deadline_basis(context: RuleContext, key: str) -> tuple[bool, str]:
 def action_plan(
     results: Sequence[Result], context: RuleContext, remediation: dict[str, str]
 ) -> tuple[Action, ...]:
-    """One action per failed criterion of gravity mineur or more, with its deadline."""
+    """One action per failed criterion of gravity mineur or more, with its deadline: the rule's
+    remediation (any plugin's rule: ``context.rules``), else the charter's own, else the finding."""
     actions = []
     for result in sorted(results, key=lambda r: (-r.severity.rank, r.rule)):
         if result.status is not Status.FAIL or result.severity not in _ACTIONABLE:
@@ -56,7 +57,8 @@ def action_plan(
         days = context.value(key)
         deadline = context.as_of + _dt.timedelta(days=int(days))
         indicative, basis = deadline_basis(context, key)
-        text = remediation.get(result.rule) or result.message
+        rule = context.rules.get(result.rule)
+        text = (rule.remediation if rule is not None else None) or remediation.get(result.rule) or result.message
         actions.append(Action(result.rule, result.severity, text, deadline, indicative, basis))
     return tuple(actions)
 

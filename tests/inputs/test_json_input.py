@@ -58,7 +58,7 @@ def test_wrong_types_unknown_keys_and_missing_fields_all_reported(tmp_path: Path
         (
             "$.colour",
             "champ inconnu « colour » (champs admis : $schema, address, appointment_booking, attendance, "
-            "canton, comment, commune, conseillers, coordinates, departement, format, gestionnaire, "
+            "canton, comment, commune, conseillers, coordinates, departement, extensions, format, gestionnaire, "
             "group, id, irregular_openings, label, local_services, name, opening_hours, parent_id, "
             "partners, premises, type) : ignoré",
         ),

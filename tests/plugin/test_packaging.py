@@ -54,7 +54,7 @@ def test_wheel_installs_and_audits_outside_the_repository(tmp_path: Path) -> Non
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
         check=True, capture_output=True, text=True,
     )
-    wheel = next(dist.glob("fsaudit-*.whl"))
+    wheel = next(dist.glob("france_services_audit-*.whl"))
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"

@@ -23,7 +23,7 @@ MONDAY = "type incorrect : attendu une liste, reçu le texte « neuf heures »"
 """Why 32-A's Monday could not be read."""
 COULEUR = (
     "champ inconnu « couleur » (champs admis : $schema, address, appointment_booking, attendance, canton, comment, "
-    "commune, conseillers, coordinates, departement, format, gestionnaire, group, id, irregular_openings, label, "
+    "commune, conseillers, coordinates, departement, extensions, format, gestionnaire, group, id, irregular_openings, label, "
     "local_services, name, opening_hours, parent_id, partners, premises, type) : ignoré"
 )
 """The warning for 32-A's unknown key."""
