@@ -180,6 +180,7 @@ _LOCATIONS = {
     "closest_name": "fsaudit.text.french",
     "validate_declaration": "fsaudit.inputs.validation",
     "declaration_schema": "fsaudit._resources",
+    "Location": "fsaudit.model.location",
     "NotReadable": "fsaudit.inputs.files",
     "read_regular": "fsaudit.inputs.files",
     "Region": "fsaudit.inputs.jsonpos",

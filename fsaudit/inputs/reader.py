@@ -26,6 +26,7 @@ from fsaudit.model.facts import (
     _structure_path,
     json_path,
 )
+from fsaudit.model.location import Location
 
 __all__ = [
     "DuplicateKeyError",
@@ -52,7 +53,7 @@ class LoadedStructure:
     notes: tuple[str, ...] = ()
     """French notes on how the structure was read (an identifier derived from the record…)."""
 
-    def locate(self, field_path: str | None = None) -> str:
+    def locate(self, field_path: str | None = None) -> Location:
         """Where ``field_path`` (``opening_hours.monday[0]``) of this structure is in the input.
 
         With a reader's ``locate`` function (a workbook), the deepest known place wins: a field
@@ -60,17 +61,17 @@ class LoadedStructure:
         """
         if self.locate_fn is None:
             # Same as json_path(self.parts + field parts), from cached pieces.
-            return _structure_path(self.parts) + (_field_suffix(field_path) if field_path else "")
+            return Location.json(_structure_path(self.parts) + (_field_suffix(field_path) if field_path else ""))
         parts = self.parts + (_field_parts(field_path) if field_path else ())
         probe = parts
         while True:
             found = self.locate_fn(probe)
             if found:
-                return found
+                return Location.of(found)
             if len(probe) <= len(self.parts):
                 break
             probe = probe[:-1]
-        return json_path(parts)
+        return Location.json(json_path(parts))
 
 
 @frozen
@@ -88,7 +89,7 @@ class ManualAnswer:
     evidence: str
     auditor: str
     date: _dt.date
-    location: str
+    location: Location = attrs.field(converter=Location.of)
 
 
 @frozen

@@ -14,6 +14,8 @@ from typing import ClassVar
 import attrs
 from attrs import frozen
 
+from fsaudit.model.location import Location
+
 __all__ = [
     "ERROR",
     "WARNING",
@@ -79,7 +81,7 @@ class InputProblem:
     """The level of something ignored that the audit does not need."""
 
     path: str
-    location: str
+    location: Location = attrs.field(converter=Location.of)
     message: str
     level: str = attrs.field(default=ERROR, validator=attrs.validators.in_((ERROR, WARNING)))
 
@@ -134,7 +136,7 @@ class UnreadFact:
     field: str
     """Dotted path in the structure (``opening_hours.monday``, ``conseillers[1].start_date``);
     ``""`` is the whole structure."""
-    location: str
+    location: Location = attrs.field(converter=Location.of)
     """Where in the input (``Horaires!C2``, ``$.structures[0].name``, ``ligne 12, colonne h_lundi``)."""
     reason: str
     """What could not be read, in French."""

@@ -20,6 +20,7 @@ from typing import Any
 from attrs import frozen
 
 from fsaudit.model.facts import ERROR, InputProblem
+from fsaudit.model.location import Location
 
 __all__ = ["InputIssues", "Issue", "enclosing_locations", "input_issues", "level_label"]
 
@@ -62,22 +63,9 @@ class InputIssues:
         return [p for p in self.apart if not p.is_error]
 
 
-def enclosing_locations(location: str) -> list[str]:
-    """The places that contain ``location``, innermost first: ``$.a[1].b`` → ``$.a[1]``,
-    ``$.a``, ``$``; ``ligne 12, colonne x`` → ``ligne 12``."""
-    out: list[str] = []
-    if location.startswith("$"):
-        current = location
-        while len(current) > 1:
-            cut = max(current.rfind("."), current.rfind("["))
-            if cut <= 0:
-                current = "$"
-            else:
-                current = current[:cut]
-            out.append(current)
-        return out
-    head, sep, _rest = location.partition(", ")
-    return [head] if sep else []
+def enclosing_locations(location: Location | str) -> list[Location]:
+    """The places that contain ``location``, innermost first (see :meth:`Location.enclosing`)."""
+    return Location.of(location).enclosing()
 
 
 def input_issues(report: Any) -> InputIssues:

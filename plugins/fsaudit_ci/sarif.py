@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +27,7 @@ from fsaudit import (
     AuditReport,
     InputProblem,
     Issue,
+    Location,
     NotReadable,
     Region,
     Reporter,
@@ -67,7 +67,6 @@ _INPUT_RULES = (
         "warning",
     ),
 )
-_LINE_COLUMN = re.compile(r"^ligne (\d+), colonne (\d+)$")
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
@@ -192,7 +191,7 @@ def _place(
     ``path``; with ``enclosing``, the region of the nearest place that contains ``where``."""
     physical: dict[str, Any] = {"artifactLocation": {**_uri(path), "index": artifacts[path]}}
     region = regions.region(path, where, enclosing=enclosing)
-    position = _LINE_COLUMN.match(where)
+    place = Location.of(where)
     if region is not None:
         physical["region"] = {
             "startLine": region[0],
@@ -200,8 +199,8 @@ def _place(
             "endLine": region[2],
             "endColumn": region[3],
         }
-    elif position is not None:
-        physical["region"] = {"startLine": int(position.group(1)), "startColumn": int(position.group(2))}
+    elif place.kind == "position" and place.line is not None and place.column is not None:
+        physical["region"] = {"startLine": place.line, "startColumn": int(place.column)}
     logical: dict[str, Any] = {"fullyQualifiedName": clean_text(where)}
     if name is not None:
         logical["name"] = clean_text(name)

@@ -30,6 +30,7 @@ from typing import Any
 from fsaudit import (
     AuditReport,
     DecisionCode,
+    Location,
     Reporter,
     Result,
     Severity,
@@ -60,7 +61,6 @@ __all__ = [
 ]
 
 _WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".ods")
-_CELL_LOCATION = re.compile(r"^(?:'(?:[^']|'')+'|[^'!]+)![A-Z]{1,3}[0-9]+$")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _MAX_CELL = 32767
 
@@ -112,7 +112,7 @@ def clean(text: str) -> str:
 
 def cell_link(path: str, location: str) -> str | None:
     """The hyperlink to ``location`` (``Horaires!C12``) in the input workbook ``path``, if both allow one."""
-    if not path.lower().endswith(_WORKBOOK_EXTENSIONS) or not _CELL_LOCATION.match(location):
+    if not path.lower().endswith(_WORKBOOK_EXTENSIONS) or Location.of(location).kind != "cell":
         return None
     if shown_path(path) != path:
         return None  # a name that is not UTF-8 (or holds a control character) cannot be linked to
