@@ -23,19 +23,50 @@ from fsaudit.inputs.converter import unstructure
 from fsaudit.model import declaration as model
 
 PARTNER_NAMES = [
-    "DGFiP", "France Titres", "Justice", "CAF", "CPAM", "CARSAT", "MSA", "France Travail",
-    "La Poste", "Anah", "Chèque énergie", "Urssaf",
+    "DGFiP",
+    "France Titres",
+    "Justice",
+    "CAF",
+    "CPAM",
+    "CARSAT",
+    "MSA",
+    "France Travail",
+    "La Poste",
+    "Anah",
+    "Chèque énergie",
+    "Urssaf",
 ]
-PARTNER_ALIASES = {"DGFiP": "DDFiP", "France Titres": "ANTS", "France Travail": "Pôle emploi", "CPAM": "Assurance maladie"}
+PARTNER_ALIASES = {
+    "DGFiP": "DDFiP",
+    "France Titres": "ANTS",
+    "France Travail": "Pôle emploi",
+    "CPAM": "Assurance maladie",
+}
 DEPARTEMENTS = [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B", "971", "972", "973", "974", "976"]
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
 ANCT_DAYS = ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")
 AS_OF = _dt.date(2025, 6, 30)
 """Audit date of the benchmarks (bench/run.py): selects the referential of the workbook lists."""
 ANCT_COLUMNS = [
-    "id_fs", "insee_dep", "lib_fs", "adresse", "complement_adresse", "insee_com", "code_postal", "lib_com",
-    "latitude", "longitude", "mail", "telephone", *ANCT_DAYS, "prise_rdv", "commentaire", "type_fs",
-    "format_fs", "groupe_fs", "labellisation_fs",
+    "id_fs",
+    "insee_dep",
+    "lib_fs",
+    "adresse",
+    "complement_adresse",
+    "insee_com",
+    "code_postal",
+    "lib_com",
+    "latitude",
+    "longitude",
+    "mail",
+    "telephone",
+    *ANCT_DAYS,
+    "prise_rdv",
+    "commentaire",
+    "type_fs",
+    "format_fs",
+    "groupe_fs",
+    "labellisation_fs",
 ]
 
 
@@ -134,12 +165,29 @@ def write_anct_csv(structures: list[model.Structure], out: Path) -> None:
         writer.writerow(ANCT_COLUMNS)
         for n, s in enumerate(structures, start=1):
             hours = s.opening_hours or model.WeeklyHours()
-            writer.writerow([
-                str(n), s.departement, s.name, "1 place de la Mairie", "", s.commune, s.commune, "Commune",
-                "45.0", "2.0", "contact@example.org", "01 02 03 04 05",
-                *(_anct_day(hours.day(day)) for day in DAYS), "Non", "", "Principal",
-                formats.get(s.format, "Fixe"), "", f"Espace labellisé {s.label.date:%d/%m/%Y}",
-            ])
+            writer.writerow(
+                [
+                    str(n),
+                    s.departement,
+                    s.name,
+                    "1 place de la Mairie",
+                    "",
+                    s.commune,
+                    s.commune,
+                    "Commune",
+                    "45.0",
+                    "2.0",
+                    "contact@example.org",
+                    "01 02 03 04 05",
+                    *(_anct_day(hours.day(day)) for day in DAYS),
+                    "Non",
+                    "",
+                    "Principal",
+                    formats.get(s.format, "Fixe"),
+                    "",
+                    f"Espace labellisé {s.label.date:%d/%m/%Y}",
+                ]
+            )
 
 
 def write_workbook(structures: list[model.Structure], fmt: str, out: Path) -> None:
@@ -196,7 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument(
-        "--anct-source", type=Path, metavar="CSV",
+        "--anct-source",
+        type=Path,
+        metavar="CSV",
         help="with --format anct-csv: repeat the records of this real ANCT list instead of generating them",
     )
     args = parser.parse_args(argv)

@@ -19,8 +19,13 @@ import time
 from pathlib import Path
 
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
 
@@ -41,17 +46,21 @@ def main(source: str) -> None:
                 page.goto(target.as_uri())
                 page.wait_for_selector("html[data-pret]")
                 ready.append(int(page.get_attribute("html", "data-pret")))
-                paints.append(page.evaluate(
-                    "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1"
-                ))
-                drawn.append(page.evaluate(
-                    "new Promise(r => requestAnimationFrame(() => setTimeout(() => r(performance.now()))))"
-                ))
+                paints.append(
+                    page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1")
+                )
+                drawn.append(
+                    page.evaluate(
+                        "new Promise(r => requestAnimationFrame(() => setTimeout(() => r(performance.now()))))"
+                    )
+                )
                 page.close()
             browser.close()
     print(f"taille : {size:,} octets ; écrit en {written:.2f} s (audit compris)")
-    print(f"premier affichage : {statistics.median(paints):.0f} ms ; page prête : {statistics.median(ready):.0f} ms ; "
-          f"tableau et carte peints : {statistics.median(drawn):.0f} ms (médianes de 5 chargements)")
+    print(
+        f"premier affichage : {statistics.median(paints):.0f} ms ; page prête : {statistics.median(ready):.0f} ms ; "
+        f"tableau et carte peints : {statistics.median(drawn):.0f} ms (médianes de 5 chargements)"
+    )
 
 
 if __name__ == "__main__":

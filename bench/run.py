@@ -68,7 +68,11 @@ def run_once(cmd: list[str], cwd: Path) -> Measure:
     )
     done = subprocess.run(
         [PY, "-c", wrapper, *cmd],
-        cwd=cwd, capture_output=True, text=True, check=True, env=child_environment(),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=child_environment(),
     )
     seconds, rss, code = done.stdout.split()
     if int(code) not in (0, 1):
@@ -97,13 +101,16 @@ class Inputs:
         self.made: dict[tuple[int, str], Path] = {}
 
     def path(self, structures: int, fmt: str) -> Path:
-        return self.folder / {
-            "json-dir": f"decl-{structures}",
-            "anct-x10": f"anct-{structures}.csv",
-            "xlsx": f"decl-{structures}.xlsx",
-            "ods": f"decl-{structures}.ods",
-            "xlsx-dir": f"workbooks-{structures}",
-        }[fmt]
+        return (
+            self.folder
+            / {
+                "json-dir": f"decl-{structures}",
+                "anct-x10": f"anct-{structures}.csv",
+                "xlsx": f"decl-{structures}.xlsx",
+                "ods": f"decl-{structures}.ods",
+                "xlsx-dir": f"workbooks-{structures}",
+            }[fmt]
+        )
 
     def make(self, structures: int, fmt: str) -> Path:
         key = (structures, fmt)
@@ -266,7 +273,7 @@ def describe_machine() -> str:
         pass
     load = ""
     if hasattr(os, "getloadavg"):
-        load = ", load average at start {:.2f}".format(os.getloadavg()[0])
+        load = f", load average at start {os.getloadavg()[0]:.2f}"
     return (
         f"machine: {cpu}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}{load}"

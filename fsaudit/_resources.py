@@ -10,7 +10,7 @@ from typing import Any
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def schema(name: str) -> dict[str, Any]:
     """A JSON Schema shipped in ``fsaudit/schemas`` (``declaration``, ``report``, ``referential``)."""
     path = _PACKAGE_DIR / "schemas" / f"{name}.schema.json"

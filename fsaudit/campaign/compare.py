@@ -199,8 +199,7 @@ def load_report_file(path: str | Path) -> ReportFile:
     version = data["report_version"]
     if version.split(".")[0] != _SUPPORTED_MAJOR:
         raise ReportFileError(
-            f"{name}:$.report_version : version de rapport {version} non prise en charge "
-            f"(attendu {_SUPPORTED_MAJOR}.x)"
+            f"{name}:$.report_version : version de rapport {version} non prise en charge (attendu {_SUPPORTED_MAJOR}.x)"
         )
     return ReportFile(str(path), hashlib.sha256(raw).hexdigest(), data)
 
@@ -241,8 +240,13 @@ def failures_of(report: Mapping[str, Any], status: str = "fail") -> dict[tuple[s
     return out
 
 
-def compare(old: Mapping[str, Any], new: Mapping[str, Any], *, old_info: Mapping[str, Any] | None = None,
-            new_info: Mapping[str, Any] | None = None) -> Comparison:
+def compare(
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    *,
+    old_info: Mapping[str, Any] | None = None,
+    new_info: Mapping[str, Any] | None = None,
+) -> Comparison:
     """Compare the failures of two JSON reports (as loaded from ``--format json``).
 
     A failure of ``old`` that ``new`` reports as waived is *waived* (dérogé), not fixed: the
@@ -307,8 +311,7 @@ def _render_text(comparison: Comparison) -> str:
         if items:
             lines += ["", title]
             lines += [
-                f"  {mark} {f.structure} {f.rule} ({f.severity}) : {f.message} "
-                f"[{shown_path(f.path)} {f.location}]"
+                f"  {mark} {f.structure} {f.rule} ({f.severity}) : {f.message} [{shown_path(f.path)} {f.location}]"
                 for f in items
             ]
     return visible("\n".join(lines) + "\n")

@@ -3,39 +3,39 @@
 
 HELP = {
     78: (
-        'Usage: fsaudit [OPTIONS] COMMAND [ARGS]...\n'
-        '\n'
-        '  Audit des structures France services au regard de la charte nationale.\n'
-        '\n'
-        'Options:\n'
-        '  -V, --version  Affiche la version et quitte.\n'
-        '  -h, --help     Affiche cette aide et quitte.\n'
-        '\n'
-        'Commands:\n'
-        '  audit         Audite des déclarations (fichiers, dossiers ou motifs...\n'
-        '  compare       Compare deux rapports JSON : constats non conformes...\n'
-        '  plugins       Liste les plugins chargés, leur distribution, leur...\n'
-        '  referentials  Liste les référentiels de la charte et leurs dates...\n'
-        '  referentiel   Affiche, pour chaque exigence du référentiel en vigueur,...\n'
-        '  rules         Liste les règles, ou explique la règle RÈGLE (par exemple...\n'
-        '  template      Crée le classeur de déclaration à remplir (feuille...\n'
+        "Usage: fsaudit [OPTIONS] COMMAND [ARGS]...\n"
+        "\n"
+        "  Audit des structures France services au regard de la charte nationale.\n"
+        "\n"
+        "Options:\n"
+        "  -V, --version  Affiche la version et quitte.\n"
+        "  -h, --help     Affiche cette aide et quitte.\n"
+        "\n"
+        "Commands:\n"
+        "  audit         Audite des déclarations (fichiers, dossiers ou motifs...\n"
+        "  compare       Compare deux rapports JSON : constats non conformes...\n"
+        "  plugins       Liste les plugins chargés, leur distribution, leur...\n"
+        "  referentials  Liste les référentiels de la charte et leurs dates...\n"
+        "  referentiel   Affiche, pour chaque exigence du référentiel en vigueur,...\n"
+        "  rules         Liste les règles, ou explique la règle RÈGLE (par exemple...\n"
+        "  template      Crée le classeur de déclaration à remplir (feuille...\n"
     ),
     98: (
-        'Usage: fsaudit [OPTIONS] COMMAND [ARGS]...\n'
-        '\n'
-        '  Audit des structures France services au regard de la charte nationale.\n'
-        '\n'
-        'Options:\n'
-        '  -V, --version  Affiche la version et quitte.\n'
-        '  -h, --help     Affiche cette aide et quitte.\n'
-        '\n'
-        'Commands:\n'
-        '  audit         Audite des déclarations (fichiers, dossiers ou motifs comme «...\n'
-        '  compare       Compare deux rapports JSON : constats non conformes nouveaux, corrigés et...\n'
-        '  plugins       Liste les plugins chargés, leur distribution, leur version et leurs règles.\n'
+        "Usage: fsaudit [OPTIONS] COMMAND [ARGS]...\n"
+        "\n"
+        "  Audit des structures France services au regard de la charte nationale.\n"
+        "\n"
+        "Options:\n"
+        "  -V, --version  Affiche la version et quitte.\n"
+        "  -h, --help     Affiche cette aide et quitte.\n"
+        "\n"
+        "Commands:\n"
+        "  audit         Audite des déclarations (fichiers, dossiers ou motifs comme «...\n"
+        "  compare       Compare deux rapports JSON : constats non conformes nouveaux, corrigés et...\n"
+        "  plugins       Liste les plugins chargés, leur distribution, leur version et leurs règles.\n"
         "  referentials  Liste les référentiels de la charte et leurs dates d'entrée en vigueur.\n"
-        '  referentiel   Affiche, pour chaque exigence du référentiel en vigueur, sa valeur, depuis...\n'
-        '  rules         Liste les règles, ou explique la règle RÈGLE (par exemple FS-HOR-01).\n'
-        '  template      Crée le classeur de déclaration à remplir (feuille Instructions, listes...\n'
+        "  referentiel   Affiche, pour chaque exigence du référentiel en vigueur, sa valeur, depuis...\n"
+        "  rules         Liste les règles, ou explique la règle RÈGLE (par exemple FS-HOR-01).\n"
+        "  template      Crée le classeur de déclaration à remplir (feuille Instructions, listes...\n"
     ),
 }

@@ -50,7 +50,7 @@ def exit_code_for(report: Any) -> ExitCode:
 
     code = ExitCode.OK
     new = new_failing(report)
-    if (new if new is not None else report.failing()):
+    if new if new is not None else report.failing():
         code = ExitCode.FAILURES
     if report.input_errors:
         code = max(code, ExitCode.INPUT_ERROR)
@@ -87,7 +87,11 @@ class _Commands(click.Group):
 
 @click.group(cls=_Commands, context_settings=CONTEXT_SETTINGS)
 @click.version_option(
-    __version__, "-V", "--version", prog_name="fsaudit", message="%(prog)s %(version)s",
+    __version__,
+    "-V",
+    "--version",
+    prog_name="fsaudit",
+    message="%(prog)s %(version)s",
     help="Affiche la version et quitte.",
 )
 @click.help_option("-h", "--help", help=_HELP)
@@ -98,19 +102,95 @@ def cli() -> None:
 @cli.command("audit")
 @click.help_option("-h", "--help", help=_HELP)
 @click.argument("paths", nargs=-1, metavar="DÉCLARATION...")
-@click.option("--as-of", "as_of", metavar="DATE", help="Date de l'audit (AAAA-MM-JJ) : choisit le référentiel en vigueur. Par défaut : aujourd'hui.")
-@click.option("--format", "-f", "formats", multiple=True, metavar="FORMAT", help="Format du rapport : text (défaut), json… ; répétable ou séparé par des virgules.")
-@click.option("--output", "-o", "output", metavar="FICHIER", help="Écrit le rapport dans ce fichier (ce dossier avec plusieurs formats).")
-@click.option("--fail-on", "fail_on", default="majeur", metavar="NIVEAU", help="Gravité à partir de laquelle un constat fait échouer la commande : bloquant, majeur (défaut) ou mineur.")
-@click.option("--disable", "disabled", multiple=True, metavar="PLUGIN", help="Désactive un plugin par son nom (répétable).")
-@click.option("--compare-as-of", "compare_as_of", metavar="DATE", help="Audite aussi les mêmes déclarations à cette date (référentiel alors en vigueur) et signale les résultats et décisions qui changent.")
-@click.option("--jobs", "-j", "jobs", default="1", metavar="N", help="Lit et vérifie les déclarations dans N processus (0 : un par cœur). Le rapport est identique quel que soit N.")
-@click.option("--waivers", "waivers", metavar="FICHIER", help="Fichier de dérogations (JSON ou TOML) : les constats couverts par une dérogation en vigueur ne font plus échouer la commande.")
-@click.option("--baseline", "baseline", metavar="RAPPORT", help="Rapport JSON précédent : seuls les constats non conformes absents de ce rapport font échouer la commande.")
-@click.option("--rule-timeout", "rule_timeout", default=None, type=float, metavar="SECONDES", help="Temps maximal d'une règle sur une structure (30 s par défaut) ; au-delà, la règle est en erreur.")
-@click.option("--pseudonymize", "pseudonymize", is_flag=True, help="Remplace dans le rapport les noms des conseillers et des référents par des pseudonymes (« conseiller 1 »), les mêmes dans tout le rapport.")
-@click.option("--referentiel", "overlay", metavar="FICHIER", help="Surcouche de la préfecture (TOML) : modifie les valeurs [U] et [C2] du référentiel en vigueur (délais, gravités, nombre de partenaires…) ; elle et son auteur sont cités dans chaque rapport.")
-@click.option("--config", "config_path", metavar="FICHIER", help="Réglages des plugins (TOML, une table [plugins.NOM] par plugin) ; sans cette option, la table [tool.fsaudit] du pyproject.toml du dossier courant, s'il y en a une.")
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="Date de l'audit (AAAA-MM-JJ) : choisit le référentiel en vigueur. Par défaut : aujourd'hui.",
+)
+@click.option(
+    "--format",
+    "-f",
+    "formats",
+    multiple=True,
+    metavar="FORMAT",
+    help="Format du rapport : text (défaut), json… ; répétable ou séparé par des virgules.",
+)
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    metavar="FICHIER",
+    help="Écrit le rapport dans ce fichier (ce dossier avec plusieurs formats).",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    default="majeur",
+    metavar="NIVEAU",
+    help="Gravité à partir de laquelle un constat fait échouer la commande : bloquant, majeur (défaut) ou mineur.",
+)
+@click.option(
+    "--disable", "disabled", multiple=True, metavar="PLUGIN", help="Désactive un plugin par son nom (répétable)."
+)
+@click.option(
+    "--compare-as-of",
+    "compare_as_of",
+    metavar="DATE",
+    help="Audite aussi les mêmes déclarations à cette date (référentiel alors en vigueur) et signale les résultats et "
+    "décisions qui changent.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    "jobs",
+    default="1",
+    metavar="N",
+    help="Lit et vérifie les déclarations dans N processus (0 : un par cœur). "
+    "Le rapport est identique quel que soit N.",
+)
+@click.option(
+    "--waivers",
+    "waivers",
+    metavar="FICHIER",
+    help="Fichier de dérogations (JSON ou TOML) : les constats couverts par une dérogation en vigueur ne font plus "
+    "échouer la commande.",
+)
+@click.option(
+    "--baseline",
+    "baseline",
+    metavar="RAPPORT",
+    help="Rapport JSON précédent : seuls les constats non conformes absents de ce rapport font échouer la commande.",
+)
+@click.option(
+    "--rule-timeout",
+    "rule_timeout",
+    default=None,
+    type=float,
+    metavar="SECONDES",
+    help="Temps maximal d'une règle sur une structure (30 s par défaut) ; au-delà, la règle est en erreur.",
+)
+@click.option(
+    "--pseudonymize",
+    "pseudonymize",
+    is_flag=True,
+    help="Remplace dans le rapport les noms des conseillers et des référents par des pseudonymes (« conseiller 1 »), "
+    "les mêmes dans tout le rapport.",
+)
+@click.option(
+    "--referentiel",
+    "overlay",
+    metavar="FICHIER",
+    help="Surcouche de la préfecture (TOML) : modifie les valeurs [U] et [C2] du référentiel en vigueur (délais, "
+    "gravités, nombre de partenaires…) ; elle et son auteur sont cités dans chaque rapport.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    metavar="FICHIER",
+    help="Réglages des plugins (TOML, une table [plugins.NOM] par plugin) ; sans cette option, la table [tool.fsaudit] "
+    "du pyproject.toml du dossier courant, s'il y en a une.",
+)
 def audit_command(
     paths: Sequence[str],
     as_of: str | None,
@@ -188,14 +268,27 @@ def audit_command(
             from fsaudit.run.datecompare import audit_compared
 
             report = audit_compared(
-                paths, as_of=date, compare_as_of=compare_date, plugins=plugins, fail_on=fail_on, options=options,
+                paths,
+                as_of=date,
+                compare_as_of=compare_date,
+                plugins=plugins,
+                fail_on=fail_on,
+                options=options,
                 config=config,
             )
         else:
             with progress_bar(len(paths)) as tick:
                 report = audit(
-                    paths, as_of=date, plugins=plugins, disabled=disabled, fail_on=fail_on,
-                    jobs=workers, waivers=waivers, progress=tick, options=options, referential=referential,
+                    paths,
+                    as_of=date,
+                    plugins=plugins,
+                    disabled=disabled,
+                    fail_on=fail_on,
+                    jobs=workers,
+                    waivers=waivers,
+                    progress=tick,
+                    options=options,
+                    referential=referential,
                     config=config,
                 )
     except ReferentialError as exc:
@@ -275,7 +368,9 @@ def plugin_config(path: str | None) -> Any:
     except ConfigError as exc:
         for problem in exc.problems:
             _err(f"configuration : {problem}")
-        raise UsageProblem(f"configuration {path or 'pyproject.toml'} inutilisable : {len(exc.problems)} problème(s) ci-dessus") from None
+        raise UsageProblem(
+            f"configuration {path or 'pyproject.toml'} inutilisable : {len(exc.problems)} problème(s) ci-dessus"
+        ) from None
 
 
 def parse_jobs(text: str) -> int:
@@ -326,7 +421,7 @@ def show_progress(stream: Any = None, environ: Any = None) -> bool:
         return False
 
 
-class progress_bar:  # noqa: N801 - used as a function: ``with progress_bar(n) as tick``
+class progress_bar:
     """Context manager giving ``tick(n)``: a tqdm bar on standard error (counts, time left) for
     runs of more than one file that last over a second, or a no-op."""
 
@@ -336,8 +431,13 @@ class progress_bar:  # noqa: N801 - used as a function: ``with progress_bar(n) a
             from tqdm import tqdm
 
             self.bar = tqdm(
-                total=total, unit=" fichier", desc="audit", file=stream or sys.stderr,
-                delay=1.0, leave=False, dynamic_ncols=True,
+                total=total,
+                unit=" fichier",
+                desc="audit",
+                file=stream or sys.stderr,
+                delay=1.0,
+                leave=False,
+                dynamic_ncols=True,
             )
 
     def __enter__(self) -> Any:
@@ -377,7 +477,14 @@ COMPARE_FORMATS = ("text", "json", "markdown")
 @click.argument("new", metavar="NOUVEAU.json")
 @click.option("--format", "-f", "fmt", default="text", metavar="FORMAT", help="text (défaut), json ou markdown.")
 @click.option("--output", "-o", "output", metavar="FICHIER", help="Écrit la comparaison dans ce fichier.")
-@click.option("--fail-on", "fail_on", default="majeur", metavar="NIVEAU", help="Gravité à partir de laquelle un nouveau constat fait échouer la commande : bloquant, majeur (défaut) ou mineur.")
+@click.option(
+    "--fail-on",
+    "fail_on",
+    default="majeur",
+    metavar="NIVEAU",
+    help="Gravité à partir de laquelle un nouveau constat fait échouer la commande : bloquant, majeur (défaut) ou "
+    "mineur.",
+)
 def compare_command(old: str, new: str, fmt: str, output: str | None, fail_on: str) -> int:
     """Compare deux rapports JSON : constats non conformes nouveaux, corrigés et inchangés
     (par identifiant de structure et de règle)."""
@@ -411,7 +518,9 @@ def compare_command(old: str, new: str, fmt: str, output: str | None, fail_on: s
 @cli.command("rules")
 @click.help_option("-h", "--help", help=_HELP)
 @click.argument("rule_id", required=False, metavar="RÈGLE")
-@click.option("--as-of", "as_of", metavar="DATE", help="Date du référentiel dont on lit les gravités (défaut : aujourd'hui).")
+@click.option(
+    "--as-of", "as_of", metavar="DATE", help="Date du référentiel dont on lit les gravités (défaut : aujourd'hui)."
+)
 @click.option("--disable", "disabled", multiple=True, metavar="PLUGIN", help="Désactive un plugin par son nom.")
 def rules_command(rule_id: str | None, as_of: str | None, disabled: Sequence[str]) -> int:
     """Liste les règles, ou explique la règle RÈGLE (par exemple FS-HOR-01)."""
@@ -472,8 +581,15 @@ def overlaid_referential(path: str, date: _dt.date, compare_as_of: str | None = 
 
 @cli.command("referentiel")
 @click.help_option("-h", "--help", help=_HELP)
-@click.option("--as-of", "as_of", metavar="DATE", help="Date à laquelle lire le référentiel en vigueur (défaut : aujourd'hui).")
-@click.option("--referentiel", "overlay", metavar="FICHIER", help="Surcouche de la préfecture (TOML) à appliquer : les valeurs modifiées sont marquées « surcouche ».")
+@click.option(
+    "--as-of", "as_of", metavar="DATE", help="Date à laquelle lire le référentiel en vigueur (défaut : aujourd'hui)."
+)
+@click.option(
+    "--referentiel",
+    "overlay",
+    metavar="FICHIER",
+    help="Surcouche de la préfecture (TOML) à appliquer : les valeurs modifiées sont marquées « surcouche ».",
+)
 def referentiel_command(as_of: str | None, overlay: str | None) -> int:
     """Affiche, pour chaque exigence du référentiel en vigueur, sa valeur, depuis quand, sa source
     et sa fiabilité ([C], [C2], [U])."""
@@ -590,7 +706,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrompu")
         return 130
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the last guard: an internal error is one French line, never a traceback
         if debug:
             import traceback
 

@@ -55,9 +55,7 @@ def _make_converter() -> cattrs.Converter:
         model.Declaration,
         model.PartnerOffer,
     ):
-        conv.register_unstructure_hook(
-            cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
-        )
+        conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True))
     return conv
 
 
@@ -67,7 +65,7 @@ converter = _make_converter()
 def _is_optional(cls: Any) -> bool:
     args = getattr(cls, "__args__", None)
     return (
-        isinstance(cls, types.UnionType | type(Optional[int]))  # noqa: UP007 - both union kinds
+        isinstance(cls, types.UnionType | type(Optional[int]))  # noqa: UP045 - both kinds of union exist
         and args is not None
         and len(args) == 2
         and type(None) in args
@@ -76,9 +74,7 @@ def _is_optional(cls: Any) -> bool:
 
 def _is_homogeneous_tuple(cls: Any) -> bool:
     args = getattr(cls, "__args__", None)
-    return (
-        getattr(cls, "__origin__", None) is tuple and args is not None and len(args) == 2 and args[1] is Ellipsis
-    )
+    return getattr(cls, "__origin__", None) is tuple and args is not None and len(args) == 2 and args[1] is Ellipsis
 
 
 def _make_fast_converter() -> cattrs.Converter:

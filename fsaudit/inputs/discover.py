@@ -142,8 +142,7 @@ class _Collector:
                     self.problem(
                         full,
                         "dossier",
-                        "lien symbolique vers un dossier : non parcouru "
-                        "(indiquez ce dossier lui-même pour l'auditer)",
+                        "lien symbolique vers un dossier : non parcouru (indiquez ce dossier lui-même pour l'auditer)",
                         WARNING,
                     )
                     continue

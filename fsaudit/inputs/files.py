@@ -35,6 +35,7 @@ __all__ = [
     "special_kind",
 ]
 
+
 class NotReadable(Exception):
     """A path that cannot be read as a regular file; the message is in French."""
 
@@ -81,9 +82,7 @@ def describe_os_error(exc: OSError, path: str | os.PathLike[str] | None = None) 
     return f"lecture impossible (erreur système {name})" if name else "lecture impossible"
 
 
-_OPEN_FLAGS = (
-    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
-)
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
@@ -195,16 +194,12 @@ def read_input(path: str, readers: Sequence[Reader]) -> tuple[InputInfo, ReadRes
     reader = choose_reader(file, readers)
     if reader is None:
         known = sorted({ext for r in readers for ext in r.extensions})
-        problem = InputProblem(
-            path, "fichier", f"format de fichier non reconnu ; formats lus : {', '.join(known)}"
-        )
+        problem = InputProblem(path, "fichier", f"format de fichier non reconnu ; formats lus : {', '.join(known)}")
         return InputInfo(path, sha256, None, 0, 1), ReadResult("inconnu", problems=(problem,))
     try:
         result = reader.read(file)
     except Exception as exc:  # noqa: BLE001 - a reader bug is reported against its input
-        problem = InputProblem(
-            path, "fichier", f"le lecteur « {reader.name} » a échoué : {describe_exception(exc)}"
-        )
+        problem = InputProblem(path, "fichier", f"le lecteur « {reader.name} » a échoué : {describe_exception(exc)}")
         return InputInfo(path, sha256, reader.name, 0, 1), ReadResult(reader.name, problems=(problem,))
     info = InputInfo(path, sha256, result.format, len(result.structures), len(result.problems), result.layout)
     return info, result

@@ -237,7 +237,9 @@ def load_overlay(path: str | Path) -> Overlay:
             hint = closest_name(key, _TOP_KEYS, cutoff=0.6)
             suggestion = f" (voulez-vous dire « {hint} » ?)" if hint else ""
             problems.append(
-                InputProblem(name, where(key), f"clé « {key} » inconnue{suggestion} ; clés admises : {', '.join(_TOP_KEYS)}")
+                InputProblem(
+                    name, where(key), f"clé « {key} » inconnue{suggestion} ; clés admises : {', '.join(_TOP_KEYS)}"
+                )
             )
     texts: dict[str, str] = {}
     for key, required, meaning in (
@@ -256,7 +258,9 @@ def load_overlay(path: str | Path) -> Overlay:
         texts[key] = value.strip()
     date = data.get("date")
     if date is not None and (not isinstance(date, _dt.date) or isinstance(date, _dt.datetime)):
-        problems.append(InputProblem(name, where("date"), "clé « date » : attendu une date AAAA-MM-JJ, sans guillemets"))
+        problems.append(
+            InputProblem(name, where("date"), "clé « date » : attendu une date AAAA-MM-JJ, sans guillemets")
+        )
         date = None
     tables: dict[str, list[tuple[str, Any]]] = {}
     for key in ("values", "severities", "force"):
@@ -268,11 +272,18 @@ def load_overlay(path: str | Path) -> Overlay:
     for key, value in tables["force"]:
         if not isinstance(value, str) or not value.strip():
             problems.append(
-                InputProblem(name, where(f"force.{key}"),
-                             f"[force] « {key} » : attendu la justification, en texte (décision, arrêté…)")
+                InputProblem(
+                    name,
+                    where(f"force.{key}"),
+                    f"[force] « {key} » : attendu la justification, en texte (décision, arrêté…)",
+                )
             )
     if not tables["values"] and not tables["severities"]:
-        problems.append(InputProblem(name, "fichier", "la surcouche ne change rien : tables [values] et [severities] vides ou absentes"))
+        problems.append(
+            InputProblem(
+                name, "fichier", "la surcouche ne change rien : tables [values] et [severities] vides ou absentes"
+            )
+        )
     if problems:
         raise OverlayError(problems)
     return Overlay(
@@ -326,7 +337,11 @@ def _coerce(entry: ReferentialValue, value: Any) -> tuple[Any, str | None]:
     if kind == "bool":
         return (value, None) if isinstance(value, bool) else (None, expected)
     if kind in ("int", "number"):
-        if isinstance(value, bool) or not isinstance(value, int | float) or (kind == "int" and not isinstance(value, int)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (kind == "int" and not isinstance(value, int))
+        ):
             return None, expected
         if entry.minimum is not None and value < entry.minimum:
             return None, f"attendu au moins {_shown(entry.minimum)}"
@@ -377,7 +392,8 @@ def apply_overlay(referential: Referential, overlay: Overlay) -> Referential:
     if overlay.referential is not None and overlay.referential != referential.id:
         problems.append(
             InputProblem(
-                name, where("referential"),
+                name,
+                where("referential"),
                 f"surcouche écrite pour le référentiel {overlay.referential} ; le référentiel en vigueur à la "
                 f"date de l'audit est {referential.id} (en vigueur depuis le {referential.valid_from:%d/%m/%Y})",
             )
@@ -392,7 +408,11 @@ def apply_overlay(referential: Referential, overlay: Overlay) -> Referential:
         if entry is None:
             hint = closest_name(key, referential.values, cutoff=0.6)
             suggestion = f" (voulez-vous dire « {hint} » ?)" if hint else ""
-            problems.append(InputProblem(name, at, f"[values] « {key} » : valeur inconnue du référentiel {referential.id}{suggestion}"))
+            problems.append(
+                InputProblem(
+                    name, at, f"[values] « {key} » : valeur inconnue du référentiel {referential.id}{suggestion}"
+                )
+            )
             continue
         value, reason = _coerce(entry, raw)
         if reason is not None:
@@ -400,7 +420,12 @@ def apply_overlay(referential: Referential, overlay: Overlay) -> Referential:
             continue
         if key == "partners.expected_count" and value > len(referential.partners):
             problems.append(
-                InputProblem(name, at, f"[values] « {key} » : au plus {len(referential.partners)} (partenaires de la liste de {referential.id})")
+                InputProblem(
+                    name,
+                    at,
+                    f"[values] « {key} » : au plus {len(referential.partners)} (partenaires de la liste de "
+                    f"{referential.id})",
+                )
             )
             continue
         change = _change(name, at, "value", key, entry, value, force, used_force, problems)
@@ -417,11 +442,19 @@ def apply_overlay(referential: Referential, overlay: Overlay) -> Referential:
             hint = closest_name(rule_id, referential.severity_entries)
             suggestion = f" (voulez-vous dire « {hint} » ?)" if hint else ""
             problems.append(
-                InputProblem(name, at, f"[severities] « {rule_id} » : règle inconnue du référentiel {referential.id}{suggestion}")
+                InputProblem(
+                    name, at, f"[severities] « {rule_id} » : règle inconnue du référentiel {referential.id}{suggestion}"
+                )
             )
             continue
         if raw not in {s.value for s in Severity}:
-            problems.append(InputProblem(name, at, f"[severities] « {rule_id} » : attendu {_SEVERITY_WORDS} (gravité officielle : {entry.value})"))
+            problems.append(
+                InputProblem(
+                    name,
+                    at,
+                    f"[severities] « {rule_id} » : attendu {_SEVERITY_WORDS} (gravité officielle : {entry.value})",
+                )
+            )
             continue
         change = _change(name, at, "severity", rule_id, entry, raw, force, used_force, problems)
         if change is None:
@@ -433,8 +466,10 @@ def apply_overlay(referential: Referential, overlay: Overlay) -> Referential:
         if key not in used_force:
             problems.append(
                 InputProblem(
-                    name, where(f"force.{key}"),
-                    f"[force] « {key} » : cette clé n'affaiblit aucune exigence officielle [C] de la surcouche : retirez-la",
+                    name,
+                    where(f"force.{key}"),
+                    f"[force] « {key} » : cette clé n'affaiblit aucune exigence officielle [C] de la surcouche : "
+                    "retirez-la",
                 )
             )
     if problems:
@@ -469,7 +504,11 @@ def _change(
     """The change of ``key`` to ``value``, or ``None`` with a problem when it is refused."""
     table = "values" if kind == "value" else "severities"
     if value == entry.value:
-        problems.append(InputProblem(name, at, f"[{table}] « {key} » : identique à la valeur officielle ({_shown(value)}) : retirez-la"))
+        problems.append(
+            InputProblem(
+                name, at, f"[{table}] « {key} » : identique à la valeur officielle ({_shown(value)}) : retirez-la"
+            )
+        )
         return None
     if kind == "severity":
         weaker = Severity(value).rank < Severity(entry.value).rank
@@ -481,8 +520,10 @@ def _change(
         what = "valeur" if kind == "value" else "gravité"
         problems.append(
             InputProblem(
-                name, at,
-                f"[{table}] « {key} » : {what} officielle [C] ({_shown(entry.value)}) que {_shown(value)} affaiblirait ; "
+                name,
+                at,
+                f"[{table}] « {key} » : {what} officielle [C] ({_shown(entry.value)}) que {_shown(value)} "
+                "affaiblirait ; "
                 f"pour l'appliquer quand même, ajoutez « {key} » à la table [force] avec sa justification "
                 "(la dérogation sera signalée dans chaque rapport)",
             )

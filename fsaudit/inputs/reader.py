@@ -37,6 +37,7 @@ __all__ = [
     "no_duplicate_keys",
 ]
 
+
 @frozen
 class LoadedStructure:
     """A validated structure with where it came from."""

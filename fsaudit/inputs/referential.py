@@ -127,8 +127,13 @@ def load_referential(path: Path) -> Referential:
         values={key: _value(key, entry) for key, entry in data["values"].items()},
         partners=tuple(
             Partner(
-                p["id"], p["name"], tuple(p["aliases"]), p["source"], p["confidence"],
-                _dt.date.fromisoformat(p["since"]), tuple(p.get("other_sources", ())),
+                p["id"],
+                p["name"],
+                tuple(p["aliases"]),
+                p["source"],
+                p["confidence"],
+                _dt.date.fromisoformat(p["since"]),
+                tuple(p.get("other_sources", ())),
             )
             for p in data["partners"]
         ),

@@ -257,9 +257,7 @@ def vet_xml(content: bytes | Iterable[bytes], part: str) -> None:
     streamed by the faster C parser. A malformed part is left to the reader, which reports it.
     """
     chunks = (
-        (content[i : i + _CHUNK] for i in range(0, len(content), _CHUNK))
-        if isinstance(content, bytes)
-        else content
+        (content[i : i + _CHUNK] for i in range(0, len(content), _CHUNK)) if isinstance(content, bytes) else content
     )
     parser = DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True)
     seen = 0

@@ -26,8 +26,14 @@ _TOML_WHERE = re.compile(r"^(?P<msg>.*?) \(at (?:line (?P<line>\d+), column (?P<
 _UNQUOTED_DATE = re.compile(r"^\s*([\w-]+)\s*=\s*(\d{1,2}/\d{1,2}/\d{4})\s*(#.*)?$")
 
 
-def toml_problem(path: str, exc: tomllib.TOMLDecodeError, lines: list[str], offset: int = 0,
-                 item: str | None = None, last: int | None = None) -> InputProblem:
+def toml_problem(
+    path: str,
+    exc: tomllib.TOMLDecodeError,
+    lines: list[str],
+    offset: int = 0,
+    item: str | None = None,
+    last: int | None = None,
+) -> InputProblem:
     """A TOML syntax error in French, at its line (``offset`` lines into the file) and column;
     ``item`` names the table it is in (« dérogation n° 2 »), ``last`` the last line of that
     table (where an error at the end of the table is)."""
@@ -41,8 +47,9 @@ def toml_problem(path: str, exc: tomllib.TOMLDecodeError, lines: list[str], offs
         where = f"ligne {line}, colonne {match.group('col')}"
         date = _UNQUOTED_DATE.match(lines[line - 1]) if line <= len(lines) else None
         if date is not None:
-            french = (f"date « {date.group(2)} » à écrire entre guillemets (\"{date.group(2)}\") "
-                      f"ou sous la forme AAAA-MM-JJ")
+            french = (
+                f'date « {date.group(2)} » à écrire entre guillemets ("{date.group(2)}") ou sous la forme AAAA-MM-JJ'
+            )
     else:
         where = "fin du fichier" if last is None else f"ligne {last}"
     if item is not None:

@@ -139,7 +139,9 @@ def _translate(error: Any) -> list[_Issue]:
         return [_Issue(parts, f"type incorrect : attendu {wanted}, reçu {_describe(value)}", kind)]
     if kind == "required":
         missing = [name for name in error.validator_value if name not in value]
-        return [_Issue(parts + (name,), f"champ obligatoire « {name} »{_gloss(name)} manquant", kind) for name in missing]
+        return [
+            _Issue((*parts, name), f"champ obligatoire « {name} »{_gloss(name)} manquant", kind) for name in missing
+        ]
     if kind == "additionalProperties":
         properties = error.schema.get("properties", {})
         allowed = sorted(properties)
@@ -152,7 +154,7 @@ def _translate(error: Any) -> list[_Issue]:
                 message = f"champ inconnu « {name} » : voulez-vous dire « {suggestion} » ?"
             else:
                 message = f"champ inconnu « {name} » (champs admis : {', '.join(allowed)})"
-            out.append(_Issue(parts + (name,), message, kind, suggestion))
+            out.append(_Issue((*parts, name), message, kind, suggestion))
         return out
     if kind == "enum":
         allowed = ", ".join(str(v) for v in error.validator_value if v is not None)
@@ -163,7 +165,9 @@ def _translate(error: Any) -> list[_Issue]:
     if kind == "format" and error.validator_value == "date":
         if not (isinstance(value, str) and re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])", value)):
             return []  # the pattern error already says it
-        return [_Issue(parts, f"date inexistante : {_describe(value)} ; attendu une date AAAA-MM-JJ du calendrier", kind)]
+        return [
+            _Issue(parts, f"date inexistante : {_describe(value)} ; attendu une date AAAA-MM-JJ du calendrier", kind)
+        ]
     if kind == "minimum":
         return [_Issue(parts, f"valeur trop petite : {_describe(value)} ; minimum {error.validator_value}", kind)]
     if kind == "maximum":
@@ -238,9 +242,7 @@ def _sort_key(parts: PathParts) -> tuple[tuple[int, str | int], ...]:
     return tuple((0, p) if isinstance(p, int) else (1, p) for p in parts)
 
 
-_STRUCTURE_KEYS = frozenset(
-    attrs.fields_dict(model.Structure)
-)
+_STRUCTURE_KEYS = frozenset(attrs.fields_dict(model.Structure))
 _MAX_ROUNDS = 12
 """Rounds of pruning a structure may take; each round removes at least one value, and a
 structure nested deeper than this is read as wholly unreadable."""
@@ -285,13 +287,17 @@ def validate_declaration(
     given = unread or {}
     collection = "structures" in data
     if not collection and not (_STRUCTURE_KEYS & set(data)):
-        return [], [], [
-            problem(
-                (),
-                "objet non reconnu : attendu une structure (avec « id » et « name ») ou une "
-                "collection (avec « structures »)",
-            )
-        ]
+        return (
+            [],
+            [],
+            [
+                problem(
+                    (),
+                    "objet non reconnu : attendu une structure (avec « id » et « name ») ou une "
+                    "collection (avec « structures »)",
+                )
+            ],
+        )
     issues = _schema_issues(data, "collection" if collection else "structure")
     if not issues and not given:
         # The common case: everything valid, nothing unread.
@@ -361,7 +367,7 @@ def _departement(
     try:
         return [converter.structure(data["departement"], model.Departement)]
     except Exception as exc:  # noqa: BLE001
-        problems.extend(problem(("departement",) + p, m) for p, m in _cattrs_problems(exc))
+        problems.extend(problem(("departement", *p), m) for p, m in _cattrs_problems(exc))
         return []
 
 
@@ -437,7 +443,7 @@ def _load_structure(
                 if issue.suggestion is not None:
                     if first:
                         problems.append(problem(parts + rel, issue.message))
-                    facts.append(UnreadFact(field_path(container + (issue.suggestion,)), location, issue.message))
+                    facts.append(UnreadFact(field_path((*container, issue.suggestion)), location, issue.message))
                 elif first:
                     problems.append(problem(parts + rel, f"{issue.message} : ignoré", WARNING))
                 continue
@@ -476,9 +482,7 @@ def _load_structure(
         facts.append(UnreadFact("", where(parts), "structure illisible"))
         structure = converter.structure(body, model.Structure)
     return (
-        LoadedStructure(
-            structure, path, parts, locate_fn=locate, unread=_dedupe(facts), notes=tuple(notes)
-        ),
+        LoadedStructure(structure, path, parts, locate_fn=locate, unread=_dedupe(facts), notes=tuple(notes)),
         problems,
     )
 
@@ -496,11 +500,11 @@ def _identity(
         provisional = f"sans-identifiant-{index + 1}"
         body["id"] = provisional
         reason = f"identifiant absent ou illisible : identifiant provisoire « {provisional} »"
-        facts.append(UnreadFact("id", where(parts + ("id",)), reason))
+        facts.append(UnreadFact("id", where((*parts, "id")), reason))
         notes.append(reason)
     if not isinstance(body.get("name"), str) or not body["name"].strip():
         body["name"] = "(nom absent ou illisible)"
-        facts.append(UnreadFact("name", where(parts + ("name",)), "nom absent ou illisible"))
+        facts.append(UnreadFact("name", where((*parts, "name")), "nom absent ou illisible"))
 
 
 def _dedupe(facts: Sequence[UnreadFact]) -> tuple[UnreadFact, ...]:
@@ -567,8 +571,10 @@ def validate_extensions(
             known = ", ".join(sorted(schemas)) or "aucun"
             problems.append(
                 InputProblem(
-                    loaded.path, where,
-                    f"extensions « {namespace} » : aucun plugin chargé ne les déclare (espaces connus : {known}) : ignorées",
+                    loaded.path,
+                    where,
+                    f"extensions « {namespace} » : aucun plugin chargé ne les déclare (espaces connus : {known}) "
+                    ": ignorées",
                     WARNING,
                 )
             )

@@ -21,6 +21,8 @@ from attrs import field, frozen
 from fsaudit.model.rule import ReadOnlyMapping
 
 __all__ = [
+    "WEEKDAYS",
+    "WEEKDAY_LABELS",
     "Address",
     "Attendance",
     "Canton",
@@ -41,8 +43,6 @@ __all__ = [
     "Structure",
     "StructureType",
     "TimeRange",
-    "WEEKDAYS",
-    "WEEKDAY_LABELS",
     "WeeklyHours",
 ]
 
@@ -186,9 +186,7 @@ class Coordinates:
     """WGS84 position."""
 
     latitude: float = field(validator=attrs.validators.and_(attrs.validators.ge(-90), attrs.validators.le(90)))
-    longitude: float = field(
-        validator=attrs.validators.and_(attrs.validators.ge(-180), attrs.validators.le(180))
-    )
+    longitude: float = field(validator=attrs.validators.and_(attrs.validators.ge(-180), attrs.validators.le(180)))
 
 
 @frozen
@@ -224,9 +222,7 @@ class Conseiller:
     id: str
     fte: float | None = field(default=None, validator=attrs.validators.optional(attrs.validators.ge(0)))
     training_date: _dt.date | None = None
-    training_days: float | None = field(
-        default=None, validator=attrs.validators.optional(attrs.validators.ge(0))
-    )
+    training_days: float | None = field(default=None, validator=attrs.validators.optional(attrs.validators.ge(0)))
     start_date: _dt.date | None = None
     presence: WeeklyHours | None = None
 

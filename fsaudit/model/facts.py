@@ -46,9 +46,7 @@ _FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 @functools.lru_cache(maxsize=4096)
 def _field_parts(field_path: str) -> PathParts:
-    return tuple(
-        name if name else int(index) for name, index in _FIELD_PART.findall(field_path)
-    )
+    return tuple(name if name else int(index) for name, index in _FIELD_PART.findall(field_path))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -20,7 +20,9 @@ from typing import Any
 
 __all__ = ["Location"]
 
-_CELL_TEXT = re.compile(r"^(?P<sheet>'(?:[^']|'')+'|[^'!]+)!(?P<cell>\$?[A-Z]{1,3}\$?[0-9]+(?::\$?[A-Z]{1,3}\$?[0-9]+)?)$")
+_CELL_TEXT = re.compile(
+    r"^(?P<sheet>'(?:[^']|'')+'|[^'!]+)!(?P<cell>\$?[A-Z]{1,3}\$?[0-9]+(?::\$?[A-Z]{1,3}\$?[0-9]+)?)$"
+)
 _SHEET_ROW_TEXT = re.compile(r"^(?P<sheet>'(?:[^']|'')+'|[^'!,]+), ligne (?P<line>[0-9]+)$")
 _POSITION_TEXT = re.compile(r"^ligne (?P<line>[0-9]+), colonne (?P<column>[0-9]+)$")
 _LINE_TEXT = re.compile(r"^ligne (?P<line>[0-9]+)(?:, colonnes? (?P<column>.+))?$", re.S)

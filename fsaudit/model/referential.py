@@ -146,9 +146,7 @@ class Referential:
         try:
             return self.values[key].value
         except KeyError:
-            raise ReferentialError(
-                f"{self.path} : la clé « {key} » manque dans le référentiel {self.id}"
-            ) from None
+            raise ReferentialError(f"{self.path} : la clé « {key} » manque dans le référentiel {self.id}") from None
 
     def source_of(self, key: str) -> Mapping[str, str]:
         """The source entry (title, confidence) behind the value ``key``."""
@@ -196,9 +194,7 @@ def referential_in_force(as_of: _dt.date, referentials: Sequence[Referential]) -
     return candidates[-1]
 
 
-def first_in_force(
-    referential: Referential, kind: str, key: str, history: Iterable[Referential]
-) -> _dt.date | None:
+def first_in_force(referential: Referential, kind: str, key: str, history: Iterable[Referential]) -> _dt.date | None:
     """Since when the requirement ``key`` has its present value, going back through the
     referentials of ``history`` (oldest first) while the value stays the same.
 

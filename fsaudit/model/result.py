@@ -24,13 +24,10 @@ from fsaudit.model.rule import Severity, Status, as_severity, as_status
 __all__ = [
     "Action",
     "Addition",
+    "AuditReport",
     "BaselineComparison",
     "ConfigProvenance",
     "DateComparison",
-    "UnusedAnswers",
-    "WaiverSummary",
-    "WorkerNotes",
-    "AuditReport",
     "Decision",
     "DecisionCode",
     "Identity",
@@ -38,8 +35,12 @@ __all__ = [
     "Result",
     "Section",
     "StructureReport",
+    "UnusedAnswers",
+    "WaiverSummary",
+    "WorkerNotes",
     "compute_score",
 ]
+
 
 @frozen
 class Result:
@@ -180,8 +181,16 @@ class Identity:
     def of(cls, structure: Any) -> Identity:
         """The identity of a declared :class:`~fsaudit.model.declaration.Structure`."""
         return cls(
-            structure.canton, structure.commune, structure.address, structure.coordinates, structure.type,
-            structure.format, structure.group, structure.parent_id, structure.gestionnaire, structure.label,
+            structure.canton,
+            structure.commune,
+            structure.address,
+            structure.coordinates,
+            structure.type,
+            structure.format,
+            structure.group,
+            structure.parent_id,
+            structure.gestionnaire,
+            structure.label,
         )
 
 
@@ -333,7 +342,6 @@ class UnusedAnswers(Addition):
 
     def __iter__(self) -> Any:
         return iter(self.data)
-
 
 
 @frozen

@@ -3,7 +3,8 @@
 A rule plugin returns :class:`Rule` objects from its ``fsaudit_rules`` hook. A rule's check is
 a plain function: ``check(structure, ctx) -> Outcome`` for a structure rule, or
 ``check(structures, departements, ctx) -> Mapping[structure_id, Outcome]`` for a network
-rule (``structures`` are :class:`~fsaudit.inputs.reader.LoadedStructure`). The engine attaches the rule id, the severity in force and the location in the input; the rule only says
+rule (``structures`` are :class:`~fsaudit.inputs.reader.LoadedStructure`). The engine attaches
+the rule id, the severity in force and the location in the input; the rule only says
 what it found.
 """
 
@@ -26,14 +27,14 @@ __all__ = [
     "RULE_ID_PATTERN",
     "CharterReference",
     "Outcome",
-    "Rule",
     "ReadOnlyMapping",
-    "frozen_data",
-    "plain_data",
+    "Rule",
     "RuleContext",
     "Scope",
     "Severity",
     "Status",
+    "frozen_data",
+    "plain_data",
 ]
 
 RULE_ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{2,3}$")
@@ -43,7 +44,7 @@ RULE_ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*-[0-9]{2,3}$")
 class Status(str, enum.Enum):
     """The status of one rule on one structure."""
 
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - a status, not a password
     FAIL = "fail"
     WARN = "warn"
     NOT_APPLICABLE = "not_applicable"

@@ -86,9 +86,7 @@ def fsaudit_rules() -> Sequence[Rule]:
 
 
 @hookspec
-def fsaudit_check_structure(
-    structure: LoadedStructure, context: RuleContext
-) -> Mapping[str, Outcome] | None:
+def fsaudit_check_structure(structure: LoadedStructure, context: RuleContext) -> Mapping[str, Outcome] | None:
     """Check one structure for rules the plugin registered without a ``check`` function.
 
     Return a mapping ``{rule_id: Outcome}``, or ``None`` when the plugin has nothing to say.
@@ -113,9 +111,7 @@ def fsaudit_check_network(
 
 
 @hookspec(firstresult=True)
-def fsaudit_decide(
-    structure: LoadedStructure, results: Sequence[Result], context: RuleContext
-) -> Decision | None:
+def fsaudit_decide(structure: LoadedStructure, results: Sequence[Result], context: RuleContext) -> Decision | None:
     """Choose the labellisation recommendation of one structure from its results.
 
     The first implementation that returns a :class:`fsaudit.Decision` wins; return ``None`` to

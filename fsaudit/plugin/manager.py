@@ -206,7 +206,9 @@ def load_plugins(
             continue
         for reader in result or ():
             if not isinstance(reader, Reader) or reader.name in readers:
-                errors.append(PluginError(plugin, f"lecteur invalide ou en double : {getattr(reader, 'name', reader)!r}"))
+                errors.append(
+                    PluginError(plugin, f"lecteur invalide ou en double : {getattr(reader, 'name', reader)!r}")
+                )
                 continue
             readers[reader.name] = reader
     reporters: dict[str, Reporter] = {}
@@ -287,7 +289,11 @@ def _collect_referentials(pm: pluggy.PluginManager, errors: list[PluginError]) -
             continue
         for referential in result or ():
             if not isinstance(referential, Referential):
-                errors.append(PluginError(plugin, f"fsaudit_referentials a renvoyé autre chose qu'un référentiel : {referential!r}"))
+                errors.append(
+                    PluginError(
+                        plugin, f"fsaudit_referentials a renvoyé autre chose qu'un référentiel : {referential!r}"
+                    )
+                )
                 continue
             if referential.valid_from in found:
                 other, first = found[referential.valid_from]
@@ -317,7 +323,9 @@ def _collect_commands(pm: pluggy.PluginManager, errors: list[PluginError]) -> tu
             continue
         for command in result or ():
             if not isinstance(command, click.Command) or not command.name:
-                errors.append(PluginError(plugin, f"fsaudit_commands a renvoyé autre chose qu'une commande : {command!r}"))
+                errors.append(
+                    PluginError(plugin, f"fsaudit_commands a renvoyé autre chose qu'une commande : {command!r}")
+                )
                 continue
             if command.name in CORE_COMMANDS or command.name in commands:
                 owner = "fsaudit" if command.name in CORE_COMMANDS else commands[command.name][0]

@@ -124,15 +124,10 @@ def report_to_dict(report: AuditReport, *, structures: Any = None) -> dict[str, 
             "sha256": ref.sha256 if ref else None,
             **({"overlay": ref.overlay.to_dict()} if getattr(ref, "overlay", None) is not None else {}),
         },
-        "plugins": [
-            {"name": p.name, "distribution": p.distribution, "version": p.version}
-            for p in report.plugins
-        ],
+        "plugins": [{"name": p.name, "distribution": p.distribution, "version": p.version} for p in report.plugins],
         "inputs": [_input_to_dict(i) for i in report.inputs],
         "summary": report.summary(),
-        "structures": (
-            [structure_to_dict(s, titles) for s in report.structures] if structures is None else structures
-        ),
+        "structures": ([structure_to_dict(s, titles) for s in report.structures] if structures is None else structures),
         "errors": [
             {"path": e.path, "location": e.location, "message": e.message, "level": e.level} for e in report.errors
         ],

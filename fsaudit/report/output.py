@@ -1,5 +1,4 @@
-"""Writing reports safely: atomically, never over an input.
-"""
+"""Writing reports safely: atomically, never over an input."""
 
 from __future__ import annotations
 
@@ -14,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 __all__ = ["OutputError", "check_output_path", "write_atomic"]
+
 
 class OutputError(Exception):
     """An output cannot be written; the message is in French."""

@@ -1,5 +1,4 @@
-"""What a report format is: a plugin's :class:`Reporter` renders an audit report to bytes.
-"""
+"""What a report format is: a plugin's :class:`Reporter` renders an audit report to bytes."""
 
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from attrs import frozen
 from fsaudit.model.result import AuditReport
 
 __all__ = ["Reporter"]
+
 
 @frozen
 class Reporter:

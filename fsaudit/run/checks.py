@@ -47,20 +47,18 @@ __all__ = [
 ]
 
 _RULE_STATUSES = (Status.PASS, Status.FAIL, Status.WARN, Status.NOT_APPLICABLE, Status.MANUAL)
+
+
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key that puts ``"2"`` before ``"10"``."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part)
-        for part in re.split(r"(\d+)", text)
-        if part
-    )
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part)
 
 
 DEFAULT_RULE_TIMEOUT = 30.0
 """Seconds a rule may take on one structure before it is stopped (``error``)."""
 
 
-class RuleTimeout(Exception):  # noqa: N818 - read as a status, like TimeoutError
+class RuleTimeout(Exception):
     """Raised inside a rule that ran past its time limit."""
 
     french = True
@@ -151,8 +149,7 @@ class Engine:
         self.referential = context.referential
         self._decide_context: RuleContext | None = None
         self._severity = {
-            rule.id: Severity(self.referential.severity_for(rule.id, rule.severity.value))
-            for rule in plugins.rules
+            rule.id: Severity(self.referential.severity_for(rule.id, rule.severity.value)) for rule in plugins.rules
         }
         self.structure_rules = [r for r in plugins.rules if r.scope is Scope.STRUCTURE]
         self.network_rules = [r for r in plugins.rules if r.scope is Scope.NETWORK]
@@ -284,8 +281,13 @@ class Engine:
                     continue
                 results[rule_id] = self._result(rule_id, loaded, outcome)
             self._run_hook(
-                "fsaudit_check_structure", {"structure": loaded, "context": context}, Scope.STRUCTURE,
-                {loaded.structure.id: loaded}, {loaded.structure.id: results}, per_structure=False, limit=limit,
+                "fsaudit_check_structure",
+                {"structure": loaded, "context": context},
+                Scope.STRUCTURE,
+                {loaded.structure.id: loaded},
+                {loaded.structure.id: results},
+                per_structure=False,
+                limit=limit,
             )
         for rule in self.structure_rules:
             if rule.id not in results and rule.id not in skip:
@@ -325,7 +327,8 @@ class Engine:
         if not hook_rules:
             return
         stopped = frozenset(
-            plugin for plugin in {self.plugins.rule_owner[r] for r in hook_rules}
+            plugin
+            for plugin in {self.plugins.rule_owner[r] for r in hook_rules}
             if all(rule.id in self.tripped for rule in self._hook_rules(plugin, scope))
         )
 
@@ -359,7 +362,8 @@ class Engine:
                     self.plugin_errors.append(
                         PluginError(
                             who,
-                            f"résultat pour la règle {rule_id!r}, qui n'est pas une règle de ce plugin sans fonction check",
+                            f"résultat pour la règle {rule_id!r}, qui n'est pas une règle de ce plugin sans "
+                            "fonction check",
                         )
                     )
                     if rule_id in self._severity:
@@ -477,7 +481,6 @@ class Engine:
                 policy="erreur",
             )
         return decision
-
 
 
 @attrs.frozen

@@ -64,12 +64,7 @@ def compare_reports(base: AuditReport, other: AuditReport) -> dict[str, Any]:
         for rule in rules:
             old = before.result(rule)
             new = after.result(rule)
-            if (
-                old is not None
-                and new is not None
-                and old.status is new.status
-                and old.severity is new.severity
-            ):
+            if old is not None and new is not None and old.status is new.status and old.severity is new.severity:
                 continue
             results.append(
                 {
@@ -167,8 +162,7 @@ def comparison_section(data: dict[str, Any]) -> Section:
                 severity = f"{item['severity_from']} → {item['severity_to']}"
             message = item["message_to"] or item["message_from"] or ""
             lines.append(
-                f"    {item['rule']} ({severity}) : {_STATUS_FR[item['from']]} → {_STATUS_FR[item['to']]}"
-                f" — {message}"
+                f"    {item['rule']} ({severity}) : {_STATUS_FR[item['from']]} → {_STATUS_FR[item['to']]} — {message}"
             )
             rows.append(
                 {

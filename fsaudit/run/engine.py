@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 __all__ = ["add_sections", "apply_answer", "audit", "audit_inputs"]
 
+
 def _structure_sort_key(loaded: LoadedStructure) -> tuple[Any, ...]:
     return (natural_key(loaded.structure.id), loaded.path, loaded.parts)
 
@@ -265,8 +266,13 @@ def apply_answer(result: Result, answer: ManualAnswer) -> Result:
         status=Status(answer.status),
         message=f"vérifié par {answer.auditor} le {answer.date:%d/%m/%Y} : {verdict} — {answer.evidence}",
         location=answer.location,
-        evidence={**result.evidence, "question": result.message, "constat": answer.evidence,
-                  "auditeur": answer.auditor, "date": answer.date.isoformat()},
+        evidence={
+            **result.evidence,
+            "question": result.message,
+            "constat": answer.evidence,
+            "auditeur": answer.auditor,
+            "date": answer.date.isoformat(),
+        },
         manual=True,
     )
 
@@ -308,14 +314,17 @@ def add_sections(
     for plugin, answer in answers:
         items = list(answer) if isinstance(answer, list | tuple) else [answer]
         if not all(isinstance(item, Section) for item in items):
-            errors.append(PluginError(plugin, "section de rapport impossible : fsaudit_report_sections doit renvoyer des Section"))
+            errors.append(
+                PluginError(plugin, "section de rapport impossible : fsaudit_report_sections doit renvoyer des Section")
+            )
             continue
         for item in items:
             if item.key in sections:
                 errors.append(
                     PluginError(
                         plugin,
-                        f"la section « {item.key} » est fournie par deux plugins : « {owners[item.key]} » et « {plugin} »",
+                        f"la section « {item.key} » est fournie par deux plugins : « {owners[item.key]} » et « "
+                        f"{plugin} »",
                     )
                 )
                 continue

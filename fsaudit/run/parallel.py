@@ -278,7 +278,7 @@ def _retry_alone(paths: Sequence[str], config: WorkerConfig, jobs: int, progress
                     (checked,) = pickle.loads(future.result())  # noqa: S301 - from our own worker
                 except BrokenProcessPool:
                     checked = _dead_input(path)
-                except Exception:  # noqa: BLE001 - checked in the parent by the caller
+                except Exception:  # noqa: BLE001, S112 - left out of ``done``: the caller checks it in this process
                     continue
                 done[path] = checked
                 progress(1)
@@ -343,4 +343,7 @@ def check_inputs(
 
 def _failure_note(exc: BaseException, chunk: Iterable[str]) -> str:
     reason = str(exc) if isinstance(exc, WorkerSetupError) else f"{type(exc).__name__} : {exc}"
-    return f"un processus de travail n'a pas pu traiter {', '.join(chunk)} ({reason}) ; fichiers audités dans le processus principal"
+    return (
+        f"un processus de travail n'a pas pu traiter {', '.join(chunk)} ({reason}) ; "
+        "fichiers audités dans le processus principal"
+    )

@@ -69,8 +69,9 @@ def pseudonymize(report: AuditReport, mapping: Mapping[str, str]) -> AuditReport
     replace = _replacer(mapping)
 
     def result(r: Result) -> Result:
-        return attrs.evolve(r, message=replace(r.message), evidence=_walk(r.evidence, replace),
-                            waiver=_walk(r.waiver, replace))
+        return attrs.evolve(
+            r, message=replace(r.message), evidence=_walk(r.evidence, replace), waiver=_walk(r.waiver, replace)
+        )
 
     def decision(d: Decision) -> Decision:
         actions = tuple(attrs.evolve(a, action=replace(a.action)) for a in d.actions)
@@ -83,8 +84,10 @@ def pseudonymize(report: AuditReport, mapping: Mapping[str, str]) -> AuditReport
         report,
         structures=tuple(structure(s) for s in report.structures),
         errors=tuple(attrs.evolve(e, message=replace(e.message)) for e in report.errors),
-        sections=tuple(attrs.evolve(s, data=_walk(s.data, replace), text=_walk(s.text, replace),
-                                    rows=_walk(s.rows, replace)) for s in report.sections),
+        sections=tuple(
+            attrs.evolve(s, data=_walk(s.data, replace), text=_walk(s.text, replace), rows=_walk(s.rows, replace))
+            for s in report.sections
+        ),
         waivers=_addition(report.waivers, replace),
         baseline=_addition(report.baseline, replace),
         comparison=_addition(report.comparison, replace),

@@ -121,8 +121,10 @@ _ALLOWED = re.compile(r"\(champs admis : ([^)]*)\)")
 
 def _french_keys(message: str) -> str:
     """A schema message with each waiver key followed by its French meaning."""
-    message = _QUOTED_KEY.sub(lambda m: f"« {m.group(1)} » ({WAIVER_FIELDS[m.group(1)]})"
-                              if m.group(1) in WAIVER_FIELDS else m.group(), message)
+    message = _QUOTED_KEY.sub(
+        lambda m: f"« {m.group(1)} » ({WAIVER_FIELDS[m.group(1)]})" if m.group(1) in WAIVER_FIELDS else m.group(),
+        message,
+    )
     return _ALLOWED.sub(
         lambda m: "(champs admis : " + ", ".join(_key(k) for k in m.group(1).split(", ")) + ")", message
     )
@@ -320,8 +322,10 @@ def load_waivers(path: str | Path) -> WaiverSet:
                 dates[key] = parse_fr_date(item[key])
                 if dates[key] is None:
                     raw_problems.append(
-                        (("waivers", index, key),
-                         f"date inexistante : « {item[key]} » ; attendu une date du calendrier, {_DATE_HINT}")
+                        (
+                            ("waivers", index, key),
+                            f"date inexistante : « {item[key]} » ; attendu une date du calendrier, {_DATE_HINT}",
+                        )
                     )
                     bad.add(index)
             if index in bad:
@@ -330,8 +334,10 @@ def load_waivers(path: str | Path) -> WaiverSet:
             assert start is not None and expiry is not None
             if expiry < start:
                 raw_problems.append(
-                    (("waivers", index, "expiry"),
-                     f"fin de validité ({expiry:%d/%m/%Y}) antérieure au début ({start:%d/%m/%Y})")
+                    (
+                        ("waivers", index, "expiry"),
+                        f"fin de validité ({expiry:%d/%m/%Y}) antérieure au début ({start:%d/%m/%Y})",
+                    )
                 )
                 continue
             waivers.append(
@@ -420,9 +426,7 @@ class WaiverLedger:
                 "original_status": result.status.value,
             }
             out[waiver.rule] = attrs.evolve(result, status=Status.WAIVED, waiver=record)
-            self._applied.setdefault(index, []).append(
-                {**record, "path": path, "result_location": result.location}
-            )
+            self._applied.setdefault(index, []).append({**record, "path": path, "result_location": result.location})
         return out
 
     def _unused_reason(self, index: int, waiver: Waiver) -> str:

@@ -98,8 +98,7 @@ def make_structure(**changes: Any) -> model.Structure:
             model.Conseiller("C2", 1.0, _dt.date(2020, 11, 15), 6.5, _dt.date(2020, 12, 1), FULL_WEEK),
         ),
         partners=tuple(
-            model.PartnerOffer(name, (model.PartnerMode.PERMANENCE,), f"Référent {name}")
-            for name in PARTNERS_2025
+            model.PartnerOffer(name, (model.PartnerMode.PERMANENCE,), f"Référent {name}") for name in PARTNERS_2025
         ),
         local_services=(model.LocalService("Conseiller numérique", "numérique", "Commune"),),
         premises=model.Premises(True, True, True, True, True, True, True, True),

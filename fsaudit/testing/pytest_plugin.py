@@ -55,9 +55,7 @@ def fsaudit_audit() -> Callable[..., Any]:
         off = set(disabled)
         if not builtin:
             off |= {ep.name for ep in metadata.entry_points(group="fsaudit")}
-        return audit_structures(
-            structures, as_of=as_of, departements=departements, extra_plugins=plugins, disabled=off
-        )
+        return audit_structures(structures, as_of=as_of, departements=departements, extra_plugins=plugins, disabled=off)
 
     return run
 

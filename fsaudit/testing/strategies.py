@@ -69,10 +69,27 @@ attendance = st.builds(
     accompaniments=st.integers(0, 20000),
 )
 
-_partner_names = st.sampled_from(
-    ["DGFiP", "CAF", "CPAM", "CARSAT", "MSA", "Pôle emploi", "France Travail", "La Poste",
-     "ANTS", "Justice", "Anah", "Chèque énergie", "Urssaf", "Mission locale"]
-) | _text
+_partner_names = (
+    st.sampled_from(
+        [
+            "DGFiP",
+            "CAF",
+            "CPAM",
+            "CARSAT",
+            "MSA",
+            "Pôle emploi",
+            "France Travail",
+            "La Poste",
+            "ANTS",
+            "Justice",
+            "Anah",
+            "Chèque énergie",
+            "Urssaf",
+            "Mission locale",
+        ]
+    )
+    | _text
+)
 
 
 def structures(*, well_formed_hours: bool = False) -> st.SearchStrategy[model.Structure]:
@@ -96,7 +113,9 @@ def structures(*, well_formed_hours: bool = False) -> st.SearchStrategy[model.St
         group=st.none() | _ids,
         parent_id=st.none() | _ids,
         gestionnaire=st.none()
-        | st.builds(model.Gestionnaire, kind=st.none() | st.sampled_from(model.GestionnaireKind), name=st.none() | _text),
+        | st.builds(
+            model.Gestionnaire, kind=st.none() | st.sampled_from(model.GestionnaireKind), name=st.none() | _text
+        ),
         label=st.none() | st.builds(model.Label, status=st.sampled_from(model.LabelStatus), date=st.none() | _dates),
         opening_hours=st.none() | weekly_hours(well_formed=well_formed_hours),
         irregular_openings=st.none() | _text,
@@ -117,13 +136,15 @@ def structures(*, well_formed_hours: bool = False) -> st.SearchStrategy[model.St
             st.builds(
                 model.LocalService,
                 name=_text,
-                category=st.none() | st.sampled_from(["administratif", "numérique", "social", "convivialité", "coworking", "autre", "sport"]),
+                category=st.none()
+                | st.sampled_from(
+                    ["administratif", "numérique", "social", "convivialité", "coworking", "autre", "sport"]
+                ),
                 provider=st.none() | _text,
             ),
             max_size=3,
         ).map(tuple),
-        premises=st.none()
-        | st.builds(model.Premises, *[st.none() | st.booleans() for _ in range(8)]),
+        premises=st.none() | st.builds(model.Premises, *[st.none() | st.booleans() for _ in range(8)]),
         attendance=st.none() | st.lists(attendance, max_size=6).map(tuple),
         comment=st.none() | _text,
     )

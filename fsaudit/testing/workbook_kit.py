@@ -103,13 +103,17 @@ def read_expectations(path: Path) -> tuple[_dt.date, list[Expectation]]:
     if not rows:
         raise ExpectationError(f"{SHEET} : feuille vide, en-têtes attendus : Identifiant, Règle, Statut attendu")
     columns = {_HEADERS[_key(h)]: i for i, h in enumerate(rows[0]) if _key(h) in _HEADERS}
-    missing = [name for name, field in (("Identifiant", "structure"), ("Règle", "rule"), ("Statut attendu", "expected"))
-               if field not in columns]
+    missing = [
+        name
+        for name, field in (("Identifiant", "structure"), ("Règle", "rule"), ("Statut attendu", "expected"))
+        if field not in columns
+    ]
     if missing:
         raise ExpectationError(f"{SHEET}!1 : colonne(s) manquante(s) : {', '.join(missing)}")
     as_of: _dt.date | None = None
     found: list[Expectation] = []
     for r, row in enumerate(rows[1:], start=1):
+
         def value(field: str, row: list[Any] = row) -> Any:
             index = columns.get(field)
             return row[index] if index is not None and index < len(row) else None
@@ -134,7 +138,9 @@ def read_expectations(path: Path) -> tuple[_dt.date, list[Expectation]]:
             raise ExpectationError(f"{expected_cell} : {kind} attendu inconnu « {expected_text} »")
         found.append(Expectation(expected_cell, structure, rule.upper() if kind == "statut" else DECISION, expected))
     if as_of is None:
-        raise ExpectationError(f"{SHEET} : colonne « Date d'audit » absente ou vide : la date de l'audit est obligatoire")
+        raise ExpectationError(
+            f"{SHEET} : colonne « Date d'audit » absente ou vide : la date de l'audit est obligatoire"
+        )
     return as_of, found
 
 

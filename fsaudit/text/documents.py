@@ -40,11 +40,26 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 _WORDS = {
-    "annee": "année", "precedente": "précédente", "ecart": "écart", "durees": "durées", "reforme": "réforme",
-    "declare": "déclaré", "declares": "déclarés", "exiges": "exigés", "proposes": "proposés",
-    "referentiel": "référentiel", "evolution": "évolution", "creneaux": "créneaux", "incoherences": "incohérences",
-    "renseigne": "renseigné", "referent": "référent", "categories": "catégories", "detail": "détail",
-    "etp": "ETP", "pct": "(%)", "eur": "(€)",
+    "annee": "année",
+    "precedente": "précédente",
+    "ecart": "écart",
+    "durees": "durées",
+    "reforme": "réforme",
+    "declare": "déclaré",
+    "declares": "déclarés",
+    "exiges": "exigés",
+    "proposes": "proposés",
+    "referentiel": "référentiel",
+    "evolution": "évolution",
+    "creneaux": "créneaux",
+    "incoherences": "incohérences",
+    "renseigne": "renseigné",
+    "referent": "référent",
+    "categories": "catégories",
+    "detail": "détail",
+    "etp": "ETP",
+    "pct": "(%)",
+    "eur": "(€)",
 }
 """Words of the rules' evidence keys written without accents (``annee_precedente``), as they read."""
 

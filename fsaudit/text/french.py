@@ -11,14 +11,14 @@ from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
-    "describe_exception",
     "DATE_FORMATS",
     "FIELD_LABELS",
-    "closest_name",
-    "departement_names",
-    "WAIVER_FIELDS",
     "MONTHS_FR",
     "NARROW_NBSP",
+    "WAIVER_FIELDS",
+    "closest_name",
+    "departement_names",
+    "describe_exception",
     "fr_count",
     "fr_date",
     "fr_decimal",
@@ -264,7 +264,6 @@ def fr_field(path: str | None) -> str:
             else:
                 parts.append(item)
     return " › ".join(parts)
-
 
 
 def fr_referential_key(key: str, referential: Any) -> str:

@@ -45,7 +45,10 @@ def _fit(text: str, first: str, rest: str) -> list[str]:
 def rules_table(rules: Sequence[Any], referential: Any) -> str:
     """Per rule: id, severity in force, domain, confidence, title, then its scope and source,
     within 100 columns."""
-    lines = [f"Règles appliquées (référentiel {referential.id}, en vigueur depuis le {referential.valid_from:%d/%m/%Y})", ""]
+    lines = [
+        f"Règles appliquées (référentiel {referential.id}, en vigueur depuis le {referential.valid_from:%d/%m/%Y})",
+        "",
+    ]
     header = f"{'Règle':<12} {'Gravité':<9} {'Domaine':<16} {'Fiab.':<5} Titre"
     lines += [header, "-" * TABLE_WIDTH]
     indent = " " * 13
@@ -71,7 +74,8 @@ def describe_rule(rule: Any, referential: Any, plugin: str) -> str:
         "",
         f"Gravité : {severity} (référentiel {referential.id}) ; gravité par défaut : {rule.severity.value}",
         "\n".join(_fit(f"Champ d'application : {rule.applies_to}", "", "  ")),
-        f"Domaine : {rule.domain} ; portée : {'réseau (toutes les structures ensemble)' if rule.scope.value == 'network' else 'chaque structure'}",
+        f"Domaine : {rule.domain} ; portée : "
+        f"{'réseau (toutes les structures ensemble)' if rule.scope.value == 'network' else 'chaque structure'}",
         f"Plugin : {plugin}",
         "",
         "Ce que la règle vérifie :",
@@ -80,7 +84,13 @@ def describe_rule(rule: Any, referential: Any, plugin: str) -> str:
         "Exigence de la charte :",
         _wrap(rule.reference.text),
         "\n".join(_fit(f"Source : {rule.reference.source}", "  ", "    ")),
-        "\n".join(_fit(f"Fiabilité : {rule.reference.confidence} — {_CONFIDENCE.get(rule.reference.confidence, '')}", "  ", "    ")),
+        "\n".join(
+            _fit(
+                f"Fiabilité : {rule.reference.confidence} — {_CONFIDENCE.get(rule.reference.confidence, '')}",
+                "  ",
+                "    ",
+            )
+        ),
         "",
         "Comment corriger un écart :",
         _wrap(rule.remediation),
@@ -131,12 +141,15 @@ def referential_text(referential: Any, as_of: Any, history: Sequence[Any]) -> st
     overlay = referential.overlay
     changed = {(c.kind, c.key): c for c in overlay.changes} if overlay is not None else {}
     overlay_since = (
-        f"depuis la surcouche du {overlay.date:%d/%m/%Y}" if overlay is not None and overlay.date else "depuis la surcouche"
+        f"depuis la surcouche du {overlay.date:%d/%m/%Y}"
+        if overlay is not None and overlay.date
+        else "depuis la surcouche"
     )
     lines = _fit(
         f"Référentiel {referential.id} en vigueur au {as_of:%d/%m/%Y} (depuis le "
         f"{referential.valid_from:%d/%m/%Y}) : {referential.title}",
-        "", "  ",
+        "",
+        "  ",
     )
     lines += _fit(f"Fichier {referential.path}, sha256 {referential.sha256}", "", "  ")
     if overlay is not None:

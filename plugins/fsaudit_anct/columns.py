@@ -107,7 +107,6 @@ class Columns:
         return tuple(column for name, column in self.pairs if name in wanted)
 
 
-
 _ADDRESS = {"street": "street", "complement": "complement", "postal_code": "postal_code", "city": "city"}
 _SIMPLE = {
     "id": "id",
@@ -412,7 +411,7 @@ def _label_text(
     written = found.group(1)
     for form in formats:
         try:
-            date = _dt.datetime.strptime(written, form).date()  # noqa: DTZ007 - a calendar date
+            date = _dt.datetime.strptime(written, form).date()
         except ValueError:
             continue
         note = None
@@ -423,9 +422,11 @@ def _label_text(
             )
         return date.isoformat(), None, note
     if any(_matches_shape(written, form) for form in formats):
-        return "", (
-            f"date de labellisation inexistante : {_quote(text)} ; structure retenue comme labellisée, sans date"
-        ), None
+        return (
+            "",
+            (f"date de labellisation inexistante : {_quote(text)} ; structure retenue comme labellisée, sans date"),
+            None,
+        )
     return None, f"labellisation illisible : {_quote(text)} ; {expected}", None
 
 
@@ -611,10 +612,7 @@ def _day_texts(cells: Mapping[str, Any], days: tuple[str, ...]) -> tuple[str, ..
     equal in a tuple, not in the list (each is quoted as written).
     """
     return tuple(
-        [
-            value if value.__class__ is str else ("" if value is None else str(value))
-            for value in map(cells.get, days)
-        ]
+        [value if value.__class__ is str else ("" if value is None else str(value)) for value in map(cells.get, days)]
     )
 
 
@@ -686,8 +684,9 @@ def _map_week_osm(value: Any, issues: list[Issue]) -> tuple[dict[str, Any] | Non
         )
     hours = {
         day: [{"start": start, "end": end} for start, end in ranges]
-        for day, ranges in zip(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
-                               read.days, strict=True)
+        for day, ranges in zip(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"), read.days, strict=True
+        )
         if day not in read.unknown
     }
     note = f"horaires : {_quote(text)}" if read.comments else None

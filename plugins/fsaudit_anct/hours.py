@@ -79,7 +79,9 @@ _SPACES = re.compile(r"[ \t\u00a0\u202f\u2007]+")
 _LINE_BREAKS = re.compile(r"\s*(?:\r\n|\r|\n)+\s*")
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "‒": "-"})
 
-_CLOSED = re.compile(r"-+|(?:espace |structure )?ferm[ée]e?s?(?: au public| ce jour| toute la journ[ée]e)?\.?|off|closed")
+_CLOSED = re.compile(
+    r"-+|(?:espace |structure )?ferm[ée]e?s?(?: au public| ce jour| toute la journ[ée]e)?\.?|off|closed"
+)
 _UNKNOWN = {
     "non communiqués": re.compile(r"(?:(?:les )?horaires? )?non communiqu[ée]e?s?\.?|n\.? ?c\.?"),
     "selon planning": re.compile(r"selon (?:le )?planning(?: (?:du |des )?[a-zé ]+)?"),
@@ -111,8 +113,18 @@ _TOKEN = re.compile(
 )
 _FILLERS = frozenset({"de", "à", "a", "et", "puis", "h"})
 _JOINERS = {"-": "dash", "à": "dash", "a": "dash", ":": "colon", "/": "slash", "": "space"}
-_BETWEEN = {"/": "slash", "//": "sep", ",": "sep", ";": "sep", "+": "sep", "et": "sep", "puis": "sep",
-            "-": "dash", "": "space", "/ et": "sep"}
+_BETWEEN = {
+    "/": "slash",
+    "//": "sep",
+    ",": "sep",
+    ";": "sep",
+    "+": "sep",
+    "et": "sep",
+    "puis": "sep",
+    "-": "dash",
+    "": "space",
+    "/ et": "sep",
+}
 
 
 def _hhmm(hours: str, minutes: str | None) -> str | None:
@@ -262,8 +274,9 @@ def _pair(items: list[tuple[str, str]], features: set[str]) -> list[tuple[str, s
             ambiguous = join != "dash" or inner_kinds[-2] != "dash"
             if kind in ("dash", "space", "slash") and ambiguous and not out[-1][1] <= start:
                 return "créneaux dans le désordre sans séparateur clair"
-            features.add({"sep": between if between != "/ et" else "et", "dash": "chaîne",
-                          "space": "espace", "slash": "/"}[kind])
+            features.add(
+                {"sep": between if between != "/ et" else "et", "dash": "chaîne", "space": "espace", "slash": "/"}[kind]
+            )
         if join != "dash":
             features.add({"colon": "deux-points", "slash": "barre", "space": "sans tiret"}[join])
         out.append((start, end))
@@ -283,8 +296,22 @@ def _syntax(text: str, features: set[str], notes: bool) -> str:
     if _COMPACT.fullmatch(text):
         return "compact"
     for feature in (
-        "retour à la ligne", "chaîne", "deux-points", "sans tiret", "barre", "à", "h",
-        "espace dans l'heure", "heure sans minutes", "heure seule", ",", ";", "et", "//", "+", "espace",
+        "retour à la ligne",
+        "chaîne",
+        "deux-points",
+        "sans tiret",
+        "barre",
+        "à",
+        "h",
+        "espace dans l'heure",
+        "heure sans minutes",
+        "heure seule",
+        ",",
+        ";",
+        "et",
+        "//",
+        "+",
+        "espace",
     ):
         if feature in features:
             return feature
@@ -305,7 +332,7 @@ class WeekHours:
     reason: str | None = None
 
 
-_REFERENCE_MONDAY = _dt.datetime(2024, 1, 1)  # noqa: DTZ001 - a local, naive reference week
+_REFERENCE_MONDAY = _dt.datetime(2024, 1, 1)
 _REFERENCE_WEEKS = 52
 
 

@@ -249,9 +249,7 @@ def layouts() -> tuple[Layout, ...]:
     """Every layout shipped in ``layouts/``, by ``order`` (the newest first)."""
     folder = resources.files("fsaudit_anct").joinpath("layouts")
     found = [
-        load_layout(entry.read_text("utf-8"), entry.name)
-        for entry in folder.iterdir()
-        if entry.name.endswith(".toml")
+        load_layout(entry.read_text("utf-8"), entry.name) for entry in folder.iterdir() if entry.name.endswith(".toml")
     ]
     return tuple(sorted(found, key=lambda layout: (layout.order, layout.id)))
 

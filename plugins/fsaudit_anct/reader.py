@@ -119,7 +119,7 @@ def sniff_csv(path: Path, head: bytes) -> bool:
     return claims(_header_cells(text, _separator(text)), strong=False)
 
 
-class _NoSheet(Exception):  # noqa: N818 - a verdict on the file, like UnsafeArchive
+class _NoSheet(Exception):
     """A workbook without any sheet; the message is in French."""
 
 
@@ -232,7 +232,9 @@ class _Reading:
     left_aside: int = 0
 
 
-def _record(reading: _Reading, cells: dict[str, Any], location: Location) -> tuple[list[LoadedStructure], list[InputProblem]]:
+def _record(
+    reading: _Reading, cells: dict[str, Any], location: Location
+) -> tuple[list[LoadedStructure], list[InputProblem]]:
     header = reading.header
     layout = header.layout
     mapped = map_record(cells, layout, header.columns)
@@ -410,7 +412,7 @@ def _read(format_name: str, path: Path, items: Iterator[Item]) -> ReadResult:
         if isinstance(item, _Header):
             reading = _Reading(name, item)
             continue
-        assert reading is not None  # noqa: S101 - a record source yields its header first
+        assert reading is not None
         location, cells = item
         if not _kept(reading.header.layout, cells):
             reading.left_aside += 1
@@ -467,9 +469,7 @@ def workbook_records(path: Path) -> Iterator[Item]:
         return
     header_at = _header_index(rows)
     if header_at is None:
-        yield InputProblem(
-            name, SheetLocation(sheet, 1, ()).at(()), "feuille vide : en-tête de la liste ANCT absent"
-        )
+        yield InputProblem(name, SheetLocation(sheet, 1, ()).at(()), "feuille vide : en-tête de la liste ANCT absent")
         return
     header = _header(rows[header_at])
     yield from _header_items(name, header, SheetLocation(sheet, header_at + 1, ()).at(()))
@@ -524,8 +524,11 @@ def geojson_records(path: Path) -> Iterator[Item]:
     positions = header.recognition.positions
     columns = header.columns
     point_columns = Columns(
-        (*((f, c) for f, c in columns.pairs if f not in ("latitude", "longitude")),
-         ("latitude", "geometry"), ("longitude", "geometry"))
+        (
+            *((f, c) for f, c in columns.pairs if f not in ("latitude", "longitude")),
+            ("latitude", "geometry"),
+            ("longitude", "geometry"),
+        )
     )
     for index, feature in enumerate(features):
         properties = feature.get("properties") if isinstance(feature, dict) else None
@@ -567,9 +570,7 @@ CSV_READER = Reader(
 
 WORKBOOK_READER = Reader(
     name=WORKBOOK_FORMAT,
-    description=(
-        "Liste nationale des France services (ANCT) exportée en classeur .xlsx ou .ods (première feuille)"
-    ),
+    description=("Liste nationale des France services (ANCT) exportée en classeur .xlsx ou .ods (première feuille)"),
     extensions=WORKBOOK_EXTENSIONS,
     read=read_workbook,
     sniff=sniff_workbook,

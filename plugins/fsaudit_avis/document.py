@@ -95,39 +95,78 @@ def _rule_titles(report: AuditReport) -> dict[str, Any]:
 _COLUMN_WIDTHS = (1.6, 1.8, 2.2, 3.4, 3.6, 4.0, 4.4, 5.8, 6.0, 8.6, 9.6, 11.0)
 _STYLES = (
     # (automatic?, ODF XML of the style)
-    (False, f'<style:style style:name="Avis" style:family="paragraph"><style:paragraph-properties '
-            f'fo:margin-bottom="0.08cm"/><style:text-properties style:font-name="{FONT}" fo:font-size="10pt"/>'
-            '</style:style>'),
-    (False, f'<style:style style:name="Titre_20_avis" style:display-name="Titre avis" style:family="paragraph" '
-            'style:parent-style-name="Avis"><style:paragraph-properties fo:margin-top="0.2cm" '
-            f'fo:margin-bottom="0.3cm"/><style:text-properties style:font-name="{FONT}" fo:font-size="18pt" '
-            'fo:color="#1f3864"/></style:style>'),
-    (False, '<style:style style:name="Section_20_avis" style:display-name="Section avis" style:family="paragraph" '
-            'style:parent-style-name="Avis" style:default-outline-level="1"><style:paragraph-properties '
-            'fo:margin-top="0.3cm" fo:margin-bottom="0.1cm" fo:keep-with-next="always"/><style:text-properties '
-            f'style:font-name="{FONT}" fo:font-size="12pt" fo:font-weight="bold" fo:color="#2f5496"/></style:style>'),
-    (False, '<style:style style:name="Puce" style:family="paragraph" style:parent-style-name="Avis">'
-            '<style:paragraph-properties fo:margin-left="0.5cm" fo:margin-bottom="0.05cm"/></style:style>'),
-    (False, '<style:style style:name="Cellule" style:family="paragraph"><style:paragraph-properties '
-            f'fo:margin-bottom="0cm"/><style:text-properties style:font-name="{FONT}" fo:font-size="8.5pt"/>'
-            '</style:style>'),
-    (False, '<style:style style:name="Droite" style:family="paragraph" style:parent-style-name="Avis">'
-            '<style:paragraph-properties fo:text-align="end" fo:keep-with-next="always"/></style:style>'),
-    (False, '<style:style style:name="Signature" style:family="paragraph" style:parent-style-name="Avis">'
-            '<style:paragraph-properties fo:margin-top="0.5cm" fo:keep-with-next="always"/></style:style>'),
-    (False, '<style:style style:name="Note" style:family="paragraph" style:parent-style-name="Avis">'
-            '<style:text-properties fo:font-size="9pt" fo:font-style="italic"/></style:style>'),
-    (False, '<style:style style:name="Pied" style:family="paragraph"><style:text-properties '
-            f'style:font-name="{FONT}" fo:font-size="7.5pt"/></style:style>'),
-    (False, '<style:style style:name="Gras" style:family="text"><style:text-properties fo:font-weight="bold"/>'
-            '</style:style>'),
-    (True, '<style:style style:name="Tableau" style:family="table"><style:table-properties style:width="17cm" '
-           'table:align="left"/></style:style>'),
-    (True, '<style:style style:name="Case" style:family="table-cell"><style:table-cell-properties '
-           'fo:border="0.5pt solid #000000" fo:padding="0.06cm"/></style:style>'),
+    (
+        False,
+        f'<style:style style:name="Avis" style:family="paragraph"><style:paragraph-properties '
+        f'fo:margin-bottom="0.08cm"/><style:text-properties style:font-name="{FONT}" fo:font-size="10pt"/>'
+        "</style:style>",
+    ),
+    (
+        False,
+        f'<style:style style:name="Titre_20_avis" style:display-name="Titre avis" style:family="paragraph" '
+        'style:parent-style-name="Avis"><style:paragraph-properties fo:margin-top="0.2cm" '
+        f'fo:margin-bottom="0.3cm"/><style:text-properties style:font-name="{FONT}" fo:font-size="18pt" '
+        'fo:color="#1f3864"/></style:style>',
+    ),
+    (
+        False,
+        '<style:style style:name="Section_20_avis" style:display-name="Section avis" style:family="paragraph" '
+        'style:parent-style-name="Avis" style:default-outline-level="1"><style:paragraph-properties '
+        'fo:margin-top="0.3cm" fo:margin-bottom="0.1cm" fo:keep-with-next="always"/><style:text-properties '
+        f'style:font-name="{FONT}" fo:font-size="12pt" fo:font-weight="bold" fo:color="#2f5496"/></style:style>',
+    ),
+    (
+        False,
+        '<style:style style:name="Puce" style:family="paragraph" style:parent-style-name="Avis">'
+        '<style:paragraph-properties fo:margin-left="0.5cm" fo:margin-bottom="0.05cm"/></style:style>',
+    ),
+    (
+        False,
+        '<style:style style:name="Cellule" style:family="paragraph"><style:paragraph-properties '
+        f'fo:margin-bottom="0cm"/><style:text-properties style:font-name="{FONT}" fo:font-size="8.5pt"/>'
+        "</style:style>",
+    ),
+    (
+        False,
+        '<style:style style:name="Droite" style:family="paragraph" style:parent-style-name="Avis">'
+        '<style:paragraph-properties fo:text-align="end" fo:keep-with-next="always"/></style:style>',
+    ),
+    (
+        False,
+        '<style:style style:name="Signature" style:family="paragraph" style:parent-style-name="Avis">'
+        '<style:paragraph-properties fo:margin-top="0.5cm" fo:keep-with-next="always"/></style:style>',
+    ),
+    (
+        False,
+        '<style:style style:name="Note" style:family="paragraph" style:parent-style-name="Avis">'
+        '<style:text-properties fo:font-size="9pt" fo:font-style="italic"/></style:style>',
+    ),
+    (
+        False,
+        '<style:style style:name="Pied" style:family="paragraph"><style:text-properties '
+        f'style:font-name="{FONT}" fo:font-size="7.5pt"/></style:style>',
+    ),
+    (
+        False,
+        '<style:style style:name="Gras" style:family="text"><style:text-properties fo:font-weight="bold"/>'
+        "</style:style>",
+    ),
+    (
+        True,
+        '<style:style style:name="Tableau" style:family="table"><style:table-properties style:width="17cm" '
+        'table:align="left"/></style:style>',
+    ),
+    (
+        True,
+        '<style:style style:name="Case" style:family="table-cell"><style:table-cell-properties '
+        'fo:border="0.5pt solid #000000" fo:padding="0.06cm"/></style:style>',
+    ),
     *(
-        (True, f'<style:style style:name="Col{width}" style:family="table-column"><style:table-column-properties '
-               f'style:column-width="{width}cm"/></style:style>')
+        (
+            True,
+            f'<style:style style:name="Col{width}" style:family="table-column"><style:table-column-properties '
+            f'style:column-width="{width}cm"/></style:style>',
+        )
         for width in _COLUMN_WIDTHS
     ),
 )
@@ -146,8 +185,15 @@ def _styles(document: Any) -> None:
     master = document.get_style("master-page", "Standard")
     layout = document.get_style("page-layout", master.page_layout)
     layout.set_properties(
-        {"fo:page-width": "21cm", "fo:page-height": "29.7cm", "style:print-orientation": "portrait",
-         "fo:margin-top": "1.6cm", "fo:margin-bottom": "1.4cm", "fo:margin-left": "2cm", "fo:margin-right": "2cm"},
+        {
+            "fo:page-width": "21cm",
+            "fo:page-height": "29.7cm",
+            "style:print-orientation": "portrait",
+            "fo:margin-top": "1.6cm",
+            "fo:margin-bottom": "1.4cm",
+            "fo:margin-left": "2cm",
+            "fo:margin-right": "2cm",
+        },
         area="page-layout",
     )
 
@@ -292,7 +338,8 @@ def avis_document(report: AuditReport, s: StructureReport) -> bytes:
                 [
                     f"{a.rule} ({a.severity.value})",
                     a.action,
-                    (fr_date(a.deadline) + (" (délai indicatif)" if a.indicative else "")) if a.deadline
+                    (fr_date(a.deadline) + (" (délai indicatif)" if a.indicative else ""))
+                    if a.deadline
                     else "délai à fixer",
                 ]
                 for a in s.decision.actions
@@ -300,8 +347,9 @@ def avis_document(report: AuditReport, s: StructureReport) -> bytes:
             [3.4, 9.6, 4.0],
         )
         if any(a.indicative for a in s.decision.actions):
-            w.paragraph("Les délais indicatifs ne sont fixés par aucune source de la charte ; la préfecture les "
-                        "arrête.", "Note")
+            w.paragraph(
+                "Les délais indicatifs ne sont fixés par aucune source de la charte ; la préfecture les arrête.", "Note"
+            )
     else:
         w.paragraph("Aucune action demandée.")
 
@@ -313,9 +361,13 @@ def avis_document(report: AuditReport, s: StructureReport) -> bytes:
         w.paragraph(text, "Droite")
 
     master = document.get_style("master-page", "Standard")
-    master.set_page_footer(Paragraph(
-        f"Avis préparé par fsaudit {report.fsaudit_version} à partir de l'audit du {fr_date(report.as_of)} ; "
-        "à relire et compléter avant signature.", style="Pied"))
+    master.set_page_footer(
+        Paragraph(
+            f"Avis préparé par fsaudit {report.fsaudit_version} à partir de l'audit du {fr_date(report.as_of)} ; "
+            "à relire et compléter avant signature.",
+            style="Pied",
+        )
+    )
     _metadata(document, report, s)
     buffer = io.BytesIO()
     document.save(buffer)
@@ -395,10 +447,21 @@ def to_pdf(documents: list[tuple[str, bytes]], command: str | None = None) -> di
         env = {**os.environ, "HOME": str(folder)}
         try:
             subprocess.run(  # noqa: S603 - fixed arguments, file names made safe by safe_names
-                [command, "--headless", "--norestore", f"-env:UserInstallation={(folder / 'profil').as_uri()}",
-                 "--convert-to", "pdf", "--outdir", str(folder / "out"),
-                 *(str(folder / "in" / name) for name, _ in documents)],
-                check=True, capture_output=True, timeout=SOFFICE_TIMEOUT, env=env,
+                [
+                    command,
+                    "--headless",
+                    "--norestore",
+                    f"-env:UserInstallation={(folder / 'profil').as_uri()}",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    str(folder / "out"),
+                    *(str(folder / "in" / name) for name, _ in documents),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=SOFFICE_TIMEOUT,
+                env=env,
             )
         except (OSError, subprocess.SubprocessError) as exc:
             raise OutputError(f"format avis-pdf : la conversion par LibreOffice a échoué ({exc})") from None

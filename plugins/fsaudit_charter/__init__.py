@@ -45,9 +45,7 @@ def fsaudit_rules() -> list[Rule]:
 
 
 @hookimpl(trylast=True)
-def fsaudit_decide(
-    structure: LoadedStructure, results: Sequence[Result], context: RuleContext
-) -> Decision:
+def fsaudit_decide(structure: LoadedStructure, results: Sequence[Result], context: RuleContext) -> Decision:
     return decision.decide(structure, results, context, _REMEDIATION)
 
 

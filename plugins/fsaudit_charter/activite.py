@@ -61,9 +61,7 @@ def check_attendance(structure: Any, ctx: RuleContext) -> Outcome:
                 "candidature : pas encore de fréquentation France services à déclarer", field="attendance"
             )
         if attendance is None:
-            return Outcome.manual(
-                "fréquentation non déclarée : à demander au gestionnaire", field="attendance"
-            )
+            return Outcome.manual("fréquentation non déclarée : à demander au gestionnaire", field="attendance")
         if label is None:
             # A candidate has no attendance to declare: without the label status, an empty list
             # is not a breach.
@@ -86,9 +84,7 @@ def check_attendance(structure: Any, ctx: RuleContext) -> Outcome:
     months = [int(m[5:]) for m in data["mois"]]
     text = f"{fr_int(data['accompagnements'])} accompagnements {months_phrase(months, year)}"
     if "annee_precedente" not in data:
-        return Outcome.passed(
-            f"{text} ; aucun mois comparable déclaré en {year - 1}", field="attendance", **data
-        )
+        return Outcome.passed(f"{text} ; aucun mois comparable déclaré en {year - 1}", field="attendance", **data)
     common = [int(m[5:]) for m in data["mois_comparables"]]
     if common != months:
         text += (
@@ -117,8 +113,7 @@ RULES = [
         reference=CharterReference(
             "Les France services rendent compte de leur activité (Gers : 38 792 accompagnements de "
             "janvier à août 2023, +8 274, soit +27,11 % sur les mêmes mois de 2022).",
-            "Préfecture du Gers, réunion des secrétaires de mairie du 5 octobre 2023 ; catalogue des "
-            "règles fsaudit",
+            "Préfecture du Gers, réunion des secrétaires de mairie du 5 octobre 2023 ; catalogue des règles fsaudit",
             "C",
         ),
         description=(

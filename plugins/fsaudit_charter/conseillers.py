@@ -119,8 +119,12 @@ def _deadlines(conseiller: Conseiller, structure: Structure, ctx: RuleContext) -
         out.append(_Deadline(label.date, f"la labellisation le {fr_date(label.date)}"))
     elif label is not None and label.status is LabelStatus.CANDIDATE:
         out.append(
-            _Deadline(None, "la labellisation", f"labellisation à venir après l'audit du {fr_date(ctx.as_of)}",
-                      at_least=ctx.as_of)
+            _Deadline(
+                None,
+                "la labellisation",
+                f"labellisation à venir après l'audit du {fr_date(ctx.as_of)}",
+                at_least=ctx.as_of,
+            )
         )
     elif label is not None:
         out.append(_Deadline(None, "la labellisation", "date de labellisation non déclarée"))
@@ -165,8 +169,7 @@ def check_training(structure: Structure, ctx: RuleContext) -> Outcome:
             unknown.append((index, f"{c.id} : formé le {fr_date(c.training_date)}{after} ; {fr_list(missing)}"))
     evidence: dict[str, Any] = {
         "formations": {
-            c.id: c.training_date.isoformat() if c.training_date else None
-            for c in structure.conseillers or ()
+            c.id: c.training_date.isoformat() if c.training_date else None for c in structure.conseillers or ()
         }
     }
     if late:
@@ -210,9 +213,7 @@ def _cached_union(ranges: tuple[TimeRange, ...]) -> tuple[tuple[int, int], ...]:
 
 def _merge(ranges: tuple[TimeRange, ...]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
-    for start, end in sorted(
-        (r.start_minutes, r.end_minutes) for r in ranges if r.end_minutes > r.start_minutes
-    ):
+    for start, end in sorted((r.start_minutes, r.end_minutes) for r in ranges if r.end_minutes > r.start_minutes):
         if out and start <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], end))
         else:
@@ -233,9 +234,7 @@ def presence_gaps(
     """
     opened = _union(opening)
     people = [_union(p) for p in presences]
-    points = sorted(
-        {t for s, e in opened for t in (s, e)} | {t for p in people for s, e in p for t in (s, e)}
-    )
+    points = sorted({t for s, e in opened for t in (s, e)} | {t for p in people for s, e in p for t in (s, e)})
     gaps: list[tuple[int, int, int]] = []
     for a, b in itertools.pairwise(points):
         if not _covered(opened, a, b):
@@ -293,8 +292,7 @@ def check_presence(structure: Structure, ctx: RuleContext) -> Outcome:
     if found:
         shown = found[:6] + ([f"et {len(found) - 6} autre(s) créneau(x)"] if len(found) > 6 else [])
         return Outcome.failed(
-            f"moins de {minimum} conseillers présents pendant {fr_hours(uncovered)} d'ouverture : "
-            + " ; ".join(shown),
+            f"moins de {minimum} conseillers présents pendant {fr_hours(uncovered)} d'ouverture : " + " ; ".join(shown),
             field=f"opening_hours.{first_day}",
             creneaux_non_couverts=found,
             **evidence,
@@ -329,13 +327,14 @@ def check_training_length(structure: Structure, ctx: RuleContext) -> Outcome:
             if c.training_days < min(base, extended):
                 # Short whatever the date of the training: a failure that rests on no missing fact.
                 short.append(
-                    (index, f"{c.id} : {fr_days(c.training_days)}, sous le minimum de "
-                            f"{fr_days(min(base, extended))} quelle que soit la date de formation")
+                    (
+                        index,
+                        f"{c.id} : {fr_days(c.training_days)}, sous le minimum de "
+                        f"{fr_days(min(base, extended))} quelle que soit la date de formation",
+                    )
                 )
                 continue
-            unknown.append(
-                (index, f"{c.id} : {fr_days(c.training_days)} sans date de formation, exigence inconnue")
-            )
+            unknown.append((index, f"{c.id} : {fr_days(c.training_days)} sans date de formation, exigence inconnue"))
             continue
         required = extended if c.training_date >= since else base
         if c.training_days < required:
@@ -381,8 +380,7 @@ RULES = [
         applies_to="structures principales ; antennes : sans objet",
         domain="conseillers",
         reference=CharterReference(
-            "Chaque France services dispose d'au moins deux agents polyvalents (conseillers France "
-            "services).",
+            "Chaque France services dispose d'au moins deux agents polyvalents (conseillers France services).",
             _SOURCE_STAFF,
             "C",
         ),

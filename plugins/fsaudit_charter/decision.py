@@ -38,15 +38,15 @@ def deadline_basis(context: RuleContext, key: str) -> tuple[bool, str]:
     overlay = referential.overlay
     change = next((c for c in overlay.changes if c.key == key), None) if overlay is not None else None
     if change is not None:
-        text += f", fixé par la surcouche {overlay.path} ({overlay.author}) ; valeur nationale : {change.official} jours"
+        text += (
+            f", fixé par la surcouche {overlay.path} ({overlay.author}) ; valeur nationale : {change.official} jours"
+        )
     elif indicative:
         text += ", qu'aucun texte ne fixe ; la préfecture peut le modifier (surcouche --referentiel)"
     return indicative, text
 
 
-def action_plan(
-    results: Sequence[Result], context: RuleContext, remediation: dict[str, str]
-) -> tuple[Action, ...]:
+def action_plan(results: Sequence[Result], context: RuleContext, remediation: dict[str, str]) -> tuple[Action, ...]:
     """One action per failed criterion of gravity mineur or more, with its deadline: the rule's
     remediation (any plugin's rule: ``context.rules``), else the charter's own, else the finding."""
     actions = []
@@ -78,9 +78,7 @@ def decide(
     bloquant = [r for r in results if r.status is Status.FAIL and r.severity is Severity.BLOQUANT]
     majeur = [r for r in results if r.status is Status.FAIL and r.severity is Severity.MAJEUR]
     pending = [
-        r
-        for r in results
-        if (r.status is Status.MANUAL and r.severity in _ACTIONABLE) or r.status is Status.ERROR
+        r for r in results if (r.status is Status.MANUAL and r.severity in _ACTIONABLE) or r.status is Status.ERROR
     ]
     actions = action_plan(results, context, remediation)
     reasons: list[str] = []

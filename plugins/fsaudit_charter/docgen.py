@@ -62,9 +62,7 @@ def rules_markdown(rules: Sequence[Any] | None = None, referentials: Sequence[An
             f"[{rule.reference.confidence}] |"
         )
     for rule in rules:
-        severities = " ; ".join(
-            f"{ref.id} : {ref.severity_for(rule.id, rule.severity.value)}" for ref in referentials
-        )
+        severities = " ; ".join(f"{ref.id} : {ref.severity_for(rule.id, rule.severity.value)}" for ref in referentials)
         out += [
             "",
             f"## {rule.id}",

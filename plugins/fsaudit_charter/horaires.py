@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 from typing import Any
 
 from fsaudit import (
@@ -229,18 +230,14 @@ def _day_incoherences(
         elif r.end_minutes <= r.start_minutes:
             issue = f"{label} : créneau « {r} » dont la fin n'est pas après le début"
         elif r.start_minutes < earliest or r.end_minutes > latest:
-            issue = (
-                f"{label} : créneau « {r} » hors des heures plausibles "
-                f"({earliest_text} - {latest_text})"
-            )
+            issue = f"{label} : créneau « {r} » hors des heures plausibles ({earliest_text} - {latest_text})"
         if issue:
             problems.append(issue)
             first_field = first_field or f"opening_hours.{day}[{index}]"
     valid = sorted(
-        ((r.start_minutes, r.end_minutes, str(r), i) for i, r in enumerate(ranges)
-         if r.end_minutes > r.start_minutes)
+        ((r.start_minutes, r.end_minutes, str(r), i) for i, r in enumerate(ranges) if r.end_minutes > r.start_minutes)
     )
-    for (_s1, e1, t1, _i1), (s2, _e2, t2, i2) in zip(valid, valid[1:]):
+    for (_s1, e1, t1, _i1), (s2, _e2, t2, i2) in itertools.pairwise(valid):
         if s2 < e1:
             problems.append(f"{label} : créneaux « {t1} » et « {t2} » qui se chevauchent")
             first_field = first_field or f"opening_hours.{day}[{i2}]"
@@ -253,9 +250,7 @@ def check_declared(structure: Structure, ctx: RuleContext) -> Outcome:
         return Outcome.not_applicable("antenne : horaires propres non exigés")
     hours = structure.opening_hours
     if hours is None or hours.is_empty:
-        return Outcome.manual(
-            "horaires à compléter : aucun horaire d'ouverture déclaré", field="opening_hours"
-        )
+        return Outcome.manual("horaires à compléter : aucun horaire d'ouverture déclaré", field="opening_hours")
     if _no_hours(structure):
         return Outcome.manual(
             "horaires à compléter : seulement des créneaux vides ou incohérents (voir FS-HOR-03)",
@@ -283,10 +278,7 @@ def check_irregular(structure: Structure, ctx: RuleContext) -> Outcome:
     return Outcome.passed("aucune ouverture irrégulière en texte libre", field="irregular_openings")
 
 
-_SCOPE_HOURS = (
-    "structures principales fixes et multisites ; bus et itinérantes : avertissement ; "
-    "antennes : sans objet"
-)
+_SCOPE_HOURS = "structures principales fixes et multisites ; bus et itinérantes : avertissement ; antennes : sans objet"
 
 RULES = [
     Rule(

@@ -34,9 +34,7 @@ def _premises_check(
         if skip is not None:
             return skip
         if enabled_key is not None and not ctx.value(enabled_key):
-            return Outcome.not_applicable(
-                f"critère désactivé par le référentiel {ctx.referential.id} ({enabled_key})"
-            )
+            return Outcome.not_applicable(f"critère désactivé par le référentiel {ctx.referential.id} ({enabled_key})")
         premises = structure.premises
         if premises is None:
             return Outcome.manual(f"locaux non déclarés : {what} à vérifier", field="premises")
@@ -116,8 +114,7 @@ RULES = [
             "qu'une imprimante et un scanner." + _CONFIGURABLE.format(key="premises.digital_station_required")
         ),
         remediation=(
-            "Installer un poste en libre accès connecté à internet, avec imprimante et scanner, et le "
-            "déclarer."
+            "Installer un poste en libre accès connecté à internet, avec imprimante et scanner, et le déclarer."
         ),
         check=_premises_check(
             ("free_access_station", "printer_scanner"),
@@ -168,8 +165,7 @@ RULES = [
             "l'accueil libre. L'un des deux absent : non conforme ; non déclaré : à vérifier."
         ),
         remediation=(
-            "Garantir la gratuité de l'accompagnement et un accueil sans rendez-vous pendant les "
-            "heures d'ouverture."
+            "Garantir la gratuité de l'accompagnement et un accueil sans rendez-vous pendant les heures d'ouverture."
         ),
         check=_premises_check(("free_of_charge", "walk_in"), "la gratuité et l'accueil sans rendez-vous"),
         needs=("type", "format", "premises.free_of_charge", "premises.walk_in"),

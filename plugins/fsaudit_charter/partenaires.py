@@ -61,11 +61,7 @@ name or alias to be taken for that partner misspelt."""
 def _misspelt(structure_partners: Any, missing: list[Partner], referential: Referential) -> dict[str, str]:
     """Missing partners a declared but unrecognised name may stand for (« Assurance maladi »):
     ``{partner id: declared name}``. Such a partner is not known to be missing."""
-    names = {
-        normalize_name(alias): partner.id
-        for partner in missing
-        for alias in (partner.name, *partner.aliases)
-    }
+    names = {normalize_name(alias): partner.id for partner in missing for alias in (partner.name, *partner.aliases)}
     found: dict[str, str] = {}
     for offer in structure_partners or ():
         if referential.resolve_partner(offer.operator) is not None:
@@ -110,9 +106,11 @@ def check_all_partners(structure: Any, ctx: RuleContext) -> Outcome:
     misspelt = _misspelt(structure.partners, missing, referential)
     if misspelt:
         evidence["noms_non_reconnus"] = dict(sorted(misspelt.items()))
-        head += " ; à vérifier : " + fr_list(
-            [f"« {name} » désigne peut-être {p.name}" for p in missing if (name := misspelt.get(p.id))]
-        ) + " (voir FS-PAR-03)"
+        head += (
+            " ; à vérifier : "
+            + fr_list([f"« {name} » désigne peut-être {p.name}" for p in missing if (name := misspelt.get(p.id))])
+            + " (voir FS-PAR-03)"
+        )
     if present < expected <= present + len(misspelt):
         # The failure would rest on names that were read but not understood: not a breach.
         return Outcome.manual(head, field="partners", **evidence)
@@ -301,9 +299,7 @@ RULES = [
             "FS-PAR-01. Un partenaire national d'une autre version de la charte (Urssaf avant 2025) "
             "est reconnu et signalé comme hors du socle en vigueur."
         ),
-        remediation=(
-            "Déclarer le partenaire sous son nom officiel ou l'un de ses alias (par exemple « CAF »)."
-        ),
+        remediation=("Déclarer le partenaire sous son nom officiel ou l'un de ses alias (par exemple « CAF »)."),
         check=check_names,
         needs=("partners[].operator",),
         statuses=(Status.PASS, Status.WARN, Status.NOT_APPLICABLE),

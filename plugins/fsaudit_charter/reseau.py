@@ -263,8 +263,7 @@ RULES = [
         applies_to="réseau : structures d'un département dont la liste des cantons est déclarée",
         domain="réseau",
         reference=CharterReference(
-            "Objectif politique d'une France services par canton (Gers : 17 cantons couverts sur 17 "
-            "en octobre 2023).",
+            "Objectif politique d'une France services par canton (Gers : 17 cantons couverts sur 17 en octobre 2023).",
             "Préfecture du Gers, réunion des secrétaires de mairie du 5 octobre 2023",
             "C",
         ),
@@ -293,8 +292,7 @@ RULES = [
         applies_to="réseau : antennes ; structures principales : sans objet",
         domain="réseau",
         reference=CharterReference(
-            "Une antenne est rattachée à une France services principale (groupe_fs des données "
-            "ouvertes de l'ANCT).",
+            "Une antenne est rattachée à une France services principale (groupe_fs des données ouvertes de l'ANCT).",
             "Données ouvertes de l'ANCT (type_fs, groupe_fs) ; catalogue des règles fsaudit",
             "C",
         ),

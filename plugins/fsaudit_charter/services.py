@@ -38,7 +38,9 @@ def _contains(haystack: list[str], needle: list[str]) -> bool:
 
 
 @functools.lru_cache(maxsize=16)
-def _distinctive_aliases(referential_key: tuple[str, str], partners: tuple[Partner, ...]) -> tuple[tuple[Partner, tuple[str, ...]], ...]:
+def _distinctive_aliases(
+    referential_key: tuple[str, str], partners: tuple[Partner, ...]
+) -> tuple[tuple[Partner, tuple[str, ...]], ...]:
     """Each partner's distinctive aliases as token tuples, computed once per referential."""
     return tuple(
         (partner, tuple(normalize_name(alias).split()))
@@ -130,9 +132,7 @@ def check_not_partner(structure: Any, ctx: RuleContext) -> Outcome:
             field=f"local_services[{found[0][0]}].name",
             partenaires=[partner.id for _, _, partner in found],
         )
-    return Outcome.passed(
-        "aucun service local ne reprend l'offre d'un partenaire national", field="local_services"
-    )
+    return Outcome.passed("aucun service local ne reprend l'offre d'un partenaire national", field="local_services")
 
 
 RULES = [
@@ -178,8 +178,7 @@ RULES = [
             "service local ne satisfait jamais FS-PAR-01."
         ),
         remediation=(
-            "Déclarer ce service parmi les partenaires nationaux (avec son référent) et le retirer "
-            "des services locaux."
+            "Déclarer ce service parmi les partenaires nationaux (avec son référent) et le retirer des services locaux."
         ),
         check=check_not_partner,
         needs=("local_services[].name",),

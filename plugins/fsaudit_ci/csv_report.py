@@ -68,8 +68,17 @@ def render_csv(report: AuditReport, options: dict[str, Any]) -> bytes:
             field = safe_cell(fr_field(issue.field)) if issue.field is not None else ""
             writer.writerow(
                 [
-                    *where, "", "", "", level_label(issue.level), safe_cell(issue.message),
-                    safe_cell(issue.location), field, s.decision.label, _score(s.score), "",
+                    *where,
+                    "",
+                    "",
+                    "",
+                    level_label(issue.level),
+                    safe_cell(issue.message),
+                    safe_cell(issue.location),
+                    field,
+                    s.decision.label,
+                    _score(s.score),
+                    "",
                 ]
             )
         for r in s.results:
@@ -91,8 +100,22 @@ def render_csv(report: AuditReport, options: dict[str, Any]) -> bytes:
             )
     for problem in split.apart:
         writer.writerow(
-            ["", "", safe_cell(shown_path(problem.path)), "", "", "", "", level_label(problem.level),
-             safe_cell(problem.message), safe_cell(problem.location), "", "", "", ""]
+            [
+                "",
+                "",
+                safe_cell(shown_path(problem.path)),
+                "",
+                "",
+                "",
+                "",
+                level_label(problem.level),
+                safe_cell(problem.message),
+                safe_cell(problem.location),
+                "",
+                "",
+                "",
+                "",
+            ]
         )
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -100,8 +123,7 @@ def render_csv(report: AuditReport, options: dict[str, Any]) -> bytes:
 REPORTER = Reporter(
     name="csv",
     description=(
-        "Tableau CSV (une ligne par résultat et par erreur de saisie) pour Excel en français : « ; », "
-        "UTF-8 avec BOM"
+        "Tableau CSV (une ligne par résultat et par erreur de saisie) pour Excel en français : « ; », UTF-8 avec BOM"
     ),
     extension=".csv",
     render=render_csv,

@@ -35,6 +35,7 @@ from fsaudit_ci._common import clean_text, rules_by_id, waiver_text
 def _path(path: str) -> str:
     return clean_text(shown_path(path))
 
+
 __all__ = ["REPORTER", "render_junit"]
 
 
@@ -72,9 +73,7 @@ def _details(s: StructureReport, result: Result, rule: Any) -> str:
     return clean_text("\n".join(lines))
 
 
-def _testcase(
-    parent: ET.Element, s: StructureReport, result: Result, rule: Any, known: str | None = None
-) -> None:
+def _testcase(parent: ET.Element, s: StructureReport, result: Result, rule: Any, known: str | None = None) -> None:
     """The test case of one result; ``known`` names the baseline when this failure is in it."""
     title = f" — {rule.title}" if rule is not None else ""
     case = ET.SubElement(
@@ -94,7 +93,9 @@ def _testcase(
         node = ET.SubElement(case, "error", {"message": message, "type": "erreur de règle"})
         node.text = _details(s, result, rule)
     elif result.status is Status.WAIVED:
-        ET.SubElement(case, "skipped", {"message": clean_text(f"dérogation : {waiver_text(result)} — {result.message}")})
+        ET.SubElement(
+            case, "skipped", {"message": clean_text(f"dérogation : {waiver_text(result)} — {result.message}")}
+        )
     elif result.status is Status.MANUAL:
         ET.SubElement(case, "skipped", {"message": f"à vérifier par l'auditeur : {message}"})
     elif result.status is Status.NOT_APPLICABLE:

@@ -153,9 +153,7 @@ def render_markdown(report: AuditReport, options: dict[str, Any]) -> bytes:
         for issue in issues
         if not issue.is_error
     ]
-    warnings += [
-        f"- {md(shown_path(p.path))} {md(p.location)} : {md(p.message)}" for p in split.apart_warnings
-    ]
+    warnings += [f"- {md(shown_path(p.path))} {md(p.location)} : {md(p.message)}" for p in split.apart_warnings]
     if warnings:
         lines += ["", "### Avertissements de saisie (éléments ignorés)", ""]
         lines += warnings[:limit]

@@ -184,7 +184,12 @@ def _location(s: StructureReport, where: str, artifacts: dict[str, int], regions
 
 
 def _place(
-    path: str, where: str, artifacts: dict[str, int], regions: _Regions, *, name: str | None = None,
+    path: str,
+    where: str,
+    artifacts: dict[str, int],
+    regions: _Regions,
+    *,
+    name: str | None = None,
     enclosing: bool = False,
 ) -> dict[str, Any]:
     """The physical location (file, and region when known) and logical location of ``where`` in
@@ -214,12 +219,8 @@ class _Baseline:
         self.given = extra is not None
         extra = extra or {}
         self.new_failures = {(f["structure"], f["rule"]) for f in extra.get("new", ())}
-        self.changed = {
-            (c["structure"], c["rule"]): c.get("previous_status") for c in extra.get("changed", ())
-        }
-        self.new_problems = {
-            (p["path"], p["location"], p["message"]) for p in extra.get("new_input_problems", ())
-        }
+        self.changed = {(c["structure"], c["rule"]): c.get("previous_status") for c in extra.get("changed", ())}
+        self.new_problems = {(p["path"], p["location"], p["message"]) for p in extra.get("new_input_problems", ())}
 
     def result_state(self, structure: str, result: Result) -> str | None:
         if not self.given:
@@ -308,8 +309,14 @@ def _input_result(
         "level": "error" if problem.is_error else "warning",
         "message": {"text": clean_text(f"{who}{kind}{shown} : {problem.message}")},
         "locations": [
-            _place(path, problem.location, artifacts, regions, enclosing=True,
-                   name=f"{structure.id} {problem.location}" if structure else None)
+            _place(
+                path,
+                problem.location,
+                artifacts,
+                regions,
+                enclosing=True,
+                name=f"{structure.id} {problem.location}" if structure else None,
+            )
         ],
     }
     key = f"{structure.id if structure else path}\x1f{problem.location}\x1f{problem.message}"
@@ -320,16 +327,22 @@ def _input_result(
         out["baselineState"] = state
     properties: dict[str, Any] = {"level": problem.level}
     if structure is not None:
-        properties.update({"structure": structure.id, "structureName": clean_text(structure.name),
-                           "decision": structure.decision.code.value})
+        properties.update(
+            {
+                "structure": structure.id,
+                "structureName": clean_text(structure.name),
+                "decision": structure.decision.code.value,
+            }
+        )
     if field is not None:
         properties["field"] = field
     out["properties"] = properties
     return out
 
 
-def _notification(text: str, *, level: str = "error", rule: str | None = None,
-                  location: dict[str, Any] | None = None) -> dict[str, Any]:
+def _notification(
+    text: str, *, level: str = "error", rule: str | None = None, location: dict[str, Any] | None = None
+) -> dict[str, Any]:
     out: dict[str, Any] = {"level": level, "message": {"text": clean_text(text)}}
     if location is not None:
         out["locations"] = [location]
@@ -364,17 +377,14 @@ def sarif_log(report: AuditReport) -> dict[str, Any]:
     baseline = _Baseline(report.baseline.data if report.baseline else None)
     results = []
     for s, issues in zip(report.structures, split.by_structure, strict=True):
-        results += [
-            _input_result(issue, s.path, s, rule_index, artifacts, regions, baseline) for issue in issues
-        ]
+        results += [_input_result(issue, s.path, s, rule_index, artifacts, regions, baseline) for issue in issues]
         results += [
             _result(s, result, rule_index, artifacts, regions, baseline)
             for result in s.results
             if result.status in _REPORTED
         ]
     results += [
-        _input_result(problem, problem.path, None, rule_index, artifacts, regions, baseline)
-        for problem in split.apart
+        _input_result(problem, problem.path, None, rule_index, artifacts, regions, baseline) for problem in split.apart
     ]
     execution = [
         _notification(
@@ -384,9 +394,7 @@ def sarif_log(report: AuditReport) -> dict[str, Any]:
         )
         for s, r in report.rule_errors
     ]
-    configuration = [
-        _notification(f"plugin « {error.plugin} » : {error.message}") for error in report.plugin_errors
-    ]
+    configuration = [_notification(f"plugin « {error.plugin} » : {error.message}") for error in report.plugin_errors]
     invocation: dict[str, Any] = {"executionSuccessful": not (report.rule_errors or report.plugin_errors)}
     if execution:
         invocation["toolExecutionNotifications"] = execution

@@ -28,7 +28,9 @@ def read_json(path: Path) -> ReadResult:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return ReadResult("json", problems=(InputProblem(name, "fichier", f"lecture impossible ({exc.strerror or exc})"),))
+        return ReadResult(
+            "json", problems=(InputProblem(name, "fichier", f"lecture impossible ({exc.strerror or exc})"),)
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -41,16 +43,23 @@ def read_json(path: Path) -> ReadResult:
     try:
         data = json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=_reject_constant)
     except DuplicateKeyError as exc:
-        return ReadResult("json", problems=(InputProblem(name, "fichier", f"clé « {exc.key} » présente deux fois dans un même objet"),))
+        return ReadResult(
+            "json",
+            problems=(InputProblem(name, "fichier", f"clé « {exc.key} » présente deux fois dans un même objet"),),
+        )
     except json.JSONDecodeError as exc:
         return ReadResult(
             "json",
             problems=(
-                InputProblem(name, f"ligne {exc.lineno}, colonne {exc.colno}", f"JSON invalide : {_french_json_error(exc.msg)}"),
+                InputProblem(
+                    name, f"ligne {exc.lineno}, colonne {exc.colno}", f"JSON invalide : {_french_json_error(exc.msg)}"
+                ),
             ),
         )
     except RecursionError:
-        return ReadResult("json", problems=(InputProblem(name, "fichier", "JSON invalide : imbrication trop profonde"),))
+        return ReadResult(
+            "json", problems=(InputProblem(name, "fichier", "JSON invalide : imbrication trop profonde"),)
+        )
     except ValueError as exc:
         message = str(exc)
         if "digits" in message:  # int() refuses more than sys.get_int_max_str_digits() digits

@@ -102,9 +102,7 @@ def _structure_block(s: StructureReport, color: bool, issues: tuple[Issue, ...] 
     return lines
 
 
-def _compact_block(
-    s: StructureReport, color: bool, show_path: bool, issues: tuple[Issue, ...] = ()
-) -> list[str]:
+def _compact_block(s: StructureReport, color: bool, show_path: bool, issues: tuple[Issue, ...] = ()) -> list[str]:
     where = [f"dép. {s.departement}"] if s.departement else []
     where += [shown_path(s.path), s.location] if show_path else [s.location]
     lines = [f"[{s.id}] {s.name} ({', '.join(where)}) — {s.decision.label}"]
@@ -182,19 +180,23 @@ def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
     if not report.structures:
         lines.append("  aucune structure auditée")
     failing = report.failing()
-    lines.append(
-        f"Constats non conformes de gravité {report.fail_on.value} ou plus : {len(failing)}"
-    )
+    lines.append(f"Constats non conformes de gravité {report.fail_on.value} ou plus : {len(failing)}")
     if report.waivers is not None:
         lines += ["", *waiver_lines(report.waivers)]
     if report.baseline is not None:
         lines += ["", *baseline_lines(report.baseline, report.fail_on)]
     shown_with = len(report.errors) - len(split.apart)
     for chosen, title, more in (
-        (split.apart_errors, "Erreurs de saisie (déclarations non auditées en tout ou partie)",
-         " ; celles d'une structure sont indiquées avec elle"),
-        (split.apart_warnings, "Avertissements de saisie (éléments ignorés)",
-         " ; ceux d'une structure sont indiqués avec elle"),
+        (
+            split.apart_errors,
+            "Erreurs de saisie (déclarations non auditées en tout ou partie)",
+            " ; celles d'une structure sont indiquées avec elle",
+        ),
+        (
+            split.apart_warnings,
+            "Avertissements de saisie (éléments ignorés)",
+            " ; ceux d'une structure sont indiqués avec elle",
+        ),
     ):
         if chosen:
             lines += ["", f"{title}{more if shown_with else ''} :"]

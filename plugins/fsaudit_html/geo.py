@@ -48,14 +48,19 @@ class _Frame:
 
     def project(self, lon: float, lat: float) -> tuple[int, int]:
         """Position in tenths of SVG units."""
-        return (round((self.x0 + (lon - self.bbox[0]) * self.kx) * 10), round((self.y0 + (self.bbox[3] - lat) * self.ky) * 10))
+        return (
+            round((self.x0 + (lon - self.bbox[0]) * self.kx) * 10),
+            round((self.y0 + (self.bbox[3] - lat) * self.ky) * 10),
+        )
 
     def holds(self, lon: float, lat: float, margin: float = 0.0) -> bool:
         lon0, lat0, lon1, lat1 = self.bbox
         return lon0 - margin <= lon <= lon1 + margin and lat0 - margin <= lat <= lat1 + margin
 
 
-def _frame(key: str, title: str, bbox: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> _Frame:
+def _frame(
+    key: str, title: str, bbox: tuple[float, float, float, float], box: tuple[float, float, float, float]
+) -> _Frame:
     lon0, lat0, lon1, lat1 = bbox
     cos = math.cos(math.radians((lat0 + lat1) / 2))
     width, height = max((lon1 - lon0) * cos, 1e-6), max(lat1 - lat0, 1e-6)
@@ -190,14 +195,16 @@ def build_map(positions: Sequence[tuple[str | None, float | None, float | None]]
             continue
         strays.setdefault(code or "autres", []).append((lon, lat))
     for code in sorted(strays):
-        frame = _frame(code, f"département {code}" if code != "autres" else "autres positions",
-                       _pad(_bbox(strays[code]), 0.2, 0.1), inset_box())
+        frame = _frame(
+            code,
+            f"département {code}" if code != "autres" else "autres positions",
+            _pad(_bbox(strays[code]), 0.2, 0.1),
+            inset_box(),
+        )
         placed.append(frame)
         frames.setdefault(code, frame)
         every.append(frame)
-    outlines = tuple(
-        (code, name, _path(frames[code], rings)) for code, name, rings in features
-    )
+    outlines = tuple((code, name, _path(frames[code], rings)) for code, name, rings in features)
     markers: list[tuple[float, float] | None] = []
     for code, lat, lon in positions:
         if lat is None or lon is None:
@@ -214,7 +221,7 @@ def build_map(positions: Sequence[tuple[str | None, float | None, float | None]]
         points = [frame.project(lon, lat) for ring in rings for lon, lat in ring]
         x0, y0, x1, y1 = _bbox(points)
         zoom[code] = _view((x0 / 10, y0 / 10, (x1 - x0) / 10, (y1 - y0) / 10))
-    for frame in placed[len(insets):]:
+    for frame in placed[len(insets) :]:
         zoom.setdefault(frame.key, _view(frame.box, 0.02))
     height = max(MAP_HEIGHT, max((f.box[1] + f.box[3] + 10 for f in placed), default=0))
     return MapData(

@@ -134,8 +134,12 @@ def _hours_chart(hours: Iterable[float], minimum: Any) -> dict[str, Any]:
 
 
 def _structure_data(
-    s: Any, marker: Any, rule_index: dict[str, int],
-    strings: _Table, results: _Table, decisions: dict[DecisionCode, int],
+    s: Any,
+    marker: Any,
+    rule_index: dict[str, int],
+    strings: _Table,
+    results: _Table,
+    decisions: dict[DecisionCode, int],
 ) -> dict[str, Any]:
     """One structure in the page's data; strings and results are shared through tables.
 
@@ -171,8 +175,13 @@ def _structure_data(
         "r": encoded,
         "re": [strings(reason) for reason in s.decision.reasons],
         "a": [
-            [a.rule, a.severity.value, strings(a.action), a.deadline.isoformat() if a.deadline else None,
-             1 if a.indicative else 0]
+            [
+                a.rule,
+                a.severity.value,
+                strings(a.action),
+                a.deadline.isoformat() if a.deadline else None,
+                1 if a.indicative else 0,
+            ]
             for a in s.decision.actions
         ],
         "f": counts["fail"],
@@ -197,12 +206,14 @@ def _departement_rows(report: AuditReport, dep_names: dict[str, str]) -> list[di
     rows = []
     for code in sorted(by_dep, key=lambda c: (c == "", c)):
         counts = by_dep[code]
-        rows.append({
-            "code": code or "—",
-            "name": dep_names.get(code, "département non indiqué" if not code else ""),
-            "total": sum(counts.values()),
-            "groups": [counts.get(key, 0) for key, _ in DECISION_GROUPS],
-        })
+        rows.append(
+            {
+                "code": code or "—",
+                "name": dep_names.get(code, "département non indiqué" if not code else ""),
+                "total": sum(counts.values()),
+                "groups": [counts.get(key, 0) for key, _ in DECISION_GROUPS],
+            }
+        )
     return rows
 
 
@@ -215,7 +226,10 @@ def build_context(report: AuditReport) -> dict[str, Any]:
     ]
     known = {rule.id for rule in report.rules}
     # A result of a rule the report does not describe (a plugin since disabled) keeps its id.
-    rules += [[rule_id, "", "", "", "", ""] for rule_id in sorted({r.rule for s in report.structures for r in s.results} - known)]
+    rules += [
+        [rule_id, "", "", "", "", ""]
+        for rule_id in sorted({r.rule for s in report.structures for r in s.results} - known)
+    ]
     rule_index = {rule[0]: i for i, rule in enumerate(rules)}
     strings, results = _Table(), _Table()
     decision_index = {code: i for i, code in enumerate(DecisionCode)}
@@ -237,7 +251,10 @@ def build_context(report: AuditReport) -> dict[str, Any]:
     data = {
         "audit": audit_line,
         "decisions": [[code.value, code.label, decision_group(code)] for code in DecisionCode],
-        "departements": {code: dep_names[code] for code in sorted({s.departement for s in report.structures if s.departement in dep_names})},
+        "departements": {
+            code: dep_names[code]
+            for code in sorted({s.departement for s in report.structures if s.departement in dep_names})
+        },
         "statuses": [[status.value, status.label] for status in Status],
         "severities": [severity.value for severity in Severity],
         "rules": rules,

@@ -71,7 +71,6 @@ _DECISION_GROUPS: tuple[tuple[int, str], ...] = (
 incomplete file; a bloquant failure (avis défavorable, maintien conditionnel)."""
 
 
-
 def _months_phrase(months: Sequence[int], year: int) -> str:
     """``[1..8], 2023`` → ``de janvier à août 2023``; ``[1, 3]`` → ``de janvier et mars 2023``."""
     months = sorted(months)
@@ -129,9 +128,7 @@ def gather_facts(structures: Sequence[LoadedStructure], departements: Sequence[D
         key = (loaded.path, s.id)
         if key in facts:
             continue
-        attendance = (
-            None if s.attendance is None else tuple((a.month, a.accompaniments) for a in s.attendance)
-        )
+        attendance = None if s.attendance is None else tuple((a.month, a.accompaniments) for a in s.attendance)
         values = (_category_of(s, loaded.unread), s.canton, attendance)
         found = shared.get(values)
         if found is None:
@@ -270,9 +267,7 @@ class DepartementSummary:
         common: set[int] = set()
         included = 0
         for months_of in declaring:
-            pairs = [
-                m for m in months if f"{year}-{m:02d}" in months_of and f"{year - 1}-{m:02d}" in months_of
-            ]
+            pairs = [m for m in months if f"{year}-{m:02d}" in months_of and f"{year - 1}-{m:02d}" in months_of]
             if not pairs:
                 continue
             included += 1
@@ -345,9 +340,7 @@ class DepartementSummary:
             {
                 "Horaires jugés (FS-HOR-01)": self.judged,
                 "24 h sur 5 jours": self.compliant,
-                "Part 24 h sur 5 jours (%)": round(100.0 * self.compliant / self.judged, 1)
-                if self.judged
-                else None,
+                "Part 24 h sur 5 jours (%)": round(100.0 * self.compliant / self.judged, 1) if self.judged else None,
                 "Sous le minimum d'heures": self.under_hours,
                 "Sous le minimum de jours": self.under_days,
                 "Dont bus et itinérantes (avertissement)": self.warned,
@@ -554,7 +547,9 @@ def _hours_lines(summary: DepartementSummary, minimum: Any) -> list[str]:
     if summary.no_hours:
         extra.append(f"{fr_int(summary.no_hours)} structure(s) principale(s) sans horaires déclarés")
     if summary.unread_hours:
-        extra.append(f"{fr_int(summary.unread_hours)} structure(s) aux horaires, au type ou au format illisibles (à vérifier)")
+        extra.append(
+            f"{fr_int(summary.unread_hours)} structure(s) aux horaires, au type ou au format illisibles (à vérifier)"
+        )
     if summary.antennes:
         extra.append(f"{fr_int(summary.antennes)} antenne(s), non soumises au minimum")
     if extra:
@@ -652,7 +647,9 @@ def _facts_never_declared(structures: Sequence[LoadedStructure]) -> bool:
     """True when no structure declares conseillers, partners, premises or attendance (the
     national list has none of them): the summary then says those criteria are left to check."""
     return bool(structures) and all(
-        s.structure.conseillers is None and s.structure.partners is None and s.structure.premises is None
+        s.structure.conseillers is None
+        and s.structure.partners is None
+        and s.structure.premises is None
         and s.structure.attendance is None
         for s in structures
     )

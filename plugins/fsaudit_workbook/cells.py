@@ -73,12 +73,38 @@ _CHOICE_INDEX = {
     name: {normalize_name(label): value for value, labels in table.items() for label in (value, *labels)}
     for name, table in CHOICES.items()
 }
-_DAY_ABBREVIATIONS = {"lun": "monday", "mar": "tuesday", "mer": "wednesday", "jeu": "thursday",
-                      "ven": "friday", "sam": "saturday", "dim": "sunday"}
+_DAY_ABBREVIATIONS = {
+    "lun": "monday",
+    "mar": "tuesday",
+    "mer": "wednesday",
+    "jeu": "thursday",
+    "ven": "friday",
+    "sam": "saturday",
+    "dim": "sunday",
+}
 _MONTHS = {
-    "janvier": 1, "janv": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4, "mai": 5,
-    "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9, "sep": 9, "octobre": 10,
-    "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+    "janvier": 1,
+    "janv": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "aout": 8,
+    "septembre": 9,
+    "sept": 9,
+    "sep": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "decembre": 12,
+    "dec": 12,
 }
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
@@ -159,8 +185,13 @@ def _padded(value: Any, width: int, what: str, expected: str) -> str:
 
 def departement(value: Any) -> str:
     """A département code; a number typed without its leading zero (1 → 01) is padded."""
-    if (isinstance(value, float | int) and not isinstance(value, bool) and math.isfinite(value)
-            and value == int(value) and value >= 100):
+    if (
+        isinstance(value, float | int)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value == int(value)
+        and value >= 100
+    ):
         return str(int(value))
     return _padded(value, 2, "un code de département", "un code INSEE : 01 à 95, 2A, 2B, 971 à 989")
 

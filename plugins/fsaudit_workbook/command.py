@@ -14,8 +14,15 @@ __all__ = ["template_command"]
 
 @click.command("template")
 @click.help_option("-h", "--help", help="Affiche cette aide et quitte.")
-@click.option("--output", "-o", "output", metavar="FICHIER", help="Classeur à créer : .xlsx (Excel) ou .ods (LibreOffice).")
-@click.option("--as-of", "as_of", metavar="DATE", help="Date du référentiel dont les partenaires remplissent les listes déroulantes (défaut : aujourd'hui).")
+@click.option(
+    "--output", "-o", "output", metavar="FICHIER", help="Classeur à créer : .xlsx (Excel) ou .ods (LibreOffice)."
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="Date du référentiel dont les partenaires remplissent les listes déroulantes (défaut : aujourd'hui).",
+)
 @click.option("--sans-exemple", "no_example", is_flag=True, help="N'écrit pas la structure d'exemple.")
 @click.option("--force", "force", is_flag=True, help="Remplace le fichier s'il existe déjà.")
 def template_command(output: str | None, as_of: str | None, no_example: bool, force: bool) -> int:

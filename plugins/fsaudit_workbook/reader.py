@@ -131,7 +131,6 @@ class CellLocator:
         return f"{name}!{letters[key]}{row + 1}"
 
 
-
 class _Empty:
     """The « aucun » marker of a list sheet."""
 
@@ -280,8 +279,9 @@ def _read_sheet(
     shadows: list[tuple[int, str, str, int | None]] = []
     for col, typed, key in doubled:
         first = mapped[key][0]
-        message = (f"colonne « {typed} » en double (déjà en {_ref(name, header_index, first)}) : cette colonne "
-                   "est ignorée")
+        message = (
+            f"colonne « {typed} » en double (déjà en {_ref(name, header_index, first)}) : cette colonne est ignorée"
+        )
         state.problem(_ref(name, header_index, col), message)
         shadows.append((col, key, message, first))
     absent = {k: column for column in spec.columns if column.key not in mapped for k in column.keys}
@@ -290,7 +290,9 @@ def _read_sheet(
         close = closest_name(header_key(typed), absent) if absent else None
         if close is None:
             expected = ", ".join(f"« {c.header} »" for c in spec.columns)
-            state.problem(where, f"colonne « {typed} » inconnue : ignorée (colonnes attendues {expected})", InputProblem.WARNING)
+            state.problem(
+                where, f"colonne « {typed} » inconnue : ignorée (colonnes attendues {expected})", InputProblem.WARNING
+            )
             continue
         column = absent[close]
         message = f"colonne « {typed} » inconnue ; attendu « {column.header} » ?"
@@ -312,8 +314,9 @@ def _read_sheet(
     letters = {key: column_letter(col) for key, (col, _c) in mapped.items()}
     for key, letter in letters.items():
         state.headers[(prefix, letter)] = headers[key]
-    sheet = _Sheet(name, spec, headers, out, prefix, letters,
-                   {column_letter(col): col for col, _c in mapped.values()}, rows)
+    sheet = _Sheet(
+        name, spec, headers, out, prefix, letters, {column_letter(col): col for col, _c in mapped.values()}, rows
+    )
     # One plan entry per mapped column, chosen once: its converter, whether it takes a marker,
     # and a cache of the values already read in it (a national workbook repeats the same hours,
     # months and list labels thousands of times).
@@ -417,7 +420,12 @@ _STRUCTURE_FIELDS: dict[str, PathParts] = {
     "label_status": ("label", "status"),
     "label_date": ("label", "date"),
 }
-_GROUP_ANCHOR = {"address": "street", "coordinates": "latitude", "gestionnaire": "gestionnaire_kind", "label": "label_status"}
+_GROUP_ANCHOR = {
+    "address": "street",
+    "coordinates": "latitude",
+    "gestionnaire": "gestionnaire_kind",
+    "label": "label_status",
+}
 
 
 @functools.cache
@@ -431,8 +439,10 @@ def _required(definition: str) -> frozenset[str]:
     """The fields an object of the declaration schema cannot be without (``label``: status)."""
     return frozenset(declaration_schema()["$defs"][definition].get("required", ()))
 
-_UNJOINED = ("identifiant absent ou illisible : les lignes des autres feuilles ne peuvent pas être rattachées à "
-             "cette structure")
+
+_UNJOINED = (
+    "identifiant absent ou illisible : les lignes des autres feuilles ne peuvent pas être rattachées à cette structure"
+)
 
 
 class _Builder:
@@ -552,8 +562,10 @@ class _Builder:
                     f"colonne « {header} » : identifiant « {sid} » porté par plusieurs lignes de la feuille "
                     "Structures : la ligne n'est rattachée à aucune d'elles",
                 )
-            reason = (f"identifiant « {sid} » porté par plusieurs lignes de la feuille Structures : les lignes de la "
-                      f"feuille « {sheet.name} » qui le portent ne sont rattachées à aucune d'elles")
+            reason = (
+                f"identifiant « {sid} » porté par plusieurs lignes de la feuille Structures : les lignes de la "
+                f"feuille « {sheet.name} » qui le portent ne sont rattachées à aucune d'elles"
+            )
             for k in self.ambiguous[sid]:
                 if (k, sheet.spec.name) not in self._said:
                     self._said.add((k, sheet.spec.name))
@@ -563,9 +575,13 @@ class _Builder:
             where = sheet.ref(index, "structure_id")
             suspect = self._suspect(sid)
             hint = f" ; voulez-vous dire « {suspect[0]} » ?" if suspect is not None and len(self.index) > 1 else ""
-            self.state.problem(where, f"colonne « {header} » : identifiant « {sid} » absent de la feuille Structures{hint}")
+            self.state.problem(
+                where, f"colonne « {header} » : identifiant « {sid} » absent de la feuille Structures{hint}"
+            )
             if suspect is not None:
-                self._lose_sheet(suspect[1], sheet, where, f"ligne de la feuille « {sheet.name} » à l'identifiant « {sid} » inconnu")
+                self._lose_sheet(
+                    suspect[1], sheet, where, f"ligne de la feuille « {sheet.name} » à l'identifiant « {sid} » inconnu"
+                )
         return None
 
     def _suspect(self, sid: str | None) -> tuple[str, int] | None:
@@ -612,8 +628,10 @@ class _Builder:
                 others = [c for c in keys if c != key and (c in values or c in errors.get(index, ()))]
                 if others:
                     where = sheet.ref(index, key)
-                    message = (f"colonne « {_header(sheet, key)} » : « {EMPTY_MARK} » déclare une liste vide, mais la "
-                               f"ligne remplit aussi « {_header(sheet, others[0])} »")
+                    message = (
+                        f"colonne « {_header(sheet, key)} » : « {EMPTY_MARK} » déclare une liste vide, mais la "
+                        f"ligne remplit aussi « {_header(sheet, others[0])} »"
+                    )
                     self.state.problem(where, message)
                     self.lose(k, field, where, message)
                 empty.setdefault(k, index)
@@ -641,8 +659,10 @@ class _Builder:
         for k, index in empty.items():
             if k in items:
                 where = sheet.ref(index, key)
-                message = (f"colonne « {_header(sheet, key)} » : « {EMPTY_MARK} » déclare une liste vide, mais la "
-                           f"structure a d'autres lignes dans la feuille « {sheet.name} »")
+                message = (
+                    f"colonne « {_header(sheet, key)} » : « {EMPTY_MARK} » déclare une liste vide, mais la "
+                    f"structure a d'autres lignes dans la feuille « {sheet.name} »"
+                )
                 self.state.problem(where, message)
                 self.lose(k, field, where, message)
             else:
@@ -669,8 +689,10 @@ class _Builder:
                 continue
             if k in seen:
                 where = sheet.ref(index, "structure_id")
-                message = (f"colonne « {_header(sheet, 'structure_id')} » : la structure a déjà une ligne de locaux "
-                           f"(ligne {seen[k] + 1}) : une seule ligne par structure")
+                message = (
+                    f"colonne « {_header(sheet, 'structure_id')} » : la structure a déjà une ligne de locaux "
+                    f"(ligne {seen[k] + 1}) : une seule ligne par structure"
+                )
                 self.state.problem(where, message)
                 self.lose(k, "premises", where, message)
                 continue
@@ -712,8 +734,10 @@ class _Builder:
                 header = _header(sheet, "conseiller")
                 where = sheet.ref(index, "conseiller")
                 if not matches:  # a mistyped presence, or opening hours with a stray Conseiller: both unread
-                    message = (f"colonne « {header} » : conseiller « {conseiller} » absent de la feuille Conseillers "
-                               "pour cette structure")
+                    message = (
+                        f"colonne « {header} » : conseiller « {conseiller} » absent de la feuille Conseillers "
+                        "pour cette structure"
+                    )
                     self.state.problem(where, message)
                     day = values.get("day")
                     self.lose(k, "opening_hours" if day is None else f"opening_hours.{day}", where, message)
@@ -721,8 +745,10 @@ class _Builder:
                     continue
                 if len(matches) > 1:
                     lines = ", ".join(str(entries[n][0] + 1) for n in matches)
-                    message = (f"colonne « {header} » : conseiller « {conseiller} » ambigu : plusieurs lignes de la "
-                               f"feuille Conseillers (lignes {lines}) portent cet identifiant")
+                    message = (
+                        f"colonne « {header} » : conseiller « {conseiller} » ambigu : plusieurs lignes de la "
+                        f"feuille Conseillers (lignes {lines}) portent cet identifiant"
+                    )
                     self.state.problem(where, message)
                     for n in matches:
                         self.lose(k, f"conseillers[{n}].presence", where, message)
@@ -743,13 +769,15 @@ class _Builder:
             start = values.get("start")
             if start is CLOSED and "end" in values:
                 where = sheet.ref(index, "end")
-                message = (f"colonne « {_header(sheet, 'end')} » : le jour est déclaré « {CLOSED_MARK} » : laissez la "
-                           "fin vide")
+                message = (
+                    f"colonne « {_header(sheet, 'end')} » : le jour est déclaré « {CLOSED_MARK} » : laissez la fin vide"
+                )
                 self.state.problem(where, message)
                 self.lose(k, day_field, where, message)
                 continue
-            base: PathParts = ("structures", k, "opening_hours") if who is None else (
-                "structures", k, "conseillers", who, "presence")
+            base: PathParts = (
+                ("structures", k, "opening_hours") if who is None else ("structures", k, "conseillers", who, "presence")
+            )
             week = weeks.get((k, who))
             if week is None:
                 week = weeks[(k, who)] = {}
@@ -776,8 +804,10 @@ class _Builder:
         for (k, who, day), index in closed.items():
             if (k, who, day) in opened:
                 where = sheet.ref(index, start_key)
-                message = (f"colonne « {_header(sheet, 'start')} » : {cells.CHOICES['jour'][day][0]} déclaré "
-                           f"« {CLOSED_MARK} » et ouvert ligne {opened[(k, who, day)] + 1}")
+                message = (
+                    f"colonne « {_header(sheet, 'start')} » : {cells.CHOICES['jour'][day][0]} déclaré "
+                    f"« {CLOSED_MARK} » et ouvert ligne {opened[(k, who, day)] + 1}"
+                )
                 self.state.problem(where, message)
                 week_field = "opening_hours" if who is None else f"conseillers[{who}].presence"
                 self.lose(k, f"{week_field}.{day}", where, message)
@@ -822,8 +852,10 @@ class _Builder:
                     block["code"] = code
                 elif code != block["code"]:
                     where = sheet.ref(index, "code")
-                    message = (f"colonne « {_header(sheet, 'code')} » : « {code} » diffère du département "
-                               f"« {block['code']} » de la ligne {code_row + 1} : un seul département par classeur")
+                    message = (
+                        f"colonne « {_header(sheet, 'code')} » : « {code} » diffère du département "
+                        f"« {block['code']} » de la ligne {code_row + 1} : un seul département par classeur"
+                    )
                     self.state.problem(where, message)
                     lost.append((where, message))
                     return None
@@ -834,8 +866,10 @@ class _Builder:
                     block["name"] = name
                 elif name != block["name"]:
                     where = sheet.ref(index, "name")
-                    message = (f"colonne « {_header(sheet, 'name')} » : « {name} » diffère du nom « {block['name']} » "
-                               f"de la ligne {name_row + 1}")
+                    message = (
+                        f"colonne « {_header(sheet, 'name')} » : « {name} » diffère du nom « {block['name']} » "
+                        f"de la ligne {name_row + 1}"
+                    )
                     self.state.problem(where, message)
                     lost.append((where, message))
                     return None
@@ -851,7 +885,9 @@ class _Builder:
                 if "canton_name" in values:
                     entry["name"] = values["canton_name"]
                 cantons.append(entry)
-                self.cells[("departement", "cantons", n)] = sheet.ref(index, "canton" if "canton" in letters else "code")
+                self.cells[("departement", "cantons", n)] = sheet.ref(
+                    index, "canton" if "canton" in letters else "code"
+                )
                 for c, field in (("canton", "code"), ("canton_name", "name")):
                     if c in letters:
                         self.cells[("departement", "cantons", n, field)] = sheet.ref(index, c)
@@ -861,8 +897,10 @@ class _Builder:
             return None
         if not re.fullmatch(_code_pattern(), block["code"]):
             where = sheet.ref(code_row, "code")
-            message = (f"colonne « {_header(sheet, 'code')} » : « {block['code']} » n'est pas un code de département ; "
-                       "attendu un code INSEE : 01 à 95, 2A, 2B, 971 à 989")
+            message = (
+                f"colonne « {_header(sheet, 'code')} » : « {block['code']} » n'est pas un code de département ; "
+                "attendu un code INSEE : 01 à 95, 2A, 2B, 971 à 989"
+            )
             self.state.problem(where, message)
             lost.append((where, message))
             return None
@@ -872,8 +910,10 @@ class _Builder:
             self.cells[("departement", "name")] = sheet.ref(first if name_row is None else name_row, "name")
         if empty_row is not None and cantons:
             where = sheet.ref(empty_row, "canton")
-            message = (f"colonne « {_header(sheet, 'canton')} » : « {EMPTY_MARK} » déclare une liste vide, mais "
-                       "d'autres lignes déclarent des cantons")
+            message = (
+                f"colonne « {_header(sheet, 'canton')} » : « {EMPTY_MARK} » déclare une liste vide, mais "
+                "d'autres lignes déclarent des cantons"
+            )
             self.state.problem(where, message)
             lost.append((where, message))
             return None
@@ -1029,7 +1069,9 @@ def _roles(state: _State, names: Sequence[str]) -> tuple[dict[str, str], list[tu
         close = closest_name(name, absent) if absent else None
         if close is None:
             layout = ", ".join(spec.name for spec in SHEETS)
-            state.problem(where, f"feuille « {name} » inconnue : ignorée (feuilles lues : {layout})", InputProblem.WARNING)
+            state.problem(
+                where, f"feuille « {name} » inconnue : ignorée (feuilles lues : {layout})", InputProblem.WARNING
+            )
             continue
         spec = absent[close]
         message = f"feuille « {name} » inconnue ; attendu « {spec.name} » ?"
@@ -1054,8 +1096,11 @@ def read_workbook(path: Path) -> ReadResult:
     names = list(workbook.sheet_names)
     doubled = sorted({n for n in names if names.count(n) > 1})
     if doubled:  # no spreadsheet allows it, and the library would give one sheet's cells for both
-        state.problem("fichier", f"plusieurs feuilles portent le nom « {doubled[0]} », ce qu'aucun tableur n'admet : "
-                      "classeur non lu ; renommez-les")
+        state.problem(
+            "fichier",
+            f"plusieurs feuilles portent le nom « {doubled[0]} », ce qu'aucun tableur n'admet : "
+            "classeur non lu ; renommez-les",
+        )
         return ReadResult("workbook", problems=tuple(state.problems))
     order = {name: i for i, name in enumerate(names)}
     roles, lost = _roles(state, names)
@@ -1070,9 +1115,12 @@ def read_workbook(path: Path) -> ReadResult:
                 rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except Exception as exc:  # noqa: BLE001 - a damaged sheet part: calamine raises several kinds
                 where = _ref(name, 0, 0)
-                consequence = ("aucune structure du classeur n'est lue" if spec is STRUCTURES else
-                               "ses données ne sont pas lues, les règles qui en dépendent sont à vérifier pour chaque "
-                               "structure du classeur")
+                consequence = (
+                    "aucune structure du classeur n'est lue"
+                    if spec is STRUCTURES
+                    else "ses données ne sont pas lues, les règles qui en dépendent sont à vérifier pour chaque "
+                    "structure du classeur"
+                )
                 message = f"feuille « {name} » illisible ({describe_error(exc)}) : {consequence}"
                 state.problem(where, message)
                 lost.append((spec, where, message))
@@ -1089,8 +1137,11 @@ def read_workbook(path: Path) -> ReadResult:
     data: dict[str, Any] = {"structures": builder.structures}
     if "Structures" not in found:
         if "Structures" not in roles and not any(spec is STRUCTURES for spec, _w, _r in lost):
-            state.problem("fichier", "feuille « Structures » absente : le classeur doit avoir une feuille Structures "
-                          "(voir « fsaudit template »)")
+            state.problem(
+                "fichier",
+                "feuille « Structures » absente : le classeur doit avoir une feuille Structures "
+                "(voir « fsaudit template »)",
+            )
     else:
         builder.structures_sheet(found["Structures"])
         for sheet_name, (field, key, keys, definition) in _LIST_SHEETS.items():
@@ -1144,6 +1195,8 @@ def _typed(sheet: _Sheet, letters: str, number: int) -> Any:
     line = sheet.lines[number - 1]
     col = sheet.columns[letters]
     return line[col] if col < len(line) else None
+
+
 _LOCATION = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!([A-Z]+)([0-9]+)$")
 
 

@@ -70,7 +70,20 @@ INSTRUCTIONS_CHARS = 70
 Calibri, 17.5 cm where the spreadsheet has to replace Calibri by a wider font (DejaVu Sans in a
 bare LibreOffice). It must fit the printable width by itself: the « fit to page width » set-up
 does not shrink a single column wider than the page in LibreOffice, it cuts it."""
-_TEXT_KINDS = {"text", "code", "departement", "commune", "postal", "time", "month", "rule", "modes", "choice", "result", "bool"}
+_TEXT_KINDS = {
+    "text",
+    "code",
+    "departement",
+    "commune",
+    "postal",
+    "time",
+    "month",
+    "rule",
+    "modes",
+    "choice",
+    "result",
+    "bool",
+}
 
 Rows = dict[str, list[list[Any]]]
 
@@ -104,17 +117,32 @@ def declaration_rows(declaration: Declaration, answers: Sequence[ManualAnswer] =
     for s in declaration.structures:
         address = s.address or Address()
         gestionnaire = s.gestionnaire or Gestionnaire()
-        rows["Structures"].append([
-            s.id, s.name, s.departement, s.canton, s.commune, address.street, address.complement,
-            address.postal_code, address.city,
-            s.coordinates.latitude if s.coordinates else None,
-            s.coordinates.longitude if s.coordinates else None,
-            _enum("type", s.type), _enum("format", s.format), s.group, s.parent_id,
-            _enum("gestionnaire", gestionnaire.kind), gestionnaire.name,
-            _enum("label", s.label.status) if s.label else None,
-            s.label.date if s.label else None,
-            s.irregular_openings, _bool(s.appointment_booking), s.comment,
-        ])
+        rows["Structures"].append(
+            [
+                s.id,
+                s.name,
+                s.departement,
+                s.canton,
+                s.commune,
+                address.street,
+                address.complement,
+                address.postal_code,
+                address.city,
+                s.coordinates.latitude if s.coordinates else None,
+                s.coordinates.longitude if s.coordinates else None,
+                _enum("type", s.type),
+                _enum("format", s.format),
+                s.group,
+                s.parent_id,
+                _enum("gestionnaire", gestionnaire.kind),
+                gestionnaire.name,
+                _enum("label", s.label.status) if s.label else None,
+                s.label.date if s.label else None,
+                s.irregular_openings,
+                _bool(s.appointment_booking),
+                s.comment,
+            ]
+        )
         if s.opening_hours is not None:
             rows["Horaires"].extend(_week_rows(s.id, s.opening_hours, None))
         if s.conseillers is not None:
@@ -137,9 +165,22 @@ def declaration_rows(declaration: Declaration, answers: Sequence[ManualAnswer] =
                 rows["Services locaux"].append([s.id, service.name, service.category, service.provider])
         if s.premises is not None:
             p = s.premises
-            rows["Locaux"].append([s.id] + [_bool(v) for v in (
-                p.confidential_space, p.free_access_station, p.printer_scanner, p.videoconference,
-                p.free_of_charge, p.walk_in, p.signage, p.disability_access)])
+            rows["Locaux"].append(
+                [s.id]
+                + [
+                    _bool(v)
+                    for v in (
+                        p.confidential_space,
+                        p.free_access_station,
+                        p.printer_scanner,
+                        p.videoconference,
+                        p.free_of_charge,
+                        p.walk_in,
+                        p.signage,
+                        p.disability_access,
+                    )
+                ]
+            )
         if s.attendance is not None:
             if not s.attendance:
                 rows["Fréquentation"].append([s.id, EMPTY_MARK, None])
@@ -154,9 +195,16 @@ def declaration_rows(declaration: Declaration, answers: Sequence[ManualAnswer] =
         for n, canton in enumerate(d.cantons or ()):
             rows["Département"].append([d.code, d.name if n == 0 else None, canton.code, canton.name])
     for a in answers:
-        rows["Vérifications"].append([
-            a.structure_id, a.rule, choice_label("resultat", a.status), a.evidence, a.auditor, a.date,
-        ])
+        rows["Vérifications"].append(
+            [
+                a.structure_id,
+                a.rule,
+                choice_label("resultat", a.status),
+                a.evidence,
+                a.auditor,
+                a.date,
+            ]
+        )
     return rows
 
 
@@ -168,7 +216,7 @@ def _example_week() -> WeeklyHours:
 
 def example_declaration(partners: Sequence[str]) -> tuple[Declaration, tuple[ManualAnswer, ...]]:
     """The example structure of the template: every sheet filled once, to be deleted."""
-    FULL_WEEK = _example_week()  # noqa: N806 - the week of the test kit, written out here
+    FULL_WEEK = _example_week()
     conseillers = (
         Conseiller("CONS-1", 1.0, _dt.date(2023, 3, 10), 6.5, _dt.date(2023, 4, 3), FULL_WEEK),
         Conseiller("CONS-2", 0.8, _dt.date(2024, 2, 16), 11.5, _dt.date(2024, 3, 4), FULL_WEEK),
@@ -197,8 +245,13 @@ def example_declaration(partners: Sequence[str]) -> tuple[Declaration, tuple[Man
         attendance=(Attendance("2024-01", 310), Attendance("2025-01", 342)),
     )
     answer = ManualAnswer(
-        EXAMPLE_ID, "FS-HOR-05", "pass", "ouverture du premier samedi affichée et constatée",
-        "Nom de l'auditeur", _dt.date(2025, 3, 1), "",
+        EXAMPLE_ID,
+        "FS-HOR-05",
+        "pass",
+        "ouverture du premier samedi affichée et constatée",
+        "Nom de l'auditeur",
+        _dt.date(2025, 3, 1),
+        "",
     )
     return Declaration((structure,), EXAMPLE_DEPARTEMENT), (answer,)
 
@@ -218,28 +271,46 @@ def instructions(referential_title: str, example: bool, partners: Sequence[Any] 
     lines: list[tuple[str, str]] = [
         ("title", "Déclaration France services — classeur à remplir pour fsaudit"),
         ("text", f"Référentiel des listes déroulantes : {referential_title}."),
-        ("text", "Remplissez une ligne par structure dans la feuille Structures ; les autres feuilles s'y "
-                 "rattachent par la colonne « Identifiant »."),
-        ("text", "Puis lancez : fsaudit audit ce-fichier.xlsx (ou .ods). Chaque erreur de saisie et chaque "
-                 "constat indique sa cellule (par exemple Horaires!C12)."),
+        (
+            "text",
+            "Remplissez une ligne par structure dans la feuille Structures ; les autres feuilles s'y "
+            "rattachent par la colonne « Identifiant ».",
+        ),
+        (
+            "text",
+            "Puis lancez : fsaudit audit ce-fichier.xlsx (ou .ods). Chaque erreur de saisie et chaque "
+            "constat indique sa cellule (par exemple Horaires!C12).",
+        ),
     ]
     if example:
-        lines.append(("text", f"La structure d'exemple « {EXAMPLE_ID} » remplit chaque feuille une fois : "
-                              "supprimez ses lignes dans toutes les feuilles avant de déclarer vos structures "
-                              "(oubliée, elle n'est pas auditée et l'audit le signale)."))
+        lines.append(
+            (
+                "text",
+                f"La structure d'exemple « {EXAMPLE_ID} » remplit chaque feuille une fois : "
+                "supprimez ses lignes dans toutes les feuilles avant de déclarer vos structures "
+                "(oubliée, elle n'est pas auditée et l'audit le signale).",
+            )
+        )
     lines += [
         ("heading", "Saisie"),
         ("text", "Heures : 9h, 9h30, 09:00 ou 9:00 ; 24:00 pour minuit en fin de journée."),
         ("text", "Dates : 12/05/2022 (ou une cellule date) ; mois : 2024-01, 01/2024 ou janvier 2024."),
-        ("text", f"Oui/non : {BOOLEAN_SPELLINGS}, en majuscules ou minuscules ; une case vide signifie "
-                 "« non déclaré »."),
-        ("text", "Nombres : virgule décimale (6,5). Les en-têtes se lisent sans tenir compte des majuscules ni "
-                 "des accents, dans n'importe quel ordre ; les lignes vides sont ignorées."),
-        ("text", f"« {EMPTY_MARK} » dans la première colonne d'une liste (Conseiller, Partenaire, Service, Mois, "
-                 "Canton) déclare une liste vide ; une structure sans ligne n'a rien déclaré."),
+        (
+            "text",
+            f"Oui/non : {BOOLEAN_SPELLINGS}, en majuscules ou minuscules ; une case vide signifie « non déclaré ».",
+        ),
+        (
+            "text",
+            "Nombres : virgule décimale (6,5). Les en-têtes se lisent sans tenir compte des majuscules ni "
+            "des accents, dans n'importe quel ordre ; les lignes vides sont ignorées.",
+        ),
+        (
+            "text",
+            f"« {EMPTY_MARK} » dans la première colonne d'une liste (Conseiller, Partenaire, Service, Mois, "
+            "Canton) déclare une liste vide ; une structure sans ligne n'a rien déclaré.",
+        ),
         ("text", f"« {CLOSED_MARK} » dans la colonne Début de Horaires déclare un jour fermé."),
-        ("text", "Une formule est lue par sa valeur calculée : enregistrez le classeur dans un tableur avant "
-                 "l'audit."),
+        ("text", "Une formule est lue par sa valeur calculée : enregistrez le classeur dans un tableur avant l'audit."),
     ]
     for spec in SHEETS:
         lines.append(("heading", f"Feuille « {spec.name} »"))
@@ -249,8 +320,13 @@ def instructions(referential_title: str, example: bool, partners: Sequence[Any] 
             lines.append(("text", f"• {column.header}{mark} : {column.help}"))
     if partners:
         lines.append(("heading", "Partenaires nationaux : noms reconnus"))
-        lines.append(("text", "La liste déroulante de la feuille Partenaires donne le nom de chaque partenaire ; "
-                              "ces autres noms sont reconnus aussi :"))
+        lines.append(
+            (
+                "text",
+                "La liste déroulante de la feuille Partenaires donne le nom de chaque partenaire ; "
+                "ces autres noms sont reconnus aussi :",
+            )
+        )
         for partner in partners:
             lines.append(("text", f"• {partner.name} : {', '.join(f'« {alias} »' for alias in partner.aliases)}"))
     return lines
@@ -343,10 +419,15 @@ def write_xlsx(rows: Rows, *, lists: dict[str, list[str]], lines: list[tuple[str
                 ws.column_dimensions[letter].number_format = "@"
             if column.choices:
                 dv = DataValidation(
-                    type="list", formula1=list_ranges[column.choices], allow_blank=True,
-                    showErrorMessage=_strict(column), showInputMessage=True,
-                    promptTitle=column.header[:32], prompt=column.help[:255],
-                    errorTitle="Valeur non admise", error=f"Choisissez une valeur de la liste : {column.help}"[:255],
+                    type="list",
+                    formula1=list_ranges[column.choices],
+                    allow_blank=True,
+                    showErrorMessage=_strict(column),
+                    showInputMessage=True,
+                    promptTitle=column.header[:32],
+                    prompt=column.help[:255],
+                    errorTitle="Valeur non admise",
+                    error=f"Choisissez une valeur de la liste : {column.help}"[:255],
                 )
                 dv.add(f"{letter}2:{letter}{last}")
                 ws.add_data_validation(dv)
@@ -469,13 +550,17 @@ def _ods_cell(value: Any, *, style: str | None = None, validation: str | None = 
         if not style:
             attrs += ' table:style-name="date"'
         iso = value.isoformat()
-        return (f'<table:table-cell{attrs} office:value-type="date" office:date-value="{iso}">'
-                f"<text:p>{value:%d/%m/%Y}</text:p></table:table-cell>")
+        return (
+            f'<table:table-cell{attrs} office:value-type="date" office:date-value="{iso}">'
+            f"<text:p>{value:%d/%m/%Y}</text:p></table:table-cell>"
+        )
     if isinstance(value, bool):
         raise TypeError("booleans are written as oui/non text")
     number = repr(float(value)) if isinstance(value, float) else str(int(value))
-    return (f'<table:table-cell{attrs} office:value-type="float" office:value="{number}">'
-            f"<text:p>{escape(number)}</text:p></table:table-cell>")
+    return (
+        f'<table:table-cell{attrs} office:value-type="float" office:value="{number}">'
+        f"<text:p>{escape(number)}</text:p></table:table-cell>"
+    )
 
 
 def _ods_list_condition(values: Sequence[str]) -> str:
@@ -548,11 +633,12 @@ def write_ods(rows: Rows, *, lists: dict[str, list[str]], lines: list[tuple[str,
                         f'<table:help-message table:title={quoteattr(column.header)} table:display="true">'
                         f"{_ods_text(column.help)}</table:help-message>"
                         f'<table:error-message table:message-type="{message}" table:display="{str(strict).lower()}" '
-                        f'table:title="Valeur non admise">{_ods_text("Choisissez une valeur de la liste : " + column.help)}'
+                        'table:title="Valeur non '
+                        f'admise">{_ods_text("Choisissez une valeur de la liste : " + column.help)}'
                         "</table:error-message></table:content-validation>"
                     )
             names.append(name)
-        out = [f'<table:table table:name={quoteattr(spec.name)}>']
+        out = [f"<table:table table:name={quoteattr(spec.name)}>"]
         for column in spec.columns:
             out.append(f'<table:table-column table:style-name="{column_style(column.width)}"/>')
         out.append("<table:table-header-rows><table:table-row>")  # repeated on every printed page
@@ -576,7 +662,7 @@ def write_ods(rows: Rows, *, lists: dict[str, list[str]], lines: list[tuple[str,
         f"{''.join(tables)}</office:spreadsheet></office:body></office:document-content>"
     )
     frozen = "".join(
-        f'<config:config-item-map-entry config:name={quoteattr(spec.name)}>'
+        f"<config:config-item-map-entry config:name={quoteattr(spec.name)}>"
         '<config:config-item config:name="CursorPositionX" config:type="int">0</config:config-item>'
         '<config:config-item config:name="CursorPositionY" config:type="int">1</config:config-item>'
         '<config:config-item config:name="HorizontalSplitMode" config:type="short">0</config:config-item>'
@@ -695,5 +781,6 @@ def check_writable(rows: Rows) -> None:
                     bad = _xml_incompatible(value)
                     if bad is not None:
                         raise ValueError(
-                            f"{sheet}, ligne {n} : le caractère U+{ord(bad):04X} ne peut pas être écrit dans un classeur"
+                            f"{sheet}, ligne {n} : le caractère U+{ord(bad):04X} ne peut pas être écrit dans un "
+                            "classeur"
                         )

@@ -64,7 +64,7 @@ _WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".ods")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _MAX_CELL = 32767
 
-PASS_FILL = "C6EFCE"
+PASS_FILL = "C6EFCE"  # noqa: S105 - a colour, not a password
 """A passing result (« conforme »): green. Every other status but « non conforme » stays neutral."""
 SEVERITY_FILLS = {
     Severity.BLOQUANT: "C9191E",
@@ -97,7 +97,12 @@ _TEXT_SIZE = 9
 """The size of the text in the tables."""
 _MARGIN_CM = 1.0
 _STATUS_ORDER = {
-    Status.FAIL: 0, Status.ERROR: 1, Status.MANUAL: 2, Status.WARN: 3, Status.WAIVED: 4, Status.PASS: 5,
+    Status.FAIL: 0,
+    Status.ERROR: 1,
+    Status.MANUAL: 2,
+    Status.WARN: 3,
+    Status.WAIVED: 4,
+    Status.PASS: 5,
     Status.NOT_APPLICABLE: 6,
 }
 """Order of a structure's results in « Constats », as in the HTML fiche: the most serious first."""
@@ -145,10 +150,14 @@ class _Styles:
         side = Side(style="thin", color=_BORDER)
         bold = kind == "en-tête" or white
         colour = "FFFFFF" if white else ("0563C1" if kind == "lien" else None)
-        style.font = Font(name=_FONT, size=_TEXT_SIZE, bold=bold, color=colour,
-                          underline="single" if kind == "lien" else None)
-        style.alignment = Alignment(wrap_text=True, vertical="center" if kind == "en-tête" else "top",
-                                    horizontal="right" if kind == "nombre" else None)
+        style.font = Font(
+            name=_FONT, size=_TEXT_SIZE, bold=bold, color=colour, underline="single" if kind == "lien" else None
+        )
+        style.alignment = Alignment(
+            wrap_text=True,
+            vertical="center" if kind == "en-tête" else "top",
+            horizontal="right" if kind == "nombre" else None,
+        )
         if kind != "titre":
             style.border = Border(left=side, right=side, top=side, bottom=side)
         if kind == "en-tête":
@@ -185,12 +194,101 @@ def _print_setup(ws: Any, report: AuditReport, title_rows: str | None) -> None:
 
 
 _ARIAL_WIDTHS = (
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,  # space to /
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,  # 0 to ?
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,  # @ to O
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,  # P to _
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,  # ` to o
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,  # p to ~
+    278,
+    278,
+    355,
+    556,
+    556,
+    889,
+    667,
+    191,
+    333,
+    333,
+    389,
+    584,
+    278,
+    333,
+    278,
+    278,  # space to /
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    556,
+    278,
+    278,
+    584,
+    584,
+    584,
+    556,  # 0 to ?
+    1015,
+    667,
+    667,
+    722,
+    722,
+    667,
+    611,
+    778,
+    722,
+    278,
+    500,
+    667,
+    556,
+    833,
+    722,
+    778,  # @ to O
+    667,
+    778,
+    722,
+    667,
+    611,
+    722,
+    667,
+    944,
+    667,
+    667,
+    611,
+    278,
+    278,
+    278,
+    469,
+    556,  # P to _
+    333,
+    556,
+    556,
+    500,
+    556,
+    556,
+    278,
+    556,
+    556,
+    222,
+    222,
+    500,
+    222,
+    833,
+    556,
+    556,  # ` to o
+    556,
+    556,
+    333,
+    500,
+    278,
+    556,
+    500,
+    722,
+    500,
+    500,
+    500,
+    334,
+    260,
+    334,
+    584,  # p to ~
 )
 """Advance widths of Arial's printable ASCII characters, in thousandths of an em."""
 
@@ -341,13 +439,29 @@ def _title(ws: Any, styles: _Styles, text: str) -> None:
     ws.row_dimensions[1].height = 22
 
 
-_SYNTHESE_HEADERS = ["Identifiant", "Structure", "Département", "Statut du label", "Décision", "Score (%)",
-                     "Conformes", "Non conformes", "À vérifier", "Autres résultats", "Erreurs de saisie",
-                     "Avertissements de saisie", "Motifs"]
+_SYNTHESE_HEADERS = [
+    "Identifiant",
+    "Structure",
+    "Département",
+    "Statut du label",
+    "Décision",
+    "Score (%)",
+    "Conformes",
+    "Non conformes",
+    "À vérifier",
+    "Autres résultats",
+    "Erreurs de saisie",
+    "Avertissements de saisie",
+    "Motifs",
+]
 _SYNTHESE_WIDTHS = [13, 24, 13, 11, 17, 7, 10, 9, 9, 17, 9, 13, 40]
 _OTHER_STATUSES = (Status.WARN, Status.WAIVED, Status.ERROR, Status.NOT_APPLICABLE)
-_PLURALS = {Status.WARN: "avertissements", Status.WAIVED: "dérogations", Status.ERROR: "erreurs de règle",
-            Status.NOT_APPLICABLE: "sans objet"}
+_PLURALS = {
+    Status.WARN: "avertissements",
+    Status.WAIVED: "dérogations",
+    Status.ERROR: "erreurs de règle",
+    Status.NOT_APPLICABLE: "sans objet",
+}
 
 
 def _synthese(wb: Any, styles: _Styles, report: AuditReport) -> None:
@@ -363,8 +477,12 @@ def _synthese(wb: Any, styles: _Styles, report: AuditReport) -> None:
     )
     date_cell = [("Date de l'audit", fr_date(report.as_of))]
     referential = clean(f"{ref.id} — {ref.title}") if ref else "aucun"
-    lines = [*date_cell, ("Référentiel", referential), ("Version de fsaudit", report.fsaudit_version),
-             ("Saisie", saisie)]
+    lines = [
+        *date_cell,
+        ("Référentiel", referential),
+        ("Version de fsaudit", report.fsaudit_version),
+        ("Saisie", saisie),
+    ]
     sheet = _Sheet(ws, styles, _SYNTHESE_HEADERS, _SYNTHESE_WIDTHS, header_row=6)
     _heading_lines(ws, styles, lines, len(_SYNTHESE_HEADERS), sum(_SYNTHESE_WIDTHS[1:]))
     labels = {"candidate": "candidate", "labelled": "labellisée"}
@@ -372,13 +490,26 @@ def _synthese(wb: Any, styles: _Styles, report: AuditReport) -> None:
     for s, issues in zip(report.structures, split.by_structure, strict=True):
         counts = s.counts()
         wrong = sum(1 for issue in issues if issue.is_error)
-        others = ", ".join(fr_count(counts[st.value], st.label, _PLURALS[st]) for st in _OTHER_STATUSES
-                           if counts[st.value])
-        sheet.append([
-            s.id, s.name, s.departement, labels.get(s.label_status or "", s.label_status), s.decision.label, s.score,
-            counts[Status.PASS.value], counts[Status.FAIL.value], counts[Status.MANUAL.value], others or None,
-            wrong, len(issues) - wrong, "\n".join(s.decision.reasons) or None,
-        ])
+        others = ", ".join(
+            fr_count(counts[st.value], st.label, _PLURALS[st]) for st in _OTHER_STATUSES if counts[st.value]
+        )
+        sheet.append(
+            [
+                s.id,
+                s.name,
+                s.departement,
+                labels.get(s.label_status or "", s.label_status),
+                s.decision.label,
+                s.score,
+                counts[Status.PASS.value],
+                counts[Status.FAIL.value],
+                counts[Status.MANUAL.value],
+                others or None,
+                wrong,
+                len(issues) - wrong,
+                "\n".join(s.decision.reasons) or None,
+            ]
+        )
         sheet.paint(5, DECISION_FILLS[s.decision.code.rank])
         if counts[Status.FAIL.value]:
             worst = max((r.severity for r in s.results if r.status is Status.FAIL), key=lambda sev: sev.rank)
@@ -392,8 +523,17 @@ def _identite(wb: Any, styles: _Styles, report: AuditReport) -> None:
     sheet = _Sheet(ws, styles, headers, [13, 24, 13, 58, 26, 18, 28])
     for s in report.structures:
         facts = "\n".join(f"{label} : {value}" for label, value in identity_facts(s))
-        sheet.append([s.id, s.name, s.departement, facts or "rien de déclaré", shown_path(s.path), s.location,
-                      "\n".join(s.notes) or None])
+        sheet.append(
+            [
+                s.id,
+                s.name,
+                s.departement,
+                facts or "rien de déclaré",
+                shown_path(s.path),
+                s.location,
+                "\n".join(s.notes) or None,
+            ]
+        )
         sheet.link(6, s.path, s.location)
     sheet.finish(report)
 
@@ -418,8 +558,18 @@ def _constats(wb: Any, styles: _Styles, report: AuditReport) -> None:
     for s in report.structures:
         ordered = sorted(s.results, key=lambda r: (_STATUS_ORDER[r.status], -r.severity.rank, r.rule))
         for r in ordered:
-            sheet.append([s.id, r.rule, titles.get(r.rule, ""), r.status.label, r.severity.value,
-                          r.message, _elements(r), r.location])
+            sheet.append(
+                [
+                    s.id,
+                    r.rule,
+                    titles.get(r.rule, ""),
+                    r.status.label,
+                    r.severity.value,
+                    r.message,
+                    _elements(r),
+                    r.location,
+                ]
+            )
             if r.status is Status.FAIL:
                 white = r.severity is Severity.BLOQUANT
                 sheet.paint(4, SEVERITY_FILLS[r.severity], white=white)
@@ -437,8 +587,18 @@ def _actions(wb: Any, styles: _Styles, report: AuditReport) -> None:
     for s in report.structures:
         for a in s.decision.actions:
             nature = a.deadline_basis or ("délai indicatif" if a.indicative else None)
-            sheet.append([s.id, s.name, s.decision.label, a.rule, a.severity.value, a.action,
-                          a.deadline or "sans échéance", nature])
+            sheet.append(
+                [
+                    s.id,
+                    s.name,
+                    s.decision.label,
+                    a.rule,
+                    a.severity.value,
+                    a.action,
+                    a.deadline or "sans échéance",
+                    nature,
+                ]
+            )
             sheet.paint(5, SEVERITY_FILLS[a.severity], white=a.severity is Severity.BLOQUANT)
     sheet.finish(report)
 
@@ -446,13 +606,31 @@ def _actions(wb: Any, styles: _Styles, report: AuditReport) -> None:
 def _referentiel(wb: Any, styles: _Styles, report: AuditReport) -> None:
     ws = wb.create_sheet("Référentiel")
     ref = report.referential
-    headers = ["Règle", "Titre", "Gravité appliquée", "Domaine", "Champ d'application", "Exigence", "Source",
-               "Confiance"]
+    headers = [
+        "Règle",
+        "Titre",
+        "Gravité appliquée",
+        "Domaine",
+        "Champ d'application",
+        "Exigence",
+        "Source",
+        "Confiance",
+    ]
     sheet = _Sheet(ws, styles, headers, [10, 24, 10, 12, 24, 48, 44, 9])
     for rule in report.rules:
         severity = ref.severity_for(rule.id, rule.severity.value) if ref else rule.severity.value
-        sheet.append([rule.id, rule.title, severity, rule.domain, rule.applies_to, rule.reference.text,
-                      rule.reference.source, rule.reference.confidence])
+        sheet.append(
+            [
+                rule.id,
+                rule.title,
+                severity,
+                rule.domain,
+                rule.applies_to,
+                rule.reference.text,
+                rule.reference.source,
+                rule.reference.confidence,
+            ]
+        )
     sheet.finish(report)
 
 
@@ -465,8 +643,7 @@ def _valeurs(wb: Any, styles: _Styles, report: AuditReport) -> None:
         return
     ws = wb.create_sheet("Valeurs du référentiel")
     _title(ws, styles, "Valeurs du référentiel en vigueur")
-    text = (f"{ref.id} — {ref.title} (en vigueur au {fr_date(ref.valid_from)}, fichier {ref.path}, "
-            f"sha256 {ref.sha256})")
+    text = f"{ref.id} — {ref.title} (en vigueur au {fr_date(ref.valid_from)}, fichier {ref.path}, sha256 {ref.sha256})"
     headers = ["Valeur du référentiel", "Valeur", "Source", "Note", "Clé (fichier du référentiel)"]
     sheet = _Sheet(ws, styles, headers, _VALUE_WIDTHS, header_row=4)
     _heading_lines(ws, styles, [("Référentiel", clean(text))], len(_VALUE_WIDTHS), sum(_VALUE_WIDTHS[1:]))
@@ -547,19 +724,28 @@ def _decisions(wb: Any, styles: _Styles, report: AuditReport) -> None:
 
 def _errors(wb: Any, styles: _Styles, report: AuditReport) -> None:
     ws = wb.create_sheet("Erreurs")
-    headers = ["Origine", "Niveau", "Identifiant", "Structure", "Donnée", "Fichier ou plugin", "Emplacement",
-               "Message"]
+    headers = ["Origine", "Niveau", "Identifiant", "Structure", "Donnée", "Fichier ou plugin", "Emplacement", "Message"]
     sheet = _Sheet(ws, styles, headers, [9, 14, 13, 20, 22, 22, 18, 58])
     split = input_issues(report)
     for s, issues in zip(report.structures, split.by_structure, strict=True):
         for issue in issues:
-            sheet.append(["saisie", issue.level, s.id, s.name,
-                          fr_field(issue.field) if issue.field is not None else None,
-                          shown_path(s.path), issue.location, issue.message])
+            sheet.append(
+                [
+                    "saisie",
+                    issue.level,
+                    s.id,
+                    s.name,
+                    fr_field(issue.field) if issue.field is not None else None,
+                    shown_path(s.path),
+                    issue.location,
+                    issue.message,
+                ]
+            )
             sheet.link(7, s.path, issue.location)
     for problem in split.apart:
-        sheet.append(["saisie", problem.level, None, None, None, shown_path(problem.path), problem.location,
-                      problem.message])
+        sheet.append(
+            ["saisie", problem.level, None, None, None, shown_path(problem.path), problem.location, problem.message]
+        )
         sheet.link(7, problem.path, problem.location)
     for error in report.plugin_errors:
         sheet.append(["plugin", "erreur", None, None, None, error.plugin, None, error.message])
@@ -622,7 +808,9 @@ def _transposed(ws: Any, styles: _Styles, report: AuditReport, keys: list[str], 
     first, others = keys[0], keys[1:]
     heads = [str(_plain(row.get(first)) if row.get(first) is not None else "") for row in rows]
     label_width = max(12, min(45, max(len(str(k)) for k in others) + 2))
-    widths = [label_width] + [_section_width(h, [row.get(k) for k in others]) for h, row in zip(heads, rows, strict=True)]
+    widths = [label_width] + [
+        _section_width(h, [row.get(k) for k in others]) for h, row in zip(heads, rows, strict=True)
+    ]
     sheet = _Sheet(ws, styles, [str(first), *heads], widths)
     for key in others:
         sheet.append([str(key)] + [_plain(row.get(key)) for row in rows])
@@ -673,7 +861,7 @@ def render_xlsx(report: AuditReport, options: dict[str, Any]) -> bytes:
 REPORTER = Reporter(
     name="xlsx",
     description="Classeur Excel imprimable : synthèse, identité, constats liés aux cellules, plan d'actions, "
-                "graphique, référentiel",
+    "graphique, référentiel",
     extension=".xlsx",
     render=render_xlsx,
     binary=True,

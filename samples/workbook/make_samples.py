@@ -21,8 +21,21 @@ HERE = Path(__file__).resolve().parent
 AS_OF = _dt.date(2025, 6, 30)
 """Audit date the samples are meant for (referential charte-2025)."""
 
-PARTNERS = ("DGFiP", "France Titres", "Justice", "CAF", "CPAM", "Assurance retraite", "MSA",
-            "France Travail", "La Poste", "Anah", "Chèque énergie", "Agirc-Arrco", "Urssaf")
+PARTNERS = (
+    "DGFiP",
+    "France Titres",
+    "Justice",
+    "CAF",
+    "CPAM",
+    "Assurance retraite",
+    "MSA",
+    "France Travail",
+    "La Poste",
+    "Anah",
+    "Chèque énergie",
+    "Agirc-Arrco",
+    "Urssaf",
+)
 
 
 def declaration() -> model.Declaration:
@@ -69,7 +82,7 @@ def declaration() -> model.Declaration:
             friday=["09:00-12:00"],
         ),
         conseillers=(model.Conseiller("C-010", 1.0, _dt.date(2025, 2, 1), 11.5, _dt.date(2025, 3, 1)),),
-        partners=tuple(model.PartnerOffer(name) for name in PARTNERS[:9]) + (model.PartnerOffer("Mission locale"),),
+        partners=(*tuple(model.PartnerOffer(name) for name in PARTNERS[:9]), model.PartnerOffer("Mission locale")),
         local_services=(),
         premises=model.Premises(confidential_space=False, free_of_charge=True, walk_in=True),
     )
@@ -100,8 +113,13 @@ def declaration() -> model.Declaration:
         comment="=SOMME(A1:A3) est un texte, pas une formule",
     )
     departement = model.Departement(
-        "32", "Gers", (model.Canton("3210", "Mirande-Astarac"), model.Canton("3216", "Fezensac"),
-                       model.Canton("3204", "Armagnac-Ténarèze")),
+        "32",
+        "Gers",
+        (
+            model.Canton("3210", "Mirande-Astarac"),
+            model.Canton("3216", "Fezensac"),
+            model.Canton("3204", "Armagnac-Ténarèze"),
+        ),
     )
     return model.Declaration((complete, candidate, antenne, bus), departement)
 

@@ -17,9 +17,21 @@ ROW = re.compile(r"^(?P<name>\S+)\s+.+?\s+(?P<ratio>\d+\.\d\d)\s+(?P<memory>\d+\
 def test_bench_harness_prints_every_ratio() -> None:
     """bench/run.py at 1/100 scale, one run, completes and prints a ratio row per scenario."""
     done = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "run.py"),
-         "--scale", "100", "--runs", "1", "--only", "json-dir", "version"],
-        capture_output=True, text=True, check=True, timeout=300,
+        [
+            sys.executable,
+            str(REPO / "bench" / "run.py"),
+            "--scale",
+            "100",
+            "--runs",
+            "1",
+            "--only",
+            "json-dir",
+            "version",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
     lines = done.stdout.splitlines()
     rows = {m["name"]: m for m in map(ROW.match, lines) if m}

@@ -45,7 +45,11 @@ def _short(hours: int) -> dict:
 def test_exit_codes_are_documented_values() -> None:
     """The exit codes are the documented ones."""
     assert [(c.name, int(c)) for c in ExitCode] == [
-        ("OK", 0), ("FAILURES", 1), ("USAGE", 2), ("INPUT_ERROR", 3), ("PLUGIN_ERROR", 4)
+        ("OK", 0),
+        ("FAILURES", 1),
+        ("USAGE", 2),
+        ("INPUT_ERROR", 3),
+        ("PLUGIN_ERROR", 4),
     ]
 
 
@@ -76,16 +80,33 @@ def test_fail_on_level_filters(tmp_path: Path, capsys: pytest.CaptureFixture[str
     [
         (["audit"], "fsaudit : erreur : aucune déclaration à auditer : indiquez au moins un fichier\n"),
         (["audit", "absent.json"], "fsaudit : erreur : fichier introuvable : absent.json\n"),
-        (["audit", "--bogus"], "fsaudit : erreur d'utilisation : option inconnue : --bogus\nfsaudit : voir « fsaudit --help »\n"),
-        (["audit", "x.json", "--as-of", "31/02/2024"], "fsaudit : erreur : date invalide « 31/02/2024 » : attendu AAAA-MM-JJ ou JJ/MM/AAAA\n"),
-        (["audit", "x.json", "--fail-on", "grave"], "fsaudit : erreur : --fail-on « grave » inconnu : attendu bloquant, majeur, mineur\n"),
+        (
+            ["audit", "--bogus"],
+            "fsaudit : erreur d'utilisation : option inconnue : --bogus\nfsaudit : voir « fsaudit --help »\n",
+        ),
+        (
+            ["audit", "x.json", "--as-of", "31/02/2024"],
+            "fsaudit : erreur : date invalide « 31/02/2024 » : attendu AAAA-MM-JJ ou JJ/MM/AAAA\n",
+        ),
+        (
+            ["audit", "x.json", "--fail-on", "grave"],
+            "fsaudit : erreur : --fail-on « grave » inconnu : attendu bloquant, majeur, mineur\n",
+        ),
         (["audit", "x.json", "--format", "pdf"], None),
-        (["audit", "x.json", "--as-of", "2019-06-01"], "fsaudit : erreur : aucun référentiel en vigueur au 01/06/2019 : le premier (charte-2020) s'applique à partir du 01/01/2020\n"),
+        (
+            ["audit", "x.json", "--as-of", "2019-06-01"],
+            "fsaudit : erreur : aucun référentiel en vigueur au 01/06/2019 : le premier (charte-2020) s'applique "
+            "à partir du 01/01/2020\n",
+        ),
         (["nimporte"], None),
     ],
 )
 def test_usage_errors_exit_2_in_french(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, args: list[str], message: str | None
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    message: str | None,
 ) -> None:
     """Usage errors exit 2 with one French line and no traceback."""
     monkeypatch.chdir(tmp_path)
@@ -99,25 +120,42 @@ def test_usage_errors_exit_2_in_french(
         assert err.startswith("fsaudit : erreur")
 
 
-def test_bad_input_among_good_ones_exits_3_and_audits_the_others(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_input_among_good_ones_exits_3_and_audits_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """One unreadable input gives exit 3; the good inputs are still audited and reported."""
     good = _write(tmp_path, "good.json", GOOD)
     bad = _write(tmp_path, "bad.json", "{pas du json")
     out_file = tmp_path / "rapport.json"
-    code, _, err = _run(capsys, "audit", str(good), str(bad), "--as-of", "2022-05-12", "-f", "json", "-o", str(out_file))
+    code, _, err = _run(
+        capsys, "audit", str(good), str(bad), "--as-of", "2022-05-12", "-f", "json", "-o", str(out_file)
+    )
     assert code == ExitCode.INPUT_ERROR
     report = json.loads(out_file.read_text(encoding="utf-8"))
     assert [s["id"] for s in report["structures"]] == ["A-1"]
     assert report["errors"] == [
-        {"path": str(bad), "location": "ligne 1, colonne 2", "message": "JSON invalide : nom de clé entre guillemets doubles attendu", "level": "erreur"}
+        {
+            "path": str(bad),
+            "location": "ligne 1, colonne 2",
+            "message": "JSON invalide : nom de clé entre guillemets doubles attendu",
+            "level": "erreur",
+        }
     ]
-    assert err == f"fsaudit : erreur de saisie : {bad}:ligne 1, colonne 2 : JSON invalide : nom de clé entre guillemets doubles attendu\n"
+    assert (
+        err == f"fsaudit : erreur de saisie : {bad}:ligne 1, colonne 2 : JSON invalide : nom de clé entre guillemets "
+        "doubles attendu\n"
+    )
 
 
 def test_highest_exit_code_wins(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Failures and input errors together give 3, the higher code."""
     code, _, _ = _run(
-        capsys, "audit", str(_write(tmp_path, "b.json", _short(2))), str(_write(tmp_path, "bad.json", "[]")), "--as-of", "2022-05-12"
+        capsys,
+        "audit",
+        str(_write(tmp_path, "b.json", _short(2))),
+        str(_write(tmp_path, "bad.json", "[]")),
+        "--as-of",
+        "2022-05-12",
     )
     assert code == ExitCode.INPUT_ERROR
 
@@ -230,12 +268,18 @@ def test_input_error_is_printed_once_with_the_text_report(tmp_path: Path, capsys
     ]
 
 
-def test_input_warning_is_labelled_as_a_warning_on_standard_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_input_warning_is_labelled_as_a_warning_on_standard_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """An ignored unknown field is printed as « avertissement de saisie », not as an error, and exits 0."""
     path = _write(tmp_path, "w.json", {**GOOD, "couleur": "bleu"})
-    code, _out, err = _run(capsys, "audit", str(path), "--as-of", "2022-05-12", "-f", "json", "-o", str(tmp_path / "r.json"))
+    code, _out, err = _run(
+        capsys, "audit", str(path), "--as-of", "2022-05-12", "-f", "json", "-o", str(tmp_path / "r.json")
+    )
     assert code == ExitCode.OK
-    assert err.startswith(f"fsaudit : avertissement de saisie : {path}:$.couleur : champ inconnu « couleur » (champs admis : ")
+    assert err.startswith(
+        f"fsaudit : avertissement de saisie : {path}:$.couleur : champ inconnu « couleur » (champs admis : "
+    )
 
 
 def _broken_audit(monkeypatch: pytest.MonkeyPatch) -> None:

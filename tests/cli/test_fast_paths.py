@@ -166,9 +166,15 @@ class _UnpicklableEvidence:
 
         return [
             Rule(
-                id="TEST-PKL-01", title="Règle de test", severity="info", applies_to="toutes",
-                domain="test", reference=CharterReference("test", "tests de fsaudit", "C"),
-                description="Règle des tests.", remediation="Aucune.", check=self.check,
+                id="TEST-PKL-01",
+                title="Règle de test",
+                severity="info",
+                applies_to="toutes",
+                domain="test",
+                reference=CharterReference("test", "tests de fsaudit", "C"),
+                description="Règle des tests.",
+                remediation="Aucune.",
+                check=self.check,
             )
         ]
 

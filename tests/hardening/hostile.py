@@ -52,9 +52,7 @@ def stored(name: str, content: bytes) -> Member:
     return Member(name, content, len(content), zlib.crc32(content), deflated=False)
 
 
-def bomb(
-    name: str, head: bytes, unit: bytes, count: int, tail: bytes, *, declared: int | None = None
-) -> Member:
+def bomb(name: str, head: bytes, unit: bytes, count: int, tail: bytes, *, declared: int | None = None) -> Member:
     """``head + unit * count + tail`` deflated without building it.
 
     A full flush after each unit makes every unit's compressed form identical, so the data is
@@ -419,9 +417,7 @@ def ods_content(sheets: Sequence[Sheet]) -> str:
                     cell = cell.replace("<table:table-cell", f"<table:table-cell {attrs_}", 1)
                 cells.append(cell)
             rows.append("<table:table-row>" + "".join(cells) + "</table:table-row>")
-        tables.append(
-            f"<table:table table:name={quoteattr(_xml_text(sheet.name))}>{''.join(rows)}</table:table>"
-        )
+        tables.append(f"<table:table table:name={quoteattr(_xml_text(sheet.name))}>{''.join(rows)}</table:table>")
     return (
         f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} office:version="1.2">'
         f"<office:body><office:spreadsheet>{''.join(tables)}</office:spreadsheet></office:body>"
@@ -485,9 +481,7 @@ class Measured:
     stderr: str
 
 
-def measure_cli(
-    args: Sequence[str], cwd: Path, *, timeout: float = 60, env: dict[str, str] | None = None
-) -> Measured:
+def measure_cli(args: Sequence[str], cwd: Path, *, timeout: float = 60, env: dict[str, str] | None = None) -> Measured:
     """Run ``fsaudit ARGS`` in a fresh Python process; its own peak RSS (``VmHWM``) and time."""
     out = cwd / ".measure.json"
     environment = {**os.environ, **(env or {})}

@@ -93,9 +93,7 @@ def anct_csv(draw: st.DrawFn) -> bytes:
     separator = draw(st.sampled_from([",", ";"]))
     encoding = draw(st.sampled_from(ENCODINGS))
     buffer = io.StringIO(newline="")
-    writer = csv.writer(
-        buffer, delimiter=separator, quoting=draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
-    )
+    writer = csv.writer(buffer, delimiter=separator, quoting=draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])))
     writer.writerow(columns)
     for _ in range(draw(st.integers(0, 4))):
         row = [str(draw(FIELD)) for _ in columns]
@@ -174,9 +172,9 @@ def test_random_anct_workbooks(tmp_path_factory, content: list[Sheet], extension
     result = read_anct_workbook(path)
     for problem in result.problems:
         assert_french(problem, path)
-        assert (
-            problem.location == "fichier" or CELL.match(problem.location) or SHEET_ROW.match(problem.location)
-        ), problem
+        assert problem.location == "fichier" or CELL.match(problem.location) or SHEET_ROW.match(problem.location), (
+            problem
+        )
     _info, through = read_input(str(path), READERS)
     assert not reader_crashed(through.problems), through.problems
     refused = any(p.message.startswith("archive refusée") for p in through.problems)  # e.g. 1 MB of spaces

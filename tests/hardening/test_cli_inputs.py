@@ -48,9 +48,7 @@ def hostile_inputs(folder: Path) -> dict[str, str]:
         replace_member(members, bomb("xl/worksheets/sheet3.xml", raw[:50], b" " * 2**20, 1024, raw[50:])),
     )
     headers = ["Identifiant", "Nom", "Département"]
-    write_workbook(
-        folder / "cellules.ods", [Sheet("Structures", [headers, ["FS-9", Formula("=A1"), ErrorValue()]])]
-    )
+    write_workbook(folder / "cellules.ods", [Sheet("Structures", [headers, ["FS-9", Formula("=A1"), ErrorValue()]])])
     anct = (SAMPLES / "anct" / "liste-fs-20240801.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     (folder / "liste-cp1252.csv").write_bytes(("".join(anct[:5]) + '"99","2C","Nom"\r\n').encode("cp1252"))
     (folder / "liste-bom.csv").write_bytes(b"\xef\xbb\xbf" + "".join(anct[:3]).encode() + b'"100,"01"\n')
@@ -103,9 +101,7 @@ def test_bad_inputs_of_every_format_exit_3_and_the_others_are_audited(
     assert sorted(by_file) == sorted(expected)
     for name, where in expected.items():
         for error in by_file[name]:
-            problem = type(
-                "P", (), {"path": error["path"], "location": error["location"], "message": error["message"]}
-            )
+            problem = type("P", (), {"path": error["path"], "location": error["location"], "message": error["message"]})
             assert_french(problem, Path(error["path"]))  # type: ignore[arg-type]
             if where == "cell":
                 assert CELL.match(error["location"]), error

@@ -44,7 +44,11 @@ def fsaudit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
             [sys.executable, "-m", "fsaudit", *args],
-            cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT, check=False,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
             env={**os.environ, "CI": "true"},
         )
     except subprocess.TimeoutExpired:
@@ -74,8 +78,12 @@ def test_fifo_in_a_folder_is_a_warning_and_never_opened(folder: Path) -> None:
     done = fsaudit(folder, "audit", "d", "--as-of", AS_OF, "-f", "json", "-o", "r.json")
     assert done.returncode == 1, done.stderr
     assert report_errors(folder / "r.json") == [
-        {"path": "d/x.json", "location": "fichier", "level": "avertissement",
-         "message": "ignoré : tube nommé (FIFO), pas un fichier ordinaire (il n'est pas ouvert)"}
+        {
+            "path": "d/x.json",
+            "location": "fichier",
+            "level": "avertissement",
+            "message": "ignoré : tube nommé (FIFO), pas un fichier ordinaire (il n'est pas ouvert)",
+        }
     ]
     assert [s["id"] for s in json.loads((folder / "r.json").read_text(encoding="utf-8"))["structures"]] == GOOD_IDS
 
@@ -86,8 +94,12 @@ def test_fifo_named_explicitly_is_an_input_error(folder: Path) -> None:
     done = fsaudit(folder, "audit", "x.json", "d/bonne.json", "--as-of", AS_OF, "-f", "json", "-o", "r.json")
     assert done.returncode == 3, done.stderr
     assert report_errors(folder / "r.json") == [
-        {"path": "x.json", "location": "fichier", "level": "erreur",
-         "message": "ce n'est pas un fichier ordinaire mais un tube nommé (FIFO) : il n'est pas lu"}
+        {
+            "path": "x.json",
+            "location": "fichier",
+            "level": "erreur",
+            "message": "ce n'est pas un fichier ordinaire mais un tube nommé (FIFO) : il n'est pas lu",
+        }
     ]
 
 
@@ -116,8 +128,12 @@ def test_fifo_as_waiver_file_is_an_input_error(folder: Path) -> None:
     done = fsaudit(folder, "audit", "d", "--as-of", AS_OF, "--waivers", "w.toml", "-f", "json", "-o", "r.json")
     assert done.returncode == 3, done.stderr
     assert report_errors(folder / "r.json") == [
-        {"path": "w.toml", "location": "fichier", "level": "erreur",
-         "message": "ce n'est pas un fichier ordinaire mais un tube nommé (FIFO) : il n'est pas lu"}
+        {
+            "path": "w.toml",
+            "location": "fichier",
+            "level": "erreur",
+            "message": "ce n'est pas un fichier ordinaire mais un tube nommé (FIFO) : il n'est pas lu",
+        }
     ]
 
 
@@ -126,8 +142,12 @@ def test_device_named_explicitly_is_an_input_error(folder: Path) -> None:
     done = fsaudit(folder, "audit", os.devnull, "d/bonne.json", "--as-of", AS_OF, "-f", "json", "-o", "r.json")
     assert done.returncode == 3, done.stderr
     assert report_errors(folder / "r.json") == [
-        {"path": os.devnull, "location": "fichier", "level": "erreur",
-         "message": "ce n'est pas un fichier ordinaire mais un périphérique (mode caractère) : il n'est pas lu"}
+        {
+            "path": os.devnull,
+            "location": "fichier",
+            "level": "erreur",
+            "message": "ce n'est pas un fichier ordinaire mais un périphérique (mode caractère) : il n'est pas lu",
+        }
     ]
 
 
@@ -143,8 +163,12 @@ def test_socket_in_a_folder_is_a_warning(folder: Path, monkeypatch: pytest.Monke
         server.close()
     assert code == 1
     assert report_errors(folder / "r.json") == [
-        {"path": "d/s.json", "location": "fichier", "level": "avertissement",
-         "message": "ignoré : socket, pas un fichier ordinaire (il n'est pas ouvert)"}
+        {
+            "path": "d/s.json",
+            "location": "fichier",
+            "level": "avertissement",
+            "message": "ignoré : socket, pas un fichier ordinaire (il n'est pas ouvert)",
+        }
     ]
 
 
@@ -168,10 +192,15 @@ def test_a_file_replaced_by_a_fifo_after_the_check_is_refused_without_blocking(t
         """
     )
     try:
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT, check=False
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("open_regular blocked on a FIFO")
-    assert (done.returncode, done.stdout) == (0, "ce n'est pas un fichier ordinaire mais un tube nommé (FIFO) : il n'est pas lu\n")
+    assert (done.returncode, done.stdout) == (
+        0,
+        "ce n'est pas un fichier ordinaire mais un tube nommé (FIFO) : il n'est pas lu\n",
+    )
 
 
 # --- links and unreadable entries ---------------------------------------------------------------
@@ -203,8 +232,12 @@ def test_symlink_loop_named_explicitly_is_an_input_error(folder: Path, capsys: p
     capsys.readouterr()
     assert code == 3
     assert report_errors(folder / "r.json") == [
-        {"path": "soi.json", "location": "fichier", "level": "erreur",
-         "message": "boucle de liens symboliques : le lien ne mène à aucun fichier"}
+        {
+            "path": "soi.json",
+            "location": "fichier",
+            "level": "erreur",
+            "message": "boucle de liens symboliques : le lien ne mène à aucun fichier",
+        }
     ]
 
 
@@ -227,8 +260,12 @@ def test_broken_link_in_a_folder_is_an_input_error(folder: Path, capsys: pytest.
     capsys.readouterr()
     assert code == 3
     assert report_errors(folder / "r.json") == [
-        {"path": "d/lien.json", "location": "fichier", "level": "erreur",
-         "message": "lien symbolique cassé : sa cible n'existe pas"}
+        {
+            "path": "d/lien.json",
+            "location": "fichier",
+            "level": "erreur",
+            "message": "lien symbolique cassé : sa cible n'existe pas",
+        }
     ]
 
 
@@ -239,8 +276,12 @@ def test_link_to_a_folder_is_not_followed_and_said(folder: Path, capsys: pytest.
     capsys.readouterr()
     assert code == 1
     assert report_errors(folder / "r.json") == [
-        {"path": "d/parent", "location": "dossier", "level": "avertissement",
-         "message": "lien symbolique vers un dossier : non parcouru (indiquez ce dossier lui-même pour l'auditer)"}
+        {
+            "path": "d/parent",
+            "location": "dossier",
+            "level": "avertissement",
+            "message": "lien symbolique vers un dossier : non parcouru (indiquez ce dossier lui-même pour l'auditer)",
+        }
     ]
 
 
@@ -261,13 +302,19 @@ def test_unreadable_folder_is_an_input_error(
     capsys.readouterr()
     assert code == 3
     assert report_errors(folder / "r.json") == [
-        {"path": "d/ferme", "location": "dossier", "level": "erreur",
-         "message": "dossier illisible (accès refusé : droits insuffisants pour lire ce dossier) : "
-                    "ses déclarations ne sont pas auditées"}
+        {
+            "path": "d/ferme",
+            "location": "dossier",
+            "level": "erreur",
+            "message": "dossier illisible (accès refusé : droits insuffisants pour lire ce dossier) : "
+            "ses déclarations ne sont pas auditées",
+        }
     ]
 
 
-def test_file_without_read_permission_is_an_input_error_in_french(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_without_read_permission_is_an_input_error_in_french(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A declaration the system refuses to open is an input error with a French reason (the
     system's English text never reaches the report)."""
     real = _io.os.open
@@ -313,7 +360,9 @@ SHOWN = "d/caf\\xe9.json"
 """How reports show ``d/caf<0xE9>.json``: the byte that is not UTF-8 written visibly."""
 
 
-def test_non_utf8_file_name_is_shown_visibly_in_every_format(latin1_name: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_non_utf8_file_name_is_shown_visibly_in_every_format(
+    latin1_name: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A declaration whose name is not UTF-8 is audited and every format is written, the name
     shown as ``caf\\xe9.json`` (SARIF: the URI of the real bytes, ``caf%E9.json``)."""
     code = main(["audit", "d", "--as-of", AS_OF, "-f", ALL_FORMATS, "-o", "out"])
@@ -339,14 +388,19 @@ def test_non_utf8_file_name_is_shown_visibly_in_every_format(latin1_name: Path, 
     assert files == [SHOWN, SHOWN]
 
 
-def test_non_utf8_file_name_in_an_error_message_on_the_terminal(latin1_name: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_non_utf8_file_name_in_an_error_message_on_the_terminal(
+    latin1_name: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """An input error of such a file prints on standard error with the name shown visibly."""
     name = os.fsdecode(os.fsencode(latin1_name / "d") + b"/caf\xe9.json")
     Path(name).write_bytes(b"{")
     code = main(["audit", "d", "--as-of", AS_OF, "-f", "json", "-o", "r.json"])
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert code == 3
-    assert err == f"fsaudit : erreur de saisie : {SHOWN}:ligne 1, colonne 2 : JSON invalide : nom de clé entre guillemets doubles attendu\n"
+    assert (
+        err == f"fsaudit : erreur de saisie : {SHOWN}:ligne 1, colonne 2 : JSON invalide : nom de clé entre guillemets "
+        "doubles attendu\n"
+    )
 
 
 def test_file_name_with_a_line_break_cannot_forge_a_line(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -355,5 +409,7 @@ def test_file_name_with_a_line_break_cannot_forge_a_line(folder: Path, capsys: p
     code = main(["audit", "d", "--as-of", AS_OF])
     out, _err = capsys.readouterr()
     assert code == 1
-    assert "[12-CAND-001] France services de Naucelle — d/a\\x0a[FAUX] conforme.json ($.structures[0])" in out.splitlines()
+    assert (
+        "[12-CAND-001] France services de Naucelle — d/a\\x0a[FAUX] conforme.json ($.structures[0])" in out.splitlines()
+    )
     assert not [line for line in out.splitlines() if line.startswith("[FAUX]")]

@@ -64,11 +64,7 @@ def problems(path: Path) -> list[tuple[str, str]]:
 def sheet_bomb(members: list[Member], name: str, gib: float) -> list[Member]:
     """``members`` with sheet ``name`` made to inflate to ``gib`` GiB of spaces inside its sheetData."""
     raw = content_of(members, name)
-    at = (
-        raw.index(b"<sheetData>") + len(b"<sheetData>")
-        if b"<sheetData>" in raw
-        else raw.index(b"<sheetData/>")
-    )
+    at = raw.index(b"<sheetData>") + len(b"<sheetData>") if b"<sheetData>" in raw else raw.index(b"<sheetData/>")
     return replace_member(members, bomb(name, raw[:at], b" " * 2**20, int(gib * 1024), raw[at:]))
 
 
@@ -102,9 +98,7 @@ def assert_refused_in_bounds(tmp_path: Path, hostile: Path, message: str) -> Non
 
 def test_xlsx_bomb_is_refused_fast_with_bounded_memory(tmp_path: Path) -> None:
     """A sheet that inflates to 3 GiB (3 MB on disk) is refused before python-calamine opens it."""
-    path = write_zip(
-        tmp_path / "bombe.xlsx", sheet_bomb(members_of(SAMPLE_XLSX), "xl/worksheets/sheet3.xml", 3)
-    )
+    path = write_zip(tmp_path / "bombe.xlsx", sheet_bomb(members_of(SAMPLE_XLSX), "xl/worksheets/sheet3.xml", 3))
     assert path.stat().st_size < 5 * 2**20
     assert_refused_in_bounds(
         tmp_path,
@@ -133,9 +127,7 @@ def test_ods_bomb_is_refused_fast_with_bounded_memory(tmp_path: Path) -> None:
 
 def test_member_with_an_extreme_ratio_is_refused(tmp_path: Path) -> None:
     """A 64 MiB member under the total limit but compressed 1,000 times is a bomb all the same."""
-    path = write_zip(
-        tmp_path / "ratio.xlsx", sheet_bomb(members_of(SAMPLE_XLSX), "xl/worksheets/sheet3.xml", 1 / 16)
-    )
+    path = write_zip(tmp_path / "ratio.xlsx", sheet_bomb(members_of(SAMPLE_XLSX), "xl/worksheets/sheet3.xml", 1 / 16))
     ((location, message),) = problems(path)
     assert location == "fichier"
     assert message.startswith("archive refusée : l'élément « xl/worksheets/sheet3.xml » se décompresse ")
@@ -194,9 +186,7 @@ def test_oversized_central_directory_is_refused_unread(tmp_path: Path) -> None:
     """A central directory too large for the member limit (long names) is refused before it is parsed."""
     flood = [stored(f"xl/media/{i:05d}{'x' * 600}.bin", b"") for i in range(17_000)]
     path = write_zip(tmp_path / "annuaire.xlsx", [*members_of(SAMPLE_XLSX), *flood], announced=19)
-    size = sum(46 + len(m.name) for m in members_of(SAMPLE_XLSX)) + 17_000 * (
-        46 + 5 + 600 + 4 + len("xl/media/")
-    )
+    size = sum(46 + len(m.name) for m in members_of(SAMPLE_XLSX)) + 17_000 * (46 + 5 + 600 + 4 + len("xl/media/"))
     assert problems(path) == [
         (
             "fichier",
@@ -265,14 +255,10 @@ def test_doctype_hidden_from_a_byte_search_is_refused(tmp_path: Path) -> None:
     utf16 = replace_member(
         members, member(name, ("\ufeff" + LAUGHS.replace("UTF-8", "UTF-16") + raw).encode("utf-16-le"))
     )
-    assert problems(write_zip(tmp_path / "utf16.xlsx", utf16)) == [
-        ("fichier", LAUGHS_MESSAGE.format(part=name))
-    ]
+    assert problems(write_zip(tmp_path / "utf16.xlsx", utf16)) == [("fichier", LAUGHS_MESSAGE.format(part=name))]
     late = '<?xml version="1.0"?>' + "<!-- " + "x" * 10_000 + " -->" + LAUGHS.split("?>", 1)[1] + raw
     commented = replace_member(members, member(name, late))
-    assert problems(write_zip(tmp_path / "tard.xlsx", commented)) == [
-        ("fichier", LAUGHS_MESSAGE.format(part=name))
-    ]
+    assert problems(write_zip(tmp_path / "tard.xlsx", commented)) == [("fichier", LAUGHS_MESSAGE.format(part=name))]
 
 
 def test_overlong_prolog_is_refused(tmp_path: Path) -> None:
@@ -296,9 +282,7 @@ def test_formula_scan_refuses_entities_on_its_own(tmp_path: Path) -> None:
     sheet = Sheet("Structures", [["Identifiant", "Nom"], ["FS-1", Formula("=1+1")]])
     members = xlsx_members([sheet])
     raw = content_of(members, "xl/worksheets/sheet1.xml").decode().split("?>", 1)[1]
-    path = write_zip(
-        tmp_path / "scan.xlsx", replace_member(members, member("xl/worksheets/sheet1.xml", LAUGHS + raw))
-    )
+    path = write_zip(tmp_path / "scan.xlsx", replace_member(members, member("xl/worksheets/sheet1.xml", LAUGHS + raw)))
     with pytest.raises(UnsafeArchive, match="billion laughs"):
         xlsx_bad_cells(str(path))
 
@@ -315,14 +299,13 @@ def test_sample_workbooks_pass_the_check() -> None:
 def test_limits_are_read_from_the_environment() -> None:
     """FSAUDIT_ARCHIVE_* variables change the limits; an invalid value is an error, not ignored."""
     assert limits_from_env({}) == Limits()
-    assert limits_from_env(
-        {"FSAUDIT_ARCHIVE_MAX_MIB": "2048", "FSAUDIT_ARCHIVE_MAX_RATIO": " 500 "}
-    ) == Limits(max_total_mib=2048, max_ratio=500)
+    assert limits_from_env({"FSAUDIT_ARCHIVE_MAX_MIB": "2048", "FSAUDIT_ARCHIVE_MAX_RATIO": " 500 "}) == Limits(
+        max_total_mib=2048, max_ratio=500
+    )
     with pytest.raises(UnsafeArchive) as raised:
         limits_from_env({"FSAUDIT_ARCHIVE_MAX_MEMBERS": "beaucoup"})
     assert str(raised.value) == (
-        "variable d'environnement FSAUDIT_ARCHIVE_MAX_MEMBERS « beaucoup » invalide : attendu un nombre "
-        "entier positif"
+        "variable d'environnement FSAUDIT_ARCHIVE_MAX_MEMBERS « beaucoup » invalide : attendu un nombre entier positif"
     )
 
 
@@ -345,7 +328,7 @@ _VBA = (
     b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     + b"\x00" * 512
     + b'Attribute VB_Name = "ThisWorkbook"\r\nSub Workbook_Open()\r\n  Shell "touch macro-executee"\r\nEnd '
-      b'Sub\r\n'
+    b"Sub\r\n"
 )
 
 
@@ -419,14 +402,14 @@ def test_external_links_are_never_followed(tmp_path: Path) -> None:
                 '<sheetNames><sheetName val="Feuil1"/></sheetNames><sheetDataSet><sheetData sheetId="0"><row '
                 'r="1">'
                 '<cell r="A1" t="str"><v>valeur '
-                'externe</v></cell></row></sheetData></sheetDataSet></externalBook>'
+                "externe</v></cell></row></sheetData></sheetDataSet></externalBook>"
                 "</externalLink>",
             )
         )
         links.append(
             member(
                 f"xl/externalLinks/_rels/externalLink{n}.xml.rels",
-                '<Relationships '
+                "<Relationships "
                 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
                 'Id="rId1" '
                 'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" '

@@ -13,8 +13,20 @@ from fsaudit.testing.strategies import structures
 from fsaudit_formats.json_reader import read_json
 
 FRENCH_HINTS = (
-    "attendu", "invalide", "inconnu", "manquant", "vide", "trop", "UTF-8", "inexistante", "présente",
-    "non admise", "lecture", "reconnu", "incorrect", "date",
+    "attendu",
+    "invalide",
+    "inconnu",
+    "manquant",
+    "vide",
+    "trop",
+    "UTF-8",
+    "inexistante",
+    "présente",
+    "non admise",
+    "lecture",
+    "reconnu",
+    "incorrect",
+    "date",
 )
 ENGLISH = ("Expecting", "maximum recursion", "Exceeds", "is not", "must be")
 
@@ -61,9 +73,7 @@ def test_huge_numbers_and_strings(tmp_path: Path) -> None:
     """Huge numbers and strings are reported, not crashed on."""
     _check(
         tmp_path,
-        b'{"id": "a", "name": "b", "attendance": [{"month": "2024-01", "accompaniments": '
-        + b"9" * 10000
-        + b"}]}",
+        b'{"id": "a", "name": "b", "attendance": [{"month": "2024-01", "accompaniments": ' + b"9" * 10000 + b"}]}",
     )
     _check(tmp_path, b'{"id": "a", "name": "b", "coordinates": {"latitude": 1e999999, "longitude": 0}}')
     _check(tmp_path, b'{"id": "a", "name": "' + b"x" * 500_000 + b'"}')

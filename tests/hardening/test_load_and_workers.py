@@ -132,8 +132,7 @@ def test_worker_dying_once_is_retried_and_nothing_is_lost(tmp_path: Path) -> Non
     assert [s.id for s in report.structures] == [f"S{n:02d}" for n in range(1, 13)]
     assert str(tmp_path / "decl" / "05.json") in report.workers.data["restarted"]
     assert report.workers.data["messages"][0].startswith(
-        "un processus de travail s'est arrêté brutalement ; fichiers repris un par un dans un "
-        "processus neuf : "
+        "un processus de travail s'est arrêté brutalement ; fichiers repris un par un dans un processus neuf : "
     )
     assert exit_code_for(report) == ExitCode.OK
 

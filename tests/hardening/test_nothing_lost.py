@@ -115,9 +115,7 @@ def test_audits_never_modify_damaged_inputs(tmp_path: Path, capsys: pytest.Captu
     folder.mkdir()
     raw = (SAMPLES / "workbook" / "declaration-exemple.xlsx").read_bytes()
     (folder / "tronque.xlsx").write_bytes(raw[: len(raw) // 2])
-    (folder / "liste.csv").write_bytes(
-        (SAMPLES / "anct" / "liste-fs-20240801.csv").read_bytes()[:3000] + b'"\xff'
-    )
+    (folder / "liste.csv").write_bytes((SAMPLES / "anct" / "liste-fs-20240801.csv").read_bytes()[:3000] + b'"\xff')
     (folder / "casse.json").write_bytes(b'{"structures": [')
     before = fingerprints(folder)
     assert run("audit", folder, "--as-of", AS_OF, "-f", "json,xlsx", "-o", tmp_path / "sortie") == 3
@@ -248,9 +246,7 @@ def old_report(tmp_path: Path) -> bytes:
     return data
 
 
-def test_sigterm_while_writing_keeps_the_old_report_and_no_temporary_file(
-    tmp_path: Path, old_report: bytes
-) -> None:
+def test_sigterm_while_writing_keeps_the_old_report_and_no_temporary_file(tmp_path: Path, old_report: bytes) -> None:
     """A cancelled CI job (SIGTERM) in the middle of the write: the old report, nothing else, and
     the process still ends by SIGTERM."""
     assert killed_while_writing(tmp_path, "writing", signal.SIGTERM) == -signal.SIGTERM
@@ -295,9 +291,7 @@ def test_report_permissions_follow_umask_or_the_replaced_file(tmp_path: Path) ->
 # --- never over an input --------------------------------------------------------------------------
 
 
-def test_directory_output_over_an_input_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_directory_output_over_an_input_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Several formats into a folder where a declaration is named like one of the reports
     (``rapport.json``): refused in French, exit code 2, the declaration untouched."""
     folder = tmp_path / "dossier"
@@ -325,10 +319,7 @@ def test_output_over_an_input_given_through_another_path_is_refused(
     (tmp_path / "lien.json").symlink_to(declaration)
     before = declaration.read_bytes()
     assert run("audit", "declaration.json", "--as-of", AS_OF, "-f", "json", "-o", "lien.json") == 2
-    assert (
-        run("audit", str(declaration), "--as-of", AS_OF, "-f", "json", "-o", "./sous/../declaration.json")
-        == 2
-    )
+    assert run("audit", str(declaration), "--as-of", AS_OF, "-f", "json", "-o", "./sous/../declaration.json") == 2
     capsys.readouterr()
     assert declaration.read_bytes() == before
 
@@ -345,9 +336,7 @@ def test_directory_output_over_an_input_writes_no_report_at_all(
     assert leftovers(folder) == ["rapport.json"]
 
 
-def test_compare_output_over_one_of_its_reports_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_compare_output_over_one_of_its_reports_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``fsaudit compare ancien.json nouveau.json -o ancien.json`` must not overwrite a report it reads."""
     good = SAMPLES / "exemple-candidature.json"
     assert run("audit", good, "--as-of", AS_OF, "-f", "json", "-o", tmp_path / "ancien.json") in (0, 1)

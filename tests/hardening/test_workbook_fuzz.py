@@ -253,10 +253,13 @@ def test_damaged_sheet_makes_its_facts_unread(tmp_path: Path) -> None:
         ") : ses données ne sont pas lues, les règles qui en dépendent sont à vérifier pour chaque structure du "
         "classeur"
     )
-    assert [
-        (s.structure.id, [(f.field, f.location, f.reason) for f in s.unread]) for s in result.structures
-    ] == [
-        (sid, [("opening_hours", "Horaires!A1", horaires.message),
-               ("conseillers[].presence", "Horaires!A1", horaires.message)])
+    assert [(s.structure.id, [(f.field, f.location, f.reason) for f in s.unread]) for s in result.structures] == [
+        (
+            sid,
+            [
+                ("opening_hours", "Horaires!A1", horaires.message),
+                ("conseillers[].presence", "Horaires!A1", horaires.message),
+            ],
+        )
         for sid in ("EX-32-001", "EX-32-002", "EX-32-003", "EX-32-004")
     ]

@@ -68,9 +68,7 @@ def csv_text(
     return out.getvalue()
 
 
-def write_csv(
-    path: Path, records: Sequence[Mapping[str, Any]], *, encoding: str = "utf-8", **kwargs: Any
-) -> Path:
+def write_csv(path: Path, records: Sequence[Mapping[str, Any]], *, encoding: str = "utf-8", **kwargs: Any) -> Path:
     """Write ``records`` as an ANCT CSV at ``path``."""
     path.write_bytes(csv_text(records, **kwargs).encode(encoding))
     return path

@@ -28,10 +28,18 @@ def check_digital_hours(structure: Structure, ctx: RuleContext) -> Outcome:
     if hours is None:
         return Outcome.manual("heures d'aide numérique non déclarées", field=f"extensions.{NAME}.horaires_numeriques")
     if hours >= minimum:
-        return Outcome.passed(f"{hours} h d'aide numérique (minimum local {minimum} h)",
-                              field=f"extensions.{NAME}.horaires_numeriques", heures=hours, minimum=minimum)
-    return Outcome.failed(f"{hours} h d'aide numérique, sous le minimum local de {minimum} h",
-                          field=f"extensions.{NAME}.horaires_numeriques", heures=hours, minimum=minimum)
+        return Outcome.passed(
+            f"{hours} h d'aide numérique (minimum local {minimum} h)",
+            field=f"extensions.{NAME}.horaires_numeriques",
+            heures=hours,
+            minimum=minimum,
+        )
+    return Outcome.failed(
+        f"{hours} h d'aide numérique, sous le minimum local de {minimum} h",
+        field=f"extensions.{NAME}.horaires_numeriques",
+        heures=hours,
+        minimum=minimum,
+    )
 
 
 RULE = Rule(

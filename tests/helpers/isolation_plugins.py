@@ -12,9 +12,16 @@ CALLS: list[str] = []
 
 def _rule(rule_id: str, check: Any, needs: tuple[str, ...] = ("opening_hours",)) -> Rule:
     return Rule(
-        id=rule_id, title=f"Règle {rule_id}", severity="majeur", applies_to="toutes", domain="test",
-        reference=CharterReference("Exigence de test", "Source de test", "C"), description="Règle de test.",
-        remediation="Corriger.", check=check, needs=needs,
+        id=rule_id,
+        title=f"Règle {rule_id}",
+        severity="majeur",
+        applies_to="toutes",
+        domain="test",
+        reference=CharterReference("Exigence de test", "Source de test", "C"),
+        description="Règle de test.",
+        remediation="Corriger.",
+        check=check,
+        needs=needs,
     )
 
 

@@ -58,14 +58,14 @@ def _ods_cell(value: Any) -> str:
         return f"<table:table-cell table:formula={quoteattr('of:' + value.text)}/>"
     if isinstance(value, bool):
         text = "true" if value else "false"
-        return f'<table:table-cell office:value-type="boolean" office:boolean-value="{text}"><text:p>{text}</text:p></table:table-cell>'
+        return _typed_cell(f'office:value-type="boolean" office:boolean-value="{text}"', text)
     if isinstance(value, _dt.date):
-        return f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}"><text:p>{value}</text:p></table:table-cell>'
+        return _typed_cell(f'office:value-type="date" office:date-value="{value.isoformat()}"', value)
     if isinstance(value, _dt.time):
         iso = f"PT{value.hour:02d}H{value.minute:02d}M{value.second:02d}S"
-        return f'<table:table-cell office:value-type="time" office:time-value="{iso}"><text:p>{value}</text:p></table:table-cell>'
+        return _typed_cell(f'office:value-type="time" office:time-value="{iso}"', value)
     if isinstance(value, int | float):
-        return f'<table:table-cell office:value-type="float" office:value="{value!r}"><text:p>{value}</text:p></table:table-cell>'
+        return _typed_cell(f'office:value-type="float" office:value="{value!r}"', value)
     return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
 
 
@@ -85,7 +85,8 @@ def write_ods(path: Path, sheets: dict[str, list[list[Any]]]) -> Path:
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
         'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
     )
     buffer = io.BytesIO()
@@ -207,3 +208,7 @@ def edit_workbook(
         for info, data in parts.items():
             archive.writestr(info, data)
     return path
+
+
+def _typed_cell(attributes: str, shown: object) -> str:
+    return f"<table:table-cell {attributes}><text:p>{shown}</text:p></table:table-cell>"

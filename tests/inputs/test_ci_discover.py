@@ -19,7 +19,15 @@ def touch(path: str) -> None:
 @pytest.fixture
 def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
-    for name in ("d/10.json", "d/2.json", "d/sub/a.XLSX", "d/notes.txt", "d/.cache/x.json", "d/~$lock.xlsx", "e/b.json"):
+    for name in (
+        "d/10.json",
+        "d/2.json",
+        "d/sub/a.XLSX",
+        "d/notes.txt",
+        "d/.cache/x.json",
+        "d/~$lock.xlsx",
+        "e/b.json",
+    ):
         touch(name)
     return tmp_path
 
@@ -74,7 +82,7 @@ def test_argument_naming_nothing_is_a_french_error(tree: Path, argument: str, me
     assert str(info.value) == message
 
 
-def test_cli_reports_missing_input_as_usage_error(tree: Path, run) -> None:  # noqa: ANN001
+def test_cli_reports_missing_input_as_usage_error(tree: Path, run) -> None:
     """``fsaudit audit`` with a glob matching nothing exits 2 with the French message."""
     code, _out, err = run("audit", "zz/*.json")
     assert (code, err) == (2, "fsaudit : erreur : aucun fichier ne correspond au motif zz/*.json\n")

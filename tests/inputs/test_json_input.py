@@ -76,7 +76,12 @@ def test_wrong_types_unknown_keys_and_missing_fields_all_reported(tmp_path: Path
     (loaded,) = result.structures
     assert (loaded.structure.id, loaded.structure.name) == ("sans-identifiant-1", "(nom absent ou illisible)")
     assert sorted({fact.field for fact in loaded.unread}) == [
-        "id", "name", "opening_hours.monday", "opening_hours.monday[0].start", "opening_hours.sunday", "premises.walk_in",
+        "id",
+        "name",
+        "opening_hours.monday",
+        "opening_hours.monday[0].start",
+        "opening_hours.sunday",
+        "premises.walk_in",
     ]
     assert loaded.structure.opening_hours is not None and loaded.structure.opening_hours.monday == ()
 
@@ -86,15 +91,22 @@ def test_no_silent_coercion(tmp_path: Path) -> None:
     data = {"id": "A", "name": "A", "conseillers": [{"id": "c1", "fte": "1"}], "appointment_booking": "no"}
     path = _write(tmp_path, "coerce.json", json.dumps(data))
     assert _problems(path) == [
-        ("$.appointment_booking", "type incorrect : attendu un booléen (true ou false) (ou null), reçu le texte « no »"),
+        (
+            "$.appointment_booking",
+            "type incorrect : attendu un booléen (true ou false) (ou null), reçu le texte « no »",
+        ),
         ("$.conseillers[0].fte", "type incorrect : attendu un nombre (ou null), reçu le texte « 1 »"),
     ]
 
 
 def test_dates_that_do_not_exist(tmp_path: Path) -> None:
     """A well-formed date that is not in the calendar is reported once, at its path."""
-    data = {"id": "A", "name": "A", "label": {"status": "labelled", "date": "2023-02-30"},
-            "conseillers": [{"id": "c1", "training_date": "12/05/2022"}]}
+    data = {
+        "id": "A",
+        "name": "A",
+        "label": {"status": "labelled", "date": "2023-02-30"},
+        "conseillers": [{"id": "c1", "training_date": "12/05/2022"}],
+    }
     path = _write(tmp_path, "dates.json", json.dumps(data))
     assert _problems(path) == [
         ("$.conseillers[0].training_date", "format invalide : le texte « 12/05/2022 » ; attendu une date AAAA-MM-JJ"),
@@ -106,7 +118,10 @@ def test_enum_values_listed(tmp_path: Path) -> None:
     """An unknown enumerated value names the accepted values."""
     path = _write(tmp_path, "enum.json", json.dumps({"id": "A", "name": "A", "format": "camion"}))
     assert _problems(path) == [
-        ("$.format", "valeur non reconnue : le texte « camion » ; valeurs admises : fixe, multisites, bus, itinerant, antenne"),
+        (
+            "$.format",
+            "valeur non reconnue : le texte « camion » ; valeurs admises : fixe, multisites, bus, itinerant, antenne",
+        ),
     ]
 
 
@@ -155,5 +170,8 @@ def test_departement_block_problem_keeps_structures(tmp_path: Path) -> None:
     assert [s.structure.id for s in result.structures] == ["A"]
     assert result.departements == ()
     assert _problems(path) == [
-        ("$.departement.code", "format invalide : le texte « 999 » ; attendu un code de département INSEE (01 à 95, 2A, 2B, 971 à 989)"),
+        (
+            "$.departement.code",
+            "format invalide : le texte « 999 » ; attendu un code de département INSEE (01 à 95, 2A, 2B, 971 à 989)",
+        ),
     ]

@@ -13,8 +13,12 @@ from fsaudit.inputs.validation import _fast_validator, _validator
 from fsaudit.testing.strategies import structures
 
 _json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 3000) | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=12) | st.sampled_from(["09:00", "24:00", "2023-02-30", "2024-01-01", "32", "fixe", ""]),
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 3000)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["09:00", "24:00", "2023-02-30", "2024-01-01", "32", "fixe", ""]),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
     max_leaves=6,
 )

@@ -52,7 +52,7 @@ def test_time_range_minutes_and_placeholder() -> None:
 def test_weekly_builder_and_items_order() -> None:
     """weekly() builds ranges; items() is Monday first, Sunday last."""
     hours = weekly(sunday=["10:00-12:00"], monday=["09:00-10:00"])
-    assert [day for day, _ in hours.items()][0] == "monday"
+    assert next(day for day, _ in hours.items()) == "monday"
     assert hours.items()[-1] == ("sunday", (model.TimeRange("10:00", "12:00"),))
     assert not hours.is_empty and model.WeeklyHours().is_empty
 

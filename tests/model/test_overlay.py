@@ -52,7 +52,9 @@ def test_valid_overlay_changes_values_and_severities(tmp_path: Path):
     """A [U] deadline, the [C2] partner count and a [C2] severity change; the changes are recorded."""
     ref = apply_overlay(REF, load_overlay(_write(tmp_path, GOOD)))
     assert (ref.value("deadlines.majeur_days"), ref.value("partners.expected_count"), ref.severities["FS-PAR-02"]) == (
-        120, 12, "info"
+        120,
+        12,
+        "info",
     )
     assert [c.describe() for c in ref.overlay.changes] == [
         "deadlines.majeur_days : 180 → 120 [U]",
@@ -76,13 +78,19 @@ def test_overlaid_referential_is_read_only(tmp_path: Path):
 
 def test_shape_problems_name_key_and_line(tmp_path: Path):
     """Missing author, unknown key (with a suggestion), a date in quotes, a [force] without reason."""
-    path = _write(tmp_path, 'title = "x"\nauteur = "Préfecture"\ndate = "2025-03-01"\n\n[values]\n'
-                            '"deadlines.majeur_days" = 120\n\n[force]\n"staff.min_present" = ""\n')
+    path = _write(
+        tmp_path,
+        'title = "x"\nauteur = "Préfecture"\ndate = "2025-03-01"\n\n[values]\n'
+        '"deadlines.majeur_days" = 120\n\n[force]\n"staff.min_present" = ""\n',
+    )
     with pytest.raises(OverlayError) as caught:
         load_overlay(path)
     assert [(p.location, p.message) for p in caught.value.problems] == [
-        ("ligne 2", "clé « auteur » inconnue (voulez-vous dire « author » ?) ; clés admises : title, author, date, "
-                    "referential, values, severities, force"),
+        (
+            "ligne 2",
+            "clé « auteur » inconnue (voulez-vous dire « author » ?) ; clés admises : title, author, date, "
+            "referential, values, severities, force",
+        ),
         ("fichier", "clé « author » obligatoire : qui a établi la surcouche (service de la préfecture)"),
         ("ligne 3", "clé « date » : attendu une date AAAA-MM-JJ, sans guillemets"),
         ("ligne 9", "[force] « staff.min_present » : attendu la justification, en texte (décision, arrêté…)"),
@@ -110,7 +118,9 @@ def test_overlay_that_changes_nothing_is_refused(tmp_path: Path):
 
 def test_value_problems_name_key_and_line(tmp_path: Path):
     """Unknown key, wrong type, under the minimum, not an allowed value, same as official, too many partners."""
-    path = _write(tmp_path, """\
+    path = _write(
+        tmp_path,
+        """\
 title = "x"
 author = "y"
 [values]
@@ -120,13 +130,20 @@ deadlines.majeurs_days = 120
 "hours.roaming_status" = "ignorer"
 "hours.plausible_latest" = "22:00"
 "partners.expected_count" = 14
-""")
+""",
+    )
     assert _problems(path) == [
-        ("ligne 4", "[values] « deadlines.majeurs_days » : valeur inconnue du référentiel charte-2025 (voulez-vous "
-                    "dire « deadlines.majeur_days » ?)"),
+        (
+            "ligne 4",
+            "[values] « deadlines.majeurs_days » : valeur inconnue du référentiel charte-2025 (voulez-vous "
+            "dire « deadlines.majeur_days » ?)",
+        ),
         ("ligne 5", "[values] « deadlines.mineur_days » : attendu un nombre entier (valeur officielle : 365)"),
         ("ligne 6", "[values] « deadlines.bloquant_days » : attendu au moins 1"),
-        ("ligne 7", "[values] « hours.roaming_status » : attendu warn, fail, not_applicable (valeur officielle : warn)"),
+        (
+            "ligne 7",
+            "[values] « hours.roaming_status » : attendu warn, fail, not_applicable (valeur officielle : warn)",
+        ),
         ("ligne 8", "[values] « hours.plausible_latest » : identique à la valeur officielle (22:00) : retirez-la"),
         ("ligne 9", "[values] « partners.expected_count » : au plus 13 (partenaires de la liste de charte-2025)"),
     ]
@@ -134,57 +151,88 @@ deadlines.majeurs_days = 120
 
 def test_official_value_is_not_weakened_without_force(tmp_path: Path):
     """Lowering a [C] threshold or severity is refused, saying how to do it explicitly."""
-    path = _write(tmp_path, 'title = "x"\nauthor = "y"\n[values]\n"staff.min_present" = 1\n'
-                            '[severities]\nFS-AGT-04 = "info"\nFS-XXX-01 = "info"\nFS-PAR-03 = "grave"\n')
+    path = _write(
+        tmp_path,
+        'title = "x"\nauthor = "y"\n[values]\n"staff.min_present" = 1\n'
+        '[severities]\nFS-AGT-04 = "info"\nFS-XXX-01 = "info"\nFS-PAR-03 = "grave"\n',
+    )
     assert _problems(path) == [
-        ("ligne 4", "[values] « staff.min_present » : valeur officielle [C] (2) que 1 affaiblirait ; pour "
-                    "l'appliquer quand même, ajoutez « staff.min_present » à la table [force] avec sa justification "
-                    "(la dérogation sera signalée dans chaque rapport)"),
-        ("ligne 6", "[severities] « FS-AGT-04 » : gravité officielle [C] (mineur) que info affaiblirait ; pour "
-                    "l'appliquer quand même, ajoutez « FS-AGT-04 » à la table [force] avec sa justification (la "
-                    "dérogation sera signalée dans chaque rapport)"),
+        (
+            "ligne 4",
+            "[values] « staff.min_present » : valeur officielle [C] (2) que 1 affaiblirait ; pour "
+            "l'appliquer quand même, ajoutez « staff.min_present » à la table [force] avec sa justification "
+            "(la dérogation sera signalée dans chaque rapport)",
+        ),
+        (
+            "ligne 6",
+            "[severities] « FS-AGT-04 » : gravité officielle [C] (mineur) que info affaiblirait ; pour "
+            "l'appliquer quand même, ajoutez « FS-AGT-04 » à la table [force] avec sa justification (la "
+            "dérogation sera signalée dans chaque rapport)",
+        ),
         ("ligne 7", "[severities] « FS-XXX-01 » : règle inconnue du référentiel charte-2025"),
-        ("ligne 8", "[severities] « FS-PAR-03 » : attendu bloquant, majeur, mineur, info (gravité officielle : "
-                    "mineur)"),
+        (
+            "ligne 8",
+            "[severities] « FS-PAR-03 » : attendu bloquant, majeur, mineur, info (gravité officielle : mineur)",
+        ),
     ]
 
 
 def test_forced_weakening_is_applied_and_flagged(tmp_path: Path):
     """With [force] and a justification, a [C] value is weakened and the change says so."""
-    path = _write(tmp_path, 'title = "x"\nauthor = "y"\n[values]\n"staff.min_present" = 1\n'
-                            '[force]\n"staff.min_present" = "Arrêté préfectoral n° 2025-12"\n')
+    path = _write(
+        tmp_path,
+        'title = "x"\nauthor = "y"\n[values]\n"staff.min_present" = 1\n'
+        '[force]\n"staff.min_present" = "Arrêté préfectoral n° 2025-12"\n',
+    )
     ref = apply_overlay(REF, load_overlay(path))
     assert [(c.key, c.weakened, c.justification) for c in ref.overlay.changes] == [
         ("staff.min_present", True, "Arrêté préfectoral n° 2025-12")
     ]
-    assert ref.overlay.text_lines()[-1] == "  ATTENTION : 1 exigence(s) officielle(s) [C] affaiblie(s) par la surcouche."
+    assert (
+        ref.overlay.text_lines()[-1] == "  ATTENTION : 1 exigence(s) officielle(s) [C] affaiblie(s) par la surcouche."
+    )
 
 
 def test_stricter_official_value_needs_no_force(tmp_path: Path):
     """Raising a [C] threshold is not weakening it: applied without [force], not flagged."""
-    path = _write(tmp_path, 'title = "x"\nauthor = "y"\n[values]\n"hours.min_weekly_hours" = 30\n'
-                            '[severities]\nFS-AGT-04 = "majeur"\n')
+    path = _write(
+        tmp_path,
+        'title = "x"\nauthor = "y"\n[values]\n"hours.min_weekly_hours" = 30\n[severities]\nFS-AGT-04 = "majeur"\n',
+    )
     ref = apply_overlay(REF, load_overlay(path))
-    assert [(c.key, c.weakened) for c in ref.overlay.changes] == [("hours.min_weekly_hours", False), ("FS-AGT-04", False)]
+    assert [(c.key, c.weakened) for c in ref.overlay.changes] == [
+        ("hours.min_weekly_hours", False),
+        ("FS-AGT-04", False),
+    ]
 
 
 def test_useless_force_is_refused(tmp_path: Path):
     """A [force] entry that weakens nothing official is refused, so the flag always means something."""
-    path = _write(tmp_path, 'title = "x"\nauthor = "y"\n[values]\n"deadlines.majeur_days" = 120\n'
-                            '[force]\n"deadlines.majeur_days" = "inutile"\n')
+    path = _write(
+        tmp_path,
+        'title = "x"\nauthor = "y"\n[values]\n"deadlines.majeur_days" = 120\n'
+        '[force]\n"deadlines.majeur_days" = "inutile"\n',
+    )
     assert _problems(path) == [
-        ("ligne 6", "[force] « deadlines.majeur_days » : cette clé n'affaiblit aucune exigence officielle [C] de la "
-                    "surcouche : retirez-la")
+        (
+            "ligne 6",
+            "[force] « deadlines.majeur_days » : cette clé n'affaiblit aucune exigence officielle [C] de la "
+            "surcouche : retirez-la",
+        )
     ]
 
 
 def test_overlay_for_another_referential_is_refused(tmp_path: Path):
     """An overlay written for charte-2025 does not apply under charte-2024."""
-    path = _write(tmp_path, 'title = "x"\nauthor = "y"\nreferential = "charte-2025"\n[values]\n'
-                            '"deadlines.majeur_days" = 120\n')
+    path = _write(
+        tmp_path, 'title = "x"\nauthor = "y"\nreferential = "charte-2025"\n[values]\n"deadlines.majeur_days" = 120\n'
+    )
     assert _problems(path, select_referential(dt.date(2024, 6, 1))) == [
-        ("ligne 3", "surcouche écrite pour le référentiel charte-2025 ; le référentiel en vigueur à la date de "
-                    "l'audit est charte-2024 (en vigueur depuis le 01/01/2024)")
+        (
+            "ligne 3",
+            "surcouche écrite pour le référentiel charte-2025 ; le référentiel en vigueur à la date de "
+            "l'audit est charte-2024 (en vigueur depuis le 01/01/2024)",
+        )
     ]
 
 
@@ -245,16 +293,43 @@ def test_json_report_shows_the_overlay_provenance(tmp_path: Path, declaration: P
     data = json.loads(capsys.readouterr().out)
     block = data["referential"]["overlay"]
     assert (code, block["file"], block["author"], block["date"], len(block["sha256"])) == (
-        1, str(overlay), "Préfecture du Gers, bureau de l'animation territoriale", "2025-03-01", 64
+        1,
+        str(overlay),
+        "Préfecture du Gers, bureau de l'animation territoriale",
+        "2025-03-01",
+        64,
     )
     assert block["changes"] == [
-        {"kind": "value", "key": "deadlines.majeur_days", "label": "Délai indicatif d'une action du plan d'actions "
-         "pour un critère majeur (jours)", "official": 180, "value": 120, "confidence": "U", "weakened": False,
-         "justification": None},
-        {"kind": "value", "key": "partners.expected_count", "label": "Nombre de partenaires nationaux attendus "
-         "(FS-PAR-01)", "official": 13, "value": 12, "confidence": "C2", "weakened": False, "justification": None},
-        {"kind": "severity", "key": "FS-PAR-02", "label": None, "official": "mineur", "value": "info",
-         "confidence": "C2", "weakened": False, "justification": None},
+        {
+            "kind": "value",
+            "key": "deadlines.majeur_days",
+            "label": "Délai indicatif d'une action du plan d'actions pour un critère majeur (jours)",
+            "official": 180,
+            "value": 120,
+            "confidence": "U",
+            "weakened": False,
+            "justification": None,
+        },
+        {
+            "kind": "value",
+            "key": "partners.expected_count",
+            "label": "Nombre de partenaires nationaux attendus (FS-PAR-01)",
+            "official": 13,
+            "value": 12,
+            "confidence": "C2",
+            "weakened": False,
+            "justification": None,
+        },
+        {
+            "kind": "severity",
+            "key": "FS-PAR-02",
+            "label": None,
+            "official": "mineur",
+            "value": "info",
+            "confidence": "C2",
+            "weakened": False,
+            "justification": None,
+        },
     ]
     (action,) = data["structures"][0]["actions"]
     assert (action["deadline"], action["indicative"]) == ("2025-09-29", True)
@@ -283,7 +358,12 @@ def test_report_without_overlay_has_no_overlay_block(declaration: Path, capsys):
     """Without --referentiel the referential block is unchanged (no overlay key)."""
     main(["audit", str(declaration), "--as-of", "2025-06-01", "-f", "json"])
     assert sorted(json.loads(capsys.readouterr().out)["referential"]) == [
-        "as_of", "file", "id", "sha256", "title", "valid_from"
+        "as_of",
+        "file",
+        "id",
+        "sha256",
+        "title",
+        "valid_from",
     ]
 
 
@@ -307,7 +387,8 @@ def test_overlay_with_compare_as_of_is_refused(tmp_path: Path, declaration: Path
     overlay = _write(tmp_path, GOOD)
     code = main(["audit", str(declaration), "--referentiel", str(overlay), "--compare-as-of", "2024-01-01"])
     assert (code, capsys.readouterr().err) == (
-        2, "fsaudit : erreur : --referentiel et --compare-as-of ne peuvent pas être employés ensemble\n"
+        2,
+        "fsaudit : erreur : --referentiel et --compare-as-of ne peuvent pas être employés ensemble\n",
     )
 
 
@@ -330,8 +411,22 @@ def test_overlay_gives_the_same_report_with_two_jobs(tmp_path: Path, capsys):
     outputs = []
     for jobs in ("1", "2"):
         target = tmp_path / f"r{jobs}.json"
-        main(["audit", *files, "--as-of", "2025-06-01", "--referentiel", overlay, "-f", "json", "-o", str(target),
-              "--jobs", jobs])
+        main(
+            [
+                "audit",
+                *files,
+                "--as-of",
+                "2025-06-01",
+                "--referentiel",
+                overlay,
+                "-f",
+                "json",
+                "-o",
+                str(target),
+                "--jobs",
+                jobs,
+            ]
+        )
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1] and b'"deadline": "2025-09-29"' in outputs[0]
 
@@ -344,7 +439,7 @@ def test_referentiel_command_lists_value_since_source_and_mark(capsys):
     assert main(["referentiel", "--as-of", "2025-06-01"]) == 0
     lines = capsys.readouterr().out.splitlines()
     start = lines.index("  partners.expected_count — Nombre de partenaires nationaux attendus (FS-PAR-01)")
-    assert lines[start + 1:start + 3] == [
+    assert lines[start + 1 : start + 3] == [
         "    valeur : 13 ; depuis le 01/01/2025 ; fiabilité [C2]",
         "    source : Sénat, avis sur le projet de loi de finances pour 2026 : socle de « onze missions » au",
     ]
@@ -365,9 +460,10 @@ def test_referentiel_command_marks_overlaid_values(tmp_path: Path, capsys):
 def test_referentials_command_still_lists_the_states(capsys):
     """« fsaudit referentials » still lists the three states, 13 partners in 2025."""
     assert main(["referentials"]) == 0
-    assert [line.split()[0] + " " + line.split("partenaires")[0].split()[-1] for line in capsys.readouterr().out.splitlines()] == [
-        "charte-2020 9", "charte-2024 11", "charte-2025 13"
-    ]
+    assert [
+        line.split()[0] + " " + line.split("partenaires")[0].split()[-1]
+        for line in capsys.readouterr().out.splitlines()
+    ] == ["charte-2020 9", "charte-2024 11", "charte-2025 13"]
 
 
 def test_sample_overlay_applies_to_the_2025_sample():
@@ -392,8 +488,12 @@ def test_documented_overlay_example_applies(tmp_path: Path):
     example = doc.split("```toml\n", 1)[1].split("```", 1)[0]
     ref = apply_overlay(REF, load_overlay(_write(tmp_path, example)))
     assert [(c.key, c.weakened) for c in ref.overlay.changes] == [
-        ("deadlines.majeur_days", False), ("partners.expected_count", False), ("hours.roaming_status", False),
-        ("staff.min_present", True), ("FS-PAR-02", False), ("FS-MIS-01", False),
+        ("deadlines.majeur_days", False),
+        ("partners.expected_count", False),
+        ("hours.roaming_status", False),
+        ("staff.min_present", True),
+        ("FS-PAR-02", False),
+        ("FS-MIS-01", False),
     ]
 
 
@@ -407,5 +507,6 @@ def test_fifo_named_as_overlay_is_refused_without_hanging(tmp_path: Path):
         load_overlay(fifo)
     (problem,) = caught.value.problems
     assert (problem.location, problem.message) == (
-        "fichier", "ce n'est pas un fichier ordinaire mais un tube nommé (FIFO) : il n'est pas lu",
+        "fichier",
+        "ce n'est pas un fichier ordinaire mais un tube nommé (FIFO) : il n'est pas lu",
     )

@@ -101,7 +101,10 @@ def test_missing_key_names_file_and_key() -> None:
     ref = select_referential(_dt.date(2025, 6, 30))
     with pytest.raises(ReferentialError) as caught:
         ref.value("hours.max_weekly_hours")
-    assert str(caught.value) == "charte-2025.json : la clé « hours.max_weekly_hours » manque dans le référentiel charte-2025"
+    assert (
+        str(caught.value)
+        == "charte-2025.json : la clé « hours.max_weekly_hours » manque dans le référentiel charte-2025"
+    )
 
 
 def test_two_states_on_one_date_are_refused(tmp_path: Path) -> None:
@@ -127,7 +130,14 @@ def test_partner_aliases_and_renames() -> None:
 def test_subsidy_table() -> None:
     """The forfait by year comes from rules/forfaits.json."""
     forfaits = load_forfaits()
-    assert [forfaits.amount_for(y) for y in (2020, 2023, 2024, 2025, 2026, 2027)] == [30000, 35000, 40000, 45000, 50000, None]
+    assert [forfaits.amount_for(y) for y in (2020, 2023, 2024, 2025, 2026, 2027)] == [
+        30000,
+        35000,
+        40000,
+        45000,
+        50000,
+        None,
+    ]
 
 
 def test_referential_is_read_only() -> None:
@@ -155,7 +165,7 @@ def test_referential_pickles_read_only() -> None:
     import pickle
 
     ref = select_referential(_dt.date(2025, 6, 30))
-    copy = pickle.loads(pickle.dumps(ref))  # noqa: S301 - our own data
+    copy = pickle.loads(pickle.dumps(ref))
     assert copy == ref
     with pytest.raises(TypeError):
         copy.values["staff.min_present"] = None  # type: ignore[index]
@@ -216,5 +226,11 @@ def test_first_in_force_walks_back_while_unchanged() -> None:
         first_in_force(ref, "partner", "cheque_energie", load_referentials()),
         first_in_force(ref, "severity", "FS-PAR-02", load_referentials()),
         first_in_force(ref, "partner", "inconnu", load_referentials()),
-    ] == [_dt.date(2020, 1, 1), _dt.date(2025, 1, 1), _dt.date(2025, 1, 1), _dt.date(2024, 1, 1),
-          _dt.date(2020, 1, 1), None]
+    ] == [
+        _dt.date(2020, 1, 1),
+        _dt.date(2025, 1, 1),
+        _dt.date(2025, 1, 1),
+        _dt.date(2024, 1, 1),
+        _dt.date(2020, 1, 1),
+        None,
+    ]

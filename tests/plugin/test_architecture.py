@@ -14,7 +14,11 @@ def test_import_contracts_are_kept() -> None:
     the core's layers point one way (``[tool.importlinter]`` in pyproject.toml)."""
     done = subprocess.run(
         [str(Path(sys.executable).with_name("lint-imports")), "--config", str(REPO / "pyproject.toml")],
-        cwd=REPO, capture_output=True, text=True, check=False, timeout=300,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "4 kept, 0 broken" in done.stdout

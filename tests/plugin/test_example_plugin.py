@@ -20,7 +20,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(EXAMPLE)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(target), env.get("PYTHONPATH")]))
@@ -28,7 +30,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def _fsaudit(env: dict[str, str], *args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "fsaudit", *args], capture_output=True, text=True, env=env, cwd=cwd, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "fsaudit", *args], capture_output=True, text=True, env=env, cwd=cwd, check=False
+    )
 
 
 def test_listed_by_fsaudit_plugins(installed: dict[str, str]) -> None:
@@ -42,13 +46,28 @@ def test_listed_by_fsaudit_plugins(installed: dict[str, str]) -> None:
 def test_audits_a_sample_with_its_rules(installed: dict[str, str], tmp_path: Path) -> None:
     """An audit of a bundled sample includes the plugin's rules; --disable removes them."""
     out = tmp_path / "r.json"
-    done = _fsaudit(installed, "audit", "samples/exemple-candidature.json", "--as-of", "2022-05-12", "-f", "json", "-o", str(out))
+    done = _fsaudit(
+        installed, "audit", "samples/exemple-candidature.json", "--as-of", "2022-05-12", "-f", "json", "-o", str(out)
+    )
     assert done.returncode in (0, 1), done.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
     rules = {r["rule"] for s in report["structures"] for r in s["results"]}
     assert {"EXD-SAM-01", "EXD-RDV-01"} <= rules
-    assert {"name": "exemple_departement", "distribution": "fsaudit-exemple-departement", "version": "1.0.0"} in report["plugins"]
-    done = _fsaudit(installed, "audit", "samples/exemple-candidature.json", "--as-of", "2022-05-12", "-f", "json",
-                    "-o", str(out), "--disable", "exemple_departement")
+    assert {"name": "exemple_departement", "distribution": "fsaudit-exemple-departement", "version": "1.0.0"} in report[
+        "plugins"
+    ]
+    done = _fsaudit(
+        installed,
+        "audit",
+        "samples/exemple-candidature.json",
+        "--as-of",
+        "2022-05-12",
+        "-f",
+        "json",
+        "-o",
+        str(out),
+        "--disable",
+        "exemple_departement",
+    )
     rules = {r["rule"] for s in json.loads(out.read_text(encoding="utf-8"))["structures"] for r in s["results"]}
     assert not rules & {"EXD-SAM-01", "EXD-RDV-01"}

@@ -36,8 +36,9 @@ def test_extension_fact_is_read_and_judged_with_the_configured_minimum(tmp_path:
     """The rule reads its namespace of ``extensions`` and the minimum of its configuration table."""
     config = tmp_path / "fsaudit.toml"
     config.write_text("[plugins.guichet]\nminimum = 6\n", encoding="utf-8")
-    path = _declaration(tmp_path, A={"guichet": {"horaires_numeriques": 8}}, B={"guichet": {"horaires_numeriques": 5}},
-                        C=None)
+    path = _declaration(
+        tmp_path, A={"guichet": {"horaires_numeriques": 8}}, B={"guichet": {"horaires_numeriques": 5}}, C=None
+    )
     report = audit([path], as_of=AS_OF, extra_plugins=PLUGIN, config=load_config(config))
     assert _statuses(report) == {
         "A": ("pass", "8 h d'aide numérique (minimum local 6 h)"),
@@ -50,7 +51,9 @@ def test_extension_fact_is_read_and_judged_with_the_configured_minimum(tmp_path:
 
 def test_without_configuration_the_plugin_default_applies(tmp_path: Path) -> None:
     """No configuration table: ``plugin_config`` is empty and the plugin's own default is used."""
-    report = audit([_declaration(tmp_path, B={"guichet": {"horaires_numeriques": 5}})], as_of=AS_OF, extra_plugins=PLUGIN)
+    report = audit(
+        [_declaration(tmp_path, B={"guichet": {"horaires_numeriques": 5}})], as_of=AS_OF, extra_plugins=PLUGIN
+    )
     assert _statuses(report)["B"][0] == "pass"
     assert report.config is None
 
@@ -59,8 +62,12 @@ def test_remediation_of_a_plugin_rule_becomes_the_action(tmp_path: Path) -> None
     """The action plan takes a plugin rule's remediation, as it does the charter's."""
     config = tmp_path / "fsaudit.toml"
     config.write_text("[plugins.guichet]\nminimum = 6\n", encoding="utf-8")
-    report = audit([_declaration(tmp_path, B={"guichet": {"horaires_numeriques": 5}})], as_of=AS_OF,
-                   extra_plugins=PLUGIN, config=load_config(config))
+    report = audit(
+        [_declaration(tmp_path, B={"guichet": {"horaires_numeriques": 5}})],
+        as_of=AS_OF,
+        extra_plugins=PLUGIN,
+        config=load_config(config),
+    )
     (action,) = [a for a in report.structures[0].decision.actions if a.rule == "GUI-NUM-01"]
     assert action.action == "Ouvrir un créneau d'aide numérique supplémentaire et le déclarer."
 
@@ -70,8 +77,11 @@ def test_a_value_the_plugin_schema_refuses_is_unread_not_judged(tmp_path: Path) 
     path = _declaration(tmp_path, A={"guichet": {"horaires_numeriques": "huit"}})
     report = audit([path], as_of=AS_OF, extra_plugins=PLUGIN)
     assert [(e.location, e.message, e.level) for e in report.errors] == [
-        ("$.structures[0].extensions.guichet.horaires_numeriques",
-         "type incorrect : attendu un nombre entier, reçu le texte « huit »", "erreur"),
+        (
+            "$.structures[0].extensions.guichet.horaires_numeriques",
+            "type incorrect : attendu un nombre entier, reçu le texte « huit »",
+            "erreur",
+        ),
     ]
     result = report.result("GUI-NUM-01", "A")
     assert result.status is Status.MANUAL and result.message.startswith("non évaluable : donnée illisible")
@@ -88,7 +98,7 @@ def test_a_namespace_no_plugin_declares_is_ignored_with_a_warning(tmp_path: Path
 
 def test_configuration_in_pyproject_and_bad_files(tmp_path: Path) -> None:
     """``[tool.fsaudit.plugins.NAME]`` of a pyproject.toml is found; a bad file says where."""
-    (tmp_path / "pyproject.toml").write_text('[tool.fsaudit.plugins.guichet]\nminimum = 2\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.fsaudit.plugins.guichet]\nminimum = 2\n", encoding="utf-8")
     found = find_config(tmp_path)
     assert found is not None and found.plugins == {"guichet": {"minimum": 2}}
     (tmp_path / "x.toml").write_text("[plugins]\nguichet = 3\n", encoding="utf-8")

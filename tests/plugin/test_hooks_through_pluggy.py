@@ -42,8 +42,15 @@ class DecisionStamp:
 
 def _answering_rule(rule_id: str) -> Rule:
     return Rule(
-        id=rule_id, title="Règle sans check", severity="mineur", applies_to="toutes", domain="test",
-        reference=CharterReference("t", "s", "C"), description="d", remediation="r", needs=("opening_hours",),
+        id=rule_id,
+        title="Règle sans check",
+        severity="mineur",
+        applies_to="toutes",
+        domain="test",
+        reference=CharterReference("t", "s", "C"),
+        description="d",
+        remediation="r",
+        needs=("opening_hours",),
     )
 
 
@@ -108,7 +115,8 @@ def test_one_check_hook_fails_the_others_answer() -> None:
     assert result_of(report, "TST-HOOK-01").status is Status.PASS
     broken = result_of(report, "TST-HOOK-02")
     assert (broken.status, broken.message) == (
-        Status.ERROR, "la règle n'a pas pu être évaluée : le plugin « panne » a échoué : ValueError : panne"
+        Status.ERROR,
+        "la règle n'a pas pu être évaluée : le plugin « panne » a échoué : ValueError : panne",
     )
 
 

@@ -21,7 +21,11 @@ REPO = Path(__file__).resolve().parents[2]
 def test_entry_points_and_plugin_packages_agree() -> None:
     """Every package under plugins/ is shipped and registered as an fsaudit entry point, and back."""
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    shipped = {p.split("/")[-1] for p in config["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] if p.startswith("plugins/")}
+    shipped = {
+        p.split("/")[-1]
+        for p in config["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
+        if p.startswith("plugins/")
+    }
     declared = set(config["project"]["entry-points"]["fsaudit"].values())
     on_disk = {p.name for p in (REPO / "plugins").iterdir() if (p / "__init__.py").exists()}
     assert shipped == on_disk == declared
@@ -52,7 +56,9 @@ def test_wheel_installs_and_audits_outside_the_repository(tmp_path: Path) -> Non
     dist = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     wheel = next(dist.glob("france_services_audit-*.whl"))
     env_dir = tmp_path / "venv"
@@ -66,7 +72,11 @@ def test_wheel_installs_and_audits_outside_the_repository(tmp_path: Path) -> Non
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     done = subprocess.run(
         [str(env_dir / "bin" / "fsaudit"), "audit", "declaration.json", "--as-of", "2022-05-12", "-f", "json"],
-        cwd=work, capture_output=True, text=True, env=env, check=False,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
     )
     assert done.returncode in (0, 1), done.stderr
     report = json.loads(done.stdout)
@@ -74,7 +84,11 @@ def test_wheel_installs_and_audits_outside_the_repository(tmp_path: Path) -> Non
     assert report["structures"] and not report["errors"] and not report["plugin_errors"]
     location = subprocess.run(
         [str(python), "-c", "import fsaudit, fsaudit_charter; print(fsaudit.__file__)"],
-        cwd=work, capture_output=True, text=True, env=env, check=True,
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     ).stdout
     assert str(REPO) not in location, "the test must run the installed wheel, not the checkout"
 

@@ -31,10 +31,14 @@ def test_schema_is_published_under_its_urn() -> None:
     """The report schema is Draft 2020-12 with id urn:fsaudit:schema:report:1."""
     report_schema = schema("report")
     assert (report_schema["$schema"], report_schema["$id"]) == (
-        "https://json-schema.org/draft/2020-12/schema", "urn:fsaudit:schema:report:1")
+        "https://json-schema.org/draft/2020-12/schema",
+        "urn:fsaudit:schema:report:1",
+    )
 
 
-def test_sample_reports_are_valid(validator: jsonschema.Draft202012Validator, run, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_sample_reports_are_valid(
+    validator: jsonschema.Draft202012Validator, run, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The JSON reports of the bundled samples validate against the schema."""
     monkeypatch.chdir(REPO)
     for sample in ("samples/exemple-candidature.json", "samples/gers/declarations"):
@@ -44,7 +48,9 @@ def test_sample_reports_are_valid(validator: jsonschema.Draft202012Validator, ru
 
 
 def test_report_with_waivers_baseline_and_errors_is_valid(
-    validator: jsonschema.Draft202012Validator, network: Path, run  # noqa: ANN001
+    validator: jsonschema.Draft202012Validator,
+    network: Path,
+    run,
 ) -> None:
     """A report with waivers (all four kinds), a baseline (with a failure now waived, a status
     changed and a new input problem) and an input error validates."""
@@ -52,13 +58,40 @@ def test_report_with_waivers_baseline_and_errors_is_valid(
     write_declaration(Path("decl/2.json"), [structure("32-A", opening_hours=SHORT_WEEK)])
     Path("decl/broken.json").write_text("{", encoding="utf-8")
     common = {"justification": "j", "approver": "a", "legal_basis": "b"}
-    Path("w.json").write_text(json.dumps({"waivers": [
-        {"structure": "32-B", "rule": "FS-HOR-01", **common, "start": "2025-01-01", "expiry": "2025-12-31", "field": "opening_hours"},
-        {"structure": "32-B", "rule": "FS-HOR-02", **common, "start": "2024-01-01", "expiry": "2024-12-31"},
-        {"structure": "32-C", "rule": "FS-HOR-02", **common, "start": "2026-01-01", "expiry": "2026-12-31"},
-        {"structure": "32-D", "rule": "FS-HOR-02", **common, "start": "2025-01-01", "expiry": "2025-12-31"},
-    ]}), encoding="utf-8")
-    run("audit", "decl", "--as-of", AS_OF, "--waivers", "w.json", "--baseline", "base.json", "-f", "json", "-o", "r.json")
+    Path("w.json").write_text(
+        json.dumps(
+            {
+                "waivers": [
+                    {
+                        "structure": "32-B",
+                        "rule": "FS-HOR-01",
+                        **common,
+                        "start": "2025-01-01",
+                        "expiry": "2025-12-31",
+                        "field": "opening_hours",
+                    },
+                    {"structure": "32-B", "rule": "FS-HOR-02", **common, "start": "2024-01-01", "expiry": "2024-12-31"},
+                    {"structure": "32-C", "rule": "FS-HOR-02", **common, "start": "2026-01-01", "expiry": "2026-12-31"},
+                    {"structure": "32-D", "rule": "FS-HOR-02", **common, "start": "2025-01-01", "expiry": "2025-12-31"},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    run(
+        "audit",
+        "decl",
+        "--as-of",
+        AS_OF,
+        "--waivers",
+        "w.json",
+        "--baseline",
+        "base.json",
+        "-f",
+        "json",
+        "-o",
+        "r.json",
+    )
     data = json.loads(Path("r.json").read_text(encoding="utf-8"))
     assert [len(data["waivers"][k]) for k in ("applied", "expired", "not_started", "unused")] == [1, 1, 1, 1]
     assert data["baseline"]["new"] and data["errors"]
@@ -66,11 +99,12 @@ def test_report_with_waivers_baseline_and_errors_is_valid(
     assert errors_of(validator, data) == []
 
 
-def test_schema_rejects_an_unknown_status(validator: jsonschema.Draft202012Validator, network: Path, run) -> None:  # noqa: ANN001
+def test_schema_rejects_an_unknown_status(validator: jsonschema.Draft202012Validator, network: Path, run) -> None:
     """The schema is strict on results: a status outside the seven is an error."""
     _code, out, _err = run("audit", "decl/2.json", "--as-of", AS_OF, "-f", "json")
     data = json.loads(out)
     data["structures"][0]["results"][0]["status"] = "ok"
     assert errors_of(validator, data) == [
-        f"$.structures[0].results[0].status: 'ok' is not one of {['pass', 'fail', 'warn', 'not_applicable', 'manual', 'waived', 'error']!r}"
+        "$.structures[0].results[0].status: 'ok' is not one of "
+        f"{['pass', 'fail', 'warn', 'not_applicable', 'manual', 'waived', 'error']!r}"
     ]

@@ -23,7 +23,8 @@ MONDAY = "type incorrect : attendu une liste, reçu le texte « neuf heures »"
 """Why 32-A's Monday could not be read."""
 COULEUR = (
     "champ inconnu « couleur » (champs admis : $schema, address, appointment_booking, attendance, canton, comment, "
-    "commune, conseillers, coordinates, departement, extensions, format, gestionnaire, group, id, irregular_openings, label, "
+    "commune, conseillers, coordinates, departement, extensions, format, gestionnaire, group, id, "
+    "irregular_openings, label, "
     "local_services, name, opening_hours, parent_id, partners, premises, type) : ignoré"
 )
 """The warning for 32-A's unknown key."""
@@ -69,7 +70,8 @@ def test_text_lists_apart_only_the_problems_of_no_structure(report: Any) -> None
     lines = render(report, "text").decode("utf-8").splitlines()
     assert lines[2] == "Entrées : 2 fichier(s), 2 structure(s), 2 erreur(s) de saisie, 1 avertissement(s) de saisie"
     assert lines[-2:] == [
-        "Erreurs de saisie (déclarations non auditées en tout ou partie) ; celles d'une structure sont indiquées avec elle :",
+        "Erreurs de saisie (déclarations non auditées en tout ou partie) ; celles d'une structure sont indiquées "
+        "avec elle :",
         f"  decl/casse.json — ligne 1, colonne 2 : {BROKEN}",
     ]
     assert sum(1 for line in lines if MONDAY in line and "non évaluable" not in line) == 1
@@ -97,12 +99,43 @@ def test_csv_rows_of_input_problems(report: Any) -> None:
     a = [row for row in rows if row[0] == "32-A" and row[7].endswith("de saisie")]
     where = ["32-A", "France services 32-A", "decl/u.json", "32", "", "", ""]
     assert a == [
-        [*where, "erreur de saisie", MONDAY, "$.structures[0].opening_hours.monday", "horaires d'ouverture › lundi",
-         "Instruction incomplète", "100,0", ""],
-        [*where, "avertissement de saisie", COULEUR, "$.structures[0].couleur", "", "Instruction incomplète", "100,0", ""],
+        [
+            *where,
+            "erreur de saisie",
+            MONDAY,
+            "$.structures[0].opening_hours.monday",
+            "horaires d'ouverture › lundi",
+            "Instruction incomplète",
+            "100,0",
+            "",
+        ],
+        [
+            *where,
+            "avertissement de saisie",
+            COULEUR,
+            "$.structures[0].couleur",
+            "",
+            "Instruction incomplète",
+            "100,0",
+            "",
+        ],
     ]
-    assert rows[-1] == ["", "", "decl/casse.json", "", "", "", "", "erreur de saisie", BROKEN, "ligne 1, colonne 2",
-                        "", "", "", ""]
+    assert rows[-1] == [
+        "",
+        "",
+        "decl/casse.json",
+        "",
+        "",
+        "",
+        "",
+        "erreur de saisie",
+        BROKEN,
+        "ligne 1, colonne 2",
+        "",
+        "",
+        "",
+        "",
+    ]
 
 
 def test_markdown_lists_unread_facts_and_warnings_apart(report: Any) -> None:
@@ -119,7 +152,11 @@ def test_markdown_lists_unread_facts_and_warnings_apart(report: Any) -> None:
         f"| 32-A | horaires d'ouverture › lundi | `decl/u.json $.structures[0].opening_hours.monday` | {MONDAY} |"
     )
     assert sections[1].splitlines()[2:] == [f"- decl/casse.json ligne 1, colonne 2 : {BROKEN}"]
-    assert sections[2].splitlines()[2].startswith("- 32-A `decl/u.json $.structures[0].couleur` : champ inconnu « couleur »")
+    assert (
+        sections[2]
+        .splitlines()[2]
+        .startswith("- 32-A `decl/u.json $.structures[0].couleur` : champ inconnu « couleur »")
+    )
 
 
 def test_junit_structure_with_an_unread_fact_has_an_error_case(report: Any) -> None:
@@ -147,14 +184,20 @@ def test_junit_warning_apart_is_not_an_error(tmp_path: Path) -> None:
     try:
         done = subprocess.run(
             [sys.executable, "-m", "fsaudit", "audit", "decl", "--as-of", AS_OF, "-f", "junit", "-o", "r.xml"],
-            cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         pytest.fail("the audit hung on a FIFO")
     assert done.returncode == 0, done.stderr
     root = ET.parse(tmp_path / "r.xml").getroot()
     suite = next(s for s in root.findall("testsuite") if s.get("name") == "Avertissements de saisie")
-    assert [(c.get("classname"), [n.tag for n in c]) for c in suite.findall("testcase")] == [("decl/x.json", ["system-out"])]
+    assert [(c.get("classname"), [n.tag for n in c]) for c in suite.findall("testcase")] == [
+        ("decl/x.json", ["system-out"])
+    ]
     assert (root.get("errors"), root.get("failures")) == ("0", "0")
 
 
@@ -163,9 +206,15 @@ def test_sarif_input_problems_are_results_at_the_input(report: Any) -> None:
     logical location and (a JSON input) the line and column of the value."""
     results = json.loads(render(report, "sarif"))["runs"][0]["results"]
     found = [
-        (r["ruleId"], r["level"], r["properties"].get("structure"), r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
-         "region" in r["locations"][0]["physicalLocation"])
-        for r in results if r["ruleId"].startswith("saisie/")
+        (
+            r["ruleId"],
+            r["level"],
+            r["properties"].get("structure"),
+            r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+            "region" in r["locations"][0]["physicalLocation"],
+        )
+        for r in results
+        if r["ruleId"].startswith("saisie/")
     ]
     assert found == [
         ("saisie/donnee-illisible", "error", "32-A", "$.structures[0].opening_hours.monday", True),
@@ -173,7 +222,10 @@ def test_sarif_input_problems_are_results_at_the_input(report: Any) -> None:
         ("saisie/donnee-illisible", "error", None, "ligne 1, colonne 2", True),
     ]
     first = next(r for r in results if r["ruleId"] == "saisie/donnee-illisible")
-    assert first["message"]["text"] == f"32-A — France services 32-A : erreur de saisie (horaires d'ouverture › lundi) : {MONDAY}"
+    assert (
+        first["message"]["text"]
+        == f"32-A — France services 32-A : erreur de saisie (horaires d'ouverture › lundi) : {MONDAY}"
+    )
 
 
 def test_excel_errors_sheet_puts_problems_beside_their_structure(report: Any) -> None:
@@ -183,17 +235,38 @@ def test_excel_errors_sheet_puts_problems_beside_their_structure(report: Any) ->
     rows = list(wb["Erreurs"].iter_rows(values_only=True))
     assert rows == [
         ("Origine", "Niveau", "Identifiant", "Structure", "Donnée", "Fichier ou plugin", "Emplacement", "Message"),
-        ("saisie", "erreur", "32-A", "France services 32-A", "horaires d'ouverture › lundi", "decl/u.json",
-         "$.structures[0].opening_hours.monday", MONDAY),
-        ("saisie", "avertissement", "32-A", "France services 32-A", None, "decl/u.json", "$.structures[0].couleur", COULEUR),
+        (
+            "saisie",
+            "erreur",
+            "32-A",
+            "France services 32-A",
+            "horaires d'ouverture › lundi",
+            "decl/u.json",
+            "$.structures[0].opening_hours.monday",
+            MONDAY,
+        ),
+        (
+            "saisie",
+            "avertissement",
+            "32-A",
+            "France services 32-A",
+            None,
+            "decl/u.json",
+            "$.structures[0].couleur",
+            COULEUR,
+        ),
         ("saisie", "erreur", None, None, None, "decl/casse.json", "ligne 1, colonne 2", BROKEN),
     ]
     synthese = list(wb["Synthèse"].iter_rows(min_row=5, values_only=True))
-    assert synthese[0][:2] == ("Saisie", "2 erreurs de saisie, 1 avertissement de saisie (détail : feuille « Erreurs »)")
+    assert synthese[0][:2] == (
+        "Saisie",
+        "2 erreurs de saisie, 1 avertissement de saisie (détail : feuille « Erreurs »)",
+    )
     header = synthese[1]
     counts = [dict(zip(header, row, strict=True)) for row in synthese[2:]]
     assert [(c["Identifiant"], c["Erreurs de saisie"], c["Avertissements de saisie"]) for c in counts] == [
-        ("32-A", 1, 1), ("32-B", 0, 0)
+        ("32-A", 1, 1),
+        ("32-B", 0, 0),
     ]
 
 
@@ -204,8 +277,11 @@ def test_json_report_keeps_unread_facts_and_counts_warnings_apart(report: Any) -
         {"field": "opening_hours.monday", "location": "$.structures[0].opening_hours.monday", "message": MONDAY}
     ]
     assert "unread" not in data["structures"][1]
-    assert (data["summary"]["input_errors"], data["summary"]["input_warnings"], data["summary"]["unreadable_structures"]) == (
-        2, 1, 1)
+    assert (
+        data["summary"]["input_errors"],
+        data["summary"]["input_warnings"],
+        data["summary"]["unreadable_structures"],
+    ) == (2, 1, 1)
 
 
 def test_structure_note_is_shown_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,7 +24,10 @@ def _one_piece(report) -> bytes:
     [
         (["samples/exemple-candidature.json"], "2022-05-12"),
         (["samples/gers/declarations"], "2023-10-05"),
-        (["samples/workbook/declaration-exemple.xlsx", "samples/occitanie-2022/declarations/tarn-81.json"], "2025-06-30"),
+        (
+            ["samples/workbook/declaration-exemple.xlsx", "samples/occitanie-2022/declarations/tarn-81.json"],
+            "2025-06-30",
+        ),
     ],
 )
 def test_streamed_report_equals_one_piece_encoding(paths: list[str], as_of: str) -> None:

@@ -10,13 +10,13 @@ import pytest
 from networks import AS_OF, SHORT_WEEK, structure, write_declaration
 
 
-def make_baseline(run) -> str:  # noqa: ANN001
+def make_baseline(run) -> str:
     code, _out, _err = run("audit", "decl", "--as-of", AS_OF, "-f", "json", "-o", "base.json")
     assert code == 1
     return "base.json"
 
 
-def test_known_failures_do_not_fail_the_run(network: Path, run) -> None:  # noqa: ANN001
+def test_known_failures_do_not_fail_the_run(network: Path, run) -> None:
     """With the previous report as baseline, unchanged failures give exit code 0."""
     base = make_baseline(run)
     code, _out, err = run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "-f", "json", "-o", "new.json")
@@ -27,37 +27,45 @@ def test_known_failures_do_not_fail_the_run(network: Path, run) -> None:  # noqa
     )
 
 
-def test_new_failure_fails_the_run(network: Path, run) -> None:  # noqa: ANN001
+def test_new_failure_fails_the_run(network: Path, run) -> None:
     """A failure absent from the baseline gives exit code 1 and is listed as new."""
     base = make_baseline(run)
     write_declaration(Path("decl/2.json"), [structure("32-A", opening_hours=SHORT_WEEK)])
     code, _out, _err = run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "-f", "json", "-o", "new.json")
     report = json.loads(Path("new.json").read_text(encoding="utf-8"))
     assert code == 1
-    assert [(f["structure"], f["rule"]) for f in report["baseline"]["new"]] == [("32-A", "FS-HOR-01"), ("32-A", "FS-HOR-02")]
+    assert [(f["structure"], f["rule"]) for f in report["baseline"]["new"]] == [
+        ("32-A", "FS-HOR-01"),
+        ("32-A", "FS-HOR-02"),
+    ]
 
 
-def test_baseline_is_keyed_on_ids_not_rows_or_files(network: Path, run) -> None:  # noqa: ANN001
+def test_baseline_is_keyed_on_ids_not_rows_or_files(network: Path, run) -> None:
     """Moving a failing structure to another file and row does not make its failures new."""
     base = make_baseline(run)
     Path("decl/b.json").unlink()
-    write_declaration(Path("decl/10.json"), [structure("32-D"), structure("32-E"), structure("32-B", opening_hours=SHORT_WEEK)])
+    write_declaration(
+        Path("decl/10.json"), [structure("32-D"), structure("32-E"), structure("32-B", opening_hours=SHORT_WEEK)]
+    )
     code, _out, _err = run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "-f", "json", "-o", "new.json")
     report = json.loads(Path("new.json").read_text(encoding="utf-8"))
     assert code == 0
     assert (report["baseline"]["new"], len(report["baseline"]["unchanged"])) == ([], 4)
 
 
-def test_fixed_failures_are_listed(network: Path, run) -> None:  # noqa: ANN001
+def test_fixed_failures_are_listed(network: Path, run) -> None:
     """A failure of the baseline that no longer fails is listed as fixed."""
     base = make_baseline(run)
     write_declaration(Path("decl/b.json"), [structure("32-B")])
     run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "-f", "json", "-o", "new.json")
     report = json.loads(Path("new.json").read_text(encoding="utf-8"))
-    assert [(f["structure"], f["rule"]) for f in report["baseline"]["fixed"]] == [("32-B", "FS-HOR-01"), ("32-B", "FS-HOR-02")]
+    assert [(f["structure"], f["rule"]) for f in report["baseline"]["fixed"]] == [
+        ("32-B", "FS-HOR-01"),
+        ("32-B", "FS-HOR-02"),
+    ]
 
 
-def test_baseline_provenance_is_recorded(network: Path, run) -> None:  # noqa: ANN001
+def test_baseline_provenance_is_recorded(network: Path, run) -> None:
     """The report names the baseline file with its hash, referential and audit date."""
     import hashlib
 
@@ -65,10 +73,14 @@ def test_baseline_provenance_is_recorded(network: Path, run) -> None:  # noqa: A
     run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "-f", "json", "-o", "new.json")
     extra = json.loads(Path("new.json").read_text(encoding="utf-8"))["baseline"]
     assert (extra["file"], extra["sha256"], extra["referential"], extra["as_of"]) == (
-        "base.json", hashlib.sha256(Path(base).read_bytes()).hexdigest(), "charte-2025", AS_OF)
+        "base.json",
+        hashlib.sha256(Path(base).read_bytes()).hexdigest(),
+        "charte-2025",
+        AS_OF,
+    )
 
 
-def test_input_errors_still_fail_with_a_baseline(network: Path, run) -> None:  # noqa: ANN001
+def test_input_errors_still_fail_with_a_baseline(network: Path, run) -> None:
     """A baseline does not hide an unreadable input: exit code 3."""
     base = make_baseline(run)
     Path("decl/broken.json").write_text("{", encoding="utf-8")
@@ -80,20 +92,25 @@ def test_input_errors_still_fail_with_a_baseline(network: Path, run) -> None:  #
     ("content", "message"),
     [
         ("[1, 2", "base.json:ligne 1, colonne 6 : JSON invalide (attendu un rapport JSON de fsaudit)"),
-        ('{"structures": []}', "base.json:$.report_version : champ obligatoire « report_version » manquant ; "
-                               "attendu un rapport JSON de fsaudit (--format json)"),
-        ('{"report_version": "2.0", "structures": []}',
-         "base.json:$.report_version : version de rapport 2.0 non prise en charge (attendu 1.x)"),
+        (
+            '{"structures": []}',
+            "base.json:$.report_version : champ obligatoire « report_version » manquant ; "
+            "attendu un rapport JSON de fsaudit (--format json)",
+        ),
+        (
+            '{"report_version": "2.0", "structures": []}',
+            "base.json:$.report_version : version de rapport 2.0 non prise en charge (attendu 1.x)",
+        ),
     ],
 )
-def test_unusable_baseline_is_a_usage_error(network: Path, run, content: str, message: str) -> None:  # noqa: ANN001
+def test_unusable_baseline_is_a_usage_error(network: Path, run, content: str, message: str) -> None:
     """A baseline that is not an fsaudit JSON report exits 2 saying where and what is expected."""
     Path("base.json").write_text(content, encoding="utf-8")
     code, _out, err = run("audit", "decl", "--baseline", "base.json")
     assert (code, err) == (2, f"fsaudit : erreur : référence --baseline inutilisable : {message}\n")
 
 
-def compare_pair(run) -> tuple[str, str]:  # noqa: ANN001
+def compare_pair(run) -> tuple[str, str]:
     make_baseline(run)
     write_declaration(Path("decl/2.json"), [structure("32-A", opening_hours=SHORT_WEEK)])
     write_declaration(Path("decl/b.json"), [structure("32-B")])
@@ -101,12 +118,14 @@ def compare_pair(run) -> tuple[str, str]:  # noqa: ANN001
     return "base.json", "new.json"
 
 
-def test_compare_lists_new_fixed_and_unchanged_failures(network: Path, run) -> None:  # noqa: ANN001
+def test_compare_lists_new_fixed_and_unchanged_failures(network: Path, run) -> None:
     """``fsaudit compare --format json`` gives the three lists keyed on structure and rule."""
     old, new = compare_pair(run)
     code, out, _err = run("compare", old, new, "--format", "json")
     data = json.loads(out)
-    keys = {name: [(f["structure"], f["rule"]) for f in data[f"{name}_failures"]] for name in ("new", "fixed", "unchanged")}
+    keys = {
+        name: [(f["structure"], f["rule"]) for f in data[f"{name}_failures"]] for name in ("new", "fixed", "unchanged")
+    }
     assert keys == {
         "new": [("32-A", "FS-HOR-01"), ("32-A", "FS-HOR-02")],
         "fixed": [("32-B", "FS-HOR-01"), ("32-B", "FS-HOR-02")],
@@ -115,14 +134,14 @@ def test_compare_lists_new_fixed_and_unchanged_failures(network: Path, run) -> N
     assert code == 1
 
 
-def test_compare_text_is_french(network: Path, run) -> None:  # noqa: ANN001
+def test_compare_text_is_french(network: Path, run) -> None:
     """The text comparison starts with the counts in French."""
     old, new = compare_pair(run)
     _code, out, _err = run("compare", old, new)
     assert out.splitlines()[1] == "Constats non conformes : 2 nouveau(x), 2 corrigé(s), 0 dérogé(s), 2 inchangé(s)"
 
 
-def test_compare_markdown_lists_new_failures(network: Path, run) -> None:  # noqa: ANN001
+def test_compare_markdown_lists_new_failures(network: Path, run) -> None:
     """The Markdown comparison has a table of new failures."""
     old, new = compare_pair(run)
     _code, out, _err = run("compare", old, new, "--format", "markdown")
@@ -130,14 +149,14 @@ def test_compare_markdown_lists_new_failures(network: Path, run) -> None:  # noq
     assert "| 32-A | FS-HOR-01 | bloquant | ouverture de 9 h par semaine, sous le minimum de 24 h |" in out
 
 
-def test_compare_exit_code_follows_fail_on(network: Path, run) -> None:  # noqa: ANN001
+def test_compare_exit_code_follows_fail_on(network: Path, run) -> None:
     """Without new failures the comparison exits 0."""
     make_baseline(run)
     code, _out, _err = run("compare", "base.json", "base.json")
     assert code == 0
 
 
-def test_compare_missing_file_is_a_usage_error(network: Path, run) -> None:  # noqa: ANN001
+def test_compare_missing_file_is_a_usage_error(network: Path, run) -> None:
     """A missing report exits 2 naming it."""
     code, _out, err = run("compare", "a.json", "b.json")
     assert (code, err) == (2, "fsaudit : erreur : a.json : fichier introuvable\n")
@@ -145,20 +164,35 @@ def test_compare_missing_file_is_a_usage_error(network: Path, run) -> None:  # n
 
 def waive(structure: str, rule: str) -> str:
     """A waiver file covering ``rule`` on ``structure`` for the whole of 2025."""
-    Path("w.json").write_text(json.dumps({"waivers": [{
-        "structure": structure, "rule": rule, "justification": "travaux", "approver": "Préfecture du Gers",
-        "legal_basis": "courrier", "start": "2025-01-01", "expiry": "2025-12-31"}]}), encoding="utf-8")
+    Path("w.json").write_text(
+        json.dumps(
+            {
+                "waivers": [
+                    {
+                        "structure": structure,
+                        "rule": rule,
+                        "justification": "travaux",
+                        "approver": "Préfecture du Gers",
+                        "legal_basis": "courrier",
+                        "start": "2025-01-01",
+                        "expiry": "2025-12-31",
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     return "w.json"
 
 
-def waived_pair(run) -> tuple[str, str]:  # noqa: ANN001
+def waived_pair(run) -> tuple[str, str]:
     """The baseline, and a new report where the failure 32-B FS-HOR-01 is waived."""
     make_baseline(run)
     run("audit", "decl", "--as-of", AS_OF, "--waivers", waive("32-B", "FS-HOR-01"), "-f", "json", "-o", "new.json")
     return "base.json", "new.json"
 
 
-def test_compare_lists_a_waived_failure_as_waived_not_fixed(network: Path, run) -> None:  # noqa: ANN001
+def test_compare_lists_a_waived_failure_as_waived_not_fixed(network: Path, run) -> None:
     """A failure still found but covered by a waiver is *dérogé* in ``fsaudit compare``, never *corrigé*."""
     old, new = waived_pair(run)
     _code, out, _err = run("compare", old, new, "--format", "json")
@@ -167,7 +201,7 @@ def test_compare_lists_a_waived_failure_as_waived_not_fixed(network: Path, run) 
     assert (data["fixed_failures"], data["summary"]) == ([], {"new": 0, "fixed": 0, "waived": 1, "unchanged": 3})
 
 
-def test_compare_text_says_derogé(network: Path, run) -> None:  # noqa: ANN001
+def test_compare_text_says_derogé(network: Path, run) -> None:
     """The text comparison counts and lists the waived failure as « dérogé »."""
     old, new = waived_pair(run)
     _code, out, _err = run("compare", old, new)
@@ -180,11 +214,23 @@ def test_compare_text_says_derogé(network: Path, run) -> None:  # noqa: ANN001
     )
 
 
-def test_baseline_counts_a_waived_failure_apart(network: Path, run) -> None:  # noqa: ANN001
+def test_baseline_counts_a_waived_failure_apart(network: Path, run) -> None:
     """With --baseline, a failure of the baseline now waived is listed under ``waived``, not ``fixed``."""
     base = make_baseline(run)
-    code, _out, err = run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "--waivers", waive("32-B", "FS-HOR-01"),
-                          "-f", "json", "-o", "new.json")
+    code, _out, err = run(
+        "audit",
+        "decl",
+        "--as-of",
+        AS_OF,
+        "--baseline",
+        base,
+        "--waivers",
+        waive("32-B", "FS-HOR-01"),
+        "-f",
+        "json",
+        "-o",
+        "new.json",
+    )
     extra = json.loads(Path("new.json").read_text(encoding="utf-8"))["baseline"]
     assert code == 0
     assert ([(f["structure"], f["rule"]) for f in extra["waived"]], extra["fixed"]) == ([("32-B", "FS-HOR-01")], [])
@@ -193,10 +239,12 @@ def test_baseline_counts_a_waived_failure_apart(network: Path, run) -> None:  # 
 
 def _junit_case(path: str, structure_id: str, rule: str) -> ET.Element:
     root = ET.parse(path).getroot()
-    return next(c for c in root.iter("testcase") if c.get("classname") == structure_id and c.get("name", "").startswith(rule))
+    return next(
+        c for c in root.iter("testcase") if c.get("classname") == structure_id and c.get("name", "").startswith(rule)
+    )
 
 
-def test_junit_known_failure_is_skipped_and_a_new_one_fails(network: Path, run) -> None:  # noqa: ANN001
+def test_junit_known_failure_is_skipped_and_a_new_one_fails(network: Path, run) -> None:
     """With --baseline, a failure already in the baseline is <skipped> « déjà connu »; a new one is <failure>."""
     base = make_baseline(run)
     write_declaration(Path("decl/2.json"), [structure("32-A", opening_hours=SHORT_WEEK)])
@@ -213,7 +261,7 @@ def test_junit_known_failure_is_skipped_and_a_new_one_fails(network: Path, run) 
     assert root.get("failures") == "2"  # the two new failures of 32-A; the four known ones are skipped
 
 
-def test_sarif_every_result_carries_a_baseline_state(network: Path, run) -> None:  # noqa: ANN001
+def test_sarif_every_result_carries_a_baseline_state(network: Path, run) -> None:
     """With --baseline, every SARIF result has baselineState, whatever its level: a new failure and a
     new warning are « new », a known failure « unchanged », a failure now waived « updated »."""
     import attrs
@@ -222,23 +270,41 @@ def test_sarif_every_result_carries_a_baseline_state(network: Path, run) -> None
 
     base = make_baseline(run)
     write_declaration(Path("decl/2.json"), [structure("32-A", opening_hours=SHORT_WEEK)])
-    write_declaration(Path("decl/bus.json"), [attrs.evolve(structure("32-F", opening_hours=SHORT_WEEK), format=model.Format.BUS)])
-    run("audit", "decl", "--as-of", AS_OF, "--baseline", base, "--waivers", waive("32-B", "FS-HOR-01"),
-        "-f", "sarif", "-o", "r.sarif")
+    write_declaration(
+        Path("decl/bus.json"), [attrs.evolve(structure("32-F", opening_hours=SHORT_WEEK), format=model.Format.BUS)]
+    )
+    run(
+        "audit",
+        "decl",
+        "--as-of",
+        AS_OF,
+        "--baseline",
+        base,
+        "--waivers",
+        waive("32-B", "FS-HOR-01"),
+        "-f",
+        "sarif",
+        "-o",
+        "r.sarif",
+    )
     results = json.loads(Path("r.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
     states = {(r["properties"]["structure"], r["ruleId"], r["level"]): r.get("baselineState") for r in results}
     assert states == {
-        ("32-A", "FS-HOR-01", "error"): "new", ("32-A", "FS-HOR-02", "error"): "new",
-        ("32-B", "FS-HOR-01", "error"): "updated", ("32-B", "FS-HOR-02", "error"): "unchanged",
-        ("32-C", "FS-HOR-01", "error"): "unchanged", ("32-C", "FS-HOR-02", "error"): "unchanged",
-        ("32-F", "FS-HOR-01", "warning"): "new", ("32-F", "FS-HOR-02", "warning"): "new",
+        ("32-A", "FS-HOR-01", "error"): "new",
+        ("32-A", "FS-HOR-02", "error"): "new",
+        ("32-B", "FS-HOR-01", "error"): "updated",
+        ("32-B", "FS-HOR-02", "error"): "unchanged",
+        ("32-C", "FS-HOR-01", "error"): "unchanged",
+        ("32-C", "FS-HOR-02", "error"): "unchanged",
+        ("32-F", "FS-HOR-01", "warning"): "new",
+        ("32-F", "FS-HOR-02", "warning"): "new",
         # The laïcité check the auditor answers (level none): known for the structures already audited.
         **{(sid, "FS-MIS-01", "none"): "unchanged" for sid in ("32-A", "32-B", "32-C", "32-D", "32-E")},
         ("32-F", "FS-MIS-01", "none"): "new",
     }
 
 
-def test_sarif_input_problem_carries_a_baseline_state(network: Path, run) -> None:  # noqa: ANN001
+def test_sarif_input_problem_carries_a_baseline_state(network: Path, run) -> None:
     """An input error absent from the baseline is a SARIF result « new »; present in it, « unchanged »."""
     Path("decl/broken.json").write_text("{", encoding="utf-8")
     run("audit", "decl", "--as-of", AS_OF, "-f", "json", "-o", "base.json")
@@ -247,6 +313,7 @@ def test_sarif_input_problem_carries_a_baseline_state(network: Path, run) -> Non
     results = json.loads(Path("r.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
     states = [
         (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], r["baselineState"])
-        for r in results if r["ruleId"] == "saisie/donnee-illisible"
+        for r in results
+        if r["ruleId"] == "saisie/donnee-illisible"
     ]
     assert states == [("decl/autre.json", "new"), ("decl/broken.json", "unchanged")]

@@ -32,7 +32,7 @@ def outputs(folder: str) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(Path(folder).iterdir())}
 
 
-def test_jobs_and_file_order_give_byte_identical_reports(network: Path, run) -> None:  # noqa: ANN001
+def test_jobs_and_file_order_give_byte_identical_reports(network: Path, run) -> None:
     """--jobs 1 and --jobs 2, files named in any order or written to disk in another order: same bytes."""
     fmt = ",".join(FORMATS)
     run("audit", "decl", "--as-of", AS_OF, "-f", fmt, "-o", "one", "--jobs", "1")

@@ -23,7 +23,9 @@ BASE = {
 }
 
 
-def waiver(structure: str, rule: str, start: str = "2025-01-01", expiry: str = "2025-12-31", **more: Any) -> dict[str, Any]:
+def waiver(
+    structure: str, rule: str, start: str = "2025-01-01", expiry: str = "2025-12-31", **more: Any
+) -> dict[str, Any]:
     return {"structure": structure, "rule": rule, **BASE, "start": start, "expiry": expiry, **more}
 
 
@@ -43,7 +45,10 @@ def test_active_waiver_turns_failure_into_waived(network: Path) -> None:
     result = result_of(report, "FS-HOR-01", "32-B")
     assert result.status.value == "waived"
     assert (result.waiver["approver"], result.waiver["original_status"], result.waiver["location"]) == (
-        "Préfecture du Gers", "fail", "$.waivers[0]")
+        "Préfecture du Gers",
+        "fail",
+        "$.waivers[0]",
+    )
 
 
 def test_waived_failure_no_longer_drives_the_decision(network: Path) -> None:
@@ -53,7 +58,7 @@ def test_waived_failure_no_longer_drives_the_decision(network: Path) -> None:
     assert decision.code.value == "maintien"
 
 
-def test_waived_failure_no_longer_fails_the_run(network: Path, run) -> None:  # noqa: ANN001
+def test_waived_failure_no_longer_fails_the_run(network: Path, run) -> None:
     """The exit code is 0 when every failure at --fail-on is waived."""
     path = write_waivers([waiver(s, r) for s in ("32-B", "32-C") for r in ("FS-HOR-01", "FS-HOR-02")])
     code, _out, _err = run("audit", "decl", "--as-of", AS_OF, "--waivers", path, "-f", "json")
@@ -115,7 +120,9 @@ def test_second_waiver_for_the_same_finding_is_unused(network: Path) -> None:
     report = audit_with([waiver("32-B", "FS-HOR-01"), waiver("32-B", "FS-HOR-01")])
     (unused,) = report.waivers.data["unused"]
     assert (unused["location"], unused["message"].split(" : ")[-1]) == (
-        "$.waivers[1]", "une autre dérogation couvre déjà ce constat")
+        "$.waivers[1]",
+        "une autre dérogation couvre déjà ce constat",
+    )
 
 
 def test_score_is_given_with_and_without_waivers(network: Path) -> None:
@@ -128,7 +135,7 @@ def test_score_is_given_with_and_without_waivers(network: Path) -> None:
     assert scores["score_without_waivers"] < scores["score"]
 
 
-def test_text_report_shows_score_without_waivers_and_the_waivers(network: Path, run) -> None:  # noqa: ANN001
+def test_text_report_shows_score_without_waivers_and_the_waivers(network: Path, run) -> None:
     """The terminal report gives both scores and lists the waivers."""
     path = write_waivers([waiver("32-B", "FS-HOR-01"), waiver("32-B", "FS-HOR-02", "2024-01-01", "2024-12-31")])
     _code, out, _err = run("audit", "decl/b.json", "--as-of", AS_OF, "--waivers", path)
@@ -162,22 +169,33 @@ def test_invalid_json_waivers_are_reported_with_json_paths(tmp_path: Path) -> No
     """Schema errors give French messages at their JSON path, with the line and column of the value
     (of its object for a missing key); the valid waivers still load."""
     path = tmp_path / "d.json"
-    bad = {"structure": "32-B", "rule": "FS-HOR-01", "justification": "", "approver": "a",
-           "start": "2025-02-30", "expiry": "2025-12-31", "motif": "x"}
+    bad = {
+        "structure": "32-B",
+        "rule": "FS-HOR-01",
+        "justification": "",
+        "approver": "a",
+        "start": "2025-02-30",
+        "expiry": "2025-12-31",
+        "motif": "x",
+    }
     path.write_text(json.dumps({"waivers": [waiver("32-C", "FS-HOR-01"), bad]}, indent=2), encoding="utf-8")
     loaded = load_waivers(path)
     assert [(p.location, p.message) for p in loaded.problems] == [
         ("$.waivers[1].justification (ligne 15, colonne 24)", "texte vide : une valeur est attendue"),
-        ("$.waivers[1].legal_basis (ligne 12, colonne 5)",
-         "champ obligatoire « legal_basis » (fondement juridique) manquant"),
+        (
+            "$.waivers[1].legal_basis (ligne 12, colonne 5)",
+            "champ obligatoire « legal_basis » (fondement juridique) manquant",
+        ),
         (
             "$.waivers[1].motif (ligne 19, colonne 16)",
             "champ inconnu « motif » (champs admis : approver (autorité qui l'accorde), expiry (dernier jour couvert), "
             "field (champ de la déclaration), justification (raison de la dérogation), legal_basis (fondement "
             "juridique), rule (règle), start (premier jour couvert), structure (identifiant de la structure))",
         ),
-        ("$.waivers[1].start (ligne 17, colonne 16)",
-         "date inexistante : « 2025-02-30 » ; attendu une date du calendrier, AAAA-MM-JJ ou JJ/MM/AAAA"),
+        (
+            "$.waivers[1].start (ligne 17, colonne 16)",
+            "date inexistante : « 2025-02-30 » ; attendu une date du calendrier, AAAA-MM-JJ ou JJ/MM/AAAA",
+        ),
     ]
     assert [w.structure for w in loaded.waivers] == ["32-C"]
 
@@ -191,8 +209,10 @@ def test_invalid_toml_waiver_locations_name_the_line(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert [(p.location, p.message) for p in load_waivers(path).problems] == [
-        ("ligne 10 (dérogation n° 1, champ expiry (dernier jour couvert))",
-         "fin de validité (31/01/2025) antérieure au début (01/06/2025)")
+        (
+            "ligne 10 (dérogation n° 1, champ expiry (dernier jour couvert))",
+            "fin de validité (31/01/2025) antérieure au début (01/06/2025)",
+        )
     ]
 
 
@@ -205,7 +225,7 @@ def test_toml_syntax_error_gives_line_and_column(tmp_path: Path) -> None:
     ]
 
 
-def test_waiver_file_problems_are_input_errors(network: Path, run) -> None:  # noqa: ANN001
+def test_waiver_file_problems_are_input_errors(network: Path, run) -> None:
     """A waiver file with a problem makes the run exit 3, naming the file and the location."""
     Path("bad.json").write_text('{"waivers": [{"structure": 1}]}', encoding="utf-8")
     code, _out, err = run("audit", "decl/2.json", "--as-of", AS_OF, "--waivers", "bad.json", "-f", "json")
@@ -216,7 +236,7 @@ def test_waiver_file_problems_are_input_errors(network: Path, run) -> None:  # n
     ) in err
 
 
-def test_missing_waiver_file_is_a_usage_error(network: Path, run) -> None:  # noqa: ANN001
+def test_missing_waiver_file_is_a_usage_error(network: Path, run) -> None:
     """--waivers naming no file exits 2."""
     code, _out, err = run("audit", "decl/2.json", "--waivers", "absent.toml")
     assert (code, err) == (2, "fsaudit : erreur : fichier de dérogations introuvable : absent.toml\n")
@@ -232,14 +252,20 @@ def toml_waiver(structure: str, start: str = "2025-01-01", expiry: str = "2025-1
 def test_toml_waiver_with_an_impossible_date_loses_only_itself(tmp_path: Path) -> None:
     """A TOML date that does not exist (2025-02-30) is reported at its line; the other waivers load."""
     path = tmp_path / "d.toml"
-    path.write_text(toml_waiver("32-A") + toml_waiver("32-B", expiry="2025-02-30") + toml_waiver("32-C"), encoding="utf-8")
+    path.write_text(
+        toml_waiver("32-A") + toml_waiver("32-B", expiry="2025-02-30") + toml_waiver("32-C"), encoding="utf-8"
+    )
     loaded = load_waivers(path)
     assert [(p.location, p.message) for p in loaded.problems] == [
-        ("ligne 17, colonne 10 (dérogation n° 2)",
-         "TOML invalide : date invalide (attendu AAAA-MM-JJ ou JJ/MM/AAAA ; une date JJ/MM/AAAA s'écrit entre guillemets)")
+        (
+            "ligne 17, colonne 10 (dérogation n° 2)",
+            "TOML invalide : date invalide (attendu AAAA-MM-JJ ou JJ/MM/AAAA ; une date JJ/MM/AAAA s'écrit entre "
+            "guillemets)",
+        )
     ]
     assert [(w.structure, w.location) for w in loaded.waivers] == [
-        ("32-A", "ligne 1 (dérogation n° 1)"), ("32-C", "ligne 19 (dérogation n° 3)")
+        ("32-A", "ligne 1 (dérogation n° 1)"),
+        ("32-C", "ligne 19 (dérogation n° 3)"),
     ]
 
 
@@ -249,8 +275,10 @@ def test_toml_french_date_without_quotes_says_how_to_write_it(tmp_path: Path) ->
     path.write_text(toml_waiver("32-A", expiry="31/12/2025") + toml_waiver("32-B"), encoding="utf-8")
     loaded = load_waivers(path)
     assert [(p.location, p.message) for p in loaded.problems] == [
-        ("ligne 8, colonne 12 (dérogation n° 1)",
-         'TOML invalide : date « 31/12/2025 » à écrire entre guillemets ("31/12/2025") ou sous la forme AAAA-MM-JJ')
+        (
+            "ligne 8, colonne 12 (dérogation n° 1)",
+            'TOML invalide : date « 31/12/2025 » à écrire entre guillemets ("31/12/2025") ou sous la forme AAAA-MM-JJ',
+        )
     ]
     assert [w.structure for w in loaded.waivers] == ["32-B"]
 
@@ -260,7 +288,9 @@ def test_waiver_dates_accept_jj_mm_aaaa(tmp_path: Path, name: str) -> None:
     """Dates are read as AAAA-MM-JJ or JJ/MM/AAAA, in JSON and (quoted) in TOML."""
     path = tmp_path / name
     if name.endswith(".json"):
-        path.write_text(json.dumps({"waivers": [waiver("32-B", "FS-HOR-01", "01/03/2025", "2025-09-30")]}), encoding="utf-8")
+        path.write_text(
+            json.dumps({"waivers": [waiver("32-B", "FS-HOR-01", "01/03/2025", "2025-09-30")]}), encoding="utf-8"
+        )
     else:
         path.write_text(toml_waiver("32-B", start='"01/03/2025"', expiry="2025-09-30"), encoding="utf-8")
     loaded = load_waivers(path)
@@ -268,19 +298,28 @@ def test_waiver_dates_accept_jj_mm_aaaa(tmp_path: Path, name: str) -> None:
     assert [(w.start, w.expiry) for w in loaded.waivers] == [(dt.date(2025, 3, 1), dt.date(2025, 9, 30))]
 
 
-def test_each_bad_json_waiver_is_reported_and_the_others_apply(network: Path, run) -> None:  # noqa: ANN001
+def test_each_bad_json_waiver_is_reported_and_the_others_apply(network: Path, run) -> None:
     """Two waivers with bad dates are each reported at their JSON path and line; the valid one still applies
     (its failure is waived) and the run exits 3 for the file's errors."""
-    items = [waiver("32-B", "FS-HOR-01", "2025-1-1"), waiver("32-B", "FS-HOR-02"), waiver("32-C", "FS-HOR-01", expiry="31/02/2025")]
+    items = [
+        waiver("32-B", "FS-HOR-01", "2025-1-1"),
+        waiver("32-B", "FS-HOR-02"),
+        waiver("32-C", "FS-HOR-01", expiry="31/02/2025"),
+    ]
     path = write_waivers(items)
     code, _out, _err = run("audit", "decl", "--as-of", AS_OF, "--waivers", path, "-f", "json", "-o", "r.json")
     report = json.loads(Path("r.json").read_text(encoding="utf-8"))
     assert code == 3
     assert [(e["location"], e["message"]) for e in report["errors"]] == [
         ("$.waivers[0].start (ligne 9, colonne 16)", "date invalide : « 2025-1-1 » ; attendu AAAA-MM-JJ ou JJ/MM/AAAA"),
-        ("$.waivers[2].expiry (ligne 28, colonne 17)",
-         "date inexistante : « 31/02/2025 » ; attendu une date du calendrier, AAAA-MM-JJ ou JJ/MM/AAAA"),
+        (
+            "$.waivers[2].expiry (ligne 28, colonne 17)",
+            "date inexistante : « 31/02/2025 » ; attendu une date du calendrier, AAAA-MM-JJ ou JJ/MM/AAAA",
+        ),
     ]
     statuses = {(s["id"], r["rule"]): r["status"] for s in report["structures"] for r in s["results"]}
     assert (statuses[("32-B", "FS-HOR-02")], statuses[("32-B", "FS-HOR-01")], statuses[("32-C", "FS-HOR-01")]) == (
-        "waived", "fail", "fail")
+        "waived",
+        "fail",
+        "fail",
+    )

@@ -19,9 +19,7 @@ PARTNERS_2020 = ("DGFiP", "ANTS", "Justice", "CAF", "CPAM", "CARSAT", "MSA", "P�
 
 
 def _structure_2020() -> model.Structure:
-    offers = tuple(
-        model.PartnerOffer(n, (model.PartnerMode.PERMANENCE,), f"Référent {n}") for n in PARTNERS_2020
-    )
+    offers = tuple(model.PartnerOffer(n, (model.PartnerMode.PERMANENCE,), f"Référent {n}") for n in PARTNERS_2020)
     return make_structure(partners=offers)
 
 

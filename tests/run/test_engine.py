@@ -126,7 +126,10 @@ def test_api_version_mismatch_is_a_clear_error() -> None:
     """A plugin declaring another API version is not loaded; the error names both versions."""
     plugins = load_plugins(extra=[("vieux", OldApiPlugin())])
     assert [(e.plugin, e.message) for e in plugins.errors] == [
-        ("vieux", "version d'API '0' déclarée par le plugin, fsaudit fournit les versions '1' et '2' : plugin non chargé")
+        (
+            "vieux",
+            "version d'API '0' déclarée par le plugin, fsaudit fournit les versions '1' et '2' : plugin non chargé",
+        )
     ]
     assert "vieux" not in [p.name for p in plugins.plugins]
 
@@ -143,7 +146,9 @@ class ReferentialsOnly:
 
 def test_disabled_plugin_is_not_loaded() -> None:
     """A plugin disabled by name contributes no rule and no policy (another plugin gives the referentials)."""
-    report = audit_structures([make_structure()], disabled=["charter"], extra_plugins=[("referentiels", ReferentialsOnly())])
+    report = audit_structures(
+        [make_structure()], disabled=["charter"], extra_plugins=[("referentiels", ReferentialsOnly())]
+    )
     assert report.referential.id == "charte-2025"
     assert report.structures[0].results == ()
     assert report.structures[0].decision.code is DecisionCode.INSTRUCTION_INCOMPLETE
@@ -188,8 +193,9 @@ def test_hook_check_failure_errors_its_rules_only() -> None:
 
 def test_hook_check_answering_for_a_foreign_rule() -> None:
     """Answering for a rule of another plugin is an error on that rule and a plugin error."""
-    plugin = HookChecker({"TST-HOOK-01": Outcome.passed("ok"), "TST-HOOK-02": Outcome.passed("ok"),
-                          "FS-HOR-01": Outcome.failed("faux")})
+    plugin = HookChecker(
+        {"TST-HOOK-01": Outcome.passed("ok"), "TST-HOOK-02": Outcome.passed("ok"), "FS-HOR-01": Outcome.failed("faux")}
+    )
     report = audit_structures([make_structure()], extra_plugins=[("h", plugin)])
     assert result_of(report, "FS-HOR-01").status is Status.ERROR
     assert any(e.plugin == "h" and "FS-HOR-01" in e.message for e in report.plugin_errors)
@@ -197,8 +203,13 @@ def test_hook_check_answering_for_a_foreign_rule() -> None:
 
 def test_missing_hook_answer_is_an_error() -> None:
     """A hook-checked rule that gets no answer is an error, not a silent pass."""
-    report = audit_structures([make_structure()], extra_plugins=[("h", HookChecker({"TST-HOOK-01": Outcome.passed("ok")}))])
-    assert result_of(report, "TST-HOOK-02").message == "la règle n'a pas pu être évaluée : la règle n'a produit aucun résultat"
+    report = audit_structures(
+        [make_structure()], extra_plugins=[("h", HookChecker({"TST-HOOK-01": Outcome.passed("ok")}))]
+    )
+    assert (
+        result_of(report, "TST-HOOK-02").message
+        == "la règle n'a pas pu être évaluée : la règle n'a produit aucun résultat"
+    )
 
 
 class PrefecturePolicy:
@@ -213,7 +224,11 @@ def test_decision_policy_can_be_replaced() -> None:
     """A plugin's fsaudit_decide wins over the charter policy registered trylast."""
     report = audit_structures([make_structure()], extra_plugins=[("p", PrefecturePolicy())])
     decision = report.structures[0].decision
-    assert (decision.code, decision.policy, decision.reasons) == (DecisionCode.AVIS_DEFAVORABLE, "prefecture", ("politique locale",))
+    assert (decision.code, decision.policy, decision.reasons) == (
+        DecisionCode.AVIS_DEFAVORABLE,
+        "prefecture",
+        ("politique locale",),
+    )
 
 
 class SectionPlugin:
@@ -230,10 +245,13 @@ class SectionPlugin:
 def test_sections_are_collected_and_duplicates_named() -> None:
     """Sections from plugins are sorted by key; a key given twice names both plugins."""
     report = audit_structures(
-        [make_structure()], extra_plugins=[("s2", SectionPlugin("b")), ("s1", SectionPlugin("a")), ("s3", SectionPlugin("a"))]
+        [make_structure()],
+        extra_plugins=[("s2", SectionPlugin("b")), ("s1", SectionPlugin("a")), ("s3", SectionPlugin("a"))],
     )
     assert [s.key for s in report.sections] == ["a", "b"]
-    assert [e.message for e in report.plugin_errors] == ["la section « a » est fournie par deux plugins : « s1 » et « s3 »"]
+    assert [e.message for e in report.plugin_errors] == [
+        "la section « a » est fournie par deux plugins : « s1 » et « s3 »"
+    ]
 
 
 def test_referential_selected_by_date() -> None:

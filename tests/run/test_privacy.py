@@ -51,8 +51,11 @@ def test_cli_pseudonymize(tmp_path, capsys) -> None:
     """`fsaudit audit --pseudonymize` writes a report without the conseillers' names."""
     from fsaudit.cli.main import main
 
-    data = {"id": "A", "name": "France services A", "conseillers": [
-        {"id": "Jeanne Martin", "training_date": "2022-01-01", "start_date": "2021-01-01"}]}
+    data = {
+        "id": "A",
+        "name": "France services A",
+        "conseillers": [{"id": "Jeanne Martin", "training_date": "2022-01-01", "start_date": "2021-01-01"}],
+    }
     path = tmp_path / "a.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     plain, masked = tmp_path / "plain.json", tmp_path / "masked.json"

@@ -34,7 +34,9 @@ def test_fact_paths_overlap_when_one_contains_the_other(a: str, b: str, overlap:
 
 def test_unread_hours_make_every_hours_rule_manual_and_no_other() -> None:
     """A structure with 4 h of hours read and Monday unread is not judged below 24 h."""
-    short = make_structure(opening_hours=make_structure().opening_hours.__class__(tuesday=make_structure().opening_hours.tuesday))
+    short = make_structure(
+        opening_hours=make_structure().opening_hours.__class__(tuesday=make_structure().opening_hours.tuesday)
+    )
     report = audit_structures([short], unread={0: [HOURS_CELL]})
     for rule in ("FS-HOR-01", "FS-HOR-02", "FS-HOR-03", "FS-HOR-04"):
         result = result_of(report, rule)
@@ -89,9 +91,16 @@ def _plugin_rule(needs: tuple[str, ...]) -> Any:
         def fsaudit_rules(self) -> list[Rule]:
             return [
                 Rule(
-                    id="TEST-UNR-01", title="Règle de test", severity="bloquant", applies_to="toutes",
-                    domain="test", reference=CharterReference("t", "s", "C"), description="d",
-                    remediation="r", check=check, needs=needs,
+                    id="TEST-UNR-01",
+                    title="Règle de test",
+                    severity="bloquant",
+                    applies_to="toutes",
+                    domain="test",
+                    reference=CharterReference("t", "s", "C"),
+                    description="d",
+                    remediation="r",
+                    check=check,
+                    needs=needs,
                 )
             ]
 

@@ -25,17 +25,22 @@ def _workbook(path: Path, rows: list[list[object]]) -> Path:
 
 def test_expected_results_pass_and_fail(pytester: pytest.Pytester) -> None:
     """Each row is one test; a wrong expectation fails with the cell, rule and both statuses."""
-    _workbook(pytester.path / "test_exemple.xlsx", [
-        ["EX-32-001", "FS-HOR-01", "conforme", "2025-06-30"],
-        ["EX-32-002", "FS-AGT-01", "non conforme", None],
-        ["EX-32-004", "FS-HOR-01", "pass", None],
-        ["EX-32-001", "décision", "Maintien du label", None],
-    ])
+    _workbook(
+        pytester.path / "test_exemple.xlsx",
+        [
+            ["EX-32-001", "FS-HOR-01", "conforme", "2025-06-30"],
+            ["EX-32-002", "FS-AGT-01", "non conforme", None],
+            ["EX-32-004", "FS-HOR-01", "pass", None],
+            ["EX-32-001", "décision", "Maintien du label", None],
+        ],
+    )
     result = pytester.runpytest("-p", "no:cacheprovider", "-q")
     result.assert_outcomes(passed=3, failed=1)
-    result.stdout.fnmatch_lines([
-        "*Attendus!C4 : FS-HOR-01 sur EX-32-004 : attendu « conforme », obtenu « avertissement »*",
-    ])
+    result.stdout.fnmatch_lines(
+        [
+            "*Attendus!C4 : FS-HOR-01 sur EX-32-004 : attendu « conforme », obtenu « avertissement »*",
+        ]
+    )
 
 
 def test_unknown_status_is_a_collection_error(pytester: pytest.Pytester) -> None:

@@ -59,10 +59,19 @@ def test_evidence_line() -> None:
 def test_waiver_line() -> None:
     """A waiver reads with the French names of its file's keys, its dates in French, the structure and
     rule (said elsewhere) and the original status left out."""
-    waiver = {"structure": "S1", "rule": "FS-HOR-01", "field": None, "justification": "travaux",
-              "approver": "préfet du Gers", "legal_basis": "arrêté du 1er mars 2025", "start": "2025-03-01",
-              "expiry": "2025-12-31", "location": "$.waivers[0]", "file": "derogations.json",
-              "original_status": "fail"}
+    waiver = {
+        "structure": "S1",
+        "rule": "FS-HOR-01",
+        "field": None,
+        "justification": "travaux",
+        "approver": "préfet du Gers",
+        "legal_basis": "arrêté du 1er mars 2025",
+        "start": "2025-03-01",
+        "expiry": "2025-12-31",
+        "location": "$.waivers[0]",
+        "file": "derogations.json",
+        "original_status": "fail",
+    }
     assert waiver_text(waiver) == (
         "raison de la dérogation : travaux · autorité qui l'accorde : préfet du Gers · fondement juridique : "
         "arrêté du 1er mars 2025 · premier jour couvert : 01/03/2025 · dernier jour couvert : 31/12/2025 · "

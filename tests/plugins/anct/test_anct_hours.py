@@ -83,7 +83,10 @@ def test_appointment_qualifier_keeps_hours_and_note() -> None:
     [
         ("09:00-13:00-/3:00-16:00", "séparateur inattendu « -/ » entre deux créneaux"),
         ("10:00 - 13:00 / Après-midi sur RDV", "« après midi sur rdv » sans heures"),
-        ("1er samedi du mois : 9:00 - 12:00", "horaires sous condition (« 1er samedi du mois ») : pas une semaine type"),
+        (
+            "1er samedi du mois : 9:00 - 12:00",
+            "horaires sous condition (« 1er samedi du mois ») : pas une semaine type",
+        ),
         ("Semaines paires : 9:00 - 12:00", "horaires sous condition (« semaines paires ») : pas une semaine type"),
         ("8:00 - 12:00 / 13:30 16:00 -30", "nombre d'heures impair : début et fin des créneaux impossibles à apparier"),
         ("25:00 - 26:00", "heure impossible « 25:00 »"),

@@ -68,10 +68,16 @@ def test_layout_with_an_unknown_key_is_refused() -> None:
         (_lines_2022(0)[0].strip(), "liste-2022", True),
         (_lines_2022(0)[0].strip() + ',"format_fs_anct"', "liste-2022", True),
         ('"LIB_FS","ID_FS","H_Lundi","Type_FS"', "liste-2024", False),
-        ('"","MATRICULE","DEPARTEMENT","lib_france_services","COMMUNE","h_lundi","LABELISATION","result_score"',
-         "carte-2020", False),
-        ('"id","nom","commune","code_postal","adresse","horaires","dispositif_programmes_nationaux"',
-         "mediation-numerique", True),
+        (
+            '"","MATRICULE","DEPARTEMENT","lib_france_services","COMMUNE","h_lundi","LABELISATION","result_score"',
+            "carte-2020",
+            False,
+        ),
+        (
+            '"id","nom","commune","code_postal","adresse","horaires","dispositif_programmes_nationaux"',
+            "mediation-numerique",
+            True,
+        ),
     ],
 )
 def test_layout_is_recognised_by_its_header(header: str, layout: str, exact: bool) -> None:
@@ -96,7 +102,9 @@ def test_2022_hours_readable_share() -> None:
         rows = list(csv.DictReader(handle))
     cells = [r[c] for r in rows for c in ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")]
     filled = [c for c in cells if c.strip()]
-    unread = sum(len([f for f in s.unread if f.field.startswith("opening_hours")]) for s in read_csv(LIST_2022).structures)
+    unread = sum(
+        len([f for f in s.unread if f.field.startswith("opening_hours")]) for s in read_csv(LIST_2022).structures
+    )
     assert unread == 1 and 1 - unread / len(filled) >= 0.99
 
 
@@ -124,7 +132,10 @@ def test_2022_hours_verdicts_agree_with_an_independent_reading() -> None:
         row = rows[structure.id]
         if row["format_fs"] != "Site principal" or row["itinerance"] != "Non":
             continue
-        minutes = [_independent_minutes(row[c]) for c in ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")]
+        minutes = [
+            _independent_minutes(row[c])
+            for c in ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")
+        ]
         status = structure.result("FS-HOR-01").status.value
         if None in minutes:
             assert status == "manual", structure.id
@@ -142,11 +153,15 @@ def test_2022_itinerance_says_fixed_place_or_itinerant(tmp_path: Path) -> None:
     rows = _rows_2022(3)
     header = rows[0]
     kind, roaming = header.index("format_fs"), header.index("itinerance")
-    for row, (k, r) in zip(rows[1:], [("Site principal", "Non"), ("Site principal", "Oui"), ("Antenne", "Non")], strict=True):
+    for row, (k, r) in zip(
+        rows[1:], [("Site principal", "Non"), ("Site principal", "Oui"), ("Antenne", "Non")], strict=True
+    ):
         row[kind], row[roaming] = k, r
     result = read_csv(_write_rows(tmp_path / "liste-2022.csv", rows))
     assert [(s.structure.type, s.structure.format) for s in result.structures] == [
-        (StructureType.PRINCIPAL, Format.FIXE), (StructureType.PRINCIPAL, Format.ITINERANT), (StructureType.ANTENNE, None),
+        (StructureType.PRINCIPAL, Format.FIXE),
+        (StructureType.PRINCIPAL, Format.ITINERANT),
+        (StructureType.ANTENNE, None),
     ]
 
 
@@ -228,14 +243,36 @@ def test_2020_csv_twin_without_identifier_gets_derived_ids(tmp_path: Path) -> No
     """A CSV twin written by R (unnamed row-number column, ``NA``), of the earliest generation
     (no identifier column): each structure gets a stable derived id, said in its notes."""
     features = json.loads(MAP_2020.read_text("utf-8"))["features"]
-    header = ["", "DEPARTEMENT", "lib_france_services", "ADRESSE", "COMMUNE", "h_lundi", "h_mardi",
-              "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi", "LABELISATION", "categorie"]
+    header = [
+        "",
+        "DEPARTEMENT",
+        "lib_france_services",
+        "ADRESSE",
+        "COMMUNE",
+        "h_lundi",
+        "h_mardi",
+        "h_mercredi",
+        "h_jeudi",
+        "h_vendredi",
+        "h_samedi",
+        "LABELISATION",
+        "categorie",
+    ]
     rows = [header]
     for number, feature in enumerate(features, start=1):
         p = feature["properties"]
-        rows.append([str(number), p["DEPARTEMENT"], p["lib_france_services"], p["ADRESSE"], p["lib_com"],
-                     *(p[d] or "NA" for d in ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")),
-                     p["Labellisation"], p["categorie"]])
+        rows.append(
+            [
+                str(number),
+                p["DEPARTEMENT"],
+                p["lib_france_services"],
+                p["ADRESSE"],
+                p["lib_com"],
+                *(p[d] or "NA" for d in ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")),
+                p["Labellisation"],
+                p["categorie"],
+            ]
+        )
     path = _write_rows(tmp_path / "fs-2020.csv", rows)
     first = read_csv(path)
     again = read_csv(path)
@@ -250,7 +287,9 @@ def test_2020_csv_twin_without_identifier_gets_derived_ids(tmp_path: Path) -> No
 
 def test_float_matricule_is_an_integer_id(tmp_path: Path) -> None:
     """``MATRICULE`` written ``1.0`` is the identifier ``1``."""
-    path = _write_rows(tmp_path / "fs.csv", [["MATRICULE", "lib_france_services", "h_lundi"], ["1.0", "Valserhône", "-"]])
+    path = _write_rows(
+        tmp_path / "fs.csv", [["MATRICULE", "lib_france_services", "h_lundi"], ["1.0", "Valserhône", "-"]]
+    )
     assert read_csv(path).structures[0].structure.id == "1"
 
 
@@ -269,8 +308,16 @@ def test_mediation_numerique_keeps_france_services_and_reads_osm_hours(tmp_path:
     other places are left aside in one warning."""
     rows = [
         ["id", "nom", "commune", "code_postal", "code_insee", "adresse", "horaires", "dispositif_programmes_nationaux"],
-        ["a1", "France services de Valserhône", "Valserhône", "01200", "01033", "5-9 Rue des Papetiers",
-         "Mo-Fr 09:00-12:00,13:30-17:00", "Conseillers numériques;France Services"],
+        [
+            "a1",
+            "France services de Valserhône",
+            "Valserhône",
+            "01200",
+            "01033",
+            "5-9 Rue des Papetiers",
+            "Mo-Fr 09:00-12:00,13:30-17:00",
+            "Conseillers numériques;France Services",
+        ],
         ["b2", "Médiathèque", "Valserhône", "01200", "01033", "1 rue", "Sa 10:00-12:00", "Conseillers numériques"],
     ]
     result = read_csv(_write_rows(tmp_path / "lieux.csv", rows))
@@ -301,7 +348,9 @@ def test_compare_two_exports_of_different_years(tmp_path: Path) -> None:
     new.write_text("".join(new_lines), encoding="utf-8")
     runner = CliRunner()
     for name, source in (("a", old), ("b", new)):
-        outcome = runner.invoke(cli, ["audit", str(source), "--as-of", "2024-09-01", "-f", "json", "-o", str(tmp_path / f"{name}.json")])
+        outcome = runner.invoke(
+            cli, ["audit", str(source), "--as-of", "2024-09-01", "-f", "json", "-o", str(tmp_path / f"{name}.json")]
+        )
         assert outcome.exit_code in (0, 2), outcome.output
     outcome = runner.invoke(cli, ["compare", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "-f", "json"])
     comparison = json.loads(outcome.output)

@@ -97,9 +97,7 @@ def test_every_record_is_audited_without_input_error(report: AuditReport) -> Non
     )
 
 
-def test_hours_results_match_an_independent_computation(
-    report: AuditReport, raw: dict[str, dict[str, Any]]
-) -> None:
+def test_hours_results_match_an_independent_computation(report: AuditReport, raw: dict[str, dict[str, Any]]) -> None:
     """FS-HOR-01 and FS-HOR-02 per structure equal a regex reading of the raw file."""
     referential = select_referential(AS_OF)
     min_hours, min_days = (
@@ -117,9 +115,7 @@ def test_hours_results_match_an_independent_computation(
     assert Counter(v[0] for v in actual.values())["fail"] > 0
 
 
-def test_national_summary_counts_match_the_raw_file(
-    report: AuditReport, raw: dict[str, dict[str, Any]]
-) -> None:
+def test_national_summary_counts_match_the_raw_file(report: AuditReport, raw: dict[str, dict[str, Any]]) -> None:
     """The national section counts structures, départements and formats as the raw file has them."""
     national = next(s for s in report.sections if s.key == "national").data
     formats = Counter(

@@ -87,8 +87,7 @@ def test_all_days_empty_means_hours_not_communicated(tmp_path: Path) -> None:
 def test_every_day_not_communicated_is_no_hours(tmp_path: Path) -> None:
     """« Horaires non communiqués » on every day is the same as no hours, without notes."""
     days = {
-        c: "Horaires non communiqués"
-        for c in ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")
+        c: "Horaires non communiqués" for c in ("h_lundi", "h_mardi", "h_mercredi", "h_jeudi", "h_vendredi", "h_samedi")
     }
     s = _read_one(tmp_path, **days)
     assert (s.opening_hours, s.irregular_openings) == (None, None)
@@ -183,9 +182,7 @@ def test_line_numbers_are_physical_lines(tmp_path: Path) -> None:
 def test_location_of_fields(tmp_path: Path) -> None:
     """Fields point at their columns; the week at its six day columns; unknown facts at the line."""
     (loaded,) = read_csv(write_csv(tmp_path / "liste.csv", [record()])).structures
-    assert [
-        loaded.locate(f) for f in ("label.date", "coordinates", "address.city", "opening_hours", "partners")
-    ] == [
+    assert [loaded.locate(f) for f in ("label.date", "coordinates", "address.city", "opening_hours", "partners")] == [
         "ligne 2, colonne labellisation_fs",
         "ligne 2, colonnes latitude, longitude",
         "ligne 2, colonne lib_com",
@@ -196,9 +193,7 @@ def test_location_of_fields(tmp_path: Path) -> None:
 
 def test_spreadsheet_save_reads_the_same(tmp_path: Path) -> None:
     """BOM + ``;`` + Windows-1252 with decimal commas reads the same structures as the published CSV."""
-    published = read_csv(
-        write_csv(tmp_path / "a.csv", [record(), record(id_fs="2", lib_fs="Cœur d'Hérault")])
-    )
+    published = read_csv(write_csv(tmp_path / "a.csv", [record(), record(id_fs="2", lib_fs="Cœur d'Hérault")]))
     rows = [
         record(latitude="46,1060711578546", longitude="5,8260084241619"),
         record(id_fs="2", lib_fs="Cœur d'Hérault", latitude="46,1060711578546", longitude="5,8260084241619"),
@@ -294,12 +289,13 @@ def test_schema_problem_points_at_the_column(tmp_path: Path) -> None:
     assert [(p.location, p.message) for p in result.problems] == [
         (
             "ligne 2, colonne insee_dep",
-            "format invalide : le texte « 2C » ; attendu un code de département INSEE (01 à 95, 2A, 2B, "
-            "971 à 989)",
+            "format invalide : le texte « 2C » ; attendu un code de département INSEE (01 à 95, 2A, 2B, 971 à 989)",
         )
     ]
     assert [s.structure.id for s in result.structures] == ["1", "2"]
-    assert [(f.field, f.location) for f in result.structures[0].unread] == [("departement", "ligne 2, colonne insee_dep")]
+    assert [(f.field, f.location) for f in result.structures[0].unread] == [
+        ("departement", "ligne 2, colonne insee_dep")
+    ]
 
 
 def test_empty_identifier_gets_a_derived_one(tmp_path: Path) -> None:
@@ -375,7 +371,7 @@ def test_unreadable_values(
 def test_read_result_pickles(tmp_path: Path) -> None:
     """What the reader returns crosses a process boundary: locations still work after pickling."""
     result = read_csv(write_csv(tmp_path / "liste.csv", [record(h_mardi="9h à midi")]))
-    copy = pickle.loads(pickle.dumps(result))  # noqa: S301 - data this test just made
+    copy = pickle.loads(pickle.dumps(result))
     assert copy.structures[0].locate("opening_hours.tuesday") == "ligne 2, colonne h_mardi"
     assert copy == result
 

@@ -45,9 +45,7 @@ def _cell(value: Any) -> str:
 
 def write_ods(path: Path, rows: Sequence[Sequence[Any]], sheet: str = "Feuille1") -> Path:
     """A minimal OpenDocument spreadsheet holding ``rows`` on its only sheet."""
-    body = "".join(
-        "<table:table-row>" + "".join(_cell(v) for v in row) + "</table:table-row>" for row in rows
-    )
+    body = "".join("<table:table-row>" + "".join(_cell(v) for v in row) + "</table:table-row>" for row in rows)
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

@@ -119,11 +119,17 @@ def test_avis_tables(tmp_path: Path) -> None:
     assert [row[0] for row in rows[1]] == ["Règle", "FS-MIS-01 Laïcité et neutralité du service"]
     assert rows[2] == [
         ["Règle", "Action", "Échéance"],
-        ["FS-AGT-01 (bloquant)", "Affecter au moins deux conseillers France services à la structure et les déclarer.",
-         "28/09/2025 (délai indicatif)"],
-        ["FS-AGT-03 (majeur)", "Organiser les plannings (temps partiels, pauses, congés) pour que deux conseillers "
-         "soient présents à chaque heure d'ouverture, ou réduire les horaires en conséquence.",
-         "27/12/2025 (délai indicatif)"],
+        [
+            "FS-AGT-01 (bloquant)",
+            "Affecter au moins deux conseillers France services à la structure et les déclarer.",
+            "28/09/2025 (délai indicatif)",
+        ],
+        [
+            "FS-AGT-03 (majeur)",
+            "Organiser les plannings (temps partiels, pauses, congés) pour que deux conseillers "
+            "soient présents à chaque heure d'ouverture, ou réduire les horaires en conséquence.",
+            "27/12/2025 (délai indicatif)",
+        ],
     ]
 
 
@@ -132,8 +138,13 @@ def test_points_to_verify_and_unread_facts_are_listed(tmp_path: Path) -> None:
     report = audit_declared(tmp_path, [placed(1, conseillers=None)])
     data = _files(render_avis(report, {}))["avis-TEST-001.odt"]
     headings = [text for kind, text in _blocks(data) if kind == "h"]
-    assert headings == ["Décision proposée", "Non-conformités", "Points à vérifier avant de signer",
-                        "Plan d'actions", "Observations de la préfecture"]
+    assert headings == [
+        "Décision proposée",
+        "Non-conformités",
+        "Points à vérifier avant de signer",
+        "Plan d'actions",
+        "Observations de la préfecture",
+    ]
     assert [row[0] for row in _tables(data)[0]] == [
         "Règle",
         "FS-AGT-01 Au moins deux conseillers France services",
@@ -166,7 +177,7 @@ def test_hostile_names_kept_as_typed(tmp_path: Path) -> None:
     for name, data in files.items():
         if name.endswith(".odt"):
             paragraphs = _paragraphs(data)
-            shown[name] = next(p for p in paragraphs if p.startswith("Structure : "))[len("Structure : "):]
+            shown[name] = next(p for p in paragraphs if p.startswith("Structure : "))[len("Structure : ") :]
     assert sorted(shown.values()) == sorted(HOSTILE_NAMES)
     summary = files["sommaire.txt"].decode("utf-8")
     assert all(name in summary for name in HOSTILE_NAMES)
@@ -232,10 +243,20 @@ def test_cli_writes_avis_with_pdfs(tmp_path: Path) -> None:
     """``fsaudit audit -f avis-pdf -o avis.zip`` on the workbook sample: an ODT and a PDF per structure."""
     target = tmp_path / "avis.zip"
     done = subprocess.run(
-        [str(REPO / ".venv" / "bin" / "fsaudit") if (REPO / ".venv" / "bin" / "fsaudit").exists() else "fsaudit",
-         "audit", str(REPO / "samples" / "workbook" / "declaration-exemple.xlsx"), "--as-of", "2025-06-30",
-         "-f", "avis-pdf", "-o", str(target)],
-        capture_output=True, text=True, check=False,
+        [
+            str(REPO / ".venv" / "bin" / "fsaudit") if (REPO / ".venv" / "bin" / "fsaudit").exists() else "fsaudit",
+            "audit",
+            str(REPO / "samples" / "workbook" / "declaration-exemple.xlsx"),
+            "--as-of",
+            "2025-06-30",
+            "-f",
+            "avis-pdf",
+            "-o",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode in (0, 1), done.stderr
     names = sorted(_files(target.read_bytes()))

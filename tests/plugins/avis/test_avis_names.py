@@ -52,6 +52,10 @@ def test_names_extract_inside_the_folder(tmp_path: Path) -> None:
     with zipfile.ZipFile(archive) as z:
         z.extractall(target)
     assert sorted(p.name for p in target.iterdir()) == [
-        "avis-C-Windows-x.odt", "avis-CON.odt", "avis-con-2.odt", "avis-etc-passwd.odt", "avis-evil.odt",
+        "avis-C-Windows-x.odt",
+        "avis-CON.odt",
+        "avis-con-2.odt",
+        "avis-etc-passwd.odt",
+        "avis-evil.odt",
     ]
     assert all(p.parent == target for p in target.rglob("*"))

@@ -36,14 +36,10 @@ def test_act01_growth_in_french():
 def test_act01_gers_seed_figures():
     """The Gers figures: 38 792 against 30 518 is +27,11 % (and +8 274)."""
     s = make_structure(
-        attendance=_months(2022, [30518 - 7 * 3800] + [3800] * 7)
-        + _months(2023, [38792 - 7 * 4800] + [4800] * 7)
+        attendance=_months(2022, [30518 - 7 * 3800] + [3800] * 7) + _months(2023, [38792 - 7 * 4800] + [4800] * 7)
     )
     result = _result(s, "FS-ACT-01")
-    assert (
-        result.message
-        == f"38{NNBSP}792 accompagnements de janvier à août 2023, +27,11 % sur les mêmes mois de 2022"
-    )
+    assert result.message == f"38{NNBSP}792 accompagnements de janvier à août 2023, +27,11 % sur les mêmes mois de 2022"
     assert (result.evidence["ecart"], result.evidence["evolution_pct"]) == (8274, 27.11)
 
 

@@ -26,8 +26,11 @@ def _offers(*names: str) -> tuple[model.PartnerOffer, ...]:
 def test_2025_partners_are_the_2024_ones_plus_agirc_arrco_and_urssaf():
     """The 2025 core is the 11 partners of 2024, then Agirc-Arrco and Urssaf, both from 1 January 2025."""
     ref_2024 = select_referential(dt.date(2024, 6, 1))
-    added = [(p.id, p.since, p.source, p.confidence) for p in REF_2025.partners if p.id not in
-             {q.id for q in ref_2024.partners}]
+    added = [
+        (p.id, p.since, p.source, p.confidence)
+        for p in REF_2025.partners
+        if p.id not in {q.id for q in ref_2024.partners}
+    ]
     assert added == [
         ("agirc_arrco", dt.date(2025, 1, 1), "senat-plf-2026", "C"),
         ("urssaf", dt.date(2025, 1, 1), "senat-plf-2026", "C"),
@@ -44,7 +47,10 @@ def test_expected_count_is_a_disputed_value_with_both_sources():
     """The count is 13 by the Sénat's listing, marked [C2] with the « au moins 12 » release as other source."""
     entry = REF_2025.values["partners.expected_count"]
     assert (entry.value, entry.confidence, entry.source, entry.other_sources) == (
-        13, "C2", "senat-plf-2026", ("communique-2025-11",)
+        13,
+        "C2",
+        "senat-plf-2026",
+        ("communique-2025-11",),
     )
     assert REF_2025.sources["communique-2025-11"]["confidence"] == "C2"
 
@@ -56,7 +62,8 @@ def test_dgec_is_the_cheque_energie(name: str):
 
 
 @pytest.mark.parametrize(
-    "name", ["Agirc Arrco", "AGIRC-ARRCO", "agirc-arrco", "retraite complémentaire", "Retraite complémentaire Agirc-Arrco"]
+    "name",
+    ["Agirc Arrco", "AGIRC-ARRCO", "agirc-arrco", "retraite complémentaire", "Retraite complémentaire Agirc-Arrco"],
 )
 def test_agirc_arrco_aliases(name: str):
     """The usual spellings of Agirc-Arrco resolve to it (and retraite complémentaire is not the CNAV)."""
@@ -68,15 +75,17 @@ def test_dgec_counts_for_fs_par_01():
     names = tuple("DGEC" if n == "Chèque énergie" else n for n in PARTNERS_2025)
     result = result_of(audit_structures([make_structure(partners=_offers(*names))]), "FS-PAR-01")
     assert (result.status.value, result.evidence["partenaires_proposes"][:3]) == (
-        "pass", ["agirc_arrco", "anah", "caf"]
+        "pass",
+        ["agirc_arrco", "anah", "caf"],
     )
 
 
 def test_done_when_2024_partners_only_on_1_june_2025():
     """Audited on 01/06/2025, the 2024 partners only miss Agirc-Arrco and Urssaf, citing the Sénat's source."""
     names = [n for n in PARTNERS_2025 if n not in ("Agirc-Arrco", "Urssaf")]
-    result = result_of(audit_structures([make_structure(partners=_offers(*names))], as_of=dt.date(2025, 6, 1)),
-                       "FS-PAR-01")
+    result = result_of(
+        audit_structures([make_structure(partners=_offers(*names))], as_of=dt.date(2025, 6, 1)), "FS-PAR-01"
+    )
     assert (result.status.value, result.evidence["manquants"], result.evidence["sources_manquants"]) == (
         "fail",
         ["Agirc-Arrco (retraite complémentaire)", "Urssaf"],
@@ -142,12 +151,17 @@ def test_uncertain_values_are_marked_u():
     """The action-plan deadlines, which no text states, are [U] values with their minimum of one day."""
     entries = [REF_2025.values[f"deadlines.{level}_days"] for level in ("bloquant", "majeur", "mineur")]
     assert [(e.value, e.confidence, e.minimum, e.stricter) for e in entries] == [
-        (90, "U", 1, "lower"), (180, "U", 1, "lower"), (365, "U", 1, "lower")
+        (90, "U", 1, "lower"),
+        (180, "U", 1, "lower"),
+        (365, "U", 1, "lower"),
     ]
 
 
 def test_partners_added_since_2024_are_named_with_their_operator():
     """The partners added since 2024 carry their operator in their name (DGEC) or what they are."""
     assert [p.name for p in REF_2025.partners][-4:] == [
-        "Agence nationale de l'habitat (Anah)", "Chèque énergie (DGEC)", "Agirc-Arrco (retraite complémentaire)", "Urssaf"
+        "Agence nationale de l'habitat (Anah)",
+        "Chèque énergie (DGEC)",
+        "Agirc-Arrco (retraite complémentaire)",
+        "Urssaf",
     ]

@@ -194,8 +194,7 @@ def test_agt03_gap_fails_with_slots():
     result = result_of(audit_structures([s]), "FS-AGT-03")
     assert (result.status.value, result.location) == ("fail", "$.structures[0].opening_hours.wednesday")
     assert result.message == (
-        "moins de 2 conseillers présents pendant 3 h 30 d'ouverture : mercredi 13:30 - 17:00 "
-        "(1 conseiller présent)"
+        "moins de 2 conseillers présents pendant 3 h 30 d'ouverture : mercredi 13:30 - 17:00 (1 conseiller présent)"
     )
 
 

@@ -85,8 +85,11 @@ def _hostile_first(attack: Any) -> Any:
 
 
 def _charter_rows(report: Any) -> list[list[Any]]:
-    return [row for row in report.flatten(["structure", "rule", "status", "severity", "message"])
-            if row[1].startswith("FS-")]
+    return [
+        row
+        for row in report.flatten(["structure", "rule", "status", "severity", "message"])
+        if row[1].startswith("FS-")
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(ATTACKS))

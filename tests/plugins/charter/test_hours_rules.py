@@ -26,17 +26,28 @@ def _days(spec: list[str], days: tuple[str, ...] = FIVE_DAYS) -> WeeklyHours:
 
 def test_exactly_24_hours_passes() -> None:
     """24 h over 5 days is compliant: the minimum is inclusive."""
-    hours = weekly(monday=["08:00-12:48"], tuesday=["08:00-12:48"], wednesday=["08:00-12:48"],
-                   thursday=["08:00-12:48"], friday=["08:00-12:48"])
+    hours = weekly(
+        monday=["08:00-12:48"],
+        tuesday=["08:00-12:48"],
+        wednesday=["08:00-12:48"],
+        thursday=["08:00-12:48"],
+        friday=["08:00-12:48"],
+    )
     assert _status("FS-HOR-01", opening_hours=hours) == (Status.PASS, "ouverture de 24 h par semaine (minimum 24 h)")
 
 
 def test_one_minute_short_fails() -> None:
     """23 h 59 is not compliant and the message says by how much it stands."""
-    hours = weekly(monday=["08:00-12:48"], tuesday=["08:00-12:48"], wednesday=["08:00-12:48"],
-                   thursday=["08:00-12:48"], friday=["08:00-12:47"])
+    hours = weekly(
+        monday=["08:00-12:48"],
+        tuesday=["08:00-12:48"],
+        wednesday=["08:00-12:48"],
+        thursday=["08:00-12:48"],
+        friday=["08:00-12:47"],
+    )
     assert _status("FS-HOR-01", opening_hours=hours) == (
-        Status.FAIL, "ouverture de 23 h 59 par semaine, sous le minimum de 24 h"
+        Status.FAIL,
+        "ouverture de 23 h 59 par semaine, sous le minimum de 24 h",
     )
 
 
@@ -56,7 +67,10 @@ def test_reversed_range_ignored_and_flagged() -> None:
     hours = weekly(**{d: ["09:00-17:00"] for d in FIVE_DAYS}, saturday=["12:00-09:00"])
     report = audit_structures([make_structure(opening_hours=hours)])
     assert result_of(report, "FS-HOR-02").evidence["jours_ouverts"] == 5
-    assert "samedi : créneau « 12:00 - 09:00 » dont la fin n'est pas après le début" in result_of(report, "FS-HOR-03").message
+    assert (
+        "samedi : créneau « 12:00 - 09:00 » dont la fin n'est pas après le début"
+        in result_of(report, "FS-HOR-03").message
+    )
 
 
 def test_placeholder_ranges() -> None:
@@ -78,8 +92,10 @@ def test_no_hours_at_all() -> None:
     """No hours is FS-HOR-04 and FS-HOR-01/02 to be checked (« horaires à compléter »), never a failure."""
     report = audit_structures([make_structure(opening_hours=None)])
     assert [(r, result_of(report, r).status) for r in ("FS-HOR-01", "FS-HOR-02", "FS-HOR-03", "FS-HOR-04")] == [
-        ("FS-HOR-01", Status.MANUAL), ("FS-HOR-02", Status.MANUAL),
-        ("FS-HOR-03", Status.NOT_APPLICABLE), ("FS-HOR-04", Status.MANUAL),
+        ("FS-HOR-01", Status.MANUAL),
+        ("FS-HOR-02", Status.MANUAL),
+        ("FS-HOR-03", Status.NOT_APPLICABLE),
+        ("FS-HOR-04", Status.MANUAL),
     ]
     assert result_of(report, "FS-HOR-04").message == "horaires à compléter : aucun horaire d'ouverture déclaré"
 
@@ -88,7 +104,8 @@ def test_only_placeholders_is_no_hours() -> None:
     """A week of placeholders only is treated as hours not declared."""
     status, message = _status("FS-HOR-04", opening_hours=_days(["00:00-00:00"]))
     assert (status, message) == (
-        Status.MANUAL, "horaires à compléter : seulement des créneaux vides ou incohérents (voir FS-HOR-03)"
+        Status.MANUAL,
+        "horaires à compléter : seulement des créneaux vides ou incohérents (voir FS-HOR-03)",
     )
 
 
@@ -101,7 +118,9 @@ def test_roaming_offers_get_a_warning(fmt: Format) -> None:
 
 def test_antennes_not_applicable() -> None:
     """Antennes are outside the scope of the 24 h and 5 days rules and of FS-HOR-04."""
-    report = audit_structures([make_structure(type=StructureType.ANTENNE, opening_hours=_days(["09:00-10:00"], ("monday",)))])
+    report = audit_structures(
+        [make_structure(type=StructureType.ANTENNE, opening_hours=_days(["09:00-10:00"], ("monday",)))]
+    )
     assert {r: result_of(report, r).status for r in ("FS-HOR-01", "FS-HOR-02", "FS-HOR-04")} == dict.fromkeys(
         ("FS-HOR-01", "FS-HOR-02", "FS-HOR-04"), Status.NOT_APPLICABLE
     )

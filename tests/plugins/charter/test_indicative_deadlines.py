@@ -26,15 +26,20 @@ BASIS = (
 @pytest.fixture(scope="module")
 def report():
     """One structure with a majeur finding (FS-LOC-01): one action due 27/12/2025."""
-    return audit_structures([make_structure(premises=NO_CONFIDENTIAL_SPACE)], as_of=AS_OF,
-                            departements=[make_departement()])
+    return audit_structures(
+        [make_structure(premises=NO_CONFIDENTIAL_SPACE)], as_of=AS_OF, departements=[make_departement()]
+    )
 
 
 def test_action_is_indicative_with_its_basis(report):
     """The action carries its [U] mark and where its deadline comes from."""
     (action,) = report.structures[0].decision.actions
     assert (action.rule, action.deadline, action.indicative, action.deadline_basis, action.deadline_label) == (
-        "FS-LOC-01", dt.date(2025, 12, 27), True, BASIS, "avant le 27/12/2025 (délai indicatif)"
+        "FS-LOC-01",
+        dt.date(2025, 12, 27),
+        True,
+        BASIS,
+        "avant le 27/12/2025 (délai indicatif)",
     )
 
 
@@ -42,8 +47,14 @@ def test_json_action_says_indicative_and_validates(report):
     """The JSON report's action has indicative and deadline_basis, and the report fits its schema."""
     data = json.loads(load_plugins().reporter("json").render(report, {}))
     assert data["structures"][0]["actions"] == [
-        {"rule": "FS-LOC-01", "severity": "majeur", "action": "Aménager un bureau fermé permettant un accueil "
-         "confidentiel et le déclarer.", "deadline": "2025-12-27", "indicative": True, "deadline_basis": BASIS}
+        {
+            "rule": "FS-LOC-01",
+            "severity": "majeur",
+            "action": "Aménager un bureau fermé permettant un accueil confidentiel et le déclarer.",
+            "deadline": "2025-12-27",
+            "indicative": True,
+            "deadline_basis": BASIS,
+        }
     ]
     assert list(jsonschema.Draft202012Validator(schema("report")).iter_errors(data)) == []
 
@@ -52,7 +63,7 @@ def test_text_report_says_indicative(report):
     """The text report's action line and the note under the plan say « délai indicatif »."""
     lines = load_plugins().reporter("text").render(report, {}).decode().splitlines()
     plan = lines.index("  Plan d'actions :")
-    assert lines[plan + 1:plan + 3] == [
+    assert lines[plan + 1 : plan + 3] == [
         "    - FS-LOC-01 (majeur, avant le 27/12/2025 (délai indicatif)) : Aménager un bureau fermé permettant un "
         "accueil confidentiel et le déclarer.",
         f"    Échéance : {BASIS}",
@@ -64,7 +75,8 @@ def test_excel_action_plan_says_indicative(report):
     wb = load_workbook(io.BytesIO(load_plugins().reporter("xlsx").render(report, {})))
     rows = list(wb["Plan d'actions"].iter_rows(values_only=True))
     assert (rows[0][-2:], (rows[1][-2].date(), rows[1][-1])) == (
-        ("Échéance", "Nature du délai"), (dt.date(2025, 12, 27), BASIS)
+        ("Échéance", "Nature du délai"),
+        (dt.date(2025, 12, 27), BASIS),
     )
 
 

@@ -72,9 +72,7 @@ def test_unread_fact_gives_manual(rule_id: str, fact: str):
     """With the fact present but unreadable, the rule is manual and says where and why."""
     field = fact.replace("[]", "[0]")
     unread = UnreadFact(field, "Feuille!B2", "valeur illisible")
-    report = audit_structures(
-        [make_structure()], as_of=AS_OF, departements=[make_departement()], unread={0: [unread]}
-    )
+    report = audit_structures([make_structure()], as_of=AS_OF, departements=[make_departement()], unread={0: [unread]})
     result = result_of(report, rule_id)
     assert (result.status, result.message, result.location) == (
         Status.MANUAL,
@@ -87,7 +85,8 @@ def test_test_structure_meets_every_rule():
     """make_structure() under make_departement(): every rule passes or does not apply, FS-MIS-01 awaits the auditor."""
     report = audit_structures([make_structure()], as_of=AS_OF, departements=[make_departement()])
     assert sorted((r.rule, r.status.value) for r in report.structures[0].results if r.status is not Status.PASS) == [
-        ("FS-MIS-01", "manual"), ("FS-NET-03", "not_applicable")
+        ("FS-MIS-01", "manual"),
+        ("FS-NET-03", "not_applicable"),
     ]
 
 

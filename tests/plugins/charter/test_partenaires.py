@@ -68,9 +68,7 @@ def test_par01_missing_partner_named_by_current_name():
 def test_par01_local_service_never_counts():
     """A CAF permanence declared as a local service does not satisfy the CAF requirement."""
     names = [n for n in PARTNERS_2020 if n != "CAF"]
-    s = make_structure(
-        partners=_offers(*names), local_services=(model.LocalService("Permanence CAF", "social"),)
-    )
+    s = make_structure(partners=_offers(*names), local_services=(model.LocalService("Permanence CAF", "social"),))
     result = _result(s, "FS-PAR-01", D(2023, 6, 1))
     assert (result.status.value, result.evidence["manquants"]) == (
         "fail",
@@ -238,7 +236,8 @@ def test_par01_misspelt_partner_is_to_check_not_missing():
     names = [n if n != "CPAM" else "Assurance maladi" for n in PARTNERS_2025]
     result = _result(make_structure(partners=_offers(*names)), "FS-PAR-01")
     assert (result.status.value, result.message.split(" ; à vérifier : ")[1]) == (
-        "manual", "« Assurance maladi » désigne peut-être Assurance maladie (CNAM) (voir FS-PAR-03)"
+        "manual",
+        "« Assurance maladi » désigne peut-être Assurance maladie (CNAM) (voir FS-PAR-03)",
     )
 
 

@@ -35,9 +35,7 @@ AGT01 = _check(conseillers, "FS-AGT-01")
 
 
 @given(
-    structures(well_formed_hours=True).filter(
-        lambda s: s.opening_hours is not None and not s.opening_hours.is_empty
-    ),
+    structures(well_formed_hours=True).filter(lambda s: s.opening_hours is not None and not s.opening_hours.is_empty),
     st.sampled_from(model.WEEKDAYS),
     time_ranges(well_formed=True),
 )
@@ -82,9 +80,7 @@ def test_adding_a_fail_never_improves_the_decision(structure, severity, data):
     extra = Result("FS-TEST-01", Status.FAIL, severity, "critère ajouté non conforme", "$")
     added = decide(loaded, (*s.results, extra), CTX, REMEDIATION)
     assert added.code.rank >= base.code.rank
-    met = [
-        i for i, r in enumerate(s.results) if r.status in (Status.PASS, Status.WARN, Status.NOT_APPLICABLE)
-    ]
+    met = [i for i, r in enumerate(s.results) if r.status in (Status.PASS, Status.WARN, Status.NOT_APPLICABLE)]
     if met:
         i = data.draw(st.sampled_from(met))
         turned = list(s.results)

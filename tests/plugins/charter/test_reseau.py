@@ -43,18 +43,13 @@ def test_net01_unique_ids_pass():
 
 def test_net01_duplicate_across_inputs_names_both_locations():
     """The same id in two inputs fails on each, naming both places."""
-    report = _two_inputs(
-        [make_structure(id="32-001")], [make_structure(id="32-002"), make_structure(id="32-001")]
-    )
+    report = _two_inputs([make_structure(id="32-001")], [make_structure(id="32-002"), make_structure(id="32-001")])
     rows = [
         (s.path, s.result("FS-NET-01").status.value, s.result("FS-NET-01").message)
         for s in report.structures
         if s.id == "32-001"
     ]
-    message = (
-        "identifiant « 32-001 » utilisé par 2 structures : a.json ($.structures[0]) et "
-        "b.json ($.structures[1])"
-    )
+    message = "identifiant « 32-001 » utilisé par 2 structures : a.json ($.structures[0]) et b.json ($.structures[1])"
     assert rows == [("a.json", "fail", message), ("b.json", "fail", message)]
 
 

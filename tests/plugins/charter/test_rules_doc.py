@@ -28,9 +28,7 @@ def test_rules_are_loaded_from_the_charter_plugin():
     assert {plugins.rule_owner.get(rule_id) for rule_id in CATALOGUE} == {"charter"}
 
 
-@pytest.mark.parametrize(
-    "rule", [r for r in all_rules() if r.reference.confidence == "U"], ids=lambda r: r.id
-)
+@pytest.mark.parametrize("rule", [r for r in all_rules() if r.reference.confidence == "U"], ids=lambda r: r.id)
 def test_uncertain_rules_are_configurable_and_mild(rule):
     """A [U] rule has a default severity of at most mineur and says it is configurable."""
     assert rule.severity.rank <= Severity.MINEUR.rank
@@ -60,9 +58,7 @@ def test_rules_listing_names_every_id_within_100_columns(capsys):
     assert main(["rules", "--as-of", "2025-06-30"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert [
-        rule_id for rule_id in CATALOGUE if not any(line.startswith(rule_id + " ") for line in lines)
-    ] == []
+    assert [rule_id for rule_id in CATALOGUE if not any(line.startswith(rule_id + " ") for line in lines)] == []
     assert [line for line in lines if len(line) > 100] == []
 
 

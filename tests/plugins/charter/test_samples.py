@@ -62,9 +62,7 @@ def test_sample_reads_without_errors(name):
 @pytest.mark.parametrize("name", OWN)
 def test_expected_lists_every_declaration(name):
     """expected.json names every declaration file of the sample."""
-    files = sorted(
-        p.relative_to(SAMPLES / name).as_posix() for p in (SAMPLES / name / "declarations").glob("*.json")
-    )
+    files = sorted(p.relative_to(SAMPLES / name).as_posix() for p in (SAMPLES / name / "declarations").glob("*.json"))
     assert _expected(name)["inputs"] == files
 
 

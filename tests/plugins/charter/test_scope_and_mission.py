@@ -22,8 +22,15 @@ SHORT = weekly(monday=["09:00-12:00"])
 
 def _answered(status: str):
     structure = LoadedStructure(make_structure(), "decl.xlsx", ("structures", 0))
-    answer = ManualAnswer("TEST-001", "FS-MIS-01", status, "affichage et tenue conformes", "M. Auditeur",
-                          dt.date(2025, 6, 20), "Vérifications!C2")
+    answer = ManualAnswer(
+        "TEST-001",
+        "FS-MIS-01",
+        status,
+        "affichage et tenue conformes",
+        "M. Auditeur",
+        dt.date(2025, 6, 20),
+        "Vérifications!C2",
+    )
     read = ReadResult("xlsx", (structure,), answers=(answer,))
     return audit_inputs([(InputInfo("decl.xlsx", None, "xlsx", 1, 0), read)], as_of=AS_OF)
 
@@ -32,7 +39,9 @@ def test_mis01_answered_by_the_auditor_takes_the_answer():
     """The auditor's answer in the Vérifications sheet settles FS-MIS-01, marked as manual, at its cell."""
     result = _answered("pass").result("FS-MIS-01")
     assert (result.status, result.manual, result.location, result.message) == (
-        Status.PASS, True, "Vérifications!C2",
+        Status.PASS,
+        True,
+        "Vérifications!C2",
         "vérifié par M. Auditeur le 20/06/2025 : conforme — affichage et tenue conformes",
     )
 
@@ -49,7 +58,8 @@ def test_mis01_pending_check_blocks_the_decision_when_raised_to_mineur():
     ref = attrs.evolve(base, severities={**base.severities, "FS-MIS-01": "mineur"})
     report = audit_structures([make_structure()], departements=[make_departement()], referential=ref)
     assert (report.structures[0].decision.code.value, report.structures[0].decision.reasons) == (
-        "instruction_incomplete", ("1 vérification(s) à faire par l'auditeur : FS-MIS-01",)
+        "instruction_incomplete",
+        ("1 vérification(s) à faire par l'auditeur : FS-MIS-01",),
     )
 
 

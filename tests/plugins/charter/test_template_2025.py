@@ -29,7 +29,9 @@ def test_partner_drop_down_has_the_13_partners_with_their_operator(tmp_path: Pat
     column = next(c for c in range(1, lists.max_column + 1) if lists.cell(row=1, column=c).value == "partenaires")
     names = [lists.cell(row=r, column=column).value for r in range(2, 2 + 13)]
     assert names[-4:] == [
-        "Agence nationale de l'habitat (Anah)", "Chèque énergie (DGEC)", "Agirc-Arrco (retraite complémentaire)",
+        "Agence nationale de l'habitat (Anah)",
+        "Chèque énergie (DGEC)",
+        "Agirc-Arrco (retraite complémentaire)",
         "Urssaf",
     ]
 
@@ -37,11 +39,15 @@ def test_partner_drop_down_has_the_13_partners_with_their_operator(tmp_path: Pat
 def test_instructions_list_the_other_recognised_names(tmp_path: Path):
     """The Instructions sheet lists, for each partner, the other names recognised (DGEC, Agirc Arrco…)."""
     lines = [row[0] for row in _template(tmp_path)["Instructions"].iter_rows(values_only=True)]
-    assert "• Chèque énergie (DGEC) : « Chèque énergie », « Cheque energie », « Chèque-énergie », « ASP chèque " \
-           "énergie », « DGEC », « Direction générale de l'énergie et du climat »" in lines
-    assert "• Agirc-Arrco (retraite complémentaire) : « Agirc-Arrco », « Agirc Arrco », « AGIRC-ARRCO », « AGIRC " \
-           "ARRCO », « Retraite complémentaire », « Retraite complémentaire Agirc-Arrco », « Caisse de retraite " \
-           "complémentaire »" in lines
+    assert (
+        "• Chèque énergie (DGEC) : « Chèque énergie », « Cheque energie », « Chèque-énergie », « ASP chèque "
+        "énergie », « DGEC », « Direction générale de l'énergie et du climat »" in lines
+    )
+    assert (
+        "• Agirc-Arrco (retraite complémentaire) : « Agirc-Arrco », « Agirc Arrco », « AGIRC-ARRCO », « AGIRC "
+        "ARRCO », « Retraite complémentaire », « Retraite complémentaire Agirc-Arrco », « Caisse de retraite "
+        "complémentaire »" in lines
+    )
 
 
 def test_locaux_sheet_has_the_accessibility_column(tmp_path: Path):

@@ -41,7 +41,7 @@ def sh_command(start: str) -> list[str]:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run) -> Path:  # noqa: ANN001
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run) -> Path:
     """A declarations repository: two structures (one failing), a waiver file, a reference report."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CI", "true")
@@ -49,7 +49,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run) -> Path:  # no
     write_declaration(Path("declarations/32-B.json"), [structure("32-B", opening_hours=SHORT_WEEK)])
     Path("derogations.toml").write_text(
         '[[waivers]]\nstructure = "32-B"\nrule = "FS-HOR-01"\njustification = "Travaux"\n'
-        'approver = "Préfecture du Gers"\nlegal_basis = "Courrier du préfet"\nstart = 2020-01-01\nexpiry = 2099-12-31\n',
+        'approver = "Préfecture du Gers"\nlegal_basis = "Courrier du préfet"\nstart = 2020-01-01\nexpiry = '
+        "2099-12-31\n",
         encoding="utf-8",
     )
     code, _out, _err = run(*sh_command("fsaudit audit declarations/ --format json --output audit/reference.json"))
@@ -57,7 +58,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run) -> Path:  # no
     return tmp_path
 
 
-def test_gitlab_job_writes_the_junit_report_it_declares(project: Path, run) -> None:  # noqa: ANN001
+def test_gitlab_job_writes_the_junit_report_it_declares(project: Path, run) -> None:
     """The GitLab job's command passes on known failures and writes the JUnit file of artifacts:reports."""
     job = gitlab_job()
     (command,) = fsaudit_commands(job["script"])
@@ -67,7 +68,7 @@ def test_gitlab_job_writes_the_junit_report_it_declares(project: Path, run) -> N
     assert all(Path(p).is_dir() for p in job["artifacts"]["paths"])
 
 
-def test_gitlab_job_fails_on_a_new_failure(project: Path, run) -> None:  # noqa: ANN001
+def test_gitlab_job_fails_on_a_new_failure(project: Path, run) -> None:
     """The same command exits 1 when a declaration gains a failure absent from the reference."""
     write_declaration(Path("declarations/32-A.json"), [structure("32-A", opening_hours=SHORT_WEEK)])
     (command,) = fsaudit_commands(gitlab_job()["script"])
@@ -75,7 +76,7 @@ def test_gitlab_job_fails_on_a_new_failure(project: Path, run) -> None:  # noqa:
     assert code == 1
 
 
-def test_github_job_writes_the_sarif_and_summary_it_uploads(project: Path, run) -> None:  # noqa: ANN001
+def test_github_job_writes_the_sarif_and_summary_it_uploads(project: Path, run) -> None:
     """The GitHub Actions audit step writes the SARIF file uploaded and the Markdown summary."""
     steps = github_steps()
     (command,) = fsaudit_commands([s.get("run") for s in steps])
@@ -87,7 +88,7 @@ def test_github_job_writes_the_sarif_and_summary_it_uploads(project: Path, run) 
     assert Path(shlex.split(summary["run"])[1]).is_file()
 
 
-def test_documented_compare_command_runs(project: Path, run) -> None:  # noqa: ANN001
+def test_documented_compare_command_runs(project: Path, run) -> None:
     """The compare command of the guide runs on the reference and a new report."""
     (command,) = fsaudit_commands(gitlab_job()["script"])
     run(*command)
@@ -101,19 +102,19 @@ def hook() -> dict[str, Any]:
     return only
 
 
-def run_hook(run, changed: list[str]) -> int:  # noqa: ANN001
+def run_hook(run, changed: list[str]) -> int:
     spec = hook()
     files = [name for name in changed if re.search(spec["files"], name)]
     code, _out, _err = run(*shlex.split(spec["entry"])[1:], *spec.get("args", []), *files)
     return code
 
 
-def test_pre_commit_hook_fails_on_a_failing_declaration(project: Path, run) -> None:  # noqa: ANN001
+def test_pre_commit_hook_fails_on_a_failing_declaration(project: Path, run) -> None:
     """The hook's command, on the changed files it selects, fails when one has a blocking failure."""
     assert run_hook(run, ["README.md", "declarations/32-A.json", "declarations/32-B.json"]) == 1
 
 
-def test_pre_commit_hook_passes_on_a_conforming_declaration(project: Path, run) -> None:  # noqa: ANN001
+def test_pre_commit_hook_passes_on_a_conforming_declaration(project: Path, run) -> None:
     """The hook passes when the changed declaration meets the charter, and is a Python hook."""
     assert run_hook(run, ["README.md", "declarations/32-A.json"]) == 0
     assert (hook()["language"], hook()["entry"]) == ("python", "fsaudit audit")

@@ -28,14 +28,25 @@ def report(network: Path) -> Any:
     write_declaration(Path("decl/bus.json"), [structure("32-F", format=model.Format.BUS, opening_hours=SHORT_WEEK)])
     Path("decl/broken.json").write_text('{"structures": [', encoding="utf-8")
     Path("w.json").write_text(
-        json.dumps({"waivers": [{"structure": "32-C", "rule": "FS-HOR-02", "justification": "travaux",
-                                 "approver": "Préfecture du Gers", "legal_basis": "courrier", "start": "2025-01-01",
-                                 "expiry": "2025-12-31"}]}),
+        json.dumps(
+            {
+                "waivers": [
+                    {
+                        "structure": "32-C",
+                        "rule": "FS-HOR-02",
+                        "justification": "travaux",
+                        "approver": "Préfecture du Gers",
+                        "legal_basis": "courrier",
+                        "start": "2025-01-01",
+                        "expiry": "2025-12-31",
+                    }
+                ]
+            }
+        ),
         encoding="utf-8",
     )
     paths = [str(p) for p in Path("decl").rglob("*.json")]
-    return audit(paths, as_of=dt.date.fromisoformat(AS_OF), waivers="w.json",
-                 extra_plugins=[("casse", BrokenRule())])
+    return audit(paths, as_of=dt.date.fromisoformat(AS_OF), waivers="w.json", extra_plugins=[("casse", BrokenRule())])
 
 
 def render(report: Any, name: str) -> bytes:
@@ -62,7 +73,10 @@ def _case(root: ET.Element, structure_id: str, rule: str) -> ET.Element:
 def test_junit_failure_carries_the_french_message(report: Any) -> None:
     """A fail is a <failure> with the message and the severity as type."""
     failure = _case(ET.fromstring(render(report, "junit")), "32-B", "FS-HOR-01").find("failure")
-    assert (failure.get("message"), failure.get("type")) == ("ouverture de 9 h par semaine, sous le minimum de 24 h", "bloquant")
+    assert (failure.get("message"), failure.get("type")) == (
+        "ouverture de 9 h par semaine, sous le minimum de 24 h",
+        "bloquant",
+    )
     assert "Emplacement : decl/b.json $.structures[0].opening_hours" in failure.text
 
 
@@ -94,7 +108,9 @@ def test_junit_warning_passes_with_its_message(report: Any) -> None:
 
 def test_junit_input_errors_are_errors(report: Any) -> None:
     """An unreadable input is an error test case of the « Erreurs de saisie » suite."""
-    suite = next(s for s in ET.fromstring(render(report, "junit")).findall("testsuite") if s.get("name") == "Erreurs de saisie")
+    suite = next(
+        s for s in ET.fromstring(render(report, "junit")).findall("testsuite") if s.get("name") == "Erreurs de saisie"
+    )
     assert [(c.get("classname"), c.find("error").get("message")) for c in suite.findall("testcase")] == [
         ("decl/broken.json", "JSON invalide : valeur attendue")
     ]
@@ -104,7 +120,9 @@ def test_junit_counts_add_up(report: Any) -> None:
     """The counts of <testsuites> are the sums of its suites, and match the test cases."""
     root = ET.fromstring(render(report, "junit"))
     for key, tag in (("failures", "failure"), ("errors", "error"), ("skipped", "skipped")):
-        assert int(root.get(key)) == sum(int(s.get(key)) for s in root.findall("testsuite")) == len(list(root.iter(tag)))
+        assert (
+            int(root.get(key)) == sum(int(s.get(key)) for s in root.findall("testsuite")) == len(list(root.iter(tag)))
+        )
     assert int(root.get("tests")) == len(list(root.iter("testcase")))
 
 
@@ -152,7 +170,10 @@ def test_sarif_result_points_at_the_json_value(report: Any) -> None:
     line = next(i for i, text in enumerate(lines, start=1) if '"opening_hours": {' in text)
     region = location["physicalLocation"]["region"]
     assert (location["physicalLocation"]["artifactLocation"]["uri"], region["startLine"], region["startColumn"]) == (
-        "decl/b.json", line, lines[line - 1].index("{") + 1)
+        "decl/b.json",
+        line,
+        lines[line - 1].index("{") + 1,
+    )
     assert location["logicalLocations"][0]["fullyQualifiedName"] == "$.structures[0].opening_hours"
     assert result["level"] == "error"
 
@@ -161,9 +182,12 @@ def test_sarif_waived_result_is_suppressed(report: Any) -> None:
     """A waived failure is a result with an accepted external suppression carrying the waiver."""
     (result,) = _results(json.loads(render(report, "sarif")), "32-C", "FS-HOR-02")
     assert result["suppressions"] == [
-        {"kind": "external", "status": "accepted",
-         "justification": "travaux — Préfecture du Gers, courrier, du 01/01/2025 au 31/12/2025",
-         "location": {"logicalLocations": [{"fullyQualifiedName": "$.waivers[0]"}]}}
+        {
+            "kind": "external",
+            "status": "accepted",
+            "justification": "travaux — Préfecture du Gers, courrier, du 01/01/2025 au 31/12/2025",
+            "location": {"logicalLocations": [{"fullyQualifiedName": "$.waivers[0]"}]},
+        }
     ]
 
 
@@ -179,7 +203,10 @@ def test_sarif_rule_errors_are_notifications(report: Any) -> None:
     """Rule errors are execution notifications of the invocation."""
     (invocation,) = json.loads(render(report, "sarif"))["runs"][0]["invocations"]
     assert invocation["executionSuccessful"] is False
-    assert sum(1 for n in invocation["toolExecutionNotifications"] if n.get("associatedRule") == {"id": "TEST-ERR-01"}) == 6
+    assert (
+        sum(1 for n in invocation["toolExecutionNotifications"] if n.get("associatedRule") == {"id": "TEST-ERR-01"})
+        == 6
+    )
     assert all(n.get("associatedRule") for n in invocation["toolExecutionNotifications"])
 
 
@@ -188,12 +215,22 @@ def test_sarif_input_error_is_a_result_at_its_line(report: Any) -> None:
     log = json.loads(render(report, "sarif"))
     inputs = [r for r in log["runs"][0]["results"] if r["ruleId"].startswith("saisie/")]
     assert [
-        (r["ruleId"], r["level"], r["message"]["text"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-         r["locations"][0]["physicalLocation"]["region"])
+        (
+            r["ruleId"],
+            r["level"],
+            r["message"]["text"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"],
+        )
         for r in inputs
     ] == [
-        ("saisie/donnee-illisible", "error", "erreur de saisie : JSON invalide : valeur attendue", "decl/broken.json",
-         {"startLine": 1, "startColumn": 17}),
+        (
+            "saisie/donnee-illisible",
+            "error",
+            "erreur de saisie : JSON invalide : valeur attendue",
+            "decl/broken.json",
+            {"startLine": 1, "startColumn": 17},
+        ),
     ]
 
 
@@ -205,17 +242,22 @@ def test_sarif_artifacts_carry_input_hashes(report: Any) -> None:
     ]
 
 
-def test_sarif_baseline_state_marks_new_failures(network: Path, run) -> None:  # noqa: ANN001
+def test_sarif_baseline_state_marks_new_failures(network: Path, run) -> None:
     """With --baseline, failures are marked new or unchanged."""
     run("audit", "decl", "--as-of", AS_OF, "-f", "json", "-o", "base.json")
     write_declaration(Path("decl/2.json"), [structure("32-A", opening_hours=SHORT_WEEK)])
     run("audit", "decl", "--as-of", AS_OF, "--baseline", "base.json", "-f", "sarif", "-o", "r.sarif")
     results = json.loads(Path("r.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
     states = {(r["properties"]["structure"], r["ruleId"]): r["baselineState"] for r in results if "baselineState" in r}
-    assert states == {("32-A", "FS-HOR-01"): "new", ("32-A", "FS-HOR-02"): "new",
-                      ("32-B", "FS-HOR-01"): "unchanged", ("32-B", "FS-HOR-02"): "unchanged",
-                      ("32-C", "FS-HOR-01"): "unchanged", ("32-C", "FS-HOR-02"): "unchanged",
-                      **{(sid, "FS-MIS-01"): "unchanged" for sid in ("32-A", "32-B", "32-C", "32-D", "32-E")}}
+    assert states == {
+        ("32-A", "FS-HOR-01"): "new",
+        ("32-A", "FS-HOR-02"): "new",
+        ("32-B", "FS-HOR-01"): "unchanged",
+        ("32-B", "FS-HOR-02"): "unchanged",
+        ("32-C", "FS-HOR-01"): "unchanged",
+        ("32-C", "FS-HOR-02"): "unchanged",
+        **{(sid, "FS-MIS-01"): "unchanged" for sid in ("32-A", "32-B", "32-C", "32-D", "32-E")},
+    }
 
 
 # --- Markdown ------------------------------------------------------------------------------
@@ -259,8 +301,22 @@ def test_csv_is_excel_french_ready(report: Any) -> None:
     rows = _rows(render(report, "csv"))
     assert rows[0][:8] == ["Structure", "Nom", "Fichier", "Département", "Règle", "Titre", "Gravité", "Statut"]
     assert len(rows) - 1 == sum(len(s.results) for s in report.structures) + len(report.errors)
-    assert rows[-1] == ["", "", "decl/broken.json", "", "", "", "", "erreur de saisie", "JSON invalide : valeur attendue",
-                        "ligne 1, colonne 17", "", "", "", ""]
+    assert rows[-1] == [
+        "",
+        "",
+        "decl/broken.json",
+        "",
+        "",
+        "",
+        "",
+        "erreur de saisie",
+        "JSON invalide : valeur attendue",
+        "ligne 1, colonne 17",
+        "",
+        "",
+        "",
+        "",
+    ]
 
 
 def test_csv_row_gives_the_finding_in_french(report: Any) -> None:
@@ -269,7 +325,10 @@ def test_csv_row_gives_the_finding_in_french(report: Any) -> None:
     header = rows[0]
     row = dict(zip(header, next(r for r in rows if r[0] == "32-B" and r[4] == "FS-HOR-01"), strict=True))
     assert (row["Statut"], row["Emplacement"], row["Décision"]) == (
-        "non conforme", "$.structures[0].opening_hours", "Maintien conditionnel")
+        "non conforme",
+        "$.structures[0].opening_hours",
+        "Maintien conditionnel",
+    )
     assert "," in row["Score (%)"] or row["Score (%)"].isdigit()
 
 
@@ -278,12 +337,16 @@ def test_csv_neutralises_formulas(network: Path) -> None:
     write_declaration(Path("decl/2.json"), [structure("32-A", name='=HYPERLINK("http://x")')])
     report = audit(["decl/2.json"], as_of=dt.date.fromisoformat(AS_OF))
     rows = _rows(render(report, "csv"))
-    assert rows[1][1] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][1] == '\'=HYPERLINK("http://x")'
 
 
 def test_reporters_are_registered_by_the_ci_plugin() -> None:
     """The ci plugin provides the csv, junit, markdown and sarif formats."""
     plugins = load_plugins()
     assert {r.name: r.extension for r in plugins.reporters if r.name in {"csv", "junit", "markdown", "sarif"}} == {
-        "csv": ".csv", "junit": ".xml", "markdown": ".md", "sarif": ".sarif"}
+        "csv": ".csv",
+        "junit": ".xml",
+        "markdown": ".md",
+        "sarif": ".sarif",
+    }
     assert attrs.has(type(plugins.reporter("junit")))

@@ -24,13 +24,36 @@ REPO = Path(__file__).resolve().parents[3]
 SAMPLES = REPO / "samples"
 AS_OF = "2025-06-30"
 
-FRENCH_WORDS = {"modes", "justification", "structure", "structures", "type", "format", "label", "canton", "cantons",
-                "commune", "conseillers", "gestionnaire", "date", "code", "latitude", "longitude", "field"}
+FRENCH_WORDS = {
+    "modes",
+    "justification",
+    "structure",
+    "structures",
+    "type",
+    "format",
+    "label",
+    "canton",
+    "cantons",
+    "commune",
+    "conseillers",
+    "gestionnaire",
+    "date",
+    "code",
+    "latitude",
+    "longitude",
+    "field",
+}
 """Keys that are also French words (``field`` only as part of a longer phrase: it is no word of a report)."""
 REFERENTIAL_KEYS = {key for ref in load_referentials() for key in ref.values}
 ENGLISH_KEYS = sorted(
-    ({k for k, v in FIELD_LABELS.items() if k != v} | set(WAIVER_FIELDS) | {k.split(".")[-1] for k in REFERENTIAL_KEYS}
-     | REFERENTIAL_KEYS | {"warn"}) - FRENCH_WORDS
+    (
+        {k for k, v in FIELD_LABELS.items() if k != v}
+        | set(WAIVER_FIELDS)
+        | {k.split(".")[-1] for k in REFERENTIAL_KEYS}
+        | REFERENTIAL_KEYS
+        | {"warn"}
+    )
+    - FRENCH_WORDS
 )
 _KEY = re.compile(r"(?<![\w$.\[])(" + "|".join(re.escape(k) for k in ENGLISH_KEYS) + r")(?![\w])")
 _ADDRESS = re.compile(r"\$[\w.\[\]$]*")
@@ -51,7 +74,9 @@ def test_every_field_of_the_declaration_has_a_french_name() -> None:
 
 def test_every_value_of_every_referential_has_a_french_name() -> None:
     """Each value of each referential in rules/ has a French label for the reports (« Référentiel » sheet)."""
-    assert sorted(f"{ref.id}:{key}" for ref in load_referentials() for key, v in ref.values.items() if not v.label) == []
+    assert (
+        sorted(f"{ref.id}:{key}" for ref in load_referentials() for key, v in ref.values.items() if not v.label) == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -72,8 +97,11 @@ def test_fields_are_named_in_french(path: str, label: str) -> None:
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every auditor-facing format of the audit of the JSON, workbook and Gers samples."""
     out = tmp_path_factory.mktemp("rapports")
-    inputs = [SAMPLES / "exemple-candidature.json", SAMPLES / "workbook" / "declaration-exemple.xlsx",
-              SAMPLES / "gers" / "declarations"]
+    inputs = [
+        SAMPLES / "exemple-candidature.json",
+        SAMPLES / "workbook" / "declaration-exemple.xlsx",
+        SAMPLES / "gers" / "declarations",
+    ]
     code = main(["audit", *map(str, inputs), "--as-of", AS_OF, "-f", "text,csv,markdown,junit,xlsx", "-o", str(out)])
     assert code == 1
     return out

@@ -19,11 +19,18 @@ from fsaudit_html.render import render_html
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright n'est pas installé (pip install playwright)")
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright n'est pas installé (pip install playwright)"
+)
 if not Path(CHROMIUM).exists():
     pytest.skip("Chromium n'est pas installé (apt-get install chromium)", allow_module_level=True)
 

@@ -58,7 +58,9 @@ def test_hostile_names_cannot_close_the_data_script(tmp_path: Path) -> None:
 def test_input_problems_are_escaped(tmp_path: Path) -> None:
     """A message quoting an input value is escaped in the summary."""
     bad = tmp_path / "bad.json"
-    bad.write_text('{"structures": [{"id": "X", "name": "N", "departement": "<b onclick=alert(1)>"}]}', encoding="utf-8")
+    bad.write_text(
+        '{"structures": [{"id": "X", "name": "N", "departement": "<b onclick=alert(1)>"}]}', encoding="utf-8"
+    )
     html = render_html(audit([str(bad)], as_of=AS_OF), {}).decode("utf-8")
     assert "<b onclick" not in html
     assert "&lt;b onclick=alert(1)&gt;" in html
@@ -75,7 +77,12 @@ def test_positions_outside_every_outline_get_an_inset() -> None:
     """Saint-Martin (978), which has no outline, gets its own inset; Gers points fall in metropolitan France."""
     result = build_map([("32", 43.6, 0.5), ("978", 18.07, -63.05), (None, None, None)])
     assert [title for title, _ in result.insets] == [
-        "Guadeloupe", "Martinique", "Guyane", "La Réunion", "Mayotte", "département 978",
+        "Guadeloupe",
+        "Martinique",
+        "Guyane",
+        "La Réunion",
+        "Mayotte",
+        "département 978",
     ]
     (x, y), (ix, iy), none = result.markers
     assert none is None
@@ -100,7 +107,9 @@ def test_unread_identity_fact_shows_where(tmp_path: Path) -> None:
     """An address that could not be read shows as « illisible » with its JSON path, never as absent;
     the unread fact is listed with its field named in French."""
     bad = tmp_path / "d.json"
-    bad.write_text(json.dumps({"structures": [{"id": "X", "name": "N", "address": "pas une adresse"}]}), encoding="utf-8")
+    bad.write_text(
+        json.dumps({"structures": [{"id": "X", "name": "N", "address": "pas une adresse"}]}), encoding="utf-8"
+    )
     data = page_data(render_html(audit([str(bad)], as_of=AS_OF), {}).decode("utf-8"))
     (s,) = data["structures"]
     assert [data["strings"][k] for k in s["i"]] == ["Adresse", "illisible ($.structures[0].address)"]
@@ -111,8 +120,11 @@ def test_evidence_keys_are_french(tmp_path: Path) -> None:
     """Evidence reads in French: a declaration field by its template name, other keys with spaces."""
     report = audit_declared(tmp_path, [placed(1)])
     data = page_data(render_html(report, {}).decode("utf-8"))
-    evidence = {data["rules"][r[0]][0]: data["strings"][r[5]] for r in map(data["results"].__getitem__,
-                data["structures"][0]["r"]) if len(r) > 5 and r[5] >= 0}
+    evidence = {
+        data["rules"][r[0]][0]: data["strings"][r[5]]
+        for r in map(data["results"].__getitem__, data["structures"][0]["r"])
+        if len(r) > 5 and r[5] >= 0
+    }
     assert evidence["FS-LOC-01"] == "espace confidentiel : oui"
     assert evidence["FS-HOR-01"] == (
         "heures hebdomadaires : 32,5 · minimum : 24 · par jour : lundi 6 h 30, mardi 6 h 30, mercredi 6 h 30, "
@@ -128,13 +140,20 @@ def test_fiche_data_of_a_structure(tmp_path: Path) -> None:
     strings = data["strings"]
     assert data["decisions"][s["c"]] == ["maintien", "Maintien du label", "favorable"]
     assert [strings[k] for k in s["i"]] == [
-        "Adresse", "1 rue de l'Exemple, 32300 Mirande",
-        "Commune (code INSEE)", "32013",
-        "Canton", "3201",
-        "Type et format", "structure principale, fixe",
-        "Gestionnaire", "Communauté de communes (collectivité)",
-        "Label", "labellisée depuis le 01/01/2021",
-        "Position (WGS84)", "43.51000, 0.41000",
+        "Adresse",
+        "1 rue de l'Exemple, 32300 Mirande",
+        "Commune (code INSEE)",
+        "32013",
+        "Canton",
+        "3201",
+        "Type et format",
+        "structure principale, fixe",
+        "Gestionnaire",
+        "Communauté de communes (collectivité)",
+        "Label",
+        "labellisée depuis le 01/01/2021",
+        "Position (WGS84)",
+        "43.51000, 0.41000",
     ]
     results = [data["results"][k] for k in s["r"]]
     expected = report.structures[0].results

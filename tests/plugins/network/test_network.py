@@ -42,18 +42,14 @@ def _months(year: int, counts: Sequence[int]) -> tuple[model.Attendance, ...]:
 
 def _gers_structures() -> list[model.Structure]:
     """Two Gers structures whose attendance adds up to the Gers figures of October 2023."""
-    first = make_structure(
-        id="32-A", canton="3201", attendance=_months(2022, [2000] * 8) + _months(2023, [2500] * 8)
-    )
+    first = make_structure(id="32-A", canton="3201", attendance=_months(2022, [2000] * 8) + _months(2023, [2500] * 8))
     second = make_structure(
         id="32-B", canton="3203", attendance=_months(2022, [1815] * 7 + [1813]) + _months(2023, [2349] * 8)
     )
     return [first, second]
 
 
-def _write(
-    path: Path, structures: Sequence[model.Structure], departement: model.Departement | None = None
-) -> Path:
+def _write(path: Path, structures: Sequence[model.Structure], departement: model.Departement | None = None) -> Path:
     data: dict[str, Any] = {"structures": [unstructure(s) for s in structures]}
     if departement is not None:
         data["departement"] = unstructure(departement)
@@ -68,9 +64,7 @@ def _section(report: AuditReport, key: str) -> Section:
 @pytest.fixture
 def gers(tmp_path: Path) -> AuditReport:
     """A Gers declaration (cantons listed) and one Aveyron structure, audited together."""
-    aveyron = make_structure(
-        id="12-A", departement="12", canton=None, attendance=None, format=model.Format.BUS
-    )
+    aveyron = make_structure(id="12-A", departement="12", canton=None, attendance=None, format=model.Format.BUS)
     return audit(
         [
             _write(tmp_path / "gers.json", _gers_structures(), GERS),
@@ -96,8 +90,7 @@ def test_full_canton_coverage(tmp_path: Path) -> None:
     (row,) = _section(report, "par_departement").rows
     assert (row["Cantons couverts"], row["Cantons"]) == (3, 3)
     assert any(
-        line.startswith("    32 Gers : 3/3 cantons couverts ; ")
-        for line in _section(report, "par_departement").text
+        line.startswith("    32 Gers : 3/3 cantons couverts ; ") for line in _section(report, "par_departement").text
     )
 
 
@@ -171,16 +164,12 @@ def test_large_audit_text_puts_summaries_first(tmp_path: Path) -> None:
     structures[3] = attrs.evolve(structures[3], opening_hours=weekly(monday=["09:00-12:00"]))
     report = audit([_write(tmp_path / "many.json", structures)], as_of=AS_OF)
     lines = render_text(report, {}).decode("utf-8").splitlines()
-    assert lines.index("Synthèse par département") < min(
-        i for i, line in enumerate(lines) if line.startswith("[")
-    )
+    assert lines.index("Synthèse par département") < min(i for i, line in enumerate(lines) if line.startswith("["))
     block = lines[lines.index(next(line for line in lines if line.startswith("[F03]"))) :][:3]
     assert block == [
         "[F03] France services de test (dép. 32, $.structures[3]) — Maintien conditionnel",
-        "  ✗ FS-HOR-01  bloquant ouverture de 3 h par semaine, sous le minimum de 24 h "
-        "[$.structures[3].opening_hours]",
-        "  ✗ FS-HOR-02  bloquant ouverte 1 jour(s) par semaine, sous le minimum de 5 "
-        "[$.structures[3].opening_hours]",
+        "  ✗ FS-HOR-01  bloquant ouverture de 3 h par semaine, sous le minimum de 24 h [$.structures[3].opening_hours]",
+        "  ✗ FS-HOR-02  bloquant ouverte 1 jour(s) par semaine, sous le minimum de 5 [$.structures[3].opening_hours]",
     ]
 
 
@@ -354,8 +343,13 @@ def test_national_summary_says_when_no_input_declares_staff_partners_or_premises
     """Inputs that declare none of conseillers, partners, premises and attendance (the national
     list) get the note that those criteria are left to check; whatever the reader."""
     bare = [
-        attrs.evolve(make_structure(id=f"{dep}-A", departement=dep), conseillers=None, partners=None, premises=None,
-                     attendance=None)
+        attrs.evolve(
+            make_structure(id=f"{dep}-A", departement=dep),
+            conseillers=None,
+            partners=None,
+            premises=None,
+            attendance=None,
+        )
         for dep in ("32", "65")
     ]
     assert _LIST_NOTE in _national_text(tmp_path, bare)

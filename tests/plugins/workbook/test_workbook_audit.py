@@ -23,7 +23,13 @@ AS_OF = _dt.date(2025, 6, 30)
 
 def _key(report: object) -> list[tuple]:
     return [
-        (s.id, s.name, s.decision.code.value, s.score, [(r.rule, r.status.value, r.severity.value, r.message) for r in s.results])
+        (
+            s.id,
+            s.name,
+            s.decision.code.value,
+            s.score,
+            [(r.rule, r.status.value, r.severity.value, r.message) for r in s.results],
+        )
         for s in report.structures
     ]
 
@@ -73,39 +79,50 @@ def test_manual_answers_settle_manual_checks(tmp_path: Path, fmt: str) -> None:
     before = audit([_workbook(tmp_path, fmt, ())], as_of=AS_OF)
     assert result_of(before, "FS-HOR-05").status.value == "manual"
     assert result_of(before, "FS-AGT-03").status.value == "manual"
-    answer = ManualAnswer("S1", "FS-HOR-05", "fail", "aucune ouverture le samedi constatée", "A. Martin",
-                          _dt.date(2025, 6, 12), "")
+    answer = ManualAnswer(
+        "S1", "FS-HOR-05", "fail", "aucune ouverture le samedi constatée", "A. Martin", _dt.date(2025, 6, 12), ""
+    )
     after = audit([_workbook(tmp_path, fmt, (answer,))], as_of=AS_OF)
     settled = result_of(after, "FS-HOR-05")
     assert (settled.status.value, settled.manual, settled.location) == ("fail", True, "Vérifications!C2")
-    assert settled.message == "vérifié par A. Martin le 12/06/2025 : non conforme — aucune ouverture le samedi constatée"
+    assert (
+        settled.message == "vérifié par A. Martin le 12/06/2025 : non conforme — aucune ouverture le samedi constatée"
+    )
     pending = result_of(after, "FS-AGT-03")
     assert (pending.status.value, pending.manual) == ("manual", False)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 def test_incomplete_verification_rows_are_errors(tmp_path: Path, fmt: str) -> None:
-    """A verification with a missing or unreadable cell is reported at each such cell, like any sheet, and not applied."""
-    path = write(tmp_path / f"v.{fmt}", {
-        "Structures": structures_sheet(["S1", "Maison"]),
-        "Vérifications": [
-            headers("Vérifications"),
-            ["S1", "fs-hor-05", None, "constaté", None, "12/06/2025"],
-            ["S1", "FS-HOR-05", "conforme", "constaté", "A. Martin", "12/06/2025"],
-            ["S1", "FS-HOR-05", "conforme", "encore", "B. Durand", "13/06/2025"],
-            ["S1", "HORAIRES", "peut-être", None, "y", "hier"],
-        ],
-    })
+    """A verification with a missing or unreadable cell is reported at each such cell, like any sheet, and not
+    applied."""
+    path = write(
+        tmp_path / f"v.{fmt}",
+        {
+            "Structures": structures_sheet(["S1", "Maison"]),
+            "Vérifications": [
+                headers("Vérifications"),
+                ["S1", "fs-hor-05", None, "constaté", None, "12/06/2025"],
+                ["S1", "FS-HOR-05", "conforme", "constaté", "A. Martin", "12/06/2025"],
+                ["S1", "FS-HOR-05", "conforme", "encore", "B. Durand", "13/06/2025"],
+                ["S1", "HORAIRES", "peut-être", None, "y", "hier"],
+            ],
+        },
+    )
     result = read_workbook(path)
     assert [(a.rule, a.status, a.auditor) for a in result.answers] == [("FS-HOR-05", "pass", "A. Martin")]
     assert problems(result) == [
         ("Vérifications!C2", "colonne « Résultat » : valeur obligatoire manquante"),
         ("Vérifications!E2", "colonne « Auditeur » : valeur obligatoire manquante"),
         ("Vérifications!B4", "colonne « Règle » : la règle FS-HOR-05 de la structure « S1 » est déjà vérifiée ligne 3"),
-        ("Vérifications!B5", "colonne « Règle » : « HORAIRES » n'est pas un identifiant de règle ; attendu par exemple "
-                             "FS-HOR-05"),
-        ("Vérifications!C5", "colonne « Résultat » : « peut-être » n'est pas une valeur admise ; attendu conforme ou "
-                             "non conforme"),
+        (
+            "Vérifications!B5",
+            "colonne « Règle » : « HORAIRES » n'est pas un identifiant de règle ; attendu par exemple FS-HOR-05",
+        ),
+        (
+            "Vérifications!C5",
+            "colonne « Résultat » : « peut-être » n'est pas une valeur admise ; attendu conforme ou non conforme",
+        ),
         ("Vérifications!D5", "colonne « Constat » : valeur obligatoire manquante"),
         ("Vérifications!F5", "colonne « Date » : « hier » n'est pas une date ; attendu une date JJ/MM/AAAA"),
     ]
@@ -114,17 +131,22 @@ def test_incomplete_verification_rows_are_errors(tmp_path: Path, fmt: str) -> No
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 def test_verification_sheet_without_an_answer_column_is_not_read(tmp_path: Path, fmt: str) -> None:
     """Every column of an answer is required: without « Auditeur » the sheet is not read, said once at its header."""
-    path = write(tmp_path / f"v.{fmt}", {
-        "Structures": structures_sheet(["S1", "Maison"]),
-        "Vérifications": [
-            ["Identifiant", "Règle", "Résultat", "Constat", "Date"],
-            ["S1", "FS-HOR-05", "conforme", "constaté", "12/06/2025"],
-        ],
-    })
+    path = write(
+        tmp_path / f"v.{fmt}",
+        {
+            "Structures": structures_sheet(["S1", "Maison"]),
+            "Vérifications": [
+                ["Identifiant", "Règle", "Résultat", "Constat", "Date"],
+                ["S1", "FS-HOR-05", "conforme", "constaté", "12/06/2025"],
+            ],
+        },
+    )
     result = read_workbook(path)
     assert result.answers == ()
     assert problems(result) == [
-        ("Vérifications!A1", "colonne obligatoire « Auditeur » absente de la feuille « Vérifications » : la feuille "
-                             "n'est pas lue"),
+        (
+            "Vérifications!A1",
+            "colonne obligatoire « Auditeur » absente de la feuille « Vérifications » : la feuille n'est pas lue",
+        ),
     ]
     assert result.structures[0].unread == ()

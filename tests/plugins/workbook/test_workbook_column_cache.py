@@ -12,10 +12,20 @@ from fsaudit_workbook import cells
 from fsaudit_workbook.reader import read_workbook
 
 SAMPLES = [
-    ("text", None, " Maison "), ("code", None, 7), ("postal", None, "1004"), ("departement", None, "2a"),
-    ("commune", None, 1004), ("number", None, "6,5"), ("integer", None, 12.0), ("bool", None, "x"),
-    ("date", None, _dt.date(2022, 5, 12)), ("time", None, "9h30"), ("month", None, "janvier 2024"),
-    ("modes", None, "permanence, visio"), ("rule", None, "fs-hor-05"), ("choice", "jour", "Lundi"),
+    ("text", None, " Maison "),
+    ("code", None, 7),
+    ("postal", None, "1004"),
+    ("departement", None, "2a"),
+    ("commune", None, 1004),
+    ("number", None, "6,5"),
+    ("integer", None, 12.0),
+    ("bool", None, "x"),
+    ("date", None, _dt.date(2022, 5, 12)),
+    ("time", None, "9h30"),
+    ("month", None, "janvier 2024"),
+    ("modes", None, "permanence, visio"),
+    ("rule", None, "fs-hor-05"),
+    ("choice", "jour", "Lundi"),
     ("result", None, "conforme"),
 ]
 
@@ -34,10 +44,14 @@ def test_repeated_bad_value_is_reported_at_every_cell(tmp_path: Path) -> None:
     }
     result = read_workbook(write(tmp_path / "declaration.xlsx", sheets))
     assert problems(result) == [
-        ("Horaires!C2", "colonne « Début » : « 9h75 » n'est pas une heure entre 0h et 24h ; attendu par exemple 9h, "
-                        "9h30 ou 09:00"),
-        ("Horaires!C3", "colonne « Début » : « 9h75 » n'est pas une heure entre 0h et 24h ; attendu par exemple 9h, "
-                        "9h30 ou 09:00"),
+        (
+            "Horaires!C2",
+            "colonne « Début » : « 9h75 » n'est pas une heure entre 0h et 24h ; attendu par exemple 9h, 9h30 ou 09:00",
+        ),
+        (
+            "Horaires!C3",
+            "colonne « Début » : « 9h75 » n'est pas une heure entre 0h et 24h ; attendu par exemple 9h, 9h30 ou 09:00",
+        ),
     ]
 
 

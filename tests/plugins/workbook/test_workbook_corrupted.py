@@ -35,15 +35,32 @@ GARBAGE = ["??", "neuf heures", "n/a", "beaucoup", "peut-être", "#REF"]
 """Texts no column but a free-text or code one can read (no time, number, date, oui/non, list
 value, rule id nor INSEE code)."""
 UNREADABLE_KINDS = {
-    "number", "integer", "date", "time", "month", "bool", "choice", "modes", "rule", "result", "departement",
-    "commune", "postal",
+    "number",
+    "integer",
+    "date",
+    "time",
+    "month",
+    "bool",
+    "choice",
+    "modes",
+    "rule",
+    "result",
+    "departement",
+    "commune",
+    "postal",
 }
 """Column kinds in which a garbage text is unreadable; in the others (text, code) it is a value."""
 STRUCTURE_FACTS = {
-    "street": "address.street", "complement": "address.complement", "postal_code": "address.postal_code",
-    "city": "address.city", "latitude": "coordinates.latitude", "longitude": "coordinates.longitude",
-    "gestionnaire_kind": "gestionnaire.kind", "gestionnaire_name": "gestionnaire.name",
-    "label_status": "label.status", "label_date": "label.date",
+    "street": "address.street",
+    "complement": "address.complement",
+    "postal_code": "address.postal_code",
+    "city": "address.city",
+    "latitude": "coordinates.latitude",
+    "longitude": "coordinates.longitude",
+    "gestionnaire_kind": "gestionnaire.kind",
+    "gestionnaire_name": "gestionnaire.name",
+    "label_status": "label.status",
+    "label_date": "label.date",
 }
 SHEET_FACTS = {
     "Horaires": ("opening_hours", "conseillers[].presence"),
@@ -145,7 +162,12 @@ def test_damaged_workbook_is_audited_honestly(tmp_path_factory, fmt: str, damage
         unread.setdefault(owner, set()).add(fact)
     for sheet, row, col in cells:
         owner = ROWS[sheet][row - 2][0]
-        if (sheet, col) == ("Horaires", 5) and sheet not in renames and (sheet, row, 1) not in cells and owner not in renamed:
+        if (
+            (sheet, col) == ("Horaires", 5)
+            and sheet not in renames
+            and (sheet, row, 1) not in cells
+            and owner not in renamed
+        ):
             # a garbage conseiller: the row is a presence of no conseiller, or opening hours
             day = "" if (sheet, row, 2) in cells else f".{_day(ROWS[sheet][row - 2][1])}"
             unread.setdefault(owner, set()).update({f"opening_hours{day}", "conseillers[].presence"})
@@ -153,7 +175,10 @@ def test_damaged_workbook_is_audited_honestly(tmp_path_factory, fmt: str, damage
         facts = unread[None] | unread.get(rows[structure["location"]], set())
         failing = [
             (result["rule"], fact)
-            for result in structure["results"] if result["status"] == "fail"
-            for fact in facts for need in NEEDS[result["rule"]] if facts_overlap(need, fact)
+            for result in structure["results"]
+            if result["status"] == "fail"
+            for fact in facts
+            for need in NEEDS[result["rule"]]
+            if facts_overlap(need, fact)
         ]
         assert failing == [], (structure["id"], sorted(facts))

@@ -19,7 +19,8 @@ def _sheets() -> dict:
     return {
         # Columns in another order than the template's, some left out; two blank lines above the headers.
         "Structures": [
-            ["Déclaration"], [],
+            ["Déclaration"],
+            [],
             ["Nom", "Adresse", "Identifiant", "Latitude", "Commentaire", "Longitude"],
             ["Autre", None, "S0"],
             ["Maison", "1 rue de la Paix", "S1", 45.5, None, "4,8"],
@@ -94,10 +95,17 @@ def test_read_locator_pickles_with_its_answers(tmp_path: Path, fmt: str) -> None
     """The locator of a read workbook travels to worker processes and gives the same cells there."""
     result = read_workbook(write(tmp_path / f"declaration.{fmt}", _sheets()))
     locator = result.structures[1].locate_fn
-    copy = pickle.loads(pickle.dumps(locator))  # noqa: S301 - our own bytes
-    for parts in [("structures", 1), ("structures", 1, "partners", 1, "modes"), ("structures", 1, "address"),
-                  ("structures", 1, "opening_hours", "tuesday", 1, "end"), ("structures", 1, "partners", -1),
-                  ("structures", 1, "partners", "0"), ("structures", 7), ("departement",)]:
+    copy = pickle.loads(pickle.dumps(locator))
+    for parts in [
+        ("structures", 1),
+        ("structures", 1, "partners", 1, "modes"),
+        ("structures", 1, "address"),
+        ("structures", 1, "opening_hours", "tuesday", 1, "end"),
+        ("structures", 1, "partners", -1),
+        ("structures", 1, "partners", "0"),
+        ("structures", 7),
+        ("departement",),
+    ]:
         assert copy(parts) == locator(parts)
     assert copy(("structures", 1, "partners", 1, "modes")) == "Partenaires!A3"
     assert copy(("structures", 1, "opening_hours", "tuesday", 1, "end")) == "Horaires!E4"
@@ -114,8 +122,10 @@ def test_schema_problems_quote_the_value_as_typed(tmp_path: Path, fmt: str) -> N
     result = read_workbook(write(tmp_path / f"declaration.{fmt}", sheets))
     assert problems(result) == [
         ("Structures!D5", "colonne « Latitude » : valeur trop grande : le nombre 95.5 ; maximum 90 (saisi : « 95,5 »)"),
-        ("Fréquentation!A3", "colonne « Accompagnements » : valeur trop petite : le nombre -5 ; minimum 0 "
-                             "(saisi : « -5 »)"),
+        (
+            "Fréquentation!A3",
+            "colonne « Accompagnements » : valeur trop petite : le nombre -5 ; minimum 0 (saisi : « -5 »)",
+        ),
     ]
 
 

@@ -76,7 +76,8 @@ def test_xlsx_data_sheets_repeat_their_header_row_in_print(tmp_path: Path) -> No
 
 
 def test_ods_instructions_print_on_a4_portrait_fitted_to_the_width() -> None:
-    """The Instructions table's page style: A4, portrait, one page wide, 1.5 cm margins; its column fits, its text wraps."""
+    """The Instructions table's page style: A4, portrait, one page wide, 1.5 cm margins; its column fits, its text
+    wraps."""
     archive = zipfile.ZipFile(io.BytesIO(render_workbook("ods", REFERENTIAL, example=True)))
     content = SafeET.fromstring(archive.read("content.xml"))
     styles = SafeET.fromstring(archive.read("styles.xml"))
@@ -85,12 +86,20 @@ def test_ods_instructions_print_on_a4_portrait_fitted_to_the_width() -> None:
     master_name = _attr(automatic[_attr(table, "table:style-name")], "style:master-page-name")
     master = next(m for m in styles.iter(f"{{{NS['style']}}}master-page") if _attr(m, "style:name") == master_name)
     layout = next(
-        p for p in styles.iter(f"{{{NS['style']}}}page-layout") if _attr(p, "style:name") == _attr(master, "style:page-layout-name")
+        p
+        for p in styles.iter(f"{{{NS['style']}}}page-layout")
+        if _attr(p, "style:name") == _attr(master, "style:page-layout-name")
     )
     props = layout.find("style:page-layout-properties", NS)
     assert (_cm(_attr(props, "fo:page-width")), _cm(_attr(props, "fo:page-height"))) == A4_CM
-    assert (_attr(props, "style:print-orientation"), _attr(props, "style:scale-to-X"), _attr(props, "style:scale-to-Y")) == (
-        "portrait", "1", "0",
+    assert (
+        _attr(props, "style:print-orientation"),
+        _attr(props, "style:scale-to-X"),
+        _attr(props, "style:scale-to-Y"),
+    ) == (
+        "portrait",
+        "1",
+        "0",
     )
     margins = {_cm(_attr(props, f"fo:margin-{side}")) for side in ("top", "bottom", "left", "right")}
     assert margins == {A4_MARGIN_CM}
@@ -133,7 +142,7 @@ def _instructions_only(fmt: str, path: Path) -> Path:
     member = next(info for info in parts if info.filename == "content.xml")
     text = parts[member].decode("utf-8")
     first = text.index("</table:table>") + len("</table:table>")
-    text = text[:first] + text[text.index("</office:spreadsheet>"):]
+    text = text[:first] + text[text.index("</office:spreadsheet>") :]
     parts[member] = re.sub(r"<table:content-validations>.*?</table:content-validations>", "", text).encode("utf-8")
     with zipfile.ZipFile(path, "w") as target:
         for info, content in parts.items():
@@ -167,12 +176,24 @@ def _flat(text: str) -> str:
 )
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 def test_instructions_printed_by_libreoffice_fit_the_page(tmp_path: Path, fmt: str) -> None:
-    """Printed to PDF: A4 portrait pages, every word of the instructions in order, inside the margins, none over another."""
+    """Printed to PDF: A4 portrait pages, every word of the instructions in order, inside the margins, none over
+    another."""
     source = _instructions_only(fmt, tmp_path / f"instructions.{fmt}")
     subprocess.run(
-        ["soffice", "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=300,
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     pages = _words(tmp_path / "instructions.pdf")
     assert pages
@@ -183,7 +204,7 @@ def test_instructions_printed_by_libreoffice_fit_the_page(tmp_path: Path, fmt: s
             assert margin - 2 <= x0 and x1 <= width - margin + 2, text
         boxes = sorted(words)
         for n, (x0, y0, x1, y1, text) in enumerate(boxes):
-            for a0, b0, a1, b1, other in boxes[n + 1:]:
+            for a0, b0, a1, b1, other in boxes[n + 1 :]:
                 if a0 >= x1:
                     break
                 # Boxes span the font's whole height: those of two lines touch; printed text overlaps more.

@@ -55,7 +55,9 @@ def test_french_time_spellings_are_read(tmp_path: Path, fmt: str) -> None:
 def test_french_dates_numbers_and_booleans_are_read(tmp_path: Path, fmt: str) -> None:
     """12/05/2022 and date cells, decimal commas, oui/NON/x/vrai, stray spaces are read as typed."""
     sheets = {
-        "Structures": structures_sheet(["  S1 ", " Maison  ", 1, None, 1004, None, None, None, None, "43,65", " -0,5 "]),
+        "Structures": structures_sheet(
+            ["  S1 ", " Maison  ", 1, None, 1004, None, None, None, None, "43,65", " -0,5 "]
+        ),
         "Conseillers": [
             headers("Conseillers"),
             ["S1", "C1", "0,5", "12/05/2022", "6,5", _dt.date(2022, 6, 1)],
@@ -65,9 +67,7 @@ def test_french_dates_numbers_and_booleans_are_read(tmp_path: Path, fmt: str) ->
     s = _one(_read(tmp_path, fmt, sheets))
     assert (s.id, s.name, s.departement, s.commune) == ("S1", "Maison", "01", "01004")
     assert s.coordinates == model.Coordinates(43.65, -0.5)
-    assert s.conseillers == (
-        model.Conseiller("C1", 0.5, _dt.date(2022, 5, 12), 6.5, _dt.date(2022, 6, 1)),
-    )
+    assert s.conseillers == (model.Conseiller("C1", 0.5, _dt.date(2022, 5, 12), 6.5, _dt.date(2022, 6, 1)),)
     assert s.premises == model.Premises(True, False, True, True, False, True, None)
 
 
@@ -82,7 +82,11 @@ def test_headers_in_any_case_accents_order_with_title_rows(tmp_path: Path, fmt: 
             ["Maison", "S1", "32"],
             ["", "  ", None],
         ],
-        "FREQUENTATION": [["mois", "Identifiant", "ACCOMPAGNEMENTS"], ["janvier 2024", "S1", "1 200"], ["02/2024", "S1", 80]],
+        "FREQUENTATION": [
+            ["mois", "Identifiant", "ACCOMPAGNEMENTS"],
+            ["janvier 2024", "S1", "1 200"],
+            ["02/2024", "S1", 80],
+        ],
     }
     s = _one(_read(tmp_path, fmt, sheets))
     assert (s.id, s.name, s.departement) == ("S1", "Maison", "32")
@@ -144,16 +148,20 @@ def test_unreadable_cells_are_errors_at_their_cell(tmp_path: Path, fmt: str) -> 
         "Locaux": [headers("Locaux"), ["S2", "peut-être"]],
     }
     result = _read(tmp_path, fmt, sheets)
-    departement = ("format invalide : le texte « 3X » ; attendu un code de département INSEE (01 à 95, 2A, 2B, "
-                   "971 à 989)")
+    departement = (
+        "format invalide : le texte « 3X » ; attendu un code de département INSEE (01 à 95, 2A, 2B, 971 à 989)"
+    )
     hours = "colonne « Début » : « 9h75 » n'est pas une heure entre 0h et 24h ; attendu par exemple 9h, 9h30 ou 09:00"
-    day = ("colonne « Jour » : « lundo » n'est pas une valeur admise ; attendu un jour de la semaine "
-           "(lundi … dimanche)")
+    day = "colonne « Jour » : « lundo » n'est pas une valeur admise ; attendu un jour de la semaine (lundi … dimanche)"
     fte = "colonne « ETP » : « beaucoup » n'est pas un nombre ; attendu par exemple 6,5"
-    trained = ("colonne « Date de formation » : « 31/02/2022 » n'est pas une date existante ; attendu une date "
-               "JJ/MM/AAAA du calendrier")
-    space = ("colonne « Espace confidentiel » : « peut-être » n'est pas oui ou non ; attendu oui, non, o, n, "
-             "x (pour oui), vrai, faux, 1 ou 0")
+    trained = (
+        "colonne « Date de formation » : « 31/02/2022 » n'est pas une date existante ; attendu une date "
+        "JJ/MM/AAAA du calendrier"
+    )
+    space = (
+        "colonne « Espace confidentiel » : « peut-être » n'est pas oui ou non ; attendu oui, non, o, n, "
+        "x (pour oui), vrai, faux, 1 ou 0"
+    )
     assert problems(result) == [
         ("Structures!C2", f"colonne « Département » : {departement} (saisi : « 3x »)"),
         ("Horaires!C2", hours),
@@ -164,10 +172,15 @@ def test_unreadable_cells_are_errors_at_their_cell(tmp_path: Path, fmt: str) -> 
     ]
     assert [(s.structure.id, [(f.field, f.location, f.reason) for f in s.unread]) for s in result.structures] == [
         ("S1", [("opening_hours.monday", "Horaires!C2", hours), ("departement", "Structures!C2", departement)]),
-        ("S2", [("conseillers[0].fte", "Conseillers!C2", fte),
+        (
+            "S2",
+            [
+                ("conseillers[0].fte", "Conseillers!C2", fte),
                 ("conseillers[0].training_date", "Conseillers!D2", trained),
                 ("premises.confidential_space", "Locaux!B2", space),
-                ("opening_hours", "Horaires!B3", day)]),
+                ("opening_hours", "Horaires!B3", day),
+            ],
+        ),
     ]
 
 
@@ -191,7 +204,8 @@ def test_join_errors_point_at_the_identifier_cell(tmp_path: Path, fmt: str) -> N
     assert [(f.field, f.location, f.reason) for f in loaded.unread] == [
         ("partners", "Partenaires!A2", "ligne de la feuille « Partenaires » à l'identifiant « S9 » inconnu"),
         ("partners", "Partenaires!A3", "ligne de la feuille « Partenaires » sans identifiant"),
-        ("opening_hours.monday", "Horaires!E2", unknown), ("conseillers[].presence", "Horaires!E2", unknown),
+        ("opening_hours.monday", "Horaires!E2", unknown),
+        ("conseillers[].presence", "Horaires!E2", unknown),
     ]
 
 
@@ -206,7 +220,8 @@ def test_schema_problems_point_at_cells(tmp_path: Path, fmt: str) -> None:
     result = _read(tmp_path, fmt, sheets)
     (loaded,) = result.structures
     assert {(fact.field, fact.location) for fact in loaded.unread} >= {
-        ("coordinates", "Structures!K2"), ("opening_hours.tuesday", "Horaires!D3"),
+        ("coordinates", "Structures!K2"),
+        ("opening_hours.tuesday", "Horaires!D3"),
     }
     assert [location for location, _message in problems(result)] == ["Structures!K2", "Horaires!D3"]
     assert all(message.startswith(("colonne « Longitude » :", "colonne « Fin » :")) for _l, message in problems(result))
@@ -220,8 +235,10 @@ def test_formula_without_cached_value_is_an_error(tmp_path: Path, fmt: str) -> N
         "Fréquentation": [headers("Fréquentation"), ["S1", "2024-01", Formula("=100+20")]],
     }
     result = _read(tmp_path, fmt, sheets)
-    message = ("colonne « Accompagnements » : formule sans valeur calculée ; attendu une valeur : ouvrez le fichier "
-               "dans un tableur et enregistrez-le, ou saisissez la valeur")
+    message = (
+        "colonne « Accompagnements » : formule sans valeur calculée ; attendu une valeur : ouvrez le fichier "
+        "dans un tableur et enregistrez-le, ou saisissez la valeur"
+    )
     assert problems(result) == [("Fréquentation!C2", message)]
     (loaded,) = result.structures
     assert [(f.field, f.location, f.reason) for f in loaded.unread] == [("attendance", "Fréquentation!C2", message)]
@@ -231,10 +248,13 @@ def test_formula_with_cached_value_is_read(tmp_path: Path) -> None:
     """A formula cell saved by a spreadsheet is read from its cached value."""
     from openpyxl import load_workbook
 
-    path = write(tmp_path / "declaration.xlsx", {
-        "Structures": structures_sheet(["S1", "Maison"]),
-        "Fréquentation": [headers("Fréquentation"), ["S1", "2024-01", Formula("=100+20")]],
-    })
+    path = write(
+        tmp_path / "declaration.xlsx",
+        {
+            "Structures": structures_sheet(["S1", "Maison"]),
+            "Fréquentation": [headers("Fréquentation"), ["S1", "2024-01", Formula("=100+20")]],
+        },
+    )
     _with_cached_value(path, "Fréquentation", "C2", "120")
     assert load_workbook(path)["Fréquentation"]["C2"].value == "=100+20"
     assert _one(read_workbook(path)).attendance == (model.Attendance("2024-01", 120),)
@@ -242,14 +262,19 @@ def test_formula_with_cached_value_is_read(tmp_path: Path) -> None:
 
 def test_error_value_is_an_error(tmp_path: Path) -> None:
     """A cell holding #DIV/0! is an error at its cell."""
-    path = write(tmp_path / "declaration.xlsx", {
-        "Structures": structures_sheet(["S1", "Maison"]),
-        "Fréquentation": [headers("Fréquentation"), ["S1", "2024-01", Formula("=1/0")]],
-    })
+    path = write(
+        tmp_path / "declaration.xlsx",
+        {
+            "Structures": structures_sheet(["S1", "Maison"]),
+            "Fréquentation": [headers("Fréquentation"), ["S1", "2024-01", Formula("=1/0")]],
+        },
+    )
     _with_cached_value(path, "Fréquentation", "C2", "#DIV/0!", error=True)
     assert problems(read_workbook(path)) == [
-        ("Fréquentation!C2", "colonne « Accompagnements » : la cellule contient une erreur de calcul (#DIV/0!) ; "
-                             "attendu une valeur"),
+        (
+            "Fréquentation!C2",
+            "colonne « Accompagnements » : la cellule contient une erreur de calcul (#DIV/0!) ; attendu une valeur",
+        ),
     ]
 
 
@@ -266,8 +291,9 @@ def _with_cached_value(path: Path, sheet: str, ref: str, value: str, *, error: b
         parts = {name: archive.read(name) for name in archive.namelist()}
     xml = parts[member].decode()
     kind = ' t="e"' if error else ""
-    xml, count = re.subn(rf'<c r="{ref}"([^>]*)><f>([^<]*)</f><v\s*(?:/>|></v>)', rf'<c r="{ref}"{kind}><f>\2</f><v>{value}</v>',
-                         xml)  # openpyxl writes an empty value <v/> with the standard library, <v></v> with lxml
+    xml, count = re.subn(
+        rf'<c r="{ref}"([^>]*)><f>([^<]*)</f><v\s*(?:/>|></v>)', rf'<c r="{ref}"{kind}><f>\2</f><v>{value}</v>', xml
+    )  # openpyxl writes an empty value <v/> with the standard library, <v></v> with lxml
     assert count == 1
     parts[member] = xml.encode()
     with zipfile.ZipFile(path, "w") as archive:
@@ -286,17 +312,26 @@ def test_header_problems(tmp_path: Path, fmt: str) -> None:
     result = _read(tmp_path, fmt, sheets)
     assert [item.structure.name for item in result.structures] == ["Maison"]
     assert [(p.location, p.level, p.message) for p in result.problems] == [
-        ("Structures!C1", "erreur",
-         "colonne « Nom de la structure » en double (déjà en Structures!B1) : cette colonne est ignorée"),
-        ("Structures!D1", "avertissement",
-         "colonne « Couleur » inconnue : ignorée (colonnes attendues « Identifiant », « Nom », « Département », "
-         "« Canton », « Commune », « Adresse », « Complément d'adresse », « Code postal », « Ville », « Latitude », "
-         "« Longitude », « Type », « Format », « Groupe », « Structure de rattachement », « Type de gestionnaire », "
-         "« Gestionnaire », « Statut du label », « Date du label », « Ouvertures irrégulières », "
-         "« Prise de rendez-vous », « Commentaire »)"),
+        (
+            "Structures!C1",
+            "erreur",
+            "colonne « Nom de la structure » en double (déjà en Structures!B1) : cette colonne est ignorée",
+        ),
+        (
+            "Structures!D1",
+            "avertissement",
+            "colonne « Couleur » inconnue : ignorée (colonnes attendues « Identifiant », « Nom », « Département », "
+            "« Canton », « Commune », « Adresse », « Complément d'adresse », « Code postal », « Ville », « Latitude », "
+            "« Longitude », « Type », « Format », « Groupe », « Structure de rattachement », « Type de gestionnaire », "
+            "« Gestionnaire », « Statut du label », « Date du label », « Ouvertures irrégulières », "
+            "« Prise de rendez-vous », « Commentaire »)",
+        ),
         ("Horaire!A1", "erreur", "feuille « Horaire » inconnue ; attendu « Horaires » ?"),
-        ("Partenaires!A1", "erreur",
-         "colonne obligatoire « Partenaire » absente de la feuille « Partenaires » : la feuille n'est pas lue"),
+        (
+            "Partenaires!A1",
+            "erreur",
+            "colonne obligatoire « Partenaire » absente de la feuille « Partenaires » : la feuille n'est pas lue",
+        ),
     ]
     assert [f.field for f in result.structures[0].unread] == ["opening_hours", "conseillers[].presence", "partners"]
 
@@ -316,7 +351,8 @@ def test_doubled_column_fills_only_what_the_first_leaves_empty(tmp_path: Path, f
     assert problems(result) == [("Structures!E1", message)]
     assert [s.structure.label.date for s in result.structures] == [_dt.date(2021, 1, 1), None]
     assert [(s.structure.id, [(f.field, f.location) for f in s.unread]) for s in result.structures] == [
-        ("S1", []), ("S2", [("label.date", "Structures!E3")]),
+        ("S1", []),
+        ("S2", [("label.date", "Structures!E3")]),
     ]
 
 
@@ -324,7 +360,11 @@ def test_missing_structures_sheet_and_unreadable_file(tmp_path: Path) -> None:
     """A workbook without Structures, and a file that is not a workbook, are reported, not raised."""
     no_sheet = write(tmp_path / "a.xlsx", {"Horaires": [headers("Horaires")]})
     assert problems(read_workbook(no_sheet)) == [
-        ("fichier", "feuille « Structures » absente : le classeur doit avoir une feuille Structures (voir « fsaudit template »)"),
+        (
+            "fichier",
+            "feuille « Structures » absente : le classeur doit avoir une feuille Structures (voir « fsaudit "
+            "template »)",
+        ),
     ]
     broken = tmp_path / "b.xlsx"
     broken.write_bytes(b"pas un classeur")
@@ -339,7 +379,12 @@ def test_findings_point_at_cells(tmp_path: Path, fmt: str) -> None:
     """Field paths of findings are located at the cell they came from, or the structure's row."""
     sheets = {
         "Structures": structures_sheet(["S0", "Autre"], ["S1", "Maison"]),
-        "Horaires": [headers("Horaires"), ["S1", "lundi", "9h", "12h"], ["S1", "mardi", "9h", "12h"], ["S1", "mardi", "14h", "17h"]],
+        "Horaires": [
+            headers("Horaires"),
+            ["S1", "lundi", "9h", "12h"],
+            ["S1", "mardi", "9h", "12h"],
+            ["S1", "mardi", "14h", "17h"],
+        ],
     }
     result = _read(tmp_path, fmt, sheets)
     loaded = result.structures[1]
@@ -354,7 +399,7 @@ def test_findings_point_at_cells(tmp_path: Path, fmt: str) -> None:
 def test_cell_locator_pickles(tmp_path: Path) -> None:
     """The locator travels to worker processes: it pickles and keeps its answers."""
     locator = CellLocator({("structures", 0): "Structures!A2", ("structures", 0, "name"): "Structures!B2"})
-    copy = pickle.loads(pickle.dumps(locator))  # noqa: S301 - our own bytes
+    copy = pickle.loads(pickle.dumps(locator))
     assert copy(("structures", 0, "name")) == "Structures!B2"
     assert copy(("structures", 0, "comment")) == "Structures!A2"
     assert copy(("departement",)) is None

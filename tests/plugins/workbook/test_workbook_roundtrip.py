@@ -65,15 +65,17 @@ def normalize(declaration: model.Declaration, fmt: str) -> model.Declaration:
             coordinates = model.Coordinates(
                 _sixteen_digits(coordinates.latitude), _sixteen_digits(coordinates.longitude)
             )
-        out.append(attrs.evolve(
-            s,
-            coordinates=coordinates,
-            address=address,
-            gestionnaire=gestionnaire,
-            conseillers=conseillers,
-            partners=None if s.partners is None else tuple(texts(p) for p in s.partners),
-            local_services=None if s.local_services is None else tuple(texts(x) for x in s.local_services),
-        ))
+        out.append(
+            attrs.evolve(
+                s,
+                coordinates=coordinates,
+                address=address,
+                gestionnaire=gestionnaire,
+                conseillers=conseillers,
+                partners=None if s.partners is None else tuple(texts(p) for p in s.partners),
+                local_services=None if s.local_services is None else tuple(texts(x) for x in s.local_services),
+            )
+        )
     departement = declaration.departement
     if departement is not None:
         departement = attrs.evolve(
@@ -85,8 +87,10 @@ def normalize(declaration: model.Declaration, fmt: str) -> model.Declaration:
 
 def _usable(declaration: model.Declaration) -> bool:
     for s in declaration.structures:
-        if not s.name or any(not p.operator for p in s.partners or ()) or any(
-            not x.name for x in s.local_services or ()
+        if (
+            not s.name
+            or any(not p.operator for p in s.partners or ())
+            or any(not x.name for x in s.local_services or ())
         ):
             return False
     rows = declaration_rows(declaration)

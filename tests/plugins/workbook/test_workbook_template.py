@@ -116,4 +116,6 @@ def test_ods_template_has_validations_and_frozen_rows() -> None:
     assert 'table:condition=\'of:cell-content-is-in-list("lundi";"mardi";' in content
     assert 'table:content-validation-name="val1"' in content
     settings = archive.read("settings.xml").decode()
-    assert settings.count('<config:config-item config:name="VerticalSplitMode" config:type="short">2</config:config-item>') == len(SHEETS)
+    assert settings.count(
+        '<config:config-item config:name="VerticalSplitMode" config:type="short">2</config:config-item>'
+    ) == len(SHEETS)

@@ -50,10 +50,7 @@ def _unread(result: object) -> list[tuple[str, list[tuple[str, str, str]]]]:
 
 
 def _verdicts(report: object) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    return [
-        (s.id, s.decision.code.value, [(r.rule, r.status.value) for r in s.results])
-        for s in report.structures
-    ]
+    return [(s.id, s.decision.code.value, [(r.rule, r.status.value) for r in s.results]) for s in report.structures]
 
 
 # --- sheets ------------------------------------------------------------------------------------
@@ -74,9 +71,9 @@ def test_misspelt_sheet_makes_its_facts_unread_for_every_structure(samples: Path
 def test_misspelt_sheet_gives_manual_hours_and_incomplete_decisions(samples: Path, tmp_path: Path, fmt: str) -> None:
     """With « Horaires » misspelt, FS-HOR-04 is manual (not fail) and every decision is instruction incomplète."""
     report = audit([edit_workbook(_sample(samples, tmp_path, fmt), renames={"Horaires": "Horaire"})], as_of=AS_OF)
-    assert [(s.id, result_of(report, "FS-HOR-04", s.id).status.value, s.decision.code.value) for s in report.structures] == [
-        (sid, "manual", "instruction_incomplete") for sid in SAMPLE_IDS
-    ]
+    assert [
+        (s.id, result_of(report, "FS-HOR-04", s.id).status.value, s.decision.code.value) for s in report.structures
+    ] == [(sid, "manual", "instruction_incomplete") for sid in SAMPLE_IDS]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -86,9 +83,12 @@ def test_unrelated_sheet_is_a_warning_and_ignored(samples: Path, tmp_path: Path,
     edit_workbook(path, renames={"Vérifications": "Notes"})  # the samples' Vérifications sheet is empty
     result = read_workbook(path)
     assert _problems(result) == [
-        ("Notes!A1", "avertissement",
-         "feuille « Notes » inconnue : ignorée (feuilles lues : Structures, Horaires, Conseillers, Partenaires, "
-         "Services locaux, Locaux, Fréquentation, Département, Vérifications)"),
+        (
+            "Notes!A1",
+            "avertissement",
+            "feuille « Notes » inconnue : ignorée (feuilles lues : Structures, Horaires, Conseillers, Partenaires, "
+            "Services locaux, Locaux, Fréquentation, Département, Vérifications)",
+        ),
     ]
     assert all(not s.unread for s in result.structures)
     report = audit([path], as_of=AS_OF)
@@ -101,10 +101,15 @@ def test_sheets_without_declaration_data_are_ignored_silently(tmp_path: Path, fm
     """Instructions, Listes and the test kit's « Attendus » sheet are no data and no warning."""
     from fsaudit.testing.workbook_kit import SHEET
 
-    path = write(tmp_path / f"d.{fmt}", {
-        "Instructions": [["Lisez-moi"]], "Listes": [["oui"]], SHEET: [["Date d'audit"]],
-        "Structures": structures_sheet(["S1", "Maison"]),
-    })
+    path = write(
+        tmp_path / f"d.{fmt}",
+        {
+            "Instructions": [["Lisez-moi"]],
+            "Listes": [["oui"]],
+            SHEET: [["Date d'audit"]],
+            "Structures": structures_sheet(["S1", "Maison"]),
+        },
+    )
     result = read_workbook(path)
     assert (_problems(result), _unread(result)) == ([], [("S1", [])])
 
@@ -120,29 +125,46 @@ def test_misspelt_column_makes_its_facts_unread_for_the_rows(samples: Path, tmp_
     result = read_workbook(path)
     assert _problems(result) == [("Conseillers!D1", "erreur", message)]
     assert _unread(result) == [
-        ("EX-32-001", [("conseillers[0].training_date", "Conseillers!D2", message),
-                       ("conseillers[1].training_date", "Conseillers!D3", message)]),
+        (
+            "EX-32-001",
+            [
+                ("conseillers[0].training_date", "Conseillers!D2", message),
+                ("conseillers[1].training_date", "Conseillers!D3", message),
+            ],
+        ),
         ("EX-32-002", [("conseillers[0].training_date", "Conseillers!D4", message)]),
         ("EX-32-003", []),
-        ("EX-32-004", [("conseillers[0].training_date", "Conseillers!D5", message),
-                       ("conseillers[1].training_date", "Conseillers!D6", message)]),
+        (
+            "EX-32-004",
+            [
+                ("conseillers[0].training_date", "Conseillers!D5", message),
+                ("conseillers[1].training_date", "Conseillers!D6", message),
+            ],
+        ),
     ]
     report = audit([path], as_of=AS_OF)
     assert [result_of(report, "FS-AGT-02", sid).status.value for sid in SAMPLE_IDS] == [
-        "manual", "manual", "not_applicable", "manual",
+        "manual",
+        "manual",
+        "not_applicable",
+        "manual",
     ]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_unrelated_column_is_a_warning_and_the_file_is_audited(samples: Path, tmp_path: Path, fmt: str) -> None:
-    """An auditor's column « Notes de l'auditeur » in Structures is a warning: same verdicts, no input-error exit code."""
+    """An auditor's column « Notes de l'auditeur » in Structures is a warning: same verdicts, no input-error exit
+    code."""
     path = edit_workbook(
         _sample(samples, tmp_path, fmt), columns={"Structures": ("Notes de l'auditeur", {2: "RAS", 4: "à revoir"})}
     )
     expected = ", ".join(f"« {c.header} »" for c in SHEETS[0].columns)
     assert _problems(read_workbook(path)) == [
-        ("Structures!W1", "avertissement",
-         f"colonne « Notes de l'auditeur » inconnue : ignorée (colonnes attendues {expected})"),
+        (
+            "Structures!W1",
+            "avertissement",
+            f"colonne « Notes de l'auditeur » inconnue : ignorée (colonnes attendues {expected})",
+        ),
     ]
     out = tmp_path / "rapport.json"
     alone = tmp_path / "seul.json"
@@ -161,7 +183,8 @@ def test_unrelated_column_is_a_warning_and_the_file_is_audited(samples: Path, tm
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_unreadable_cell_is_reported_and_the_structure_kept(samples: Path, tmp_path: Path, fmt: str) -> None:
-    """« neuf heures » in Horaires!C2, « un » and « hier » in one Conseillers row: each cell reported, the structure kept."""
+    """« neuf heures » in Horaires!C2, « un » and « hier » in one Conseillers row: each cell reported, the structure
+    kept."""
     path = edit_workbook(
         _sample(samples, tmp_path, fmt),
         cells={("Horaires", 2, 3): "neuf heures", ("Conseillers", 2, 3): "un", ("Conseillers", 2, 4): "hier"},
@@ -176,17 +199,26 @@ def test_every_unreadable_cell_is_reported_and_the_structure_kept(samples: Path,
         ("Conseillers!D2", "erreur", trained),
     ]
     assert _unread(result) == [
-        ("EX-32-001", [("conseillers[0].fte", "Conseillers!C2", fte),
-                       ("conseillers[0].training_date", "Conseillers!D2", trained),
-                       ("opening_hours.monday", "Horaires!C2", hours)]),
-        ("EX-32-002", []), ("EX-32-003", []), ("EX-32-004", []),
+        (
+            "EX-32-001",
+            [
+                ("conseillers[0].fte", "Conseillers!C2", fte),
+                ("conseillers[0].training_date", "Conseillers!D2", trained),
+                ("opening_hours.monday", "Horaires!C2", hours),
+            ],
+        ),
+        ("EX-32-002", []),
+        ("EX-32-003", []),
+        ("EX-32-004", []),
     ]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_structure_with_an_unreadable_cell_is_audited_as_incomplete(samples: Path, tmp_path: Path, fmt: str) -> None:
     """The structure stays in the report: rules needing the unread facts are manual, the decision incomplète."""
-    path = edit_workbook(_sample(samples, tmp_path, fmt), cells={("Horaires", 2, 3): "neuf heures", ("Conseillers", 2, 3): "un"})
+    path = edit_workbook(
+        _sample(samples, tmp_path, fmt), cells={("Horaires", 2, 3): "neuf heures", ("Conseillers", 2, 3): "un"}
+    )
     report = audit([path], as_of=AS_OF)
     reference = audit([samples / "workbook" / f"declaration-exemple.{fmt}"], as_of=AS_OF)
     assert [s.id for s in report.structures] == SAMPLE_IDS
@@ -195,10 +227,19 @@ def test_structure_with_an_unreadable_cell_is_audited_as_incomplete(samples: Pat
     # ETP unreadable: the count of conseillers (FS-AGT-01) is still read; their presence is not.
     # FS-NET-02 lacks the bus's canton in the sample itself.
     assert sorted(r.rule for r in first.results if r.status.value == "manual") == [
-        "FS-AGT-03", "FS-HOR-01", "FS-HOR-02", "FS-HOR-03", "FS-HOR-04", "FS-NET-02",
+        "FS-AGT-03",
+        "FS-HOR-01",
+        "FS-HOR-02",
+        "FS-HOR-03",
+        "FS-HOR-04",
+        "FS-NET-02",
     ]
     assert sorted(r.rule for r in first.results if r.message.startswith("non évaluable")) == [
-        "FS-AGT-03", "FS-HOR-01", "FS-HOR-02", "FS-HOR-03", "FS-HOR-04",
+        "FS-AGT-03",
+        "FS-HOR-01",
+        "FS-HOR-02",
+        "FS-HOR-03",
+        "FS-HOR-04",
     ]
     assert _verdicts(report)[1:] == _verdicts(reference)[1:]
 
@@ -206,10 +247,13 @@ def test_structure_with_an_unreadable_cell_is_audited_as_incomplete(samples: Pat
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_unreadable_time_makes_only_its_day_unread(tmp_path: Path, fmt: str) -> None:
     """An unreadable end time leaves out its range and makes its day unread; the other days are read."""
-    path = write(tmp_path / f"d.{fmt}", {
-        "Structures": structures_sheet(["S1", "Maison"]),
-        "Horaires": [headers("Horaires"), ["S1", "lundi", "9h", "midi"], ["S1", "mardi", "9h", "12h"]],
-    })
+    path = write(
+        tmp_path / f"d.{fmt}",
+        {
+            "Structures": structures_sheet(["S1", "Maison"]),
+            "Horaires": [headers("Horaires"), ["S1", "lundi", "9h", "midi"], ["S1", "mardi", "9h", "12h"]],
+        },
+    )
     result = read_workbook(path)
     (loaded,) = result.structures
     assert loaded.structure.opening_hours == model.WeeklyHours(tuesday=(model.TimeRange("09:00", "12:00"),))
@@ -220,10 +264,13 @@ def test_unreadable_time_makes_only_its_day_unread(tmp_path: Path, fmt: str) -> 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_unreadable_required_item_value_makes_the_list_unread(tmp_path: Path, fmt: str) -> None:
     """A month without readable Accompagnements cannot be an item: the attendance list is unread, the row left out."""
-    path = write(tmp_path / f"d.{fmt}", {
-        "Structures": structures_sheet(["S1", "Maison"]),
-        "Fréquentation": [headers("Fréquentation"), ["S1", "2024-01", "beaucoup"], ["S1", "2025-01", 120]],
-    })
+    path = write(
+        tmp_path / f"d.{fmt}",
+        {
+            "Structures": structures_sheet(["S1", "Maison"]),
+            "Fréquentation": [headers("Fréquentation"), ["S1", "2024-01", "beaucoup"], ["S1", "2025-01", 120]],
+        },
+    )
     result = read_workbook(path)
     message = "colonne « Accompagnements » : « beaucoup » n'est pas un nombre entier ; attendu par exemple 120"
     assert _problems(result) == [("Fréquentation!C2", "erreur", message)]
@@ -233,14 +280,20 @@ def test_unreadable_required_item_value_makes_the_list_unread(tmp_path: Path, fm
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_unreadable_departement_cell_makes_canton_coverage_unread(tmp_path: Path, fmt: str) -> None:
-    """A bad cell of the Département sheet: no block, and its cantons are unread for every structure (FS-NET-02 manual)."""
-    path = write(tmp_path / f"d.{fmt}", {
-        "Structures": structures_sheet(["S1", "Maison", "32", "3201"], ["S2", "Autre", "32", "3202"]),
-        "Département": [headers("Département"), ["32", "Gers", "3201", "Auch-1"], ["3x", None, "3202", "Auch-2"]],
-    })
+    """A bad cell of the Département sheet: no block, and its cantons are unread for every structure (FS-NET-02
+    manual)."""
+    path = write(
+        tmp_path / f"d.{fmt}",
+        {
+            "Structures": structures_sheet(["S1", "Maison", "32", "3201"], ["S2", "Autre", "32", "3202"]),
+            "Département": [headers("Département"), ["32", "Gers", "3201", "Auch-1"], ["3x", None, "3202", "Auch-2"]],
+        },
+    )
     result = read_workbook(path)
-    message = ("colonne « Département » : « 3X » diffère du département « 32 » de la ligne 2 : un seul département "
-               "par classeur")
+    message = (
+        "colonne « Département » : « 3X » diffère du département « 32 » de la ligne 2 : un seul département "
+        "par classeur"
+    )
     assert result.departements == ()
     assert _unread(result) == [(sid, [("departement.cantons", "Département!A3", message)]) for sid in ("S1", "S2")]
     report = audit([path], as_of=AS_OF)
@@ -252,21 +305,30 @@ def test_unreadable_departement_cell_makes_canton_coverage_unread(tmp_path: Path
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_duplicate_identifiers_keep_both_structures(tmp_path: Path, fmt: str) -> None:
-    """Two rows « S1 » in Structures: both audited, FS-NET-01 fails on both, the rows of other sheets are unread for both."""
-    path = write(tmp_path / f"d.{fmt}", {
-        "Structures": structures_sheet(["S1", "Maison"], ["S1", "Doublon"], ["S2", "Seule"]),
-        "Partenaires": [headers("Partenaires"), ["S1", "CAF"], ["S2", "CPAM"]],
-        "Horaires": [headers("Horaires"), ["S2", "lundi", "9h", "12h"]],
-    })
+    """Two rows « S1 » in Structures: both audited, FS-NET-01 fails on both, the rows of other sheets are unread for
+    both."""
+    path = write(
+        tmp_path / f"d.{fmt}",
+        {
+            "Structures": structures_sheet(["S1", "Maison"], ["S1", "Doublon"], ["S2", "Seule"]),
+            "Partenaires": [headers("Partenaires"), ["S1", "CAF"], ["S2", "CPAM"]],
+            "Horaires": [headers("Horaires"), ["S2", "lundi", "9h", "12h"]],
+        },
+    )
     result = read_workbook(path)
     assert _problems(result) == [
-        ("Structures!A3", "erreur",
-         "colonne « Identifiant » : identifiant « S1 » déjà utilisé ligne 2 ; attendu un identifiant unique dans le "
-         "classeur : les lignes des autres feuilles qui portent cet identifiant ne sont rattachées à aucune de ces "
-         "structures"),
+        (
+            "Structures!A3",
+            "erreur",
+            "colonne « Identifiant » : identifiant « S1 » déjà utilisé ligne 2 ; attendu un identifiant unique dans le "
+            "classeur : les lignes des autres feuilles qui portent cet identifiant ne sont rattachées à aucune de ces "
+            "structures",
+        ),
     ]
-    reason = ("identifiant « S1 » porté par plusieurs lignes de la feuille Structures : les lignes de la feuille "
-              "« Partenaires » qui le portent ne sont rattachées à aucune d'elles")
+    reason = (
+        "identifiant « S1 » porté par plusieurs lignes de la feuille Structures : les lignes de la feuille "
+        "« Partenaires » qui le portent ne sont rattachées à aucune d'elles"
+    )
     assert _unread(result) == [
         ("S1", [("partners", "Partenaires!A2", reason)]),
         ("S1", [("partners", "Partenaires!A2", reason)]),
@@ -275,31 +337,46 @@ def test_duplicate_identifiers_keep_both_structures(tmp_path: Path, fmt: str) ->
     assert [s.structure.name for s in result.structures] == ["Maison", "Doublon", "Seule"]
     report = audit([path], as_of=AS_OF)
     assert [(s.id, s.name, s.result("FS-NET-01").status.value) for s in report.structures] == [
-        ("S1", "Maison", "fail"), ("S1", "Doublon", "fail"), ("S2", "Seule", "pass"),
+        ("S1", "Maison", "fail"),
+        ("S1", "Doublon", "fail"),
+        ("S2", "Seule", "pass"),
     ]
     assert [s.decision.code.value for s in report.structures][:2] == ["instruction_incomplete"] * 2
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_structure_without_identifier_is_kept_with_a_provisional_one(tmp_path: Path, fmt: str) -> None:
-    """A Structures row without identifier is audited as « sans-identifiant-N »: the facts of the other sheets are unread."""
-    path = write(tmp_path / f"d.{fmt}", {
-        "Structures": structures_sheet(["S1", "Maison"], [None, "Sans identifiant"]),
-        "Horaires": [headers("Horaires"), ["S1", "lundi", "9h", "12h"]],
-        "Locaux": [headers("Locaux"), ["S1", "oui"]],
-    })
+    """A Structures row without identifier is audited as « sans-identifiant-N »: the facts of the other sheets are
+    unread."""
+    path = write(
+        tmp_path / f"d.{fmt}",
+        {
+            "Structures": structures_sheet(["S1", "Maison"], [None, "Sans identifiant"]),
+            "Horaires": [headers("Horaires"), ["S1", "lundi", "9h", "12h"]],
+            "Locaux": [headers("Locaux"), ["S1", "oui"]],
+        },
+    )
     result = read_workbook(path)
     assert _problems(result) == [("Structures!A3", "erreur", "colonne « Identifiant » : valeur obligatoire manquante")]
-    unjoined = ("identifiant absent ou illisible : les lignes des autres feuilles ne peuvent pas être rattachées à "
-                "cette structure")
+    unjoined = (
+        "identifiant absent ou illisible : les lignes des autres feuilles ne peuvent pas être rattachées à "
+        "cette structure"
+    )
     assert _unread(result) == [
         ("S1", []),
-        ("sans-identifiant-2", [
-            ("opening_hours", "Structures!A3", unjoined),
-            ("conseillers[].presence", "Structures!A3", unjoined),
-            ("premises", "Structures!A3", unjoined),
-            ("id", "Structures!A3", "identifiant absent ou illisible : identifiant provisoire « sans-identifiant-2 »"),
-        ]),
+        (
+            "sans-identifiant-2",
+            [
+                ("opening_hours", "Structures!A3", unjoined),
+                ("conseillers[].presence", "Structures!A3", unjoined),
+                ("premises", "Structures!A3", unjoined),
+                (
+                    "id",
+                    "Structures!A3",
+                    "identifiant absent ou illisible : identifiant provisoire « sans-identifiant-2 »",
+                ),
+            ],
+        ),
     ]
 
 
@@ -308,18 +385,28 @@ def test_row_with_an_unknown_identifier_makes_the_likely_structure_unread(tmp_pa
     """A row whose identifier is not in Structures is an error at that cell, and the facts of that
     sheet are unread for the structure it was most likely meant for (the only one of the workbook,
     or the one with a close identifier): judging it without the row could fail it wrongly."""
-    path = write(tmp_path / f"d.{fmt}", {
-        "Structures": structures_sheet(["S-01", "Maison"], ["T-77", "Autre"]),
-        "Partenaires": [headers("Partenaires"), ["S-01", "CAF"], ["S01", "CPAM"], ["Z9", "MSA"]],
-    })
+    path = write(
+        tmp_path / f"d.{fmt}",
+        {
+            "Structures": structures_sheet(["S-01", "Maison"], ["T-77", "Autre"]),
+            "Partenaires": [headers("Partenaires"), ["S-01", "CAF"], ["S01", "CPAM"], ["Z9", "MSA"]],
+        },
+    )
     result = read_workbook(path)
     assert _problems(result) == [
-        ("Partenaires!A3", "erreur",
-         "colonne « Identifiant » : identifiant « S01 » absent de la feuille Structures ; voulez-vous dire « S-01 » ?"),
+        (
+            "Partenaires!A3",
+            "erreur",
+            "colonne « Identifiant » : identifiant « S01 » absent de la feuille Structures ; voulez-vous dire « "
+            "S-01 » ?",
+        ),
         ("Partenaires!A4", "erreur", "colonne « Identifiant » : identifiant « Z9 » absent de la feuille Structures"),
     ]
     assert _unread(result) == [
-        ("S-01", [("partners", "Partenaires!A3", "ligne de la feuille « Partenaires » à l'identifiant « S01 » inconnu")]),
+        (
+            "S-01",
+            [("partners", "Partenaires!A3", "ligne de la feuille « Partenaires » à l'identifiant « S01 » inconnu")],
+        ),
         ("T-77", []),
     ]
 
@@ -345,10 +432,14 @@ def test_forgotten_example_is_skipped_with_a_warning(tmp_path: Path, fmt: str) -
     """The template's example left in every sheet is not audited: one warning says so and how to remove it."""
     result = read_workbook(_with_example(tmp_path, fmt))
     assert _problems(result) == [
-        ("Structures!A2", "avertissement",
-         f"structure d'exemple « {EXAMPLE_ID} » du modèle ignorée, elle n'est pas auditée : supprimez ses lignes des "
-         "feuilles Structures, Horaires, Conseillers, Partenaires, Services locaux, Locaux, Fréquentation, "
-         "Département, Vérifications (ou créez le modèle sans exemple : fsaudit template --sans-exemple)"),
+        (
+            "Structures!A2",
+            "avertissement",
+            f"structure d'exemple « {EXAMPLE_ID} » du modèle ignorée, elle n'est pas auditée : supprimez ses "
+            "lignes des "
+            "feuilles Structures, Horaires, Conseillers, Partenaires, Services locaux, Locaux, Fréquentation, "
+            "Département, Vérifications (ou créez le modèle sans exemple : fsaudit template --sans-exemple)",
+        ),
     ]
     assert [s.structure.id for s in result.structures] == ["S1"]
     assert result.answers == ()
@@ -357,21 +448,42 @@ def test_forgotten_example_is_skipped_with_a_warning(tmp_path: Path, fmt: str) -
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_example_rows_left_in_one_sheet_are_skipped_with_a_warning(tmp_path: Path, fmt: str) -> None:
-    """Example rows left in Horaires after its Structures row was deleted: a warning at the first one, not an error per row."""
+    """Example rows left in Horaires after its Structures row was deleted: a warning at the first one, not an error per
+    row."""
     path = _with_example(tmp_path, fmt, keep={"Horaires"})
     edit = read_workbook(path)
     assert _problems(edit) == [
-        ("Horaires!A2", "avertissement",
-         f"structure d'exemple « {EXAMPLE_ID} » du modèle ignorée, elle n'est pas auditée : supprimez ses lignes des "
-         "feuilles Horaires (ou créez le modèle sans exemple : fsaudit template --sans-exemple)"),
+        (
+            "Horaires!A2",
+            "avertissement",
+            f"structure d'exemple « {EXAMPLE_ID} » du modèle ignorée, elle n'est pas auditée : supprimez ses "
+            "lignes des "
+            "feuilles Horaires (ou créez le modèle sans exemple : fsaudit template --sans-exemple)",
+        ),
     ]
     assert [s.structure.id for s in edit.structures] == ["S1"]
 
 
 BOOLEANS = [
-    ("oui", True), (" Oui ", True), ("OUI", True), ("o", True), ("O", True), ("x", True), ("X", True),
-    ("vrai", True), ("VRAI", True), ("1", True), (1, True), (True, True),
-    ("non", False), ("N", False), ("n", False), ("faux", False), ("Faux ", False), ("0", False), (0, False),
+    ("oui", True),
+    (" Oui ", True),
+    ("OUI", True),
+    ("o", True),
+    ("O", True),
+    ("x", True),
+    ("X", True),
+    ("vrai", True),
+    ("VRAI", True),
+    ("1", True),
+    (1, True),
+    (True, True),
+    ("non", False),
+    ("N", False),
+    ("n", False),
+    ("faux", False),
+    ("Faux ", False),
+    ("0", False),
+    (0, False),
     (False, False),
 ]
 
@@ -383,10 +495,14 @@ def test_every_oui_non_column_reads_the_usual_spellings(tmp_path: Path, fmt: str
     locaux = next(s for s in SHEETS if s.name == "Locaux")
     flags = [c.key for c in locaux.columns if c.kind == "bool"]
     structures = [[f"S{n}", "Maison"] + [None] * (booking - 2) + [value] for n, (value, _b) in enumerate(BOOLEANS)]
-    path = write(tmp_path / f"d.{fmt}", {
-        "Structures": structures_sheet(*structures),
-        "Locaux": [headers("Locaux")] + [[f"S{n}"] + [value] * len(flags) for n, (value, _b) in enumerate(BOOLEANS)],
-    })
+    path = write(
+        tmp_path / f"d.{fmt}",
+        {
+            "Structures": structures_sheet(*structures),
+            "Locaux": [headers("Locaux")]
+            + [[f"S{n}"] + [value] * len(flags) for n, (value, _b) in enumerate(BOOLEANS)],
+        },
+    )
     result = read_workbook(path)
     assert _problems(result) == []
     read = [
@@ -409,14 +525,21 @@ def test_oui_non_drop_downs_accept_other_spellings(tmp_path: Path) -> None:
     wb = load_workbook(path)
     shown = {
         (spec.name, column.key): next(
-            dv.showErrorMessage for dv in wb[spec.name].data_validations.dataValidation
+            dv.showErrorMessage
+            for dv in wb[spec.name].data_validations.dataValidation
             if str(dv.sqref).startswith(f"{chr(65 + n)}2:")
         )
-        for spec in SHEETS for n, column in enumerate(spec.columns) if column.choices
+        for spec in SHEETS
+        for n, column in enumerate(spec.columns)
+        if column.choices
     }
     assert {key for key, value in shown.items() if value} == {
-        ("Structures", "type"), ("Structures", "format"), ("Structures", "gestionnaire_kind"),
-        ("Structures", "label_status"), ("Horaires", "day"), ("Vérifications", "result"),
+        ("Structures", "type"),
+        ("Structures", "format"),
+        ("Structures", "gestionnaire_kind"),
+        ("Structures", "label_status"),
+        ("Horaires", "day"),
+        ("Vérifications", "result"),
     }
     content = zipfile.ZipFile(io.BytesIO(render_workbook("ods", referential))).read("content.xml").decode()
     oui_non = content.count('of:cell-content-is-in-list("oui";"non")')
@@ -427,13 +550,18 @@ def test_oui_non_drop_downs_accept_other_spellings(tmp_path: Path) -> None:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_invalid_departement_code_makes_canton_coverage_unread(tmp_path: Path, fmt: str) -> None:
     """A département code that is no INSEE code drops the block: its cantons are unread, not « no list »."""
-    path = write(tmp_path / f"d.{fmt}", {
-        "Structures": structures_sheet(["S1", "Maison", "32", "3201"]),
-        "Département": [headers("Département"), ["3x", "Gers", "3201", "Auch-1"]],
-    })
+    path = write(
+        tmp_path / f"d.{fmt}",
+        {
+            "Structures": structures_sheet(["S1", "Maison", "32", "3201"]),
+            "Département": [headers("Département"), ["3x", "Gers", "3201", "Auch-1"]],
+        },
+    )
     result = read_workbook(path)
-    message = ("colonne « Département » : « 3X » n'est pas un code de département ; attendu un code INSEE : 01 à 95, "
-               "2A, 2B, 971 à 989")
+    message = (
+        "colonne « Département » : « 3X » n'est pas un code de département ; attendu un code INSEE : 01 à 95, "
+        "2A, 2B, 971 à 989"
+    )
     assert _problems(result) == [("Département!A2", "erreur", message)]
     assert _unread(result) == [("S1", [("departement.cantons", "Département!A2", message)])]
     assert result_of(audit([path], as_of=AS_OF), "FS-NET-02", "S1").status.value == "manual"

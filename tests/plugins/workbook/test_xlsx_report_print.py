@@ -69,8 +69,15 @@ HEADER_ROWS = {"Synthèse": "$6:$6", "Valeurs du référentiel": "$4:$4"}
 def test_every_sheet_prints_a4_landscape_fitted_to_width(workbook: Any) -> None:
     """Each sheet: A4, landscape, one page wide and as many down as needed, its header row on every page."""
     found = [
-        (ws.title, ws.page_setup.paperSize, ws.page_setup.orientation, ws.page_setup.fitToWidth,
-         ws.page_setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage, ws.print_title_rows)
+        (
+            ws.title,
+            ws.page_setup.paperSize,
+            ws.page_setup.orientation,
+            ws.page_setup.fitToWidth,
+            ws.page_setup.fitToHeight,
+            ws.sheet_properties.pageSetUpPr.fitToPage,
+            ws.print_title_rows,
+        )
         for ws in workbook.worksheets
     ]
     assert found == [
@@ -124,17 +131,24 @@ def test_decision_chart_counts_in_whole_structures_with_the_decisions_colours(pa
     with zipfile.ZipFile(io.BytesIO(payload)) as archive:
         root = SafeET.fromstring(archive.read("xl/charts/chart1.xml"))
     value_axis = root.find(f".//{CHART}valAx")
-    assert (value_axis.find(f"{CHART}majorUnit").get("val"), value_axis.find(f"{CHART}numFmt").get("formatCode"),
-            value_axis.find(f"{CHART}scaling/{CHART}min").get("val")) == ("1", "0", "0")
-    assert [axis.find(f"{CHART}delete").get("val") for axis in root.iter() if axis.tag in
-            (f"{CHART}valAx", f"{CHART}catAx")] == ["0", "0"]
+    assert (
+        value_axis.find(f"{CHART}majorUnit").get("val"),
+        value_axis.find(f"{CHART}numFmt").get("formatCode"),
+        value_axis.find(f"{CHART}scaling/{CHART}min").get("val"),
+    ) == ("1", "0", "0")
+    assert [
+        axis.find(f"{CHART}delete").get("val") for axis in root.iter() if axis.tag in (f"{CHART}valAx", f"{CHART}catAx")
+    ] == ["0", "0"]
     series = [
-        ("".join(s.find(f"{CHART}tx").itertext()).strip() or s.find(f".//{CHART}f").text,
-         s.find(f"{CHART}spPr/{DRAWING}solidFill/{DRAWING}srgbClr").get("val"))
+        (
+            "".join(s.find(f"{CHART}tx").itertext()).strip() or s.find(f".//{CHART}f").text,
+            s.find(f"{CHART}spPr/{DRAWING}solidFill/{DRAWING}srgbClr").get("val"),
+        )
         for s in root.iter(f"{CHART}ser")
     ]
     assert [colour for _, colour in series] == [
-        DECISION_COLOURS[DecisionCode.MAINTIEN], DECISION_COLOURS[DecisionCode.INSTRUCTION_INCOMPLETE],
+        DECISION_COLOURS[DecisionCode.MAINTIEN],
+        DECISION_COLOURS[DecisionCode.INSTRUCTION_INCOMPLETE],
         DECISION_COLOURS[DecisionCode.AVIS_DEFAVORABLE],
     ]
 
@@ -152,14 +166,27 @@ def test_identity_sheet_shows_each_structure_as_declared(workbook: Any) -> None:
     """« Identité » gives each structure's identity facts in French, its file and the place in it."""
     rows = list(workbook["Identité"].iter_rows(min_row=2, max_row=3, values_only=True))
     assert rows == [
-        ("EX-32-001", "France services de Mirande (exemple fictif)", "32",
-         "Adresse : 2 rue de l'Exemple, 32300 Mirande\nCommune (code INSEE) : 32256\nCanton : 3210\n"
-         "Type et format : structure principale, fixe\nGestionnaire : Communauté de communes (exemple) "
-         "(collectivité)\nLabel : labellisée depuis le 01/01/2021\nPosition (WGS84) : 43.51460, 0.40360",
-         "declaration-exemple.xlsx", "Structures!A2", None),
-        ("EX-32-002", "France services de Vic-Fezensac (exemple fictif)", "32",
-         "Canton : 3216\nType et format : structure principale, fixe\nGestionnaire : Association (exemple) "
-         "(association)\nLabel : candidate au label", "declaration-exemple.xlsx", "Structures!A3", None),
+        (
+            "EX-32-001",
+            "France services de Mirande (exemple fictif)",
+            "32",
+            "Adresse : 2 rue de l'Exemple, 32300 Mirande\nCommune (code INSEE) : 32256\nCanton : 3210\n"
+            "Type et format : structure principale, fixe\nGestionnaire : Communauté de communes (exemple) "
+            "(collectivité)\nLabel : labellisée depuis le 01/01/2021\nPosition (WGS84) : 43.51460, 0.40360",
+            "declaration-exemple.xlsx",
+            "Structures!A2",
+            None,
+        ),
+        (
+            "EX-32-002",
+            "France services de Vic-Fezensac (exemple fictif)",
+            "32",
+            "Canton : 3216\nType et format : structure principale, fixe\nGestionnaire : Association (exemple) "
+            "(association)\nLabel : candidate au label",
+            "declaration-exemple.xlsx",
+            "Structures!A3",
+            None,
+        ),
     ]
 
 
@@ -196,8 +223,9 @@ class _WideSection:
 
 def test_wide_section_with_few_rows_is_transposed(samples_dir: Path) -> None:
     """A section far wider than a page with few rows is written one column per row, to print on a page."""
-    report = audit([samples_dir / "workbook" / "declaration-exemple.json"], as_of=AS_OF,
-                   extra_plugins=[("large", _WideSection())])
+    report = audit(
+        [samples_dir / "workbook" / "declaration-exemple.json"], as_of=AS_OF, extra_plugins=[("large", _WideSection())]
+    )
     rows = list(load_workbook(io.BytesIO(render_xlsx(report, {})))["Section large"].iter_rows(values_only=True))
     assert rows == [("Département", "32")] + [(f"Indicateur numéro {n} de la synthèse", n) for n in range(29)]
 
@@ -209,8 +237,10 @@ def _calc_available() -> bool:
     command = shutil.which("soffice")
     if command is None or shutil.which("pdftotext") is None:
         return False
-    return Path(command).resolve().parent.joinpath("libsclo.so").exists() or Path(
-        "/usr/lib/libreoffice/program/libsclo.so").exists()
+    return (
+        Path(command).resolve().parent.joinpath("libsclo.so").exists()
+        or Path("/usr/lib/libreoffice/program/libsclo.so").exists()
+    )
 
 
 needs_calc = pytest.mark.skipif(
@@ -248,9 +278,20 @@ def printed(payload: bytes, tmp_path_factory: pytest.TempPathFactory) -> Any:
     folder = tmp_path_factory.mktemp("impression")
     (folder / "rapport.xlsx").write_bytes(payload)
     subprocess.run(
-        ["soffice", "--headless", "--norestore", f"-env:UserInstallation={(folder / 'profil').as_uri()}",
-         "--convert-to", "pdf", "--outdir", str(folder), str(folder / "rapport.xlsx")],
-        check=True, capture_output=True, timeout=300,
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(folder / 'profil').as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(folder / "rapport.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return _pages(folder / "rapport.pdf")
 
@@ -271,8 +312,15 @@ def test_every_printed_word_is_inside_the_page(printed: Any) -> None:
 @needs_calc
 def test_no_cell_text_is_cut_in_print(printed: Any, workbook: Any) -> None:
     """Every character of every cell is printed: no text is cut by its row or its column."""
-    written = Counter("".join("".join(_shown(cell.value).split()) for ws in workbook for row in ws.iter_rows()
-                              for cell in row if cell.value is not None))
+    written = Counter(
+        "".join(
+            "".join(_shown(cell.value).split())
+            for ws in workbook
+            for row in ws.iter_rows()
+            for cell in row
+            if cell.value is not None
+        )
+    )
     shown = Counter("".join("".join(text.split()) for _w, _h, words in printed for *_box, text in words))
     assert {char: count - shown[char] for char, count in written.items() if shown[char] < count} == {}
 
@@ -280,7 +328,10 @@ def test_no_cell_text_is_cut_in_print(printed: Any, workbook: Any) -> None:
 @needs_calc
 def test_header_row_is_on_every_printed_page(printed: Any) -> None:
     """Each page of « Constats » (6 of them) begins with the sheet's header row."""
-    pages = [words for _w, height, words in printed
-             if any(text == "Constats" and y0 > height - 50 for _x0, y0, _x1, _y1, text in words)]
+    pages = [
+        words
+        for _w, height, words in printed
+        if any(text == "Constats" and y0 > height - 50 for _x0, y0, _x1, _y1, text in words)
+    ]
     firsts = [" ".join(text for *_box, text in sorted(words, key=lambda w: (round(w[1]), w[0]))[:8]) for words in pages]
     assert firsts == ["Identifiant Règle Titre Statut Gravité Constat Éléments Emplacement"] * 6

@@ -11,8 +11,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from fsaudit import CharterReference, Outcome, Rule, RuleContext, hookimpl
-from fsaudit import Structure
+from fsaudit import CharterReference, Outcome, Rule, RuleContext, Structure, hookimpl
 
 __version__ = "1.0.0"
 
@@ -36,17 +35,23 @@ def check_saturday(structure: Structure, ctx: RuleContext) -> Outcome:
     if structure.is_antenne:
         return Outcome.not_applicable("antenne : la convention ne l'exige que des structures principales")
     if structure.opening_hours is None:
-        return Outcome.manual("horaires non déclarés : ouverture du samedi impossible à vérifier", field="opening_hours")
+        return Outcome.manual(
+            "horaires non déclarés : ouverture du samedi impossible à vérifier", field="opening_hours"
+        )
     minimum = convention()["saturday_min_hours"]
     minutes = _saturday_minutes(structure)
     if minutes >= minimum * 60:
         return Outcome.passed(
             f"ouverte {minutes / 60:g} h le samedi (minimum local {minimum} h)",
-            field="opening_hours.saturday", heures_samedi=minutes / 60, minimum=minimum,
+            field="opening_hours.saturday",
+            heures_samedi=minutes / 60,
+            minimum=minimum,
         )
     return Outcome.failed(
         f"ouverte {minutes / 60:g} h le samedi, sous le minimum local de {minimum} h",
-        field="opening_hours.saturday", heures_samedi=minutes / 60, minimum=minimum,
+        field="opening_hours.saturday",
+        heures_samedi=minutes / 60,
+        minimum=minimum,
     )
 
 
