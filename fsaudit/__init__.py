@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
     from fsaudit._resources import declaration_schema
     from fsaudit.cli.main import CommandError, parse_date
-    from fsaudit.inputs.files import NotReadable, read_regular
+    from fsaudit.inputs.files import InputFile, NotReadable, read_regular
+    from fsaudit.inputs.files import source as input_source
     from fsaudit.inputs.jsonpos import Region, json_regions
     from fsaudit.inputs.reader import (
         DuplicateKeyError,
@@ -219,6 +220,8 @@ _LOCATIONS = {
     "declaration_schema": "fsaudit._resources",
     "Location": "fsaudit.model.location",
     "NotReadable": "fsaudit.inputs.files",
+    "InputFile": "fsaudit.inputs.files",
+    "input_source": "fsaudit.inputs.files:source",
     "read_regular": "fsaudit.inputs.files",
     "Region": "fsaudit.inputs.jsonpos",
     "json_regions": "fsaudit.inputs.jsonpos",
@@ -290,7 +293,8 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'fsaudit' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(module), name)
+    module, _, attribute = module.partition(":")
+    value = getattr(importlib.import_module(module), attribute or name)
     globals()[name] = value
     return value
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import os
 import stat
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from fsaudit.inputs.reader import Reader, ReadResult
 from fsaudit.model.facts import InputProblem
@@ -26,12 +27,14 @@ if TYPE_CHECKING:
 from fsaudit.text.french import describe_exception
 
 __all__ = [
+    "InputFile",
     "NotReadable",
     "choose_reader",
     "describe_os_error",
     "open_regular",
     "read_input",
     "read_regular",
+    "source",
     "special_kind",
 ]
 
@@ -154,8 +157,11 @@ def choose_reader(path: Path, readers: Sequence[Reader]) -> Reader | None:
             return reader
         if head is None:
             try:
-                with open_regular(path) as handle:
-                    head = handle.read(_SNIFF_BYTES)
+                if isinstance(path, InputFile):
+                    head = path.data[:_SNIFF_BYTES]
+                else:
+                    with open_regular(path) as handle:
+                        head = handle.read(_SNIFF_BYTES)
             except (NotReadable, OSError):
                 head = b""
         try:
@@ -166,6 +172,59 @@ def choose_reader(path: Path, readers: Sequence[Reader]) -> Reader | None:
     return None
 
 
+class InputFile(type(Path())):  # type: ignore[misc]
+    """An input file, read once: its path (a :class:`pathlib.Path`, as readers of API version 1
+    expect) and its bytes. ``read_bytes()``, ``read_text()`` and ``open()`` for reading give the
+    bytes already read, so that a file is hashed, sniffed and read from the same bytes, and can no
+    longer be swapped (for a named pipe, say) between the checks and the reading.
+    :func:`source` gives what a library that opens files itself (a ZIP or spreadsheet reader)
+    should be given."""
+
+    _data: bytes | None = None
+
+    @classmethod
+    def read(cls, path: str | os.PathLike[str]) -> InputFile:
+        """The regular file ``path``, read now (:class:`NotReadable` otherwise)."""
+        file = cls(path)
+        file._data = read_regular(path)
+        return file
+
+    @property
+    def data(self) -> bytes:
+        """The file's bytes."""
+        return self._data if self._data is not None else read_regular(self)
+
+    def read_bytes(self) -> bytes:
+        return self.data
+
+    def read_text(self, encoding: str | None = None, errors: str | None = None, newline: str | None = None) -> str:
+        return io.TextIOWrapper(
+            io.BytesIO(self.data), encoding=encoding or "utf-8", errors=errors, newline=newline
+        ).read()
+
+    def open(
+        self,
+        mode: str = "r",
+        buffering: int = -1,
+        encoding: str | None = None,
+        errors: str | None = None,
+        newline: str | None = None,
+    ) -> Any:
+        if self._data is None or any(flag in mode for flag in "wax+"):
+            return super().open(mode, buffering, encoding, errors, newline)
+        if "b" in mode:
+            return io.BytesIO(self._data)
+        return io.TextIOWrapper(io.BytesIO(self._data), encoding=encoding or "utf-8", errors=errors, newline=newline)
+
+
+def source(path: str | os.PathLike[str]) -> Any:
+    """What to give a library that opens a file itself (:mod:`zipfile`, python-calamine): the
+    bytes already read of an :class:`InputFile` (a file object), else the path's text."""
+    if isinstance(path, InputFile) and path._data is not None:
+        return io.BytesIO(path._data)
+    return os.fspath(path)
+
+
 def read_input(path: str, readers: Sequence[Reader]) -> tuple[InputInfo, ReadResult]:
     """Read one input; every failure becomes a problem of that input, never an exception.
 
@@ -173,24 +232,18 @@ def read_input(path: str, readers: Sequence[Reader]) -> tuple[InputInfo, ReadRes
     broken link or a file without read permission is an error of that input, said in French,
     and is never opened in a way that could block (:func:`fsaudit.inputs.files.open_regular`).
     """
-    from fsaudit.inputs.files import NotReadable, describe_os_error, open_regular
-
-    file = Path(path)
 
     def unread(message: str) -> tuple[InputInfo, ReadResult]:
         problem = InputProblem(path, "fichier", message)
         return InputInfo(path, None, None, 0, 1), ReadResult("inconnu", problems=(problem,))
 
     try:
-        digest = hashlib.sha256()
-        with open_regular(file) as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        sha256: str | None = digest.hexdigest()
+        file = InputFile.read(path)  # the one read: hashed, sniffed and read from these bytes
     except NotReadable as exc:
         return unread(str(exc))
     except OSError as exc:
         return unread(describe_os_error(exc, path))
+    sha256: str | None = hashlib.sha256(file.data).hexdigest()
     reader = choose_reader(file, readers)
     if reader is None:
         known = sorted({ext for r in readers for ext in r.extensions})

@@ -32,6 +32,8 @@ import attrs
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
+from fsaudit.inputs.files import source
+
 __all__ = [
     "Limits",
     "UnsafeArchive",
@@ -149,7 +151,7 @@ def check_archive(path: Path, limits: Limits | None = None) -> None:
     """Refuse a hostile workbook archive (:class:`UnsafeArchive`); a file that is not a ZIP
     archive at all is left to the reader, which reports it unreadable."""
     limits = limits or limits_from_env()
-    name = Path(path)
+    name = path if isinstance(path, Path) else Path(path)  # an InputFile keeps its bytes
     try:
         found = _directory(name)
     except OSError:
@@ -167,7 +169,7 @@ def check_archive(path: Path, limits: Limits | None = None) -> None:
             "limite réglable par FSAUDIT_ARCHIVE_MAX_MEMBERS"
         )
     try:
-        with zipfile.ZipFile(name) as archive:
+        with zipfile.ZipFile(source(name)) as archive:
             infos = archive.infolist()
             _check_members(infos, limits)
             _check_prologs(archive, infos)

@@ -32,6 +32,7 @@ from fsaudit import (
     UnsafeArchive,
     check_archive,
     describe_error,
+    input_source,
     validate_declaration,
 )
 from fsaudit_anct.columns import (
@@ -127,7 +128,8 @@ def _first_sheet_rows(path: Path) -> tuple[str, list[list[Any]]]:
     from python_calamine import CalamineWorkbook
 
     check_archive(path)  # before calamine inflates anything (UnsafeArchive)
-    workbook = CalamineWorkbook.from_path(str(path))
+    opened = input_source(path)  # the bytes already read, when fsaudit read the file
+    workbook = CalamineWorkbook.from_path(opened) if isinstance(opened, str) else CalamineWorkbook.from_filelike(opened)
     if not workbook.sheet_names:
         raise _NoSheet("classeur sans aucune feuille : attendu la liste ANCT sur la première feuille")
     name = workbook.sheet_names[0]

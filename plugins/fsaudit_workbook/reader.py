@@ -37,6 +37,7 @@ from fsaudit import (
     closest_name,
     declaration_schema,
     describe_error,
+    input_source,
     validate_declaration,
 )
 from fsaudit_workbook import cells
@@ -1016,7 +1017,10 @@ def _open(path: Path, state: _State) -> tuple[Any, BadCells] | None:
     name = str(path)
     try:
         check_archive(path)  # before any library inflates a member
-        workbook = CalamineWorkbook.from_path(name)
+        opened = input_source(path)
+        workbook = (
+            CalamineWorkbook.from_path(opened) if isinstance(opened, str) else CalamineWorkbook.from_filelike(opened)
+        )
     except UnsafeArchive as exc:
         state.problem("fichier", str(exc))
         return None
@@ -1027,7 +1031,8 @@ def _open(path: Path, state: _State) -> tuple[Any, BadCells] | None:
         state.problem("fichier", message)
         return None
     try:
-        bad = ods_bad_cells(name) if name.lower().endswith(".ods") else xlsx_bad_cells(name)
+        scan = ods_bad_cells if name.lower().endswith(".ods") else xlsx_bad_cells
+        bad = scan(input_source(path))
     except UnsafeArchive as exc:
         state.problem("fichier", str(exc))
         return None

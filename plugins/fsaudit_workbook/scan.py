@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from defusedxml import ElementTree as SafeET
@@ -81,7 +82,7 @@ def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> Iterator[tuple[str, str]]:
         yield sheet.get("name", ""), path
 
 
-def xlsx_bad_cells(path: str) -> BadCells:
+def xlsx_bad_cells(path: Any) -> BadCells:
     """Formula cells without a cached value and error cells of every sheet of an .xlsx/.xlsm."""
     found: BadCells = {}
     with zipfile.ZipFile(path) as archive:
@@ -144,7 +145,7 @@ class _BytesReader:
         return bytes(chunk)
 
 
-def ods_bad_cells(path: str) -> BadCells:
+def ods_bad_cells(path: Any) -> BadCells:
     """Formula cells without a cached value and error cells of every sheet of an .ods."""
     with zipfile.ZipFile(path) as archive:
         raw = archive.read("content.xml")
