@@ -185,6 +185,34 @@ def cli() -> None:
     "gravités, nombre de partenaires…) ; elle et son auteur sont cités dans chaque rapport.",
 )
 @click.option(
+    "--departement",
+    "filter_departements",
+    multiple=True,
+    metavar="CODES",
+    help="N'affiche dans le rapport que ces départements (« 32,65 ») ; l'audit et le code de sortie restent complets.",
+)
+@click.option(
+    "--decision",
+    "filter_decisions",
+    multiple=True,
+    metavar="DÉCISIONS",
+    help="N'affiche que les structures de ces décisions (avis_defavorable, « Maintien conditionnel »…).",
+)
+@click.option(
+    "--regle",
+    "filter_rules",
+    multiple=True,
+    metavar="RÈGLES",
+    help="N'affiche que les résultats de ces règles (FS-HOR-01,FS-PAR-01).",
+)
+@click.option(
+    "--statut",
+    "filter_statuses",
+    multiple=True,
+    metavar="STATUTS",
+    help="N'affiche que les résultats de ces statuts (fail, manual, « non conforme », « à vérifier »…).",
+)
+@click.option(
     "--config",
     "config_path",
     metavar="FICHIER",
@@ -205,6 +233,10 @@ def audit_command(
     pseudonymize: bool = False,
     rule_timeout: float | None = None,
     overlay: str | None = None,
+    filter_departements: Sequence[str] = (),
+    filter_decisions: Sequence[str] = (),
+    filter_rules: Sequence[str] = (),
+    filter_statuses: Sequence[str] = (),
     config_path: str | None = None,
 ) -> int:
     """Audite des déclarations (fichiers, dossiers ou motifs comme « declarations/**/*.json ») et
@@ -222,6 +254,7 @@ def audit_command(
     workers = parse_jobs(jobs)
     names = [name.strip() for item in (formats or ("text",)) for name in item.split(",") if name.strip()]
     plugins = load_plugins(disabled)
+    shown = report_filter(plugins, filter_departements, filter_decisions, filter_rules, filter_statuses)
     found = discover_inputs(paths, plugins)
     paths = list(found.files)
     previous = load_baseline_option(baseline)
@@ -277,7 +310,7 @@ def audit_command(
                 config=config,
             )
         else:
-            with progress_bar(len(paths)) as tick:
+            with progress_bar(len(paths)) as bar:
                 report = audit(
                     paths,
                     as_of=date,
@@ -286,7 +319,8 @@ def audit_command(
                     fail_on=fail_on,
                     jobs=workers,
                     waivers=waivers,
-                    progress=tick,
+                    progress=bar,
+                    structure_progress=bar.structures if bar.per_structure else None,
                     options=options,
                     referential=referential,
                     config=config,
@@ -301,6 +335,8 @@ def audit_command(
         from fsaudit.run.baseline import apply_baseline
 
         report = apply_baseline(report, previous)
+    audited = report  # the exit code and the notices are the whole audit's, whatever is shown
+    report = shown.apply(report)
 
     written: list[Path] = []
     try:
@@ -322,9 +358,9 @@ def audit_command(
     # The terminal report already lists input problems, plugin errors, waivers and the baseline:
     # standard error repeats them only when no text report is on standard output.
     on_terminal = any(target is None and reporter.name == "text" for reporter, target in targets)
-    for line in terminal_notices(report, text_shown=on_terminal):
+    for line in terminal_notices(audited, text_shown=on_terminal and report is audited):
         _err(line)
-    return exit_code_for(report)
+    return exit_code_for(audited)
 
 
 def written_line(target: Path, report: Any) -> str:
@@ -355,6 +391,25 @@ def terminal_notices(report: Any, *, text_shown: bool) -> list[str]:
     ]
     lines += [f"plugin « {error.plugin} » : {error.message}" for error in report.plugin_errors]
     return lines + ci_notices(report)
+
+
+def report_filter(
+    plugins: Any, departements: Sequence[str], decisions: Sequence[str], rules: Sequence[str], statuses: Sequence[str]
+) -> Any:
+    """``--departement``, ``--decision``, ``--regle``, ``--statut``: what the reports show; a value
+    that designates nothing is a usage error naming what exists."""
+    from fsaudit.report.filters import FilterError, parse_filter
+
+    try:
+        return parse_filter(
+            departements=departements,
+            decisions=decisions,
+            rules=rules,
+            statuses=statuses,
+            known_rules=(rule.id for rule in plugins.rules),
+        )
+    except FilterError as exc:
+        raise UsageProblem(str(exc)) from None
 
 
 def plugin_config(path: str | None) -> Any:
@@ -423,16 +478,19 @@ def show_progress(stream: Any = None, environ: Any = None) -> bool:
 
 class progress_bar:
     """Context manager giving ``tick(n)``: a tqdm bar on standard error (counts, time left) for
-    runs of more than one file that last over a second, or a no-op."""
+    runs that last over a second, or a no-op. Over several files it counts files; over one file
+    (the national list) it counts its structures, through :meth:`structures`. (A class named
+    like a function: it is used as one, ``with progress_bar(n) as tick``.)"""
 
     def __init__(self, total: int, stream: Any = None, environ: Any = None) -> None:
         self.bar: Any = None
-        if total > 1 and show_progress(stream, environ):
+        self.per_structure = total == 1
+        if total >= 1 and show_progress(stream, environ):
             from tqdm import tqdm
 
             self.bar = tqdm(
-                total=total,
-                unit=" fichier",
+                total=None if self.per_structure else total,
+                unit=" structure" if self.per_structure else " fichier",
                 desc="audit",
                 file=stream or sys.stderr,
                 delay=1.0,
@@ -440,8 +498,20 @@ class progress_bar:
                 dynamic_ncols=True,
             )
 
-    def __enter__(self) -> Any:
-        return self.bar.update if self.bar is not None else None
+    def structures(self, done: int, total: int) -> None:
+        """``done`` of the ``total`` structures of the one input are checked."""
+        if self.bar is not None and self.per_structure:
+            if self.bar.total != total:
+                self.bar.total = total
+            self.bar.update(done - self.bar.n)
+
+    def __enter__(self) -> progress_bar:
+        return self
+
+    def __call__(self, n: int) -> None:
+        """``n`` more files are done."""
+        if self.bar is not None and not self.per_structure:
+            self.bar.update(n)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

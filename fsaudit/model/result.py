@@ -32,6 +32,7 @@ __all__ = [
     "DecisionCode",
     "Identity",
     "InputInfo",
+    "ReportFilterNote",
     "Result",
     "Section",
     "StructureReport",
@@ -335,6 +336,22 @@ class ConfigProvenance(Addition):
 
 
 @frozen
+class ReportFilterNote(Addition):
+    """``--departement``, ``--decision``, ``--regle``, ``--statut``: what the report shows of
+    the audit (``structures_shown`` of ``structures_audited``), in French (``description``)."""
+
+    KEY: ClassVar[str] = "filter"
+
+    def line(self) -> str:
+        """« Filtre : département 32 ; … — 3 structures affichées sur 24 auditées »."""
+        data = self.data
+        return (
+            f"Filtre : {data['description']} — {data['structures_shown']} structure(s) affichée(s) "
+            f"sur {data['structures_audited']} auditée(s)"
+        )
+
+
+@frozen
 class UnusedAnswers(Addition):
     """Answers of the auditor (« Vérifications ») that no check needed: a list, one per answer."""
 
@@ -366,11 +383,21 @@ class AuditReport:
     workers: WorkerNotes | None = None
     unused_answers: UnusedAnswers | None = None
     config: ConfigProvenance | None = None
+    filter: ReportFilterNote | None = None
+    """What a filtered report shows of the audit (``None``: the whole audit)."""
 
     @property
     def additions(self) -> tuple[Addition, ...]:
         """The parts core features added (waivers, baseline, comparison…), sorted by key."""
-        found = (self.waivers, self.baseline, self.comparison, self.workers, self.unused_answers, self.config)
+        found = (
+            self.waivers,
+            self.baseline,
+            self.comparison,
+            self.workers,
+            self.unused_answers,
+            self.config,
+            self.filter,
+        )
         return tuple(sorted((a for a in found if a is not None), key=lambda a: a.KEY))
 
     def failing(self, level: Severity | None = None) -> list[tuple[StructureReport, Result]]:

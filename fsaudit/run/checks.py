@@ -12,7 +12,7 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -498,10 +498,12 @@ class CheckedInput:
     """Rules stopped by their time limit while this input was checked."""
 
 
-def check_input(path: str, plugins: PluginSet, engine: Engine) -> CheckedInput:
+def check_input(
+    path: str, plugins: PluginSet, engine: Engine, on_structure: Callable[[int, int], None] | None = None
+) -> CheckedInput:
     """Read one input and run every structure rule on each of its structures."""
     info, result = read_input(path, plugins.readers)
-    return check_read(info, result, engine)
+    return check_read(info, result, engine, on_structure)
 
 
 def _checked_extensions(result: ReadResult, info: InputInfo, schemas: Any) -> tuple[ReadResult, InputInfo]:
@@ -517,13 +519,29 @@ def _checked_extensions(result: ReadResult, info: InputInfo, schemas: Any) -> tu
     return attrs.evolve(result, structures=tuple(structures), problems=tuple(problems)), info
 
 
-def check_read(info: InputInfo, result: ReadResult, engine: Engine) -> CheckedInput:
+PROGRESS_EVERY = 100
+"""Structures checked between two calls of ``on_structure`` (a progress bar for one large input)."""
+
+
+def check_read(
+    info: InputInfo, result: ReadResult, engine: Engine, on_structure: Callable[[int, int], None] | None = None
+) -> CheckedInput:
     """Run every structure rule on each structure of an input already read (their extension
-    facts checked first against the plugins' schemas)."""
+    facts checked first against the plugins' schemas); ``on_structure(done, total)`` is called
+    every :data:`PROGRESS_EVERY` structures and at the end."""
     if any(item.structure.extensions for item in result.structures):
         result, info = _checked_extensions(result, info, engine.plugins.extension_schemas)
     before = len(engine.plugin_errors)
-    results = tuple(engine.check_structure(item) for item in result.structures)
+    if on_structure is None:
+        results = tuple(engine.check_structure(item) for item in result.structures)
+    else:
+        total = len(result.structures)
+        checked = []
+        for done, item in enumerate(result.structures, start=1):
+            checked.append(engine.check_structure(item))
+            if done % PROGRESS_EVERY == 0 or done == total:
+                on_structure(done, total)
+        results = tuple(checked)
     errors = tuple(engine.plugin_errors[before:])
     del engine.plugin_errors[before:]
     return CheckedInput(info, result, results, errors, frozenset(engine.tripped))

@@ -63,6 +63,7 @@ def audit(
     waivers: str | Path | WaiverSet | None = None,
     progress: Callable[[int], None] | None = None,
     config: PluginConfig | None = None,
+    structure_progress: Callable[[int, int], None] | None = None,
 ) -> AuditReport:
     """Audit the declarations in ``paths`` and return the report.
 
@@ -77,7 +78,9 @@ def audit(
     ``extra_plugins`` (``plugins`` is used in this process only); network rules, waivers and
     decisions run here, and the report is the same as with one job. ``waivers`` is a waiver
     file or a loaded :class:`~fsaudit.run.waivers.WaiverSet`. ``progress(n)`` is called each time
-    ``n`` more files are done.
+    ``n`` more files are done; ``structure_progress(done, total)`` as the structures of a file are
+    checked (in this process), for a progress bar over one large input (the national list).
+    ``config`` gives the plugins' configuration tables (:mod:`fsaudit.inputs.config`).
     """
     as_of = as_of or _dt.date.today()
     disabled = tuple(disabled)
@@ -109,7 +112,7 @@ def audit(
     else:
         checked = []
         for path in ordered:
-            checked.append(check_input(path, plugins, engine))
+            checked.append(check_input(path, plugins, engine, structure_progress))
             tick(1)
     return _assemble(checked, engine, fail_on=fail_on, waivers=waivers, workers=workers, config=config)
 

@@ -94,4 +94,5 @@ def pseudonymize(report: AuditReport, mapping: Mapping[str, str]) -> AuditReport
         workers=_addition(report.workers, replace),
         unused_answers=_addition(report.unused_answers, replace),
         config=report.config,
+        filter=report.filter,
     )

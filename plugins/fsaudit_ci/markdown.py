@@ -65,6 +65,7 @@ def render_markdown(report: AuditReport, options: dict[str, Any]) -> bytes:
         f"{len(report.input_errors)} erreur(s) de saisie · "
         f"{len(report.errors) - len(report.input_errors)} avertissement(s) de saisie · "
         f"{len(report.rule_errors)} erreur(s) de règle",
+        *(("", md(report.filter.line())) if report.filter is not None else ()),
         "",
         f"**{len(failing_level)}** constat(s) non conforme(s) de gravité {report.fail_on.value} ou plus "
         f"({len(fails)} constat(s) non conforme(s) en tout).",

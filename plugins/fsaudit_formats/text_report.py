@@ -142,6 +142,7 @@ def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
         *(ref.overlay.text_lines() if getattr(ref, "overlay", None) is not None else ()),
         f"Entrées : {len(report.inputs)} fichier(s), {len(report.structures)} structure(s), "
         f"{errors} erreur(s) de saisie" + (f", {warnings} avertissement(s) de saisie" if warnings else ""),
+        *((report.filter.line(),) if report.filter is not None else ()),
         "",
     ]
     detailed = list(zip(report.structures, split.by_structure, strict=True))

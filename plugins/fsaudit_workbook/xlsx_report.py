@@ -482,6 +482,7 @@ def _synthese(wb: Any, styles: _Styles, report: AuditReport) -> None:
         ("Référentiel", referential),
         ("Version de fsaudit", report.fsaudit_version),
         ("Saisie", saisie),
+        *((("Filtre", clean(report.filter.line().removeprefix("Filtre : "))),) if report.filter is not None else ()),
     ]
     sheet = _Sheet(ws, styles, _SYNTHESE_HEADERS, _SYNTHESE_WIDTHS, header_row=6)
     _heading_lines(ws, styles, lines, len(_SYNTHESE_HEADERS), sum(_SYNTHESE_WIDTHS[1:]))

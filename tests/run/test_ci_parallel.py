@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import pickle
 import shutil
@@ -191,3 +192,23 @@ def test_progress_bar_shows_counts_on_a_terminal() -> None:
         tick(2)
         bar.bar.refresh()
     assert "2/3" in stream.getvalue()
+
+
+def test_progress_bar_counts_the_structures_of_one_large_input(tmp_path: Path) -> None:
+    """With one input (the national list), the bar counts its structures as they are checked."""
+    from fsaudit.run.checks import PROGRESS_EVERY
+
+    path = tmp_path / "d.json"
+    path.write_text(
+        json.dumps({"structures": [{"id": f"S{i}", "name": f"S{i}"} for i in range(PROGRESS_EVERY + 30)]}),
+        encoding="utf-8",
+    )
+    seen: list[tuple[int, int]] = []
+    audit([str(path)], as_of=dt.date.fromisoformat(AS_OF), structure_progress=lambda d, t: seen.append((d, t)))
+    assert seen == [(PROGRESS_EVERY, PROGRESS_EVERY + 30), (PROGRESS_EVERY + 30, PROGRESS_EVERY + 30)]
+    stream = _Terminal()
+    with progress_bar(1, stream, {}) as bar:
+        bar.bar.delay = 0
+        bar.structures(100, 130)
+        bar.bar.refresh()
+    assert "100/130" in stream.getvalue() and "structure" in stream.getvalue()
