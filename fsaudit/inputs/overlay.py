@@ -369,12 +369,12 @@ def _weakens(entry: ReferentialValue, new: Any) -> bool:
     known to be stricter: any change then counts as weakening)."""
     official = entry.value
     if entry.stricter in ("true", "false"):
-        return new != (entry.stricter == "true")
+        return bool(new != (entry.stricter == "true"))
     if entry.stricter in ("higher", "lower"):
         a, b = official, new
         if _kind_of(official) == "date":
             a, b = _dt.date.fromisoformat(official), _dt.date.fromisoformat(new)
-        return b < a if entry.stricter == "higher" else b > a
+        return bool(b < a if entry.stricter == "higher" else b > a)
     return True
 
 

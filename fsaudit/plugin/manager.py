@@ -272,8 +272,8 @@ def _collect_extension_schemas(pm: pluggy.PluginManager, errors: list[PluginErro
 
             try:
                 jsonschema.Draft202012Validator.check_schema(schema)
-            except jsonschema.SchemaError as exc:
-                errors.append(PluginError(plugin, f"schéma d'extension « {namespace} » invalide : {exc.message}"))
+            except jsonschema.SchemaError as invalid:
+                errors.append(PluginError(plugin, f"schéma d'extension « {namespace} » invalide : {invalid.message}"))
                 continue
             schemas[namespace] = (plugin, schema)
     return {namespace: schema for namespace, (_plugin, schema) in sorted(schemas.items())}
