@@ -160,12 +160,12 @@ def _declared_api_version(obj: object) -> str | None:
         return "?"
 
 
-def _collect(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any, Exception | None]]:
+def _collect(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any, BaseException | None]]:
     """Call a registration hook through pluggy, each implementation isolated:
     ``(plugin, result, error)`` per implementation, sorted by plugin name."""
     call = call_hook(pm, hook_name)
-    out: list[tuple[str, Any, Exception | None]] = [(plugin, answer, None) for plugin, answer in call.answers]
-    out += [(failure.plugin, None, failure.error) for failure in call.failures]  # type: ignore[misc]
+    out: list[tuple[str, Any, BaseException | None]] = [(plugin, answer, None) for plugin, answer in call.answers]
+    out += [(failure.plugin, None, failure.error) for failure in call.failures]
     return sorted(out, key=lambda item: item[0])
 
 

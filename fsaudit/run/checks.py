@@ -102,7 +102,7 @@ class _TimeLimit:
             and hasattr(signal, "setitimer")
             and threading.current_thread() is threading.main_thread()
         )
-        self.seconds = float(seconds) if usable else None  # type: ignore[arg-type]
+        self.seconds = float(seconds) if seconds is not None and usable else None
         self._previous: Any = None
         self._started: float | None = None
 
