@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from commands import run_fsaudit
 from openpyxl import load_workbook
 
 from fsaudit.cli.main import main
@@ -42,15 +43,7 @@ ALL_FORMATS = "json,text,csv,junit,markdown,sarif,xlsx"
 def fsaudit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``python -m fsaudit ARGS`` in ``cwd``; a run that outlasts :data:`TIMEOUT` fails the test."""
     try:
-        return subprocess.run(
-            [sys.executable, "-m", "fsaudit", *args],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-            check=False,
-            env={**os.environ, "CI": "true"},
-        )
+        return run_fsaudit(*args, cwd=cwd, env={**os.environ, "CI": "true"}, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         pytest.fail(f"fsaudit {' '.join(args)} did not end within {TIMEOUT} s (it hung)")
 
