@@ -88,7 +88,7 @@ def _pattern_hint(parts: Sequence[str | int], pattern: str) -> str:
 
 
 def _is_null_branch(error: Any) -> bool:
-    return error.validator == "type" and error.validator_value == "null"
+    return bool(error.validator == "type" and error.validator_value == "null")
 
 
 def translate_schema_error(error: Any) -> list[tuple[PathParts, str]]:
@@ -157,8 +157,8 @@ def _translate(error: Any) -> list[_Issue]:
             out.append(_Issue((*parts, name), message, kind, suggestion))
         return out
     if kind == "enum":
-        allowed = ", ".join(str(v) for v in error.validator_value if v is not None)
-        return [_Issue(parts, f"valeur non reconnue : {_describe(value)} ; valeurs admises : {allowed}", kind)]
+        admitted = ", ".join(str(v) for v in error.validator_value if v is not None)
+        return [_Issue(parts, f"valeur non reconnue : {_describe(value)} ; valeurs admises : {admitted}", kind)]
     if kind == "pattern":
         hint = _pattern_hint(parts, error.validator_value)
         return [_Issue(parts, f"format invalide : {_describe(value)} ; attendu {hint}", kind)]

@@ -169,7 +169,8 @@ class WeeklyHours:
 
     def day(self, name: str) -> tuple[TimeRange, ...]:
         """The ranges of day ``name`` (``"monday"`` … ``"sunday"``)."""
-        return getattr(self, name)
+        ranges: tuple[TimeRange, ...] = getattr(self, name)
+        return ranges
 
     def items(self) -> list[tuple[str, tuple[TimeRange, ...]]]:
         """``(day, ranges)`` pairs, Monday first."""

@@ -18,7 +18,7 @@ import attrs
 from attrs import frozen
 
 from fsaudit.model.facts import InputProblem, UnreadFact
-from fsaudit.model.location import Location
+from fsaudit.model.location import Location, as_location
 from fsaudit.model.rule import Severity, Status, as_severity, as_status
 
 __all__ = [
@@ -51,7 +51,7 @@ class Result:
     status: Status = attrs.field(converter=as_status)
     severity: Severity = attrs.field(converter=as_severity)
     message: str
-    location: Location = attrs.field(converter=Location.of)
+    location: Location = attrs.field(converter=as_location)
     field: str | None = None
     evidence: dict[str, Any] = attrs.field(factory=dict)
     manual: bool = False
@@ -202,7 +202,7 @@ class StructureReport:
     id: str
     name: str
     path: str
-    location: Location = attrs.field(converter=Location.of)
+    location: Location = attrs.field(converter=as_location)
     departement: str | None
     label_status: str | None
     results: tuple[Result, ...]

@@ -102,7 +102,7 @@ class _TimeLimit:
             and hasattr(signal, "setitimer")
             and threading.current_thread() is threading.main_thread()
         )
-        self.seconds = float(seconds) if usable else None  # type: ignore[arg-type]
+        self.seconds = float(seconds) if seconds is not None and usable else None
         self._previous: Any = None
         self._started: float | None = None
 
@@ -351,9 +351,9 @@ class Engine:
                 who = f"le plugin « {failure.plugin} »" if failure.plugin != "*" else "un wrapper de ce hook"
                 fail(owned, f"{who} a échoué : {describe_exception(failure.error)}")
         for answer in call.result or ():
-            plugin = call.owner_of(answer)
-            owned = {r.id for r in self._hook_rules(plugin, scope)} if plugin is not None else hook_rules
-            who = plugin or "?"
+            owner = call.owner_of(answer)
+            owned = {r.id for r in self._hook_rules(owner, scope)} if owner is not None else hook_rules
+            who = owner or "?"
             if not isinstance(answer, Mapping):
                 fail(owned, f"le plugin « {who} » a renvoyé {type(answer).__name__} au lieu d'un dictionnaire")
                 continue

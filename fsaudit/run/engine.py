@@ -168,11 +168,11 @@ def _assemble(
         problems.extend(item.read.problems)
         departements.extend(item.read.departements)
         check_errors.extend(item.plugin_errors)
-        for answer in item.read.answers:
-            answers.setdefault((answer.structure_id, answer.rule), answer)
-        for structure, results in zip(item.read.structures, item.results, strict=True):
+        for recorded in item.read.answers:
+            answers.setdefault((recorded.structure_id, recorded.rule), recorded)
+        for read_structure, results in zip(item.read.structures, item.results, strict=True):
             structure_results[len(loaded)] = results
-            loaded.append(structure)
+            loaded.append(read_structure)
     _trip(engine, loaded, structure_results, {rule for item in checked for rule in item.tripped} | engine.tripped)
 
     waiver_set = load_waivers(waivers) if isinstance(waivers, str | Path) else waivers
@@ -188,31 +188,31 @@ def _assemble(
     reports: list[StructureReport] = []
     used: set[tuple[str, str]] = set()
     for position, index in enumerate(order):
-        item = loaded[index]
+        audited = loaded[index]
+        structure = audited.structure
         merged = {**structure_results[index], **network[position]}
         for rule_id, result in merged.items():
-            answer = answers.get((item.structure.id, rule_id))
+            answer = answers.get((structure.id, rule_id))
             if answer is not None and result.status is Status.MANUAL:
                 merged[rule_id] = apply_answer(result, answer)
-                used.add((item.structure.id, rule_id))
+                used.add((structure.id, rule_id))
         if ledger is not None:
-            merged = ledger.apply(item.structure.id, item.path, merged)
-        results = tuple(merged[k] for k in sorted(merged))
-        decision = engine.decide(item, results)
+            merged = ledger.apply(structure.id, audited.path, merged)
+        final = tuple(merged[k] for k in sorted(merged))
         reports.append(
             StructureReport(
-                id=item.structure.id,
-                name=item.structure.name,
-                path=item.path,
-                location=item.locate(),
-                departement=item.structure.departement,
-                label_status=item.structure.label.status.value if item.structure.label else None,
-                results=results,
-                decision=decision,
-                score=compute_score(results),
-                unread=item.unread,
-                notes=item.notes,
-                identity=Identity.of(item.structure),
+                id=structure.id,
+                name=structure.name,
+                path=audited.path,
+                location=audited.locate(),
+                departement=structure.departement,
+                label_status=structure.label.status.value if structure.label else None,
+                results=final,
+                decision=engine.decide(audited, final),
+                score=compute_score(final),
+                unread=audited.unread,
+                notes=audited.notes,
+                identity=Identity.of(structure),
             )
         )
     unused = _unused_answers(answers, used)
@@ -238,7 +238,7 @@ def _assemble(
     if context.options.get("pseudonymize"):
         from fsaudit.run.privacy import personal_values, pseudonymize
 
-        report = pseudonymize(report, personal_values(item.structure for item in ordered))
+        report = pseudonymize(report, personal_values(audited.structure for audited in ordered))
     return report
 
 
@@ -302,11 +302,16 @@ def add_sections(
     departements: Sequence[Departement] = (),
 ) -> AuditReport:
     """The report with the sections every ``fsaudit_report_sections`` implementation adds."""
-    kwargs = {"report": report, "structures": tuple(structures), "departements": tuple(departements)}
     sections: dict[str, Section] = {}
     owners: dict[str, str] = {}
     errors: list[PluginError] = []
-    call = call_hook(plugins.manager, "fsaudit_report_sections", **kwargs)
+    call = call_hook(
+        plugins.manager,
+        "fsaudit_report_sections",
+        report=report,
+        structures=tuple(structures),
+        departements=tuple(departements),
+    )
     for failure in call.failures:
         errors.append(
             PluginError(failure.plugin, f"section de rapport impossible : {describe_exception(failure.error)}")

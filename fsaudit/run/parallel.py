@@ -113,7 +113,7 @@ def _portable_structure(loaded: LoadedStructure, verdicts: dict[tuple[int, Any],
 def portable_plugins(extra: Sequence[tuple[str, object]]) -> tuple[tuple[str, str, Any], ...]:
     """Extra plugins in a form a worker can rebuild: a module by its import name, any other
     object as itself (it must then be picklable)."""
-    out = []
+    out: list[tuple[str, str, Any]] = []
     for name, obj in extra:
         if isinstance(obj, types.ModuleType):
             out.append((name, "module", obj.__name__))
