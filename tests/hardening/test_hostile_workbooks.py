@@ -162,20 +162,20 @@ def test_thousands_of_members_are_refused_from_the_end_record(tmp_path: Path) ->
     assert_refused_in_bounds(
         tmp_path,
         path,
-        "archive refusée : 20\u202f019 éléments, au plus 10\u202f000 admis (un classeur en contient quelques "
+        "archive refusée : 20\u202f020 éléments, au plus 10\u202f000 admis (un classeur en contient quelques "
         "dizaines) ; limite réglable par FSAUDIT_ARCHIVE_MAX_MEMBERS",
     )
 
 
 def test_member_count_hidden_from_the_end_record_is_caught(tmp_path: Path) -> None:
-    """An end record announcing 19 members over a central directory of 20,019 is refused once the
+    """An end record announcing 19 members over a central directory of 20,020 is refused once the
     (bounded) directory is read."""
     flood = [stored(f"xl/media/image{i:05d}.bin", b"") for i in range(20_000)]
     path = write_zip(tmp_path / "cache.xlsx", [*members_of(SAMPLE_XLSX), *flood], announced=19)
     assert problems(path) == [
         (
             "fichier",
-            "archive refusée : 20\u202f019 éléments, au plus 10\u202f000 admis (un classeur en contient "
+            "archive refusée : 20\u202f020 éléments, au plus 10\u202f000 admis (un classeur en contient "
             "quelques "
             "dizaines) ; limite réglable par FSAUDIT_ARCHIVE_MAX_MEMBERS",
         )
@@ -310,13 +310,13 @@ def test_limits_are_read_from_the_environment() -> None:
 
 
 def test_lowered_limit_applies_to_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With FSAUDIT_ARCHIVE_MAX_MEMBERS=5, the 19-member sample is refused by every workbook reader."""
+    """With FSAUDIT_ARCHIVE_MAX_MEMBERS=5, the 20-member sample is refused by every workbook reader."""
     monkeypatch.setenv("FSAUDIT_ARCHIVE_MAX_MEMBERS", "5")
     _info, result = read_input(str(SAMPLE_XLSX), load_plugins().readers)
     assert [(p.location, p.message) for p in result.problems] == [
         (
             "fichier",
-            "archive refusée : 19 éléments, au plus 5 admis (un classeur en contient quelques dizaines) ; "
+            "archive refusée : 20 éléments, au plus 5 admis (un classeur en contient quelques dizaines) ; "
             "limite réglable par FSAUDIT_ARCHIVE_MAX_MEMBERS",
         )
     ]
