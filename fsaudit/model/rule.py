@@ -194,6 +194,13 @@ class Rule:
     statuses: tuple[Status, ...] = attrs.field(default=(), converter=_statuses)
     """The statuses the check can return (``error`` and ``waived`` come from the engine), for
     documentation and for tests that want an example of each; empty when not declared."""
+    cacheable: bool = False
+    """True when the check's outcome depends on nothing but the facts named in ``needs`` and the
+    context (referential, date, options, configuration): the engine then runs it once per
+    distinct combination of those facts in an audit and reuses the outcome for every structure
+    that has the same facts (its location stays each structure's own). A structure rule with a
+    ``check`` only; ``needs`` must then name every fact the check reads, which
+    :func:`fsaudit.testing.assert_needs_cover` verifies on examples."""
 
 
 class ReadOnlyMapping(Mapping[str, Any]):

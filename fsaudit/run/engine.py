@@ -264,8 +264,7 @@ def _trip(
 def apply_answer(result: Result, answer: ManualAnswer) -> Result:
     """A ``manual`` result settled by the auditor's recorded answer."""
     verdict = "conforme" if answer.status == "pass" else "non conforme"
-    return attrs.evolve(
-        result,
+    return result.evolve(
         status=Status(answer.status),
         message=f"vérifié par {answer.auditor} le {answer.date:%d/%m/%Y} : {verdict} — {answer.evidence}",
         location=answer.location,

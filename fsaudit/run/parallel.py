@@ -215,8 +215,7 @@ def _json_safe_evidence(checked: Any) -> Any:
     from fsaudit.report.json_contract import _json_safe
 
     results = tuple(
-        {rule: attrs.evolve(r, evidence=_json_safe(r.evidence)) for rule, r in by_rule.items()}
-        for by_rule in checked.results
+        {rule: r.evolve(evidence=_json_safe(r.evidence)) for rule, r in by_rule.items()} for by_rule in checked.results
     )
     return attrs.evolve(checked, results=results)
 

@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import attrs
 from attrs import frozen
 
 from fsaudit._resources import schema
@@ -427,7 +426,7 @@ class WaiverLedger:
                 "file": self.waivers.path,
                 "original_status": result.status.value,
             }
-            out[waiver.rule] = attrs.evolve(result, status=Status.WAIVED, waiver=record)
+            out[waiver.rule] = result.evolve(status=Status.WAIVED, waiver=record)
             self._applied.setdefault(index, []).append({**record, "path": path, "result_location": result.location})
         return out
 
