@@ -318,7 +318,7 @@ class Engine:
                     try:
                         key = memo.key(structure)
                         known = memo.outcomes.get(key)
-                    except TypeError:  # a fact that cannot be a key (unhashable): run the rule
+                    except Exception:  # noqa: BLE001 - a fact that cannot be a key (unhashable): run the rule
                         key = known = None
                     if known is not None:
                         results[rule_id] = self._outcome_result(rule_id, loaded, known, places)

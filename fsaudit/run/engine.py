@@ -37,6 +37,7 @@ from fsaudit.model.rule import RuleContext, Severity, Status
 from fsaudit.plugin.calls import call_hook
 from fsaudit.plugin.manager import PluginError, PluginSet, load_plugins
 from fsaudit.run.checks import CheckedInput, Engine, check_input, check_read, natural_key
+from fsaudit.run.collector import collector_tuned
 from fsaudit.text.french import describe_exception
 
 if TYPE_CHECKING:
@@ -82,6 +83,40 @@ def audit(
     checked (in this process), for a progress bar over one large input (the national list).
     ``config`` gives the plugins' configuration tables (:mod:`fsaudit.inputs.config`).
     """
+    with collector_tuned():
+        return _audit(
+            paths,
+            as_of=as_of,
+            disabled=disabled,
+            extra_plugins=extra_plugins,
+            fail_on=fail_on,
+            options=options,
+            referential=referential,
+            plugins=plugins,
+            jobs=jobs,
+            waivers=waivers,
+            progress=progress,
+            config=config,
+            structure_progress=structure_progress,
+        )
+
+
+def _audit(
+    paths: Iterable[str | Path],
+    *,
+    as_of: _dt.date | None,
+    disabled: Iterable[str],
+    extra_plugins: Sequence[tuple[str, object]],
+    fail_on: Severity | str,
+    options: dict[str, Any] | None,
+    referential: Referential | None,
+    plugins: PluginSet | None,
+    jobs: int,
+    waivers: str | Path | WaiverSet | None,
+    progress: Callable[[int], None] | None,
+    config: PluginConfig | None,
+    structure_progress: Callable[[int, int], None] | None,
+) -> AuditReport:
     as_of = as_of or _dt.date.today()
     disabled = tuple(disabled)
     plugins = plugins or load_plugins(disabled, extra_plugins)
@@ -138,8 +173,9 @@ def audit_inputs(
         referential=referential, as_of=as_of, options=dict(options or {}), config=config.plugins if config else {}
     )
     engine = Engine(plugins, context)
-    checked = [check_read(info, result, engine) for info, result in inputs]
-    return _assemble(checked, engine, fail_on=fail_on, waivers=waivers, config=config)
+    with collector_tuned():
+        checked = [check_read(info, result, engine) for info, result in inputs]
+        return _assemble(checked, engine, fail_on=fail_on, waivers=waivers, config=config)
 
 
 def _assemble(

@@ -13,6 +13,7 @@ the list does not give) once in all.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -72,33 +73,48 @@ def fact_value(structure: Any, segments: Sequence[str]) -> Any:
     return value
 
 
+def _getter(need: str) -> Callable[[Any], Any]:
+    """A fast reader of one fact: a chain of attributes, stopping at the first list (``[]``)."""
+    segments = fact_segments(need)
+    if segments[0] == "extensions":
+        return lambda structure: _typed(fact_value(structure, segments))
+    head = need.split("[", 1)[0]
+    names = [name for name in head.split(".") if name]
+    if len(names) == 1:
+        return operator.attrgetter(names[0])
+    first, rest = names[0], names[1:]
+
+    def chain(structure: Any) -> Any:
+        value = getattr(structure, first)
+        for name in rest:
+            if value is None:
+                return ABSENT
+            if type(value) is tuple:
+                return value  # a list whose path was written without ``[]``: taken whole
+            value = getattr(value, name)
+        return value
+
+    return chain
+
+
 def key_function(needs: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
     """The memo key of a structure for a rule that needs ``needs``: the value of each fact,
-    in the order of ``needs``."""
-    paths = [fact_segments(need) for need in needs]
-    if any(not segments for segments in paths):
+    in the order of ``needs`` (a list on a fact's path is taken whole: see :func:`fact_value`)."""
+    if any(not fact_segments(need) for need in needs):
         raise ValueError("a rule that needs the whole structure is not cacheable")
-    typed = [segments[0] == "extensions" for segments in paths]
-    if not any(typed) and all(len(segments) == 1 for segments in paths):
-        names = [segments[0] for segments in paths]
-        if len(names) == 1:
-            (name,) = names
-
-            def one(structure: Any) -> tuple[Any, ...]:
-                return (getattr(structure, name),)
-
-            return one
-        return lambda structure: tuple([getattr(structure, name) for name in names])
-
-    def key(structure: Any) -> tuple[Any, ...]:
-        return tuple(
-            [
-                _typed(fact_value(structure, segments)) if tagged else fact_value(structure, segments)
-                for segments, tagged in zip(paths, typed, strict=True)
-            ]
-        )
-
-    return key
+    getters = [_getter(need) for need in needs]
+    if not getters:
+        return lambda structure: ()
+    if len(getters) == 1:
+        (only,) = getters
+        return lambda structure: (only(structure),)
+    if len(getters) == 2:
+        one, two = getters
+        return lambda structure: (one(structure), two(structure))
+    if len(getters) == 3:
+        one, two, three = getters
+        return lambda structure: (one(structure), two(structure), three(structure))
+    return lambda structure: tuple([get(structure) for get in getters])
 
 
 class OutcomeMemo:

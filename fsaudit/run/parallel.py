@@ -152,6 +152,7 @@ def _init_worker(config: WorkerConfig) -> None:
 
     from fsaudit.plugin.manager import load_plugins
     from fsaudit.run.checks import Engine
+    from fsaudit.run.collector import YOUNG_THRESHOLD
 
     try:
         plugins = load_plugins(config.disabled, _rebuild_plugins(config.extra))
@@ -159,8 +160,9 @@ def _init_worker(config: WorkerConfig) -> None:
     except Exception as exc:  # noqa: BLE001 - reported through the chunks, never a traceback
         _WORKER["error"] = f"{type(exc).__name__} : {exc}"
     # The worker process is ours: what it loaded is never garbage, and what it checks lives
-    # until sent back.
+    # until sent back (see fsaudit.run.collector).
     gc.freeze()
+    gc.set_threshold(YOUNG_THRESHOLD, 1000, 1000)
     gc.set_threshold(*WORKER_GC_THRESHOLD)
 
 
