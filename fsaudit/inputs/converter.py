@@ -118,10 +118,50 @@ def _make_fast_converter() -> cattrs.Converter:
 
     conv.register_structure_hook_factory(_is_optional, optional_hook)
     conv.register_structure_hook_factory(_is_homogeneous_tuple, tuple_hook)
+    conv.register_structure_hook(model.WeeklyHours, _shared_hours(conv.get_structure_hook(model.WeeklyHours)))
     enums = (model.StructureType, model.Format, model.GestionnaireKind, model.LabelStatus, model.PartnerMode)
     for cls in enums:
         conv.register_structure_hook(cls, enum_hook(cls))
     return conv
+
+
+SHARED_LIMIT = 65536
+"""Most distinct weekly schedules kept by :func:`_shared_hours` (then it starts again)."""
+
+
+def _hours_key(data: Any) -> tuple[Any, ...] | None:
+    """A hashable image of hours data valid for the schema (``{"monday": [{"start", "end"}, …],
+    …}``: a range has exactly these two keys, both strings), or ``None`` for anything else (then
+    nothing is shared)."""
+    try:
+        return tuple([(day, *[(item["start"], item["end"]) for item in ranges]) for day, ranges in data.items()])
+    except Exception:  # noqa: BLE001 - not the shape the schema allows: structured as it is
+        return None
+
+
+def _shared_hours(structure: Any) -> Any:
+    """``structure`` (the generated WeeklyHours hook), returning one shared object for equal
+    data: a national list repeats a few hundred schedules thousands of times, the objects are
+    immutable, and equal schedules that are the same object compare at once (the engine's
+    outcome memo hashes and compares them for every hours rule)."""
+    shared: dict[tuple[Any, ...], model.WeeklyHours] = {}
+
+    def structure_hours(data: Any, cls: Any) -> model.WeeklyHours:
+        key = _hours_key(data)
+        try:
+            found = None if key is None else shared.get(key)
+        except TypeError:  # a value that cannot be hashed (not valid for the schema)
+            key = None
+        if key is None:
+            built: model.WeeklyHours = structure(data, cls)
+            return built
+        if found is None:
+            if len(shared) >= SHARED_LIMIT:
+                shared.clear()
+            found = shared[key] = structure(data, cls)
+        return found
+
+    return structure_hours
 
 
 _fast = _make_fast_converter()

@@ -191,13 +191,10 @@ def compute_score(results: Iterable[Result]) -> float | None:
     (an observation, not a failure) count as met, and so does waived (the criterion is met by
     derogation). Manual checks, rule errors and not-applicable rules are left out.
     """
-    met = total = 0
-    for result in results:
-        if result.status in (Status.PASS, Status.WARN, Status.WAIVED):
-            met += 1
-            total += 1
-        elif result.status is Status.FAIL:
-            total += 1
+    statuses = [result.status for result in results]
+    count = statuses.count  # identity first, in C: a quarter of the cost of a loop in Python
+    met = count(Status.PASS) + count(Status.WARN) + count(Status.WAIVED)
+    total = met + count(Status.FAIL)
     if total == 0:
         return None
     return round(100.0 * met / total, 1)

@@ -293,65 +293,76 @@ class Engine:
 
     # --- structure rules ---------------------------------------------------------------
 
-    def check_structure(self, loaded: LoadedStructure) -> dict[str, Result]:
+    def time_limit(self) -> _TimeLimit:
+        """The time limit of one rule call, ``options["rule_timeout"]`` seconds (default
+        :data:`DEFAULT_RULE_TIMEOUT`), to enter once around many calls of :meth:`check_structure`."""
+        return _TimeLimit(self.context.options.get("rule_timeout", DEFAULT_RULE_TIMEOUT))
+
+    def check_structure(self, loaded: LoadedStructure, limit: _TimeLimit | None = None) -> dict[str, Result]:
         """Results of every structure rule on one structure, by rule id.
 
         Each rule runs under the time limit ``options["rule_timeout"]`` (seconds, default
-        :data:`DEFAULT_RULE_TIMEOUT`) where signals allow it (see :class:`_TimeLimit`).
+        :data:`DEFAULT_RULE_TIMEOUT`) where signals allow it (see :class:`_TimeLimit`); ``limit``
+        is one already entered (:meth:`time_limit`) for a batch of structures.
         """
+        if limit is None:
+            with self.time_limit() as own:
+                return self._check_structure(loaded, own)
+        return self._check_structure(loaded, limit)
+
+    def _check_structure(self, loaded: LoadedStructure, limit: _TimeLimit) -> dict[str, Result]:
         results: dict[str, Result] = {}
         structure = loaded.structure
         context = self.context
         skip = self.unreadable(loaded) if loaded.unread else {}
-        with _TimeLimit(context.options.get("rule_timeout", DEFAULT_RULE_TIMEOUT)) as limit:
-            arm, disarm = limit.arm, limit.disarm
-            tripped = self.tripped
-            places: dict[str | None, Location] = {}
-            for rule_id, check, memo in self._checks:
-                if rule_id in skip:
-                    continue  # judged on what is left, it could fail for data that was not read
-                if rule_id in tripped:
-                    results[rule_id] = self._tripped_error(rule_id, loaded)
-                    continue
-                key = None
-                if memo is not None:
-                    try:
-                        key = memo.key(structure)
-                        known = memo.outcomes.get(key)
-                    except Exception:  # noqa: BLE001 - a fact that cannot be a key (unhashable): run the rule
-                        key = known = None
-                    if known is not None:
-                        results[rule_id] = self._outcome_result(rule_id, loaded, known, places)
-                        continue
+        arm, disarm = limit.arm, limit.disarm
+        tripped = self.tripped
+        places: dict[str | None, Location] = {}
+        for rule_id, check, memo in self._checks:
+            if rule_id in skip:
+                continue  # judged on what is left, it could fail for data that was not read
+            if rule_id in tripped:
+                results[rule_id] = self._tripped_error(rule_id, loaded)
+                continue
+            key = None
+            if memo is not None:
                 try:
-                    arm()
-                    outcome = check(structure, context)
-                    disarm()
-                except RuleTimeout:
-                    disarm()
-                    tripped.add(rule_id)
-                    results[rule_id] = self._tripped_error(rule_id, loaded)
+                    key = memo.key(structure)
+                    known = memo.outcomes.get(key)
+                except Exception:  # noqa: BLE001 - a fact that cannot be a key (unhashable): run the rule
+                    key = known = None
+                if known is not None:
+                    results[rule_id] = self._outcome_result(rule_id, loaded, known, places)
                     continue
-                except Exception as exc:  # noqa: BLE001 - isolation: one rule, one error
-                    disarm()
-                    results[rule_id] = self._error(rule_id, loaded, describe_exception(exc))
-                    continue
-                reason = self._malformed(outcome)
-                if reason is not None:
-                    results[rule_id] = self._error(rule_id, loaded, reason)
-                    continue
-                results[rule_id] = self._outcome_result(rule_id, loaded, outcome, places)
-                if key is not None:
-                    memo.remember(key, outcome)  # type: ignore[union-attr]
-            self._run_hook(
-                "fsaudit_check_structure",
-                {"structure": loaded, "context": context},
-                Scope.STRUCTURE,
-                {loaded.structure.id: loaded},
-                {loaded.structure.id: results},
-                per_structure=False,
-                limit=limit,
-            )
+            try:
+                arm()
+                outcome = check(structure, context)
+                disarm()
+            except RuleTimeout:
+                disarm()
+                tripped.add(rule_id)
+                results[rule_id] = self._tripped_error(rule_id, loaded)
+                continue
+            except Exception as exc:  # noqa: BLE001 - isolation: one rule, one error
+                disarm()
+                results[rule_id] = self._error(rule_id, loaded, describe_exception(exc))
+                continue
+            reason = self._malformed(outcome)
+            if reason is not None:
+                results[rule_id] = self._error(rule_id, loaded, reason)
+                continue
+            results[rule_id] = self._outcome_result(rule_id, loaded, outcome, places)
+            if key is not None:
+                memo.remember(key, outcome)  # type: ignore[union-attr]
+        self._run_hook(
+            "fsaudit_check_structure",
+            {"structure": loaded, "context": context},
+            Scope.STRUCTURE,
+            {loaded.structure.id: loaded},
+            {loaded.structure.id: results},
+            per_structure=False,
+            limit=limit,
+        )
         for rule in self.structure_rules:
             if rule.id not in results and rule.id not in skip:
                 results[rule.id] = self._error(rule.id, loaded, "la règle n'a produit aucun résultat")
@@ -452,6 +463,7 @@ class Engine:
         out: list[dict[str, Result]] = [{} for _ in structures]
         if not structures:
             return out
+        places: list[dict[str | None, Location]] = [{} for _ in structures]  # locations by field, per structure
         for rule in self.network_rules:
             if rule.check is None:
                 continue
@@ -468,7 +480,7 @@ class Engine:
                 if outcome is None:
                     out[index][rule.id] = self._error(rule.id, loaded, "aucun résultat pour cette structure")
                 else:
-                    out[index][rule.id] = self._result(rule.id, loaded, outcome)
+                    out[index][rule.id] = self._result(rule.id, loaded, outcome, places[index])
         by_id: dict[str, dict[str, Result]] = {}
         loaded_by_id: dict[str, LoadedStructure] = {}
         for index, loaded in enumerate(structures):
@@ -595,16 +607,17 @@ def check_read(
     if any(item.structure.extensions for item in result.structures):
         result, info = _checked_extensions(result, info, engine.plugins.extension_schemas)
     before = len(engine.plugin_errors)
-    if on_structure is None:
-        results = tuple(engine.check_structure(item) for item in result.structures)
-    else:
-        total = len(result.structures)
-        checked = []
-        for done, item in enumerate(result.structures, start=1):
-            checked.append(engine.check_structure(item))
-            if done % PROGRESS_EVERY == 0 or done == total:
-                on_structure(done, total)
-        results = tuple(checked)
+    with engine.time_limit() as limit:  # one timer for the whole input (two system calls, not two per structure)
+        if on_structure is None:
+            results = tuple(engine.check_structure(item, limit) for item in result.structures)
+        else:
+            total = len(result.structures)
+            checked = []
+            for done, item in enumerate(result.structures, start=1):
+                checked.append(engine.check_structure(item, limit))
+                if done % PROGRESS_EVERY == 0 or done == total:
+                    on_structure(done, total)
+            results = tuple(checked)
     errors = tuple(engine.plugin_errors[before:])
     del engine.plugin_errors[before:]
     return CheckedInput(info, result, results, errors, frozenset(engine.tripped))

@@ -223,18 +223,20 @@ def _assemble(
     network = engine.check_network(ordered, merged_departements)
     reports: list[StructureReport] = []
     used: set[tuple[str, str]] = set()
+    answered = {structure_id for structure_id, _ in answers}
     for position, index in enumerate(order):
         audited = loaded[index]
         structure = audited.structure
         merged = {**structure_results[index], **network[position]}
-        for rule_id, result in merged.items():
-            answer = answers.get((structure.id, rule_id))
-            if answer is not None and result.status is Status.MANUAL:
-                merged[rule_id] = apply_answer(result, answer)
-                used.add((structure.id, rule_id))
+        if structure.id in answered:
+            for rule_id, result in merged.items():
+                answer = answers.get((structure.id, rule_id))
+                if answer is not None and result.status is Status.MANUAL:
+                    merged[rule_id] = apply_answer(result, answer)
+                    used.add((structure.id, rule_id))
         if ledger is not None:
             merged = ledger.apply(structure.id, audited.path, merged)
-        final = tuple(merged[k] for k in sorted(merged))
+        final = tuple(map(merged.__getitem__, sorted(merged)))
         reports.append(
             StructureReport(
                 id=structure.id,

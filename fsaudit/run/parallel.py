@@ -143,10 +143,6 @@ class WorkerSetupError(Exception):
 _WORKER: dict[str, Any] = {}
 
 
-WORKER_GC_THRESHOLD = (10_000, 50, 100)
-"""Garbage collector thresholds in a worker (same reason as ``fsaudit.cli.main.GC_THRESHOLD``)."""
-
-
 def _init_worker(config: WorkerConfig) -> None:
     import gc
 
@@ -163,7 +159,6 @@ def _init_worker(config: WorkerConfig) -> None:
     # until sent back (see fsaudit.run.collector).
     gc.freeze()
     gc.set_threshold(YOUNG_THRESHOLD, 1000, 1000)
-    gc.set_threshold(*WORKER_GC_THRESHOLD)
 
 
 def _check_chunk(paths: Sequence[str]) -> bytes:

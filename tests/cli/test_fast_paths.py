@@ -39,6 +39,31 @@ def test_fast_structure_equals_the_explaining_converter(structure: model.Structu
     assert fast_structure(data, model.Structure) == converter.structure(data, model.Structure)
 
 
+@given(weekly_hours(), weekly_hours())
+def test_equal_hours_are_one_shared_object(first: model.WeeklyHours, second: model.WeeklyHours) -> None:
+    """Hours equal in the data are one object, built as the explaining converter builds them;
+    different hours are different objects."""
+    one, two = _json_hours(first), _json_hours(second)
+    built = [fast_structure(data, model.WeeklyHours) for data in (one, json.loads(json.dumps(one)), two)]
+    assert built[0] is built[1]
+    assert built[0] == converter.structure(one, model.WeeklyHours)
+    assert built[2] == converter.structure(two, model.WeeklyHours)
+    assert (built[0] is built[2]) == (one == two)
+
+
+def test_hours_of_an_unexpected_shape_are_structured_as_they_are() -> None:
+    """Hours data the key cannot describe (not the schema's shape) are structured each time, never
+    shared, and a range without its end is still refused."""
+    odd = {"monday": [{"start": ["09:00"], "end": "12:00"}]}
+    assert fast_structure(odd, model.WeeklyHours) is not fast_structure(odd, model.WeeklyHours)
+    with pytest.raises(Exception):  # noqa: B017 - whatever cattrs raises
+        fast_structure({"monday": [{"start": "09:00"}]}, model.WeeklyHours)
+
+
+def _json_hours(hours: model.WeeklyHours) -> Any:
+    return json.loads(json.dumps(unstructure(hours)))
+
+
 def test_fast_structure_refusal_falls_back_to_the_explaining_converter(monkeypatch: Any) -> None:
     """When the fast converter refuses data, the explaining converter still builds the structure."""
     import fsaudit.inputs.converter
