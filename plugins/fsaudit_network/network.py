@@ -256,7 +256,8 @@ class DepartementSummary:
         year = max(int(month[:4]) for month in self.attendance)
         months = sorted({int(m[5:]) for m in self.attendance if int(m[:4]) == year})
         total = sum(self.attendance[f"{year}-{m:02d}"] for m in months)
-        declaring = [s for s in self.per_structure if any(int(m[:4]) == year for m in s)]
+        prefix = f"{year}-"
+        declaring = [s for s in self.per_structure if any(m.startswith(prefix) for m in s)]
         out: dict[str, Any] = {
             "year": year,
             "months": months,
@@ -266,14 +267,15 @@ class DepartementSummary:
         same = previous = 0
         common: set[int] = set()
         included = 0
+        keys = [(m, f"{year}-{m:02d}", f"{year - 1}-{m:02d}") for m in months]
         for months_of in declaring:
-            pairs = [m for m in months if f"{year}-{m:02d}" in months_of and f"{year - 1}-{m:02d}" in months_of]
+            pairs = [(m, now, before) for m, now, before in keys if now in months_of and before in months_of]
             if not pairs:
                 continue
             included += 1
-            common.update(pairs)
-            same += sum(months_of[f"{year}-{m:02d}"] for m in pairs)
-            previous += sum(months_of[f"{year - 1}-{m:02d}"] for m in pairs)
+            common.update(m for m, _now, _before in pairs)
+            same += sum(months_of[now] for _m, now, _before in pairs)
+            previous += sum(months_of[before] for _m, _now, before in pairs)
         out["comparable_structures"] = included
         out["left_out_structures"] = len(declaring) - included
         if included:
