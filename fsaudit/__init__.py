@@ -15,7 +15,8 @@ The groups of names:
 - **referentials**: :class:`Referential` and its loaders;
 - **readers**: :class:`Reader`, :class:`ReadResult`, :class:`LoadedStructure`,
   :class:`InputProblem`, :class:`UnreadFact`, :func:`validate_declaration`, safe file access;
-- **reporters**: :class:`Reporter`, :func:`report_to_dict`, :func:`input_issues`, safe writing;
+- **reporters**: :class:`Reporter`, :func:`report_to_dict`, :func:`report_v2_chunks`,
+  :func:`expand_v2`, :func:`input_issues`, safe writing;
 - **commands**: :class:`CommandError`, :func:`parse_date`;
 - **French text**: numbers, dates, hours, lists and field names as an auditor reads them;
 - **running an audit**: :func:`audit`, :func:`load_plugins`, :func:`select_referential`.
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from fsaudit._resources import declaration_schema
+    from fsaudit.campaign.expand import expand_v2
     from fsaudit.cli.main import CommandError, parse_date
     from fsaudit.inputs.files import InputFile, NotReadable, read_regular
     from fsaudit.inputs.files import source as input_source
@@ -103,6 +105,7 @@ if TYPE_CHECKING:
     from fsaudit.plugin.hookspecs import API_VERSION, hookimpl
     from fsaudit.plugin.manager import PluginSet, load_plugins, select_referential
     from fsaudit.report.json_contract import report_to_dict, structure_to_dict
+    from fsaudit.report.json_v2 import report_v2_chunks
     from fsaudit.report.output import OutputError, write_atomic
     from fsaudit.report.reporter import Reporter
     from fsaudit.report.view import Issue, enclosing_locations, input_issues, level_label
@@ -230,6 +233,8 @@ _LOCATIONS = {
     "Reporter": "fsaudit.report.reporter",
     "report_to_dict": "fsaudit.report.json_contract",
     "structure_to_dict": "fsaudit.report.json_contract",
+    "report_v2_chunks": "fsaudit.report.json_v2",
+    "expand_v2": "fsaudit.campaign.expand",
     "Issue": "fsaudit.report.view",
     "input_issues": "fsaudit.report.view",
     "level_label": "fsaudit.report.view",

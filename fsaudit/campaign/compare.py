@@ -39,7 +39,7 @@ __all__ = [
 COMPARISON_VERSION = "1"
 """Version of the JSON written by ``fsaudit compare --format json``."""
 
-_SUPPORTED_MAJOR = "1"
+_SUPPORTED_MAJORS = ("1", "2")
 
 # Only what a comparison reads is checked, so that reports with more keys (sections, extras
 # added by later versions of the same contract) still load.
@@ -157,15 +157,23 @@ class Comparison:
         return [f for f in self.new_failures if Severity(f.severity).rank >= rank]
 
 
-@functools.lru_cache(maxsize=1)
-def _subset_validator() -> Any:
+@functools.lru_cache(maxsize=2)
+def _subset_validator(major: str) -> Any:
     import jsonschema
 
-    return jsonschema.Draft202012Validator(_REPORT_SUBSET)
+    from fsaudit.campaign.expand import REPORT_V2_SUBSET
+
+    return jsonschema.Draft202012Validator(REPORT_V2_SUBSET if major == "2" else _REPORT_SUBSET)
+
+
+def _major(data: Any) -> str | None:
+    version = data.get("report_version") if isinstance(data, dict) else None
+    return version.split(".")[0] if isinstance(version, str) else None
 
 
 def load_report_file(path: str | Path) -> ReportFile:
-    """Read a JSON report written by ``fsaudit audit --format json``.
+    """Read a JSON report written by ``fsaudit audit --format json``, of version 1 or 2; the
+    data is the version 1 dictionary (a version 2 report is expanded: :func:`expand_v2`).
 
     Raises :class:`ReportFileError` (French, with the location) when the file is missing, is
     not JSON, or is not an fsaudit report of a supported contract version.
@@ -186,8 +194,10 @@ def load_report_file(path: str | Path) -> ReportFile:
         raise ReportFileError(
             f"{name}:ligne {exc.lineno}, colonne {exc.colno} : JSON invalide (attendu un rapport JSON de fsaudit)"
         ) from None
+    major = _major(data)
     errors = sorted(
-        (item for error in _subset_validator().iter_errors(data) for item in translate_schema_error(error)),
+        # a set: jsonschema gives one error per missing key, each translated into all of them
+        {item for error in _subset_validator(major or "1").iter_errors(data) for item in translate_schema_error(error)},
         key=lambda item: (json_path(item[0]), item[1]),
     )
     if errors:
@@ -196,11 +206,20 @@ def load_report_file(path: str | Path) -> ReportFile:
         raise ReportFileError(
             f"{name}:{json_path(parts)} : {message}{more} ; attendu un rapport JSON de fsaudit (--format json)"
         )
-    version = data["report_version"]
-    if version.split(".")[0] != _SUPPORTED_MAJOR:
+    if major not in _SUPPORTED_MAJORS:
         raise ReportFileError(
-            f"{name}:$.report_version : version de rapport {version} non prise en charge (attendu {_SUPPORTED_MAJOR}.x)"
+            f"{name}:$.report_version : version de rapport {data['report_version']} non prise en charge "
+            f"(attendu {' ou '.join(m + '.x' for m in _SUPPORTED_MAJORS)})"
         )
+    if major == "2":
+        from fsaudit.campaign.expand import ReportV2Error, expand_v2
+
+        try:
+            data = expand_v2(data)
+        except ReportV2Error as exc:
+            raise ReportFileError(
+                f"{name}:{exc.path} : {exc.message} ; attendu un rapport JSON de fsaudit (--format json)"
+            ) from None
     return ReportFile(str(path), hashlib.sha256(raw).hexdigest(), data)
 
 

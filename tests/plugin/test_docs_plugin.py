@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from report_json import read_v1
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "plugins.md"
@@ -93,6 +94,6 @@ def test_documented_plugin_is_listed_and_audits(installed: dict[str, str], tmp_p
         timeout=300,
     )
     assert done.returncode in (0, 1), done.stderr
-    (structure,) = json.loads(out.read_text(encoding="utf-8"))["structures"]
+    (structure,) = read_v1(out)["structures"]
     result = next(r for r in structure["results"] if r["rule"] == "DEP-RDV-01")
     assert (result["status"], result["message"]) == ("fail", "prise de rendez-vous non proposée")
