@@ -262,6 +262,8 @@ class _Writer:
                     key: tuple[Any, ...] = (kind, suffix, field)
                     entry = {"location": relative} if field is None else {"field": field, "location": relative}
                     number = inside[suffix, field] = self.places.add(key, _encode(entry))
+                    if not suffix:
+                        self.same.setdefault(kind, {})[field] = number
                     return number
         key = ("", location, field)
         number = self.places.index.get(key)
@@ -304,6 +306,9 @@ class _Writer:
         return (r.rule, r.status._value_, m, p, e, extra)
 
     def structure(self, s: StructureReport) -> bytes:
+        """One structure, encoded; its values enter the tables in the order they are written."""
+        path = self.string(s.path)
+        decision = self.decision(s.decision)
         parts = s.location.parts()
         slocation = str(s.location)
         kind = parts["kind"]
@@ -311,8 +316,7 @@ class _Writer:
         cut = len(slocation)
         inside = self.inside.get((kind, nested), {})
         inside_get = inside.get
-        same = self.same.setdefault(kind, {})
-        same_get = same.get
+        same_get = self.same.setdefault(kind, {}).get
         string_get = self.strings.index.get
         evidence_get = self.evidence.index.get
         encode_evidence = _ENCODE_EVIDENCE
@@ -328,7 +332,6 @@ class _Writer:
                 p = same_get(r.field)
                 if p is None:
                     p = self.place(location, r.field, slocation, kind, nested)
-                    same[r.field] = p
             elif location.startswith(slocation):
                 p = inside_get((location[cut:], r.field))
                 if p is None:
@@ -353,11 +356,11 @@ class _Writer:
         out: dict[str, Any] = {
             "id": s.id,
             "name": s.name,
-            "path": self.string(s.path),
+            "path": path,
             "location": parts,
             "departement": s.departement,
             "label_status": s.label_status,
-            "decision": self.decision(s.decision),
+            "decision": decision,
             "score": s.score,
             "results": rows,
         }
