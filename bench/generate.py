@@ -217,13 +217,18 @@ def write_workbook_dir(structures: list[model.Structure], out: Path, files: int 
 def replicate_anct(source: Path, count: int, out: Path) -> None:
     """``count`` records of the real ANCT list ``source``, repeated as often as needed.
 
-    Copy ``k`` (from 1) of a record gets ``-k`` appended to its ``id_fs`` and to its
-    ``groupe_fs``, so that identifiers stay unique and each copy keeps its own groups.
+    Copy ``k`` (from 1) of a record gets a new ``id_fs`` and ``-k`` appended to its ``groupe_fs``,
+    so that identifiers stay unique and each copy keeps its own groups. Numeric identifiers stay
+    numeric (the list's Table Schema requires it): copy ``k`` of ``id`` is ``id + k × 10^d``, with
+    ``10^d`` above every identifier of the source (list of 2024: copy 1 of ``1`` is ``10001``);
+    other identifiers get ``-k`` appended.
     """
     with source.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
     header, records = rows[0], rows[1:]
     id_at, group_at = header.index("id_fs"), header.index("groupe_fs")
+    numeric = all(record[id_at].isdigit() for record in records)
+    step = 10 ** max((len(record[id_at]) for record in records), default=1)
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL)
         writer.writerow(header)
@@ -231,7 +236,8 @@ def replicate_anct(source: Path, count: int, out: Path) -> None:
             copy, row = divmod(n, len(records))
             record = list(records[row])
             if copy:
-                record[id_at] = f"{record[id_at]}-{copy}"
+                identifier = record[id_at]
+                record[id_at] = str(int(identifier) + copy * step) if numeric else f"{identifier}-{copy}"
                 if record[group_at]:
                     record[group_at] = f"{record[group_at]}-{copy}"
             writer.writerow(record)

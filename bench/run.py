@@ -7,7 +7,9 @@
 Each scenario times whole processes (start-up included) of fsaudit and of its baseline,
 alternating them, and prints the median of the per-pair ratios: shared, noisy machines make
 absolute seconds meaningless but ratios measured side by side stable. Peak memory (max RSS) is
-read from the operating system for each child process. Inputs are generated once per run by
+read from the operating system for each child process. One scenario (``report-size``) is a size,
+not a time: bytes per structure of a JSON report, in the same table. Every row says whether its
+target is met; the last line names the targets missed. Inputs are generated once per run by
 ``bench/generate.py`` into a temporary folder (deterministic seed) and shared by the scenarios
 that use the same input.
 
@@ -15,13 +17,15 @@ Child processes run without ``PYTHONDONTWRITEBYTECODE``, so that the warm-up lea
 byte-code behind as any installed package has: otherwise every run would compile fsaudit's
 modules again and start-up would be measured on a setup no user has.
 
-Targets (issue "Performance"): see bench/README.md, which records the figures this script
+Targets (issues "Performance" and 18): see bench/README.md, which records the figures this script
 printed and explains every target missed.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import importlib.util
 import os
 import platform
 import shutil
@@ -40,7 +44,12 @@ PY = sys.executable
 FSAUDIT = [PY, "-m", "fsaudit"]
 AS_OF = "2025-06-30"
 ANCT_LIST = REPO / "samples" / "anct" / "liste-fs-20240801.csv"
-"""The real national list (2,845 records): the ANCT scenario repeats it ten times."""
+"""The real national list (2,845 records): the ANCT scenarios repeat it ten times."""
+ANCT_RECORDS = 2845
+ANCT_SCHEMA = REPO / "samples" / "anct" / "liste-fs-2024.tableschema.json"
+"""The list's Table Schema, for the ``frictionless validate`` baseline."""
+KB = 1000
+"""Report sizes are in kB of 1,000 bytes (the stricter reading of « 2 KB per structure »)."""
 
 
 def child_environment() -> dict[str, str]:
@@ -82,6 +91,8 @@ def run_once(cmd: list[str], cwd: Path) -> Measure:
 
 @attrs.frozen
 class Scenario:
+    """A timed comparison: the median of ``subject`` time / ``baseline`` time, and of their peak memory."""
+
     name: str
     description: str
     target: str
@@ -91,10 +102,48 @@ class Scenario:
     baseline: Callable[[Callable[[int, str], Path], Path], list[str]]
     check: Callable[[float, float], bool]
     """Given the median ratio (subject / baseline) and the memory ratio, is the target met?"""
+    same_reports: tuple[str, str] | None = None
+    """Reports (in the scenario's folder) that must be byte-identical after the runs, or the
+    target is missed whatever the time (``--jobs 1`` and ``--jobs 2``)."""
+    informative: bool = False
+    """Not a target of the issue: printed with its mark, never counted among the missed targets."""
+    requires: tuple[str, ...] = ()
+    """Modules the commands import: without one a scenario is not measured (a child that fails
+    to import exits 1, which a run would otherwise take for an audit with findings)."""
+
+
+@attrs.frozen
+class SizeScenario:
+    """A size, not a time: bytes per structure of the report ``command`` writes to ``report``."""
+
+    name: str
+    description: str
+    target: str
+    input: tuple[int, str]
+    command: Callable[[Callable[[int, str], Path], Path], list[str]]
+    report: str
+    limit: int
+    """Bytes per structure at most."""
+    informative: bool = False
+    requires: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Row:
+    """What one scenario printed: its name, whether its target is met, and whether it counts."""
+
+    name: str
+    met: bool | None
+    """``None``: not measured (an input or a module missing)."""
+    informative: bool
 
 
 class Inputs:
-    """Generated inputs, by ``(structures, format)``, each made once in ``folder``."""
+    """Generated inputs, by ``(structures, format)``, each made once in ``folder``.
+
+    ``anct-list`` is the real national list itself for its 2,845 records (``ANCT_RECORDS``) and
+    its first records otherwise (``--scale``); ``anct-x10`` repeats it (``generate.py``).
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -106,6 +155,7 @@ class Inputs:
             / {
                 "json-dir": f"decl-{structures}",
                 "anct-x10": f"anct-{structures}.csv",
+                "anct-list": f"anct-{structures}.csv",
                 "xlsx": f"decl-{structures}.xlsx",
                 "ods": f"decl-{structures}.ods",
                 "xlsx-dir": f"workbooks-{structures}",
@@ -113,11 +163,13 @@ class Inputs:
         )
 
     def make(self, structures: int, fmt: str) -> Path:
+        if fmt == "anct-list" and structures == ANCT_RECORDS:
+            return ANCT_LIST
         key = (structures, fmt)
         if key not in self.made:
             out = self.path(structures, fmt)
             command = [PY, str(HERE / "generate.py"), "--structures", str(structures), "-o", str(out)]
-            if fmt == "anct-x10":
+            if fmt in ("anct-x10", "anct-list"):
                 command += ["--format", "anct-csv", "--anct-source", str(ANCT_LIST)]
             else:
                 command += ["--format", fmt]
@@ -157,25 +209,50 @@ def _audit(path: Path, work: Path, *extra: str, report: str = "r.json") -> list[
     return [*FSAUDIT, "audit", str(path), "--as-of", AS_OF, "-f", "json", "-o", str(work / report), *extra]
 
 
-def scenarios(scale: int) -> list[Scenario]:
+def _frictionless(path: Path) -> list[str]:
+    """``frictionless validate --schema`` with the list's Table Schema (``--trusted``: the paths are absolute)."""
+    return [PY, "-m", "frictionless", "validate", "--trusted", "--schema", str(ANCT_SCHEMA), str(path)]
+
+
+def scenarios(scale: int) -> list[Scenario | SizeScenario]:
     """The scenarios of the issue; ``scale`` divides sizes for a quick smoke run."""
     n3 = max(1, 3000 // scale)
     n30 = max(1, 30000 // scale)
-    anct10 = max(1, 28450 // scale)
+    anct1 = max(1, ANCT_RECORDS // scale)
+    anct10 = max(1, 10 * ANCT_RECORDS // scale)
     return [
         Scenario(
             "anct-x10",
             f"ANCT list ×10 ({anct10} records) vs csv.DictReader → JSON",
-            "≤ 5×",
+            "≤ 5× the csv→json script",
             ((anct10, "anct-x10"),),
             lambda get, w: _audit(get(anct10, "anct-x10"), w),
             lambda get, w: [PY, "-c", BASE_CSV, str(get(anct10, "anct-x10")), str(w / "b.json")],
             lambda ratio, mem: ratio <= 5,
         ),
         Scenario(
+            "frictionless",
+            f"ANCT list ×10 ({anct10} records) vs frictionless validate with the list's Table Schema",
+            "≤ 1× frictionless validate",
+            ((anct10, "anct-x10"),),
+            lambda get, w: _audit(get(anct10, "anct-x10"), w),
+            lambda get, w: _frictionless(get(anct10, "anct-x10")),
+            lambda ratio, mem: ratio <= 1,
+            requires=("frictionless",),
+        ),
+        SizeScenario(
+            "report-size",
+            f"bytes per structure of the JSON report of the national list ({anct1} records)",
+            f"≤ {2 * KB // 1000} kB per structure",
+            (anct1, "anct-list"),
+            lambda get, w: _audit(get(anct1, "anct-list"), w),
+            "r.json",
+            2 * KB,
+        ),
+        Scenario(
             "json-dir",
             f"{n3} JSON declaration files vs json.load of each",
-            "≤ 3×",
+            "≤ 3× a json.load loop",
             ((n3, "json-dir"),),
             lambda get, w: _audit(get(n3, "json-dir"), w),
             lambda get, w: [PY, "-c", BASE_JSON_DIR, str(get(n3, "json-dir"))],
@@ -184,25 +261,27 @@ def scenarios(scale: int) -> list[Scenario]:
         Scenario(
             "workbook",
             f"{n3}-structure workbook vs a bare python-calamine pass over every cell",
-            "≤ 2×",
+            "≤ 2× bare calamine",
             ((n3, "xlsx"),),
             lambda get, w: _audit(get(n3, "xlsx"), w),
             lambda get, w: [PY, "-c", BASE_CALAMINE, str(get(n3, "xlsx"))],
             lambda ratio, mem: ratio <= 2,
+            requires=("python_calamine",),
         ),
         Scenario(
             "workbook-pandas",
             f"pandas.read_excel(sheet_name=None) alone vs fsaudit on the {n3}-structure workbook",
-            "≥ 5× (pandas / fsaudit)",
+            "pandas / fsaudit ≥ 5×",
             ((n3, "xlsx"),),
             lambda get, w: [PY, "-c", BASE_PANDAS, str(get(n3, "xlsx"))],
             lambda get, w: _audit(get(n3, "xlsx"), w),
             lambda ratio, mem: ratio >= 5,
+            requires=("pandas", "openpyxl"),
         ),
         Scenario(
             "growth",
             f"{n30} vs {n3} JSON structures (one file each)",
-            "time ≤ 11×",
+            "time ≤ 11× for 10× the files",
             ((n30, "json-dir"), (n3, "json-dir")),
             lambda get, w: _audit(get(n30, "json-dir"), w),
             lambda get, w: _audit(get(n3, "json-dir"), w),
@@ -211,7 +290,7 @@ def scenarios(scale: int) -> list[Scenario]:
         Scenario(
             "growth-memory",
             f"peak memory of fsaudit on {n30} JSON structures vs the bare json.load of the same files",
-            "memory ≤ 2×",
+            "memory ≤ 2× a json.load loop",
             ((n30, "json-dir"),),
             lambda get, w: _audit(get(n30, "json-dir"), w),
             lambda get, w: [PY, "-c", BASE_JSON_DIR, str(get(n30, "json-dir"))],
@@ -220,7 +299,7 @@ def scenarios(scale: int) -> list[Scenario]:
         Scenario(
             "version",
             "fsaudit --version vs python -c pass",
-            "≤ 2.5×",
+            "≤ 2.5× python -c pass",
             (),
             lambda get, w: [*FSAUDIT, "--version"],
             lambda get, w: [PY, "-c", "pass"],
@@ -229,7 +308,7 @@ def scenarios(scale: int) -> list[Scenario]:
         Scenario(
             "help",
             "fsaudit --help vs python -c pass",
-            "≤ 2.5×",
+            "≤ 2.5× python -c pass",
             (),
             lambda get, w: [*FSAUDIT, "--help"],
             lambda get, w: [PY, "-c", "pass"],
@@ -237,23 +316,118 @@ def scenarios(scale: int) -> list[Scenario]:
         ),
         Scenario(
             "jobs",
-            f"--jobs 1 vs --jobs 2 on {n3} JSON files (speed-up)",
-            "≥ 1.6× (jobs 1 / jobs 2)",
+            f"--jobs 1 vs --jobs 2 on the ANCT list ×10 ({anct10} records; speed-up, same report)",
+            "jobs 1 / jobs 2 ≥ 1.6×",
+            ((anct10, "anct-x10"),),
+            lambda get, w: _audit(get(anct10, "anct-x10"), w, "--jobs", "1"),
+            lambda get, w: _audit(get(anct10, "anct-x10"), w, "--jobs", "2", report="r2.json"),
+            lambda ratio, mem: ratio >= 1.6,
+            same_reports=("r.json", "r2.json"),
+        ),
+        Scenario(
+            "jobs-files",
+            f"--jobs 1 vs --jobs 2 on {n3} JSON files (speed-up, same report; informative)",
+            "jobs 1 / jobs 2 ≥ 1.6× (info)",
             ((n3, "json-dir"),),
             lambda get, w: _audit(get(n3, "json-dir"), w, "--jobs", "1"),
             lambda get, w: _audit(get(n3, "json-dir"), w, "--jobs", "2", report="r2.json"),
             lambda ratio, mem: ratio >= 1.6,
+            same_reports=("r.json", "r2.json"),
+            informative=True,
         ),
         Scenario(
             "jobs-workbooks",
-            f"--jobs 1 vs --jobs 2 on {n3} structures in 6 workbooks (speed-up; not a target of the issue)",
-            "≥ 1.6× (jobs 1 / jobs 2)",
+            f"--jobs 1 vs --jobs 2 on {n3} structures in 6 workbooks (speed-up, same report; informative)",
+            "jobs 1 / jobs 2 ≥ 1.6× (info)",
             ((n3, "xlsx-dir"),),
             lambda get, w: _audit(get(n3, "xlsx-dir"), w, "--jobs", "1"),
             lambda get, w: _audit(get(n3, "xlsx-dir"), w, "--jobs", "2", report="r2.json"),
             lambda ratio, mem: ratio >= 1.6,
+            same_reports=("r.json", "r2.json"),
+            informative=True,
         ),
     ]
+
+
+def count_records(path: Path) -> int:
+    """Records of a CSV list (a quoted field may span lines)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return sum(1 for _ in csv.reader(handle)) - 1
+
+
+def same_bytes(first: Path, second: Path) -> str | None:
+    """``None`` when both files hold the same bytes, else what differs (for the runs column)."""
+    if not first.is_file() or not second.is_file():
+        missing = [p.name for p in (first, second) if not p.is_file()]
+        return f"report not written: {', '.join(missing)}"
+    if first.read_bytes() != second.read_bytes():
+        return (
+            f"reports differ: {first.name} and {second.name} ({first.stat().st_size} and {second.stat().st_size} bytes)"
+        )
+    return None
+
+
+def missing_modules(names: tuple[str, ...]) -> list[str]:
+    """The modules of ``names`` that this interpreter (the children's) cannot import."""
+    return [name for name in names if importlib.util.find_spec(name) is None]
+
+
+HEADER = f"{'scenario':<16} {'target':<32} {'measured':>10} {'memory':>7}  met  runs (s, subject/baseline)"
+
+
+def row_line(name: str, target: str, measured: str, memory: str, met: bool, details: str) -> str:
+    """One row of the table (the format tests/bench reads)."""
+    return f"{name:<16} {target:<32} {measured:>10} {memory:>7}  {'yes' if met else 'NO '}  {details}"
+
+
+def measure_time(scenario: Scenario, inputs: Inputs, work: Path, runs: int) -> tuple[str, bool]:
+    """Time ``scenario``: its table row and whether its target is met."""
+    subject_cmd = scenario.subject(inputs.make, work)
+    baseline_cmd = scenario.baseline(inputs.make, work)
+    run_once(subject_cmd, work)  # warm-up (file cache, byte-code)
+    run_once(baseline_cmd, work)
+    ratios, memories, pairs = [], [], []
+    for _ in range(runs):
+        subject = run_once(subject_cmd, work)
+        baseline = run_once(baseline_cmd, work)
+        ratios.append(subject.seconds / baseline.seconds)
+        memories.append(subject.max_rss_kib / baseline.max_rss_kib)
+        pairs.append(f"{subject.seconds:.2f}/{baseline.seconds:.2f}")
+    ratio = statistics.median(ratios)
+    memory = statistics.median(memories)
+    met = scenario.check(ratio, memory)
+    details = " ".join(pairs)
+    if scenario.same_reports is not None:
+        problem = same_bytes(*(work / name for name in scenario.same_reports))
+        if problem is not None:
+            met = False
+            details = f"{problem}; {details}"
+    return row_line(scenario.name, scenario.target, f"{ratio:.2f}×", f"{memory:.2f}×", met, details), met
+
+
+def measure_size(scenario: SizeScenario, inputs: Inputs, work: Path) -> tuple[str, bool]:
+    """Write the report once (a size does not vary between runs): its table row and the verdict."""
+    source = inputs.make(*scenario.input)
+    run_once(scenario.command(inputs.make, work), work)
+    size = (work / scenario.report).stat().st_size
+    structures = count_records(source)
+    per_structure = size / structures
+    met = per_structure <= scenario.limit
+    details = f"{structures} structures, {size} bytes"
+    return row_line(scenario.name, scenario.target, f"{per_structure / KB:.2f} kB", "-", met, details), met
+
+
+def summary(rows: list[Row]) -> str:
+    """The final line: the missed targets by name (informative marks and unmeasured ones apart)."""
+    missed = [r.name for r in rows if r.met is False and not r.informative]
+    text = f"targets missed: {len(missed)}" + (f" ({', '.join(missed)})" if missed else "")
+    unmeasured = [r.name for r in rows if r.met is None]
+    if unmeasured:
+        text += f"; not measured: {', '.join(unmeasured)}"
+    below = [r.name for r in rows if r.met is False and r.informative]
+    if below:
+        text += f"; informative, below their mark: {', '.join(below)}"
+    return text
 
 
 def describe_machine() -> str:
@@ -291,9 +465,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown scenario(s): {', '.join(unknown)}")
     print(describe_machine())
-    print(f"{'scenario':<16} {'target':<24} {'median ratio':>12} {'memory ratio':>13}  met  runs (s, subject/baseline)")
+    print(HEADER)
     sys.stdout.flush()
-    missed = 0
+    rows: list[Row] = []
     folder = Path(tempfile.mkdtemp(prefix="fsaudit-bench-"))
     inputs = Inputs(folder / "inputs")
     inputs.folder.mkdir()
@@ -301,35 +475,29 @@ def main(argv: list[str] | None = None) -> int:
         for scenario in chosen:
             work = folder / scenario.name
             work.mkdir()
+            absent = missing_modules(scenario.requires)
+            if absent:
+                print(f"{scenario.name:<16} not measured: {', '.join(absent)} not installed (bench/requirements.txt)")
+                rows.append(Row(scenario.name, None, scenario.informative))
+                continue
             try:
-                for structures, fmt in scenario.inputs:
+                needed = scenario.inputs if isinstance(scenario, Scenario) else (scenario.input,)
+                for structures, fmt in needed:
                     inputs.make(structures, fmt)
             except (subprocess.CalledProcessError, ImportError) as exc:
-                print(f"{scenario.name:<16} skipped: input could not be generated ({exc})")
+                print(f"{scenario.name:<16} not measured: input could not be generated ({exc})")
+                rows.append(Row(scenario.name, None, scenario.informative))
                 continue
-            subject_cmd = scenario.subject(inputs.make, work)
-            baseline_cmd = scenario.baseline(inputs.make, work)
-            run_once(subject_cmd, work)  # warm-up (file cache, byte-code)
-            run_once(baseline_cmd, work)
-            ratios, memories, pairs = [], [], []
-            for _ in range(args.runs):
-                subject = run_once(subject_cmd, work)
-                baseline = run_once(baseline_cmd, work)
-                ratios.append(subject.seconds / baseline.seconds)
-                memories.append(subject.max_rss_kib / baseline.max_rss_kib)
-                pairs.append(f"{subject.seconds:.2f}/{baseline.seconds:.2f}")
-            ratio = statistics.median(ratios)
-            memory = statistics.median(memories)
-            met = scenario.check(ratio, memory)
-            missed += not met
-            print(
-                f"{scenario.name:<16} {scenario.target:<24} {ratio:>12.2f} {memory:>13.2f}  "
-                f"{'yes' if met else 'NO '}  {' '.join(pairs)}"
-            )
+            if isinstance(scenario, Scenario):
+                line, met = measure_time(scenario, inputs, work, args.runs)
+            else:
+                line, met = measure_size(scenario, inputs, work)
+            print(line)
             sys.stdout.flush()
+            rows.append(Row(scenario.name, met, scenario.informative))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    print(f"targets missed: {missed}")
+    print(summary(rows))
     return 0
 
 

@@ -14,7 +14,8 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 def schema(name: str) -> dict[str, Any]:
     """A JSON Schema shipped in ``fsaudit/schemas`` (``declaration``, ``report``, ``referential``)."""
     path = _PACKAGE_DIR / "schemas" / f"{name}.schema.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
 
 
 def declaration_schema() -> dict[str, Any]:

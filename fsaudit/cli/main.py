@@ -65,7 +65,7 @@ def _err(message: str) -> None:
     click.echo(visible(f"fsaudit : {message}"), err=True)
 
 
-CONTEXT_SETTINGS = {"help_option_names": [], "max_content_width": 100}
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": [], "max_content_width": 100}
 _HELP = "Affiche cette aide et quitte."
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "NotReadable",
     "choose_reader",
     "describe_os_error",
+    "input_source",
     "open_regular",
     "read_input",
     "read_regular",
@@ -223,6 +224,10 @@ def source(path: str | os.PathLike[str]) -> Any:
     if isinstance(path, InputFile) and path._data is not None:
         return io.BytesIO(path._data)
     return os.fspath(path)
+
+
+input_source = source
+"""The name :func:`source` has in the public API (``fsaudit.input_source``)."""
 
 
 def read_input(path: str, readers: Sequence[Reader]) -> tuple[InputInfo, ReadResult]:

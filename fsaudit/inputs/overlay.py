@@ -41,7 +41,7 @@ from attrs import frozen
 from fsaudit.model.facts import InputProblem
 from fsaudit.model.referential import CONFIDENCE_RANK, Referential, ReferentialError, ReferentialValue
 from fsaudit.model.rule import Severity
-from fsaudit.text.french import closest_name
+from fsaudit.text.french import closest_name, fr_value
 
 __all__ = ["Overlay", "OverlayChange", "OverlayError", "apply_overlay", "load_overlay"]
 
@@ -78,7 +78,7 @@ class OverlayChange:
     def describe(self) -> str:
         """``deadlines.majeur_days : 180 → 120 [U]`` (French, one line)."""
         what = self.key if self.kind == "value" else f"gravité de {self.key}"
-        text = f"{what} : {_shown(self.official)} → {_shown(self.value)} [{self.confidence}]"
+        text = f"{what} : {fr_value(self.official)} → {fr_value(self.value)} [{self.confidence}]"
         if self.weakened:
             text += f", exigence officielle affaiblie par dérogation explicite ([force] : {self.justification})"
         return text
@@ -144,14 +144,6 @@ class Overlay:
                 f"  ATTENTION : {len(self.weakened)} exigence(s) officielle(s) [C] affaiblie(s) par la surcouche."
             )
         return lines
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    return str(value)
 
 
 def _json_value(value: Any) -> Any:
@@ -333,7 +325,7 @@ _EXPECTED = {
 def _coerce(entry: ReferentialValue, value: Any) -> tuple[Any, str | None]:
     """The overlay's value in the referential's own type, or the French reason it is refused."""
     kind = _kind_of(entry.value)
-    expected = f"attendu {_EXPECTED[kind]} (valeur officielle : {_shown(entry.value)})"
+    expected = f"attendu {_EXPECTED[kind]} (valeur officielle : {fr_value(entry.value)})"
     if kind == "bool":
         return (value, None) if isinstance(value, bool) else (None, expected)
     if kind in ("int", "number"):
@@ -344,7 +336,7 @@ def _coerce(entry: ReferentialValue, value: Any) -> tuple[Any, str | None]:
         ):
             return None, expected
         if entry.minimum is not None and value < entry.minimum:
-            return None, f"attendu au moins {_shown(entry.minimum)}"
+            return None, f"attendu au moins {fr_value(entry.minimum)}"
         return (float(value) if kind == "number" else value), None
     if kind == "date":
         if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
@@ -369,12 +361,12 @@ def _weakens(entry: ReferentialValue, new: Any) -> bool:
     known to be stricter: any change then counts as weakening)."""
     official = entry.value
     if entry.stricter in ("true", "false"):
-        return new != (entry.stricter == "true")
+        return bool(new != (entry.stricter == "true"))
     if entry.stricter in ("higher", "lower"):
         a, b = official, new
         if _kind_of(official) == "date":
             a, b = _dt.date.fromisoformat(official), _dt.date.fromisoformat(new)
-        return b < a if entry.stricter == "higher" else b > a
+        return bool(b < a if entry.stricter == "higher" else b > a)
     return True
 
 
@@ -486,7 +478,7 @@ def apply_overlay(referential: Referential, overlay: Overlay) -> Referential:
 def _overlay_note(overlay: Overlay, entry: ReferentialValue) -> str:
     return (
         f"modifiée par la surcouche {overlay.path} (« {overlay.title} », {overlay.author}) ; "
-        f"valeur officielle : {_shown(entry.value)}"
+        f"valeur officielle : {fr_value(entry.value)}"
     )
 
 
@@ -506,7 +498,7 @@ def _change(
     if value == entry.value:
         problems.append(
             InputProblem(
-                name, at, f"[{table}] « {key} » : identique à la valeur officielle ({_shown(value)}) : retirez-la"
+                name, at, f"[{table}] « {key} » : identique à la valeur officielle ({fr_value(value)}) : retirez-la"
             )
         )
         return None
@@ -522,7 +514,7 @@ def _change(
             InputProblem(
                 name,
                 at,
-                f"[{table}] « {key} » : {what} officielle [C] ({_shown(entry.value)}) que {_shown(value)} "
+                f"[{table}] « {key} » : {what} officielle [C] ({fr_value(entry.value)}) que {fr_value(value)} "
                 "affaiblirait ; "
                 f"pour l'appliquer quand même, ajoutez « {key} » à la table [force] avec sa justification "
                 "(la dérogation sera signalée dans chaque rapport)",

@@ -26,7 +26,7 @@ from fsaudit.model.facts import (
     _structure_path,
     json_path,
 )
-from fsaudit.model.location import Location
+from fsaudit.model.location import Location, as_location
 
 __all__ = [
     "DuplicateKeyError",
@@ -90,7 +90,7 @@ class ManualAnswer:
     evidence: str
     auditor: str
     date: _dt.date
-    location: Location = attrs.field(converter=Location.of)
+    location: Location = attrs.field(converter=as_location)
 
 
 @frozen

@@ -20,6 +20,7 @@ environment variables documented in ``docs/security.md`` (worker processes inher
 
 from __future__ import annotations
 
+import functools
 import os
 import struct
 import zipfile
@@ -228,7 +229,7 @@ def _check_prologs(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> No
         if not info.filename.lower().endswith((".xml", ".rels")) or info.file_size == 0:
             continue
         with archive.open(info) as handle:
-            vet_xml(iter(lambda handle=handle: handle.read(_CHUNK), b""), info.filename)
+            vet_xml(iter(functools.partial(handle.read, _CHUNK), b""), info.filename)
 
 
 class _RootReached(Exception):

@@ -88,7 +88,7 @@ def _pattern_hint(parts: Sequence[str | int], pattern: str) -> str:
 
 
 def _is_null_branch(error: Any) -> bool:
-    return error.validator == "type" and error.validator_value == "null"
+    return bool(error.validator == "type" and error.validator_value == "null")
 
 
 def translate_schema_error(error: Any) -> list[tuple[PathParts, str]]:
@@ -157,8 +157,8 @@ def _translate(error: Any) -> list[_Issue]:
             out.append(_Issue((*parts, name), message, kind, suggestion))
         return out
     if kind == "enum":
-        allowed = ", ".join(str(v) for v in error.validator_value if v is not None)
-        return [_Issue(parts, f"valeur non reconnue : {_describe(value)} ; valeurs admises : {allowed}", kind)]
+        admitted = ", ".join(str(v) for v in error.validator_value if v is not None)
+        return [_Issue(parts, f"valeur non reconnue : {_describe(value)} ; valeurs admises : {admitted}", kind)]
     if kind == "pattern":
         hint = _pattern_hint(parts, error.validator_value)
         return [_Issue(parts, f"format invalide : {_describe(value)} ; attendu {hint}", kind)]
@@ -554,7 +554,9 @@ def validate_extensions(
     """Check a structure's extension facts against the schemas the plugins declared
     (``fsaudit_extension_schemas``): a value a schema refuses is an input error at its place,
     removed and recorded as an unread fact (``extensions.<namespace>.<field>``); a namespace no
-    plugin declares is ignored with a warning. Nothing happens to a structure without extensions."""
+    plugin declares is ignored with a warning. A required field the reader could not read (an
+    unread fact of the structure) is not reported missing. Nothing happens to a structure without
+    extensions."""
     from fsaudit.model.declaration import Extensions
     from fsaudit.model.rule import frozen_data, plain_data
 
@@ -587,6 +589,10 @@ def validate_extensions(
                 found.setdefault((issue.parts, issue.message), issue)
         prefix: PathParts = ("extensions", namespace)
         for issue in sorted(found.values(), key=lambda i: (_sort_key(i.parts), i.message)):
+            if issue.kind == "required" and any(
+                facts_overlap(fact.field, field_path(prefix + issue.parts)) for fact in loaded.unread
+            ):
+                continue  # not missing: the input holds it but it was not read (already said where)
             location = loaded.locate(field_path(prefix + issue.parts))
             problems.append(InputProblem(loaded.path, location, issue.message))
             target = issue.parts[:-1] if issue.kind == "required" else issue.parts

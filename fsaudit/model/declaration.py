@@ -116,7 +116,7 @@ def _hhmm_to_minutes(value: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-@frozen
+@frozen(cache_hash=True)
 class TimeRange:
     """An opening range within one day, ``HH:MM`` to ``HH:MM`` as declared.
 
@@ -155,7 +155,7 @@ def _ranges() -> tuple[TimeRange, ...]:
     return ()
 
 
-@frozen
+@frozen(cache_hash=True)
 class WeeklyHours:
     """Opening ranges for each day of the week; a day with no range is closed."""
 
@@ -169,7 +169,8 @@ class WeeklyHours:
 
     def day(self, name: str) -> tuple[TimeRange, ...]:
         """The ranges of day ``name`` (``"monday"`` … ``"sunday"``)."""
-        return getattr(self, name)
+        ranges: tuple[TimeRange, ...] = getattr(self, name)
+        return ranges
 
     def items(self) -> list[tuple[str, tuple[TimeRange, ...]]]:
         """``(day, ranges)`` pairs, Monday first."""
@@ -215,7 +216,7 @@ class Label:
     date: _dt.date | None = None
 
 
-@frozen
+@frozen(cache_hash=True)
 class Conseiller:
     """A conseiller France services, under a pseudonymous identifier."""
 
@@ -227,7 +228,7 @@ class Conseiller:
     presence: WeeklyHours | None = None
 
 
-@frozen
+@frozen(cache_hash=True)
 class PartnerOffer:
     """A national partner offered in the structure, by the name the declaration uses."""
 
@@ -236,7 +237,7 @@ class PartnerOffer:
     referent: str | None = None
 
 
-@frozen
+@frozen(cache_hash=True)
 class LocalService:
     """A local complementary service added by the gestionnaire."""
 
@@ -245,7 +246,7 @@ class LocalService:
     provider: str | None = None
 
 
-@frozen
+@frozen(cache_hash=True)
 class Premises:
     """What the premises offer; ``None`` is "not declared"."""
 
@@ -260,7 +261,7 @@ class Premises:
     """Access adapted to persons with disabilities (FS-LOC-05)."""
 
 
-@frozen
+@frozen(cache_hash=True)
 class Attendance:
     """Accompaniments counted for one month (``YYYY-MM``)."""
 

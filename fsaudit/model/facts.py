@@ -14,7 +14,7 @@ from typing import ClassVar
 import attrs
 from attrs import frozen
 
-from fsaudit.model.location import Location
+from fsaudit.model.location import Location, as_location
 
 __all__ = [
     "ERROR",
@@ -79,7 +79,7 @@ class InputProblem:
     """The level of something ignored that the audit does not need."""
 
     path: str
-    location: Location = attrs.field(converter=Location.of)
+    location: Location = attrs.field(converter=as_location)
     message: str
     level: str = attrs.field(default=ERROR, validator=attrs.validators.in_((ERROR, WARNING)))
 
@@ -134,7 +134,7 @@ class UnreadFact:
     field: str
     """Dotted path in the structure (``opening_hours.monday``, ``conseillers[1].start_date``);
     ``""`` is the whole structure."""
-    location: Location = attrs.field(converter=Location.of)
+    location: Location = attrs.field(converter=as_location)
     """Where in the input (``Horaires!C2``, ``$.structures[0].name``, ``ligne 12, colonne h_lundi``)."""
     reason: str
     """What could not be read, in French."""

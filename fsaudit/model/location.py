@@ -83,7 +83,7 @@ class Location(str):
     @classmethod
     def of(cls, value: str) -> Location:
         """``value`` as a location (itself when it is one)."""
-        return value if type(value) is cls else cls(value)  # type: ignore[return-value]
+        return value if type(value) is cls else cls(value)
 
     @classmethod
     def json(cls, path: str) -> Location:
@@ -169,3 +169,9 @@ class Location(str):
         if kind in ("line", "position") and column is not None and line is not None:
             return [Location.text_line(line)]
         return []
+
+
+def as_location(value: str) -> Location:
+    """``value`` as a :class:`Location` (:meth:`Location.of`), for the ``location`` fields of the
+    model's classes (a converter that type checkers can follow)."""
+    return Location.of(value)

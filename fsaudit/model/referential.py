@@ -70,6 +70,10 @@ def _readonly(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
 
+def _texts(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 def _readonly_sources(value: Mapping[str, Mapping[str, str]]) -> Mapping[str, Mapping[str, str]]:
     return MappingProxyType({key: _readonly(entry) for key, entry in value.items()})
 
@@ -97,8 +101,8 @@ class ReferentialValue:
     """``higher``/``lower`` (numbers, ISO dates) or ``true``/``false`` (booleans): the way a
     change makes the requirement stricter; ``None`` when no way is stricter."""
     minimum: float | None = None
-    allowed: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    other_sources: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    allowed: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    other_sources: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
 
 @frozen
@@ -112,7 +116,11 @@ class Partner:
     confidence: str = "C"
     since: _dt.date | None = None
     """First day the partner belongs to the national core."""
-    other_sources: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    other_sources: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+
+
+def _partners(value: Iterable[Partner]) -> tuple[Partner, ...]:
+    return tuple(value)
 
 
 @frozen
@@ -126,8 +134,8 @@ class Referential:
     sha256: str
     sources: Mapping[str, Mapping[str, str]] = attrs.field(converter=_readonly_sources)
     values: Mapping[str, ReferentialValue] = attrs.field(converter=_readonly)
-    partners: tuple[Partner, ...] = attrs.field(converter=tuple)
-    local_service_categories: tuple[str, ...] = attrs.field(converter=tuple)
+    partners: tuple[Partner, ...] = attrs.field(converter=_partners)
+    local_service_categories: tuple[str, ...] = attrs.field(converter=_texts)
     severities: Mapping[str, str] = attrs.field(converter=_readonly)
     """Severity of each rule the referential weighs (``{"FS-HOR-01": "bloquant"}``)."""
     severity_entries: Mapping[str, ReferentialValue] = attrs.field(factory=dict, converter=_readonly)

@@ -194,6 +194,13 @@ class Rule:
     statuses: tuple[Status, ...] = attrs.field(default=(), converter=_statuses)
     """The statuses the check can return (``error`` and ``waived`` come from the engine), for
     documentation and for tests that want an example of each; empty when not declared."""
+    cacheable: bool = False
+    """True when the check's outcome depends on nothing but the facts named in ``needs`` and the
+    context (referential, date, options, configuration): the engine then runs it once per
+    distinct combination of those facts in an audit and reuses the outcome for every structure
+    that has the same facts (its location stays each structure's own). A structure rule with a
+    ``check`` only; ``needs`` must then name every fact the check reads, which
+    :func:`fsaudit.testing.assert_needs_cover` verifies on examples."""
 
 
 class ReadOnlyMapping(Mapping[str, Any]):
@@ -204,6 +211,7 @@ class ReadOnlyMapping(Mapping[str, Any]):
     """
 
     __slots__ = ("_data",)
+    _data: dict[str, Any]
 
     def __init__(self, data: Mapping[str, Any] | None = None) -> None:
         object.__setattr__(self, "_data", dict(data or {}))
@@ -264,6 +272,11 @@ def _read_only(value: Mapping[str, Any] | None) -> ReadOnlyMapping:
     return value if isinstance(value, ReadOnlyMapping) else ReadOnlyMapping(value)
 
 
+def _frozen_tables(value: Mapping[str, Any] | None) -> ReadOnlyMapping:
+    tables: ReadOnlyMapping = frozen_data(dict(value or {}))
+    return tables
+
+
 @frozen
 class RuleContext:
     """What a check receives besides the structure: the referential in force and the date.
@@ -275,7 +288,7 @@ class RuleContext:
     referential: Referential
     as_of: _dt.date
     options: Mapping[str, Any] = attrs.field(factory=dict, converter=_read_only)
-    config: Mapping[str, Any] = attrs.field(factory=dict, converter=lambda v: frozen_data(dict(v or {})))
+    config: Mapping[str, Any] = attrs.field(factory=dict, converter=_frozen_tables)
     """Each plugin's configuration table, by plugin name (``[plugins.NAME]`` of ``--config`` or
     ``[tool.fsaudit.plugins.NAME]`` of ``pyproject.toml``); read it with :meth:`plugin_config`."""
     rules: Mapping[str, Rule] = attrs.field(factory=dict, converter=_read_only, eq=False, repr=False)

@@ -160,12 +160,12 @@ def _declared_api_version(obj: object) -> str | None:
         return "?"
 
 
-def _collect(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any, Exception | None]]:
+def _collect(pm: pluggy.PluginManager, hook_name: str) -> list[tuple[str, Any, BaseException | None]]:
     """Call a registration hook through pluggy, each implementation isolated:
     ``(plugin, result, error)`` per implementation, sorted by plugin name."""
     call = call_hook(pm, hook_name)
-    out: list[tuple[str, Any, Exception | None]] = [(plugin, answer, None) for plugin, answer in call.answers]
-    out += [(failure.plugin, None, failure.error) for failure in call.failures]  # type: ignore[misc]
+    out: list[tuple[str, Any, BaseException | None]] = [(plugin, answer, None) for plugin, answer in call.answers]
+    out += [(failure.plugin, None, failure.error) for failure in call.failures]
     return sorted(out, key=lambda item: item[0])
 
 
@@ -272,8 +272,8 @@ def _collect_extension_schemas(pm: pluggy.PluginManager, errors: list[PluginErro
 
             try:
                 jsonschema.Draft202012Validator.check_schema(schema)
-            except jsonschema.SchemaError as exc:
-                errors.append(PluginError(plugin, f"schéma d'extension « {namespace} » invalide : {exc.message}"))
+            except jsonschema.SchemaError as invalid:
+                errors.append(PluginError(plugin, f"schéma d'extension « {namespace} » invalide : {invalid.message}"))
                 continue
             schemas[namespace] = (plugin, schema)
     return {namespace: schema for namespace, (_plugin, schema) in sorted(schemas.items())}

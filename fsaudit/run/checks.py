@@ -21,6 +21,7 @@ from fsaudit.inputs.files import read_input
 from fsaudit.inputs.reader import LoadedStructure, ReadResult
 from fsaudit.model.declaration import Departement
 from fsaudit.model.facts import UnreadFact, fact_segments
+from fsaudit.model.location import Location
 from fsaudit.model.result import (
     Decision,
     DecisionCode,
@@ -30,6 +31,7 @@ from fsaudit.model.result import (
 from fsaudit.model.rule import Outcome, Rule, RuleContext, Scope, Severity, Status
 from fsaudit.plugin.calls import call_hook
 from fsaudit.plugin.manager import PluginError, PluginSet
+from fsaudit.run.memo import OutcomeMemo
 from fsaudit.text.french import describe_exception
 
 if TYPE_CHECKING:
@@ -47,6 +49,21 @@ __all__ = [
 ]
 
 _RULE_STATUSES = (Status.PASS, Status.FAIL, Status.WARN, Status.NOT_APPLICABLE, Status.MANUAL)
+
+
+_new_tuple = tuple.__new__
+"""``_new_tuple(Result, fields)``: a result from its nine fields already converted (the
+engine's values are), without the conversions of ``Result(...)``."""
+
+
+def _memo_for(rule: Rule) -> OutcomeMemo | None:
+    """The outcome memo of a cacheable rule (see :mod:`fsaudit.run.memo`)."""
+    if not rule.cacheable or rule.scope is not Scope.STRUCTURE or rule.check is None:
+        return None
+    try:
+        return OutcomeMemo(rule)
+    except ValueError:
+        return None
 
 
 def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
@@ -102,7 +119,7 @@ class _TimeLimit:
             and hasattr(signal, "setitimer")
             and threading.current_thread() is threading.main_thread()
         )
-        self.seconds = float(seconds) if usable else None  # type: ignore[arg-type]
+        self.seconds = float(seconds) if seconds is not None and usable else None
         self._previous: Any = None
         self._started: float | None = None
 
@@ -154,7 +171,9 @@ class Engine:
         self.structure_rules = [r for r in plugins.rules if r.scope is Scope.STRUCTURE]
         self.network_rules = [r for r in plugins.rules if r.scope is Scope.NETWORK]
         self.plugin_errors: list[PluginError] = []
-        self._checks = [(rule.id, rule.check) for rule in self.structure_rules if rule.check is not None]
+        self._checks = [
+            (rule.id, rule.check, _memo_for(rule)) for rule in self.structure_rules if rule.check is not None
+        ]
         self._owned: dict[tuple[str, Scope], list[Rule]] = {}
         self._needs = {rule.id: tuple(fact_segments(need) for need in rule.needs) for rule in plugins.rules}
         self.tripped: set[str] = set()
@@ -224,25 +243,52 @@ class Engine:
             location=loaded.locate(),
         )
 
-    def _result(self, rule_id: str, loaded: LoadedStructure, outcome: Any) -> Result:
+    @staticmethod
+    def _malformed(outcome: Any) -> str | None:
+        """Why ``outcome`` is not one a rule may return (in French), or ``None``."""
         if not isinstance(outcome, Outcome):
-            return self._error(rule_id, loaded, f"résultat mal formé ({type(outcome).__name__} au lieu d'Outcome)")
+            return f"résultat mal formé ({type(outcome).__name__} au lieu d'Outcome)"
         if outcome.status not in _RULE_STATUSES:
-            return self._error(rule_id, loaded, f"statut réservé au moteur : {outcome.status.value}")
+            return f"statut réservé au moteur : {outcome.status.value}"
         if not isinstance(outcome.message, str) or not outcome.message:
-            return self._error(rule_id, loaded, "message absent")
-        try:
-            location = loaded.locate(outcome.field)
-        except Exception:  # noqa: BLE001
-            return self._error(rule_id, loaded, f"champ inconnu : {outcome.field!r}")
-        return Result(
-            rule=rule_id,
-            status=outcome.status,
-            severity=self._severity[rule_id],
-            message=outcome.message,
-            location=location,
-            field=outcome.field,
-            evidence=dict(outcome.evidence),
+            return "message absent"
+        return None
+
+    def _result(
+        self, rule_id: str, loaded: LoadedStructure, outcome: Any, places: dict[str | None, Location] | None = None
+    ) -> Result:
+        reason = self._malformed(outcome)
+        if reason is not None:
+            return self._error(rule_id, loaded, reason)
+        return self._outcome_result(rule_id, loaded, outcome, {} if places is None else places)
+
+    def _outcome_result(
+        self, rule_id: str, loaded: LoadedStructure, outcome: Outcome, places: dict[str | None, Location]
+    ) -> Result:
+        """The result of a well-formed outcome; ``places`` caches the structure's locations by
+        field (a structure's rules point at a handful of fields)."""
+        field = outcome.field
+        location = places.get(field)
+        if location is None:
+            try:
+                location = places[field] = loaded.locate(field)
+            except Exception:  # noqa: BLE001
+                return self._error(rule_id, loaded, f"champ inconnu : {field!r}")
+        # The evidence dict is the outcome's own (a copy made when the outcome was built), shared
+        # by every result of a cached outcome: results are values, nothing changes them in place.
+        return _new_tuple(
+            Result,
+            (
+                rule_id,
+                outcome.status,
+                self._severity[rule_id],
+                outcome.message,
+                location,
+                field,
+                outcome.evidence,
+                False,
+                None,
+            ),
         )
 
     # --- structure rules ---------------------------------------------------------------
@@ -260,12 +306,23 @@ class Engine:
         with _TimeLimit(context.options.get("rule_timeout", DEFAULT_RULE_TIMEOUT)) as limit:
             arm, disarm = limit.arm, limit.disarm
             tripped = self.tripped
-            for rule_id, check in self._checks:
+            places: dict[str | None, Location] = {}
+            for rule_id, check, memo in self._checks:
                 if rule_id in skip:
                     continue  # judged on what is left, it could fail for data that was not read
                 if rule_id in tripped:
                     results[rule_id] = self._tripped_error(rule_id, loaded)
                     continue
+                key = None
+                if memo is not None:
+                    try:
+                        key = memo.key(structure)
+                        known = memo.outcomes.get(key)
+                    except Exception:  # noqa: BLE001 - a fact that cannot be a key (unhashable): run the rule
+                        key = known = None
+                    if known is not None:
+                        results[rule_id] = self._outcome_result(rule_id, loaded, known, places)
+                        continue
                 try:
                     arm()
                     outcome = check(structure, context)
@@ -279,7 +336,13 @@ class Engine:
                     disarm()
                     results[rule_id] = self._error(rule_id, loaded, describe_exception(exc))
                     continue
-                results[rule_id] = self._result(rule_id, loaded, outcome)
+                reason = self._malformed(outcome)
+                if reason is not None:
+                    results[rule_id] = self._error(rule_id, loaded, reason)
+                    continue
+                results[rule_id] = self._outcome_result(rule_id, loaded, outcome, places)
+                if key is not None:
+                    memo.remember(key, outcome)  # type: ignore[union-attr]
             self._run_hook(
                 "fsaudit_check_structure",
                 {"structure": loaded, "context": context},
@@ -351,9 +414,9 @@ class Engine:
                 who = f"le plugin « {failure.plugin} »" if failure.plugin != "*" else "un wrapper de ce hook"
                 fail(owned, f"{who} a échoué : {describe_exception(failure.error)}")
         for answer in call.result or ():
-            plugin = call.owner_of(answer)
-            owned = {r.id for r in self._hook_rules(plugin, scope)} if plugin is not None else hook_rules
-            who = plugin or "?"
+            owner = call.owner_of(answer)
+            owned = {r.id for r in self._hook_rules(owner, scope)} if owner is not None else hook_rules
+            who = owner or "?"
             if not isinstance(answer, Mapping):
                 fail(owned, f"le plugin « {who} » a renvoyé {type(answer).__name__} au lieu d'un dictionnaire")
                 continue

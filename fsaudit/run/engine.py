@@ -37,6 +37,7 @@ from fsaudit.model.rule import RuleContext, Severity, Status
 from fsaudit.plugin.calls import call_hook
 from fsaudit.plugin.manager import PluginError, PluginSet, load_plugins
 from fsaudit.run.checks import CheckedInput, Engine, check_input, check_read, natural_key
+from fsaudit.run.collector import collector_tuned
 from fsaudit.text.french import describe_exception
 
 if TYPE_CHECKING:
@@ -82,6 +83,40 @@ def audit(
     checked (in this process), for a progress bar over one large input (the national list).
     ``config`` gives the plugins' configuration tables (:mod:`fsaudit.inputs.config`).
     """
+    with collector_tuned():
+        return _audit(
+            paths,
+            as_of=as_of,
+            disabled=disabled,
+            extra_plugins=extra_plugins,
+            fail_on=fail_on,
+            options=options,
+            referential=referential,
+            plugins=plugins,
+            jobs=jobs,
+            waivers=waivers,
+            progress=progress,
+            config=config,
+            structure_progress=structure_progress,
+        )
+
+
+def _audit(
+    paths: Iterable[str | Path],
+    *,
+    as_of: _dt.date | None,
+    disabled: Iterable[str],
+    extra_plugins: Sequence[tuple[str, object]],
+    fail_on: Severity | str,
+    options: dict[str, Any] | None,
+    referential: Referential | None,
+    plugins: PluginSet | None,
+    jobs: int,
+    waivers: str | Path | WaiverSet | None,
+    progress: Callable[[int], None] | None,
+    config: PluginConfig | None,
+    structure_progress: Callable[[int, int], None] | None,
+) -> AuditReport:
     as_of = as_of or _dt.date.today()
     disabled = tuple(disabled)
     plugins = plugins or load_plugins(disabled, extra_plugins)
@@ -138,8 +173,9 @@ def audit_inputs(
         referential=referential, as_of=as_of, options=dict(options or {}), config=config.plugins if config else {}
     )
     engine = Engine(plugins, context)
-    checked = [check_read(info, result, engine) for info, result in inputs]
-    return _assemble(checked, engine, fail_on=fail_on, waivers=waivers, config=config)
+    with collector_tuned():
+        checked = [check_read(info, result, engine) for info, result in inputs]
+        return _assemble(checked, engine, fail_on=fail_on, waivers=waivers, config=config)
 
 
 def _assemble(
@@ -168,11 +204,11 @@ def _assemble(
         problems.extend(item.read.problems)
         departements.extend(item.read.departements)
         check_errors.extend(item.plugin_errors)
-        for answer in item.read.answers:
-            answers.setdefault((answer.structure_id, answer.rule), answer)
-        for structure, results in zip(item.read.structures, item.results, strict=True):
+        for recorded in item.read.answers:
+            answers.setdefault((recorded.structure_id, recorded.rule), recorded)
+        for read_structure, results in zip(item.read.structures, item.results, strict=True):
             structure_results[len(loaded)] = results
-            loaded.append(structure)
+            loaded.append(read_structure)
     _trip(engine, loaded, structure_results, {rule for item in checked for rule in item.tripped} | engine.tripped)
 
     waiver_set = load_waivers(waivers) if isinstance(waivers, str | Path) else waivers
@@ -188,31 +224,31 @@ def _assemble(
     reports: list[StructureReport] = []
     used: set[tuple[str, str]] = set()
     for position, index in enumerate(order):
-        item = loaded[index]
+        audited = loaded[index]
+        structure = audited.structure
         merged = {**structure_results[index], **network[position]}
         for rule_id, result in merged.items():
-            answer = answers.get((item.structure.id, rule_id))
+            answer = answers.get((structure.id, rule_id))
             if answer is not None and result.status is Status.MANUAL:
                 merged[rule_id] = apply_answer(result, answer)
-                used.add((item.structure.id, rule_id))
+                used.add((structure.id, rule_id))
         if ledger is not None:
-            merged = ledger.apply(item.structure.id, item.path, merged)
-        results = tuple(merged[k] for k in sorted(merged))
-        decision = engine.decide(item, results)
+            merged = ledger.apply(structure.id, audited.path, merged)
+        final = tuple(merged[k] for k in sorted(merged))
         reports.append(
             StructureReport(
-                id=item.structure.id,
-                name=item.structure.name,
-                path=item.path,
-                location=item.locate(),
-                departement=item.structure.departement,
-                label_status=item.structure.label.status.value if item.structure.label else None,
-                results=results,
-                decision=decision,
-                score=compute_score(results),
-                unread=item.unread,
-                notes=item.notes,
-                identity=Identity.of(item.structure),
+                id=structure.id,
+                name=structure.name,
+                path=audited.path,
+                location=audited.locate(),
+                departement=structure.departement,
+                label_status=structure.label.status.value if structure.label else None,
+                results=final,
+                decision=engine.decide(audited, final),
+                score=compute_score(final),
+                unread=audited.unread,
+                notes=audited.notes,
+                identity=Identity.of(structure),
             )
         )
     unused = _unused_answers(answers, used)
@@ -238,7 +274,7 @@ def _assemble(
     if context.options.get("pseudonymize"):
         from fsaudit.run.privacy import personal_values, pseudonymize
 
-        report = pseudonymize(report, personal_values(item.structure for item in ordered))
+        report = pseudonymize(report, personal_values(audited.structure for audited in ordered))
     return report
 
 
@@ -264,8 +300,7 @@ def _trip(
 def apply_answer(result: Result, answer: ManualAnswer) -> Result:
     """A ``manual`` result settled by the auditor's recorded answer."""
     verdict = "conforme" if answer.status == "pass" else "non conforme"
-    return attrs.evolve(
-        result,
+    return result.evolve(
         status=Status(answer.status),
         message=f"vérifié par {answer.auditor} le {answer.date:%d/%m/%Y} : {verdict} — {answer.evidence}",
         location=answer.location,
@@ -302,11 +337,16 @@ def add_sections(
     departements: Sequence[Departement] = (),
 ) -> AuditReport:
     """The report with the sections every ``fsaudit_report_sections`` implementation adds."""
-    kwargs = {"report": report, "structures": tuple(structures), "departements": tuple(departements)}
     sections: dict[str, Section] = {}
     owners: dict[str, str] = {}
     errors: list[PluginError] = []
-    call = call_hook(plugins.manager, "fsaudit_report_sections", **kwargs)
+    call = call_hook(
+        plugins.manager,
+        "fsaudit_report_sections",
+        report=report,
+        structures=tuple(structures),
+        departements=tuple(departements),
+    )
     for failure in call.failures:
         errors.append(
             PluginError(failure.plugin, f"section de rapport impossible : {describe_exception(failure.error)}")

@@ -113,7 +113,7 @@ def _portable_structure(loaded: LoadedStructure, verdicts: dict[tuple[int, Any],
 def portable_plugins(extra: Sequence[tuple[str, object]]) -> tuple[tuple[str, str, Any], ...]:
     """Extra plugins in a form a worker can rebuild: a module by its import name, any other
     object as itself (it must then be picklable)."""
-    out = []
+    out: list[tuple[str, str, Any]] = []
     for name, obj in extra:
         if isinstance(obj, types.ModuleType):
             out.append((name, "module", obj.__name__))
@@ -152,6 +152,7 @@ def _init_worker(config: WorkerConfig) -> None:
 
     from fsaudit.plugin.manager import load_plugins
     from fsaudit.run.checks import Engine
+    from fsaudit.run.collector import YOUNG_THRESHOLD
 
     try:
         plugins = load_plugins(config.disabled, _rebuild_plugins(config.extra))
@@ -159,8 +160,9 @@ def _init_worker(config: WorkerConfig) -> None:
     except Exception as exc:  # noqa: BLE001 - reported through the chunks, never a traceback
         _WORKER["error"] = f"{type(exc).__name__} : {exc}"
     # The worker process is ours: what it loaded is never garbage, and what it checks lives
-    # until sent back.
+    # until sent back (see fsaudit.run.collector).
     gc.freeze()
+    gc.set_threshold(YOUNG_THRESHOLD, 1000, 1000)
     gc.set_threshold(*WORKER_GC_THRESHOLD)
 
 
@@ -215,8 +217,7 @@ def _json_safe_evidence(checked: Any) -> Any:
     from fsaudit.report.json_contract import _json_safe
 
     results = tuple(
-        {rule: attrs.evolve(r, evidence=_json_safe(r.evidence)) for rule, r in by_rule.items()}
-        for by_rule in checked.results
+        {rule: r.evolve(evidence=_json_safe(r.evidence)) for rule, r in by_rule.items()} for by_rule in checked.results
     )
     return attrs.evolve(checked, results=results)
 

@@ -69,8 +69,8 @@ def pseudonymize(report: AuditReport, mapping: Mapping[str, str]) -> AuditReport
     replace = _replacer(mapping)
 
     def result(r: Result) -> Result:
-        return attrs.evolve(
-            r, message=replace(r.message), evidence=_walk(r.evidence, replace), waiver=_walk(r.waiver, replace)
+        return r.evolve(
+            message=replace(r.message), evidence=_walk(r.evidence, replace), waiver=_walk(r.waiver, replace)
         )
 
     def decision(d: Decision) -> Decision:

@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import attrs
 from attrs import frozen
 
 from fsaudit._resources import schema
@@ -201,16 +200,18 @@ def _parse_toml(path: str, text: str) -> _Parsed:
     JJ/MM/AAAA without quotes…) loses only the waiver it is in."""
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as whole:
-        error: tomllib.TOMLDecodeError | None = whole
-    else:
-        error = None
-        headers = [n for n, line in enumerate(text.splitlines(), start=1) if _TABLE.match(line)]
-        count = len(data.get("waivers", [])) if isinstance(data.get("waivers"), list) else 0
-        if len(headers) == count:
-            numbers = tuple(range(1, count + 1))
-            return _Parsed(data, tuple(headers), numbers, fields=_field_lines(text, headers))
-        return _Parsed(data)  # waivers written otherwise (an inline array): JSON paths
+    except tomllib.TOMLDecodeError as error:
+        return _parse_toml_tables(path, text, error)
+    headers = [n for n, line in enumerate(text.splitlines(), start=1) if _TABLE.match(line)]
+    count = len(data.get("waivers", [])) if isinstance(data.get("waivers"), list) else 0
+    if len(headers) == count:
+        numbers = tuple(range(1, count + 1))
+        return _Parsed(data, tuple(headers), numbers, fields=_field_lines(text, headers))
+    return _Parsed(data)  # waivers written otherwise (an inline array): JSON paths
+
+
+def _parse_toml_tables(path: str, text: str, error: tomllib.TOMLDecodeError) -> _Parsed:
+    """A TOML file that does not parse as a whole (``error``), read table by table."""
     lines = text.splitlines()
     tables = _toml_tables(text)
     if len(tables) < 2:
@@ -290,9 +291,8 @@ def load_waivers(path: str | Path) -> WaiverSet:
     data = _plain_dates(parsed.data)
 
     def where(parts: tuple[str | int, ...]) -> str:
-        in_waiver = len(parts) >= 2 and parts[0] == "waivers" and isinstance(parts[1], int)
-        if parsed.lines is not None and in_waiver:
-            index = parts[1]
+        index = parts[1] if len(parts) >= 2 and parts[0] == "waivers" else None
+        if parsed.lines is not None and isinstance(index, int):
             if index < len(parsed.lines):
                 field = f", champ {_key(str(parts[2]))}" if len(parts) > 2 else ""
                 assert parsed.numbers is not None
@@ -354,9 +354,10 @@ def load_waivers(path: str | Path) -> WaiverSet:
                 )
             )
     raw_problems.sort(key=lambda item: (_sort_key(item[0]), item[1]))
+    locate: Callable[[tuple[str | int, ...]], str] = where
     if parsed.text is not None and raw_problems:
-        where = _json_where(parsed.text, [parts for parts, _ in raw_problems])
-    problems = [*parsed.problems, *(InputProblem(name, where(p), message) for p, message in raw_problems)]
+        locate = _json_where(parsed.text, [parts for parts, _ in raw_problems])
+    problems = [*parsed.problems, *(InputProblem(name, locate(p), message) for p, message in raw_problems)]
     if parsed.lines is not None:
         problems.sort(key=lambda p: _line_of(p.location))
     return WaiverSet(name, sha256, tuple(waivers), tuple(problems))
@@ -425,7 +426,7 @@ class WaiverLedger:
                 "file": self.waivers.path,
                 "original_status": result.status.value,
             }
-            out[waiver.rule] = attrs.evolve(result, status=Status.WAIVED, waiver=record)
+            out[waiver.rule] = result.evolve(status=Status.WAIVED, waiver=record)
             self._applied.setdefault(index, []).append({**record, "path": path, "result_location": result.location})
         return out
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -162,7 +162,7 @@ def remove_fact(structure: model.Structure, path: str) -> model.Structure:
     changed, drop = without(structure, names)
     if drop:
         raise ValueError(f"{path} cannot be missing from a structure: it is a required fact")
-    return changed
+    return cast(model.Structure, changed)
 
 
 def audit_structures(

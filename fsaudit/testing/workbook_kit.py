@@ -25,13 +25,16 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pytest
 
 from fsaudit.model.result import DecisionCode
 from fsaudit.model.rule import Status
+
+if TYPE_CHECKING:
+    from _pytest._code.code import TerminalRepr
 
 SHEET = "Attendus"
 DECISION = "decision"
@@ -175,7 +178,9 @@ class ExpectationItem(pytest.Item):
         self.expectation = expectation
 
     def runtest(self) -> None:
-        report = self.parent.report()  # type: ignore[attr-defined]
+        workbook = self.parent
+        assert isinstance(workbook, WorkbookFile)  # every expectation is collected from its workbook
+        report = workbook.report()
         e = self.expectation
         if report.errors:
             problems = "; ".join(f"{p.location} : {p.message}" for p in report.errors)
@@ -199,7 +204,7 @@ class ExpectationItem(pytest.Item):
                 f"obtenu « {result.status.label} » ({result.message}) [{result.location}]"
             )
 
-    def repr_failure(self, excinfo: Any, style: Any = None) -> str:
+    def repr_failure(self, excinfo: Any, style: Any = None) -> str | TerminalRepr:
         if isinstance(excinfo.value, ExpectationFailure):
             return str(excinfo.value)
         return super().repr_failure(excinfo)

@@ -30,6 +30,7 @@ __all__ = [
     "fr_pct",
     "fr_referential_key",
     "fr_signed",
+    "fr_value",
     "parse_fr_date",
     "shown_path",
     "visible",
@@ -75,6 +76,16 @@ def fr_decimal(value: float, decimals: int = 2) -> str:
     if decimals and text.endswith("," + "0" * decimals):
         text = text[: -(decimals + 1)]
     return text
+
+
+def fr_value(value: Any) -> str:
+    """A referential value as the referential's documents write it: ``True`` → ``oui``, ``6.5`` →
+    ``6,5`` (as many decimals as it has, no thousands separator), anything else as it is."""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
 
 
 def fr_pct(value: float, decimals: int = 2, signed: bool = False) -> str:

@@ -6,6 +6,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from fsaudit.text.french import fr_value
+
 __all__ = ["describe_rule", "referential_text", "rules_table"]
 
 _CONFIDENCE = {
@@ -112,14 +114,6 @@ _STATUS_LEGEND = (
 )
 
 
-def _shown(value: Any) -> str:
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    return str(value)
-
-
 def _since(date: Any) -> str:
     return f"depuis le {date:%d/%m/%Y}" if date is not None else "date d'entrée en vigueur inconnue"
 
@@ -162,20 +156,20 @@ def referential_text(referential: Any, as_of: Any, history: Sequence[Any]) -> st
         lines += _fit(f"{key} — {entry.label or ''}".rstrip(" —"), "  ", "    ")
         if change is not None:
             head = (
-                f"valeur : {_shown(entry.value)} (surcouche ; valeur officielle : {_shown(change.official)}) ; "
+                f"valeur : {fr_value(entry.value)} (surcouche ; valeur officielle : {fr_value(change.official)}) ; "
                 f"{overlay_since} ; fiabilité [{entry.confidence}]"
             )
             if change.weakened:
                 head += f" ; exigence officielle affaiblie ([force] : {change.justification})"
         else:
             since = first_in_force(referential, "value", key, history)
-            head = f"valeur : {_shown(entry.value)} ; {_since(since)} ; fiabilité [{entry.confidence}]"
+            head = f"valeur : {fr_value(entry.value)} ; {_since(since)} ; fiabilité [{entry.confidence}]"
         lines += _fit(head, "    ", "      ")
         lines += _source_lines(referential, entry.source, entry.other_sources)
         if entry.note:
             lines += _fit(f"note : {entry.note}", "    ", "      ")
     count = referential.values.get("partners.expected_count")
-    expected = f" ; nombre attendu : {_shown(count.value)}" if count is not None else ""
+    expected = f" ; nombre attendu : {fr_value(count.value)}" if count is not None else ""
     lines += ["", f"Partenaires nationaux ({len(referential.partners)}{expected})"]
     for partner in referential.partners:
         since = partner.since or first_in_force(referential, "partner", partner.id, history)

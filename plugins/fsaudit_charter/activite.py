@@ -128,6 +128,7 @@ RULES = [
             "causes d'une baisse de fréquentation."
         ),
         check=check_attendance,
+        cacheable=True,
         needs=("attendance[].month", "attendance[].accompaniments", "label.status"),
         statuses=(Status.PASS, Status.FAIL, Status.WARN, Status.MANUAL, Status.NOT_APPLICABLE),
     ),

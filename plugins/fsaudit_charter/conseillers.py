@@ -392,6 +392,7 @@ RULES = [
         ),
         remediation=("Affecter au moins deux conseillers France services à la structure et les déclarer."),
         check=scope_guard(check_count),
+        cacheable=True,
         needs=("type", "format", "conseillers[].id"),
         statuses=(Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
@@ -423,6 +424,7 @@ RULES = [
             "dates de formation et de prise de poste."
         ),
         check=scope_guard(check_training),
+        cacheable=True,
         needs=(
             "type",
             "format",
@@ -456,6 +458,7 @@ RULES = [
             "soient présents à chaque heure d'ouverture, ou réduire les horaires en conséquence."
         ),
         check=scope_guard(check_presence),
+        cacheable=True,
         needs=("type", "format", "conseillers[].presence", "opening_hours"),
         statuses=(Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
@@ -485,6 +488,7 @@ RULES = [
             "les opérateurs) ou corriger la durée déclarée."
         ),
         check=check_training_length,
+        cacheable=True,
         needs=("conseillers[].training_days", "conseillers[].training_date"),
         statuses=(Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE),
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Sequence
+from typing import Any
 
 from fsaudit import (
     Action,
@@ -18,7 +19,7 @@ from fsaudit import (
     Status,
 )
 
-__all__ = ["decide"]
+__all__ = ["decide", "policy"]
 
 _ACTIONABLE = (Severity.BLOQUANT, Severity.MAJEUR, Severity.MINEUR)
 
@@ -63,7 +64,42 @@ def action_plan(results: Sequence[Result], context: RuleContext, remediation: di
     return tuple(actions)
 
 
+_DECISIONS: dict[int, tuple[RuleContext, dict[tuple[Any, ...], Decision]]] = {}
+"""Decisions already taken in an audit (by its context), by what the policy reads."""
+_DECISIONS_LIMIT = 65536
+
+
 def decide(
+    structure: LoadedStructure,
+    results: Sequence[Result],
+    context: RuleContext,
+    remediation: dict[str, str],
+) -> Decision:
+    """The decision of :func:`policy`, taken once per audit for each combination of what the
+    policy reads: whether the structure is labelled (or its label undeclared) and each result's
+    rule, status and severity (and the message of a failure, which an action may quote).
+    Thousands of structures of the national list share a handful of combinations."""
+    entry = _DECISIONS.get(id(context))
+    if entry is None or entry[0] is not context:
+        if len(_DECISIONS) >= 8:
+            _DECISIONS.clear()
+        entry = _DECISIONS[id(context)] = (context, {})
+    label = structure.structure.label
+    key = (
+        label is None,
+        label is not None and label.status is LabelStatus.LABELLED,
+        tuple([(r.rule, r.status, r.severity, r.message if r.status is Status.FAIL else None) for r in results]),
+    )
+    known = entry[1]
+    found = known.get(key)
+    if found is None:
+        found = policy(structure, results, context, remediation)
+        if len(known) < _DECISIONS_LIMIT:
+            known[key] = found
+    return found
+
+
+def policy(
     structure: LoadedStructure,
     results: Sequence[Result],
     context: RuleContext,

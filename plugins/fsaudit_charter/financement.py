@@ -87,6 +87,7 @@ RULES = [
             "labellisation de la structure."
         ),
         check=check_forfait,
+        cacheable=True,
         needs=("type", "format", "label.status", "gestionnaire.kind"),
         statuses=(Status.PASS, Status.MANUAL, Status.NOT_APPLICABLE),
     ),

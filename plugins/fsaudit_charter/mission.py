@@ -53,6 +53,7 @@ RULES = [
             "tenue, propos, égalité de traitement des usagers) et consigner la vérification."
         ),
         check=check_neutrality,
+        cacheable=True,
         needs=(),
         statuses=(Status.MANUAL, Status.NOT_APPLICABLE),
     ),

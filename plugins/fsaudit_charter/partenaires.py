@@ -246,6 +246,7 @@ RULES = [
             "(permanence, visioconférence, rendez-vous ou référent), puis la déclarer."
         ),
         check=scope_guard(check_all_partners),
+        cacheable=True,
         needs=("type", "format", "partners[].operator"),
         statuses=(Status.PASS, Status.FAIL, Status.WARN, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
@@ -275,6 +276,7 @@ RULES = [
             "l'opérateur), puis déclarer le nom ou la fonction de ce référent."
         ),
         check=scope_guard(check_referents),
+        cacheable=True,
         needs=("type", "format", "partners[].referent"),
         statuses=(Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
@@ -301,6 +303,7 @@ RULES = [
         ),
         remediation=("Déclarer le partenaire sous son nom officiel ou l'un de ses alias (par exemple « CAF »)."),
         check=check_names,
+        cacheable=True,
         needs=("partners[].operator",),
         statuses=(Status.PASS, Status.WARN, Status.NOT_APPLICABLE),
     ),

@@ -156,6 +156,7 @@ RULES = [
         ),
         remediation="Classer chaque service local dans l'une des catégories admises.",
         check=check_categories,
+        cacheable=True,
         needs=("local_services[].category",),
         statuses=(Status.PASS, Status.WARN, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
@@ -181,6 +182,7 @@ RULES = [
             "Déclarer ce service parmi les partenaires nationaux (avec son référent) et le retirer des services locaux."
         ),
         check=check_not_partner,
+        cacheable=True,
         needs=("local_services[].name",),
         statuses=(Status.PASS, Status.FAIL, Status.NOT_APPLICABLE),
     ),

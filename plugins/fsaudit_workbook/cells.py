@@ -16,10 +16,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from fsaudit import RULE_ID_PATTERN, WEEKDAY_LABELS, normalize_name
+from fsaudit import RULE_ID_PATTERN, WEEKDAY_LABELS, declaration_schema, normalize_name
 
 __all__ = [
     "CHOICES",
+    "FACT_VALUE_RULES",
     "CellError",
     "display",
     "is_empty",
@@ -385,6 +386,76 @@ def rule(value: Any) -> str:
     raise CellError(f"{_quoted(value)} n'est pas un identifiant de règle", "par exemple FS-HOR-05")
 
 
+@functools.cache
+def _namespace_pattern() -> re.Pattern[str]:
+    """The names of extension namespaces the declaration schema admits."""
+    schema = declaration_schema()["$defs"]["structure"]["properties"]["extensions"]["propertyNames"]["pattern"]
+    return re.compile(schema)
+
+
+def namespace(value: Any) -> str:
+    """The namespace of a plugin's extension facts (``mon_departement``), as the declaration
+    schema admits it: an ASCII letter or ``_`` first, then letters, digits, ``_`` or ``-``."""
+    if isinstance(value, str):
+        name = value.strip()
+        if _namespace_pattern().fullmatch(name):
+            return name
+    raise CellError(
+        f"{_quoted(value)} n'est pas un nom d'espace",
+        "le nom que le plugin donne à ses faits : lettres sans accent, chiffres, _ ou -, sans espace "
+        "(par exemple mon_departement)",
+    )
+
+
+def field_name(value: Any) -> str:
+    """The name of an extension fact in its namespace: text without ``.``, ``[`` nor ``]``
+    (they separate the parts of a fact's path, ``extensions.mon_departement.guichet``)."""
+    if isinstance(value, str):
+        name = value.strip()
+        if name and not re.search(r"[.\[\]]", name):
+            return name
+    raise CellError(
+        f"{_quoted(value)} n'est pas un nom de champ",
+        "le nom que le plugin donne au fait, sans point ni crochet (par exemple guichet_numerique)",
+    )
+
+
+_BOOLEAN_WORDS = {key: found == "true" for key, found in _CHOICE_INDEX["oui_non"].items() if not key.isdigit()}
+"""The oui/non spellings of :func:`boolean` but the digits: in an extension fact's value, 1 and 0
+are numbers (a number cell) or texts."""
+_EXACT_INTEGER = 2**53
+"""Every whole number up to this one is exact in a spreadsheet's binary floating point."""
+FACT_VALUE_RULES = (
+    "une cellule nombre donne un nombre (entier s'il n'a pas de décimales) ; une case à cocher (VRAI/FAUX) ou "
+    "oui, non, o, n, x (pour oui), vrai, faux, un booléen ; une cellule date, une date AAAA-MM-JJ ; tout le "
+    "reste, le texte saisi (1 et 0 saisis en texte restent du texte)"
+)
+"""How the value of an extension fact is read, as said to the user."""
+
+
+def fact_value(value: Any) -> Any:
+    """The value of an extension fact, typed by its cell since the reader does not know the
+    plugin's schema (validation does): see :data:`FACT_VALUE_RULES`. A date cell with an hour
+    is refused rather than cut to its date."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float | int):
+        if not math.isfinite(value):
+            raise CellError(f"{_quoted(value)} n'est pas un nombre", "un nombre, oui/non, une date ou un texte")
+        if value == int(value) and abs(value) <= _EXACT_INTEGER:
+            return int(value)
+        return float(value)
+    if isinstance(value, _dt.datetime) and value.time() != _dt.time():
+        raise CellError(f"{_quoted(value)} porte une heure", "une date sans heure, ou la date et l'heure en texte")
+    if isinstance(value, _dt.date):
+        return date(value)
+    if isinstance(value, str):
+        typed = value.strip()
+        found = _BOOLEAN_WORDS.get(normalize_name(typed))
+        return typed if found is None else found
+    return text(value)  # a time or a duration, as the spreadsheet shows it
+
+
 _EXPECTED = {
     "type": "principale ou antenne",
     "format": "fixe, multisites, bus, itinérante ou antenne",
@@ -424,6 +495,8 @@ def parse(kind: str, value: Any, choices: str | None = None) -> Any:
     if kind in ("choice", "result"):
         name = choices or "resultat"
         return choice(name, value, expected=_EXPECTED[name])
+    if kind in _CONVERTERS:
+        return _CONVERTERS[kind](value)
     raise ValueError(f"unknown cell kind {kind!r}")
 
 
@@ -441,6 +514,9 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "month": month,
     "modes": modes,
     "rule": rule,
+    "namespace": namespace,
+    "field": field_name,
+    "value": fact_value,
 }
 
 

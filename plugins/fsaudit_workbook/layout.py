@@ -9,10 +9,12 @@ from __future__ import annotations
 from attrs import frozen
 
 from fsaudit import normalize_name
+from fsaudit_workbook.cells import FACT_VALUE_RULES
 
 __all__ = [
     "CLOSED_MARK",
     "EMPTY_MARK",
+    "EXTENSIONS",
     "IGNORED_SHEETS",
     "SHEETS",
     "Column",
@@ -37,7 +39,8 @@ class Column:
     """French header written in the template."""
     kind: str
     """How the cell is read: text, code, departement, commune, postal, number, integer, date,
-    time, month, bool, choice, modes, rule, result."""
+    time, month, bool, choice, modes, rule, result, namespace, field, value (see
+    ``fsaudit_workbook.cells.parse``)."""
     width: float
     help: str
     aliases: tuple[str, ...] = ()
@@ -475,6 +478,42 @@ VERIFICATIONS = SheetSpec(
     aliases=("Verification", "Vérification manuelle", "Vérifications manuelles"),
 )
 
+EXTENSIONS = SheetSpec(
+    "Extensions",
+    (
+        _ID,
+        Column(
+            "namespace",
+            "Espace",
+            "namespace",
+            18,
+            "Nom de l'espace de faits du plugin qui les lit (voir sa documentation) : lettres sans accent, "
+            "chiffres, _ et -.",
+            aliases=("Espace de noms", "Plugin"),
+            required=True,
+        ),
+        Column(
+            "field",
+            "Champ",
+            "field",
+            24,
+            "Nom du fait dans cet espace, tel que le plugin le nomme (sans point ni crochet).",
+            aliases=("Fait", "Nom du champ"),
+            required=True,
+        ),
+        Column(
+            "value",
+            "Valeur",
+            "value",
+            24,
+            f"Valeur du fait : {FACT_VALUE_RULES}. Le plugin vérifie qu'elle lui convient.",
+            required=True,
+        ),
+    ),
+    "Facultatif : faits propres à un plugin (extensions), une ligne par fait. L'espace et le champ sont ceux "
+    "que le plugin documente ; un même fait déclaré deux fois n'est pas lu.",
+)
+
 SHEETS: tuple[SheetSpec, ...] = (
     STRUCTURES,
     HORAIRES,
@@ -485,6 +524,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     FREQUENTATION,
     DEPARTEMENT,
     VERIFICATIONS,
+    EXTENSIONS,
 )
 
 IGNORED_SHEETS = ("Instructions", "Listes", "Attendus")

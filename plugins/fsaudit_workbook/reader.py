@@ -160,6 +160,7 @@ _SHEET_FACTS: dict[str, tuple[str, ...]] = {
     "Fréquentation": ("attendance",),
     "Département": ("departement.cantons",),
     "Vérifications": (),
+    "Extensions": ("extensions",),
 }
 """The structure facts each sheet carries (fact paths, see :class:`fsaudit.inputs.reader.UnreadFact`):
 when a sheet cannot be read, they are unread for every structure of the workbook. The
@@ -964,6 +965,66 @@ class _Builder:
             )
         return answers
 
+    def extensions_sheet(self, sheet: _Sheet) -> None:
+        """Plugins' extension facts, one per row: the Valeur becomes
+        ``extensions.<Espace>.<Champ>`` of the row's structure, located at its cell.
+
+        A missing or unreadable cell is reported at its cell, and what the row may have declared
+        is unread: every extension fact of the structure (no Espace), the namespace (no Champ),
+        the fact (no Valeur). Two rows for one fact: an error at the second, and the fact is
+        unread, neither value being chosen.
+        """
+        number = sheet.number
+        rows = self.rows
+        first: dict[tuple[int, str, str], int] = {}
+        facts: dict[tuple[int, str, str], Any] = {}
+        dropped: set[tuple[int, str, str]] = set()
+        for index, values in sheet.rows:
+            k = self._owner(sheet, index, values)
+            if k is None:
+                continue
+            lacking = [
+                (c, _missing(self.state, sheet, index, c)) for c in ("namespace", "field", "value") if c not in values
+            ]
+            if ("structures", k, "extensions") not in rows:
+                rows[("structures", k, "extensions")] = (number, index, "namespace", None, None)
+            if lacking and lacking[0][0] == "namespace":
+                self.lose(k, "extensions", *lacking[0][1])
+                continue
+            ns = values["namespace"]
+            namespaces = self.structures[k].setdefault("extensions", {})
+            if ns not in namespaces:
+                namespaces[ns] = {}
+                rows[("structures", k, "extensions", ns)] = (number, index, "namespace", None, None)
+            if lacking and lacking[0][0] == "field":
+                self.lose(k, f"extensions.{ns}", *lacking[0][1])
+                continue
+            field = values["field"]
+            key = (k, ns, field)
+            fact = f"extensions.{ns}.{field}"
+            if key in first:
+                where = sheet.ref(index, "field")
+                message = (
+                    f"colonne « {_header(sheet, 'field')} » : le fait « {ns}.{field} » de la structure "
+                    f"« {values['structure_id']} » est déjà déclaré ligne {first[key] + 1} : une seule ligne par "
+                    "fait ; aucune de ses valeurs n'est lue"
+                )
+                self.state.problem(where, message)
+                self.lose(k, fact, where, message)
+                dropped.add(key)
+                continue
+            first[key] = index
+            rows[("structures", k, "extensions", ns, field)] = (number, index, "value", None, None)
+            if lacking:
+                self.lose(k, fact, *lacking[0][1])
+                dropped.add(key)
+                continue
+            facts[key] = values["value"]
+        for key, value in facts.items():
+            if key not in dropped:
+                k, ns, field = key
+                self.structures[k]["extensions"][ns][field] = value
+
     # --- what could not be attached --------------------------------------------------------
 
     def finish(self, lost: Sequence[tuple[SheetSpec, str, str]], present: Sequence[str], order: dict[str, int]) -> None:
@@ -1163,6 +1224,8 @@ def read_workbook(path: Path) -> ReadResult:
                 data["departement"] = block
         if "Vérifications" in found:
             answers = builder.verifications_sheet(found["Vérifications"])
+        if "Extensions" in found:
+            builder.extensions_sheet(found["Extensions"])
         present = list(dict.fromkeys([*roles, *(spec.name for spec, _w, _r in lost)]))
         builder.finish(lost, present, order)
     sheets = tuple((sheet.prefix, sheet.letters) for sheet in found.values())

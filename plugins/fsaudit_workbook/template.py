@@ -39,12 +39,14 @@ from fsaudit import (
     TimeRange,
     WeeklyHours,
 )
+from fsaudit_workbook import cells
 from fsaudit_workbook.cells import BOOLEAN_SPELLINGS, CHOICES, choice_label, choice_labels
 from fsaudit_workbook.layout import CLOSED_MARK, EMPTY_MARK, SHEETS, Column
 from fsaudit_workbook.scan import column_letter
 
 __all__ = [
     "EXAMPLE_DEPARTEMENT",
+    "EXAMPLE_FACT",
     "EXAMPLE_ID",
     "declaration_rows",
     "example_declaration",
@@ -57,6 +59,9 @@ EXAMPLE_ID = "EXEMPLE-01"
 """Identifier of the template's example structure: the reader skips its rows, with a warning."""
 EXAMPLE_DEPARTEMENT = Departement("32", "Gers", (Canton("3201", "Auch-1"),))
 """The département block of the template's example (skipped with the example structure)."""
+EXAMPLE_FACT = ("mon_departement", "guichet_numerique", True)
+"""The extension fact of the template's example (namespace, field, value): the one of
+``docs/plugins.md``. The example structure is skipped, so no plugin needs to declare it."""
 FIXED_TIME = _dt.datetime(2000, 1, 1)
 """Creation time written in every workbook, so that the file does not depend on the clock."""
 _VALIDATED_ROWS = 2000
@@ -83,6 +88,8 @@ _TEXT_KINDS = {
     "choice",
     "result",
     "bool",
+    "namespace",
+    "field",
 }
 
 Rows = dict[str, list[list[Any]]]
@@ -109,6 +116,43 @@ def _bool(value: bool | None) -> str | None:
 
 def _enum(name: str, value: Any) -> str | None:
     return None if value is None else choice_label(name, value.value)
+
+
+def _fact_row(sid: str, namespace: str, field: str, value: Any) -> list[Any]:
+    """The row of the « Extensions » sheet for one extension fact. A fact that the reader would
+    read back otherwise (a list, an object, null, a text read as oui/non or with spaces around,
+    a whole number beyond a spreadsheet's precision, a name it refuses) raises ``ValueError``."""
+    cell = _bool(value) if isinstance(value, bool) else value
+    same = isinstance(cell, str | int | float) and not cells.is_empty(cell)
+    if same and isinstance(cell, int) and abs(cell) > 2**53:
+        same = False
+    if same:
+        try:
+            read = (cells.namespace(namespace), cells.field_name(field), cells.fact_value(cell))
+        except cells.CellError:
+            same = False
+        else:
+            same = read == (namespace, field, value) and isinstance(read[2], bool) == isinstance(value, bool)
+    if not same:
+        raise ValueError(
+            f"Extensions : le fait « {namespace}.{field} » de la structure « {sid} » ({_shown(value)}) ne peut pas "
+            "être écrit dans un classeur sans changer : une ligne porte un nom d'espace, un nom de champ sans point "
+            "ni crochet, et un nombre, oui/non ou un texte qui ne se lit pas oui/non, sans espace autour"
+        )
+    return [sid, namespace, field, cell]
+
+
+def _shown(value: Any) -> str:
+    """An extension fact's value named in French, for a message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return _bool(value) or ""
+    if isinstance(value, int | float):
+        return f"le nombre {value}"
+    if isinstance(value, str):
+        return f"le texte « {value} »"
+    return "une liste" if isinstance(value, tuple | list) else "un objet"
 
 
 def declaration_rows(declaration: Declaration, answers: Sequence[ManualAnswer] = ()) -> Rows:
@@ -186,6 +230,9 @@ def declaration_rows(declaration: Declaration, answers: Sequence[ManualAnswer] =
                 rows["Fréquentation"].append([s.id, EMPTY_MARK, None])
             for a in s.attendance:
                 rows["Fréquentation"].append([s.id, a.month, a.accompaniments])
+        for namespace, facts in (s.extensions or {}).items():
+            for field, value in facts.items():
+                rows["Extensions"].append(_fact_row(s.id, namespace, field, value))
     d = declaration.departement
     if d is not None:
         if d.cantons is None:
@@ -754,6 +801,8 @@ def render_workbook(
     if example:
         declaration, answers = example_declaration(partners)
     rows = declaration_rows(declaration or Declaration(()), answers)
+    if example:
+        rows["Extensions"].append(_fact_row(EXAMPLE_ID, *EXAMPLE_FACT))
     lists = _lists(partners, referential.local_service_categories)
     lines = instructions(referential.title, example, referential.partners)
     check_writable(rows)

@@ -9,6 +9,7 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from rule_plugins import make_rule
 
 from fsaudit.inputs.converter import converter, fast_structure, unstructure
 from fsaudit.inputs.reader import LoadedStructure
@@ -162,21 +163,7 @@ class _UnpicklableEvidence:
 
     @hookimpl
     def fsaudit_rules(self) -> list[Any]:
-        from fsaudit.model.rule import CharterReference, Rule
-
-        return [
-            Rule(
-                id="TEST-PKL-01",
-                title="Règle de test",
-                severity="info",
-                applies_to="toutes",
-                domain="test",
-                reference=CharterReference("test", "tests de fsaudit", "C"),
-                description="Règle des tests.",
-                remediation="Aucune.",
-                check=self.check,
-            )
-        ]
+        return [make_rule("TEST-PKL-01", self.check, severity="info")]
 
 
 def test_worker_sends_unpicklable_evidence_as_text(samples: Any) -> None:

@@ -22,6 +22,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from commands import run_fsaudit
 from openpyxl import load_workbook
 
 from fsaudit.cli.main import main
@@ -42,21 +43,19 @@ ALL_FORMATS = "json,text,csv,junit,markdown,sarif,xlsx"
 def fsaudit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``python -m fsaudit ARGS`` in ``cwd``; a run that outlasts :data:`TIMEOUT` fails the test."""
     try:
-        return subprocess.run(
-            [sys.executable, "-m", "fsaudit", *args],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-            check=False,
-            env={**os.environ, "CI": "true"},
-        )
+        return run_fsaudit(*args, cwd=cwd, env={**os.environ, "CI": "true"}, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         pytest.fail(f"fsaudit {' '.join(args)} did not end within {TIMEOUT} s (it hung)")
 
 
 def report_errors(path: Path) -> list[dict[str, str]]:
+    """The ``errors`` of the JSON report at ``path``."""
     return json.loads(path.read_text(encoding="utf-8"))["errors"]
+
+
+def problem(path: str, message: str, level: str = "erreur", location: str = "fichier") -> dict[str, str]:
+    """One of :func:`report_errors`."""
+    return {"path": path, "location": location, "level": level, "message": message}
 
 
 @pytest.fixture
@@ -78,12 +77,9 @@ def test_fifo_in_a_folder_is_a_warning_and_never_opened(folder: Path) -> None:
     done = fsaudit(folder, "audit", "d", "--as-of", AS_OF, "-f", "json", "-o", "r.json")
     assert done.returncode == 1, done.stderr
     assert report_errors(folder / "r.json") == [
-        {
-            "path": "d/x.json",
-            "location": "fichier",
-            "level": "avertissement",
-            "message": "ignoré : tube nommé (FIFO), pas un fichier ordinaire (il n'est pas ouvert)",
-        }
+        problem(
+            "d/x.json", "ignoré : tube nommé (FIFO), pas un fichier ordinaire (il n'est pas ouvert)", "avertissement"
+        )
     ]
     assert [s["id"] for s in json.loads((folder / "r.json").read_text(encoding="utf-8"))["structures"]] == GOOD_IDS
 
@@ -94,12 +90,7 @@ def test_fifo_named_explicitly_is_an_input_error(folder: Path) -> None:
     done = fsaudit(folder, "audit", "x.json", "d/bonne.json", "--as-of", AS_OF, "-f", "json", "-o", "r.json")
     assert done.returncode == 3, done.stderr
     assert report_errors(folder / "r.json") == [
-        {
-            "path": "x.json",
-            "location": "fichier",
-            "level": "erreur",
-            "message": "ce n'est pas un fichier ordinaire mais un tube nommé (FIFO) : il n'est pas lu",
-        }
+        problem("x.json", "ce n'est pas un fichier ordinaire mais un tube nommé (FIFO) : il n'est pas lu")
     ]
 
 
@@ -128,12 +119,7 @@ def test_fifo_as_waiver_file_is_an_input_error(folder: Path) -> None:
     done = fsaudit(folder, "audit", "d", "--as-of", AS_OF, "--waivers", "w.toml", "-f", "json", "-o", "r.json")
     assert done.returncode == 3, done.stderr
     assert report_errors(folder / "r.json") == [
-        {
-            "path": "w.toml",
-            "location": "fichier",
-            "level": "erreur",
-            "message": "ce n'est pas un fichier ordinaire mais un tube nommé (FIFO) : il n'est pas lu",
-        }
+        problem("w.toml", "ce n'est pas un fichier ordinaire mais un tube nommé (FIFO) : il n'est pas lu")
     ]
 
 
@@ -142,12 +128,7 @@ def test_device_named_explicitly_is_an_input_error(folder: Path) -> None:
     done = fsaudit(folder, "audit", os.devnull, "d/bonne.json", "--as-of", AS_OF, "-f", "json", "-o", "r.json")
     assert done.returncode == 3, done.stderr
     assert report_errors(folder / "r.json") == [
-        {
-            "path": os.devnull,
-            "location": "fichier",
-            "level": "erreur",
-            "message": "ce n'est pas un fichier ordinaire mais un périphérique (mode caractère) : il n'est pas lu",
-        }
+        problem(os.devnull, "ce n'est pas un fichier ordinaire mais un périphérique (mode caractère) : il n'est pas lu")
     ]
 
 
@@ -163,12 +144,7 @@ def test_socket_in_a_folder_is_a_warning(folder: Path, monkeypatch: pytest.Monke
         server.close()
     assert code == 1
     assert report_errors(folder / "r.json") == [
-        {
-            "path": "d/s.json",
-            "location": "fichier",
-            "level": "avertissement",
-            "message": "ignoré : socket, pas un fichier ordinaire (il n'est pas ouvert)",
-        }
+        problem("d/s.json", "ignoré : socket, pas un fichier ordinaire (il n'est pas ouvert)", "avertissement")
     ]
 
 
@@ -217,9 +193,7 @@ def test_symlink_loop_with_output_is_an_input_error_and_the_report_is_written(
     out, err = capsys.readouterr()
     message = "boucle de liens symboliques : le lien ne mène à aucun fichier"
     assert code == 3
-    assert report_errors(folder / "r.json") == [
-        {"path": f"d/boucle{n}.json", "location": "fichier", "level": "erreur", "message": message} for n in (1, 2)
-    ]
+    assert report_errors(folder / "r.json") == [problem(f"d/boucle{n}.json", message) for n in (1, 2)]
     assert [s["id"] for s in json.loads((folder / "r.json").read_text(encoding="utf-8"))["structures"]] == GOOD_IDS
     assert out == "Rapport écrit : r.json (2 structures, 2 erreurs de saisie)\n"
     assert err == "".join(f"fsaudit : erreur de saisie : d/boucle{n}.json:fichier : {message}\n" for n in (1, 2))
@@ -232,12 +206,7 @@ def test_symlink_loop_named_explicitly_is_an_input_error(folder: Path, capsys: p
     capsys.readouterr()
     assert code == 3
     assert report_errors(folder / "r.json") == [
-        {
-            "path": "soi.json",
-            "location": "fichier",
-            "level": "erreur",
-            "message": "boucle de liens symboliques : le lien ne mène à aucun fichier",
-        }
+        problem("soi.json", "boucle de liens symboliques : le lien ne mène à aucun fichier")
     ]
 
 
@@ -259,14 +228,7 @@ def test_broken_link_in_a_folder_is_an_input_error(folder: Path, capsys: pytest.
     code = main(["audit", "d", "--as-of", AS_OF, "-f", "json", "-o", "r.json"])
     capsys.readouterr()
     assert code == 3
-    assert report_errors(folder / "r.json") == [
-        {
-            "path": "d/lien.json",
-            "location": "fichier",
-            "level": "erreur",
-            "message": "lien symbolique cassé : sa cible n'existe pas",
-        }
-    ]
+    assert report_errors(folder / "r.json") == [problem("d/lien.json", "lien symbolique cassé : sa cible n'existe pas")]
 
 
 def test_link_to_a_folder_is_not_followed_and_said(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -276,12 +238,12 @@ def test_link_to_a_folder_is_not_followed_and_said(folder: Path, capsys: pytest.
     capsys.readouterr()
     assert code == 1
     assert report_errors(folder / "r.json") == [
-        {
-            "path": "d/parent",
-            "location": "dossier",
-            "level": "avertissement",
-            "message": "lien symbolique vers un dossier : non parcouru (indiquez ce dossier lui-même pour l'auditer)",
-        }
+        problem(
+            "d/parent",
+            "lien symbolique vers un dossier : non parcouru (indiquez ce dossier lui-même pour l'auditer)",
+            "avertissement",
+            "dossier",
+        )
     ]
 
 
@@ -302,13 +264,13 @@ def test_unreadable_folder_is_an_input_error(
     capsys.readouterr()
     assert code == 3
     assert report_errors(folder / "r.json") == [
-        {
-            "path": "d/ferme",
-            "location": "dossier",
-            "level": "erreur",
-            "message": "dossier illisible (accès refusé : droits insuffisants pour lire ce dossier) : "
+        problem(
+            "d/ferme",
+            "dossier illisible (accès refusé : droits insuffisants pour lire ce dossier) : "
             "ses déclarations ne sont pas auditées",
-        }
+            "erreur",
+            "dossier",
+        )
     ]
 
 

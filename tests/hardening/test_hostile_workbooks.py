@@ -1,8 +1,9 @@
 """Hostile workbooks: zip bombs, member floods, entity expansion, macros, external links.
 
-Each attack is refused (or read as plain data) before any library inflates it: fast, with a
-bounded memory and a French message. Time and memory are measured on a whole ``fsaudit audit``
-run in a fresh process; the bounds are safety limits, not benchmarks.
+Each attack is refused (or read as plain data) before any library inflates it: with a bounded
+memory and a French message. Memory is measured on a whole ``fsaudit audit`` run in a fresh
+process; the bound is a safety limit, not a benchmark (no test asserts a duration: a run that
+hangs is stopped by the subprocess time-out and fails).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ SAMPLE_XLSX = REPO / "samples" / "workbook" / "declaration-exemple.xlsx"
 SAMPLE_ODS = REPO / "samples" / "workbook" / "declaration-exemple.ods"
 GOOD = REPO / "samples" / "exemple-candidature.json"
 AS_OF = "2025-06-30"
-MAX_SECONDS = 20
+MAX_SECONDS = 20  # a run that reads no archive member and opens no connection is stopped after this
 MAX_PEAK = 500 * 2**20
 GIB = 2**30
 LAUGHS = (
@@ -83,20 +84,19 @@ def audited_with_good(tmp_path: Path, hostile: Path) -> tuple[int, dict, object]
 
 
 def assert_refused_in_bounds(tmp_path: Path, hostile: Path, message: str) -> None:
-    """Through the CLI: exit code 3, the exact French error, the good declaration audited, fast and
-    with a bounded memory."""
+    """Through the CLI: exit code 3, the exact French error (said from the archive's directory, before
+    any member is inflated), the good declaration audited, with a bounded memory."""
     code, report, run = audited_with_good(tmp_path, hostile)
     assert code == 3
     assert report["errors"] == [{"path": hostile.name, "location": "fichier", "message": message, "level": "erreur"}]
     assert sorted(s["id"] for s in report["structures"]) == ["12-CAND-001", "12-CAND-002"]
-    assert run.seconds < MAX_SECONDS, run
     assert run.peak_bytes < MAX_PEAK, run
 
 
 # --- zip bombs --------------------------------------------------------------------------------------
 
 
-def test_xlsx_bomb_is_refused_fast_with_bounded_memory(tmp_path: Path) -> None:
+def test_xlsx_bomb_is_refused_with_bounded_memory(tmp_path: Path) -> None:
     """A sheet that inflates to 3 GiB (3 MB on disk) is refused before python-calamine opens it."""
     path = write_zip(tmp_path / "bombe.xlsx", sheet_bomb(members_of(SAMPLE_XLSX), "xl/worksheets/sheet3.xml", 3))
     assert path.stat().st_size < 5 * 2**20
@@ -109,7 +109,7 @@ def test_xlsx_bomb_is_refused_fast_with_bounded_memory(tmp_path: Path) -> None:
     )
 
 
-def test_ods_bomb_is_refused_fast_with_bounded_memory(tmp_path: Path) -> None:
+def test_ods_bomb_is_refused_with_bounded_memory(tmp_path: Path) -> None:
     """An .ods whose content.xml inflates to 2 GiB is refused before anything reads it."""
     members = members_of(SAMPLE_ODS)
     raw = content_of(members, "content.xml")
@@ -155,27 +155,27 @@ def test_bomb_lying_about_its_size_is_refused(tmp_path: Path) -> None:
     ]
 
 
-def test_thousands_of_members_are_refused_fast(tmp_path: Path) -> None:
-    """An archive of 20,000 members is refused from its end record, in bounded time and memory."""
+def test_thousands_of_members_are_refused_from_the_end_record(tmp_path: Path) -> None:
+    """An archive of 20,000 members is refused from its end record, in bounded memory."""
     flood = [stored(f"xl/media/image{i}.bin", b"") for i in range(20_000)]
     path = write_zip(tmp_path / "foule.xlsx", [*members_of(SAMPLE_XLSX), *flood])
     assert_refused_in_bounds(
         tmp_path,
         path,
-        "archive refusée : 20\u202f019 éléments, au plus 10\u202f000 admis (un classeur en contient quelques "
+        "archive refusée : 20\u202f020 éléments, au plus 10\u202f000 admis (un classeur en contient quelques "
         "dizaines) ; limite réglable par FSAUDIT_ARCHIVE_MAX_MEMBERS",
     )
 
 
 def test_member_count_hidden_from_the_end_record_is_caught(tmp_path: Path) -> None:
-    """An end record announcing 19 members over a central directory of 20,019 is refused once the
+    """An end record announcing 19 members over a central directory of 20,020 is refused once the
     (bounded) directory is read."""
     flood = [stored(f"xl/media/image{i:05d}.bin", b"") for i in range(20_000)]
     path = write_zip(tmp_path / "cache.xlsx", [*members_of(SAMPLE_XLSX), *flood], announced=19)
     assert problems(path) == [
         (
             "fichier",
-            "archive refusée : 20\u202f019 éléments, au plus 10\u202f000 admis (un classeur en contient "
+            "archive refusée : 20\u202f020 éléments, au plus 10\u202f000 admis (un classeur en contient "
             "quelques "
             "dizaines) ; limite réglable par FSAUDIT_ARCHIVE_MAX_MEMBERS",
         )
@@ -227,7 +227,7 @@ def laughing(members: list[Member], name: str, text: str) -> list[Member]:
 
 
 def test_billion_laughs_in_a_sheet_is_refused_in_bounds(tmp_path: Path) -> None:
-    """A sheet declaring nested entities (a billion « lol ») is refused, fast, with bounded memory."""
+    """A sheet declaring nested entities (a billion « lol ») is refused, with bounded memory."""
     members = laughing(members_of(SAMPLE_XLSX), "xl/worksheets/sheet3.xml", "EXEMPLE-01")
     path = write_zip(tmp_path / "rires.xlsx", members)
     assert_refused_in_bounds(tmp_path, path, LAUGHS_MESSAGE.format(part="xl/worksheets/sheet3.xml"))
@@ -310,13 +310,13 @@ def test_limits_are_read_from_the_environment() -> None:
 
 
 def test_lowered_limit_applies_to_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With FSAUDIT_ARCHIVE_MAX_MEMBERS=5, the 19-member sample is refused by every workbook reader."""
+    """With FSAUDIT_ARCHIVE_MAX_MEMBERS=5, the 20-member sample is refused by every workbook reader."""
     monkeypatch.setenv("FSAUDIT_ARCHIVE_MAX_MEMBERS", "5")
     _info, result = read_input(str(SAMPLE_XLSX), load_plugins().readers)
     assert [(p.location, p.message) for p in result.problems] == [
         (
             "fichier",
-            "archive refusée : 19 éléments, au plus 5 admis (un classeur en contient quelques dizaines) ; "
+            "archive refusée : 20 éléments, au plus 5 admis (un classeur en contient quelques dizaines) ; "
             "limite réglable par FSAUDIT_ARCHIVE_MAX_MEMBERS",
         )
     ]

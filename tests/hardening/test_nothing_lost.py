@@ -6,12 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import select
 import shutil
 import signal
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -176,16 +176,15 @@ def test_interrupted_write_keeps_the_old_report(tmp_path: Path, monkeypatch: pyt
 
 
 _KILLABLE = """
-import os, sys, time
-from pathlib import Path
+import os, sys
 from fsaudit.report import output as _io
 from fsaudit.cli.main import main
-ready = Path(sys.argv[1])
+ready = int(sys.argv[1])
 stage = sys.argv[2]
 real_fsync, real_replace = os.fsync, os.replace
 def wait(*args):
-    ready.write_text("prêt")
-    time.sleep(60)
+    os.write(ready, b"1")
+    sys.stdin.buffer.read()  # blocks until the test closes the pipe, after the signal
 def fsync(fd):
     real_fsync(fd)
     wait()
@@ -202,15 +201,18 @@ sys.exit(main(sys.argv[3:]))
 
 def killed_while_writing(folder: Path, stage: str, signum: int) -> int:
     """Run an audit writing ``folder/rapport.json``; kill it with ``signum`` once the report's
-    bytes are written (``writing``: before the rename; ``renamed``: after it). Its exit status."""
-    ready = folder / "pret"
+    bytes are written (``writing``: before the rename; ``renamed``: after it). Its exit status.
+
+    The audit says it has reached that point by writing to a pipe, then blocks reading its standard
+    input, which the test closes only once the signal is sent."""
+    ready_read, ready_write = os.pipe()
     declaration = shutil.copyfile(SAMPLES / "exemple-candidature.json", folder / "declaration.json")
     process = subprocess.Popen(
         [
             sys.executable,
             "-c",
             _KILLABLE,
-            str(ready),
+            str(ready_write),
             stage,
             "audit",
             str(declaration),
@@ -221,20 +223,24 @@ def killed_while_writing(folder: Path, stage: str, signum: int) -> int:
             "-o",
             str(folder / "sortie" / "rapport.json"),
         ],
+        stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        pass_fds=(ready_write,),
     )
+    os.close(ready_write)  # the audit holds the only writing end: its exit ends the pipe
     try:
-        deadline = time.monotonic() + 30
-        while not ready.exists():
-            assert process.poll() is None and time.monotonic() < deadline, "the audit never reached the write"
-            time.sleep(0.02)
+        with os.fdopen(ready_read, "rb") as ready:
+            reached = select.select([ready], [], [], 60)[0] and ready.read(1)
+        assert reached == b"1", "the audit never reached the write"
         process.send_signal(signum)
-        return process.wait(timeout=30)
+        return process.wait(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+        assert process.stdin is not None
+        process.stdin.close()
 
 
 @pytest.fixture

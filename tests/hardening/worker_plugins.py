@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from rule_plugins import make_rule
 
-from fsaudit.model.rule import CharterReference, Outcome, Rule
+from fsaudit.model.rule import Outcome, Rule
 from fsaudit.plugin.hookspecs import hookimpl
-
-REFERENCE = CharterReference("règle de test", "tests de fsaudit", "C")
 
 
 @attrs.frozen
@@ -43,16 +42,4 @@ class KillWorker:
 
     @hookimpl
     def fsaudit_rules(self) -> list[Rule]:
-        return [
-            Rule(
-                id="TEST-KILL-01",
-                title="Règle de test qui arrête son processus",
-                severity="info",
-                applies_to="toutes les structures",
-                domain="test",
-                reference=REFERENCE,
-                description="Règle des tests de fsaudit.",
-                remediation="Aucune.",
-                check=self.check,
-            )
-        ]
+        return [make_rule("TEST-KILL-01", self.check, severity="info")]

@@ -10,24 +10,10 @@ import multiprocessing
 import os
 from typing import Any
 
-from fsaudit.model.rule import CharterReference, Outcome, Rule
+from rule_plugins import make_rule
+
+from fsaudit.model.rule import Outcome, Rule
 from fsaudit.plugin.hookspecs import hookimpl
-
-REFERENCE = CharterReference("règle de test", "tests de fsaudit", "C")
-
-
-def _rule(rule_id: str, check: Any) -> Rule:
-    return Rule(
-        id=rule_id,
-        title=f"Règle de test {rule_id}",
-        severity="info",
-        applies_to="toutes les structures",
-        domain="test",
-        reference=REFERENCE,
-        description="Règle des tests de fsaudit.",
-        remediation="Aucune.",
-        check=check,
-    )
 
 
 def _raise(structure: Any, ctx: Any) -> Outcome:
@@ -39,7 +25,7 @@ class BrokenRule:
 
     @hookimpl
     def fsaudit_rules(self) -> list[Rule]:
-        return [_rule("TEST-ERR-01", _raise)]
+        return [make_rule("TEST-ERR-01", _raise, severity="info")]
 
 
 DOOMED = "32-B"
@@ -57,4 +43,4 @@ class DyingRule:
 
     @hookimpl
     def fsaudit_rules(self) -> list[Rule]:
-        return [_rule("TEST-DIE-01", _die_in_worker)]
+        return [make_rule("TEST-DIE-01", _die_in_worker, severity="info")]

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fsaudit import CharterReference, Outcome, Rule, hookimpl
+from rule_plugins import make_rule
+
+from fsaudit import Outcome, Rule, hookimpl
 
 CALLS: list[str] = []
 """Structures the hanging rule was called on, in this process."""
-
-
-def _rule(rule_id: str, check: Any, needs: tuple[str, ...] = ("opening_hours",)) -> Rule:
-    return Rule(
-        id=rule_id,
-        title=f"Règle {rule_id}",
-        severity="majeur",
-        applies_to="toutes",
-        domain="test",
-        reference=CharterReference("Exigence de test", "Source de test", "C"),
-        description="Règle de test.",
-        remediation="Corriger.",
-        check=check,
-        needs=needs,
-    )
 
 
 def hang(structure: Any, ctx: Any) -> Outcome:
@@ -47,7 +34,7 @@ class HangingRule:
 
     @hookimpl
     def fsaudit_rules(self) -> list[Rule]:
-        return [_rule("TST-HANG-01", hang)]
+        return [make_rule("TST-HANG-01", hang, needs=("opening_hours",))]
 
 
 class WritingRule:
@@ -55,4 +42,4 @@ class WritingRule:
 
     @hookimpl(tryfirst=True)
     def fsaudit_rules(self) -> list[Rule]:
-        return [_rule("TST-WRITE-01", write_options)]
+        return [make_rule("TST-WRITE-01", write_options, needs=("opening_hours",))]

@@ -28,3 +28,27 @@ def write_declaration(path: Path, structures: Sequence[model.Structure]) -> Path
 def structure(ident: str, **changes: object) -> model.Structure:
     """A structure meeting the 2025 charter, with id ``ident`` and a name derived from it."""
     return attrs.evolve(make_structure(id=ident, name=f"France services {ident}"), **changes)
+
+
+def waive(structure: str, rule: str) -> str:
+    """``w.json`` in the current folder: a waiver file covering ``rule`` on ``structure`` for the
+    whole of 2025; its name."""
+    Path("w.json").write_text(
+        json.dumps(
+            {
+                "waivers": [
+                    {
+                        "structure": structure,
+                        "rule": rule,
+                        "justification": "travaux",
+                        "approver": "Préfecture du Gers",
+                        "legal_basis": "courrier",
+                        "start": "2025-01-01",
+                        "expiry": "2025-12-31",
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    return "w.json"

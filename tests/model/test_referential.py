@@ -6,6 +6,7 @@ import datetime as _dt
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,21 @@ def _edit(path: Path, change) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     change(data)
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def load_error(tmp_path: Path, name: str, keys: tuple[str, ...], value: Any) -> tuple[Path, str]:
+    """A copy of ``rules/<name>`` whose item at ``keys`` is ``value``, and the error loading it raises."""
+    path = _copy(tmp_path) / name
+
+    def change(data: Any) -> None:
+        for key in keys[:-1]:
+            data = data[key]
+        data[keys[-1]] = value
+
+    _edit(path, change)
+    with pytest.raises(ReferentialError) as caught:
+        load_referential(path)
+    return path, str(caught.value)
 
 
 def test_bundled_referentials_load_in_date_order() -> None:
@@ -75,25 +91,20 @@ def test_not_json_names_the_file(tmp_path: Path) -> None:
 
 def test_schema_violation_names_file_and_path(tmp_path: Path) -> None:
     """A value of the wrong shape is reported with the file and its JSON path."""
-    folder = _copy(tmp_path)
-    _edit(
-        folder / "charte-2024.json",
-        lambda d: d["values"].__setitem__("hours.min_weekly_hours", {"value": 24, "confidence": "C", "label": "x"}),
+    path, message = load_error(
+        tmp_path,
+        "charte-2024.json",
+        ("values", "hours.min_weekly_hours"),
+        {"value": 24, "confidence": "C", "label": "x"},
     )
-    with pytest.raises(ReferentialError) as caught:
-        load_referential(folder / "charte-2024.json")
-    message = str(caught.value)
-    assert message.startswith(f"{folder / 'charte-2024.json'} : référentiel invalide : ")
+    assert message.startswith(f"{path} : référentiel invalide : ")
     assert message.endswith("$.values.hours.min_weekly_hours.source : champ obligatoire « source » manquant")
 
 
 def test_unknown_source_names_the_key(tmp_path: Path) -> None:
     """A value citing a source the file does not define is refused, naming the key."""
-    folder = _copy(tmp_path)
-    _edit(folder / "charte-2025.json", lambda d: d["values"]["staff.min_conseillers"].__setitem__("source", "rumeur"))
-    with pytest.raises(ReferentialError) as caught:
-        load_referential(folder / "charte-2025.json")
-    assert str(caught.value).endswith("$.values.staff.min_conseillers.source : source inconnue « rumeur »")
+    _path, message = load_error(tmp_path, "charte-2025.json", ("values", "staff.min_conseillers", "source"), "rumeur")
+    assert message.endswith("$.values.staff.min_conseillers.source : source inconnue « rumeur »")
 
 
 def test_missing_key_names_file_and_key() -> None:
@@ -173,47 +184,34 @@ def test_referential_pickles_read_only() -> None:
 
 def test_value_claiming_more_than_its_source_is_refused(tmp_path: Path) -> None:
     """A value marked [C] whose source is only [U] is an error naming the key."""
-    folder = _copy(tmp_path)
-    _edit(folder / "charte-2025.json", lambda d: d["values"]["deadlines.majeur_days"].__setitem__("confidence", "C"))
-    with pytest.raises(ReferentialError) as caught:
-        load_referential(folder / "charte-2025.json")
-    assert str(caught.value) == (
-        f"{folder / 'charte-2025.json'} : $.values.deadlines.majeur_days.confidence : fiabilité [C] supérieure "
+    path, message = load_error(tmp_path, "charte-2025.json", ("values", "deadlines.majeur_days", "confidence"), "C")
+    assert message == (
+        f"{path} : $.values.deadlines.majeur_days.confidence : fiabilité [C] supérieure "
         "à celle de sa source « hypothese-fsaudit » [U]"
     )
 
 
 def test_partner_count_above_the_list_is_refused(tmp_path: Path) -> None:
     """An expected partner count the list cannot meet is refused."""
-    folder = _copy(tmp_path)
-    _edit(folder / "charte-2025.json", lambda d: d["values"]["partners.expected_count"].__setitem__("value", 14))
-    with pytest.raises(ReferentialError) as caught:
-        load_referential(folder / "charte-2025.json")
-    assert str(caught.value) == (
-        f"{folder / 'charte-2025.json'} : $.values.partners.expected_count.value : 14 partenaires attendus, "
-        "la liste n'en compte que 13"
+    path, message = load_error(tmp_path, "charte-2025.json", ("values", "partners.expected_count", "value"), 14)
+    assert message == (
+        f"{path} : $.values.partners.expected_count.value : 14 partenaires attendus, la liste n'en compte que 13"
     )
 
 
 def test_value_outside_its_allowed_list_is_refused(tmp_path: Path) -> None:
     """A text value must be one of its allowed values."""
-    folder = _copy(tmp_path)
-    _edit(folder / "charte-2025.json", lambda d: d["values"]["hours.roaming_status"].__setitem__("value", "ignore"))
-    with pytest.raises(ReferentialError) as caught:
-        load_referential(folder / "charte-2025.json")
-    assert str(caught.value) == (
-        f"{folder / 'charte-2025.json'} : $.values.hours.roaming_status.value : « ignore » hors des valeurs "
+    path, message = load_error(tmp_path, "charte-2025.json", ("values", "hours.roaming_status", "value"), "ignore")
+    assert message == (
+        f"{path} : $.values.hours.roaming_status.value : « ignore » hors des valeurs "
         "admises (warn, fail, not_applicable)"
     )
 
 
 def test_unknown_severity_source_is_refused(tmp_path: Path) -> None:
     """A severity citing a source the file does not define is refused, naming the rule."""
-    folder = _copy(tmp_path)
-    _edit(folder / "charte-2025.json", lambda d: d["severities"]["FS-HOR-01"].__setitem__("source", "rumeur"))
-    with pytest.raises(ReferentialError) as caught:
-        load_referential(folder / "charte-2025.json")
-    assert str(caught.value).endswith("$.severities.FS-HOR-01.source : source inconnue « rumeur »")
+    _path, message = load_error(tmp_path, "charte-2025.json", ("severities", "FS-HOR-01", "source"), "rumeur")
+    assert message.endswith("$.severities.FS-HOR-01.source : source inconnue « rumeur »")
 
 
 def test_first_in_force_walks_back_while_unchanged() -> None:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
+from commands import pip_installed, run_fsaudit
 from report_json import read_v1
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,17 +32,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     package = project / "fsaudit_mon_departement"
     package.mkdir()
     (package / "__init__.py").write_text(module, encoding="utf-8")
-    target = tmp_path_factory.mktemp("site")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(project)],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(target), env.get("PYTHONPATH")]))
-    return env
+    return pip_installed(project, tmp_path_factory.mktemp("site"))
 
 
 def test_documented_dependency_is_our_distribution() -> None:
@@ -58,41 +46,13 @@ def test_documented_dependency_is_our_distribution() -> None:
 
 def test_documented_plugin_is_listed_and_audits(installed: dict[str, str], tmp_path: Path) -> None:
     """`fsaudit plugins` lists it; an audit judges its rule (a structure without booking fails it)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "fsaudit", "plugins"],
-        env=installed,
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO,
-        timeout=300,
-    )
+    done = run_fsaudit("plugins", env=installed)
     assert done.returncode == 0, done.stderr
     assert "mon_departement      fsaudit-mon-departement 1.0.0" in done.stdout
     declaration = tmp_path / "d.json"
     declaration.write_text(json.dumps({"id": "X", "name": "X", "appointment_booking": False}), encoding="utf-8")
     out = tmp_path / "r.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "fsaudit",
-            "audit",
-            str(declaration),
-            "--as-of",
-            "2025-06-30",
-            "-f",
-            "json",
-            "-o",
-            str(out),
-        ],
-        env=installed,
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=REPO,
-        timeout=300,
-    )
+    done = run_fsaudit("audit", str(declaration), "--as-of", "2025-06-30", "-f", "json", "-o", str(out), env=installed)
     assert done.returncode in (0, 1), done.stderr
     (structure,) = read_v1(out)["structures"]
     result = next(r for r in structure["results"] if r["rule"] == "DEP-RDV-01")

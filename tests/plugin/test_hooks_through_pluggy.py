@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pluggy
+from rule_plugins import make_rule
 
-from fsaudit import CharterReference, Decision, DecisionCode, Outcome, Rule, Status, hookimpl
+from fsaudit import Decision, DecisionCode, Outcome, Rule, Status, hookimpl
 from fsaudit.plugin.calls import call_hook
 from fsaudit.plugin.manager import load_plugins
 from fsaudit.testing import audit_structures, make_structure, result_of
@@ -41,17 +42,7 @@ class DecisionStamp:
 
 
 def _answering_rule(rule_id: str) -> Rule:
-    return Rule(
-        id=rule_id,
-        title="Règle sans check",
-        severity="mineur",
-        applies_to="toutes",
-        domain="test",
-        reference=CharterReference("t", "s", "C"),
-        description="d",
-        remediation="r",
-        needs=("opening_hours",),
-    )
+    return make_rule(rule_id, severity="mineur", needs=("opening_hours",))
 
 
 class Answering:

@@ -178,19 +178,13 @@ def test_junit_warning_apart_is_not_an_error(tmp_path: Path) -> None:
     The run is a subprocess with a timeout: were the FIFO opened, the test fails instead of hanging."""
     import os
     import subprocess
-    import sys
+
+    from commands import run_fsaudit
 
     write_declaration(tmp_path / "decl" / "a.json", [structure("32-A")])
     os.mkfifo(tmp_path / "decl" / "x.json")
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "fsaudit", "audit", "decl", "--as-of", AS_OF, "-f", "junit", "-o", "r.xml"],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = run_fsaudit("audit", "decl", "--as-of", AS_OF, "-f", "junit", "-o", "r.xml", cwd=tmp_path, timeout=60)
     except subprocess.TimeoutExpired:
         pytest.fail("the audit hung on a FIFO")
     assert done.returncode == 0, done.stderr

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from networks import AS_OF, SHORT_WEEK, structure, write_declaration
+from networks import AS_OF, SHORT_WEEK, structure, waive, write_declaration
 
 
 def make_baseline(run) -> str:
@@ -165,29 +165,6 @@ def test_compare_missing_file_is_a_usage_error(network: Path, run) -> None:
     """A missing report exits 2 naming it."""
     code, _out, err = run("compare", "a.json", "b.json")
     assert (code, err) == (2, "fsaudit : erreur : a.json : fichier introuvable\n")
-
-
-def waive(structure: str, rule: str) -> str:
-    """A waiver file covering ``rule`` on ``structure`` for the whole of 2025."""
-    Path("w.json").write_text(
-        json.dumps(
-            {
-                "waivers": [
-                    {
-                        "structure": structure,
-                        "rule": rule,
-                        "justification": "travaux",
-                        "approver": "Préfecture du Gers",
-                        "legal_basis": "courrier",
-                        "start": "2025-01-01",
-                        "expiry": "2025-12-31",
-                    }
-                ]
-            }
-        ),
-        encoding="utf-8",
-    )
-    return "w.json"
 
 
 def waived_pair(run) -> tuple[str, str]:

@@ -93,7 +93,7 @@ def test_severity_change_is_reported():
     """A result whose severity changes (same status) is a change."""
     base = audit_structures([make_structure()], as_of=D(2025, 6, 30))
     s = base.structures[0]
-    results = tuple(attrs.evolve(r, severity="mineur") if r.rule == "FS-LOC-01" else r for r in s.results)
+    results = tuple(r.evolve(severity="mineur") if r.rule == "FS-LOC-01" else r for r in s.results)
     other = attrs.evolve(base, structures=(attrs.evolve(s, results=results),))
     (change,) = compare_reports(base, other)["changes"]
     assert [(r["rule"], r["severity_from"], r["severity_to"]) for r in change["results"]] == [

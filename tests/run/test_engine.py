@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
+from rule_plugins import RulesPlugin, make_rule
+
 from fsaudit import (
-    CharterReference,
     Decision,
     DecisionCode,
     Outcome,
@@ -19,34 +20,6 @@ from fsaudit.model.result import Section as ReportSection
 from fsaudit.plugin.manager import load_plugins
 from fsaudit.testing import audit_structures, make_structure, result_of
 
-REF = CharterReference("Exigence de test", "Source de test", "C")
-
-
-def _rule(rule_id: str, check: Any = None, **kw: Any) -> Rule:
-    return Rule(
-        id=rule_id,
-        title=f"Règle {rule_id}",
-        severity=kw.pop("severity", "majeur"),
-        applies_to="toutes",
-        domain="test",
-        reference=REF,
-        description="Règle de test.",
-        remediation="Corriger.",
-        check=check,
-        **kw,
-    )
-
-
-class RulesPlugin:
-    """A plugin providing the given rules."""
-
-    def __init__(self, *rules: Rule) -> None:
-        self.rules = list(rules)
-
-    @hookimpl
-    def fsaudit_rules(self) -> list[Rule]:
-        return self.rules
-
 
 def test_raising_rule_gives_error_on_that_rule_only() -> None:
     """A rule that raises gets status error with the reason; the other rules still run."""
@@ -54,7 +27,7 @@ def test_raising_rule_gives_error_on_that_rule_only() -> None:
     def boom(structure: Any, ctx: Any) -> Outcome:
         raise ZeroDivisionError("division by zero")
 
-    report = audit_structures([make_structure()], extra_plugins=[("t", RulesPlugin(_rule("TST-BOOM-01", boom)))])
+    report = audit_structures([make_structure()], extra_plugins=[("t", RulesPlugin(make_rule("TST-BOOM-01", boom)))])
     result = result_of(report, "TST-BOOM-01")
     assert result.status is Status.ERROR
     assert result.message == "la règle n'a pas pu être évaluée : ZeroDivisionError : division by zero"
@@ -65,9 +38,9 @@ def test_raising_rule_gives_error_on_that_rule_only() -> None:
 def test_malformed_and_reserved_outcomes_are_errors() -> None:
     """A check returning a non-Outcome, or a status reserved to the engine, gives error."""
     rules = RulesPlugin(
-        _rule("TST-BAD-01", lambda s, c: "pass"),
-        _rule("TST-BAD-02", lambda s, c: Outcome(Status.WAIVED, "dérogé")),
-        _rule("TST-BAD-03", lambda s, c: Outcome(Status.PASS, "")),
+        make_rule("TST-BAD-01", lambda s, c: "pass"),
+        make_rule("TST-BAD-02", lambda s, c: Outcome(Status.WAIVED, "dérogé")),
+        make_rule("TST-BAD-03", lambda s, c: Outcome(Status.PASS, "")),
     )
     report = audit_structures([make_structure()], extra_plugins=[("t", rules)])
     messages = {r.rule: r.message for r in report.structures[0].results if r.status is Status.ERROR}
@@ -80,8 +53,8 @@ def test_malformed_and_reserved_outcomes_are_errors() -> None:
 
 def test_results_sorted_whatever_the_plugin_order() -> None:
     """Results come sorted by rule id, whichever plugin registered first."""
-    a = RulesPlugin(_rule("TST-ZZZ-01", lambda s, c: Outcome.passed("ok")))
-    b = RulesPlugin(_rule("TST-AAA-01", lambda s, c: Outcome.passed("ok")))
+    a = RulesPlugin(make_rule("TST-ZZZ-01", lambda s, c: Outcome.passed("ok")))
+    b = RulesPlugin(make_rule("TST-AAA-01", lambda s, c: Outcome.passed("ok")))
     first = audit_structures([make_structure()], extra_plugins=[("a", a), ("b", b)])
     second = audit_structures([make_structure()], extra_plugins=[("b", b), ("a", a)])
     ids = [r.rule for r in first.structures[0].results]
@@ -97,7 +70,7 @@ def test_structures_sorted_naturally_by_id() -> None:
 
 def test_duplicate_rule_id_names_both_plugins() -> None:
     """Two plugins claiming one rule id is an error naming both; the first one keeps it."""
-    plugins = load_plugins(extra=[("extra", RulesPlugin(_rule("FS-HOR-01", lambda s, c: Outcome.passed("x"))))])
+    plugins = load_plugins(extra=[("extra", RulesPlugin(make_rule("FS-HOR-01", lambda s, c: Outcome.passed("x"))))])
     assert [e.message for e in plugins.errors if e.plugin == "extra"] == [
         "la règle FS-HOR-01 est déclarée par deux plugins : « charter » et « extra » ; celle de « extra » est ignorée"
     ]
@@ -107,7 +80,7 @@ def test_duplicate_rule_id_names_both_plugins() -> None:
 def test_invalid_rule_id_is_refused() -> None:
     """Rule ids must look like FS-HOR-01."""
     try:
-        _rule("fs_hor_1")
+        make_rule("fs_hor_1")
     except ValueError as exc:
         assert "identifiant de règle invalide" in str(exc)
     else:  # pragma: no cover
@@ -163,7 +136,7 @@ class HookChecker:
 
     @hookimpl
     def fsaudit_rules(self) -> list[Rule]:
-        return [_rule("TST-HOOK-01"), _rule("TST-HOOK-02")]
+        return [make_rule("TST-HOOK-01"), make_rule("TST-HOOK-02")]
 
     @hookimpl
     def fsaudit_check_structure(self, structure: Any) -> Any:
@@ -285,7 +258,7 @@ def test_rule_past_its_time_limit_gives_error() -> None:
     report = audit_inputs(
         [(InputInfo("<mémoire>", None, "memoire", 1, 0), ReadResult("memoire", loaded))],
         as_of=_dt.date(2025, 6, 30),
-        extra_plugins=[("lent", RulesPlugin(_rule("TST-SLOW-01", _slow)))],
+        extra_plugins=[("lent", RulesPlugin(make_rule("TST-SLOW-01", _slow)))],
         options={"rule_timeout": 0.2},
     )
     assert result_of(report, "TST-SLOW-01").message == tripped_message(0.2)
@@ -308,7 +281,7 @@ def test_time_limit_is_per_rule_not_per_structure() -> None:
         _busy(0.15)
         return Outcome.passed("fini")
 
-    rules = [_rule(f"TST-STEADY-0{i}", steady) for i in range(1, 5)] + [_rule("TST-STEADY-09", _slow)]
+    rules = [make_rule(f"TST-STEADY-0{i}", steady) for i in range(1, 5)] + [make_rule("TST-STEADY-09", _slow)]
     loaded = (LoadedStructure(make_structure(), "<mémoire>", ("structures", 0)),)
     report = audit_inputs(
         [(InputInfo("<mémoire>", None, "memoire", 1, 0), ReadResult("memoire", loaded))],

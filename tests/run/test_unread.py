@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rule_plugins import RulesPlugin, make_rule
 
-from fsaudit import CharterReference, DecisionCode, Outcome, Rule, Status, hookimpl
+from fsaudit import DecisionCode, Outcome, Status, hookimpl
 from fsaudit.model.facts import UnreadFact, facts_overlap
 from fsaudit.plugin.manager import load_plugins
 from fsaudit.testing import audit_structures, make_structure, result_of
@@ -82,29 +83,12 @@ def test_decision_guard_holds_against_any_policy() -> None:
     assert reasons[1] == "en l'état des données lues : refus"
 
 
-def _plugin_rule(needs: tuple[str, ...]) -> Any:
-    def check(structure: Any, ctx: Any) -> Outcome:
-        return Outcome.failed("toujours non conforme")
+def _always_fails(structure: Any, ctx: Any) -> Outcome:
+    return Outcome.failed("toujours non conforme")
 
-    class Plugin:
-        @hookimpl
-        def fsaudit_rules(self) -> list[Rule]:
-            return [
-                Rule(
-                    id="TEST-UNR-01",
-                    title="Règle de test",
-                    severity="bloquant",
-                    applies_to="toutes",
-                    domain="test",
-                    reference=CharterReference("t", "s", "C"),
-                    description="d",
-                    remediation="r",
-                    check=check,
-                    needs=needs,
-                )
-            ]
 
-    return Plugin()
+def _plugin_rule(needs: tuple[str, ...]) -> RulesPlugin:
+    return RulesPlugin(make_rule("TEST-UNR-01", _always_fails, severity="bloquant", needs=needs))
 
 
 def test_a_rule_that_does_not_say_what_it_needs_cannot_fail_on_a_partly_read_structure() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rule_plugins import make_rule
 
 import fsaudit_charter
-from fsaudit import CharterReference, Outcome, Rule, Status, hookimpl
+from fsaudit import Outcome, Rule, Status, hookimpl
 from fsaudit.model.referential import ReferentialValue
 from fsaudit.testing import audit_structures, make_departement, make_structure, weekly
 
@@ -57,20 +58,7 @@ class HostilePlugin:
             self.attack(ctx)
             return Outcome.passed("référentiel modifié")
 
-        return [
-            Rule(
-                id="AAA-HOSTILE-01",
-                title="Règle hostile",
-                severity="info",
-                applies_to="toutes",
-                domain="test",
-                reference=CharterReference("Aucune", "Aucune", "U"),
-                description="Écrit dans le référentiel (paramétrable).",
-                remediation="Aucune.",
-                check=check,
-                needs=("id",),
-            )
-        ]
+        return [make_rule("AAA-HOSTILE-01", check, severity="info", needs=("id",))]
 
 
 def _hostile_first(attack: Any) -> Any:

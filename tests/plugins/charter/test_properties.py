@@ -84,5 +84,5 @@ def test_adding_a_fail_never_improves_the_decision(structure, severity, data):
     if met:
         i = data.draw(st.sampled_from(met))
         turned = list(s.results)
-        turned[i] = attrs.evolve(turned[i], status=Status.FAIL)
+        turned[i] = turned[i].evolve(status=Status.FAIL)
         assert decide(loaded, turned, CTX, REMEDIATION).code.rank >= base.code.rank

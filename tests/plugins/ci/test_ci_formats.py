@@ -15,7 +15,7 @@ import attrs
 import jsonschema
 import pytest
 from ci_test_plugins import BrokenRule
-from networks import AS_OF, SHORT_WEEK, structure, write_declaration
+from networks import AS_OF, SHORT_WEEK, structure, waive, write_declaration
 
 from fsaudit.model import declaration as model
 from fsaudit.plugin.manager import load_plugins
@@ -27,26 +27,9 @@ def report(network: Path) -> Any:
     """The network with a bus (warn), a waiver, a rule that raises and an unreadable input."""
     write_declaration(Path("decl/bus.json"), [structure("32-F", format=model.Format.BUS, opening_hours=SHORT_WEEK)])
     Path("decl/broken.json").write_text('{"structures": [', encoding="utf-8")
-    Path("w.json").write_text(
-        json.dumps(
-            {
-                "waivers": [
-                    {
-                        "structure": "32-C",
-                        "rule": "FS-HOR-02",
-                        "justification": "travaux",
-                        "approver": "Préfecture du Gers",
-                        "legal_basis": "courrier",
-                        "start": "2025-01-01",
-                        "expiry": "2025-12-31",
-                    }
-                ]
-            }
-        ),
-        encoding="utf-8",
-    )
     paths = [str(p) for p in Path("decl").rglob("*.json")]
-    return audit(paths, as_of=dt.date.fromisoformat(AS_OF), waivers="w.json", extra_plugins=[("casse", BrokenRule())])
+    waivers = waive("32-C", "FS-HOR-02")
+    return audit(paths, as_of=dt.date.fromisoformat(AS_OF), waivers=waivers, extra_plugins=[("casse", BrokenRule())])
 
 
 def render(report: Any, name: str) -> bytes:

@@ -1,18 +1,23 @@
-"""A declaration written into a workbook and read back is the same declaration (.xlsx and .ods)."""
+"""A declaration written into a workbook and read back is the same declaration (.xlsx and .ods),
+extension facts included."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from fsaudit.model import declaration as model
+from fsaudit.model.rule import frozen_data
 from fsaudit.plugin.manager import select_referential
 from fsaudit.testing.strategies import declarations
+from fsaudit_workbook import cells
 from fsaudit_workbook.reader import read_workbook
 from fsaudit_workbook.template import declaration_rows, render_workbook
 
@@ -31,6 +36,43 @@ def _writable(text: str) -> bool:
 
 def _sixteen_digits(value: float) -> float:
     return float(f"{value:.16g}")
+
+
+def _reads_as_itself(read: Any, text: str) -> bool:
+    try:
+        return read(text) == text
+    except cells.CellError:
+        return False
+
+
+_CHARACTERS = st.characters(blacklist_categories=("Cc", "Cs"))
+_VALUES = st.one_of(
+    st.booleans(),
+    st.integers(-(2**53), 2**53),
+    st.floats(-1e300, 1e300),  # written with 16 digits in .xlsx: near the largest float, that overflows
+    st.text(_CHARACTERS, min_size=1, max_size=20).filter(lambda t: _reads_as_itself(cells.fact_value, t)),
+)
+EXTENSIONS = st.dictionaries(
+    st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,11}", fullmatch=True),
+    st.dictionaries(
+        st.text(_CHARACTERS, min_size=1, max_size=12).filter(lambda t: _reads_as_itself(cells.field_name, t)),
+        _VALUES,
+        min_size=1,
+        max_size=3,
+    ),
+    max_size=2,
+)
+"""Extension facts a workbook can say: per namespace, named facts whose values are numbers,
+booleans or texts that do not read as oui/non (the writer refuses the others)."""
+
+
+def with_extensions(declaration: model.Declaration, facts: list[dict[str, Any]]) -> model.Declaration:
+    """``declaration`` with ``facts[n]`` as the extension facts of its structure ``n`` (none when empty)."""
+    structures = tuple(
+        attrs.evolve(s, extensions=model.Extensions(frozen_data(f)) if f else None)
+        for s, f in zip(declaration.structures, facts + [{}] * len(declaration.structures), strict=False)
+    )
+    return attrs.evolve(declaration, structures=structures)
 
 
 def normalize(declaration: model.Declaration, fmt: str) -> model.Declaration:
@@ -65,9 +107,20 @@ def normalize(declaration: model.Declaration, fmt: str) -> model.Declaration:
             coordinates = model.Coordinates(
                 _sixteen_digits(coordinates.latitude), _sixteen_digits(coordinates.longitude)
             )
+        extensions = s.extensions
+        if extensions is not None and fmt == "xlsx":
+            extensions = model.Extensions(
+                frozen_data(
+                    {
+                        ns: {k: _sixteen_digits(v) if type(v) is float else v for k, v in facts.items()}
+                        for ns, facts in extensions.items()
+                    }
+                )
+            )
         out.append(
             attrs.evolve(
                 s,
+                extensions=extensions,
                 coordinates=coordinates,
                 address=address,
                 gestionnaire=gestionnaire,
@@ -108,10 +161,12 @@ def _read_back(declaration: model.Declaration, fmt: str) -> tuple[list[model.Str
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
-@given(declaration=declarations())
-def test_declaration_round_trips_through_workbook(fmt: str, declaration: model.Declaration) -> None:
-    """Any generated declaration, written into the template and read back, is unchanged."""
-    expected = normalize(declaration, fmt)
+@given(declaration=declarations(), facts=st.lists(EXTENSIONS, max_size=3))
+def test_declaration_round_trips_through_workbook(
+    fmt: str, declaration: model.Declaration, facts: list[dict[str, Any]]
+) -> None:
+    """Any generated declaration with extension facts, written into the template and read back, is unchanged."""
+    expected = normalize(with_extensions(declaration, facts), fmt)
     assume(_usable(expected))
     structures, departements = _read_back(expected, fmt)
     assert structures == list(expected.structures)

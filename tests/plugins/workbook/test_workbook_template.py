@@ -90,7 +90,7 @@ def test_template_example_is_skipped_with_a_warning(tmp_path: Path, fmt: str) ->
     assert [(p.location, p.level) for p in result.problems] == [("Structures!A2", "avertissement")]
     assert result.problems[0].message.endswith(
         "feuilles Structures, Horaires, Conseillers, Partenaires, Services locaux, Locaux, Fréquentation, "
-        "Département, Vérifications (ou créez le modèle sans exemple : fsaudit template --sans-exemple)"
+        "Département, Vérifications, Extensions (ou créez le modèle sans exemple : fsaudit template --sans-exemple)"
     )
     assert (result.structures, result.answers, result.departements) == ((), (), ())
     empty = tmp_path / f"vide.{fmt}"

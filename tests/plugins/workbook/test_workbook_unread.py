@@ -87,7 +87,7 @@ def test_unrelated_sheet_is_a_warning_and_ignored(samples: Path, tmp_path: Path,
             "Notes!A1",
             "avertissement",
             "feuille « Notes » inconnue : ignorée (feuilles lues : Structures, Horaires, Conseillers, Partenaires, "
-            "Services locaux, Locaux, Fréquentation, Département, Vérifications)",
+            "Services locaux, Locaux, Fréquentation, Département, Vérifications, Extensions)",
         ),
     ]
     assert all(not s.unread for s in result.structures)
