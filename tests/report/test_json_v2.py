@@ -267,3 +267,22 @@ def test_v2_is_written_in_bounded_chunks() -> None:
     assert len(chunks) > 3
     assert max(len(c) for c in chunks[1:-1]) < 2 * _BATCH
     assert b"".join(chunks) == render_json(report, {})
+
+
+def test_writer_unpacks_results_as_they_are() -> None:
+    """Result is the named tuple of the fields the version 2 writer unpacks directly (its fast path)."""
+    from fsaudit.report import json_v2
+
+    assert json_v2._RESULTS_UNPACK is True
+
+
+def test_results_read_by_attribute_give_the_same_report(
+    two_structures: AuditReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Were Result another shape, the writer reads its attributes by name and writes the same bytes."""
+    from fsaudit.report import json_v2
+
+    report = _with_first_result(two_structures, CHANGES["waived"])
+    unpacked = render_json(report, {})
+    monkeypatch.setattr(json_v2, "_RESULTS_UNPACK", False)
+    assert render_json(report, {}) == unpacked
