@@ -15,7 +15,8 @@ The groups of names:
 - **referentials**: :class:`Referential` and its loaders;
 - **readers**: :class:`Reader`, :class:`ReadResult`, :class:`LoadedStructure`,
   :class:`InputProblem`, :class:`UnreadFact`, :func:`validate_declaration`, safe file access;
-- **reporters**: :class:`Reporter`, :func:`report_to_dict`, :func:`input_issues`, safe writing;
+- **reporters**: :class:`Reporter`, :func:`report_to_dict`, :func:`report_v2_chunks`,
+  :func:`expand_v2`, :func:`input_issues`, safe writing;
 - **commands**: :class:`CommandError`, :func:`parse_date`;
 - **French text**: numbers, dates, hours, lists and field names as an auditor reads them;
 - **running an audit**: :func:`audit`, :func:`load_plugins`, :func:`select_referential`.
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from fsaudit._resources import declaration_schema as declaration_schema
+    from fsaudit.campaign.expand import expand_v2 as expand_v2
     from fsaudit.cli.main import (
         CommandError as CommandError,
         parse_date as parse_date,
@@ -143,6 +145,7 @@ if TYPE_CHECKING:
         report_to_dict as report_to_dict,
         structure_to_dict as structure_to_dict,
     )
+    from fsaudit.report.json_v2 import report_v2_chunks as report_v2_chunks
     from fsaudit.report.output import (
         OutputError as OutputError,
         write_atomic as write_atomic,

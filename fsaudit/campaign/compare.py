@@ -39,7 +39,7 @@ __all__ = [
 COMPARISON_VERSION = "1"
 """Version of the JSON written by ``fsaudit compare --format json``."""
 
-_SUPPORTED_MAJOR = "1"
+_SUPPORTED_MAJORS = ("1", "2")
 
 # Only what a comparison reads is checked, so that reports with more keys (sections, extras
 # added by later versions of the same contract) still load.
@@ -157,15 +157,47 @@ class Comparison:
         return [f for f in self.new_failures if Severity(f.severity).rank >= rank]
 
 
-@functools.lru_cache(maxsize=1)
-def _subset_validator() -> Any:
+@functools.lru_cache(maxsize=2)
+def _subset_validator(major: str) -> Any:
     import jsonschema
 
-    return jsonschema.Draft202012Validator(_REPORT_SUBSET)
+    from fsaudit.campaign.expand import REPORT_V2_SUBSET
+
+    return jsonschema.Draft202012Validator(REPORT_V2_SUBSET if major == "2" else _REPORT_SUBSET)
+
+
+@functools.lru_cache(maxsize=2)
+def _fast_subset_check(major: str) -> Any:
+    """A compiled validator (jsonschema-rs, Draft 2020-12 like :func:`_subset_validator`: the
+    subsets use ``prefixItems``) of the same subset: a national report is checked in
+    milliseconds; only a report it refuses goes through jsonschema, for the French messages."""
+    import jsonschema_rs
+
+    from fsaudit.campaign.expand import REPORT_V2_SUBSET
+
+    return jsonschema_rs.Draft202012Validator(REPORT_V2_SUBSET if major == "2" else _REPORT_SUBSET).is_valid
+
+
+def _subset_errors(data: Any, major: str) -> list[tuple[Any, str]]:
+    """The problems of ``data`` for the subset of version ``major``, sorted, each once (jsonschema
+    gives one error per missing key, each translated into all of them)."""
+    try:
+        if _fast_subset_check(major)(data):
+            return []
+    except Exception:  # noqa: BLE001, S110 - any doubt: the full validator decides and explains
+        pass
+    found = {item for error in _subset_validator(major).iter_errors(data) for item in translate_schema_error(error)}
+    return sorted(found, key=lambda item: (json_path(item[0]), item[1]))
+
+
+def _major(data: Any) -> str | None:
+    version = data.get("report_version") if isinstance(data, dict) else None
+    return version.split(".")[0] if isinstance(version, str) else None
 
 
 def load_report_file(path: str | Path) -> ReportFile:
-    """Read a JSON report written by ``fsaudit audit --format json``.
+    """Read a JSON report written by ``fsaudit audit --format json``, of version 1 or 2; the
+    data is the version 1 dictionary (a version 2 report is expanded: :func:`expand_v2`).
 
     Raises :class:`ReportFileError` (French, with the location) when the file is missing, is
     not JSON, or is not an fsaudit report of a supported contract version.
@@ -186,21 +218,28 @@ def load_report_file(path: str | Path) -> ReportFile:
         raise ReportFileError(
             f"{name}:ligne {exc.lineno}, colonne {exc.colno} : JSON invalide (attendu un rapport JSON de fsaudit)"
         ) from None
-    errors = sorted(
-        (item for error in _subset_validator().iter_errors(data) for item in translate_schema_error(error)),
-        key=lambda item: (json_path(item[0]), item[1]),
-    )
+    major = _major(data)
+    errors = _subset_errors(data, major or "1")
     if errors:
         parts, message = errors[0]
         more = f" (et {len(errors) - 1} autre(s) problème(s))" if len(errors) > 1 else ""
         raise ReportFileError(
             f"{name}:{json_path(parts)} : {message}{more} ; attendu un rapport JSON de fsaudit (--format json)"
         )
-    version = data["report_version"]
-    if version.split(".")[0] != _SUPPORTED_MAJOR:
+    if major not in _SUPPORTED_MAJORS:
         raise ReportFileError(
-            f"{name}:$.report_version : version de rapport {version} non prise en charge (attendu {_SUPPORTED_MAJOR}.x)"
+            f"{name}:$.report_version : version de rapport {data['report_version']} non prise en charge "
+            f"(attendu {' ou '.join(m + '.x' for m in _SUPPORTED_MAJORS)})"
         )
+    if major == "2":
+        from fsaudit.campaign.expand import ReportV2Error, expand_v2
+
+        try:
+            data = expand_v2(data)
+        except ReportV2Error as exc:
+            raise ReportFileError(
+                f"{name}:{exc.path} : {exc.message} ; attendu un rapport JSON de fsaudit (--format json)"
+            ) from None
     return ReportFile(str(path), hashlib.sha256(raw).hexdigest(), data)
 
 

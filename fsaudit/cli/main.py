@@ -213,6 +213,13 @@ def cli() -> None:
     help="N'affiche que les résultats de ces statuts (fail, manual, « non conforme », « à vérifier »…).",
 )
 @click.option(
+    "--report-version",
+    "report_version",
+    default="2",
+    metavar="VERSION",
+    help="Version du rapport JSON : 2 (défaut, compacte) ou 1 (obsolète, conservée une version de plus).",
+)
+@click.option(
     "--config",
     "config_path",
     metavar="FICHIER",
@@ -238,6 +245,7 @@ def audit_command(
     filter_rules: Sequence[str] = (),
     filter_statuses: Sequence[str] = (),
     config_path: str | None = None,
+    report_version: str = "2",
 ) -> int:
     """Audite des déclarations (fichiers, dossiers ou motifs comme « declarations/**/*.json ») et
     recommande une décision par structure."""
@@ -250,6 +258,8 @@ def audit_command(
         raise UsageProblem("aucune déclaration à auditer : indiquez au moins un fichier")
     if fail_on not in FAIL_ON_LEVELS:
         raise UsageProblem(f"--fail-on « {fail_on} » inconnu : attendu {', '.join(FAIL_ON_LEVELS)}")
+    if report_version not in ("1", "2"):
+        raise UsageProblem(f"--report-version « {report_version} » inconnue : attendu 1 ou 2")
     date = parse_date(as_of) if as_of else _dt.date.today()
     workers = parse_jobs(jobs)
     names = [name.strip() for item in (formats or ("text",)) for name in item.split(",") if name.strip()]
@@ -342,11 +352,11 @@ def audit_command(
     try:
         for reporter, target in targets:
             if target is None:
-                data = reporter.render(report, {"color": sys.stdout.isatty()})
-                sys.stdout.buffer.write(data)
+                for chunk in reporter.chunks(report, {"color": sys.stdout.isatty(), "report_version": report_version}):
+                    sys.stdout.buffer.write(chunk)
                 sys.stdout.flush()
             else:
-                write_atomic(target, reporter.render(report, {}))
+                write_atomic(target, reporter.chunks(report, {"report_version": report_version}))
                 written.append(target)
     except OutputError as exc:
         for target in written:

@@ -41,13 +41,15 @@ def check_output_path(output: Path, inputs: Iterable[Path]) -> None:
             )
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename.
+def write_atomic(path: Path, data: bytes | bytearray | memoryview | Iterable[bytes]) -> None:
+    """Write ``data`` (bytes, or an iterable of chunks of bytes written as they come) to
+    ``path`` through a temporary file and a rename.
 
     An interrupted run leaves either the old file or the new one, never a truncated file. An
-    exception, Ctrl-C or SIGTERM (a cancelled CI job) during the write also removes the temporary
-    file; only SIGKILL or a power cut can leave one (``.NAME.*.tmp``, next to the report). The
-    report gets the permissions of the file it replaces, or the usual ones (umask) if it is new.
+    exception (one the iterable raises while it gives its chunks included: it goes on), Ctrl-C or
+    SIGTERM (a cancelled CI job) during the write also removes the temporary file; only SIGKILL or
+    a power cut can leave one (``.NAME.*.tmp``, next to the report). The report gets the
+    permissions of the file it replaces, or the usual ones (umask) if it is new.
     """
     directory = path.parent if str(path.parent) else Path(".")
     with _terminating_cleanly():
@@ -59,7 +61,11 @@ def write_atomic(path: Path, data: bytes) -> None:
             raise OutputError(f"{path} : écriture impossible ({_write_error(exc)})") from None
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                if isinstance(data, bytes | bytearray | memoryview):
+                    handle.write(data)
+                else:
+                    for chunk in data:
+                        handle.write(chunk)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(tmp, mode)

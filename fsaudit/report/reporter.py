@@ -1,8 +1,9 @@
-"""What a report format is: a plugin's :class:`Reporter` renders an audit report to bytes."""
+"""What a report format is: a plugin's :class:`Reporter` renders an audit report to bytes (or
+streams it as chunks of bytes)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -15,7 +16,12 @@ __all__ = ["Reporter"]
 
 @frozen
 class Reporter:
-    """A report format: ``render(report, options)`` returns the bytes of the report."""
+    """A report format: ``render(report, options)`` returns the bytes of the report.
+
+    A format whose reports are large may also give ``stream(report, options)``: the same bytes
+    as ``render``, as an iterable of chunks that the command line writes one after the other
+    (through a temporary file, renamed at the end), so that the whole text is never in memory.
+    """
 
     name: str
     description: str
@@ -23,3 +29,14 @@ class Reporter:
     render: Callable[[AuditReport, dict[str, Any]], bytes] = attrs.field(eq=False, repr=False)
     binary: bool = False
     """True when the output is not text (a workbook): it needs ``-o`` rather than the terminal."""
+    stream: Callable[[AuditReport, dict[str, Any]], Iterable[bytes]] | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
+    """Optional: the report as chunks of bytes, whose concatenation is ``render``'s result."""
+
+    def chunks(self, report: AuditReport, options: dict[str, Any]) -> Iterable[bytes]:
+        """The report as chunks of bytes: ``stream`` when the format gives it, else ``render``'s
+        bytes in one chunk."""
+        if self.stream is not None:
+            return self.stream(report, options)
+        return (self.render(report, options),)

@@ -1,15 +1,19 @@
-"""The JSON report: the versioned contract of ``schemas/report.schema.json``."""
+"""The JSON report: version 2 (``schemas/report-2.schema.json``, ``docs/report-v2.md``) by
+default, version 1 (``schemas/report.schema.json``, deprecated) on request."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
 
-from fsaudit import AuditReport, Reporter, report_to_dict, structure_to_dict, visible
+from fsaudit import AuditReport, Reporter, report_to_dict, report_v2_chunks, structure_to_dict, visible
 
-__all__ = ["REPORTER", "render_json"]
+__all__ = ["REPORTER", "REPORT_VERSIONS", "render_json", "stream_json"]
 
+REPORT_VERSIONS = ("1", "2")
+"""The versions of the JSON report this format writes (option ``report_version``, default 2)."""
 
 _PLACEHOLDER = "fsaudit:structures"
 _INDENT = orjson.OPT_INDENT_2
@@ -34,13 +38,13 @@ def _dumps(value: Any) -> bytes:
         return orjson.dumps(_visible(value), option=_INDENT)
 
 
-def render_json(report: AuditReport, options: dict[str, Any]) -> bytearray:
-    """Byte-identical for identical input: sorted where order is not meaningful, no clock.
+def _version_1(report: AuditReport) -> Iterator[bytes]:
+    """Version 1, byte-identical for identical input: sorted where order is not meaningful, no clock.
 
     UTF-8, two-space indentation, keys in the order of the contract (orjson: a C encoder,
     about ten times faster than the standard library's indented one on a national report).
-    Structures are encoded one at a time into the output, so that the plain-data copy of the
-    whole report never exists at once (the output is the same as encoding
+    Structures are encoded one at a time, so that the plain-data copy of the whole report never
+    exists at once (the output is the same as encoding
     :func:`~fsaudit.report.json_contract.report_to_dict` in one piece: ``tests/report/test_json_report.py``).
     """
     head = _dumps(report_to_dict(report, structures=_PLACEHOLDER))
@@ -48,24 +52,35 @@ def render_json(report: AuditReport, options: dict[str, Any]) -> bytearray:
     before, found, after = head.partition(marker)
     if not found:  # pragma: no cover - the placeholder is always at the top level
         raise RuntimeError("structures placeholder not found in the JSON report")
-    out = bytearray(before)
-    out += b'\n  "structures": '
+    yield before + b'\n  "structures": '
     if not report.structures:
-        out += b"[]"
+        yield b"[]"
     else:
         titles = {rule.id: rule.title for rule in report.rules}
-        out += b"["
         last = len(report.structures) - 1
         for index, structure in enumerate(report.structures):
             chunk = _dumps(structure_to_dict(structure, titles))
             # Strings never hold a raw newline in JSON: re-indenting by newline is exact.
-            out += b"\n    " + chunk.replace(b"\n", b"\n    ")
-            if index != last:
-                out += b","
-        out += b"\n  ]"
-    out += after
-    out += b"\n"
-    return out
+            yield (
+                (b"[\n    " if index == 0 else b"\n    ")
+                + chunk.replace(b"\n", b"\n    ")
+                + (b"," if index != last else b"\n  ]")
+            )
+    yield after + b"\n"
+
+
+def stream_json(report: AuditReport, options: dict[str, Any]) -> Iterator[bytes]:
+    """The JSON report as chunks of bytes: version ``options["report_version"]`` (``"2"`` by
+    default, ``"1"`` for consumers of the deprecated version 1)."""
+    version = str(options.get("report_version", "2"))
+    if version not in REPORT_VERSIONS:
+        raise ValueError(f"version de rapport JSON « {version} » inconnue : attendu {' ou '.join(REPORT_VERSIONS)}")
+    return _version_1(report) if version == "1" else report_v2_chunks(report)
+
+
+def render_json(report: AuditReport, options: dict[str, Any]) -> bytes:
+    """The JSON report in one piece (see :func:`stream_json`)."""
+    return b"".join(stream_json(report, options))
 
 
 REPORTER = Reporter(
@@ -73,4 +88,5 @@ REPORTER = Reporter(
     description="Rapport JSON versionné, pour les outils et la CI",
     extension=".json",
     render=render_json,
+    stream=stream_json,
 )

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from report_json import v1_of
 
 from fsaudit.cli.exitcodes import ExitCode
 from fsaudit.cli.main import main
@@ -167,7 +168,7 @@ def test_json_report_is_byte_identical_and_names_inputs(tmp_path: Path, capsys: 
     for out in (first, second):
         _run(capsys, "audit", str(path), "--as-of", "2024-03-01", "-f", "json", "-o", str(out))
     assert first.read_bytes() == second.read_bytes()
-    report = json.loads(first.read_bytes())
+    report = v1_of(first.read_bytes())
     assert report["inputs"][0]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert report["referential"]["id"] == "charte-2024" and report["referential"]["as_of"] == "2024-03-01"
     structure = report["structures"][0]

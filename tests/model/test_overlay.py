@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from report_json import v1_of
 
 from fsaudit.cli.main import main
 from fsaudit.inputs.converter import unstructure
@@ -290,7 +291,7 @@ def test_json_report_shows_the_overlay_provenance(tmp_path: Path, declaration: P
     """The JSON report's referential block names the overlay, its author, hash and every change."""
     overlay = _write(tmp_path, GOOD)
     code = main(["audit", str(declaration), "--as-of", "2025-06-01", "--referentiel", str(overlay), "-f", "json"])
-    data = json.loads(capsys.readouterr().out)
+    data = v1_of(capsys.readouterr().out)
     block = data["referential"]["overlay"]
     assert (code, block["file"], block["author"], block["date"], len(block["sha256"])) == (
         1,
@@ -428,7 +429,8 @@ def test_overlay_gives_the_same_report_with_two_jobs(tmp_path: Path, capsys):
             ]
         )
         outputs.append(target.read_bytes())
-    assert outputs[0] == outputs[1] and b'"deadline": "2025-09-29"' in outputs[0]
+    assert outputs[0] == outputs[1]
+    assert [a["deadline"] for s in v1_of(outputs[0])["structures"] for a in s["actions"]] == ["2025-09-29"] * 2
 
 
 # --- fsaudit referentiel ---------------------------------------------------------------------

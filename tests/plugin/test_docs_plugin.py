@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from commands import pip_installed, run_fsaudit
+from report_json import read_v1
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "plugins.md"
@@ -53,6 +54,6 @@ def test_documented_plugin_is_listed_and_audits(installed: dict[str, str], tmp_p
     out = tmp_path / "r.json"
     done = run_fsaudit("audit", str(declaration), "--as-of", "2025-06-30", "-f", "json", "-o", str(out), env=installed)
     assert done.returncode in (0, 1), done.stderr
-    (structure,) = json.loads(out.read_text(encoding="utf-8"))["structures"]
+    (structure,) = read_v1(out)["structures"]
     result = next(r for r in structure["results"] if r["rule"] == "DEP-RDV-01")
     assert (result["status"], result["message"]) == ("fail", "prise de rendez-vous non proposée")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from commands import pip_installed, run_fsaudit
+from report_json import read_v1
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "fsaudit-exemple-departement"
@@ -32,7 +32,7 @@ def test_audits_a_sample_with_its_rules(installed: dict[str, str], tmp_path: Pat
     audit = ("audit", "samples/exemple-candidature.json", "--as-of", "2022-05-12", "-f", "json", "-o", str(out))
     done = run_fsaudit(*audit, env=installed)
     assert done.returncode in (0, 1), done.stderr
-    report = json.loads(out.read_text(encoding="utf-8"))
+    report = read_v1(out)
     rules = {r["rule"] for s in report["structures"] for r in s["results"]}
     assert {"EXD-SAM-01", "EXD-RDV-01"} <= rules
     assert {"name": "exemple_departement", "distribution": "fsaudit-exemple-departement", "version": "1.0.0"} in report[
@@ -40,5 +40,5 @@ def test_audits_a_sample_with_its_rules(installed: dict[str, str], tmp_path: Pat
     ]
     done = run_fsaudit(*audit, "--disable", "exemple_departement", env=installed)
     assert done.returncode in (0, 1), done.stderr
-    rules = {r["rule"] for s in json.loads(out.read_text(encoding="utf-8"))["structures"] for r in s["results"]}
+    rules = {r["rule"] for s in read_v1(out)["structures"] for r in s["results"]}
     assert not rules & {"EXD-SAM-01", "EXD-RDV-01"}

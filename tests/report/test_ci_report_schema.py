@@ -1,4 +1,5 @@
-"""The published JSON Schema of the report validates real reports, with every CI addition."""
+"""The published JSON Schemas of the report (version 1 and version 2) validate real reports, with every
+CI addition."""
 
 from __future__ import annotations
 
@@ -15,10 +16,20 @@ from fsaudit._resources import schema
 REPO = Path(__file__).resolve().parents[2]
 
 
+SCHEMAS = {"1": "report", "2": "report-2"}
+"""The schema of each version of the JSON report."""
+
+
+@pytest.fixture(scope="module", params=sorted(SCHEMAS))
+def version(request: pytest.FixtureRequest) -> str:
+    """A version of the JSON report (``--report-version``)."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def validator() -> jsonschema.Draft202012Validator:
-    """A validator of ``fsaudit/schemas/report.schema.json``."""
-    report_schema = schema("report")
+def validator(version: str) -> jsonschema.Draft202012Validator:
+    """A validator of that version's schema (``fsaudit/schemas/report.schema.json``, ``report-2.schema.json``)."""
+    report_schema = schema(SCHEMAS[version])
     jsonschema.Draft202012Validator.check_schema(report_schema)
     return jsonschema.Draft202012Validator(report_schema)
 
@@ -27,27 +38,29 @@ def errors_of(validator: jsonschema.Draft202012Validator, data: Any) -> list[str
     return [f"{e.json_path}: {e.message}" for e in sorted(validator.iter_errors(data), key=str)]
 
 
-def test_schema_is_published_under_its_urn() -> None:
-    """The report schema is Draft 2020-12 with id urn:fsaudit:schema:report:1."""
-    report_schema = schema("report")
+@pytest.mark.parametrize("version", sorted(SCHEMAS))
+def test_schema_is_published_under_its_urn(version: str) -> None:
+    """Each report schema is Draft 2020-12 with id urn:fsaudit:schema:report:<version>."""
+    report_schema = schema(SCHEMAS[version])
     assert (report_schema["$schema"], report_schema["$id"]) == (
         "https://json-schema.org/draft/2020-12/schema",
-        "urn:fsaudit:schema:report:1",
+        f"urn:fsaudit:schema:report:{version}",
     )
 
 
 def test_sample_reports_are_valid(
-    validator: jsonschema.Draft202012Validator, run, monkeypatch: pytest.MonkeyPatch
+    version: str, validator: jsonschema.Draft202012Validator, run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The JSON reports of the bundled samples validate against the schema."""
     monkeypatch.chdir(REPO)
     for sample in ("samples/exemple-candidature.json", "samples/gers/declarations"):
-        code, out, _err = run("audit", sample, "--as-of", AS_OF, "-f", "json")
+        code, out, _err = run("audit", sample, "--as-of", AS_OF, "-f", "json", "--report-version", version)
         assert code in (0, 1, 3)
         assert errors_of(validator, json.loads(out)) == []
 
 
 def test_report_with_waivers_baseline_and_errors_is_valid(
+    version: str,
     validator: jsonschema.Draft202012Validator,
     network: Path,
     run,
@@ -89,6 +102,8 @@ def test_report_with_waivers_baseline_and_errors_is_valid(
         "base.json",
         "-f",
         "json",
+        "--report-version",
+        version,
         "-o",
         "r.json",
     )
@@ -99,12 +114,15 @@ def test_report_with_waivers_baseline_and_errors_is_valid(
     assert errors_of(validator, data) == []
 
 
-def test_schema_rejects_an_unknown_status(validator: jsonschema.Draft202012Validator, network: Path, run) -> None:
+def test_schema_rejects_an_unknown_status(
+    version: str, validator: jsonschema.Draft202012Validator, network: Path, run
+) -> None:
     """The schema is strict on results: a status outside the seven is an error."""
-    _code, out, _err = run("audit", "decl/2.json", "--as-of", AS_OF, "-f", "json")
+    _code, out, _err = run("audit", "decl/2.json", "--as-of", AS_OF, "-f", "json", "--report-version", version)
     data = json.loads(out)
-    data["structures"][0]["results"][0]["status"] = "ok"
+    status = "status" if version == "1" else 1  # version 2: a result is [rule, status, …]
+    data["structures"][0]["results"][0][status] = "ok"
     assert errors_of(validator, data) == [
-        "$.structures[0].results[0].status: 'ok' is not one of "
+        f"$.structures[0].results[0]{'.status' if version == '1' else '[1]'}: 'ok' is not one of "
         f"{['pass', 'fail', 'warn', 'not_applicable', 'manual', 'waived', 'error']!r}"
     ]

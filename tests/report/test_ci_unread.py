@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from networks import AS_OF, structure, write_declaration
 from openpyxl import load_workbook
+from report_json import v1_of
 
 from fsaudit.inputs.converter import unstructure
 from fsaudit.plugin.manager import load_plugins
@@ -266,7 +267,7 @@ def test_excel_errors_sheet_puts_problems_beside_their_structure(report: Any) ->
 
 def test_json_report_keeps_unread_facts_and_counts_warnings_apart(report: Any) -> None:
     """The JSON report gives 32-A's unread fact and counts input errors and warnings apart."""
-    data = json.loads(render(report, "json"))
+    data = v1_of(render(report, "json"))
     assert data["structures"][0]["unread"] == [
         {"field": "opening_hours.monday", "location": "$.structures[0].opening_hours.monday", "message": MONDAY}
     ]
@@ -289,11 +290,12 @@ def test_structure_note_is_shown_once(tmp_path: Path, monkeypatch: pytest.Monkey
     assert said == [f"    · $.structures[0].id (identifiant) : {provisional}"]
 
 
-def test_report_with_unread_facts_and_warnings_validates(report: Any) -> None:
-    """The JSON report of a run with unread facts, warnings and errors is valid for the published schema."""
+@pytest.mark.parametrize(("version", "name"), [("1", "report"), ("2", "report-2")])
+def test_report_with_unread_facts_and_warnings_validates(report: Any, version: str, name: str) -> None:
+    """The JSON report (each version) of a run with unread facts, warnings and errors is valid for its schema."""
     import jsonschema
 
     from fsaudit._resources import schema
 
-    data = json.loads(render(report, "json"))
-    assert [e.message for e in jsonschema.Draft202012Validator(schema("report")).iter_errors(data)] == []
+    data = json.loads(load_plugins().reporter("json").render(report, {"report_version": version}))
+    assert [e.message for e in jsonschema.Draft202012Validator(schema(name)).iter_errors(data)] == []

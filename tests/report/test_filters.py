@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from networks import SHORT_WEEK, structure, write_declaration
+from report_json import read_v1
 
 from fsaudit.cli.exitcodes import ExitCode
 from fsaudit.report.filters import FilterError, parse_filter
@@ -25,7 +25,7 @@ def two_departements(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _json(run, *options: str) -> tuple[int, dict]:
     code, _out, _err = run("audit", "d.json", "--as-of", "2025-09-01", "-f", "json", "-o", "r.json", *options)
-    return code, json.loads(Path("r.json").read_text(encoding="utf-8"))
+    return code, read_v1("r.json")
 
 
 def test_departement_filter_shows_its_structures_and_says_so(two_departements: Path, run) -> None:

@@ -99,7 +99,12 @@ def test_input_errors_still_fail_with_a_baseline(network: Path, run) -> None:
         ),
         (
             '{"report_version": "2.0", "structures": []}',
-            "base.json:$.report_version : version de rapport 2.0 non prise en charge (attendu 1.x)",
+            "base.json:$.decisions : champ obligatoire « decisions » manquant (et 4 autre(s) problème(s)) ; "
+            "attendu un rapport JSON de fsaudit (--format json)",
+        ),
+        (
+            '{"report_version": "3.0", "structures": []}',
+            "base.json:$.report_version : version de rapport 3.0 non prise en charge (attendu 1.x ou 2.x)",
         ),
     ],
 )

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from networks import AS_OF
+from report_json import read_v1
 
 from fsaudit.report.json_contract import report_to_dict
 from fsaudit.run.engine import audit
@@ -308,7 +309,7 @@ def test_each_bad_json_waiver_is_reported_and_the_others_apply(network: Path, ru
     ]
     path = write_waivers(items)
     code, _out, _err = run("audit", "decl", "--as-of", AS_OF, "--waivers", path, "-f", "json", "-o", "r.json")
-    report = json.loads(Path("r.json").read_text(encoding="utf-8"))
+    report = read_v1("r.json")
     assert code == 3
     assert [(e["location"], e["message"]) for e in report["errors"]] == [
         ("$.waivers[0].start (ligne 9, colonne 16)", "date invalide : « 2025-1-1 » ; attendu AAAA-MM-JJ ou JJ/MM/AAAA"),

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from report_json import read_v1
 from workbook_helpers import edit_workbook
 
 from fsaudit.cli.main import main
@@ -143,7 +144,7 @@ def test_damaged_workbook_is_audited_honestly(tmp_path_factory, fmt: str, damage
     out = folder / "rapport.json"
     code = main(["audit", str(path), "--as-of", AS_OF.isoformat(), "-f", "json", "-o", str(out)])
     assert code in (0, 1, 3)
-    report = json.loads(out.read_text(encoding="utf-8"))
+    report = read_v1(out)
 
     ids = [cells.get(("Structures", row, 1), values[0]) for row, values in enumerate(ROWS["Structures"], start=2)]
     assert sorted(s["id"] for s in report["structures"]) == sorted(ids)
