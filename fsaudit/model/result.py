@@ -468,18 +468,27 @@ class AuditReport:
     def summary(self) -> dict[str, Any]:
         """Counts: structures, decisions, statuses, input and rule errors."""
         decisions = Counter(s.decision.code.value for s in self.structures)
-        statuses = Counter([r.status._value_ for s in self.structures for r in s.results])
+        # One pass over every result (the national list ×10 has 711,250): each (status, severity)
+        # pair counted, the three counts derived from these few pairs.
+        pairs = Counter([(r.status, r.severity) for s in self.structures for r in s.results])
+        statuses: Counter[Status] = Counter()
+        for (status, _severity), count in pairs.items():
+            statuses[status] += count
+        threshold = self.fail_on.rank
+        failing = sum(
+            n for (status, severity), n in pairs.items() if status is Status.FAIL and severity.rank >= threshold
+        )
         return {
             "structures": len(self.structures),
             "inputs": len(self.inputs),
             "decisions": {code.value: decisions.get(code.value, 0) for code in DecisionCode},
-            "statuses": {status.value: statuses.get(status.value, 0) for status in Status},
-            "failing": len(self.failing()),
+            "statuses": {status.value: statuses.get(status, 0) for status in Status},
+            "failing": failing,
             "fail_on": self.fail_on.value,
             "input_errors": len(self.input_errors),
             "input_warnings": len(self.errors) - len(self.input_errors),
             "unreadable_structures": sum(1 for s in self.structures if s.unread),
-            "rule_errors": len(self.rule_errors),
+            "rule_errors": statuses.get(Status.ERROR, 0),
             "plugin_errors": len(self.plugin_errors),
         }
 
