@@ -19,13 +19,16 @@ from typing import Any, cast
 import attrs
 
 from fsaudit.model import declaration as model
+from fsaudit.testing.needs import assert_needs_cover, needs_violations
 
 __all__ = [
     "FULL_WEEK",
     "PARTNERS_2025",
+    "assert_needs_cover",
     "audit_structures",
     "make_departement",
     "make_structure",
+    "needs_violations",
     "remove_fact",
     "result_of",
     "weekly",

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import fsaudit.testing
 from fsaudit.inputs.files import read_input
 from fsaudit.model.rule import RuleContext, Scope
 from fsaudit.plugin.manager import load_plugins, select_referential
@@ -106,6 +107,8 @@ def test_a_forgotten_need_is_caught():
     found = needs_violations(forgetful, POOL, context)
     assert found
     assert found[0].startswith("FS-HOR-01: facts of structure #")
+    with pytest.raises(AssertionError, match=r"^FS-HOR-01 reads facts its needs \['opening_hours'\] do not name"):
+        fsaudit.testing.assert_needs_cover(forgetful, POOL, context)
 
 
 def test_graft_takes_lists_whole_and_nested_facts_alone():
