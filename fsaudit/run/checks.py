@@ -178,6 +178,8 @@ class Engine:
         self._needs = {rule.id: tuple(fact_segments(need) for need in rule.needs) for rule in plugins.rules}
         self.tripped: set[str] = set()
         """Rules stopped by their time limit: not run again in this audit (the circuit breaker)."""
+        self.checked = 0
+        """Structures checked so far (the lookups of each outcome memo)."""
         self._timeout = float(context.options.get("rule_timeout", DEFAULT_RULE_TIMEOUT) or 0)
 
     def _tripped_error(self, rule_id: str, loaded: LoadedStructure) -> Result:
@@ -318,6 +320,8 @@ class Engine:
         arm, disarm = limit.arm, limit.disarm
         tripped = self.tripped
         places: dict[str | None, Location] = {}
+        self.checked += 1
+        checked = self.checked
         for rule_id, check, memo in self._checks:
             if rule_id in skip:
                 continue  # judged on what is left, it could fail for data that was not read
@@ -352,8 +356,9 @@ class Engine:
                 results[rule_id] = self._error(rule_id, loaded, reason)
                 continue
             results[rule_id] = self._outcome_result(rule_id, loaded, outcome, places)
-            if key is not None:
-                memo.remember(key, outcome)  # type: ignore[union-attr]
+            if key is not None and not memo.remember(key, outcome, checked):  # type: ignore[union-attr]
+                # Given up (its keys hardly repeat): the rule runs without memo from the next structure.
+                self._checks = [(r, c, None if m is memo else m) for r, c, m in self._checks]
         self._run_hook(
             "fsaudit_check_structure",
             {"structure": loaded, "context": context},

@@ -20,7 +20,7 @@ from typing import Any
 from fsaudit.model.facts import fact_segments
 from fsaudit.model.rule import Outcome, ReadOnlyMapping, Rule
 
-__all__ = ["ABSENT", "MEMO_LIMIT", "OutcomeMemo", "fact_value", "key_function"]
+__all__ = ["ABSENT", "MEMO_LIMIT", "PROBE", "PROBE_MISSES", "OutcomeMemo", "fact_value", "key_function"]
 
 MEMO_LIMIT = 65536
 """Distinct fact combinations kept per rule; beyond, the rule runs on every new combination
@@ -117,15 +117,38 @@ def key_function(needs: Sequence[str]) -> Callable[[Any], tuple[Any, ...]]:
     return lambda structure: tuple([get(structure) for get in getters])
 
 
-class OutcomeMemo:
-    """The outcomes of one cacheable rule, by the values of the facts it needs."""
+PROBE = 1024
+"""Lookups after which a memo that almost never hits stops (see :class:`OutcomeMemo`)."""
+PROBE_MISSES = 0.8
+"""Share of distinct keys among the first :data:`PROBE` lookups above which the memo stops."""
 
-    __slots__ = ("key", "outcomes")
+
+class OutcomeMemo:
+    """The outcomes of one cacheable rule, by the values of the facts it needs.
+
+    A memo whose first :data:`PROBE` lookups were mostly distinct keys (declarations that differ
+    in every fact the rule reads: generated or detailed ones) is given up for the rest of the
+    audit: :meth:`remember` then answers ``False`` and the engine stops using it. Building,
+    hashing and keeping keys that never come back costs more than it saves; the outcomes are
+    the same either way, only the time changes.
+    """
+
+    __slots__ = ("key", "outcomes", "probed")
 
     def __init__(self, rule: Rule) -> None:
         self.key = key_function(rule.needs)
         self.outcomes: dict[tuple[Any, ...], Outcome] = {}
+        self.probed = False
 
-    def remember(self, key: tuple[Any, ...], outcome: Outcome) -> None:
-        if len(self.outcomes) < MEMO_LIMIT:
-            self.outcomes[key] = outcome
+    def remember(self, key: tuple[Any, ...], outcome: Outcome, seen: int) -> bool:
+        """Keep ``outcome`` for ``key``; ``seen`` is the number of lookups so far (the structures
+        checked). ``False`` when the memo is not worth keeping (then it is emptied)."""
+        outcomes = self.outcomes
+        if len(outcomes) < MEMO_LIMIT:
+            outcomes[key] = outcome
+        if not self.probed and seen >= PROBE:
+            self.probed = True
+            if len(outcomes) > PROBE_MISSES * seen:
+                outcomes.clear()
+                return False
+        return True
