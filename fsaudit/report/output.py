@@ -29,9 +29,22 @@ def check_output_path(output: Path, inputs: Iterable[Path]) -> None:
     except (OSError, RuntimeError) as exc:  # RuntimeError: a symbolic link loop (Python < 3.13)
         reason = describe_os_error(exc, output) if isinstance(exc, OSError) else _ERRNO_MESSAGES[errno.ELOOP]
         raise OutputError(f"{shown_path(str(output))} : chemin de sortie invalide ({reason})") from None
+    try:
+        existing = os.stat(target)
+    except OSError:
+        existing = None
     for item in inputs:
         try:
-            same = item.resolve() == target
+            found = os.stat(item)
+        except OSError:
+            found = None
+        try:
+            if found is not None:
+                # The same file whatever the path that leads to it (links): one system call, where
+                # resolving every input's path costs one per component.
+                same = existing is not None and (found.st_dev, found.st_ino) == (existing.st_dev, existing.st_ino)
+            else:
+                same = item.resolve() == target  # an input not there: the same path as the report's
         except (OSError, RuntimeError):
             continue
         if same:

@@ -330,6 +330,16 @@ def test_output_over_an_input_given_through_another_path_is_refused(
     assert declaration.read_bytes() == before
 
 
+def test_output_that_is_a_hard_link_of_an_input_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A report path that is another name of a declaration (a hard link) is refused like the declaration's own."""
+    declaration = shutil.copyfile(SAMPLES / "exemple-candidature.json", tmp_path / "declaration.json")
+    os.link(declaration, tmp_path / "autre-nom.json")
+    before = declaration.read_bytes()
+    assert run("audit", declaration, "--as-of", AS_OF, "-f", "json", "-o", tmp_path / "autre-nom.json") == 2
+    assert "le rapport écraserait un fichier que fsaudit lit" in capsys.readouterr().err
+    assert declaration.read_bytes() == before
+
+
 def test_directory_output_over_an_input_writes_no_report_at_all(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
