@@ -487,21 +487,25 @@ class Engine:
                 else:
                     out[index][rule.id] = self._result(rule.id, loaded, outcome, places[index])
         by_id: dict[str, dict[str, Result]] = {}
-        loaded_by_id: dict[str, LoadedStructure] = {}
+        if any(rule.check is None for rule in self.network_rules):  # rules a plugin answers through the hook
+            loaded_by_id: dict[str, LoadedStructure] = {}
+            for index, loaded in enumerate(structures):
+                by_id.setdefault(loaded.structure.id, out[index])
+                loaded_by_id.setdefault(loaded.structure.id, loaded)
+            kwargs = {"structures": structures, "departements": departements, "context": self.context}
+            self._run_hook("fsaudit_check_network", kwargs, Scope.NETWORK, loaded_by_id, by_id, per_structure=True)
+        expected = len(self.network_rules)
         for index, loaded in enumerate(structures):
-            by_id.setdefault(loaded.structure.id, out[index])
-            loaded_by_id.setdefault(loaded.structure.id, loaded)
-        kwargs = {"structures": structures, "departements": departements, "context": self.context}
-        self._run_hook("fsaudit_check_network", kwargs, Scope.NETWORK, loaded_by_id, by_id, per_structure=True)
-        for index, loaded in enumerate(structures):
-            mine = by_id.get(loaded.structure.id, out[index])
-            for rule in self.network_rules:
-                if rule.id not in out[index]:
-                    out[index][rule.id] = mine.get(rule.id) or self._error(
-                        rule.id, loaded, "la règle n'a produit aucun résultat"
-                    )
+            results = out[index]
+            if len(results) < expected:
+                mine = by_id.get(loaded.structure.id, results)
+                for rule in self.network_rules:
+                    if rule.id not in results:
+                        results[rule.id] = mine.get(rule.id) or self._error(
+                            rule.id, loaded, "la règle n'a produit aucun résultat"
+                        )
             if loaded.unread:
-                self._guard_unread(loaded, out[index])
+                self._guard_unread(loaded, results)
         return out
 
     # --- decision -------------------------------------------------------------------------

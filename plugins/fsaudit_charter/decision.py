@@ -4,6 +4,7 @@ supply its own through the ``fsaudit_decide`` hook."""
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -64,6 +65,9 @@ def action_plan(results: Sequence[Result], context: RuleContext, remediation: di
     return tuple(actions)
 
 
+_WHAT_DECIDES = operator.attrgetter("rule", "status", "severity")
+"""What the policy reads of each result (besides a failure's message, which an action may quote)."""
+
 _DECISIONS: dict[int, tuple[RuleContext, dict[tuple[Any, ...], Decision]]] = {}
 """Decisions already taken in an audit (by its context), by what the policy reads."""
 _DECISIONS_LIMIT = 65536
@@ -88,7 +92,8 @@ def decide(
     key = (
         label is None,
         label is not None and label.status is LabelStatus.LABELLED,
-        tuple([(r.rule, r.status, r.severity, r.message if r.status is Status.FAIL else None) for r in results]),
+        tuple(map(_WHAT_DECIDES, results)),
+        tuple([r.message for r in results if r.status is Status.FAIL]),
     )
     known = entry[1]
     found = known.get(key)

@@ -28,7 +28,8 @@ def _where(loaded: LoadedStructure) -> str:
 def _unread(loaded: LoadedStructure, name: str) -> bool:
     """True when the input held ``name`` (or a fact around it) for this structure but it could
     not be read: the rule must not take it for absent."""
-    return any(facts_overlap(fact.field, name) for fact in loaded.unread)
+    unread = loaded.unread
+    return bool(unread) and any(facts_overlap(fact.field, name) for fact in unread)
 
 
 def _unknown(loaded: LoadedStructure, name: str) -> bool:
@@ -145,6 +146,10 @@ def check_canton_coverage(
     return out
 
 
+_PRINCIPAL = Outcome.not_applicable("structure principale : rattachement sans objet")
+"""FS-NET-03 on a principal structure (an outcome is immutable: one for all of them)."""
+
+
 def check_antennes(
     structures: Sequence[LoadedStructure], departements: Sequence[Departement], ctx: RuleContext
 ) -> dict[str, Outcome]:
@@ -174,7 +179,7 @@ def check_antennes(
     for loaded in structures:
         s = loaded.structure
         if not s.is_antenne:
-            out.setdefault(s.id, Outcome.not_applicable("structure principale : rattachement sans objet"))
+            out.setdefault(s.id, _PRINCIPAL)
             continue
         if s.parent_id:
             if s.parent_id in principals:
