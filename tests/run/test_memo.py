@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rule_plugins import RulesPlugin, make_rule
 
 from fsaudit import Outcome
+from fsaudit.run import checks
 from fsaudit.run.memo import PROBE
 from fsaudit.testing import audit_structures, make_structure
+from fsaudit.testing.strategies import structures
 
 CALLS: list[str] = []
 
@@ -54,3 +60,24 @@ def test_a_memo_that_hits_stays_on_after_the_probe() -> None:
     names = [f"Structure {i % 10}" for i in range(PROBE + 200)] + ["Structure 3"]
     _audit(names, cacheable=True)
     assert len(CALLS) == 10
+
+
+def _charter_results(report: Any) -> list[tuple[Any, ...]]:
+    return [
+        (s.id, r.rule, r.status.value, r.severity.value, r.message, str(r.location), r.field, r.evidence)
+        for s in report.structures
+        for r in s.results
+    ]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(structures(), min_size=1, max_size=8, unique_by=lambda s: s.id))
+def test_memos_change_no_result_of_the_charter(batch: list[Any]) -> None:
+    """The charter's results on a batch (each structure twice, under another id, so that facts
+    repeat and memos answer) are the same with the outcome memos as without them."""
+    doubled = [*batch, *(attrs.evolve(s, id=f"{s.id}-bis") for s in batch)]
+    with_memos = _charter_results(audit_structures(doubled))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(checks, "_memo_for", lambda rule: None)
+        without = _charter_results(audit_structures(doubled))
+    assert with_memos == without
