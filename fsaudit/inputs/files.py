@@ -13,17 +13,13 @@ import os
 import stat
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
 from fsaudit.inputs.reader import Reader, ReadResult
 from fsaudit.model.facts import InputProblem
 from fsaudit.model.result import (
     InputInfo,
 )
-
-if TYPE_CHECKING:
-    pass
-
 from fsaudit.text.french import describe_exception
 
 __all__ = [

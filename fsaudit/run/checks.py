@@ -13,7 +13,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -33,9 +33,6 @@ from fsaudit.plugin.calls import call_hook
 from fsaudit.plugin.manager import PluginError, PluginSet
 from fsaudit.run.memo import OutcomeMemo
 from fsaudit.text.french import describe_exception
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = [
     "DEFAULT_RULE_TIMEOUT",
