@@ -20,6 +20,7 @@ error naming it; nothing is dropped silently.
 from __future__ import annotations
 
 import enum
+import gc
 import hashlib
 import importlib
 import io
@@ -144,8 +145,6 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(config: WorkerConfig) -> None:
-    import gc
-
     from fsaudit.plugin.manager import load_plugins
     from fsaudit.run.checks import Engine
     from fsaudit.run.collector import YOUNG_THRESHOLD
@@ -206,6 +205,21 @@ def _dumps(value: Any) -> bytes:
     buffer = io.BytesIO()
     _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
     return buffer.getvalue()
+
+
+def _loads(data: bytes) -> Any:
+    """A chunk sent back by a worker, unpickled with the cyclic collector paused.
+
+    Everything unpickled is kept until the report is written, so a collection during the load
+    finds no garbage; on 3,000 declaration files the parent spent about a third of its
+    unpickling time in such collections, on its serial path."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)  # noqa: S301 - from our own worker
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _json_safe_evidence(checked: Any) -> Any:
@@ -271,7 +285,7 @@ def _retry_alone(paths: Sequence[str], config: WorkerConfig, jobs: int, progress
             futures = [pool.submit(_check_chunk, (path,)) for pool, path in zip(pools, batch, strict=True)]
             for path, future in zip(batch, futures, strict=True):
                 try:
-                    (checked,) = pickle.loads(future.result())  # noqa: S301 - from our own worker
+                    (checked,) = _loads(future.result())
                 except BrokenProcessPool:
                     checked = _dead_input(path)
                 except Exception:  # noqa: BLE001, S112 - left out of ``done``: the caller checks it in this process
@@ -310,7 +324,7 @@ def check_inputs(
             for future in as_completed(futures):
                 chunk = futures[future]
                 try:
-                    items = pickle.loads(future.result())  # noqa: S301 - from our own worker
+                    items = _loads(future.result())
                 except BrokenProcessPool:
                     broken.extend(chunk)
                     continue
