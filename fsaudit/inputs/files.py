@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import attrs
+
 from fsaudit.inputs.reader import Reader, ReadResult
 from fsaudit.model.facts import InputProblem
 from fsaudit.model.result import (
@@ -226,6 +228,21 @@ input_source = source
 """The name :func:`source` has in the public API (``fsaudit.input_source``)."""
 
 
+def _blank(data: bytes) -> bool:
+    """True for a file with no data at all: 0 bytes, or only a UTF-8 byte-order mark and white space."""
+    return len(data) <= 4096 and not data.removeprefix(b"\xef\xbb\xbf").strip()
+
+
+def _only_reader_of_extension(path: str, readers: Sequence[Reader]) -> Reader | None:
+    """The one reader that knows ``path``'s extension, when its sniffer declined the file: it
+    reads it anyway, to say in its own words what it expected (« en-tête non reconnu … colonnes
+    attendues … ») rather than a bare « format non reconnu ». ``None`` when no reader, or more
+    than one, knows the extension."""
+    name = Path(path).name.lower()
+    candidates = [r for r in readers if any(name.endswith(ext) for ext in r.extensions)]
+    return candidates[0] if len(candidates) == 1 else None
+
+
 def read_input(path: str, readers: Sequence[Reader]) -> tuple[InputInfo, ReadResult]:
     """Read one input; every failure becomes a problem of that input, never an exception.
 
@@ -245,15 +262,27 @@ def read_input(path: str, readers: Sequence[Reader]) -> tuple[InputInfo, ReadRes
     except OSError as exc:
         return unread(describe_os_error(exc, path))
     sha256: str | None = hashlib.sha256(file.data).hexdigest()
+    known = ", ".join(sorted({ext for r in readers for ext in r.extensions}))
+    if _blank(file.data):
+        problem = InputProblem(path, "fichier", f"fichier vide : aucune donnée à lire ; formats lus : {known}")
+        return InputInfo(path, sha256, None, 0, 1), ReadResult("inconnu", problems=(problem,))
     reader = choose_reader(file, readers)
     if reader is None:
-        known = sorted({ext for r in readers for ext in r.extensions})
-        problem = InputProblem(path, "fichier", f"format de fichier non reconnu ; formats lus : {', '.join(known)}")
+        reader = _only_reader_of_extension(path, readers)
+    if reader is None:
+        extension = Path(path).suffix.lower()
+        which = f" (extension « {extension} »)" if extension else " (fichier sans extension)"
+        problem = InputProblem(path, "fichier", f"format de fichier non reconnu{which} ; formats lus : {known}")
         return InputInfo(path, sha256, None, 0, 1), ReadResult("inconnu", problems=(problem,))
     try:
         result = reader.read(file)
     except Exception as exc:  # noqa: BLE001 - a reader bug is reported against its input
         problem = InputProblem(path, "fichier", f"le lecteur « {reader.name} » a échoué : {describe_exception(exc)}")
         return InputInfo(path, sha256, reader.name, 0, 1), ReadResult(reader.name, problems=(problem,))
+    if not (result.structures or result.departements or result.answers or result.problems):
+        # Read without error but holding nothing (a list with its header only, no feature):
+        # said, so that an input that audits nothing is never mistaken for one that passed.
+        empty = InputProblem(path, "fichier", "aucune structure dans ce fichier : rien à auditer", InputProblem.WARNING)
+        result = attrs.evolve(result, problems=(empty,))
     info = InputInfo(path, sha256, result.format, len(result.structures), len(result.problems), result.layout)
     return info, result

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from fsaudit.inputs.files import choose_reader, read_input
 from fsaudit.inputs.reader import Reader, ReadResult
+from fsaudit.model.facts import InputProblem
 
 
 def _reader(name: str, extensions: tuple[str, ...], sniff=None, priority: int = 0) -> Reader:
@@ -49,5 +50,60 @@ def test_unknown_format_is_an_input_problem(tmp_path: Path) -> None:
     path = tmp_path / "notes.docx"
     path.write_bytes(b"x")
     info, result = read_input(str(path), [_reader("json", (".json",))])
-    assert [p.message for p in result.problems] == ["format de fichier non reconnu ; formats lus : .json"]
+    assert [p.message for p in result.problems] == [
+        "format de fichier non reconnu (extension « .docx ») ; formats lus : .json"
+    ]
     assert info.errors == 1
+
+
+def _problems(result: ReadResult) -> list[tuple[str, str, str]]:
+    return [(str(p.location), p.message, p.level) for p in result.problems]
+
+
+def test_an_empty_file_is_said_to_be_empty(tmp_path: Path) -> None:
+    """0 bytes, or only a byte-order mark and white space, whatever the extension: « fichier
+    vide », not a format or a JSON syntax error; no reader is asked to read it."""
+    asked: list[str] = []
+    reader = Reader("json", "json", (".json",), lambda p: asked.append(str(p)) or ReadResult("json"))
+    for name, data in (("a.json", b""), ("b.json", b"\xef\xbb\xbf \r\n\t\n"), ("c.xlsx", b"")):
+        path = tmp_path / name
+        path.write_bytes(data)
+        _info, result = read_input(str(path), [reader])
+        assert _problems(result) == [("fichier", "fichier vide : aucune donnée à lire ; formats lus : .json", "erreur")]
+    assert asked == []
+    (tmp_path / "d.json").write_bytes(b" 0 ")  # something, however little, is read
+    assert _problems(read_input(str(tmp_path / "d.json"), [reader])[1]) != []
+    assert asked == [str(tmp_path / "d.json")]
+
+
+def test_the_only_reader_of_an_extension_says_what_it_expected(tmp_path: Path) -> None:
+    """A ``.csv`` that the one CSV reader's sniffer declines is read by it anyway, so that its
+    own message (the header it expected) is given instead of « format non reconnu »."""
+    path = tmp_path / "liste.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+
+    def read(p: Path) -> ReadResult:
+        return ReadResult("anct", problems=(InputProblem(str(p), "ligne 1", "en-tête non reconnu"),))
+
+    picky = Reader("anct", "anct", (".csv",), read, lambda p, head: False, 10)
+    _info, result = read_input(str(path), [picky, _reader("json", (".json",))])
+    assert _problems(result) == [("ligne 1", "en-tête non reconnu", "erreur")]
+    other = _reader("autre", (".csv",), sniff=lambda p, head: False)
+    _info, result = read_input(str(path), [picky, other])
+    assert _problems(result) == [
+        ("fichier", "format de fichier non reconnu (extension « .csv ») ; formats lus : .csv", "erreur")
+    ]
+
+
+def test_a_file_that_holds_nothing_to_audit_is_a_warning(tmp_path: Path) -> None:
+    """A file read without error but without any structure (a list with its header only) is
+    never silent: it gets a warning; a file with problems of its own keeps only those."""
+    path = tmp_path / "liste.json"
+    path.write_text("{}", encoding="utf-8")
+    info, result = read_input(str(path), [_reader("json", (".json",))])
+    assert _problems(result) == [("fichier", "aucune structure dans ce fichier : rien à auditer", "avertissement")]
+    assert info.structures == 0
+    failing = Reader(
+        "json", "json", (".json",), lambda p: ReadResult("json", problems=(InputProblem(str(p), "$", "illisible"),))
+    )
+    assert _problems(read_input(str(path), [failing])[1]) == [("$", "illisible", "erreur")]
