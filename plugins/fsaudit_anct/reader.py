@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import operator
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ from fsaudit import (
     UnsafeArchive,
     check_archive,
     describe_error,
+    fr_int,
     input_source,
     validate_declaration,
 )
@@ -311,9 +313,29 @@ def _csv_rows(text: str, separator: str) -> Iterator[tuple[int, list[str] | None
 
 _CSV_ERRORS = {
     "unexpected end of data": "guillemet ouvrant sans guillemet fermant jusqu'à la fin du fichier",
-    "',' expected after '\"'": "caractère inattendu après un guillemet fermant",
-    "';' expected after '\"'": "caractère inattendu après un guillemet fermant",
+    "line contains NUL": "caractère nul (octet 0) dans la ligne",
 }
+_CSV_ERROR_PATTERNS = (
+    (re.compile(r"'.' expected after '\"'"), "caractère inattendu après un guillemet fermant"),
+    (
+        re.compile(r"field larger than field limit \((\d+)\)"),
+        "champ de plus de {0} caractères, la limite du lecteur CSV",
+    ),
+    (re.compile(r"new-line character seen in unquoted field"), "retour à la ligne dans un champ sans guillemets"),
+)
+
+
+def csv_error(error: str | None) -> str:
+    """The French for one of the ``csv`` module's errors (its own English when unknown)."""
+    error = error or ""
+    known = _CSV_ERRORS.get(error)
+    if known is not None:
+        return known
+    for pattern, french in _CSV_ERROR_PATTERNS:
+        found = pattern.match(error)
+        if found:
+            return french.format(*(fr_int(int(n)) for n in found.groups()))
+    return error
 
 
 Item = InputProblem | _Header | tuple[Location, dict[str, Any]]
@@ -367,7 +389,7 @@ def csv_records(path: Path) -> Iterator[Item]:
             yield InputProblem(
                 name,
                 f"ligne {line}",
-                f"CSV mal formé ({_CSV_ERRORS.get(error or '', error)}) : enregistrement non lu",
+                f"CSV mal formé ({csv_error(error)}) : enregistrement non lu",
             )
             continue
         if len(fields) > width and not any(f.strip() for f in fields[width:]):

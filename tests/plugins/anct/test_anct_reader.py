@@ -260,6 +260,24 @@ def test_unterminated_quote(tmp_path: Path) -> None:
     assert len(result.structures) == 1
 
 
+def test_csv_errors_are_said_in_french(tmp_path: Path) -> None:
+    """A field above the csv module's limit and a character after a closing quote are said in
+    French at their record's line; the other records are read."""
+    path = tmp_path / "liste.csv"
+    text = csv_text([record(), record(id_fs="2", lib_fs="x" * 140_000), record(id_fs="3")])
+    path.write_text(text.replace('"3","01"', '"3"x,"01"', 1), encoding="utf-8")
+    result = read_csv(path)
+    assert [(str(p.location), p.message) for p in result.problems] == [
+        (
+            "ligne 3",
+            "CSV mal formé (champ de plus de 131\u202f072 caractères, la limite du lecteur CSV) : "
+            "enregistrement non lu",
+        ),
+        ("ligne 4", "CSV mal formé (caractère inattendu après un guillemet fermant) : enregistrement non lu"),
+    ]
+    assert [s.structure.id for s in result.structures] == ["1"]
+
+
 def test_header_without_identifier_or_name_is_refused(tmp_path: Path) -> None:
     """A header with neither identifier nor name is refused at line 1, with the columns expected,
     those found and the closest layout; nothing is read."""
