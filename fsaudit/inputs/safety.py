@@ -27,13 +27,14 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 from xml.etree.ElementTree import ParseError
 
 import attrs
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
-from fsaudit.inputs.files import source
+from fsaudit.inputs.files import NotReadable, open_regular, source
 
 __all__ = [
     "Limits",
@@ -301,14 +302,43 @@ _KINDS = (
 )
 
 
-def describe_error(exc: BaseException) -> str:
+_NOT_A_WORKBOOK = "ni une archive .xlsx ou .xlsm ni un document .ods : peut-être un fichier texte ou CSV renommé"
+
+_WORKBOOK_MAGIC = (b"PK", b"\xd0\xcf\x11\xe0")
+"""How a workbook starts: a ZIP archive (.xlsx, .xlsm, .ods), or an OLE container (.xls, or an
+.xlsx protected by a password)."""
+
+
+def _first_bytes(path: Any) -> bytes | None:
+    """The first bytes of ``path`` (an input already read, or a file), or None if unreadable."""
+    opened = source(path)
+    try:
+        if isinstance(opened, str):
+            with open_regular(opened) as handle:
+                return handle.read(8)
+        return bytes(opened.read(8))
+    except (NotReadable, OSError):
+        return None
+
+
+def describe_error(exc: BaseException, path: Any = None) -> str:
     """Why a library could not read a workbook, in French, then its technical detail (the
     library's own words, for a developer): ``archive ZIP endommagée ou tronquée ; détail
-    technique : ZipError : …``. A password-protected file gives the whole message."""
+    technique : ZipError : …``. A password-protected file gives the whole message.
+
+    With ``path`` (the workbook's path, or the input being read), a file that does not even
+    start like a workbook is said to be none (« peut-être un fichier texte ou CSV renommé »),
+    whichever error the library gave for it."""
     kind = type(exc).__name__
     text = next((french for name, french in _KINDS if name == kind), None)
     if kind == "XmlError" and "I/O error" in str(exc):  # calamine could not inflate the part
         text = "archive ZIP endommagée ou tronquée"
+    if kind == "CalamineError" and "Cannot detect file format" in str(exc):
+        text = _NOT_A_WORKBOOK
+    if path is not None:
+        head = _first_bytes(path)
+        if head is not None and not head.startswith(_WORKBOOK_MAGIC):
+            text = _NOT_A_WORKBOOK
     if text is None and "Password" in kind:
         text = _KINDS[0][1]
     if text is None:

@@ -1086,7 +1086,7 @@ def _open(path: Path, state: _State) -> tuple[Any, BadCells] | None:
         state.problem("fichier", str(exc))
         return None
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds for a bad file
-        message = describe_error(exc)
+        message = describe_error(exc, path)
         if not message.startswith("classeur protégé"):
             message = f"classeur illisible ({message}) : attendu un fichier .xlsx, .xlsm ou .ods"
         state.problem("fichier", message)

@@ -370,7 +370,10 @@ def test_missing_structures_sheet_and_unreadable_file(tmp_path: Path) -> None:
     broken.write_bytes(b"pas un classeur")
     (problem,) = read_workbook(broken).problems
     assert problem.location == "fichier"
-    assert problem.message.startswith("classeur illisible (")
+    assert problem.message.startswith(
+        "classeur illisible (ni une archive .xlsx ou .xlsm ni un document .ods : peut-être un fichier texte ou "
+        "CSV renommé ; détail technique : "
+    )
     assert problem.message.endswith(") : attendu un fichier .xlsx, .xlsm ou .ods")
 
 
