@@ -37,6 +37,7 @@ from fsaudit import (
     fr_date,
     fr_decimal,
     fr_field,
+    fr_int,
     identity_facts,
     waiver_text,
 )
@@ -402,7 +403,7 @@ def _documents(report: AuditReport) -> list[tuple[str, StructureReport, bytes]]:
 
 def _summary(report: AuditReport, rows: list[tuple[str, StructureReport]]) -> bytes:
     lines = [
-        f"Avis France services — audit du {fr_date(report.as_of)}, {len(rows)} structure(s).",
+        f"Avis France services — audit du {fr_date(report.as_of)}, {fr_int(len(rows))} structure(s).",
         "Fichier, identifiant, nom et décision proposée de chaque structure :",
         "",
     ]

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from fsaudit import AuditReport, DecisionCode, Reporter, Status, fr_field, input_issues, shown_path
+from fsaudit import AuditReport, DecisionCode, Reporter, Status, fr_field, fr_int, input_issues, shown_path
 from fsaudit_ci._common import clean_text, fr_date
 
 __all__ = ["REPORTER", "ROW_LIMIT", "render_markdown"]
@@ -61,10 +61,10 @@ def render_markdown(report: AuditReport, options: dict[str, Any]) -> bytes:
         f"## Audit France services au {report.as_of:%d/%m/%Y}",
         "",
         f"Référentiel **{md(ref.id) if ref else '?'}** · fsaudit {md(report.fsaudit_version)} · "
-        f"{len(report.inputs)} fichier(s) · {len(report.structures)} structure(s) · "
-        f"{len(report.input_errors)} erreur(s) de saisie · "
-        f"{len(report.errors) - len(report.input_errors)} avertissement(s) de saisie · "
-        f"{len(report.rule_errors)} erreur(s) de règle",
+        f"{fr_int(len(report.inputs))} fichier(s) · {fr_int(len(report.structures))} structure(s) · "
+        f"{fr_int(len(report.input_errors))} erreur(s) de saisie · "
+        f"{fr_int(len(report.errors) - len(report.input_errors))} avertissement(s) de saisie · "
+        f"{fr_int(len(report.rule_errors))} erreur(s) de règle",
         *(("", md(report.filter.line())) if report.filter is not None else ()),
         "",
         f"**{len(failing_level)}** constat(s) non conforme(s) de gravité {report.fail_on.value} ou plus "

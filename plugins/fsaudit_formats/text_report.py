@@ -14,6 +14,7 @@ from fsaudit import (
     StructureReport,
     baseline_lines,
     fr_field,
+    fr_int,
     fr_number,
     input_issues,
     shown_path,
@@ -140,8 +141,9 @@ def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
         f"fsaudit {report.fsaudit_version} — audit au {report.as_of:%d/%m/%Y}",
         f"Référentiel : {ref.id} ({ref.title}), en vigueur depuis le {ref.valid_from:%d/%m/%Y}",
         *(ref.overlay.text_lines() if getattr(ref, "overlay", None) is not None else ()),
-        f"Entrées : {len(report.inputs)} fichier(s), {len(report.structures)} structure(s), "
-        f"{errors} erreur(s) de saisie" + (f", {warnings} avertissement(s) de saisie" if warnings else ""),
+        f"Entrées : {fr_int(len(report.inputs))} fichier(s), {fr_int(len(report.structures))} structure(s), "
+        f"{fr_int(errors)} erreur(s) de saisie"
+        + (f", {fr_int(warnings)} avertissement(s) de saisie" if warnings else ""),
         *((report.filter.line(),) if report.filter is not None else ()),
         "",
     ]
@@ -158,8 +160,8 @@ def render_text(report: AuditReport, options: dict[str, Any]) -> bytes:
             if issues or any(r.status in (Status.FAIL, Status.ERROR) for r in s.results)
         ]
         lines.append(
-            f"{len(report.structures)} structures : constats non conformes, erreurs de règle et de saisie "
-            f"des {len(detailed)} structure(s) concernée(s), une ligne par constat (vérifications à faire, "
+            f"{fr_int(len(report.structures))} structures : constats non conformes, erreurs de règle et de saisie "
+            f"des {fr_int(len(detailed))} structure(s) concernée(s), une ligne par constat (vérifications à faire, "
             "plans d'actions et rapport complet : --format json)."
         )
         lines.append("")

@@ -152,6 +152,6 @@ def test_main_job_command(liste: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert code == 1  # bloquant failures (hours), no input error (that would be 2 or more)
     assert err == ""
     lines = out.splitlines()
-    assert lines[2] == "Entrées : 1 fichier(s), 2845 structure(s), 0 erreur(s) de saisie"
+    assert lines[2] == "Entrées : 1 fichier(s), 2\u202f845 structure(s), 0 erreur(s) de saisie"
     assert lines[4] == "Synthèse nationale"
     assert lines[5].startswith("  2\u202f845 structures dans 102 départements : 2\u202f721 principales (")
