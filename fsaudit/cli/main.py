@@ -46,15 +46,19 @@ def exit_code_for(report: Any) -> ExitCode:
     With a baseline (``report.baseline``), only failures that are not in the baseline
     count for :attr:`ExitCode.FAILURES`.
     """
+    from fsaudit.model.rule import Status
     from fsaudit.run.baseline import new_failing
 
     code = ExitCode.OK
+    pairs = report.status_severities()  # one pass over the results, not one per question
     new = new_failing(report)
-    if new if new is not None else report.failing():
+    threshold = report.fail_on.rank
+    failing = any(status is Status.FAIL and severity.rank >= threshold for status, severity in pairs)
+    if new if new is not None else failing:
         code = ExitCode.FAILURES
     if report.input_errors:
         code = max(code, ExitCode.INPUT_ERROR)
-    if report.rule_errors or report.plugin_errors:
+    if report.plugin_errors or any(status is Status.ERROR for status, _severity in pairs):
         code = max(code, ExitCode.PLUGIN_ERROR)
     return code
 

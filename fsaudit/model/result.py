@@ -12,6 +12,8 @@ import datetime as _dt
 import enum
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
+from operator import attrgetter
 from typing import Any, ClassVar, NamedTuple
 
 import attrs
@@ -399,6 +401,9 @@ class UnusedAnswers(Addition):
         return iter(self.data)
 
 
+_STATUS_SEVERITY = attrgetter("status", "severity")
+
+
 @frozen
 class AuditReport:
     """The whole audit."""
@@ -465,12 +470,16 @@ class AuditReport:
         """Input problems that are errors (something given could not be read), not warnings."""
         return [problem for problem in self.errors if problem.is_error]
 
+    def status_severities(self) -> Counter[tuple[Status, Severity]]:
+        """How many results have each (status, severity) pair, in one pass over every result
+        (the national list ×10 has 711,250): what the summary and the exit code are counted from."""
+        return Counter(map(_STATUS_SEVERITY, chain.from_iterable(s.results for s in self.structures)))
+
     def summary(self) -> dict[str, Any]:
         """Counts: structures, decisions, statuses, input and rule errors."""
         decisions = Counter(s.decision.code.value for s in self.structures)
-        # One pass over every result (the national list ×10 has 711,250): each (status, severity)
-        # pair counted, the three counts derived from these few pairs.
-        pairs = Counter([(r.status, r.severity) for s in self.structures for r in s.results])
+        # Each (status, severity) pair counted once; the three counts derived from these few pairs.
+        pairs = self.status_severities()
         statuses: Counter[Status] = Counter()
         for (status, _severity), count in pairs.items():
             statuses[status] += count
