@@ -77,8 +77,18 @@ Location = CsvLocation | SheetLocation | FeatureLocation
 # --- decoding and sniffing --------------------------------------------------------------------
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+"""How a UTF-16 text starts (little-, big-endian): a spreadsheet's « Texte Unicode » save."""
+
+
 def _decode(raw: bytes) -> tuple[str, str] | None:
-    """``(text, encoding)``: UTF-8 (with or without BOM), else Windows-1252; ``None`` if neither."""
+    """``(text, encoding)``: UTF-8 (with or without BOM), UTF-16 with its BOM, else
+    Windows-1252; ``None`` if none of them."""
+    if raw.startswith(_UTF16_BOMS):
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            return None
     if raw.startswith(b"\xef\xbb\xbf"):
         try:
             return raw[3:].decode("utf-8"), "utf-8-sig"
@@ -99,8 +109,9 @@ def _first_line(text: str) -> str:
 
 
 def _separator(header_line: str) -> str:
-    """``;`` when the header has more semicolons than commas (spreadsheet saves), else ``,``."""
-    return ";" if header_line.count(";") > header_line.count(",") else ","
+    """The character the header is split by most: ``,`` (the published list), ``;`` (a French
+    spreadsheet's CSV save) or a tab (its « Texte Unicode » save); ``,`` on a tie."""
+    return max((",", ";", "\t"), key=header_line.count)
 
 
 def _header_cells(line: str, separator: str) -> list[str]:
@@ -114,11 +125,15 @@ def sniff_csv(path: Path, head: bytes) -> bool:
     """True when the first line of ``head`` has a column of a known layout of the list."""
     if head.startswith(b"PK\x03\x04"):
         return False
-    line = head.split(b"\n", 1)[0]
-    decoded = _decode(line) or _decode(line[: max(0, len(line) - 3)])
-    if decoded is None:
-        return False
-    text = decoded[0].rstrip("\r")
+    if head.startswith(_UTF16_BOMS):
+        # The head may end inside a character: its whole code units, the last one's error ignored.
+        text = _first_line(head[: len(head) // 2 * 2].decode("utf-16", errors="ignore"))
+    else:
+        line = head.split(b"\n", 1)[0]
+        decoded = _decode(line) or _decode(line[: max(0, len(line) - 3)])
+        if decoded is None:
+            return False
+        text = decoded[0].rstrip("\r")
     return claims(_header_cells(text, _separator(text)), strong=False)
 
 

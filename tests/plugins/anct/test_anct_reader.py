@@ -211,6 +211,27 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     assert (len(result.structures), result.problems) == (1, ())
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_unicode_text_save_reads_the_same(tmp_path: Path, encoding: str) -> None:
+    """A spreadsheet's « Texte Unicode » save (UTF-16 with its byte-order mark, tab-separated,
+    decimal commas) reads the same structures as the published CSV, as ``.csv`` and as ``.txt``
+    (claimed by sniffing)."""
+    published = read_csv(write_csv(tmp_path / "a.csv", [record(), record(id_fs="2", lib_fs="Cœur d'Hérault")]))
+    rows = [
+        record(latitude="46,1060711578546", longitude="5,8260084241619"),
+        record(id_fs="2", lib_fs="Cœur d'Hérault", latitude="46,1060711578546", longitude="5,8260084241619"),
+    ]
+    bom = {"utf-16-le": "\ufeff", "utf-16-be": "\ufeff"}.get(encoding, "")
+    data = (bom + csv_text(rows, delimiter="\t")).encode(encoding)
+    for name in ("b.csv", "b.txt"):
+        saved = tmp_path / name
+        saved.write_bytes(data)
+        assert sniff_csv(saved, data[:1001])  # a head cut inside a character still sniffs
+        assert [s.structure for s in read_csv(saved).structures] == [s.structure for s in published.structures]
+        (chosen,) = [r for r in load_plugins().readers if r.name == CSV_READER.name]
+        assert choose_reader(saved, load_plugins().readers) == chosen
+
+
 def test_spreadsheet_leading_zeros_are_restored(tmp_path: Path) -> None:
     """Codes a spreadsheet turned into numbers get their leading zeros back (1 → 01)."""
     s = _read_one(tmp_path, insee_dep="1", insee_com="1033", code_postal="1200")
