@@ -340,7 +340,7 @@ _CSV_ERROR_PATTERNS = (
 )
 
 
-def csv_error(error: str | None) -> str:
+def _csv_error(error: str | None) -> str:
     """The French for one of the ``csv`` module's errors (its own English when unknown)."""
     error = error or ""
     known = _CSV_ERRORS.get(error)
@@ -404,7 +404,7 @@ def csv_records(path: Path) -> Iterator[Item]:
             yield InputProblem(
                 name,
                 f"ligne {line}",
-                f"CSV mal formé ({csv_error(error)}) : enregistrement non lu",
+                f"CSV mal formé ({_csv_error(error)}) : enregistrement non lu",
             )
             continue
         if len(fields) > width and not any(f.strip() for f in fields[width:]):
