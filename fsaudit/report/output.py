@@ -100,6 +100,8 @@ _WRITE_ERRORS = {
     errno.EPERM: "accès refusé : opération non permise",
     errno.EISDIR: "c'est un dossier",
     errno.ENOTDIR: "une partie du chemin n'est pas un dossier",
+    errno.ENOENT: "chemin introuvable : un dossier du chemin n'existe pas ou n'accepte pas de fichier",
+    errno.EEXIST: "un élément du chemin existe mais n'est pas un dossier : un lien symbolique cassé ?",
     errno.ENAMETOOLONG: "nom de fichier trop long",
     errno.ELOOP: "boucle de liens symboliques",
     errno.EIO: "erreur d'entrée-sortie du disque",

@@ -147,6 +147,30 @@ def test_failed_write_keeps_the_old_report(tmp_path: Path, monkeypatch: pytest.M
     assert leftovers(tmp_path) == ["rapport.json"]
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32", reason="symbolic links")
+def test_a_report_under_a_broken_link_is_refused_in_french(tmp_path: Path) -> None:
+    """A folder of the report's path that is a broken symbolic link: the system's EEXIST is said
+    in French, and nothing is created at the link's target."""
+    (tmp_path / "lien").symlink_to(tmp_path / "absent")
+    target = tmp_path / "lien" / "rapport.json"
+    with pytest.raises(OutputError) as raised:
+        write_atomic(target, b"rapport")
+    assert str(raised.value) == (
+        f"{target} : écriture impossible (un élément du chemin existe mais n'est pas un dossier : "
+        "un lien symbolique cassé ?)"
+    )
+    assert leftovers(tmp_path) == ["lien"]
+
+
+def test_write_errors_are_said_in_french() -> None:
+    """Every system error a write can meet is said in French, never as the bare errno name."""
+    import errno
+
+    for code in (errno.ENOENT, errno.EEXIST, errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EISDIR):
+        message = _io._write_error(OSError(code, "english"))
+        assert "erreur système" not in message and "english" not in message, message
+
+
 def test_interrupted_write_keeps_the_old_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl-C halfway through the bytes leaves the old report whole and no temporary file."""
     target = tmp_path / "rapport.json"
