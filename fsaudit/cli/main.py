@@ -256,6 +256,7 @@ def audit_command(
     from fsaudit.model.referential import ReferentialError
     from fsaudit.plugin.manager import load_plugins
     from fsaudit.report.output import OutputError, check_output_path, write_atomic
+    from fsaudit.run.collector import collector_tuned
     from fsaudit.run.engine import audit
 
     if not paths:
@@ -354,14 +355,18 @@ def audit_command(
 
     written: list[Path] = []
     try:
-        for reporter, target in targets:
-            if target is None:
-                for chunk in reporter.chunks(report, {"color": sys.stdout.isatty(), "report_version": report_version}):
-                    sys.stdout.buffer.write(chunk)
-                sys.stdout.flush()
-            else:
-                write_atomic(target, reporter.chunks(report, {"report_version": report_version}))
-                written.append(target)
+        # Writing allocates while the whole report is alive: collected as during the audit, or a
+        # full collection traverses every structure (1.7 s of the writing of 30,000 files).
+        with collector_tuned():
+            for reporter, target in targets:
+                if target is None:
+                    options = {"color": sys.stdout.isatty(), "report_version": report_version}
+                    for chunk in reporter.chunks(report, options):
+                        sys.stdout.buffer.write(chunk)
+                    sys.stdout.flush()
+                else:
+                    write_atomic(target, reporter.chunks(report, {"report_version": report_version}))
+                    written.append(target)
     except OutputError as exc:
         for target in written:
             click.echo(written_line(target, report))

@@ -1,0 +1,36 @@
+"""The report is written with the cyclic collector tuned as during the audit: the whole report
+is alive while its formats are written, and a full collection would traverse all of it."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fsaudit.cli.main import main
+from fsaudit.report import output
+from fsaudit.run.collector import YOUNG_THRESHOLD
+
+SAMPLE = Path(__file__).parents[2] / "samples" / "exemple-candidature.json"
+
+
+def test_reports_are_written_with_the_collector_tuned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seen: list[tuple[int, int, int]] = []
+    real = output.write_atomic
+
+    def recording(path: Path, data: Any) -> None:
+        seen.append(gc.get_threshold())
+        real(path, data)
+
+    monkeypatch.setattr(output, "write_atomic", recording)
+    before = gc.get_threshold()
+    code = main(["audit", str(SAMPLE), "--as-of", "2025-06-30", "-f", "json,text", "-o", str(tmp_path / "r")])
+    capsys.readouterr()
+    assert code in (0, 1)
+    assert seen and all(threshold == (YOUNG_THRESHOLD, 1000, 1000) for threshold in seen)
+    assert gc.get_threshold() == before
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["rapport.json", "rapport.txt"]
