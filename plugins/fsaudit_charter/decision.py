@@ -68,8 +68,9 @@ def action_plan(results: Sequence[Result], context: RuleContext, remediation: di
 _WHAT_DECIDES = operator.attrgetter("rule", "status", "severity")
 """What the policy reads of each result (besides a failure's message, which an action may quote)."""
 
-_DECISIONS: dict[int, tuple[RuleContext, dict[tuple[Any, ...], Decision]]] = {}
-"""Decisions already taken in an audit (by its context), by what the policy reads."""
+_DECISIONS: dict[int, tuple[RuleContext, dict[tuple[Any, ...], Decision], frozenset[str]]] = {}
+"""Decisions already taken in an audit (by its context), by what the policy reads; with the
+rules whose action is their remediation (the others' actions quote their failure's message)."""
 _DECISIONS_LIMIT = 65536
 
 
@@ -81,19 +82,23 @@ def decide(
 ) -> Decision:
     """The decision of :func:`policy`, taken once per audit for each combination of what the
     policy reads: whether the structure is labelled (or its label undeclared) and each result's
-    rule, status and severity (and the message of a failure, which an action may quote).
-    Thousands of structures of the national list share a handful of combinations."""
+    rule, status and severity, and the message of a failure whose action quotes it (a rule
+    without remediation). Thousands of structures of the national list share a handful of
+    combinations."""
     entry = _DECISIONS.get(id(context))
     if entry is None or entry[0] is not context:
         if len(_DECISIONS) >= 8:
             _DECISIONS.clear()
-        entry = _DECISIONS[id(context)] = (context, {})
+        remedied = {rule_id for rule_id, rule in context.rules.items() if rule.remediation}
+        remedied.update(rule_id for rule_id, text in remediation.items() if text)
+        entry = _DECISIONS[id(context)] = (context, {}, frozenset(remedied))
+    remedied_rules = entry[2]
     label = structure.structure.label
     key = (
         label is None,
         label is not None and label.status is LabelStatus.LABELLED,
         tuple(map(_WHAT_DECIDES, results)),
-        tuple([r.message for r in results if r.status is Status.FAIL]),
+        tuple([r.message for r in results if r.status is Status.FAIL and r.rule not in remedied_rules]),
     )
     known = entry[1]
     found = known.get(key)
