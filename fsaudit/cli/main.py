@@ -125,7 +125,7 @@ def cli() -> None:
     "-o",
     "output",
     metavar="FICHIER",
-    help="Écrit le rapport dans ce fichier (ce dossier avec plusieurs formats).",
+    help="Écrit le rapport dans ce fichier (ce dossier avec plusieurs formats) ; les dossiers manquants sont créés.",
 )
 @click.option(
     "--fail-on",
