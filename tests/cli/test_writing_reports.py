@@ -1,5 +1,6 @@
-"""The report is written with the cyclic collector tuned as during the audit: the whole report
-is alive while its formats are written, and a full collection would traverse all of it."""
+"""Writing the reports: with the cyclic collector tuned as during the audit (the whole report is
+alive while its formats are written, and a full collection would traverse all of it), into
+folders created when missing."""
 
 from __future__ import annotations
 
@@ -34,3 +35,15 @@ def test_reports_are_written_with_the_collector_tuned(
     assert seen and all(threshold == (YOUNG_THRESHOLD, 1000, 1000) for threshold in seen)
     assert gc.get_threshold() == before
     assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["rapport.json", "rapport.txt"]
+
+
+def test_missing_folders_of_the_output_are_created(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``-o`` into folders that do not exist yet creates them (as ``--help`` says), for one
+    format and for several."""
+    one = tmp_path / "a" / "b" / "rapport.json"
+    several = tmp_path / "c" / "d"
+    assert main(["audit", str(SAMPLE), "--as-of", "2025-06-30", "-f", "json", "-o", str(one)]) in (0, 1)
+    assert main(["audit", str(SAMPLE), "--as-of", "2025-06-30", "-f", "json,csv", "-o", str(several)]) in (0, 1)
+    capsys.readouterr()
+    assert one.is_file()
+    assert sorted(p.name for p in several.iterdir()) == ["rapport.csv", "rapport.json"]
