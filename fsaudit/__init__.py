@@ -189,6 +189,7 @@ if TYPE_CHECKING:
         fr_signed as fr_signed,
         shown_path as shown_path,
         visible as visible,
+        visible_data as visible_data,
     )
     # isort: on
 

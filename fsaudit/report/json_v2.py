@@ -28,7 +28,7 @@ from fsaudit.model.location import Location
 from fsaudit.model.result import AuditReport, Result, StructureReport
 from fsaudit.model.rule import Severity
 from fsaudit.report.json_contract import _json_safe, report_to_dict
-from fsaudit.text.french import visible
+from fsaudit.text.french import visible_data
 
 __all__ = ["REPORT_VERSION_2", "TABLES", "relative_location", "report_v2_chunks", "resolve_location"]
 
@@ -56,23 +56,13 @@ _RESULTS_UNPACK = getattr(Result, "_fields", None) == _RESULT_FIELDS
 (a fifth of the writer's time on the national list ×10), else through :data:`_RESULT_VALUES`."""
 
 
-def _visible(value: Any) -> Any:
-    if isinstance(value, str):
-        return visible(value)
-    if isinstance(value, dict):
-        return {_visible(k): _visible(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_visible(v) for v in value]
-    return value
-
-
 def _encode(value: Any, option: int = 0) -> bytes:
     """orjson's encoding; a text that is not valid Unicode (lone surrogates of a file name that
     was not UTF-8) is written visibly (``caf\\xe9.json``), as in version 1."""
     try:
         return orjson.dumps(value, option=option)
     except orjson.JSONEncodeError:
-        return orjson.dumps(_visible(value), option=option)
+        return orjson.dumps(visible_data(value), option=option)
 
 
 def _date_only(value: Any) -> Any:

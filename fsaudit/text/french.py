@@ -173,6 +173,18 @@ def visible(text: str) -> str:
     return _SURROGATE.sub(_escape, text) if _SURROGATE.search(text) else text
 
 
+def visible_data(value: Any) -> Any:
+    """JSON-shaped ``value`` with every text, keys included, made :func:`visible` (tuples become
+    lists): what an encoder writes when the data holds a file name that was not UTF-8."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {visible_data(k): visible_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [visible_data(v) for v in value]
+    return value
+
+
 FIELD_LABELS = {
     "id": "identifiant",
     "name": "nom",

@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from fsaudit import AuditReport, Reporter, report_to_dict, report_v2_chunks, structure_to_dict, visible
+from fsaudit import AuditReport, Reporter, report_to_dict, report_v2_chunks, structure_to_dict, visible_data
 
 __all__ = ["REPORTER", "REPORT_VERSIONS", "render_json", "stream_json"]
 
@@ -19,23 +19,13 @@ _PLACEHOLDER = "fsaudit:structures"
 _INDENT = orjson.OPT_INDENT_2
 
 
-def _visible(value: Any) -> Any:
-    if isinstance(value, str):
-        return visible(value)
-    if isinstance(value, dict):
-        return {_visible(k): _visible(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_visible(v) for v in value]
-    return value
-
-
 def _dumps(value: Any) -> bytes:
     """orjson's encoding; a text that is not valid Unicode (a file name whose bytes were not
     UTF-8, kept by the system as lone surrogates) is written visibly (``caf\\xe9.json``)."""
     try:
         return orjson.dumps(value, option=_INDENT)
     except orjson.JSONEncodeError:
-        return orjson.dumps(_visible(value), option=_INDENT)
+        return orjson.dumps(visible_data(value), option=_INDENT)
 
 
 def _version_1(report: AuditReport) -> Iterator[bytes]:

@@ -18,3 +18,11 @@ def test_referential_values_in_french() -> None:
         "warn",
         "None",
     ]
+
+
+def test_visible_data_escapes_every_text_of_json_shaped_data() -> None:
+    """Keys and values at any depth, in lists and tuples, are made visible; other values kept."""
+    from fsaudit import visible_data
+
+    data = {"caf\udce9": ("caf\udce9.json", 1, None, [{"k": "\udce9"}]), "ok": "café"}
+    assert visible_data(data) == {"caf\\xe9": ["caf\\xe9.json", 1, None, [{"k": "\\xe9"}]], "ok": "café"}
