@@ -13,7 +13,7 @@ import os
 import stat
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import attrs
 
@@ -24,6 +24,9 @@ from fsaudit.model.result import (
 )
 from fsaudit.text.french import describe_exception
 
+if TYPE_CHECKING:
+    from fsaudit.report.reporter import Reporter
+
 __all__ = [
     "InputFile",
     "NotReadable",
@@ -31,6 +34,7 @@ __all__ = [
     "describe_os_error",
     "input_source",
     "open_regular",
+    "own_report",
     "read_input",
     "read_regular",
     "source",
@@ -243,12 +247,31 @@ def _only_reader_of_extension(path: str, readers: Sequence[Reader]) -> Reader | 
     return candidates[0] if len(candidates) == 1 else None
 
 
-def read_input(path: str, readers: Sequence[Reader]) -> tuple[InputInfo, ReadResult]:
+def own_report(data: bytes, reporters: Sequence[Reporter]) -> Reporter | None:
+    """The reporter whose report ``data`` is (:attr:`Reporter.recognise`), or ``None``; a
+    recogniser that raises counts as a no."""
+    for reporter in reporters:
+        recognise = getattr(reporter, "recognise", None)
+        if recognise is None:
+            continue
+        try:
+            if recognise(data):
+                return reporter
+        except Exception:  # noqa: BLE001, S112 - a broken recogniser must not stop the reading
+            continue
+    return None
+
+
+def read_input(
+    path: str, readers: Sequence[Reader], reporters: Sequence[Reporter] = ()
+) -> tuple[InputInfo, ReadResult]:
     """Read one input; every failure becomes a problem of that input, never an exception.
 
     Only a regular file is read. A named pipe, a socket or a device, a symbolic link loop, a
     broken link or a file without read permission is an error of that input, said in French,
     and is never opened in a way that could block (:func:`fsaudit.inputs.files.open_regular`).
+    A file that one of ``reporters`` recognises as its report (last run's report left in the
+    declarations' folder) is not read: a warning says so.
     """
 
     def unread(message: str) -> tuple[InputInfo, ReadResult]:
@@ -266,6 +289,18 @@ def read_input(path: str, readers: Sequence[Reader]) -> tuple[InputInfo, ReadRes
     if _blank(file.data):
         problem = InputProblem(path, "fichier", f"fichier vide : aucune donnée à lire ; formats lus : {known}")
         return InputInfo(path, sha256, None, 0, 1), ReadResult("inconnu", problems=(problem,))
+    report = own_report(file.data, reporters)
+    if report is not None:
+        problem = InputProblem(
+            path,
+            "fichier",
+            f"rapport d'audit écrit par fsaudit (format {report.name}), pas une déclaration : fichier non lu ; "
+            "écrivez les rapports hors du dossier des déclarations",
+            InputProblem.WARNING,
+        )
+        return InputInfo(path, sha256, f"rapport-{report.name}", 0, 1), ReadResult(
+            f"rapport-{report.name}", problems=(problem,)
+        )
     reader = choose_reader(file, readers)
     if reader is None:
         reader = _only_reader_of_extension(path, readers)

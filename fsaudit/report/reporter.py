@@ -33,6 +33,11 @@ class Reporter:
         default=None, eq=False, repr=False
     )
     """Optional: the report as chunks of bytes, whose concatenation is ``render``'s result."""
+    recognise: Callable[[bytes], bool] | None = attrs.field(default=None, eq=False, repr=False)
+    """Optional: true when ``data``, the bytes of a file, is a report of this format. A file that
+    a reporter recognises is never read as a declaration (a warning says so): last run's reports,
+    written into the declarations' folder, are not audited as structures on the next run. It must
+    be quick on files that are not its reports (most inputs) and never raise on any bytes."""
 
     def chunks(self, report: AuditReport, options: dict[str, Any]) -> Iterable[bytes]:
         """The report as chunks of bytes: ``stream`` when the format gives it, else ``render``'s

@@ -604,7 +604,7 @@ def check_input(
     path: str, plugins: PluginSet, engine: Engine, on_structure: Callable[[int, int], None] | None = None
 ) -> CheckedInput:
     """Read one input and run every structure rule on each of its structures."""
-    info, result = read_input(path, plugins.readers)
+    info, result = read_input(path, plugins.readers, plugins.reporters)
     return check_read(info, result, engine, on_structure)
 
 

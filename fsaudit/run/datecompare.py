@@ -221,7 +221,7 @@ def audit_compared(
     from fsaudit.run.engine import audit_inputs
 
     plugins = plugins or load_plugins(disabled)
-    inputs = [read_input(str(path), plugins.readers) for path in paths]
+    inputs = [read_input(str(path), plugins.readers, plugins.reporters) for path in paths]
     base = audit_inputs(inputs, as_of=as_of, fail_on=fail_on, options=options, plugins=plugins, config=config)
     other = audit_inputs(inputs, as_of=compare_as_of, fail_on=fail_on, options=options, plugins=plugins, config=config)
     return with_comparison(base, other)

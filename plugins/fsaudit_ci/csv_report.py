@@ -21,7 +21,7 @@ from typing import Any
 from fsaudit import AuditReport, Reporter, fr_field, input_issues, level_label, shown_path
 from fsaudit_ci._common import clean_text, rules_by_id, waiver_text
 
-__all__ = ["HEADERS", "REPORTER", "render_csv"]
+__all__ = ["HEADERS", "REPORTER", "is_csv_report", "render_csv"]
 
 HEADERS = (
     "Structure",
@@ -120,6 +120,20 @@ def render_csv(report: AuditReport, options: dict[str, Any]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def is_csv_report(data: bytes) -> bool:
+    """True when the first line of ``data`` is this report's header, as written or as a
+    spreadsheet saves it again (UTF-8 or Windows-1252, with ``;``, ``,`` or tabs, quoted or not)."""
+    first = data[:1024].removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r")
+    try:
+        line = first.decode("utf-8")
+    except UnicodeDecodeError:
+        line = first.decode("cp1252", errors="replace")
+    for separator in (";", ",", "\t"):
+        if tuple(cell.strip().strip('"') for cell in line.split(separator)) == HEADERS:
+            return True
+    return False
+
+
 REPORTER = Reporter(
     name="csv",
     description=(
@@ -127,4 +141,5 @@ REPORTER = Reporter(
     ),
     extension=".csv",
     render=render_csv,
+    recognise=is_csv_report,
 )

@@ -43,7 +43,7 @@ from fsaudit import (
 )
 from fsaudit_ci._common import clean_text, rule_severity, waiver_text
 
-__all__ = ["INPUT_ERROR_RULE", "INPUT_WARNING_RULE", "REPORTER", "SARIF_SCHEMA", "render_sarif"]
+__all__ = ["INPUT_ERROR_RULE", "INPUT_WARNING_RULE", "REPORTER", "SARIF_SCHEMA", "is_sarif_report", "render_sarif"]
 
 INPUT_ERROR_RULE = "saisie/donnee-illisible"
 """SARIF rule of an input error: something the input holds could not be read."""
@@ -464,9 +464,24 @@ def _visible(value: Any) -> Any:
     return value
 
 
+def is_sarif_report(data: bytes) -> bool:
+    """True when ``data`` is a SARIF log written by fsaudit (its first run's tool is « fsaudit »),
+    whatever the file's extension: a ``.json`` name makes it a candidate declaration."""
+    start = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = data[:4096]
+    if not start.startswith(b"{") or b'"runs"' not in head or b'"fsaudit"' not in head:
+        return False
+    try:
+        log = json.loads(data.removeprefix(b"\xef\xbb\xbf"))
+        return log["runs"][0]["tool"]["driver"]["name"] == "fsaudit"
+    except (ValueError, KeyError, IndexError, TypeError):
+        return False
+
+
 REPORTER = Reporter(
     name="sarif",
     description="Rapport SARIF 2.1.0 (GitHub code scanning) : règles, constats et emplacements",
     extension=".sarif",
     render=render_sarif,
+    recognise=is_sarif_report,
 )

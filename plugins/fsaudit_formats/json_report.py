@@ -10,7 +10,7 @@ import orjson
 
 from fsaudit import AuditReport, Reporter, report_to_dict, report_v2_chunks, structure_to_dict, visible_data
 
-__all__ = ["REPORTER", "REPORT_VERSIONS", "render_json", "stream_json"]
+__all__ = ["REPORTER", "REPORT_VERSIONS", "is_json_report", "render_json", "stream_json"]
 
 REPORT_VERSIONS = ("1", "2")
 """The versions of the JSON report this format writes (option ``report_version``, default 2)."""
@@ -73,10 +73,25 @@ def render_json(report: AuditReport, options: dict[str, Any]) -> bytes:
     return b"".join(stream_json(report, options))
 
 
+def is_json_report(data: bytes) -> bool:
+    """True when ``data`` is a JSON report of fsaudit (either version): a JSON object with the
+    keys ``fsaudit_version`` and ``structures``. A byte search rules out every other file before
+    anything is parsed (a declaration never names ``fsaudit_version``)."""
+    start = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not start.startswith(b"{") or b'"fsaudit_version"' not in data:
+        return False
+    try:
+        document = orjson.loads(data.removeprefix(b"\xef\xbb\xbf"))
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(document, dict) and "fsaudit_version" in document and "structures" in document
+
+
 REPORTER = Reporter(
     name="json",
     description="Rapport JSON versionné, pour les outils et la CI",
     extension=".json",
     render=render_json,
     stream=stream_json,
+    recognise=is_json_report,
 )

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import io
 import math
 import re
 import unicodedata
+import zipfile
 from collections import Counter
 from typing import Any
 
@@ -57,6 +59,7 @@ __all__ = [
     "REPORTER",
     "SEVERITY_FILLS",
     "cell_link",
+    "is_xlsx_report",
     "render_xlsx",
 ]
 
@@ -859,6 +862,27 @@ def render_xlsx(report: AuditReport, options: dict[str, Any]) -> bytes:
     return save_openpyxl(wb, when)
 
 
+_SHEET_NAME = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"")
+_WORKBOOK_PART_LIMIT = 1 << 20
+
+
+def is_xlsx_report(data: bytes) -> bool:
+    """True when ``data`` is an Excel report of fsaudit, as written or saved again by a
+    spreadsheet: a workbook with a « Constats » sheet and no « Structures » sheet (the sheet a
+    declaration workbook must have). Only the workbook's list of sheets is read."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("xl/workbook.xml")
+            if info.file_size > _WORKBOOK_PART_LIMIT:
+                return False
+            names = {name.decode("utf-8", "replace") for name in _SHEET_NAME.findall(archive.read(info))}
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
+        return False
+    return "Constats" in names and "Structures" not in names
+
+
 REPORTER = Reporter(
     name="xlsx",
     description="Classeur Excel imprimable : synthèse, identité, constats liés aux cellules, plan d'actions, "
@@ -866,4 +890,5 @@ REPORTER = Reporter(
     extension=".xlsx",
     render=render_xlsx,
     binary=True,
+    recognise=is_xlsx_report,
 )
