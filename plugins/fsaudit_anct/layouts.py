@@ -283,6 +283,36 @@ class Recognition:
         names = {name for name, _i, _c in self.positions}
         return bool(names & {"id", "name"})
 
+    def refusal(self) -> str | None:
+        """Why the header cannot be read as its layout, in French, or ``None`` when it can.
+
+        A complete header is read. An approximate one must name its records (an identifier or
+        a name column), have more columns of the layout than columns the layout does not know,
+        and have the column that tells the layout's France services from its other rows when the
+        layout has one (``keep``): a table that shares a column « Nom » with a layout (an address
+        book, a report of fsaudit) is not a list of France services, while a derivative of the
+        list that kept two of its columns (``id_fs``, ``lib_fs``) is read, its other facts unread.
+        """
+        names = {name for name, _i, _c in self.positions}
+        if not names & {"id", "name"}:
+            return "ni identifiant ni nom de structure"
+        if self.exact:
+            return None
+        layout = self.layout
+        if len(self.positions) <= len(self.unused):
+            used = ", ".join(column for _n, _i, column in self.positions)
+            unknown = ", ".join(self.unused)
+            return (
+                f"{len(self.positions)} colonne(s) de cette disposition ({used}) pour {len(self.unused)} qu'elle "
+                f"ne connaît pas ({unknown}) : ce tableau n'est pas une liste de France services"
+            )
+        if layout.keep is not None and layout.keep.field not in names:
+            return (
+                f"colonne {layout.published(layout.keep.field)} absente : sans elle, les France services ne se "
+                "distinguent pas des autres lieux de cette liste"
+            )
+        return None
+
     def describe(self) -> str:
         """French: the layout, and for an approximate reading the columns used and missing."""
         used = ", ".join(column for _n, _i, column in self.positions)

@@ -208,9 +208,10 @@ def _header(cells: Sequence[Any]) -> _Header | str:
     found = recognise([str(c) if c is not None else "" for c in cells])
     layout = found.layout
     written = [str(c).strip() for c in cells if c is not None and str(c).strip()]
-    if not found.readable:
+    refusal = found.refusal()
+    if refusal is not None:
         return (
-            "en-tête non reconnu : ni identifiant ni nom de structure ; disposition la plus proche : "
+            f"en-tête non reconnu : {refusal} ; disposition la plus proche : "
             f"« {layout.id} » ({layout.title}), colonnes attendues : {_expected(layout)} ; colonnes "
             f"trouvées : {', '.join(written) or 'aucune'}"
         )

@@ -320,6 +320,40 @@ def test_header_without_identifier_or_name_is_refused(tmp_path: Path) -> None:
     assert result.structures == ()
 
 
+@pytest.mark.parametrize(
+    ("header", "row", "reason"),
+    [
+        (
+            "Structure;Nom;Fichier;Règle;Statut;Constat",
+            "32-001;France services d'Auch;decl.json;FS-HOR-01;conforme;35 h",
+            "en-tête non reconnu : 1 colonne(s) de cette disposition (Nom) pour 5 qu'elle ne connaît pas "
+            "(Structure, Fichier, Règle, Statut, Constat) : ce tableau n'est pas une liste de France services ; "
+            "disposition la plus proche : « mediation-numerique »",
+        ),
+        (
+            "id;nom;adresse;commune;code_postal;horaires",
+            "b2;Médiathèque;1 rue;Valserhône;01200;Sa 10:00-12:00",
+            "en-tête non reconnu : colonne dispositif_programmes_nationaux absente : sans elle, les France services "
+            "ne se distinguent pas des autres lieux de cette liste ; "
+            "disposition la plus proche : « mediation-numerique »",
+        ),
+    ],
+)
+def test_table_that_only_shares_columns_with_a_layout_is_refused(
+    tmp_path: Path, header: str, row: str, reason: str
+) -> None:
+    """A table with a « Nom » column among columns the list does not have (here, findings) was read
+    as one structure per row, and a list of digital-inclusion places without the column that
+    names its France services as all of its places: both are refused at line 1."""
+    path = tmp_path / "tableau.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    result = read_csv(path)
+    assert result.structures == ()
+    [problem] = result.problems
+    assert (problem.location, problem.level) == ("ligne 1", "erreur")
+    assert problem.message.startswith(reason)
+
+
 def test_schema_problem_points_at_the_column(tmp_path: Path) -> None:
     """A value the declaration schema rejects is reported at its column; the record is kept
     with that fact unread."""
