@@ -123,9 +123,11 @@ def cli() -> None:
 @click.option(
     "--output",
     "-o",
-    "output",
+    "outputs",
+    multiple=True,
     metavar="FICHIER",
-    help="Écrit le rapport dans ce fichier (ce dossier avec plusieurs formats) ; les dossiers manquants sont créés.",
+    help="Écrit le rapport dans ce fichier (ce dossier avec plusieurs formats, ou un -o par format, dans l'ordre "
+    "des -f) ; les dossiers manquants sont créés.",
 )
 @click.option(
     "--fail-on",
@@ -234,7 +236,7 @@ def audit_command(
     paths: Sequence[str],
     as_of: str | None,
     formats: Sequence[str],
-    output: str | None,
+    outputs: Sequence[str],
     fail_on: str,
     disabled: Sequence[str],
     compare_as_of: str | None = None,
@@ -277,27 +279,11 @@ def audit_command(
         raise UsageProblem(f"fichier de dérogations introuvable : {waivers}")
     if waivers is not None and compare_as_of:
         raise UsageProblem("--waivers et --compare-as-of ne peuvent pas être employés ensemble")
-    reporters = []
-    for name in dict.fromkeys(names):
-        reporter = plugins.reporter(name)
-        if reporter is None:
-            known = ", ".join(r.name for r in plugins.reporters)
-            raise UsageProblem(f"format de rapport inconnu « {name} » : formats disponibles : {known}")
-        reporters.append(reporter)
-    if len(reporters) > 1 and not output:
-        raise UsageProblem("plusieurs formats demandés : indiquez un dossier de sortie avec -o")
-    if not output and any(r.binary for r in reporters):
-        raise UsageProblem(f"le format {reporters[0].name} s'écrit dans un fichier : indiquez-le avec -o")
+    targets = report_targets(plugins, names, outputs)
     referential = overlaid_referential(overlay, date, compare_as_of) if overlay else None
     # Every target is checked before the audit: no report is written over what the user gave.
     config = plugin_config(config_path)
     given = [Path(p) for p in paths] + [Path(p) for p in (waivers, baseline, overlay, config_path) if p]
-    targets: list[tuple[Any, Path | None]] = []
-    for reporter in reporters:
-        if output and len(reporters) > 1:
-            targets.append((reporter, Path(output) / f"rapport{reporter.extension}"))
-        else:
-            targets.append((reporter, Path(output) if output else None))
     try:
         for _reporter, target in targets:
             if target is not None:
@@ -380,6 +366,47 @@ def audit_command(
     for line in terminal_notices(audited, text_shown=on_terminal and report is audited):
         _err(line)
     return exit_code_for(audited)
+
+
+def report_targets(plugins: Any, names: Sequence[str], outputs: Sequence[str]) -> list[tuple[Any, Path | None]]:
+    """Each report to write and its file (``None``: standard output), from the formats named
+    (``-f``, in order) and the ``-o`` given: none (one text format on standard output), one (the
+    file, or the folder of several formats, ``rapport.<extension>`` each), or one per format,
+    paired in order (``-f json -o a.json -f xlsx -o b.xlsx``)."""
+    from fsaudit.text.french import fr_count
+
+    reporters = []
+    for name in names:
+        reporter = plugins.reporter(name)
+        if reporter is None:
+            known = ", ".join(r.name for r in plugins.reporters)
+            raise UsageProblem(f"format de rapport inconnu « {name} » : formats disponibles : {known}")
+        reporters.append(reporter)
+    if len(outputs) > 1:
+        if len(outputs) != len(reporters):
+            raise UsageProblem(
+                f"-o donné {len(outputs)} fois pour {fr_count(len(reporters), 'format')} : donnez un -o par "
+                "format, dans l'ordre des -f, ou un seul -o (un dossier pour plusieurs formats)"
+            )
+        pairs = list(dict.fromkeys(zip(reporters, map(Path, outputs), strict=True)))
+        seen: dict[Path, str] = {}
+        for reporter, target in pairs:
+            key = Path(os.path.normcase(os.path.abspath(target)))
+            if key in seen:
+                raise UsageProblem(
+                    f"-o « {target} » donné pour deux formats ({seen[key]} et {reporter.name}) : un fichier par format"
+                )
+            seen[key] = reporter.name
+        return [(reporter, target) for reporter, target in pairs]
+    reporters = list(dict.fromkeys(reporters))
+    output = outputs[0] if outputs else None
+    if len(reporters) > 1 and not output:
+        raise UsageProblem("plusieurs formats demandés : indiquez un dossier de sortie avec -o, ou un -o par format")
+    if not output and any(r.binary for r in reporters):
+        raise UsageProblem(f"le format {reporters[0].name} s'écrit dans un fichier : indiquez-le avec -o")
+    if output and len(reporters) > 1:
+        return [(reporter, Path(output) / f"rapport{reporter.extension}") for reporter in reporters]
+    return [(reporter, Path(output) if output else None) for reporter in reporters]
 
 
 def written_line(target: Path, report: Any) -> str:

@@ -47,3 +47,46 @@ def test_missing_folders_of_the_output_are_created(tmp_path: Path, capsys: pytes
     capsys.readouterr()
     assert one.is_file()
     assert sorted(p.name for p in several.iterdir()) == ["rapport.csv", "rapport.json"]
+
+
+def test_one_output_per_format_in_the_order_given(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``-f json -o a.json -f xlsx -o b.xlsx`` writes each format to its own file (the last ``-o``
+    used to win: every format went into a folder named ``b.xlsx``); comma-separated formats pair
+    in the same order, and each file holds what the folder form writes."""
+    given = ["-f", "json", "-o", str(tmp_path / "a.json"), "-f", "xlsx", "-o", str(tmp_path / "b.xlsx")]
+    assert main(["audit", str(SAMPLE), "--as-of", "2025-06-30", *given]) in (0, 1)
+    mixed = ["-f", "csv,markdown", "-o", str(tmp_path / "c.csv"), "-o", str(tmp_path / "d.md")]
+    assert main(["audit", str(SAMPLE), "--as-of", "2025-06-30", *mixed]) in (0, 1)
+    assert main(["audit", str(SAMPLE), "--as-of", "2025-06-30", "-f", "json,csv", "-o", str(tmp_path / "f")]) in (0, 1)
+    out = capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.xlsx", "c.csv", "d.md", "f"]
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "f" / "rapport.json").read_bytes()
+    assert (tmp_path / "c.csv").read_bytes() == (tmp_path / "f" / "rapport.csv").read_bytes()
+    assert (tmp_path / "b.xlsx").read_bytes().startswith(b"PK")
+    assert "Rapport écrit : " + str(tmp_path / "b.xlsx") in out
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["-f", "json,xlsx", "-o", "a.json", "-o", "b.xlsx", "-o", "c"], "-o donné 3 fois pour 2 formats"),
+        (
+            ["-f", "json", "-f", "sarif", "-o", "a.json", "-o", "./a.json"],
+            "« a.json » donné pour deux formats (json et sarif)",
+        ),
+        (["-f", "json", "-o", "a.json", "-o", "b.json"], "-o donné 2 fois pour 1 format :"),
+    ],
+)
+def test_outputs_that_do_not_pair_are_refused(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    arguments: list[str],
+    message: str,
+) -> None:
+    """A count of ``-o`` that is neither 1 nor the number of formats, or two formats to one file,
+    is a usage error before anything is audited or written."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["audit", str(SAMPLE), "--as-of", "2025-06-30", *arguments]) == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
