@@ -298,9 +298,8 @@ def read_input(
             "écrivez les rapports hors du dossier des déclarations",
             InputProblem.WARNING,
         )
-        return InputInfo(path, sha256, f"rapport-{report.name}", 0, 1), ReadResult(
-            f"rapport-{report.name}", problems=(problem,)
-        )
+        kind = f"rapport-{report.name}"
+        return InputInfo.counting(path, sha256, kind, 0, (problem,)), ReadResult(kind, problems=(problem,))
     reader = choose_reader(file, readers)
     if reader is None:
         reader = _only_reader_of_extension(path, readers)
@@ -319,5 +318,5 @@ def read_input(
         # said, so that an input that audits nothing is never mistaken for one that passed.
         empty = InputProblem(path, "fichier", "aucune structure dans ce fichier : rien à auditer", InputProblem.WARNING)
         result = attrs.evolve(result, problems=(empty,))
-    info = InputInfo(path, sha256, result.format, len(result.structures), len(result.problems), result.layout)
+    info = InputInfo.counting(path, sha256, result.format, len(result.structures), result.problems, result.layout)
     return info, result

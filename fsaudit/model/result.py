@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import chain
 from operator import attrgetter
 from typing import Any, ClassVar, NamedTuple
@@ -285,8 +285,25 @@ class InputInfo:
     format: str | None
     structures: int
     errors: int
+    """Problems of this input at the error level (data not read)."""
     layout: str | None = None
     """The layout of the format the reader recognised (``liste-2022``), when it says one."""
+    warnings: int = 0
+    """Problems of this input at the warning level (elements ignored, a file not read on purpose)."""
+
+    @classmethod
+    def counting(
+        cls,
+        path: str,
+        sha256: str | None,
+        format: str | None,
+        structures: int,
+        problems: Sequence[InputProblem],
+        layout: str | None = None,
+    ) -> InputInfo:
+        """The entry of an input whose problems are ``problems``: errors and warnings counted apart."""
+        errors = sum(1 for problem in problems if problem.is_error)
+        return cls(path, sha256, format, structures, errors, layout, len(problems) - errors)
 
 
 @frozen

@@ -99,6 +99,8 @@ def _input_to_dict(info: InputInfo) -> dict[str, Any]:
         "structures": info.structures,
         "errors": info.errors,
     }
+    if info.warnings:
+        out["warnings"] = info.warnings
     if info.layout is not None:
         out["layout"] = info.layout
     return out

@@ -617,7 +617,8 @@ def _checked_extensions(result: ReadResult, info: InputInfo, schemas: Any) -> tu
         checked, found = validate_extensions(item, schemas)
         structures.append(checked)
         problems.extend(found)
-    info = attrs.evolve(info, errors=len(problems))
+    errors = sum(1 for problem in problems if problem.is_error)
+    info = attrs.evolve(info, errors=errors, warnings=len(problems) - errors)
     return attrs.evolve(result, structures=tuple(structures), problems=tuple(problems)), info
 
 

@@ -126,3 +126,26 @@ def test_schema_rejects_an_unknown_status(
         f"$.structures[0].results[0]{'.status' if version == '1' else '[1]'}: 'ok' is not one of "
         f"{['pass', 'fail', 'warn', 'not_applicable', 'manual', 'waived', 'error']!r}"
     ]
+
+
+def test_inputs_count_errors_and_warnings_apart(
+    version: str, validator: jsonschema.Draft202012Validator, network: Path, run
+) -> None:
+    """``inputs[].errors`` counts the input's errors only, ``warnings`` its warnings (absent when
+    none): an unknown field is a warning, not an error (fsaudit 0.1.0 counted both as errors)."""
+    data = json.loads(Path("decl/2.json").read_text(encoding="utf-8"))
+    data["structures"][0]["couleur"] = "bleu"
+    Path("decl/2.json").write_text(json.dumps(data), encoding="utf-8")
+    Path("decl/broken.json").write_text("{", encoding="utf-8")
+    run("audit", "decl", "--as-of", AS_OF, "-f", "json", "--report-version", version, "-o", "r.json")
+    data = json.loads(Path("r.json").read_text(encoding="utf-8"))
+    assert errors_of(validator, data) == []
+    counts = {i["path"]: (i["errors"], i.get("warnings")) for i in data["inputs"]}
+    assert counts == {
+        "decl/10.json": (0, None),
+        "decl/2.json": (0, 1),
+        "decl/b.json": (0, None),
+        "decl/broken.json": (1, None),
+        "decl/sud/c.json": (0, None),
+    }
+    assert (data["summary"]["input_errors"], data["summary"]["input_warnings"]) == (1, 1)
