@@ -123,7 +123,10 @@ def render_csv(report: AuditReport, options: dict[str, Any]) -> bytes:
 def is_csv_report(data: bytes) -> bool:
     """True when the first line of ``data`` is this report's header, as written or as a
     spreadsheet saves it again (UTF-8 or Windows-1252, with ``;``, ``,`` or tabs, quoted or not)."""
-    first = data[:1024].removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r")
+    first = data[:1024].split(b"\n", 1)[0]
+    if b"Constat" not in first:  # most files: no decoding, no splitting
+        return False
+    first = first.removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
     try:
         line = first.decode("utf-8")
     except UnicodeDecodeError:
