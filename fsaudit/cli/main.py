@@ -126,8 +126,8 @@ def cli() -> None:
     "outputs",
     multiple=True,
     metavar="FICHIER",
-    help="Écrit le rapport dans ce fichier (ce dossier avec plusieurs formats, ou un -o par format, dans l'ordre "
-    "des -f) ; les dossiers manquants sont créés.",
+    help="Écrit le rapport dans ce fichier, ou dans ce dossier (rapport.json…) avec plusieurs formats, s'il existe "
+    "ou finit par « / » ; ou un -o par format, dans l'ordre des -f. Les dossiers manquants sont créés.",
 )
 @click.option(
     "--fail-on",
@@ -371,8 +371,9 @@ def audit_command(
 def report_targets(plugins: Any, names: Sequence[str], outputs: Sequence[str]) -> list[tuple[Any, Path | None]]:
     """Each report to write and its file (``None``: standard output), from the formats named
     (``-f``, in order) and the ``-o`` given: none (one text format on standard output), one (the
-    file, or the folder of several formats, ``rapport.<extension>`` each), or one per format,
-    paired in order (``-f json -o a.json -f xlsx -o b.xlsx``)."""
+    file, or a folder: that of several formats, an existing one or one written with a final
+    ``/``, ``rapport.<extension>`` each), or one per format, paired in order (``-f json -o a.json
+    -f xlsx -o b.xlsx``)."""
     from fsaudit.text.french import fr_count
 
     reporters = []
@@ -388,7 +389,11 @@ def report_targets(plugins: Any, names: Sequence[str], outputs: Sequence[str]) -
                 f"-o donné {len(outputs)} fois pour {fr_count(len(reporters), 'format')} : donnez un -o par "
                 "format, dans l'ordre des -f, ou un seul -o (un dossier pour plusieurs formats)"
             )
-        pairs = list(dict.fromkeys(zip(reporters, map(Path, outputs), strict=True)))
+        pairs = list(
+            dict.fromkeys(
+                (r, _in_folder(r, o) if _is_folder(o) else Path(o)) for r, o in zip(reporters, outputs, strict=True)
+            )
+        )
         seen: dict[Path, str] = {}
         for reporter, target in pairs:
             key = Path(os.path.normcase(os.path.abspath(target)))
@@ -404,9 +409,27 @@ def report_targets(plugins: Any, names: Sequence[str], outputs: Sequence[str]) -
         raise UsageProblem("plusieurs formats demandés : indiquez un dossier de sortie avec -o, ou un -o par format")
     if not output and any(r.binary for r in reporters):
         raise UsageProblem(f"le format {reporters[0].name} s'écrit dans un fichier : indiquez-le avec -o")
-    if output and len(reporters) > 1:
-        return [(reporter, Path(output) / f"rapport{reporter.extension}") for reporter in reporters]
+    folder = output is not None and _is_folder(output)
+    if output and len(reporters) > 1 and not folder:
+        extension = Path(output).suffix.lower()
+        if extension and extension in {r.extension.lower() for r in plugins.reporters}:
+            raise UsageProblem(
+                f"plusieurs formats demandés : -o désigne leur dossier, et « {output} » a l'extension d'un rapport "
+                f"({extension}) : donnez un dossier (-o rapports) ou un -o par format"
+            )
+        folder = True
+    if output and folder:
+        return [(reporter, _in_folder(reporter, output)) for reporter in reporters]
     return [(reporter, Path(output) if output else None) for reporter in reporters]
+
+
+def _is_folder(output: str) -> bool:
+    """True when ``-o`` names a folder: an existing one, or one written with a final ``/``."""
+    return os.path.isdir(output) or output.endswith(("/", os.sep))
+
+
+def _in_folder(reporter: Any, folder: str) -> Path:
+    return Path(folder) / f"rapport{reporter.extension}"
 
 
 def written_line(target: Path, report: Any) -> str:

@@ -75,6 +75,7 @@ def test_one_output_per_format_in_the_order_given(tmp_path: Path, capsys: pytest
             "« a.json » donné pour deux formats (json et sarif)",
         ),
         (["-f", "json", "-o", "a.json", "-o", "b.json"], "-o donné 2 fois pour 1 format :"),
+        (["-f", "json,xlsx", "-o", "audit.json"], "« audit.json » a l'extension d'un rapport (.json)"),
     ],
 )
 def test_outputs_that_do_not_pair_are_refused(
@@ -90,3 +91,24 @@ def test_outputs_that_do_not_pair_are_refused(
     assert main(["audit", str(SAMPLE), "--as-of", "2025-06-30", *arguments]) == 2
     assert message in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_given_for_one_format_receives_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An existing folder, or a path ending with « / », given to ``-o`` receives ``rapport.<extension>``
+    (an existing folder used to be refused after the whole audit: « c'est un dossier »), also when
+    paired with its format."""
+    (tmp_path / "existant").mkdir()
+    audit = ["audit", str(SAMPLE), "--as-of", "2025-06-30"]
+    assert main([*audit, "-f", "json", "-o", str(tmp_path / "existant")]) in (0, 1)
+    assert main([*audit, "-f", "csv", "-o", str(tmp_path / "nouveau") + "/"]) in (0, 1)
+    paired = ["-f", "markdown", "-o", str(tmp_path / "existant"), "-f", "sarif", "-o", str(tmp_path / "s.sarif")]
+    assert main([*audit, *paired]) in (0, 1)
+    capsys.readouterr()
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == [
+        "existant",
+        "existant/rapport.json",
+        "existant/rapport.md",
+        "nouveau",
+        "nouveau/rapport.csv",
+        "s.sarif",
+    ]
