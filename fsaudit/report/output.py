@@ -20,7 +20,9 @@ class OutputError(Exception):
 
 
 def check_output_path(output: Path, inputs: Iterable[Path]) -> None:
-    """Refuse an output path that is one of the inputs."""
+    """Refuse an output path that is one of the inputs, or that cannot be written at all: a
+    folder, a path through a file, a folder without the right to write (checked before the
+    audit, which may take minutes, rather than when its report is written)."""
     from fsaudit.inputs.files import _ERRNO_MESSAGES, describe_os_error
     from fsaudit.text.french import shown_path
 
@@ -33,6 +35,7 @@ def check_output_path(output: Path, inputs: Iterable[Path]) -> None:
         existing = os.stat(target)
     except OSError:
         existing = None
+    _check_writable(output, existing)
     for item in inputs:
         try:
             found = os.stat(item)
@@ -52,6 +55,22 @@ def check_output_path(output: Path, inputs: Iterable[Path]) -> None:
                 f"{shown_path(str(output))} : le rapport écraserait un fichier que fsaudit lit (déclaration, "
                 "dérogations ou rapport) ; choisissez un autre fichier"
             )
+
+
+def _check_writable(output: Path, existing: os.stat_result | None) -> None:
+    from fsaudit.text.french import shown_path
+
+    shown = shown_path(str(output))
+    if existing is not None and stat.S_ISDIR(existing.st_mode):
+        raise OutputError(f"{shown} : écriture impossible (c'est un dossier)")
+    folder = output.parent  # as given, not resolved: a broken link on the way is named
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent  # missing folders are created: the first existing one must accept them
+    if not os.path.isdir(folder):
+        what = "un lien symbolique cassé" if os.path.islink(folder) else "un fichier"
+        raise OutputError(f"{shown} : écriture impossible ({shown_path(str(folder))} est {what}, pas un dossier)")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"{shown} : écriture impossible (dossier {shown_path(str(folder))} protégé en écriture)")
 
 
 def write_atomic(path: Path, data: bytes | bytearray | memoryview | Iterable[bytes]) -> None:

@@ -162,6 +162,36 @@ def test_a_report_under_a_broken_link_is_refused_in_french(tmp_path: Path) -> No
     assert leftovers(tmp_path) == ["lien"]
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink") or sys.platform == "win32", reason="symbolic links")
+def test_unwritable_report_paths_are_refused_before_the_audit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A report path through a file or a broken link, or a folder without the right to write, is
+    a usage error before anything is audited (it used to be found only when the report was
+    written, after an audit that may take minutes)."""
+    from fsaudit.run import engine
+
+    monkeypatch.chdir(tmp_path)
+    Path("fichier").write_text("x", encoding="utf-8")
+    Path("lien").symlink_to(tmp_path / "absent")
+    audited: list[object] = []
+    monkeypatch.setattr(engine, "_audit", lambda *a, **k: audited.append(a) or pytest.fail("audit run"))
+    sample = str(SAMPLES / "exemple-candidature.json")
+    for output, reason in (
+        ("fichier/r.json", "fichier est un fichier, pas un dossier"),
+        ("fichier/sous/r.json", "fichier est un fichier, pas un dossier"),
+        ("lien/r.json", "lien est un lien symbolique cassé, pas un dossier"),
+    ):
+        assert main(["audit", sample, "-f", "json", "-o", output]) == 2
+        assert f"{output} : écriture impossible ({reason})" in capsys.readouterr().err
+    if os.geteuid() != 0:  # root writes anywhere
+        Path("protege").mkdir(mode=0o555)
+        assert main(["audit", sample, "-f", "json", "-o", "protege/r.json"]) == 2
+        assert "écriture impossible (dossier protege protégé en écriture)" in capsys.readouterr().err
+    assert audited == []
+    assert sorted(p.name for p in tmp_path.iterdir()) in (["fichier", "lien"], ["fichier", "lien", "protege"])
+
+
 def test_write_errors_are_said_in_french() -> None:
     """Every system error a write can meet is said in French, never as the bare errno name."""
     import errno
