@@ -75,6 +75,32 @@ def weekly_minutes(hours: WeeklyHours) -> dict[str, int]:
     return dict(per_day)
 
 
+def _reversed(hours: WeeklyHours) -> list[tuple[str, TimeRange]]:
+    """Ranges whose end is not after their start (« 16:00 - 14:00 », « 14:00 - 4:00 »), by day;
+    placeholders (00:00 - 00:00) left out. Their length is unknown: a typo, not a closed slot."""
+    return [
+        (day, r)
+        for day, ranges in hours.items()
+        for r in ranges
+        if not r.is_placeholder and r.end_minutes <= r.start_minutes
+    ]
+
+
+def _uncertain_shortfall(structure: Structure, message: str, evidence: dict[str, Any]) -> Outcome | None:
+    """*À vérifier* for a shortfall that ranges read but not understood could fill: the data
+    does not show it (FS-HOR-03 names them); ``None`` when the week has none."""
+    found = _reversed(structure.opening_hours)  # type: ignore[arg-type]
+    if not found:
+        return None
+    shown = ", ".join(f"{WEEKDAY_LABELS[day]} « {r} »" for day, r in found[:5]) + (" …" if len(found) > 5 else "")
+    return Outcome.manual(
+        f"{message} en comptant les créneaux bien formés ; {len(found)} créneau(x) dont la fin n'est pas après "
+        f"le début ({shown}), de durée inconnue, pourraient combler l'écart : à vérifier (voir FS-HOR-03)",
+        field="opening_hours",
+        **evidence,
+    )
+
+
 def _no_hours(structure: Structure) -> bool:
     hours = structure.opening_hours
     return hours is None or not any(weekly_minutes(hours).values())
@@ -114,7 +140,7 @@ def check_weekly_hours(structure: Structure, ctx: RuleContext) -> Outcome:
             **evidence,
         )
     message = f"ouverture de {fr_hours(total)} par semaine, sous le minimum de {minimum_hours} h"
-    return _below_minimum(kind, message, ctx, evidence)
+    return _uncertain_shortfall(structure, message, evidence) or _below_minimum(kind, message, ctx, evidence)
 
 
 def _roaming_status(ctx: RuleContext) -> str:
@@ -177,6 +203,9 @@ def check_open_days(structure: Structure, ctx: RuleContext) -> Outcome:
             **evidence,
         )
     message = f"ouverte {len(open_days)} jour(s) par semaine, sous le minimum de {minimum_days}"
+    closed = {day for day, m in per_day.items() if not m}
+    if any(day in closed for day, _r in _reversed(structure.opening_hours)):  # type: ignore[arg-type]
+        return _uncertain_shortfall(structure, message, evidence) or _below_minimum(kind, message, ctx, evidence)
     return _below_minimum(kind, message, ctx, evidence)
 
 
@@ -294,9 +323,11 @@ RULES = [
         ),
         description=(
             "Additionne, jour par jour, la durée des créneaux d'ouverture bien formés (les "
-            "chevauchements ne comptent qu'une fois, les créneaux 00:00 - 00:00 et inversés sont "
-            "ignorés) et la compare au minimum du référentiel en vigueur (24 h). Exactement 24 h "
-            "est conforme. Les bus et offres itinérantes, complémentaires, reçoivent par défaut un "
+            "chevauchements ne comptent qu'une fois, les créneaux 00:00 - 00:00 sont ignorés) et la "
+            "compare au minimum du référentiel en vigueur (24 h). Exactement 24 h est conforme. Un "
+            "créneau dont la fin n'est pas après le début (« 16:00 - 14:00 », faute de frappe) est de "
+            "durée inconnue : s'il y en a un, une durée sous le minimum est à vérifier, jamais non "
+            "conforme (FS-HOR-03 le signale). Les bus et offres itinérantes, complémentaires, reçoivent par défaut un "
             "avertissement plutôt qu'un échec, et les antennes ne sont pas concernées : ces deux "
             "applications sont une pratique que la charte ne formule pas [U], paramétrable par la "
             "préfecture (« hours.roaming_status » du référentiel : warn, fail ou not_applicable). "
@@ -327,7 +358,9 @@ RULES = [
         description=(
             "Compte les jours de la semaine (dimanche compris) ayant au moins un créneau bien "
             "formé et compare ce nombre au minimum du référentiel (5 jours). Même champ "
-            "d'application que FS-HOR-01, paramétrable de la même façon [U]."
+            "d'application que FS-HOR-01, paramétrable de la même façon [U]. Un jour dont les seuls "
+            "créneaux ont une fin qui n'est pas après leur début n'est pas compté, mais rend un "
+            "nombre de jours sous le minimum à vérifier, jamais non conforme."
         ),
         remediation="Ouvrir au public au moins 5 jours par semaine.",
         check=scope_guard(check_open_days, _format_matters),

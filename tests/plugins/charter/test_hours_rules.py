@@ -73,6 +73,31 @@ def test_reversed_range_ignored_and_flagged() -> None:
     )
 
 
+def test_reversed_range_makes_a_shortfall_uncertain() -> None:
+    """Below the minimum with a range whose end is not after its start (a typo: « 16:00 - 14:00 »,
+    « 14:00 - 4:00 »): the missing hours may be in it, so FS-HOR-01 is « à vérifier », never non
+    conforme; without such a range the same week fails."""
+    short = {d: ["09:00-12:00", "13:00-14:00"] for d in FIVE_DAYS[:4]}
+    for typo in ("16:00-14:00", "14:00-04:00", "14:00-14:00"):
+        hours = weekly(**short, friday=["09:00-12:00", typo])
+        status, message = _status("FS-HOR-01", opening_hours=hours)
+        assert status is Status.MANUAL, typo
+        assert message.startswith("ouverture de 19 h par semaine, sous le minimum de 24 h en comptant les créneaux")
+        assert "vendredi « " + typo.replace("-", " - ") + " »" in message
+    assert _status("FS-HOR-01", opening_hours=weekly(**short, friday=["09:00-12:00"]))[0] is Status.FAIL
+
+
+def test_day_with_only_a_reversed_range_makes_the_day_count_uncertain() -> None:
+    """Four open days and a fifth whose only range is reversed: FS-HOR-02 « à vérifier »; a
+    reversed range on a day already open changes nothing, and placeholders stay a closed day."""
+    four = {d: ["09:00-17:00"] for d in FIVE_DAYS[:4]}
+    assert _status("FS-HOR-02", opening_hours=weekly(**four, friday=["17:00-09:00"]))[0] is Status.MANUAL
+    assert _status("FS-HOR-02", opening_hours=weekly(**four, friday=["00:00-00:00"]))[0] is Status.FAIL
+    three = {d: ["09:00-17:00"] for d in FIVE_DAYS[:3]}
+    status = _status("FS-HOR-02", opening_hours=weekly(**three, thursday=["09:00-17:00", "17:00-09:00"]))[0]
+    assert status is Status.FAIL
+
+
 def test_placeholder_ranges() -> None:
     """00:00 - 00:00 neither opens a day nor counts hours, and FS-HOR-03 flags it."""
     hours = weekly(**{d: ["09:00-17:00"] for d in FIVE_DAYS[:4]}, friday=["00:00-00:00"])
