@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import re
 from typing import Any
 
 from fsaudit import CharterReference, Outcome, Partner, Referential, Rule, RuleContext, Status, normalize_name
@@ -57,19 +59,76 @@ _NEAR_MISS = 0.8
 """How close (difflib ratio on folded names) an unrecognised name must be to a missing partner's
 name or alias to be taken for that partner misspelt."""
 
+_SEPARATORS = re.compile(r"\s*(?:[,;+\n]|\s/\s)\s*")
+"""What separates the partners of one cell that lists several (« CAF, CPAM ; MSA »)."""
 
-def _misspelt(structure_partners: Any, missing: list[Partner], referential: Referential) -> dict[str, str]:
-    """Missing partners a declared but unrecognised name may stand for (« Assurance maladi »):
-    ``{partner id: declared name}``. Such a partner is not known to be missing."""
-    names = {normalize_name(alias): partner.id for partner in missing for alias in (partner.name, *partner.aliases)}
-    found: dict[str, str] = {}
-    for offer in structure_partners or ():
-        if referential.resolve_partner(offer.operator) is not None:
+
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    """The folded words of a name, a run of single letters joined (« C.A.F. » → ``caf``)."""
+    words: list[str] = []
+    run = ""
+    for word in normalize_name(text).split():
+        if len(word) == 1 and word.isalpha():
+            run += word
             continue
-        close = difflib.get_close_matches(normalize_name(offer.operator), sorted(names), n=1, cutoff=_NEAR_MISS)
-        if close:
-            found.setdefault(names[close[0]], offer.operator)
-    return found
+        if run:
+            words.append(run)
+            run = ""
+        words.append(word)
+    if run:
+        words.append(run)
+    return tuple(words)
+
+
+def _contains(words: tuple[str, ...], alias: tuple[str, ...]) -> bool:
+    size = len(alias)
+    return bool(size) and any(words[i : i + size] == alias for i in range(len(words) - size + 1))
+
+
+def _misspelt(structure_partners: Any, missing: list[Partner], referential: Referential) -> tuple[dict[str, str], int]:
+    """Missing partners that declared but unrecognised names may stand for: ``{partner id:
+    declared name}``, and how many of them at most (one per name, or per part of a cell that
+    lists several). A name may stand for a partner when it is close to one of its names (« Assurance
+    maladi ») or holds one (« CAF du Gers », « C.A.F. », « CARSAT Midi-Pyrénées »). Such a
+    partner is not known to be missing."""
+    unknown = [
+        offer.operator for offer in structure_partners or () if referential.resolve_partner(offer.operator) is None
+    ]
+    if not unknown:
+        return {}, 0
+    names = {normalize_name(alias): partner.id for partner in missing for alias in (partner.name, *partner.aliases)}
+    aliases = [(_words(alias), partner.id) for partner in missing for alias in (partner.name, *partner.aliases)]
+    found: dict[str, str] = {}
+    count = 0
+    for operator in unknown:
+        for part in _SEPARATORS.split(operator):
+            if not part.strip():
+                continue
+            words = _words(part)
+            matched = {partner for alias, partner in aliases if _contains(words, alias)}
+            close = difflib.get_close_matches(normalize_name(part), sorted(names), n=1, cutoff=_NEAR_MISS)
+            if close:
+                matched.add(names[close[0]])
+            for partner in sorted(matched):
+                found.setdefault(partner, operator)
+            count += bool(matched)
+    return found, count
+
+
+def _held(name: str, referential: Referential) -> list[Partner]:
+    """The partners of ``referential`` whose name or an alias ``name`` holds (« CAF du Gers »)."""
+    parts = [_words(part) for part in _SEPARATORS.split(name) if part.strip()]
+    return [
+        partner
+        for partner in referential.partners
+        if any(_contains(words, _words(alias)) for words in parts for alias in (partner.name, *partner.aliases))
+    ]
+
+
+def _either(names: list[str]) -> str:
+    """``a, b ou c``."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " ou " + names[-1]
 
 
 def check_all_partners(structure: Any, ctx: RuleContext) -> Outcome:
@@ -103,15 +162,19 @@ def check_all_partners(structure: Any, ctx: RuleContext) -> Outcome:
         f"{plural(len(missing), 'partenaire national manquant', 'partenaires nationaux manquants')} "
         f"sur {len(required)} ({referential.id}) : {_citation(missing, referential)}"
     )
-    misspelt = _misspelt(structure.partners, missing, referential)
+    misspelt, candidates = _misspelt(structure.partners, missing, referential)
     if misspelt:
         evidence["noms_non_reconnus"] = dict(sorted(misspelt.items()))
+        meant: dict[str, list[str]] = {}
+        for partner in missing:
+            if partner.id in misspelt:
+                meant.setdefault(misspelt[partner.id], []).append(partner.name)
         head += (
             " ; à vérifier : "
-            + fr_list([f"« {name} » désigne peut-être {p.name}" for p in missing if (name := misspelt.get(p.id))])
+            + fr_list([f"« {name} » désigne peut-être {_either(partners)}" for name, partners in meant.items()])
             + " (voir FS-PAR-03)"
         )
-    if present < expected <= present + len(misspelt):
+    if present < expected <= present + candidates:
         # The failure would rest on names that were read but not understood: not a breach.
         return Outcome.manual(head, field="partners", **evidence)
     if present >= expected:
@@ -193,9 +256,13 @@ def check_names(structure: Any, ctx: RuleContext) -> Outcome:
         if elsewhere:
             out_of_scope.append(f"« {offer.operator} » (partenaire national dans {fr_list(elsewhere)})")
             continue
-        closest = referential.closest_partner(offer.operator)
+        held = _held(offer.operator, referential)
+        closest = held[0] if len(held) == 1 else referential.closest_partner(offer.operator)
         suggestions[offer.operator] = closest.name if closest else None
-        hint = f"le plus proche : {closest.name}" if closest else "aucun partenaire national proche"
+        if len(held) > 1:
+            hint = f"plusieurs partenaires dans un même nom : {fr_list([p.name for p in held])} ; un par ligne"
+        else:
+            hint = f"le plus proche : {closest.name}" if closest else "aucun partenaire national proche"
         unknown.append((index, f"« {offer.operator} » ({hint})"))
     if unknown:
         return Outcome.warned(
@@ -237,8 +304,10 @@ RULES = [
             "fiabilité [C2]) ; une préfecture qui retient « au moins 12 » le fixe à 12, et une "
             "structure qui propose 12 des 13 partenaires reçoit alors un avertissement, non un échec. "
             "Un nom déclaré mais non reconnu, très proche d'un partenaire manquant (« Assurance "
-            "maladi »), laisse ce partenaire à vérifier plutôt que manquant : une donnée lue mais non "
-            "comprise n'est pas une absence. Un service local complémentaire ne remplace jamais un "
+            "maladi ») ou qui contient l'un de ses noms (« CAF du Gers », « C.A.F. », « CARSAT "
+            "Midi-Pyrénées », une cellule « CAF, MSA »), laisse ce partenaire à vérifier plutôt que "
+            "manquant : une donnée lue mais non comprise n'est pas une absence. Un service local "
+            "complémentaire ne remplace jamais un "
             "partenaire national."
         ),
         remediation=(

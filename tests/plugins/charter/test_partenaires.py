@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from fsaudit.model import declaration as model
 from fsaudit.testing import PARTNERS_2025, audit_structures, make_structure, result_of
 
@@ -74,6 +76,34 @@ def test_par01_local_service_never_counts():
         "fail",
         ["Caisse d'allocations familiales (CNAF)"],
     )
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ("CAF du Gers", "MSA Midi-Pyrénées Sud"),
+        ("C.A.F.", "M.S.A"),
+        ("CAF, MSA",),
+        ("Caisse d'allocations familiales du Gers ; Mutualité sociale agricole",),
+    ],
+)
+def test_par01_names_that_hold_a_missing_partner_leave_it_to_check(extra: tuple[str, ...]) -> None:
+    """A name that holds a missing partner's name or alias (« CAF du Gers », « C.A.F. », a cell
+    « CAF, MSA ») may be that partner: FS-PAR-01 is « à vérifier » and says which name may be which,
+    instead of non conforme (*bloquant*) on names read but not understood."""
+    full = [n for n in PARTNERS_2025 if n not in ("CAF", "MSA")]
+    result = _result(make_structure(partners=_offers(*full, *extra)), "FS-PAR-01")
+    assert result.status.value == "manual"
+    assert set(result.evidence["noms_non_reconnus"]) == {"caf", "msa"}
+    assert "« " + extra[0] + " » désigne peut-être Caisse d'allocations familiales (CNAF)" in result.message
+
+
+def test_par01_too_few_such_names_still_fail() -> None:
+    """One name that may be the CAF does not cover the MSA too; a name holding no partner's name
+    (« Mission locale ») is not a candidate."""
+    full = [n for n in PARTNERS_2025 if n not in ("CAF", "MSA")]
+    result = _result(make_structure(partners=_offers(*full, "CAF du Gers", "Mission locale")), "FS-PAR-01")
+    assert (result.status.value, len(result.evidence["manquants"])) == ("fail", 2)
 
 
 def test_par01_undeclared_is_manual():
@@ -251,3 +281,15 @@ def test_par01_unrelated_local_name_does_not_make_a_gap_uncertain():
     """« Mission locale » is no partner's misspelling: a missing CPAM still fails."""
     names = [n for n in PARTNERS_2025 if n != "CPAM"] + ["Mission locale"]
     assert _result(make_structure(partners=_offers(*names)), "FS-PAR-01").status.value == "fail"
+
+
+def test_par03_names_the_partner_a_name_holds_and_a_cell_of_several() -> None:
+    """« CAF du Gers » is said to be closest to the CAF (it was « aucun partenaire national
+    proche »), and a cell listing several partners is said to, with « un par ligne »."""
+    s = make_structure(partners=_offers(*PARTNERS_2025[:-2], "CAF du Gers", "Agirc-Arrco, Urssaf"))
+    message = _result(s, "FS-PAR-03").message
+    assert "« CAF du Gers » (le plus proche : Caisse d'allocations familiales (CNAF))" in message
+    assert (
+        "« Agirc-Arrco, Urssaf » (plusieurs partenaires dans un même nom : Agirc-Arrco (retraite complémentaire) "
+        "et Urssaf ; un par ligne)" in message
+    )
