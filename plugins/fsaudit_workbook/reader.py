@@ -471,6 +471,7 @@ class _Builder:
         """Rows of the template's example structure, skipped: (sheet, row, cell)."""
         self.departement_lost: list[tuple[str, str]] = []
         self._said: set[tuple[int, str]] = set()
+        self._said_everywhere: set[tuple[str, str]] = set()
 
     def lose(self, k: int, field: str, location: str, reason: str) -> None:
         """Record a fact of structure ``k`` that the workbook holds but that is not read."""
@@ -550,9 +551,11 @@ class _Builder:
         if sid is None:
             _missing(self.state, sheet, index, "structure_id")
             suspect = self._suspect(None)
+            where = sheet.ref(index, "structure_id")
             if suspect is not None:
-                where = sheet.ref(index, "structure_id")
                 self._lose_sheet(suspect[1], sheet, where, f"ligne de la feuille « {sheet.name} » sans identifiant")
+            else:
+                self._lose_everywhere(sheet, where, f"ligne de la feuille « {sheet.name} » sans identifiant")
         elif _is_example(sid):
             self.example_row(sheet, index)
         elif sid in self.ambiguous:
@@ -580,23 +583,43 @@ class _Builder:
             self.state.problem(
                 where, f"colonne « {header} » : identifiant « {sid} » absent de la feuille Structures{hint}"
             )
+            reason = f"ligne de la feuille « {sheet.name} » à l'identifiant « {sid} » inconnu"
             if suspect is not None:
-                self._lose_sheet(
-                    suspect[1], sheet, where, f"ligne de la feuille « {sheet.name} » à l'identifiant « {sid} » inconnu"
-                )
+                self._lose_sheet(suspect[1], sheet, where, reason)
+            else:
+                self._lose_everywhere(sheet, where, reason)
         return None
 
     def _suspect(self, sid: str | None) -> tuple[str, int] | None:
         """The structure a row with an unknown identifier was most likely meant for: the only
-        one of the workbook, or the one whose identifier is close (« S-01 » for « S-1 »). Its
+        one of the workbook, the one whose identifier is the same number (« 002 » for « 2 »), or
+        the one whose identifier is close (« S-01 » for « S-1 »). Its
         facts from that sheet are then unread rather than judged without the row."""
         if len(self.index) == 1:
             ((only, k),) = self.index.items()
             return only, k
         if sid is None:
             return None
+        if sid.isdigit():  # « 2 » typed as a number where Structures has « 002 »
+            same = [known for known in self.index if known.isdigit() and int(known) == int(sid)]
+            if len(same) == 1:
+                return same[0], self.index[same[0]]
         close = closest_name(sid, self.index, cutoff=0.8)
         return (close, self.index[close]) if close is not None else None
+
+    def _lose_everywhere(self, sheet: _Sheet, where: str, reason: str) -> None:
+        """A row of ``sheet`` whose structure cannot be told (no identifier, an unknown one, in a
+        workbook of several structures): it may be any structure's, so the sheet's facts are
+        unread for every structure (said once per structure and sheet, at the first such row),
+        rather than judged without the row (a merged identifier cell, an identifier typed on the
+        first row of a block only, a name typed for the identifier)."""
+        key = ("*", sheet.spec.name)
+        if key in self._said_everywhere:
+            return
+        self._said_everywhere.add(key)
+        reason += " : elle peut être celle de n'importe quelle structure du classeur"
+        for k in range(len(self.structures)):
+            self._lose_sheet(k, sheet, where, reason)
 
     def _lose_sheet(self, k: int, sheet: _Sheet, where: str, reason: str) -> None:
         for field in _SHEET_FACTS[sheet.spec.name]:

@@ -327,12 +327,17 @@ def test_unknown_identifier_behaves_as_in_every_other_sheet(tmp_path: Path, fmt:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_identifier_of_no_structure_among_several_is_an_error_only(tmp_path: Path, fmt: str) -> None:
-    """Among several structures, a row whose identifier resembles none is reported and attached to none."""
+def test_identifier_of_no_structure_among_several_leaves_every_structure_unread(tmp_path: Path, fmt: str) -> None:
+    """Among several structures, a row whose identifier resembles none is reported and attached to
+    none; it may be any structure's, so every structure's extension facts are unread."""
     result = read_workbook(_workbook(tmp_path, fmt, ["ZZZ-99", "guichet", HOURS, 8], ids=("S1", "S2")))
     message = "colonne « Identifiant » : identifiant « ZZZ-99 » absent de la feuille Structures"
     assert _problems(result) == [("Extensions!A2", "erreur", message)]
-    assert _unread(result) == [("S1", []), ("S2", [])]
+    reason = (
+        "ligne de la feuille « Extensions » à l'identifiant « ZZZ-99 » inconnu : elle peut être celle de n'importe "
+        "quelle structure du classeur"
+    )
+    assert _unread(result) == [(sid, [("extensions", "Extensions!A2", reason)]) for sid in ("S1", "S2")]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

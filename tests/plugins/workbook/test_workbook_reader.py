@@ -210,6 +210,33 @@ def test_join_errors_point_at_the_identifier_cell(tmp_path: Path, fmt: str) -> N
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_rows_of_no_known_structure_leave_every_structure_s_facts_unread(tmp_path: Path, fmt: str) -> None:
+    """In a workbook of several structures, a row whose structure cannot be told (identifier left
+    blank under a merged or first-row-only cell, a name typed for the identifier) may be any
+    structure's: that sheet's facts are unread for every structure, so none is judged without
+    the row (FS-PAR-01 failed *bloquant* on the partners left). A number typed for « 002 » is
+    taken for that structure only; an identifier close to none and a blank one are said once per
+    sheet."""
+    sheets = {
+        "Structures": [headers("Structures"), ["S1", "Auch"], ["S2", "Condom"], ["002", "Lectoure"]],
+        "Partenaires": [headers("Partenaires"), ["S1", "CAF"], [None, "CPAM"], ["S2", "MSA"], ["Condom", "DGFiP"]],
+        "Horaires": [headers("Horaires"), ["S1", "lundi", "9h", "12h"], [2, "mardi", "9h", "12h"]],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    unread = {s.structure.id: [(f.field, f.location, f.reason) for f in s.unread] for s in result.structures}
+    anywhere = " : elle peut être celle de n'importe quelle structure du classeur"
+    partners = ("partners", "Partenaires!A3", "ligne de la feuille « Partenaires » sans identifiant" + anywhere)
+    assert unread["S1"] == [partners]
+    assert unread["S2"] == [partners]
+    hours = ("opening_hours", "Horaires!A3", "ligne de la feuille « Horaires » à l'identifiant « 2 » inconnu")
+    assert unread["002"] == [partners, hours, ("conseillers[].presence", *hours[1:])]
+    assert (
+        "Partenaires!A5",
+        "colonne « Identifiant » : identifiant « Condom » absent de la feuille Structures",
+    ) in problems(result)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_schema_problems_point_at_cells(tmp_path: Path, fmt: str) -> None:
     """A range without its end and a latitude without longitude are located at the empty cells,
     and the structure is kept with those facts unread."""

@@ -384,7 +384,8 @@ def test_structure_without_identifier_is_kept_with_a_provisional_one(tmp_path: P
 def test_row_with_an_unknown_identifier_makes_the_likely_structure_unread(tmp_path: Path, fmt: str) -> None:
     """A row whose identifier is not in Structures is an error at that cell, and the facts of that
     sheet are unread for the structure it was most likely meant for (the only one of the workbook,
-    or the one with a close identifier): judging it without the row could fail it wrongly."""
+    or the one with a close identifier), or for every structure when it resembles none: judging
+    any of them without the row could fail it wrongly."""
     path = write(
         tmp_path / f"d.{fmt}",
         {
@@ -402,12 +403,21 @@ def test_row_with_an_unknown_identifier_makes_the_likely_structure_unread(tmp_pa
         ),
         ("Partenaires!A4", "erreur", "colonne « Identifiant » : identifiant « Z9 » absent de la feuille Structures"),
     ]
+    anywhere = (
+        "partners",
+        "Partenaires!A4",
+        "ligne de la feuille « Partenaires » à l'identifiant « Z9 » inconnu : elle peut être celle de n'importe "
+        "quelle structure du classeur",
+    )
     assert _unread(result) == [
         (
             "S-01",
-            [("partners", "Partenaires!A3", "ligne de la feuille « Partenaires » à l'identifiant « S01 » inconnu")],
+            [
+                ("partners", "Partenaires!A3", "ligne de la feuille « Partenaires » à l'identifiant « S01 » inconnu"),
+                anywhere,
+            ],
         ),
-        ("T-77", []),
+        ("T-77", [anywhere]),
     ]
 
 
