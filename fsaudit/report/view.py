@@ -93,7 +93,11 @@ def input_issues(report: Any) -> InputIssues:
     for index, s in enumerate(structures):
         said = {(issue.location, issue.message) for issue in found[index]}
         for fact in s.unread:
-            if (fact.location, fact.reason) not in said:
+            # A reader may prefix the problem with the column (« colonne « Fin » : … »): the same
+            # fact, said once.
+            if (fact.location, fact.reason) not in said and not any(
+                location == fact.location and message.endswith(" : " + fact.reason) for location, message in said
+            ):
                 found[index].append(Issue(ERROR, fact.location, fact.reason, fact.field))
                 said.add((fact.location, fact.reason))
         found[index].sort(key=lambda issue: not issue.is_error)  # errors first, each in report order

@@ -299,3 +299,28 @@ def test_report_with_unread_facts_and_warnings_validates(report: Any, version: s
 
     data = json.loads(load_plugins().reporter("json").render(report, {"report_version": version}))
     assert [e.message for e in jsonschema.Draft202012Validator(schema(name)).iter_errors(data)] == []
+
+
+def test_a_fact_its_reader_reported_with_the_column_is_said_once() -> None:
+    """A workbook reader says « colonne « Fin » : champ obligatoire … » where the unread fact says
+    « champ obligatoire … » at the same cell: one issue, the reader's (it was listed twice)."""
+    from types import SimpleNamespace
+
+    from fsaudit.model.facts import InputProblem, UnreadFact
+    from fsaudit.report.view import input_issues
+
+    reason = "champ obligatoire « end » (fin) manquant"
+    structure = SimpleNamespace(
+        path="d.xlsx",
+        location="Structures!A2",
+        unread=(
+            UnreadFact("opening_hours.monday", "Horaires!D3", reason),
+            UnreadFact("opening_hours.tuesday", "Horaires!D4", reason),
+        ),
+    )
+    problem = InputProblem("d.xlsx", "Horaires!D3", f"colonne « Fin » : {reason}")
+    issues = input_issues(SimpleNamespace(structures=[structure], errors=[problem])).by_structure[0]
+    assert [(i.location, i.message) for i in issues] == [
+        ("Horaires!D3", f"colonne « Fin » : {reason}"),
+        ("Horaires!D4", reason),
+    ]
