@@ -81,8 +81,12 @@ def write_atomic(path: Path, data: bytes | bytearray | memoryview | Iterable[byt
     exception (one the iterable raises while it gives its chunks included: it goes on), Ctrl-C or
     SIGTERM (a cancelled CI job) during the write also removes the temporary file; only SIGKILL or
     a power cut can leave one (``.NAME.*.tmp``, next to the report). The report gets the
-    permissions of the file it replaces, or the usual ones (umask) if it is new.
+    permissions of the file it replaces, or the usual ones (umask) if it is new. A device or a
+    pipe (``-o /dev/null``, ``-o /dev/stdout``) is written to, never replaced.
     """
+    if _special(path):
+        _write_through(path, data)
+        return
     directory = path.parent if str(path.parent) else Path(".")
     with _terminating_cleanly():
         try:
@@ -112,8 +116,32 @@ def write_atomic(path: Path, data: bytes | bytearray | memoryview | Iterable[byt
             raise
 
 
+def _special(path: Path) -> bool:
+    """True for an existing target that is no regular file nor folder: a device (``/dev/null``,
+    ``/dev/stdout`` on a terminal), a pipe (``/dev/stdout`` piped, a named pipe). A rename would
+    put a regular file in its place (as root, over ``/dev/null``): it is written to instead."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_through(path: Path, data: bytes | bytearray | memoryview | Iterable[bytes]) -> None:
+    try:
+        with open(path, "wb") as handle:
+            if isinstance(data, bytes | bytearray | memoryview):
+                handle.write(data)
+            else:
+                for chunk in data:
+                    handle.write(chunk)
+    except OSError as exc:
+        raise OutputError(f"{path} : écriture impossible ({_write_error(exc)})") from None
+
+
 _WRITE_ERRORS = {
     errno.ENOSPC: "plus de place sur le disque",
+    errno.EPIPE: "la sortie a été fermée avant la fin (tube interrompu)",
     errno.EROFS: "système de fichiers en lecture seule",
     errno.EACCES: "accès refusé : droits insuffisants pour écrire ici",
     errno.EPERM: "accès refusé : opération non permise",

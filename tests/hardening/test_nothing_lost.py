@@ -192,11 +192,31 @@ def test_unwritable_report_paths_are_refused_before_the_audit(
     assert sorted(p.name for p in tmp_path.iterdir()) in (["fichier", "lien"], ["fichier", "lien", "protege"])
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_a_pipe_or_a_device_given_as_the_report_is_written_to_not_replaced(tmp_path: Path) -> None:
+    """``-o /dev/null`` or ``-o /dev/stdout`` (a pipe in CI): the report is written through, and
+    the device or pipe stays what it was (the rename of an atomic write put a regular file in
+    place of /dev/null when run as root)."""
+    import stat
+    import threading
+
+    pipe = tmp_path / "tube"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    write_atomic(pipe, [b"rap", b"port"])
+    reader.join(timeout=10)
+    assert received == [b"rapport"]
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert leftovers(tmp_path) == ["tube"]
+
+
 def test_write_errors_are_said_in_french() -> None:
     """Every system error a write can meet is said in French, never as the bare errno name."""
     import errno
 
-    for code in (errno.ENOENT, errno.EEXIST, errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EISDIR):
+    for code in (errno.ENOENT, errno.EEXIST, errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EISDIR, errno.EPIPE):
         message = _io._write_error(OSError(code, "english"))
         assert "erreur système" not in message and "english" not in message, message
 
