@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -277,6 +277,10 @@ def _frozen_tables(value: Mapping[str, Any] | None) -> ReadOnlyMapping:
     return tables
 
 
+def _texts(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @frozen
 class RuleContext:
     """What a check receives besides the structure: the referential in force and the date.
@@ -294,6 +298,12 @@ class RuleContext:
     rules: Mapping[str, Rule] = attrs.field(factory=dict, converter=_read_only, eq=False, repr=False)
     """Every rule of the audit by id (title, severity, remediation…), for the decision policy;
     empty where rules are checked (worker processes do not need it)."""
+    unread_inputs: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+    """For network rules: the inputs, or parts of them, that could not be read and may hold
+    structures (« decl/casse.json », « liste.csv (ligne 12) »). A network rule that would conclude
+    from a structure's absence (a canton without France services, an antenne's missing principal
+    structure) says *à vérifier* when it is not empty: data not read is never taken as absent.
+    Empty for structure rules."""
 
     def value(self, key: str) -> Any:
         """A referential value by its key (``hours.min_weekly_hours``)."""

@@ -480,18 +480,23 @@ class Engine:
     # --- network rules -----------------------------------------------------------------
 
     def check_network(
-        self, structures: Sequence[LoadedStructure], departements: Sequence[Departement]
+        self,
+        structures: Sequence[LoadedStructure],
+        departements: Sequence[Departement],
+        unread_inputs: Sequence[str] = (),
     ) -> list[dict[str, Result]]:
-        """Results of every network rule, one dict per structure (same order as given)."""
+        """Results of every network rule, one dict per structure (same order as given);
+        ``unread_inputs`` are the inputs or parts of inputs not read (``RuleContext.unread_inputs``)."""
         out: list[dict[str, Result]] = [{} for _ in structures]
         if not structures:
             return out
+        context = attrs.evolve(self.context, unread_inputs=unread_inputs) if unread_inputs else self.context
         places: list[dict[str | None, Location]] = [{} for _ in structures]  # locations by field, per structure
         for rule in self.network_rules:
             if rule.check is None:
                 continue
             try:
-                answer = rule.check(structures, departements, self.context)
+                answer = rule.check(structures, departements, context)
                 if not isinstance(answer, Mapping):
                     raise TypeError(f"{type(answer).__name__} au lieu d'un dictionnaire")
             except Exception as exc:  # noqa: BLE001
@@ -510,7 +515,7 @@ class Engine:
             for index, loaded in enumerate(structures):
                 by_id.setdefault(loaded.structure.id, out[index])
                 loaded_by_id.setdefault(loaded.structure.id, loaded)
-            kwargs = {"structures": structures, "departements": departements, "context": self.context}
+            kwargs = {"structures": structures, "departements": departements, "context": context}
             self._run_hook("fsaudit_check_network", kwargs, Scope.NETWORK, loaded_by_id, by_id, per_structure=True)
         expected = len(self.network_rules)
         for index, loaded in enumerate(structures):

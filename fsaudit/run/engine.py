@@ -20,6 +20,7 @@ from fsaudit.inputs.config import PluginConfig
 from fsaudit.inputs.reader import LoadedStructure, ManualAnswer, ReadResult
 from fsaudit.model.declaration import Departement
 from fsaudit.model.facts import InputProblem
+from fsaudit.model.location import Location
 from fsaudit.model.referential import Referential
 from fsaudit.model.result import (
     AuditReport,
@@ -220,7 +221,7 @@ def _assemble(
     order = sorted(range(len(loaded)), key=lambda i: _structure_sort_key(loaded[i]))
     ordered = [loaded[i] for i in order]
     merged_departements = _merge_departements(departements)
-    network = engine.check_network(ordered, merged_departements)
+    network = engine.check_network(ordered, merged_departements, unread_inputs(problems, loaded))
     reports: list[StructureReport] = []
     used: set[tuple[str, str]] = set()
     answered = {structure_id for structure_id, _ in answers}
@@ -278,6 +279,29 @@ def _assemble(
 
         report = pseudonymize(report, personal_values(audited.structure for audited in ordered))
     return report
+
+
+def unread_inputs(problems: Sequence[InputProblem], loaded: Sequence[LoadedStructure]) -> list[str]:
+    """The inputs, or parts of them, that errors kept from being read and that may hold
+    structures: each error that no structure read owns (neither one of its unread facts nor a
+    place inside it), as « path » (a file none of whose structures was read, or an error of the
+    whole file) or « path (location) »; in report order."""
+    owned: set[tuple[str, str]] = set()
+    read = {item.path for item in loaded}
+    for item in loaded:
+        owned.add((item.path, str(item.locate())))
+        owned.update((item.path, str(fact.location)) for fact in item.unread)
+    out: dict[str, None] = {}
+    for problem in problems:
+        if not problem.is_error:
+            continue
+        location = str(problem.location)
+        places = [location, *(str(place) for place in Location.of(location).enclosing())]
+        if any((problem.path, place) in owned for place in places):
+            continue
+        whole = problem.path not in read or location in ("fichier", "$", "")
+        out[problem.path if whole else f"{problem.path} ({location})"] = None
+    return list(out)
 
 
 def _trip(

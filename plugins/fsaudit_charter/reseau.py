@@ -58,6 +58,13 @@ def check_unique_ids(
     return out
 
 
+def _not_read(ctx: RuleContext) -> str:
+    """« déclarations non lues, qui peuvent en contenir : a, b et 3 autre(s) »."""
+    places = list(ctx.unread_inputs)
+    shown = fr_list(places[:3] + ([f"{len(places) - 3} autre(s)"] if len(places) > 3 else []))
+    return f"déclarations non lues (erreurs de saisie), qui peuvent en contenir : {shown}"
+
+
 def _canton_label(code: str, names: dict[str, str | None]) -> str:
     name = names.get(code)
     return f"{name} ({code})" if name else code
@@ -134,6 +141,14 @@ def check_canton_coverage(
                 structures_sans_canton=unsure,
                 **evidence,
             )
+        elif short and ctx.unread_inputs:
+            outcome = Outcome.manual(
+                f"{head} ; sans France services connue : {fr_list([_canton_label(c, names) for c in short])} ; "
+                f"à vérifier : {_not_read(ctx)}",
+                field="canton",
+                declarations_non_lues=list(ctx.unread_inputs),
+                **evidence,
+            )
         elif short:
             outcome = Outcome.failed(
                 f"{head} ; sans France services : {fr_list([_canton_label(c, names) for c in short])}",
@@ -205,6 +220,13 @@ def check_antennes(
                     f"antenne rattachée à « {s.parent_id} », absente des structures lues ; identifiant ou "
                     f"type illisible pour {fr_list(unsure_ids)} : rattachement à vérifier",
                     field="parent_id",
+                )
+            elif ctx.unread_inputs:
+                outcome = Outcome.manual(
+                    f"antenne rattachée à « {s.parent_id} », absente des structures lues ; {_not_read(ctx)} : "
+                    "rattachement à vérifier",
+                    field="parent_id",
+                    declarations_non_lues=list(ctx.unread_inputs),
                 )
             else:
                 outcome = Outcome.failed(
@@ -279,7 +301,8 @@ RULES = [
             "Un canton déclaré absent de la liste donne un avertissement. Sans bloc département, la "
             "règle est sans objet. Quand une structure du département n'a pas de canton déclaré (ou "
             "lisible), ou qu'une structure n'a pas de département, les cantons sans France services "
-            "connue sont à vérifier : la structure manquante pourrait s'y trouver."
+            "connue sont à vérifier : la structure manquante pourrait s'y trouver ; de même quand "
+            "un fichier, ou une partie d'un fichier, n'a pas pu être lu (erreur de saisie)."
         ),
         remediation=(
             "Implanter une France services, une antenne ou une permanence itinérante dans les cantons "
@@ -306,7 +329,9 @@ RULES = [
             "principale (parent_id) ou par un groupe partagé avec une structure principale, à une "
             "structure principale présente dans les déclarations auditées. Une antenne sans "
             "rattachement déclaré est à vérifier (donnée à compléter), de même qu'un rattachement "
-            "introuvable quand l'identifiant, le type ou le groupe d'une structure n'a pas pu être lu."
+            "introuvable quand l'identifiant, le type ou le groupe d'une structure n'a pas pu être lu, "
+            "ou qu'un fichier, ou une partie d'un fichier, n'a pas pu l'être (erreur de saisie) : la "
+            "structure principale pourrait s'y trouver."
         ),
         remediation=(
             "Indiquer la structure principale de l'antenne (parent_id ou groupe) et auditer les deux "

@@ -155,3 +155,58 @@ def test_net03_undeclared_attachment_is_manual():
 def test_net03_principal_not_applicable():
     """Principal structures are not attached to anything."""
     assert result_of(audit_structures([make_structure()]), "FS-NET-03").status.value == "not_applicable"
+
+
+# --- inputs not read ---
+
+
+def _with_an_unread_file(structures: list[model.Structure], problem_location: str = "ligne 3, colonne 1"):
+    """``a.json`` read with ``structures`` and the Gers cantons; ``casse.json`` not read (an error)."""
+    from fsaudit.model.facts import InputProblem
+
+    loaded = tuple(LoadedStructure(s, "a.json", ("structures", i)) for i, s in enumerate(structures))
+    broken = ReadResult("json", problems=(InputProblem("casse.json", problem_location, "JSON invalide"),))
+    inputs = [
+        (InputInfo("a.json", None, "json", len(loaded), 0), ReadResult("json", loaded, (_departement(),))),
+        (InputInfo("casse.json", None, "json", 0, 1), broken),
+    ]
+    return audit_inputs(inputs, as_of=dt.date(2025, 6, 30))
+
+
+def test_network_rules_never_conclude_from_a_structure_in_a_file_not_read():
+    """A file that could not be read may hold the antenne's principal structure or a structure
+    of the uncovered canton: FS-NET-03 and FS-NET-02 are « à vérifier », naming the file (they
+    failed, and the antenne got a plan d'actions on data not read); duplicates among the
+    structures read still fail."""
+    structures = [
+        make_structure(id="32-001", canton="3201"),
+        make_structure(id="32-001", canton="3202"),
+        make_structure(id="A", canton="3202", type=model.StructureType.ANTENNE, parent_id="P"),
+    ]
+    report = _with_an_unread_file(structures)
+    antenne = result_of(report, "FS-NET-03", "A")
+    assert (antenne.status.value, antenne.message) == (
+        "manual",
+        "antenne rattachée à « P », absente des structures lues ; déclarations non lues (erreurs de saisie), qui "
+        "peuvent en contenir : casse.json : rattachement à vérifier",
+    )
+    coverage = result_of(report, "FS-NET-02", "A")
+    assert coverage.status.value == "manual"
+    assert coverage.message.endswith(
+        "sans France services connue : Auch-3 (3203) ; à vérifier : déclarations non lues "
+        "(erreurs de saisie), qui peuvent en contenir : casse.json"
+    )
+    assert {s.result("FS-NET-01").status.value for s in report.structures if s.id == "32-001"} == {"fail"}
+
+
+def test_an_error_inside_a_structure_read_does_not_make_the_network_uncertain():
+    """An error that belongs to a structure read (one of its facts) hides no other structure."""
+    from fsaudit.model.facts import InputProblem, UnreadFact
+
+    antenne = make_structure(id="A", canton="3202", type=model.StructureType.ANTENNE, parent_id="P")
+    fact = UnreadFact("opening_hours", "$.structures[0].opening_hours", "illisible")
+    loaded = (LoadedStructure(antenne, "a.json", ("structures", 0), unread=(fact,)),)
+    problem = InputProblem("a.json", "$.structures[0].opening_hours", "illisible")
+    inputs = [(InputInfo("a.json", None, "json", 1, 1), ReadResult("json", loaded, problems=(problem,)))]
+    report = audit_inputs(inputs, as_of=dt.date(2025, 6, 30))
+    assert result_of(report, "FS-NET-03", "A").status.value == "fail"
