@@ -150,6 +150,10 @@ class Comparison:
     waived: tuple[Failure, ...] = ()
     """Failures of the old report that the new one still finds but under a waiver (*dérogés*),
     as the old report described them."""
+    unassessed: tuple[Failure, ...] = ()
+    """Failures of the old report that the new one could not judge again: the structure is not
+    in it (its file not read) or the rule is *à vérifier* or in error on it (its facts not read).
+    Not fixed: data not read is never taken for a correction."""
 
     def failing(self, level: Severity | str) -> list[Failure]:
         """New failures of gravity ``level`` or more."""
@@ -295,6 +299,7 @@ def compare(
     before = failures_of(old)
     after = failures_of(new)
     waived_now = failures_of(new, "waived")
+    judged = _judged(new)
 
     def ordered(items: Iterable[Failure]) -> tuple[Failure, ...]:
         return tuple(sorted(items, key=_failure_sort_key))
@@ -303,10 +308,25 @@ def compare(
         old=dict(old_info or {}),
         new=dict(new_info or {}),
         new_failures=ordered(f for k, f in after.items() if k not in before),
-        fixed=ordered(f for k, f in before.items() if k not in after and k not in waived_now),
+        fixed=ordered(f for k, f in before.items() if k not in after and k not in waived_now and k in judged),
         unchanged=ordered(f for k, f in after.items() if k in before),
         waived=ordered(f for k, f in before.items() if k not in after and k in waived_now),
+        unassessed=ordered(f for k, f in before.items() if k not in after and k not in waived_now and k not in judged),
     )
+
+
+_JUDGED = frozenset(("pass", "warn", "not_applicable", "fail", "waived"))
+"""Statuses that are a verdict on the data (``manual`` and ``error`` are not)."""
+
+
+def _judged(report: Mapping[str, Any]) -> set[tuple[str, str]]:
+    """The ``(structure id, rule id)`` a report judged (see :data:`_JUDGED`)."""
+    return {
+        (structure["id"], result["rule"])
+        for structure in report["structures"]
+        for result in structure["results"]
+        if result["status"] in _JUDGED
+    }
 
 
 def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
@@ -320,16 +340,21 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
             "fixed": len(comparison.fixed),
             "waived": len(comparison.waived),
             "unchanged": len(comparison.unchanged),
+            "unassessed": len(comparison.unassessed),
         },
         "new_failures": [f.to_dict() for f in comparison.new_failures],
         "fixed_failures": [f.to_dict() for f in comparison.fixed],
         "waived_failures": [f.to_dict() for f in comparison.waived],
         "unchanged_failures": [f.to_dict() for f in comparison.unchanged],
+        "unassessed_failures": [f.to_dict() for f in comparison.unassessed],
     }
 
 
 def _md(text: str) -> str:
     return " ".join(visible(str(text)).split()).replace("|", "\\|")
+
+
+_UNASSESSED = "Constats non réévalués (structure ou données non lues, ou règle à vérifier : ni corrigés ni confirmés)"
 
 
 def _render_text(comparison: Comparison) -> str:
@@ -339,13 +364,15 @@ def _render_text(comparison: Comparison) -> str:
         f"et {new.get('file', '?')} (audit au {new.get('as_of') or '?'})",
         f"Constats non conformes : {len(comparison.new_failures)} nouveau(x), "
         f"{len(comparison.fixed)} corrigé(s), {len(comparison.waived)} dérogé(s), "
-        f"{len(comparison.unchanged)} inchangé(s)",
+        f"{len(comparison.unchanged)} inchangé(s)"
+        + (f", {len(comparison.unassessed)} non réévalué(s)" if comparison.unassessed else ""),
     ]
     for title, items, mark in (
         ("Nouveaux constats :", comparison.new_failures, "+"),
         ("Constats corrigés :", comparison.fixed, "-"),
         ("Constats dérogés (toujours constatés, couverts par une dérogation) :", comparison.waived, "≈"),
         ("Constats inchangés :", comparison.unchanged, "="),
+        (_UNASSESSED + " :", comparison.unassessed, "?"),
     ):
         if items:
             lines += ["", title]
@@ -362,12 +389,14 @@ def _render_markdown(comparison: Comparison, limit: int = 50) -> str:
         "",
         f"**{len(comparison.new_failures)}** nouveau(x) constat(s) non conforme(s), "
         f"**{len(comparison.fixed)}** corrigé(s), **{len(comparison.waived)}** dérogé(s), "
-        f"**{len(comparison.unchanged)}** inchangé(s).",
+        f"**{len(comparison.unchanged)}** inchangé(s)"
+        + (f", **{len(comparison.unassessed)}** non réévalué(s)." if comparison.unassessed else "."),
     ]
     for title, items in (
         ("Nouveaux constats", comparison.new_failures),
         ("Constats corrigés", comparison.fixed),
         ("Constats dérogés (toujours constatés, couverts par une dérogation)", comparison.waived),
+        (_UNASSESSED, comparison.unassessed),
     ):
         if not items:
             continue

@@ -603,6 +603,7 @@ def ci_notices(report: Any) -> list[str]:
             f"référence {previous['file']} : {len(previous['new'])} nouveau(x) constat(s) non conforme(s) "
             f"dont {len(gating)} de gravité {report.fail_on.value} ou plus, {len(previous['fixed'])} corrigé(s), "
             f"{len(previous.get('waived', ()))} dérogé(s), {len(previous['unchanged'])} déjà connu(s)"
+            + (f", {len(previous['unassessed'])} non réévalué(s)" if previous.get("unassessed") else "")
         )
     return lines
 

@@ -40,6 +40,7 @@ def apply_baseline(report: AuditReport, baseline: ReportFile) -> AuditReport:
         "fixed": [f.to_dict() for f in comparison.fixed],
         "waived": [f.to_dict() for f in comparison.waived],
         "unchanged": [f.to_dict() for f in comparison.unchanged],
+        **({"unassessed": [f.to_dict() for f in comparison.unassessed]} if comparison.unassessed else {}),
         "changed": _changed(baseline.data, report),
         "new_input_problems": _new_problems(baseline.data, report),
     }

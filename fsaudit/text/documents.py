@@ -256,6 +256,7 @@ def baseline_lines(comparison: BaselineComparison, fail_on: Severity) -> list[st
         f"{len(data['new'])} nouveau(x) constat(s) non conforme(s), dont {len(comparison.gating(fail_on))} de gravité "
         f"{fail_on.value} ou plus ; {len(data['fixed'])} corrigé(s) ; {len(waived)} dérogé(s) ; "
         f"{len(data['unchanged'])} déjà connu(s)"
+        + (f" ; {len(data['unassessed'])} non réévalué(s)" if data.get("unassessed") else "")
     ]
     for item in data["new"]:
         lines.append(f"  + {item['structure']} {item['rule']} ({item['severity']}) : {item['message']}")
@@ -265,5 +266,10 @@ def baseline_lines(comparison: BaselineComparison, fail_on: Severity) -> list[st
         lines.append(
             f"  ≈ {item['structure']} {item['rule']} ({item['severity']}) : dérogé "
             "(toujours constaté, couvert par une dérogation)"
+        )
+    for item in data.get("unassessed", ()):
+        lines.append(
+            f"  ? {item['structure']} {item['rule']} ({item['severity']}) : non réévalué "
+            "(structure ou données non lues, ou règle à vérifier : ni corrigé ni confirmé)"
         )
     return lines

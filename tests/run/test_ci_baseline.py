@@ -65,6 +65,31 @@ def test_fixed_failures_are_listed(network: Path, run) -> None:
     ]
 
 
+def test_failures_of_data_not_read_are_not_fixed(network: Path, run) -> None:
+    """A failure whose file is no longer read (truncated), or whose rule is now « à vérifier » on
+    facts not read, is neither fixed nor unchanged: « non réévalué », in the baseline, the
+    comparison and their text (the baseline called them « corrigé »)."""
+    run("audit", "decl", "--as-of", AS_OF, "-f", "json", "-o", "base.json")
+    Path("decl/b.json").write_text('{"structures": [', encoding="utf-8")  # 32-B's file, truncated
+    data = json.loads(Path("decl/sud/c.json").read_text(encoding="utf-8"))
+    data["structures"][0]["opening_hours"]["monday"] = "neuf heures"  # 32-C's hours, unreadable
+    Path("decl/sud/c.json").write_text(json.dumps(data), encoding="utf-8")
+    code, _out, err = run("audit", "decl", "--as-of", AS_OF, "--baseline", "base.json", "-f", "json", "-o", "r.json")
+    assert code == 3  # the truncated file: an input error, whatever the baseline
+    baseline = json.loads(Path("r.json").read_text(encoding="utf-8"))["baseline"]
+    assert baseline["fixed"] == []
+    unassessed = {(f["structure"], f["rule"]) for f in baseline["unassessed"]}
+    assert unassessed == {("32-B", "FS-HOR-01"), ("32-B", "FS-HOR-02"), ("32-C", "FS-HOR-01"), ("32-C", "FS-HOR-02")}
+    assert "0 corrigé(s)" in err and "4 non réévalué(s)" in err
+    code, out, _err = run("compare", "base.json", "r.json")
+    assert code == 0
+    assert "0 corrigé(s)" in out and "4 non réévalué(s)" in out
+    assert "  ? 32-B FS-HOR-01 (bloquant)" in out
+    _code, out, _err = run("compare", "base.json", "r.json", "--format", "json")
+    summary = json.loads(out)["summary"]
+    assert (summary["fixed"], summary["unassessed"]) == (0, 4)
+
+
 def test_baseline_provenance_is_recorded(network: Path, run) -> None:
     """The report names the baseline file with its hash, referential and audit date."""
     import hashlib
@@ -180,7 +205,10 @@ def test_compare_lists_a_waived_failure_as_waived_not_fixed(network: Path, run) 
     _code, out, _err = run("compare", old, new, "--format", "json")
     data = json.loads(out)
     assert [(f["structure"], f["rule"]) for f in data["waived_failures"]] == [("32-B", "FS-HOR-01")]
-    assert (data["fixed_failures"], data["summary"]) == ([], {"new": 0, "fixed": 0, "waived": 1, "unchanged": 3})
+    assert (data["fixed_failures"], data["summary"]) == (
+        [],
+        {"new": 0, "fixed": 0, "waived": 1, "unchanged": 3, "unassessed": 0},
+    )
 
 
 def test_compare_text_says_derogé(network: Path, run) -> None:
