@@ -338,6 +338,10 @@ def audit_command(
         report = apply_baseline(report, previous)
     audited = report  # the exit code and the notices are the whole audit's, whatever is shown
     report = shown.apply(report)
+    present = {s.departement for s in audited.structures}
+    for code in shown.departements:
+        if code not in present:
+            _err(f"avertissement : --departement {code} : aucune structure auditée de ce département")
 
     written: list[Path] = []
     try:

@@ -70,8 +70,13 @@ class ReportFilter:
                     continue
             shown.append(attrs.evolve(structure, results=results) if results is not structure.results else structure)
         paths = {s.path for s in shown}
+        audited = {s.path for s in report.structures}
+        # A problem of a file none of whose structures was read belongs to no département,
+        # decision or rule: it is always shown (the exit code counts it).
         errors = (
-            tuple(e for e in report.errors if e.path in paths) if len(shown) < len(report.structures) else report.errors
+            tuple(e for e in report.errors if e.path in paths or e.path not in audited)
+            if len(shown) < len(report.structures)
+            else report.errors
         )
         note = ReportFilterNote(
             {

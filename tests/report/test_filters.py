@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,35 @@ def test_unknown_status_lists_the_statuses() -> None:
     with pytest.raises(FilterError) as caught:
         parse_filter(statuses=["rouge"])
     assert str(caught.value).startswith("--statut « rouge » inconnu : attendu pass (conforme), fail (non conforme)")
+
+
+def test_problems_of_a_file_not_read_are_always_shown(two_departements: Path, run) -> None:
+    """A file none of whose structures was read belongs to no département: its error stays in
+    every filtered report (it was hidden, while the exit code said 3), and a problem of a file
+    whose structures are all filtered out is hidden and counted."""
+    Path("casse.json").write_text("{", encoding="utf-8")
+    Path("autre.json").write_text(json.dumps({"structures": [{**_unstructured("65-D"), "couleur": "bleu"}]}), "utf-8")
+    code, _out, _err = run(
+        "audit", "d.json", "casse.json", "autre.json", "--as-of", "2025-09-01", "-f", "json", "-o", "r.json",
+        "--departement", "32",
+    )  # fmt: skip
+    report = read_v1("r.json")
+    assert code == ExitCode.INPUT_ERROR
+    assert [(e["path"], e["level"]) for e in report["errors"]] == [("casse.json", "erreur")]
+    assert (report["summary"]["input_errors"], report["filter"]["input_problems_hidden"]) == (1, 1)
+
+
+def _unstructured(ident: str) -> dict:
+    from fsaudit.inputs.converter import unstructure
+
+    return unstructure(structure(ident, departement="65"))
+
+
+def test_a_departement_with_no_structure_is_said(two_departements: Path, run) -> None:
+    """--departement 99 shows nothing: a warning says no structure of it was audited (a typo would
+    otherwise look like a clean report)."""
+    _code, _out, err = run(
+        "audit", "d.json", "--as-of", "2025-09-01", "-f", "json", "-o", "r.json", "--departement", "99,65"
+    )
+    assert "avertissement : --departement 99 : aucune structure auditée de ce département" in err
+    assert "--departement 65" not in err
