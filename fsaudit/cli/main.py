@@ -335,7 +335,7 @@ def audit_command(
     if previous is not None:
         from fsaudit.run.baseline import apply_baseline
 
-        report = apply_baseline(report, previous)
+        report = apply_baseline(report, previous, pseudonymized=pseudonymize)
     audited = report  # the exit code and the notices are the whole audit's, whatever is shown
     report = shown.apply(report)
     present = {s.departement for s in audited.structures}

@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from fsaudit.campaign.compare import ReportFile, compare, load_report_file
+from fsaudit.campaign.compare import Failure, ReportFile, compare, load_report_file
 from fsaudit.model.result import AuditReport, BaselineComparison
 from fsaudit.model.rule import Status
 from fsaudit.report.json_contract import report_to_dict
@@ -29,18 +29,31 @@ def load_baseline(path: str | Path) -> ReportFile:
     return load_report_file(path)
 
 
-def apply_baseline(report: AuditReport, baseline: ReportFile) -> AuditReport:
+MASKED = "(texte de la référence non repris : rapport pseudonymisé)"
+"""The message of a finding taken from the baseline in a pseudonymized report: the baseline's
+texts may name people the current declarations no longer name, so they cannot be masked."""
+
+
+def apply_baseline(report: AuditReport, baseline: ReportFile, *, pseudonymized: bool = False) -> AuditReport:
     """The report with ``baseline``: the baseline's provenance and the new, fixed
-    and unchanged failures."""
+    and unchanged failures. ``pseudonymized``: the findings described by the baseline (fixed,
+    waived, not re-assessed) keep their structure, rule and severity, not their message."""
     current = report_to_dict(report)
     comparison = compare(baseline.data, current)
+
+    def previous(failure: Failure) -> dict[str, Any]:
+        data = failure.to_dict()
+        if pseudonymized:
+            data["message"] = MASKED
+        return data
+
     extra = {
         **baseline.describe(),
         "new": [f.to_dict() for f in comparison.new_failures],
-        "fixed": [f.to_dict() for f in comparison.fixed],
-        "waived": [f.to_dict() for f in comparison.waived],
+        "fixed": [previous(f) for f in comparison.fixed],
+        "waived": [previous(f) for f in comparison.waived],
         "unchanged": [f.to_dict() for f in comparison.unchanged],
-        **({"unassessed": [f.to_dict() for f in comparison.unassessed]} if comparison.unassessed else {}),
+        **({"unassessed": [previous(f) for f in comparison.unassessed]} if comparison.unassessed else {}),
         "changed": _changed(baseline.data, report),
         "new_input_problems": _new_problems(baseline.data, report),
     }

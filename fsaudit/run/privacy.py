@@ -78,7 +78,13 @@ def pseudonymize(report: AuditReport, mapping: Mapping[str, str]) -> AuditReport
         return attrs.evolve(d, reasons=tuple(replace(x) for x in d.reasons), actions=actions)
 
     def structure(s: StructureReport) -> StructureReport:
-        return attrs.evolve(s, results=tuple(result(r) for r in s.results), decision=decision(s.decision))
+        return attrs.evolve(
+            s,
+            results=tuple(result(r) for r in s.results),
+            decision=decision(s.decision),
+            unread=tuple(attrs.evolve(f, reason=replace(f.reason)) for f in s.unread),
+            notes=tuple(replace(note) for note in s.notes),
+        )
 
     return attrs.evolve(
         report,

@@ -65,3 +65,40 @@ def test_cli_pseudonymize(tmp_path, capsys) -> None:
     assert "Jeanne Martin" in plain.read_text(encoding="utf-8")
     text = masked.read_text(encoding="utf-8")
     assert "Jeanne Martin" not in text and "conseiller 1" in text
+
+
+def test_cli_pseudonymize_masks_unread_facts_and_the_baseline_s_texts(tmp_path, capsys) -> None:
+    """The reason a fact was not read can quote a name (« reçu le texte « avec Marc Simon » »): it is
+    masked in the structure's unread facts too (only the input errors were); findings taken from
+    the baseline keep their rule, not their text, which may name people no longer declared."""
+    from fsaudit.cli.main import main
+
+    def conseiller(name: str, **more: object) -> dict:
+        return {"id": name, "training_date": "2022-01-01", "training_days": 2, "start_date": "2021-01-01", **more}
+
+    before = {"id": "A", "name": "France services A", "conseillers": [conseiller("Marie Dupont")]}
+    after = {
+        "id": "A",
+        "name": "France services A",
+        "conseillers": [conseiller("Marc Simon", training_days=10)],
+        "comment": "ouvert",
+        "opening_hours": {"monday": "avec Marc Simon"},
+    }
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(before), encoding="utf-8")
+    base = tmp_path / "base.json"
+    main(["audit", str(path), "--as-of", "2025-06-30", "-f", "json", "-o", str(base)])
+    path.write_text(json.dumps(after), encoding="utf-8")
+    out = tmp_path / "out"
+    formats = "json,text,csv,markdown,sarif,junit"
+    options = ["--pseudonymize", "--baseline", str(base), "-f", formats, "-o", str(out)]
+    main(["audit", str(path), "--as-of", "2025-06-30", *options])
+    capsys.readouterr()
+    assert "Marie Dupont" in base.read_text(encoding="utf-8")
+    for report in sorted(out.iterdir()):
+        text = report.read_text(encoding="utf-8")
+        assert "Marc Simon" not in text and "Marie Dupont" not in text, report.name
+    data = json.loads((out / "rapport.json").read_text(encoding="utf-8"))
+    assert "avec conseiller 1" in json.dumps(data, ensure_ascii=False)
+    fixed = data["baseline"]["fixed"] + data["baseline"].get("unassessed", [])
+    assert fixed and {f["message"] for f in fixed} == {"(texte de la référence non repris : rapport pseudonymisé)"}
