@@ -208,8 +208,10 @@ class Engine:
         return blocked
 
     def _not_evaluable(self, rule_id: str, loaded: LoadedStructure, facts: Sequence[UnreadFact]) -> Result:
-        shown = "; ".join(str(fact) for fact in facts[:3])
-        more = f" ; et {len(facts) - 3} autre(s)" if len(facts) > 3 else ""
+        # A day and its range can both be unread for one cell: each place and reason said once.
+        said = list(dict.fromkeys(str(fact) for fact in facts))
+        shown = " ; ".join(said[:3])
+        more = f" ; et {len(said) - 3} autre(s)" if len(said) > 3 else ""
         return Result(
             rule=rule_id,
             status=Status.MANUAL,

@@ -48,6 +48,19 @@ def test_unread_hours_make_every_hours_rule_manual_and_no_other() -> None:
     assert not [r for r in report.structures[0].results if r.status is Status.FAIL]
 
 
+def test_a_place_and_reason_is_said_once_in_a_manual_result() -> None:
+    """A day and its range unread for one cell are two facts, said once (« … ; … » listed the
+    same text twice), with the French spacing before the semicolon between distinct ones."""
+    day = UnreadFact("opening_hours.wednesday", "$.opening_hours.wednesday[1].end", "format invalide « 17h »")
+    cell = UnreadFact("opening_hours.wednesday[1].end", "$.opening_hours.wednesday[1].end", "format invalide « 17h »")
+    other = UnreadFact("opening_hours.friday", "$.opening_hours.friday", "type incorrect")
+    report = audit_structures([make_structure()], unread={0: [day, cell, other]})
+    assert result_of(report, "FS-HOR-01").message == (
+        "non évaluable : donnée illisible ou absente ($.opening_hours.wednesday[1].end : format invalide « 17h » ; "
+        "$.opening_hours.friday : type incorrect)"
+    )
+
+
 def test_structure_with_unread_facts_is_never_refused() -> None:
     """One conseiller read and the other row unreadable: no *avis défavorable*, *instruction incomplète*."""
     one = make_structure(conseillers=make_structure().conseillers[:1])
