@@ -24,6 +24,21 @@ _TOML_ERRORS = {
 }
 _TOML_WHERE = re.compile(r"^(?P<msg>.*?) \(at (?:line (?P<line>\d+), column (?P<col>\d+)|end of document)\)$")
 _UNQUOTED_DATE = re.compile(r"^\s*([\w-]+)\s*=\s*(\d{1,2}/\d{1,2}/\d{4})\s*(#.*)?$")
+_ISO_DATE = re.compile(r"^\s*[\w-]+\s*=\s*(\d{4}-\d{2}-\d{2})\s*(#.*)?$")
+
+
+def _impossible_date(line: str) -> str | None:
+    """« 2025-02-30 » on ``line``: well written, but no such day; ``None`` otherwise."""
+    import datetime as _dt
+
+    found = _ISO_DATE.match(line)
+    if found is None:
+        return None
+    try:
+        _dt.date.fromisoformat(found.group(1))
+    except ValueError:
+        return found.group(1)
+    return None
 
 
 def toml_problem(
@@ -46,10 +61,13 @@ def toml_problem(
         line = int(match.group("line")) + offset
         where = f"ligne {line}, colonne {match.group('col')}"
         date = _UNQUOTED_DATE.match(lines[line - 1]) if line <= len(lines) else None
+        impossible = _impossible_date(lines[line - 1]) if line <= len(lines) else None
         if date is not None:
             french = (
                 f'date « {date.group(2)} » à écrire entre guillemets ("{date.group(2)}") ou sous la forme AAAA-MM-JJ'
             )
+        elif impossible is not None:
+            french = f"date « {impossible} » inexistante : ce jour n'existe pas dans ce mois"
     else:
         where = "fin du fichier" if last is None else f"ligne {last}"
     if item is not None:

@@ -251,7 +251,8 @@ def toml_waiver(structure: str, start: str = "2025-01-01", expiry: str = "2025-1
 
 
 def test_toml_waiver_with_an_impossible_date_loses_only_itself(tmp_path: Path) -> None:
-    """A TOML date that does not exist (2025-02-30) is reported at its line; the other waivers load."""
+    """A TOML date that does not exist (2025-02-30) is reported at its line, as a day that does not
+    exist (it was blamed on its format); the other waivers load."""
     path = tmp_path / "d.toml"
     path.write_text(
         toml_waiver("32-A") + toml_waiver("32-B", expiry="2025-02-30") + toml_waiver("32-C"), encoding="utf-8"
@@ -260,8 +261,7 @@ def test_toml_waiver_with_an_impossible_date_loses_only_itself(tmp_path: Path) -
     assert [(p.location, p.message) for p in loaded.problems] == [
         (
             "ligne 17, colonne 10 (dérogation n° 2)",
-            "TOML invalide : date invalide (attendu AAAA-MM-JJ ou JJ/MM/AAAA ; une date JJ/MM/AAAA s'écrit entre "
-            "guillemets)",
+            "TOML invalide : date « 2025-02-30 » inexistante : ce jour n'existe pas dans ce mois",
         )
     ]
     assert [(w.structure, w.location) for w in loaded.waivers] == [
