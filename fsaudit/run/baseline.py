@@ -68,22 +68,28 @@ def _changed(previous: dict[str, Any], report: AuditReport) -> list[dict[str, An
     """Warnings, checks to make and waived findings whose status was another one in the
     baseline (``previous_status``: ``None`` when the baseline had no such result), by
     ``(structure id, rule id)``; failures are compared by :func:`~fsaudit.campaign.compare`."""
-    before: dict[tuple[str, str], str] = {}
+    # Two structures may share an id (FS-NET-01): each is matched with the one of the same rank
+    # among those of its id, in report order (the order is the same for the same inputs).
+    before: dict[tuple[str, int, str], str] = {}
+    ranks: dict[str, int] = {}
     for structure in previous.get("structures", ()):
+        rank = ranks[structure["id"]] = ranks.get(structure["id"], -1) + 1
         for result in structure.get("results", ()):
-            before.setdefault((structure["id"], result["rule"]), result["status"])
+            before.setdefault((structure["id"], rank, result["rule"]), result["status"])
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
+    ranks = {}
     for s in report.structures:
+        rank = ranks[s.id] = ranks.get(s.id, -1) + 1
         for r in s.results:
             key = (s.id, r.rule)
             if r.status not in _NOTED or key in seen:
                 continue
+            was = before.get((s.id, rank, r.rule))
+            if was == r.status.value:
+                continue
             seen.add(key)
-            was = before.get(key)
-            if was != r.status.value:
-                item = {"structure": s.id, "rule": r.rule, "status": r.status.value}
-                out.append({**item, "previous_status": was})
+            out.append({"structure": s.id, "rule": r.rule, "status": r.status.value, "previous_status": was})
     return out
 
 

@@ -327,3 +327,16 @@ def test_sarif_input_problem_carries_a_baseline_state(network: Path, run) -> Non
         if r["ruleId"] == "saisie/donnee-illisible"
     ]
     assert states == [("decl/autre.json", "new"), ("decl/broken.json", "unchanged")]
+
+
+def test_sarif_on_identical_input_with_a_shared_id_is_all_unchanged(network: Path, run) -> None:
+    """Two structures share an id (FS-NET-01), one with its hours « à vérifier », the other not:
+    the same input against its own baseline gives no « new » result (each was compared with the
+    first of its id)."""
+    import attrs
+
+    write_declaration(Path("decl/10.json"), [structure("32-D"), attrs.evolve(structure("32-D"), opening_hours=None)])
+    run("audit", "decl", "--as-of", AS_OF, "-f", "json", "-o", "base.json")
+    run("audit", "decl", "--as-of", AS_OF, "--baseline", "base.json", "-f", "sarif", "-o", "r.sarif")
+    results = json.loads(Path("r.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert {r["baselineState"] for r in results} == {"unchanged"}
