@@ -288,13 +288,19 @@ def _hhmm(hours: int, minutes: int, raw: Any) -> str:
     return f"{hours:02d}:{minutes:02d}"
 
 
+_DAY_ZERO = frozenset((_dt.date(1899, 12, 30), _dt.date(1899, 12, 31), _dt.date(1904, 1, 1)))
+"""The dates a spreadsheet gives a time of day stored as a date and time (the day of its serial 0)."""
+
+
 def time(value: Any) -> str:
     """An hour of the day: ``9h``, ``9h30``, ``09:00``, ``9:00``, a time cell, or a whole hour."""
     expected = _TIME_EXPECTED
     if isinstance(value, bool):
         raise CellError(f"{_quoted(value)} n'est pas une heure", expected)
     if isinstance(value, _dt.datetime):
-        raise CellError(f"{_quoted(value)} est une date", expected)
+        if value.date() not in _DAY_ZERO:
+            raise CellError(f"{_quoted(value)} est une date", expected)
+        value = value.time()  # a time cell that a spreadsheet stored on its day zero (LibreOffice)
     if isinstance(value, _dt.time):
         if value.second or value.microsecond:
             raise CellError(f"{_quoted(value)} a des secondes", expected)

@@ -171,3 +171,19 @@ def test_declaration_round_trips_through_workbook(
     structures, departements = _read_back(expected, fmt)
     assert structures == list(expected.structures)
     assert departements == ((expected.departement,) if expected.departement else ())
+
+
+def test_a_time_stored_on_the_spreadsheet_s_day_zero_is_a_time() -> None:
+    """LibreOffice stores a time cell as a date and time on its day zero (30/12/1899): it is read
+    as the time, as the same cell of an .xlsx is (it was refused in an .ods as « est une date »);
+    a date and time on any other day is still refused."""
+    import datetime as dt
+
+    import pytest
+
+    for day in (dt.date(1899, 12, 30), dt.date(1899, 12, 31), dt.date(1904, 1, 1)):
+        assert cells.time(dt.datetime.combine(day, dt.time(9, 30))) == "09:30"
+    with pytest.raises(cells.CellError, match="est une date"):
+        cells.time(dt.datetime(2025, 3, 4, 9, 30))
+    with pytest.raises(cells.CellError, match="a des secondes"):
+        cells.time(dt.datetime(1899, 12, 30, 9, 30, 15))
