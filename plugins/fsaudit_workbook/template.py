@@ -353,8 +353,9 @@ def instructions(referential_title: str, example: bool, partners: Sequence[Any] 
         ),
         (
             "text",
-            f"« {EMPTY_MARK} » dans la première colonne d'une liste (Conseiller, Partenaire, Service, Mois, "
-            "Canton) déclare une liste vide ; une structure sans ligne n'a rien déclaré.",
+            f"« {EMPTY_MARK} » dans la colonne principale d'une liste, celle qui suit l'Identifiant "
+            "(Conseiller, Partenaire, Service, Mois, Canton), déclare une liste vide ; une structure sans "
+            "ligne n'a rien déclaré.",
         ),
         ("text", f"« {CLOSED_MARK} » dans la colonne Début de Horaires déclare un jour fermé."),
         ("text", "Une formule est lue par sa valeur calculée : enregistrez le classeur dans un tableur avant l'audit."),
