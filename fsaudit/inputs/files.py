@@ -262,6 +262,28 @@ def own_report(data: bytes, reporters: Sequence[Reporter]) -> Reporter | None:
     return None
 
 
+def _malformed_read(result: Any) -> str | None:
+    """Why a reader's answer is not a :class:`ReadResult` of loaded structures, départements,
+    problems and answers (French), or ``None``; a plugin's reader that returns anything else
+    is its input's error, never a crash of the whole audit."""
+    from fsaudit.inputs.reader import LoadedStructure, ManualAnswer
+    from fsaudit.model.declaration import Departement
+
+    if not isinstance(result, ReadResult):
+        return f"réponse mal formée : {type(result).__name__} au lieu d'un ReadResult"
+    expected = (
+        ("structures", LoadedStructure),
+        ("departements", Departement),
+        ("problems", InputProblem),
+        ("answers", ManualAnswer),
+    )
+    for name, kind in expected:
+        items = getattr(result, name)
+        if not isinstance(items, tuple | list) or not all(isinstance(item, kind) for item in items):
+            return f"réponse mal formée : {name} doit être une suite de {kind.__name__}"
+    return None
+
+
 def read_input(
     path: str, readers: Sequence[Reader], reporters: Sequence[Reporter] = ()
 ) -> tuple[InputInfo, ReadResult]:
@@ -310,8 +332,11 @@ def read_input(
         return InputInfo(path, sha256, None, 0, 1), ReadResult("inconnu", problems=(problem,))
     try:
         result = reader.read(file)
-    except Exception as exc:  # noqa: BLE001 - a reader bug is reported against its input
-        problem = InputProblem(path, "fichier", f"le lecteur « {reader.name} » a échoué : {describe_exception(exc)}")
+        malformed = _malformed_read(result)
+    except (Exception, SystemExit, GeneratorExit) as exc:  # noqa: BLE001 - a reader bug is its input's error
+        malformed = describe_exception(exc)
+    if malformed is not None:
+        problem = InputProblem(path, "fichier", f"le lecteur « {reader.name} » a échoué : {malformed}")
         return InputInfo(path, sha256, reader.name, 0, 1), ReadResult(reader.name, problems=(problem,))
     if not (result.structures or result.departements or result.answers or result.problems):
         # Read without error but holding nothing (a list with its header only, no feature):

@@ -52,6 +52,11 @@ class HookCall:
         return next((plugin for plugin, answer in self.answers if answer is value), None)
 
 
+PLUGIN_FAILURES: tuple[type[BaseException], ...] = (Exception, SystemExit, GeneratorExit)
+"""What a plugin's code may raise that is its failure, not the command's: every exception, and
+``sys.exit()`` (which would end the command with code 0 and no report: a CI gate passed
+silently). Ctrl-C (:class:`KeyboardInterrupt`) still stops the command."""
+
 _CURRENT: contextvars.ContextVar[HookCall | None] = contextvars.ContextVar("fsaudit_hook_call", default=None)
 
 
@@ -71,7 +76,7 @@ def isolate(function: Callable[..., Any], plugin: str) -> Callable[..., Any]:
             if limit is not None:
                 limit.arm()
             answer = function(*args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - isolation: the failure is this plugin's only
+        except PLUGIN_FAILURES as exc:  # isolation: the failure is this plugin's only
             call.failures.append(HookFailure(plugin, exc))
             return None
         finally:
@@ -105,7 +110,7 @@ def call_hook(
     token = _CURRENT.set(call)
     try:
         call.result = getattr(pm.hook, name)(**kwargs)
-    except Exception as exc:  # noqa: BLE001 - a wrapper that raised: reported, never propagated
+    except PLUGIN_FAILURES as exc:  # a wrapper that raised: reported, never propagated
         call.failures.append(HookFailure("*", exc))
     finally:
         _CURRENT.reset(token)

@@ -29,7 +29,7 @@ from fsaudit.model.result import (
     Result,
 )
 from fsaudit.model.rule import Outcome, Rule, RuleContext, Scope, Severity, Status
-from fsaudit.plugin.calls import call_hook
+from fsaudit.plugin.calls import PLUGIN_FAILURES, call_hook
 from fsaudit.plugin.manager import PluginError, PluginSet
 from fsaudit.run.memo import OutcomeMemo
 from fsaudit.text.french import describe_exception
@@ -367,7 +367,7 @@ class Engine:
                 tripped.add(rule_id)
                 results[rule_id] = self._tripped_error(rule_id, loaded)
                 continue
-            except Exception as exc:  # noqa: BLE001 - isolation: one rule, one error
+            except PLUGIN_FAILURES as exc:  # isolation: one rule, one error
                 disarm()
                 results[rule_id] = self._error(rule_id, loaded, describe_exception(exc))
                 continue
@@ -494,31 +494,9 @@ class Engine:
             return out
         context = attrs.evolve(self.context, unread_inputs=unread_inputs) if unread_inputs else self.context
         places: list[dict[str | None, Location]] = [{} for _ in structures]  # locations by field, per structure
-        for rule in self.network_rules:
-            if rule.check is None:
-                continue
-            try:
-                answer = rule.check(structures, departements, context)
-                if not isinstance(answer, Mapping):
-                    raise TypeError(f"{type(answer).__name__} au lieu d'un dictionnaire")
-            except Exception as exc:  # noqa: BLE001
-                for index, loaded in enumerate(structures):
-                    out[index][rule.id] = self._error(rule.id, loaded, describe_exception(exc))
-                continue
-            for index, loaded in enumerate(structures):
-                outcome = answer.get(loaded.structure.id)
-                if outcome is None:
-                    out[index][rule.id] = self._error(rule.id, loaded, "aucun résultat pour cette structure")
-                else:
-                    out[index][rule.id] = self._result(rule.id, loaded, outcome, places[index])
-        by_id: dict[str, dict[str, Result]] = {}
-        if any(rule.check is None for rule in self.network_rules):  # rules a plugin answers through the hook
-            loaded_by_id: dict[str, LoadedStructure] = {}
-            for index, loaded in enumerate(structures):
-                by_id.setdefault(loaded.structure.id, out[index])
-                loaded_by_id.setdefault(loaded.structure.id, loaded)
-            kwargs = {"structures": structures, "departements": departements, "context": context}
-            self._run_hook("fsaudit_check_network", kwargs, Scope.NETWORK, loaded_by_id, by_id, per_structure=True)
+        with self.time_limit() as limit:  # each network rule under the same limit as a structure rule
+            self._network_checks(structures, departements, context, out, places, limit)
+            by_id = self._network_hook(structures, departements, context, out, limit)
         expected = len(self.network_rules)
         for index, loaded in enumerate(structures):
             results = out[index]
@@ -532,6 +510,63 @@ class Engine:
             if loaded.unread:
                 self._guard_unread(loaded, results)
         return out
+
+    def _network_checks(
+        self,
+        structures: Sequence[LoadedStructure],
+        departements: Sequence[Departement],
+        context: RuleContext,
+        out: list[dict[str, Result]],
+        places: list[dict[str | None, Location]],
+        limit: _TimeLimit,
+    ) -> None:
+        for rule in self.network_rules:
+            if rule.check is None:
+                continue
+            try:
+                limit.arm()
+                answer = rule.check(structures, departements, context)
+                limit.disarm()
+                if not isinstance(answer, Mapping):
+                    raise TypeError(f"{type(answer).__name__} au lieu d'un dictionnaire")
+            except RuleTimeout:
+                limit.disarm()
+                self.tripped.add(rule.id)
+                for index, loaded in enumerate(structures):
+                    out[index][rule.id] = self._tripped_error(rule.id, loaded)
+                continue
+            except PLUGIN_FAILURES as exc:
+                limit.disarm()
+                for index, loaded in enumerate(structures):
+                    out[index][rule.id] = self._error(rule.id, loaded, describe_exception(exc))
+                continue
+            for index, loaded in enumerate(structures):
+                outcome = answer.get(loaded.structure.id)
+                if outcome is None:
+                    out[index][rule.id] = self._error(rule.id, loaded, "aucun résultat pour cette structure")
+                else:
+                    out[index][rule.id] = self._result(rule.id, loaded, outcome, places[index])
+
+    def _network_hook(
+        self,
+        structures: Sequence[LoadedStructure],
+        departements: Sequence[Departement],
+        context: RuleContext,
+        out: list[dict[str, Result]],
+        limit: _TimeLimit,
+    ) -> dict[str, dict[str, Result]]:
+        """The network rules a plugin answers through ``fsaudit_check_network``: results by id."""
+        by_id: dict[str, dict[str, Result]] = {}
+        if any(rule.check is None for rule in self.network_rules):
+            loaded_by_id: dict[str, LoadedStructure] = {}
+            for index, loaded in enumerate(structures):
+                by_id.setdefault(loaded.structure.id, out[index])
+                loaded_by_id.setdefault(loaded.structure.id, loaded)
+            kwargs = {"structures": structures, "departements": departements, "context": context}
+            self._run_hook(
+                "fsaudit_check_network", kwargs, Scope.NETWORK, loaded_by_id, by_id, per_structure=True, limit=limit
+            )
+        return by_id
 
     # --- decision -------------------------------------------------------------------------
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from fsaudit.inputs.files import choose_reader, read_input
 from fsaudit.inputs.reader import Reader, ReadResult
@@ -107,3 +110,31 @@ def test_a_file_that_holds_nothing_to_audit_is_a_warning(tmp_path: Path) -> None
         "json", "json", (".json",), lambda p: ReadResult("json", problems=(InputProblem(str(p), "$", "illisible"),))
     )
     assert _problems(read_input(str(path), [failing])[1]) == [("$", "illisible", "erreur")]
+
+
+def _exits(path: Path) -> ReadResult:
+    import sys
+
+    sys.exit(0)
+
+
+@pytest.mark.parametrize(
+    ("read", "message"),
+    [
+        (lambda p: None, "réponse mal formée : NoneType au lieu d'un ReadResult"),
+        (lambda p: {"structures": []}, "réponse mal formée : dict au lieu d'un ReadResult"),
+        (lambda p: ReadResult("x", structures=({"id": "A"},)), "structures doit être une suite de LoadedStructure"),
+        (lambda p: ReadResult("x", problems=("illisible",)), "problems doit être une suite de InputProblem"),
+        (_exits, "SystemExit"),
+    ],
+)
+def test_a_reader_that_answers_garbage_is_its_input_s_error(tmp_path: Path, read: Any, message: str) -> None:
+    """A plugin's reader that returns something else than a ReadResult of the right objects, or
+    calls sys.exit(), gives an error of that input naming the reader (the whole audit stopped with
+    « erreur interne », or exited 0 with no report)."""
+    path = tmp_path / "a.fsx"
+    path.write_text("x=1\n", encoding="utf-8")
+    info, result = read_input(str(path), [Reader("fsx", "test", (".fsx",), read)])
+    [(location, text, level)] = _problems(result)
+    assert (location, level, info.structures) == ("fichier", "erreur", 0)
+    assert text.startswith("le lecteur « fsx » a échoué : ") and message in text

@@ -292,3 +292,56 @@ def test_time_limit_is_per_rule_not_per_structure() -> None:
     for i in range(1, 5):
         assert result_of(report, f"TST-STEADY-0{i}").status is Status.PASS
     assert result_of(report, "TST-STEADY-09").message == tripped_message(0.25)
+
+
+def _slow_network(structures: Any, departements: Any, ctx: Any) -> dict[str, Outcome]:
+    _busy(10)
+    return {s.structure.id: Outcome.passed("fini") for s in structures}
+
+
+def _exits(structure: Any, ctx: Any) -> Outcome:
+    import sys
+
+    sys.exit(0)
+
+
+def _exits_network(structures: Any, departements: Any, ctx: Any) -> dict[str, Outcome]:
+    raise GeneratorExit
+
+
+def _audit_one(plugin: tuple[str, object], options: dict[str, Any] | None = None) -> Any:
+    from fsaudit.inputs.reader import LoadedStructure, ReadResult
+    from fsaudit.model.result import InputInfo
+    from fsaudit.run.engine import audit_inputs
+
+    loaded = (LoadedStructure(make_structure(), "<mémoire>", ("structures", 0)),)
+    return audit_inputs(
+        [(InputInfo("<mémoire>", None, "memoire", 1, 0), ReadResult("memoire", loaded))],
+        as_of=_dt.date(2025, 6, 30),
+        extra_plugins=[plugin],
+        options=options or {},
+    )
+
+
+def test_network_rule_past_its_time_limit_gives_error() -> None:
+    """A network rule is stopped by the same time limit as a structure rule (it ran to its end,
+    and a hanging one hung the audit)."""
+    from fsaudit import Scope
+    from fsaudit.run.checks import tripped_message
+
+    rule = make_rule("TST-SLOW-02", _slow_network, scope=Scope.NETWORK)
+    report = _audit_one(("lent", RulesPlugin(rule)), {"rule_timeout": 0.2})
+    assert result_of(report, "TST-SLOW-02").message == tripped_message(0.2)
+    assert result_of(report, "FS-NET-01").status is Status.PASS
+
+
+def test_a_rule_that_exits_is_an_error_not_the_end_of_the_command() -> None:
+    """A rule calling sys.exit() (or raising GeneratorExit) gets status error like any failing rule;
+    the command went on to exit 0 with no report, and a CI gate passed silently."""
+    from fsaudit import Scope
+
+    rules = [make_rule("TST-EXIT-01", _exits), make_rule("TST-EXIT-02", _exits_network, scope=Scope.NETWORK)]
+    report = _audit_one(("sortie", RulesPlugin(*rules)))
+    assert result_of(report, "TST-EXIT-01").status is Status.ERROR
+    assert result_of(report, "TST-EXIT-02").status is Status.ERROR
+    assert result_of(report, "FS-HOR-01").status is Status.PASS
