@@ -577,18 +577,21 @@ class Engine:
         *instruction incomplète*: no verdict is rendered on the strength of unread data.
         """
         decision = self._decide(loaded, results)
-        if loaded.unread and decision.code is not DecisionCode.INSTRUCTION_INCOMPLETE:
+        if loaded.unread:
+            # The unread places come first, also when the policy already said « incomplète » (for
+            # the checks those facts left to make): the reader of the avis learns what to correct.
             facts = loaded.unread
-            shown = ", ".join(fact.location for fact in facts[:5]) + (" …" if len(facts) > 5 else "")
-            decision = attrs.evolve(
-                decision,
-                code=DecisionCode.INSTRUCTION_INCOMPLETE,
-                reasons=(
-                    f"{len(facts)} donnée(s) de la déclaration illisible(s) ou absente(s) ({shown}) : "
-                    "aucune décision ne peut être rendue avant leur correction",
-                    *(f"en l'état des données lues : {reason}" for reason in decision.reasons),
-                ),
+            places = list(dict.fromkeys(fact.location for fact in facts))
+            shown = ", ".join(places[:5]) + (" …" if len(places) > 5 else "")
+            head = (
+                f"{len(places)} donnée(s) de la déclaration illisible(s) ou absente(s) ({shown}) : "
+                "aucune décision ne peut être rendue avant leur correction"
             )
+            if decision.code is DecisionCode.INSTRUCTION_INCOMPLETE:
+                reasons = (head, *decision.reasons)
+            else:
+                reasons = (head, *(f"en l'état des données lues : {reason}" for reason in decision.reasons))
+            decision = attrs.evolve(decision, code=DecisionCode.INSTRUCTION_INCOMPLETE, reasons=reasons)
         return decision
 
     def _decide(self, loaded: LoadedStructure, results: Sequence[Result]) -> Decision:

@@ -286,7 +286,9 @@ def avis_document(report: AuditReport, s: StructureReport) -> bytes:
     decision = Paragraph(style="Avis")
     decision.append(Span(s.decision.label, style="Gras"))
     if s.score is not None:
-        decision.append_plain_text(f" — score : {fr_decimal(s.score, 1)} % des critères applicables respectés")
+        unjudged = sum(1 for r in s.results if r.status in (Status.MANUAL, Status.ERROR))
+        out = f" ({unjudged} autre(s) à vérifier ou non évalué(s), hors score)" if unjudged else ""
+        decision.append_plain_text(f" — score : {fr_decimal(s.score, 1)} % des critères jugés respectés{out}")
     w.body.append(decision)
     for reason in s.decision.reasons:
         w.bullet(reason)

@@ -57,7 +57,16 @@ def test_text_shows_input_problems_with_their_structure(report: Any) -> None:
     """The text block of 32-A says what could not be read and what was ignored, before its results."""
     lines = render(report, "text").decode("utf-8").splitlines()
     start = lines.index("[32-A] France services 32-A — decl/u.json ($.structures[0])")
-    assert lines[start + 3 : start + 7] == [
+    # The score counts only the criteria judged, and says so (« 100 % » read as a pass).
+    assert lines[start + 1].startswith("  Décision : Instruction incomplète ; score 100,0 % des critères jugés ; ")
+    assert lines[start + 1].endswith(" à vérifier ou non évalué(s), hors score")
+    # The decision's first reason names the place not read, also when the checks it left to make
+    # would have made the decision « instruction incomplète » anyway.
+    assert lines[start + 2] == (
+        "    · 1 donnée(s) de la déclaration illisible(s) ou absente(s) ($.structures[0].opening_hours.monday) : "
+        "aucune décision ne peut être rendue avant leur correction"
+    )
+    assert lines[start + 4 : start + 8] == [
         "  Erreurs de saisie (données non lues : instruction incomplète) :",
         f"    · $.structures[0].opening_hours.monday (horaires d'ouverture › lundi) : {MONDAY}",
         "  Avertissements de saisie (éléments ignorés) :",

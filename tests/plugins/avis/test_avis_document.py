@@ -83,7 +83,8 @@ def test_avis_paragraphs(tmp_path: Path) -> None:
         "12 » selon un communiqué de novembre 2025) (en vigueur depuis le 01/01/2025)",
         f"Déclaration : {tmp_path / 'declaration.json'} ($.structures[0])",
         "Décision proposée",
-        "Maintien conditionnel — score : 90,9 % des critères applicables respectés",
+        "Maintien conditionnel — score : 90,9 % des critères jugés respectés (1 autre(s) à vérifier ou non évalué(s), "
+        "hors score)",
         "• 1 critère(s) bloquant(s) non conforme(s) : FS-AGT-01",
         "• mise en conformité exigée dans le délai du plan d'actions (délai indicatif), à défaut retrait du label",
         "Non-conformités",
