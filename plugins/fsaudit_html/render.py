@@ -32,6 +32,7 @@ from fsaudit import (
     evidence_text,
     fr_decimal,
     fr_field,
+    fr_int,
     identity_facts,
     waiver_text,
 )
@@ -74,6 +75,7 @@ def _environment() -> Any:
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False}
     env.filters["fr_number"] = lambda value, decimals=1: fr_decimal(value, decimals)
+    env.filters["fr_int"] = fr_int
     return env
 
 

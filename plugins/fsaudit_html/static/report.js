@@ -33,6 +33,7 @@
   }
   function str(index) { return index < 0 ? "" : S[index]; }
   function frNumber(value) { return String(value).replace(".", ","); }
+  function frInt(value) { return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f"); }
   function frDate(iso) { return iso ? iso.slice(8, 10) + "/" + iso.slice(5, 7) + "/" + iso.slice(0, 4) : ""; }
   function score(s) { return s.s === null || s.s === undefined ? "—" : frNumber(s.s) + " %"; }
   function statusLabel(index) { return STATUS[index][1]; }
@@ -144,7 +145,7 @@
     paintRows();
     var positioned = 0;
     markers.forEach(function (m, i) { if (m && visible[i]) positioned++; });
-    document.getElementById("carte-compte").textContent = positioned + " structure(s) positionnée(s) sur " + shown + " affichée(s)";
+    document.getElementById("carte-compte").textContent = frInt(positioned) + " structure(s) positionnée(s) sur " + frInt(shown) + " affichée(s)";
     zoomTo(dep);
   }
   form.addEventListener("input", applyFilters);
@@ -162,11 +163,11 @@
       if (show) painted++;
       if (rows[i].hidden === show) rows[i].hidden = !show;
     });
-    var text = matching + " structure(s) retenue(s) sur " + LIST.length;
+    var text = frInt(matching) + " structure(s) retenue(s) sur " + frInt(LIST.length);
     if (painted < matching) text += " ; " + painted + " premières affichées";
     document.getElementById("compte").textContent = text;
     more.hidden = painted >= matching;
-    more.textContent = "Afficher " + Math.min(PAGE, matching - painted) + " structure(s) de plus";
+    more.textContent = "Afficher " + frInt(Math.min(PAGE, matching - painted)) + " structure(s) de plus";
     document.getElementById("tout-afficher").hidden = painted >= matching;
   }
   more.addEventListener("click", function () { limit += PAGE; paintRows(); });

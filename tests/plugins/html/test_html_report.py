@@ -168,3 +168,6 @@ def test_national_list_fits_the_size_budget(tmp_path: Path) -> None:
     assert len(html) <= 4_000_000
     structures = page_data(html.decode("utf-8"))["structures"]
     assert (len(structures), sum(1 for s in structures if "m" in s)) == (2845, 2845)
+    # Counts are written the French way, as in the other reports (« 2845 » before).
+    text = html.decode("utf-8")
+    assert "2\u202f845 structure(s) lue(s)" in text and "2845 structure(s)" not in text
