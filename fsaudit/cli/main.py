@@ -343,20 +343,32 @@ def audit_command(
         if code not in present:
             _err(f"avertissement : --departement {code} : aucune structure auditée de ce département")
 
+    from fsaudit.plugin.calls import PLUGIN_FAILURES
+    from fsaudit.text.french import describe_exception
+
     written: list[Path] = []
+    broken: list[str] = []
     try:
         # Writing allocates while the whole report is alive: collected as during the audit, or a
         # full collection traverses every structure (1.7 s of the writing of 30,000 files).
         with collector_tuned():
             for reporter, target in targets:
-                if target is None:
-                    options = {"color": sys.stdout.isatty(), "report_version": report_version}
-                    for chunk in reporter.chunks(report, options):
-                        sys.stdout.buffer.write(chunk)
-                    sys.stdout.flush()
-                else:
-                    write_atomic(target, reporter.chunks(report, {"report_version": report_version}))
-                    written.append(target)
+                try:
+                    if target is None:
+                        options = {"color": sys.stdout.isatty(), "report_version": report_version}
+                        for chunk in reporter.chunks(report, options):
+                            sys.stdout.buffer.write(chunk)
+                        sys.stdout.flush()
+                    else:
+                        write_atomic(target, reporter.chunks(report, {"report_version": report_version}))
+                        written.append(target)
+                except OutputError:
+                    raise
+                except PLUGIN_FAILURES as exc:  # a format's own failure: the others are written
+                    where = "" if target is None else f" ({target} non écrit)"
+                    broken.append(
+                        f"le format de rapport « {reporter.name} » a échoué{where} : {describe_exception(exc)}"
+                    )
     except OutputError as exc:
         for target in written:
             click.echo(written_line(target, report))
@@ -369,7 +381,10 @@ def audit_command(
     on_terminal = any(target is None and reporter.name == "text" for reporter, target in targets)
     for line in terminal_notices(audited, text_shown=on_terminal and report is audited):
         _err(line)
-    return exit_code_for(audited)
+    for line in broken:
+        _err(line)
+    code = exit_code_for(audited)
+    return max(code, ExitCode.PLUGIN_ERROR) if broken else code
 
 
 def report_targets(plugins: Any, names: Sequence[str], outputs: Sequence[str]) -> list[tuple[Any, Path | None]]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from fsaudit import Reporter, hookimpl
 from fsaudit.cli.main import main
 from fsaudit.report import output
 from fsaudit.run.collector import YOUNG_THRESHOLD
@@ -112,3 +113,41 @@ def test_a_folder_given_for_one_format_receives_the_report(tmp_path: Path, capsy
         "nouveau/rapport.csv",
         "s.sarif",
     ]
+
+
+class _BrokenFormats:
+    """A plugin with a format that raises halfway through its chunks and one that answers text."""
+
+    @staticmethod
+    def _halfway(report: Any, options: Any) -> Any:
+        yield b"debut"
+        raise RuntimeError("panne du format")
+
+    @hookimpl
+    def fsaudit_reporters(self) -> list[Any]:
+        return [
+            Reporter("casse", "format de test", ".txt", lambda r, o: b"", stream=self._halfway),
+            Reporter("texte", "format de test", ".txt", lambda r, o: "pas des octets"),
+        ]
+
+
+def test_a_format_that_fails_is_named_and_the_others_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A plugin's format that raises, or renders text instead of bytes, is said in French with
+    its name; the other formats are written and the command exits 4 (it stopped on « erreur
+    interne », some reports unwritten and unsaid)."""
+    from fsaudit.plugin import manager
+
+    real = manager.load_plugins
+    monkeypatch.setattr(
+        manager, "load_plugins", lambda disabled=(), extra=(): real(disabled, [*extra, ("casse", _BrokenFormats())])
+    )
+    out = tmp_path / "r"
+    code = main(["audit", str(SAMPLE), "--as-of", "2025-06-30", "-f", "json,casse,texte,csv", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 4
+    assert sorted(p.name for p in out.iterdir()) == ["rapport.csv", "rapport.json"]
+    assert f"le format de rapport « casse » a échoué ({out / 'rapport.txt'} non écrit) : " in err
+    assert "panne du format" in err and "le format de rapport « texte » a échoué" in err
+    assert "erreur interne" not in err
