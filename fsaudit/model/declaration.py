@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import functools
+import typing
 from typing import Any
 
 import attrs
@@ -336,3 +338,34 @@ class Declaration:
 
     structures: tuple[Structure, ...]
     departement: Departement | None = None
+
+
+def _attrs_class_of(annotation: Any) -> type | None:
+    """The attrs class a field holds, through ``X | None`` and ``tuple[X, ...]``; ``None`` for a
+    value (text, number, date, mapping)."""
+    if attrs.has(annotation):
+        return annotation
+    for argument in typing.get_args(annotation):
+        if argument is not type(None) and argument is not Ellipsis:
+            found = _attrs_class_of(argument)
+            if found is not None:
+                return found
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def unknown_fact(path: str) -> str | None:
+    """The first name of the fact path ``path`` (``premises.walk_in``, ``conseillers[].presence``)
+    that is no field of a declared structure, or ``None`` when every name is one. Past a value
+    that is not a structure of fields (a mapping of extension facts), any name is accepted."""
+    from fsaudit.model.facts import fact_segments
+
+    current: type | None = Structure
+    for name in fact_segments(path):
+        if current is None:
+            return None
+        hints = typing.get_type_hints(current)
+        if name not in {f.name for f in attrs.fields(current)}:
+            return name
+        current = _attrs_class_of(hints[name])
+    return None

@@ -174,6 +174,7 @@ def load_plugins(
     extra: Sequence[tuple[str, object]] = (),
 ) -> PluginSet:
     """Build a manager and collect, check and sort the rules, readers and reporters."""
+    from fsaudit.model.declaration import unknown_fact
     from fsaudit.model.rule import Rule
     from fsaudit.report.reporter import Reporter
 
@@ -187,6 +188,17 @@ def load_plugins(
         for rule in result or ():
             if not isinstance(rule, Rule):
                 errors.append(PluginError(plugin, f"fsaudit_rules a renvoyé autre chose qu'une règle : {rule!r}"))
+                continue
+            unknown = next(((need, bad) for need in rule.needs if (bad := unknown_fact(need)) is not None), None)
+            if unknown is not None:
+                # A misspelt need would let the rule run, and fail, on a fact that was not read.
+                errors.append(
+                    PluginError(
+                        plugin,
+                        f"la règle {rule.id} déclare un besoin inconnu « {unknown[0]} » (« {unknown[1]} » n'est pas "
+                        "un champ de la déclaration) : règle ignorée",
+                    )
+                )
                 continue
             if rule.id in owner:
                 errors.append(

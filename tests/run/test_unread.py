@@ -144,3 +144,36 @@ def test_every_builtin_rule_declares_what_it_needs() -> None:
     plugins = load_plugins()
     missing = [rule.id for rule in plugins.rules if not rule.needs and (not rule.statuses or "fail" in rule.statuses)]
     assert missing == []
+
+
+def _uses_premises(structure: Any, ctx: Any) -> Outcome:
+    if structure.premises is None or not structure.premises.confidential_space:
+        return Outcome.failed("pas d'espace confidentiel")
+    return Outcome.passed("espace confidentiel")
+
+
+def test_a_rule_whose_needs_name_no_declared_fact_is_refused() -> None:
+    """A misspelt need (« premisses ») would let the rule run, and fail, on premises that were not
+    read: the rule is refused with a plugin error naming the need; the rule spelt right is
+    loaded."""
+    plugins = load_plugins(
+        extra=[
+            (
+                "besoins",
+                RulesPlugin(
+                    make_rule("TST-NEEDS-01", _uses_premises, needs=("premisses",)),
+                    make_rule("TST-NEEDS-02", _uses_premises, needs=("premises.confidential_space",)),
+                    make_rule("TST-NEEDS-03", _uses_premises, needs=("conseillers[].presence.mondy",)),
+                ),
+            )
+        ]
+    )
+    ids = {rule.id for rule in plugins.rules}
+    assert "TST-NEEDS-02" in ids and not ids & {"TST-NEEDS-01", "TST-NEEDS-03"}
+    messages = [e.message for e in plugins.errors if e.plugin == "besoins"]
+    assert messages == [
+        "la règle TST-NEEDS-01 déclare un besoin inconnu « premisses » (« premisses » n'est pas un champ de la "
+        "déclaration) : règle ignorée",
+        "la règle TST-NEEDS-03 déclare un besoin inconnu « conseillers[].presence.mondy » (« mondy » n'est pas un "
+        "champ de la déclaration) : règle ignorée",
+    ]
