@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import re
 from typing import Any
 
 from fsaudit.model.result import AuditReport, InputInfo, Result, StructureReport
@@ -34,7 +35,13 @@ def _json_safe(value: Any) -> Any:
         return value.value
     if value is None or isinstance(value, str | int | float | bool):
         return value
-    return str(value)
+    if isinstance(value, set | frozenset):  # no order of its own: sorted, for the same bytes every run
+        return sorted((_json_safe(v) for v in value), key=lambda item: (type(item).__name__, str(item)))
+    # An object without a text of its own shows its memory address, different every run.
+    return _ADDRESS.sub("", str(value))
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def _result_dict(result: Result, titles: dict[str, str]) -> dict[str, Any]:

@@ -177,3 +177,28 @@ def test_a_rule_whose_needs_name_no_declared_fact_is_refused() -> None:
         "la règle TST-NEEDS-03 déclare un besoin inconnu « conseillers[].presence.mondy » (« mondy » n'est pas un "
         "champ de la déclaration) : règle ignorée",
     ]
+
+
+class _Opaque:
+    """An object without a text of its own (its repr shows its memory address)."""
+
+
+def _odd_evidence(structure: Any, ctx: Any) -> Outcome:
+    return Outcome.passed("preuves inhabituelles", ensemble={"b", "a", "c"}, objet=_Opaque())
+
+
+def test_evidence_that_is_not_json_gives_the_same_bytes_every_run() -> None:
+    """A set is written sorted and an object without a text of its own without its memory address:
+    two runs give the same JSON report (they differed: « <…_Opaque object at 0x7f…> »)."""
+    from fsaudit.report.json_contract import report_to_dict
+    from fsaudit_formats.json_report import render_json
+
+    plugin = [("preuves", RulesPlugin(make_rule("TST-ODD-01", _odd_evidence)))]
+    runs = [render_json(audit_structures([make_structure()], extra_plugins=plugin), {}) for _ in range(2)]
+    assert runs[0] == runs[1] and b"0x" not in runs[0]
+    evidence = next(
+        r["evidence"]
+        for r in report_to_dict(audit_structures([make_structure()], extra_plugins=plugin))["structures"][0]["results"]
+        if r["rule"] == "TST-ODD-01"
+    )
+    assert evidence["ensemble"] == ["a", "b", "c"] and "_Opaque object" in evidence["objet"]
