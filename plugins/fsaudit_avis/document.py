@@ -322,6 +322,16 @@ def avis_document(report: AuditReport, s: StructureReport) -> bytes:
             [[f"{r.rule} {rules[r.rule].title}" if r.rule in rules else r.rule, r.message] for r in manual],
             [6.0, 11.0],
         )
+    warned = [r for r in s.results if r.status is Status.WARN]
+    if warned:
+        # Not breaches, but what the tool leaves to the signatory's judgement (a bus under the
+        # fixed sites' minimums, a partner count reached under the référentiel's reading…).
+        w.heading("Points à apprécier (avertissements, pas des non-conformités)")
+        w.table(
+            ["Règle", "Observation"],
+            [[f"{r.rule} {rules[r.rule].title}" if r.rule in rules else r.rule, r.message] for r in warned],
+            [6.0, 11.0],
+        )
     if s.unread:
         w.heading("Faits illisibles (jamais comptés comme absents)")
         for fact in s.unread:

@@ -287,3 +287,17 @@ def test_deadline_not_indicative_is_not_called_so(tmp_path: Path) -> None:
     data = _files(render_avis(report, {}))["avis-TEST-001.odt"]
     assert [row[2] for row in _tables(data)[2]] == ["Échéance", "28/09/2025", "27/12/2025"]
     assert not any(p.startswith("Les délais indicatifs") for p in _paragraphs(data))
+
+
+def test_warnings_are_listed_as_points_to_weigh(tmp_path: Path) -> None:
+    """A bus under the fixed sites' minimums gets warnings, not failures: its avis lists them
+    apart (they were missing: « Aucune non-conformité » and nothing of what is left to weigh)."""
+    from networks import SHORT_WEEK
+
+    bus = placed(1, format=model.Format.BUS, opening_hours=SHORT_WEEK)
+    report = audit_declared(tmp_path, [bus])
+    data = _files(render_avis(report, {}))["avis-TEST-001.odt"]
+    headings = [text for kind, text in _blocks(data) if kind == "h"]
+    assert "Points à apprécier (avertissements, pas des non-conformités)" in headings
+    weighed = next(t for t in _tables(data) if t[0] == ["Règle", "Observation"])
+    assert [row[0].split()[0] for row in weighed[1:]] == ["FS-HOR-01", "FS-HOR-02"]
