@@ -139,6 +139,11 @@ _STYLES = (
     ),
     (
         False,
+        '<style:style style:name="Ligne" style:family="paragraph" style:parent-style-name="Avis">'
+        '<style:paragraph-properties fo:keep-with-next="always"/></style:style>',
+    ),
+    (
+        False,
         '<style:style style:name="Note" style:family="paragraph" style:parent-style-name="Avis">'
         '<style:text-properties fo:font-size="9pt" fo:font-style="italic"/></style:style>',
     ),
@@ -256,7 +261,7 @@ class _Writer:
 
 def avis_document(report: AuditReport, s: StructureReport) -> bytes:
     """The ODT avis of one structure."""
-    from odfdo import Document, Paragraph
+    from odfdo import Document, Paragraph, VarPageCount, VarPageNumber
 
     rules = _rule_titles(report)
     ref = report.referential
@@ -368,19 +373,22 @@ def avis_document(report: AuditReport, s: StructureReport) -> bytes:
 
     w.heading("Observations de la préfecture")
     for _ in range(3):
-        w.paragraph("_" * 86)
+        # Kept with the signature: a signed page alone, that could belong to any avis, never.
+        w.paragraph("_" * 86, "Ligne")
     w.paragraph("Fait à ____________________, le ____________________", "Signature")
     for text in ("Le préfet,", "(signature et cachet)", "", "", ""):
         w.paragraph(text, "Droite")
 
     master = document.get_style("master-page", "Standard")
-    master.set_page_footer(
-        Paragraph(
-            f"Avis préparé par fsaudit {report.fsaudit_version} à partir de l'audit du {fr_date(report.as_of)} ; "
-            "à relire et compléter avant signature.",
-            style="Pied",
-        )
+    footer = Paragraph(
+        f"Avis {s.id} — préparé par fsaudit {report.fsaudit_version} à partir de l'audit du "
+        f"{fr_date(report.as_of)} ; à relire et compléter avant signature. Page ",
+        style="Pied",
     )
+    footer.append(VarPageNumber(select_page="current"))
+    footer.append(" sur ")
+    footer.append(VarPageCount())
+    master.set_page_footer(footer)
     _metadata(document, report, s)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -301,3 +301,16 @@ def test_warnings_are_listed_as_points_to_weigh(tmp_path: Path) -> None:
     assert "Points à apprécier (avertissements, pas des non-conformités)" in headings
     weighed = next(t for t in _tables(data) if t[0] == ["Règle", "Observation"])
     assert [row[0].split()[0] for row in weighed[1:]] == ["FS-HOR-01", "FS-HOR-02"]
+
+
+def test_the_signature_keeps_its_observations_and_every_page_names_the_avis(tmp_path: Path) -> None:
+    """The observation lines keep with the signature block (it was left alone on a page 2 that
+    could belong to any avis), and the footer of every page names the avis and its page (« Page 2
+    sur 2 »)."""
+    report = audit_declared(tmp_path, [placed(1)])
+    files = _files(_files(render_avis(report, {}))["avis-TEST-001.odt"])
+    content, styles = files["content.xml"].decode("utf-8"), files["styles.xml"].decode("utf-8")
+    assert content.count('text:style-name="Ligne"') == 3
+    assert re.search(r'style:name="Ligne"[^>]*>\s*<style:paragraph-properties fo:keep-with-next="always"', styles)
+    footer = re.search(r"<style:footer>(.*?)</style:footer>", styles, re.S).group(1)
+    assert "Avis TEST-001 — " in footer and "<text:page-number" in footer and "<text:page-count" in footer
