@@ -22,7 +22,7 @@ from typing import Any
 from fsaudit.model.declaration import Format, GestionnaireKind, LabelStatus, StructureType
 from fsaudit.model.result import BaselineComparison, StructureReport, WaiverSummary
 from fsaudit.model.rule import Severity
-from fsaudit.text.french import FIELD_LABELS, WAIVER_FIELDS, fr_date, fr_number, shown_path
+from fsaudit.text.french import FIELD_LABELS, WAIVER_FIELDS, fr_date, fr_int, fr_number, shown_path
 
 __all__ = [
     "IDENTITY_LABELS",
@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
 _WORDS = {
@@ -60,6 +61,12 @@ _WORDS = {
     "etp": "ETP",
     "pct": "(%)",
     "eur": "(€)",
+    "departement": "département",
+    "present": "présent",
+    "presents": "présents",
+    "donnees": "données",
+    "periode": "période",
+    "presence": "présence",
 }
 """Words of the rules' evidence keys written without accents (``annee_precedente``), as they read."""
 
@@ -78,6 +85,8 @@ def value_text(value: Any) -> str:
     if isinstance(value, float):
         text = fr_number(value, 2)
         return text.rstrip("0").rstrip(",") if "," in text else text
+    if isinstance(value, int) and abs(value) >= 10_000:
+        return fr_int(value)  # « 35 000 » ; four digits (a year, « 2756 ») stay as written
     if isinstance(value, Mapping):
         parts = [str(k) if v is None else f"{k} {value_text(v)}" for k, v in value.items()]
         return ", ".join(parts) or "aucun"
@@ -92,6 +101,8 @@ def value_text(value: Any) -> str:
             return fr_date(_dt.date.fromisoformat(value))
         except ValueError:
             return value
+    if isinstance(value, str) and _ISO_MONTH.match(value) and 1 <= int(value[5:]) <= 12:
+        return f"{value[5:]}/{value[:4]}"  # a month of attendance: « 01/2023 »
     return str(value)
 
 

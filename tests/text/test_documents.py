@@ -35,6 +35,11 @@ def test_evidence_keys_read_in_french(key: str, label: str) -> None:
         (13.18, "13,18"),
         (6.0, "6"),
         (455, "455"),
+        (2756, "2756"),
+        (35000, "35\u202f000"),
+        (-120000, "-120\u202f000"),
+        ("2023-01", "01/2023"),
+        ("2023-13", "2023-13"),
         (None, "non déclaré"),
         ("2022-03-21", "21/03/2022"),
         ("2022-02-31", "2022-02-31"),
@@ -50,9 +55,12 @@ def test_values_read_in_french(value: Any, text: str) -> None:
 
 
 def test_evidence_line() -> None:
-    """Evidence is one line, its items apart with « · »."""
+    """Evidence is one line, its items apart with « · », its keys with their accents."""
     assert evidence_text({"heures_hebdomadaires": 19.0, "free_of_charge": False}) == (
         "heures hebdomadaires : 19 · gratuité : non"
+    )
+    assert evidence_text({"donnees_illisibles": ["$.x"], "minimum_present": 2, "departement": "32"}) == (
+        "données illisibles : $.x · minimum présent : 2 · département : 32"
     )
 
 

@@ -206,8 +206,8 @@ def test_evidence_is_in_french(workbook: Any) -> None:
     assert evidence[("EX-32-001", "FS-LOC-01")] == "espace confidentiel : oui"
     assert evidence[("EX-32-002", "FS-AGT-01")] == "conseillers : 1 · minimum : 2 · ETP déclarés : 1"
     assert evidence[("EX-32-001", "FS-ACT-01")] == (
-        "année : 2025 · mois : 2025-01 · accompagnements : 455 · année précédente : 2024 · mois comparables : "
-        "2025-01 · accompagnements comparables : 455 · accompagnements année précédente : 402 · écart : 53 · "
+        "année : 2025 · mois : 01/2025 · accompagnements : 455 · année précédente : 2024 · mois comparables : "
+        "01/2025 · accompagnements comparables : 455 · accompagnements année précédente : 402 · écart : 53 · "
         "évolution (%) : 13,18"
     )
 
