@@ -194,10 +194,15 @@ def build_map(positions: Sequence[tuple[str | None, float | None, float | None]]
         if any(frame.holds(lon, lat) for frame in every):
             continue
         strays.setdefault(code or "autres", []).append((lon, lat))
+    from fsaudit import departement_names as territory_names
+
+    names = territory_names()
     for code in sorted(strays):
+        # A territory that is no département (Saint-Martin, 978) is named, not called « département ».
+        title = f"{code} {names[code]}" if code in names else f"département {code}"
         frame = _frame(
             code,
-            f"département {code}" if code != "autres" else "autres positions",
+            title if code != "autres" else "autres positions",
             _pad(_bbox(strays[code]), 0.2, 0.1),
             inset_box(),
         )

@@ -82,7 +82,7 @@ def test_positions_outside_every_outline_get_an_inset() -> None:
         "Guyane",
         "La Réunion",
         "Mayotte",
-        "département 978",
+        "978 Saint-Martin",  # a collectivité, not a département (it read « département 978 »)
     ]
     (x, y), (ix, iy), none = result.markers
     assert none is None
