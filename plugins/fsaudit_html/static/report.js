@@ -177,12 +177,19 @@
   var sortKey = "id", sortUp = true;
   var RANK = {};
   ["favorable", "reserve", "incomplete", "defavorable"].forEach(function (g, k) { RANK[g] = k; });
+  // Texts in French order: numbers by value (« 9 » before « 10 »), accents and case aside
+  // (« Étrépagny » among the E, « île d'Oléron » among the I).
+  var COLLATOR = new Intl.Collator("fr", { numeric: true, sensitivity: "base" });
   function compare(a, b) {
     var x = LIST[a], y = LIST[b], p, q;
     if (sortKey === "c") { p = RANK[x.g] * 10 + x.c; q = RANK[y.g] * 10 + y.c; }
     else if (sortKey === "s" || sortKey === "f" || sortKey === "mn") {
       p = x[sortKey] === null ? -1 : x[sortKey]; q = y[sortKey] === null ? -1 : y[sortKey];
-    } else { p = String(x[sortKey]).toLowerCase(); q = String(y[sortKey]).toLowerCase(); }
+    } else {
+      var text = COLLATOR.compare(String(x[sortKey]), String(y[sortKey]));
+      if (text) return sortUp ? text : -text;
+      return a - b;
+    }
     if (p < q) return sortUp ? -1 : 1;
     if (p > q) return sortUp ? 1 : -1;
     return a - b;

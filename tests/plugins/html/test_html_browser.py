@@ -157,6 +157,25 @@ def test_sort_by_name_descending(three: Page) -> None:
     assert page.get_attribute("#tableau-structures th:nth-child(3)", "aria-sort") == "descending"
 
 
+def test_sorts_numbers_by_value_and_names_in_french_order(tmp_path: Path, browser: Any) -> None:
+    """Identifiers sort by number (« 9 » before « 10 », they sorted 1, 10, 100…) and names with
+    accents and case aside (« Étrépagny » and « île d'Oléron » sorted after « Yvetot »)."""
+    import attrs
+
+    names = {"10": "Yvetot", "9": "île d'Oléron", "100": "Étrépagny"}
+    structures = [attrs.evolve(placed(i), id=ident, name=name) for i, (ident, name) in enumerate(names.items(), 1)]
+    report = Page(browser, _report(tmp_path, structures))
+    page = report.open()
+    identifier = page.locator("#tableau-structures th button[data-tri='id']")
+    identifier.click()  # the table starts sorted by identifier: descending, then ascending again
+    assert report.visible_ids() == ["100", "10", "9"]
+    identifier.click()
+    assert report.visible_ids() == ["9", "10", "100"]
+    page.locator("#tableau-structures th button[data-tri='n']").click()
+    assert report.visible_ids() == ["100", "9", "10"]
+    report.context.close()
+
+
 def test_long_tables_show_two_hundred_rows_at_a_time(tmp_path: Path, browser: Any) -> None:
     """Past 200 structures, the table shows the first 200 and a button shows the rest."""
     report = Page(browser, _report(tmp_path, [placed(i) for i in range(201)]))
