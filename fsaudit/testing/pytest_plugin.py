@@ -39,7 +39,8 @@ def fsaudit_audit() -> Callable[..., Any]:
     """Audit structures in memory: ``fsaudit_audit(structures, plugins=[(name, obj)], ...)``.
 
     ``builtin=False`` leaves out every installed plugin (built-in ones included) so that only
-    ``plugins`` run; ``as_of`` defaults to 30 June 2025.
+    ``plugins`` run, under ``referential`` (default: the charter's referential in force on
+    ``as_of``, the one the built-in plugin provides); ``as_of`` defaults to 30 June 2025.
     """
     from fsaudit.testing import audit_structures
 
@@ -51,11 +52,23 @@ def fsaudit_audit() -> Callable[..., Any]:
         builtin: bool = True,
         as_of: _dt.date = _dt.date(2025, 6, 30),
         departements: Sequence[Any] = (),
+        referential: Any = None,
     ) -> Any:
         off = set(disabled)
         if not builtin:
             off |= {ep.name for ep in metadata.entry_points(group="fsaudit")}
-        return audit_structures(structures, as_of=as_of, departements=departements, extra_plugins=plugins, disabled=off)
+            if referential is None:
+                from fsaudit.plugin.manager import select_referential
+
+                referential = select_referential(as_of)
+        return audit_structures(
+            structures,
+            as_of=as_of,
+            departements=departements,
+            extra_plugins=plugins,
+            disabled=off,
+            referential=referential,
+        )
 
     return run
 
