@@ -36,6 +36,13 @@
   function frInt(value) { return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f"); }
   function frDate(iso) { return iso ? iso.slice(8, 10) + "/" + iso.slice(5, 7) + "/" + iso.slice(0, 4) : ""; }
   function score(s) { return s.s === null || s.s === undefined ? "—" : frNumber(s.s) + " %"; }
+  // The score counts only the criteria judged: say how many are left to check (a « 100 % » on
+  // data not read read as a pass).
+  function unjudged(s) {
+    if (s.s === null || s.s === undefined) return "";
+    var n = s.r.filter(function (r) { var v = STATUS[r[1]][0]; return v === "manual" || v === "error"; }).length;
+    return n ? " des critères jugés (" + frInt(n) + " autre(s) à vérifier ou non évalué(s), hors score)" : "";
+  }
   function statusLabel(index) { return STATUS[index][1]; }
   function depLabel(s) { return s.d ? s.d + (D.departements[s.d] ? " " + D.departements[s.d] : "") : "—"; }
   function decisionLabel(s) { return DEC[s.c][1]; }
@@ -226,7 +233,7 @@
     article.appendChild(title);
     article.appendChild(el("p", { class: "identifiant" }, "Identifiant : ", isolated(s.id), " · Département : " + depLabel(s)));
     var decision = el("div", { class: "decision groupe-" + s.g },
-      el("p", null, "Décision proposée : ", el("strong", { text: decisionLabel(s) }), " · score : " + score(s)));
+      el("p", null, "Décision proposée : ", el("strong", { text: decisionLabel(s) }), " · score : " + score(s) + unjudged(s)));
     if (s.re.length) {
       var reasons = el("ul");
       s.re.forEach(function (k) { reasons.appendChild(el("li", { text: S[k] })); });

@@ -198,6 +198,9 @@ def test_fiche_prints_on_a4(three: Page, tmp_path: Path) -> None:
     page.click("#lignes a[data-i='2']")
     page.wait_for_selector("#fiche:not([hidden])")
     assert page.text_content("#fiche-titre") == "France services 3"
+    # The score counts the criteria judged, and says how many are left to check (FS-MIS-01 at least).
+    decision = page.text_content("#fiche .decision p")
+    assert " % des critères jugés (" in decision and " autre(s) à vérifier ou non évalué(s), hors score)" in decision
     page.locator("#fiche").screenshot(path=str(tmp_path / "fiche.png"))
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 794, "height": 1123})
