@@ -270,6 +270,7 @@ def audit_command(
     date = parse_date(as_of) if as_of else _dt.date.today()
     workers = parse_jobs(jobs)
     names = [name.strip() for item in (formats or ("text",)) for name in item.split(",") if name.strip()]
+    check_disabled(disabled)
     plugins = load_plugins(disabled)
     shown = report_filter(plugins, filter_departements, filter_decisions, filter_rules, filter_statuses)
     found = discover_inputs(paths, plugins)
@@ -385,6 +386,19 @@ def audit_command(
         _err(line)
     code = exit_code_for(audited)
     return max(code, ExitCode.PLUGIN_ERROR) if broken else code
+
+
+def check_disabled(disabled: Sequence[str]) -> None:
+    """``--disable NAME`` of a plugin that is not installed (a typo) is a usage error: the audit
+    would run with the plugin the user meant to leave out."""
+    from fsaudit.plugin.manager import installed_plugin_names
+
+    names = installed_plugin_names()
+    unknown = [name for name in disabled if name not in names]
+    if unknown:
+        raise UsageProblem(
+            f"--disable « {unknown[0]} » : aucun plugin installé de ce nom ; plugins installés : {', '.join(names)}"
+        )
 
 
 def report_targets(plugins: Any, names: Sequence[str], outputs: Sequence[str]) -> list[tuple[Any, Path | None]]:
@@ -687,6 +701,7 @@ def rules_command(rule_id: str | None, as_of: str | None, disabled: Sequence[str
     from fsaudit.plugin.manager import load_plugins
     from fsaudit.text.ruledoc import describe_rule, rules_table
 
+    check_disabled(disabled)
     plugins = load_plugins(disabled)
     date = parse_date(as_of) if as_of else _dt.date.today()
     try:

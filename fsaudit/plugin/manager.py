@@ -86,6 +86,11 @@ def _entry_points() -> list[metadata.EntryPoint]:
     return sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
 
 
+def installed_plugin_names() -> list[str]:
+    """The names of the installed plugins (entry points of the ``fsaudit`` group), sorted."""
+    return [ep.name for ep in _entry_points()]
+
+
 def get_plugin_manager(
     disabled: Iterable[str] = (),
     extra: Sequence[tuple[str, object]] = (),

@@ -151,3 +151,13 @@ def test_a_format_that_fails_is_named_and_the_others_are_written(
     assert f"le format de rapport « casse » a échoué ({out / 'rapport.txt'} non écrit) : " in err
     assert "panne du format" in err and "le format de rapport « texte » a échoué" in err
     assert "erreur interne" not in err
+
+
+def test_disabling_a_plugin_that_is_not_installed_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """--disable chartre (a typo for charter) would audit with the plugin meant to be left out: it
+    is refused, naming the installed plugins (it was accepted silently)."""
+    assert main(["audit", str(SAMPLE), "--disable", "chartre"]) == 2
+    err = capsys.readouterr().err
+    assert "--disable « chartre » : aucun plugin installé de ce nom ; plugins installés : " in err
+    assert "charter" in err
+    assert main(["rules", "--disable", "chartre"]) == 2
