@@ -323,6 +323,7 @@ def audit_command(
                     waivers=waivers,
                     progress=bar,
                     structure_progress=bar.structures if bar.per_structure else None,
+                    discovery_problems=found.problems,
                     options=options,
                     referential=referential,
                     config=config,

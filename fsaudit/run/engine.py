@@ -66,6 +66,7 @@ def audit(
     progress: Callable[[int], None] | None = None,
     config: PluginConfig | None = None,
     structure_progress: Callable[[int, int], None] | None = None,
+    discovery_problems: Sequence[InputProblem] = (),
 ) -> AuditReport:
     """Audit the declarations in ``paths`` and return the report.
 
@@ -83,6 +84,9 @@ def audit(
     ``n`` more files are done; ``structure_progress(done, total)`` as the structures of a file are
     checked (in this process), for a progress bar over one large input (the national list).
     ``config`` gives the plugins' configuration tables (:mod:`fsaudit.inputs.config`).
+    ``discovery_problems`` are the problems met while finding ``paths`` (a folder that could not
+    be read): network rules do not conclude from the absence of what it may hold
+    (``RuleContext.unread_inputs``); the caller reports them.
     """
     with collector_tuned():
         return _audit(
@@ -99,6 +103,7 @@ def audit(
             progress=progress,
             config=config,
             structure_progress=structure_progress,
+            discovery_problems=discovery_problems,
         )
 
 
@@ -117,6 +122,7 @@ def _audit(
     progress: Callable[[int], None] | None,
     config: PluginConfig | None,
     structure_progress: Callable[[int, int], None] | None,
+    discovery_problems: Sequence[InputProblem] = (),
 ) -> AuditReport:
     as_of = as_of or _dt.date.today()
     disabled = tuple(disabled)
@@ -150,7 +156,15 @@ def _audit(
         for path in ordered:
             checked.append(check_input(path, plugins, engine, structure_progress))
             tick(1)
-    return _assemble(checked, engine, fail_on=fail_on, waivers=waivers, workers=workers, config=config)
+    return _assemble(
+        checked,
+        engine,
+        fail_on=fail_on,
+        waivers=waivers,
+        workers=workers,
+        config=config,
+        discovery_problems=discovery_problems,
+    )
 
 
 def audit_inputs(
@@ -187,6 +201,7 @@ def _assemble(
     waivers: str | Path | WaiverSet | None = None,
     workers: WorkerNotes | None = None,
     config: PluginConfig | None = None,
+    discovery_problems: Sequence[InputProblem] = (),
 ) -> AuditReport:
     """Network rules, manual answers, waivers and decisions on inputs already checked."""
     from fsaudit.run.waivers import WaiverLedger, load_waivers
@@ -221,7 +236,10 @@ def _assemble(
     order = sorted(range(len(loaded)), key=lambda i: _structure_sort_key(loaded[i]))
     ordered = [loaded[i] for i in order]
     merged_departements = _merge_departements(departements)
-    network = engine.check_network(ordered, merged_departements, unread_inputs(problems, loaded))
+    # Whatever the folder search left out (a folder not searched, a broken link) was not read,
+    # whichever level it was reported at.
+    not_searched = [attrs.evolve(p, level=InputProblem.ERROR) for p in discovery_problems]
+    network = engine.check_network(ordered, merged_departements, unread_inputs([*not_searched, *problems], loaded))
     reports: list[StructureReport] = []
     used: set[tuple[str, str]] = set()
     answered = {structure_id for structure_id, _ in answers}

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+
+import pytest
 
 from fsaudit.inputs.reader import LoadedStructure, ReadResult
 from fsaudit.model import declaration as model
@@ -210,3 +213,29 @@ def test_an_error_inside_a_structure_read_does_not_make_the_network_uncertain():
     inputs = [(InputInfo("a.json", None, "json", 1, 1), ReadResult("json", loaded, problems=(problem,)))]
     report = audit_inputs(inputs, as_of=dt.date(2025, 6, 30))
     assert result_of(report, "FS-NET-03", "A").status.value == "fail"
+
+
+def test_what_the_folder_search_left_out_makes_the_network_uncertain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A link to a folder is not searched (a warning says so) and a broken link is not read: either
+    may have held the antenne's principal structure, so FS-NET-03 is « à vérifier », naming them."""
+    import json
+
+    from networks import write_declaration
+    from report_json import read_v1
+
+    from fsaudit.cli.main import main
+
+    monkeypatch.chdir(tmp_path)
+    antenne = make_structure(id="A", canton="3202", type=model.StructureType.ANTENNE, parent_id="P")
+    write_declaration(Path("decl/a.json"), [antenne])
+    Path("decl/b.json").symlink_to(tmp_path / "absent.json")
+    write_declaration(Path("ailleurs/p.json"), [make_structure(id="P")])
+    Path("decl/lien").symlink_to(tmp_path / "ailleurs", target_is_directory=True)
+    main(["audit", "decl", "--as-of", "2025-06-30", "-f", "json", "-o", "r.json"])
+    capsys.readouterr()
+    report = read_v1("r.json")
+    result = next(r for r in report["structures"][0]["results"] if r["rule"] == "FS-NET-03")
+    assert result["status"] == "manual", json.dumps(report["errors"], ensure_ascii=False)
+    assert "decl/b.json" in result["message"] and "decl/lien" in result["message"]
