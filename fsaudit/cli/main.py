@@ -284,6 +284,13 @@ def audit_command(
     referential = overlaid_referential(overlay, date, compare_as_of) if overlay else None
     # Every target is checked before the audit: no report is written over what the user gave.
     config = plugin_config(config_path)
+    if config is not None:
+        loaded = {info.name for info in plugins.plugins}
+        for name in sorted(set(config.plugins) - loaded):
+            _err(
+                f"avertissement : {config.path or 'configuration'} : table [plugins.{name}] : aucun plugin "
+                f"chargé de ce nom, table ignorée ; plugins chargés : {', '.join(sorted(loaded))}"
+            )
     given = [Path(p) for p in paths] + [Path(p) for p in (waivers, baseline, overlay, config_path) if p]
     try:
         for _reporter, target in targets:

@@ -161,3 +161,16 @@ def test_disabling_a_plugin_that_is_not_installed_is_a_usage_error(capsys: pytes
     assert "--disable « chartre » : aucun plugin installé de ce nom ; plugins installés : " in err
     assert "charter" in err
     assert main(["rules", "--disable", "chartre"]) == 2
+
+
+def test_a_config_table_of_no_loaded_plugin_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A misspelt table (``[plugins.mon_departemnt]``) configured nothing, silently: a warning
+    names it and the plugins loaded; the audit runs as without it."""
+    config = tmp_path / "fsaudit.toml"
+    config.write_text("[plugins.mon_departemnt]\nseuil = 3\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    code = main(["audit", str(SAMPLE), "--as-of", "2025-06-30", "--config", str(config), "-f", "json", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code in (0, 1)
+    assert f"avertissement : {config} : table [plugins.mon_departemnt] : aucun plugin chargé de ce nom" in err
+    assert "plugins chargés : anct, avis, charter" in err
