@@ -352,7 +352,7 @@ def audit_command(
         if code not in present:
             _err(f"avertissement : --departement {code} : aucune structure auditée de ce département")
 
-    from fsaudit.plugin.calls import PLUGIN_FAILURES
+    from fsaudit.model.rule import PLUGIN_FAILURES
     from fsaudit.text.french import describe_exception
 
     written: list[Path] = []

@@ -22,6 +22,7 @@ from fsaudit.model.facts import InputProblem
 from fsaudit.model.result import (
     InputInfo,
 )
+from fsaudit.model.rule import PLUGIN_FAILURES
 from fsaudit.text.french import describe_exception
 
 if TYPE_CHECKING:
@@ -251,13 +252,12 @@ def own_report(data: bytes, reporters: Sequence[Reporter]) -> Reporter | None:
     """The reporter whose report ``data`` is (:attr:`Reporter.recognise`), or ``None``; a
     recogniser that raises counts as a no."""
     for reporter in reporters:
-        recognise = getattr(reporter, "recognise", None)
-        if recognise is None:
+        if reporter.recognise is None:
             continue
         try:
-            if recognise(data):
+            if reporter.recognise(data):
                 return reporter
-        except Exception:  # noqa: BLE001, S112 - a broken recogniser must not stop the reading
+        except PLUGIN_FAILURES:  # a broken recogniser must not stop the reading
             continue
     return None
 
@@ -333,7 +333,7 @@ def read_input(
     try:
         result = reader.read(file)
         malformed = _malformed_read(result)
-    except (Exception, SystemExit, GeneratorExit) as exc:  # noqa: BLE001 - a reader bug is its input's error
+    except PLUGIN_FAILURES as exc:  # a reader bug is its input's error
         malformed = describe_exception(exc)
     if malformed is not None:
         problem = InputProblem(path, "fichier", f"le lecteur « {reader.name} » a échoué : {malformed}")

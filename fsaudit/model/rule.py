@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from fsaudit.model.referential import Referential
 
 __all__ = [
+    "PLUGIN_FAILURES",
     "RULE_ID_PATTERN",
     "CharterReference",
     "Outcome",
@@ -275,6 +276,12 @@ def _read_only(value: Mapping[str, Any] | None) -> ReadOnlyMapping:
 def _frozen_tables(value: Mapping[str, Any] | None) -> ReadOnlyMapping:
     tables: ReadOnlyMapping = frozen_data(dict(value or {}))
     return tables
+
+
+PLUGIN_FAILURES: tuple[type[BaseException], ...] = (Exception, SystemExit, GeneratorExit)
+"""What a plugin's code (a rule, a hook, a reader, a report format) may raise that is its failure,
+not the command's: every exception, and ``sys.exit()`` (which would end the command with code 0
+and no report: a CI gate passed silently). Ctrl-C (:class:`KeyboardInterrupt`) still stops it."""
 
 
 def _texts(value: Iterable[str]) -> tuple[str, ...]:

@@ -23,6 +23,8 @@ from typing import Any
 import attrs
 import pluggy
 
+from fsaudit.model.rule import PLUGIN_FAILURES
+
 __all__ = ["HookCall", "HookFailure", "call_hook", "isolate", "isolate_plugin"]
 
 
@@ -51,11 +53,6 @@ class HookCall:
         wrapper made it."""
         return next((plugin for plugin, answer in self.answers if answer is value), None)
 
-
-PLUGIN_FAILURES: tuple[type[BaseException], ...] = (Exception, SystemExit, GeneratorExit)
-"""What a plugin's code may raise that is its failure, not the command's: every exception, and
-``sys.exit()`` (which would end the command with code 0 and no report: a CI gate passed
-silently). Ctrl-C (:class:`KeyboardInterrupt`) still stops the command."""
 
 _CURRENT: contextvars.ContextVar[HookCall | None] = contextvars.ContextVar("fsaudit_hook_call", default=None)
 

@@ -28,8 +28,8 @@ from fsaudit.model.result import (
     InputInfo,
     Result,
 )
-from fsaudit.model.rule import Outcome, Rule, RuleContext, Scope, Severity, Status
-from fsaudit.plugin.calls import PLUGIN_FAILURES, call_hook
+from fsaudit.model.rule import PLUGIN_FAILURES, Outcome, Rule, RuleContext, Scope, Severity, Status
+from fsaudit.plugin.calls import call_hook
 from fsaudit.plugin.manager import PluginError, PluginSet
 from fsaudit.run.memo import OutcomeMemo
 from fsaudit.text.french import describe_exception
