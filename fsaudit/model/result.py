@@ -256,6 +256,12 @@ class StructureReport:
     """Where the structure is and what it is, as declared (not written in the JSON report v1)."""
 
     @property
+    def unjudged(self) -> int:
+        """Results left out of the score because they are no verdict: checks to make (``manual``,
+        facts not read among them) and rule errors. A score is always shown with this count."""
+        return sum(1 for r in self.results if r.status is Status.MANUAL or r.status is Status.ERROR)
+
+    @property
     def score_without_waivers(self) -> float | None:
         """The score as if no waiver applied: each waived result counts with its original status."""
         restored = [

@@ -291,8 +291,7 @@ def avis_document(report: AuditReport, s: StructureReport) -> bytes:
     decision = Paragraph(style="Avis")
     decision.append(Span(s.decision.label, style="Gras"))
     if s.score is not None:
-        unjudged = sum(1 for r in s.results if r.status in (Status.MANUAL, Status.ERROR))
-        out = f" ({unjudged} autre(s) à vérifier ou non évalué(s), hors score)" if unjudged else ""
+        out = f" ({s.unjudged} autre(s) à vérifier ou non évalué(s), hors score)" if s.unjudged else ""
         decision.append_plain_text(f" — score : {fr_decimal(s.score, 1)} % des critères jugés respectés{out}")
     w.body.append(decision)
     for reason in s.decision.reasons:
@@ -319,24 +318,20 @@ def avis_document(report: AuditReport, s: StructureReport) -> bytes:
             w.paragraph(f"[{number}] {source}", "Note")
     else:
         w.paragraph("Aucune non-conformité constatée.")
-    manual = [r for r in s.results if r.status is Status.MANUAL]
-    if manual:
-        w.heading("Points à vérifier avant de signer")
-        w.table(
-            ["Règle", "Ce qui reste à vérifier"],
-            [[f"{r.rule} {rules[r.rule].title}" if r.rule in rules else r.rule, r.message] for r in manual],
-            [6.0, 11.0],
-        )
-    warned = [r for r in s.results if r.status is Status.WARN]
-    if warned:
-        # Not breaches, but what the tool leaves to the signatory's judgement (a bus under the
-        # fixed sites' minimums, a partner count reached under the référentiel's reading…).
-        w.heading("Points à apprécier (avertissements, pas des non-conformités)")
-        w.table(
-            ["Règle", "Observation"],
-            [[f"{r.rule} {rules[r.rule].title}" if r.rule in rules else r.rule, r.message] for r in warned],
-            [6.0, 11.0],
-        )
+    # What is left to the signatory: checks to make, then warnings (not breaches: a bus under the
+    # fixed sites' minimums, a partner count reached under the référentiel's reading…).
+    for status, heading, column in (
+        (Status.MANUAL, "Points à vérifier avant de signer", "Ce qui reste à vérifier"),
+        (Status.WARN, "Points à apprécier (avertissements, pas des non-conformités)", "Observation"),
+    ):
+        found = [r for r in s.results if r.status is status]
+        if found:
+            w.heading(heading)
+            w.table(
+                ["Règle", column],
+                [[f"{r.rule} {rules[r.rule].title}" if r.rule in rules else r.rule, r.message] for r in found],
+                [6.0, 11.0],
+            )
     if s.unread:
         w.heading("Faits illisibles (jamais comptés comme absents)")
         for fact in s.unread:

@@ -79,9 +79,8 @@ def _structure_block(s: StructureReport, color: bool, issues: tuple[Issue, ...] 
     if any(r.status is Status.WAIVED for r in s.results):
         without = s.score_without_waivers
         score += f" ({fr_number(without)} % sans dérogation)" if without is not None else ""
-    unjudged = sum(1 for r in s.results if r.status is Status.MANUAL or r.status is Status.ERROR)
-    if s.score is not None and unjudged:
-        score += f" des critères jugés ; {unjudged} à vérifier ou non évalué(s), hors score"
+    if s.score is not None and s.unjudged:
+        score += f" des critères jugés ; {s.unjudged} à vérifier ou non évalué(s), hors score"
     lines = [
         f"[{s.id}] {s.name} — {shown_path(s.path)} ({s.location})",
         f"  Décision : {s.decision.label} ; score {score}",
