@@ -72,6 +72,12 @@ def _checked(raw: bytes) -> bytes:
     return raw
 
 
+def xlsx_sheet_names(archive: zipfile.ZipFile) -> list[str]:
+    """The names of the sheets of an .xlsx/.xlsm, in order, from its workbook part (parsed with
+    defusedxml, entities decoded: « Plan d'actions »)."""
+    return [sheet.get("name", "") for sheet in _parse(archive.read("xl/workbook.xml")).iter(f"{_NS_MAIN}sheet")]
+
+
 def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> Iterator[tuple[str, str]]:
     workbook = _parse(archive.read("xl/workbook.xml"))
     rels = _parse(archive.read("xl/_rels/workbook.xml.rels"))

@@ -49,7 +49,7 @@ from fsaudit import (
     visible,
     waiver_text,
 )
-from fsaudit_workbook.scan import column_letter
+from fsaudit_workbook.scan import column_letter, xlsx_sheet_names
 from fsaudit_workbook.template import save_openpyxl, set_text
 
 __all__ = [
@@ -862,23 +862,23 @@ def render_xlsx(report: AuditReport, options: dict[str, Any]) -> bytes:
     return save_openpyxl(wb, when)
 
 
-_SHEET_NAME = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"")
 _WORKBOOK_PART_LIMIT = 1 << 20
+"""The largest workbook part (its list of sheets) read to recognise a report: a few kilobytes."""
 
 
 def is_xlsx_report(data: bytes) -> bool:
     """True when ``data`` is an Excel report of fsaudit, as written or saved again by a
     spreadsheet: a workbook with a « Constats » sheet and no « Structures » sheet (the sheet a
-    declaration workbook must have). Only the workbook's list of sheets is read."""
+    declaration workbook must have). Only the workbook's list of sheets is read; any bytes that
+    are not such a workbook (a damaged or hostile archive included) answer no."""
     if not data.startswith(b"PK\x03\x04"):
         return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            info = archive.getinfo("xl/workbook.xml")
-            if info.file_size > _WORKBOOK_PART_LIMIT:
+            if archive.getinfo("xl/workbook.xml").file_size > _WORKBOOK_PART_LIMIT:
                 return False
-            names = {name.decode("utf-8", "replace") for name in _SHEET_NAME.findall(archive.read(info))}
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError, NotImplementedError, EOFError):
+            names = set(xlsx_sheet_names(archive))
+    except Exception:  # noqa: BLE001 - whatever the archive or its XML raises: not a report of ours
         return False
     return "Constats" in names and "Structures" not in names
 
