@@ -236,10 +236,7 @@ def _assemble(
     order = sorted(range(len(loaded)), key=lambda i: _structure_sort_key(loaded[i]))
     ordered = [loaded[i] for i in order]
     merged_departements = _merge_departements(departements)
-    # Whatever the folder search left out (a folder not searched, a broken link) was not read,
-    # whichever level it was reported at.
-    not_searched = [attrs.evolve(p, level=InputProblem.ERROR) for p in discovery_problems]
-    network = engine.check_network(ordered, merged_departements, unread_inputs([*not_searched, *problems], loaded))
+    network = engine.check_network(ordered, merged_departements, unread_inputs(problems, loaded, discovery_problems))
     reports: list[StructureReport] = []
     used: set[tuple[str, str]] = set()
     answered = {structure_id for structure_id, _ in answers}
@@ -299,20 +296,26 @@ def _assemble(
     return report
 
 
-def unread_inputs(problems: Sequence[InputProblem], loaded: Sequence[LoadedStructure]) -> list[str]:
-    """The inputs, or parts of them, that errors kept from being read and that may hold
-    structures: each error that no structure read owns (neither one of its unread facts nor a
-    place inside it), as « path » (a file none of whose structures was read, or an error of the
-    whole file) or « path (location) »; in report order."""
+def unread_inputs(
+    problems: Sequence[InputProblem],
+    loaded: Sequence[LoadedStructure],
+    left_out: Sequence[InputProblem] = (),
+) -> list[str]:
+    """The inputs, or parts of them, that may hold structures and were not read: what the folder
+    search ``left_out`` (a folder not searched, a broken link, whatever the level it was said at),
+    and each error of ``problems`` that no structure read owns (neither one of its unread facts
+    nor a place inside it); as « path » (a file none of whose structures was read, or an error of
+    the whole file) or « path (location) », in that order."""
+    errors = [problem for problem in problems if problem.is_error]
+    if not errors and not left_out:
+        return []  # the common case: no structure is located for nothing
     owned: set[tuple[str, str]] = set()
     read = {item.path for item in loaded}
     for item in loaded:
         owned.add((item.path, str(item.locate())))
         owned.update((item.path, str(fact.location)) for fact in item.unread)
-    out: dict[str, None] = {}
-    for problem in problems:
-        if not problem.is_error:
-            continue
+    out: dict[str, None] = {problem.path: None for problem in left_out}
+    for problem in errors:
         location = str(problem.location)
         places = [location, *(str(place) for place in Location.of(location).enclosing())]
         if any((problem.path, place) in owned for place in places):

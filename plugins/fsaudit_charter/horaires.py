@@ -86,12 +86,9 @@ def _reversed(hours: WeeklyHours) -> list[tuple[str, TimeRange]]:
     ]
 
 
-def _uncertain_shortfall(structure: Structure, message: str, evidence: dict[str, Any]) -> Outcome | None:
-    """*À vérifier* for a shortfall that ranges read but not understood could fill: the data
-    does not show it (FS-HOR-03 names them); ``None`` when the week has none."""
-    found = _reversed(structure.opening_hours)  # type: ignore[arg-type]
-    if not found:
-        return None
+def _uncertain_shortfall(found: list[tuple[str, TimeRange]], message: str, evidence: dict[str, Any]) -> Outcome:
+    """*À vérifier* for a shortfall that the ranges ``found`` (read but not understood) could
+    fill: the data does not show it (FS-HOR-03 names them)."""
     shown = ", ".join(f"{WEEKDAY_LABELS[day]} « {r} »" for day, r in found[:5]) + (" …" if len(found) > 5 else "")
     return Outcome.manual(
         f"{message} en comptant les créneaux bien formés ; {len(found)} créneau(x) dont la fin n'est pas après "
@@ -140,7 +137,10 @@ def check_weekly_hours(structure: Structure, ctx: RuleContext) -> Outcome:
             **evidence,
         )
     message = f"ouverture de {fr_hours(total)} par semaine, sous le minimum de {minimum_hours} h"
-    return _uncertain_shortfall(structure, message, evidence) or _below_minimum(kind, message, ctx, evidence)
+    found = _reversed(structure.opening_hours)  # type: ignore[arg-type]
+    if found:
+        return _uncertain_shortfall(found, message, evidence)
+    return _below_minimum(kind, message, ctx, evidence)
 
 
 def _roaming_status(ctx: RuleContext) -> str:
@@ -203,9 +203,9 @@ def check_open_days(structure: Structure, ctx: RuleContext) -> Outcome:
             **evidence,
         )
     message = f"ouverte {len(open_days)} jour(s) par semaine, sous le minimum de {minimum_days}"
-    closed = {day for day, m in per_day.items() if not m}
-    if any(day in closed for day, _r in _reversed(structure.opening_hours)):  # type: ignore[arg-type]
-        return _uncertain_shortfall(structure, message, evidence) or _below_minimum(kind, message, ctx, evidence)
+    found = _reversed(structure.opening_hours)  # type: ignore[arg-type]
+    if any(not per_day[day] for day, _range in found):  # a day that may be open after all
+        return _uncertain_shortfall(found, message, evidence)
     return _below_minimum(kind, message, ctx, evidence)
 
 
@@ -327,10 +327,11 @@ RULES = [
             "compare au minimum du référentiel en vigueur (24 h). Exactement 24 h est conforme. Un "
             "créneau dont la fin n'est pas après le début (« 16:00 - 14:00 », faute de frappe) est de "
             "durée inconnue : s'il y en a un, une durée sous le minimum est à vérifier, jamais non "
-            "conforme (FS-HOR-03 le signale). Les bus et offres itinérantes, complémentaires, reçoivent par défaut un "
-            "avertissement plutôt qu'un échec, et les antennes ne sont pas concernées : ces deux "
-            "applications sont une pratique que la charte ne formule pas [U], paramétrable par la "
-            "préfecture (« hours.roaming_status » du référentiel : warn, fail ou not_applicable). "
+            "conforme (FS-HOR-03 le signale). Les bus et offres itinérantes, complémentaires, "
+            "reçoivent par défaut un avertissement plutôt qu'un échec, et les antennes ne sont pas "
+            "concernées : ces deux applications sont une pratique que la charte ne formule pas [U], "
+            "paramétrable par la préfecture (« hours.roaming_status » du référentiel : warn, fail ou "
+            "not_applicable). "
             "Sans horaires, le critère est à vérifier (horaires à compléter). Une structure dont le "
             "type ou le format n'est pas déclaré est jugée comme une structure principale fixe, mais "
             "un écart ainsi jugé est à vérifier, jamais non conforme."
