@@ -107,6 +107,12 @@ class _Issue:
     suggestion: str | None = None
 
 
+_MAXIMUM_HINTS = {
+    "fte": " (un ETP va de 0 à 1 par conseiller : 0,8 pour 80 % d'un temps plein)",
+}
+"""What to type instead, by field, when a value is above its maximum (a percentage typed as an ETP)."""
+
+
 def _gloss(name: str) -> str:
     """`` (fin)`` after a JSON key that is not French (``end``), for the auditor who reads it."""
     from fsaudit.text.french import FIELD_LABELS
@@ -171,7 +177,10 @@ def _translate(error: Any) -> list[_Issue]:
     if kind == "minimum":
         return [_Issue(parts, f"valeur trop petite : {_describe(value)} ; minimum {error.validator_value}", kind)]
     if kind == "maximum":
-        return [_Issue(parts, f"valeur trop grande : {_describe(value)} ; maximum {error.validator_value}", kind)]
+        hint = _MAXIMUM_HINTS.get(str(parts[-1]) if parts else "", "")
+        return [
+            _Issue(parts, f"valeur trop grande : {_describe(value)} ; maximum {error.validator_value}{hint}", kind)
+        ]
     if kind == "minLength":
         return [_Issue(parts, "texte vide : une valeur est attendue", kind)]
     if kind == "minItems":

@@ -223,7 +223,10 @@ class Conseiller:
     """A conseiller France services, under a pseudonymous identifier."""
 
     id: str
-    fte: float | None = field(default=None, validator=attrs.validators.optional(attrs.validators.ge(0)))
+    fte: float | None = field(
+        default=None, validator=attrs.validators.optional([attrs.validators.ge(0), attrs.validators.le(1)])
+    )
+    """Full-time equivalent of this conseiller, from 0 to 1 (0.8: 80 % of full time)."""
     training_date: _dt.date | None = None
     training_days: float | None = field(default=None, validator=attrs.validators.optional(attrs.validators.ge(0)))
     start_date: _dt.date | None = None

@@ -56,7 +56,7 @@ def weekly_hours(*, well_formed: bool = False, max_ranges: int = 3) -> st.Search
 conseillers = st.builds(
     model.Conseiller,
     id=_ids,
-    fte=st.none() | st.floats(0, 1.5, allow_nan=False).map(lambda x: round(x, 2)),
+    fte=st.none() | st.floats(0, 1, allow_nan=False).map(lambda x: round(x, 2)),
     training_date=st.none() | _dates,
     training_days=st.none() | st.sampled_from([3.5, 6.5, 11.5, 12.0]),
     start_date=st.none() | _dates,

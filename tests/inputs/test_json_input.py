@@ -99,6 +99,19 @@ def test_no_silent_coercion(tmp_path: Path) -> None:
     ]
 
 
+def test_fte_above_one_is_not_read(tmp_path: Path) -> None:
+    """An ETP above 1 (a percentage typed as an ETP) is not read, with what to type instead."""
+    data = {"id": "A", "name": "A", "conseillers": [{"id": "c1", "fte": 80}, {"id": "c2", "fte": 1}]}
+    path = _write(tmp_path, "fte.json", json.dumps(data))
+    assert _problems(path) == [
+        (
+            "$.conseillers[0].fte",
+            "valeur trop grande : le nombre 80 ; maximum 1 (un ETP va de 0 à 1 par conseiller : 0,8 pour 80 % "
+            "d'un temps plein)",
+        ),
+    ]
+
+
 def test_dates_that_do_not_exist(tmp_path: Path) -> None:
     """A well-formed date that is not in the calendar is reported once, at its path."""
     data = {
