@@ -30,7 +30,7 @@ from fsaudit.model.facts import (
     field_path,
     json_path,
 )
-from fsaudit.text.french import closest_name
+from fsaudit.text.french import FIELD_LABELS, closest_name
 
 __all__ = ["translate_schema_error", "validate_declaration", "validate_extensions"]
 
@@ -105,12 +105,30 @@ class _Issue:
     message: str
     kind: str
     suggestion: str | None = None
+    container_unread: bool = False
+    """An unknown key in a week of hours (``lun``, ``Mo``): the whole week is not read, since a
+    day missing from it would be read as closed."""
 
 
 _MAXIMUM_HINTS = {
     "fte": " (un ETP va de 0 à 1 par conseiller : 0,8 pour 80 % d'un temps plein)",
 }
 """What to type instead, by field, when a value is above its maximum (a percentage typed as an ETP)."""
+
+
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _french_name(name: str, absent: Sequence[str]) -> str | None:
+    """The absent field whose French name ``name`` is (``lundi`` → ``monday``, ``partenaires`` →
+    ``partners``, ``horaires`` → ``opening_hours``): a declaration written with the French names
+    of the workbook's headers."""
+    labels = {FIELD_LABELS[key]: key for key in absent if key in FIELD_LABELS}
+    found = closest_name(name, labels, cutoff=0.85)
+    if found is None and len(name) >= 5:  # « horaires » for « horaires d'ouverture »
+        starts = [label for label in labels if closest_name(name, [label.split()[0]], cutoff=1.0)]
+        found = starts[0] if len(starts) == 1 else None
+    return labels[found] if found is not None else None
 
 
 def _gloss(name: str) -> str:
@@ -154,13 +172,14 @@ def _translate(error: Any) -> list[_Issue]:
         extras = sorted(k for k in value if k not in properties)
         absent = [name for name in allowed if name not in value]
         out = []
+        week = set(properties) == set(_DAYS)
         for name in extras:
-            suggestion = closest_name(name, absent)
+            suggestion = closest_name(name, absent) or _french_name(name, absent)
             if suggestion is not None:
-                message = f"champ inconnu « {name} » : voulez-vous dire « {suggestion} » ?"
+                message = f"champ inconnu « {name} » : voulez-vous dire « {suggestion} »{_gloss(suggestion)} ?"
             else:
                 message = f"champ inconnu « {name} » (champs admis : {', '.join(allowed)})"
-            out.append(_Issue((*parts, name), message, kind, suggestion))
+            out.append(_Issue((*parts, name), message, kind, suggestion, week and suggestion is None))
         return out
     if kind == "enum":
         admitted = ", ".join(str(v) for v in error.validator_value if v is not None)
@@ -178,9 +197,7 @@ def _translate(error: Any) -> list[_Issue]:
         return [_Issue(parts, f"valeur trop petite : {_describe(value)} ; minimum {error.validator_value}", kind)]
     if kind == "maximum":
         hint = _MAXIMUM_HINTS.get(str(parts[-1]) if parts else "", "")
-        return [
-            _Issue(parts, f"valeur trop grande : {_describe(value)} ; maximum {error.validator_value}{hint}", kind)
-        ]
+        return [_Issue(parts, f"valeur trop grande : {_describe(value)} ; maximum {error.validator_value}{hint}", kind)]
     if kind == "minLength":
         return [_Issue(parts, "texte vide : une valeur est attendue", kind)]
     if kind == "minItems":
@@ -449,10 +466,11 @@ def _load_structure(
             if issue.kind == "additionalProperties":
                 _prune(body, rel)
                 container = rel[:-1]
-                if issue.suggestion is not None:
+                if issue.suggestion is not None or issue.container_unread:
                     if first:
                         problems.append(problem(parts + rel, issue.message))
-                    facts.append(UnreadFact(field_path((*container, issue.suggestion)), location, issue.message))
+                    unread = (*container, issue.suggestion) if issue.suggestion is not None else container
+                    facts.append(UnreadFact(field_path(unread), location, issue.message))
                 elif first:
                     problems.append(problem(parts + rel, f"{issue.message} : ignoré", WARNING))
                 continue

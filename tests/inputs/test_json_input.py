@@ -64,7 +64,7 @@ def test_wrong_types_unknown_keys_and_missing_fields_all_reported(tmp_path: Path
         ),
         ("$.id", "type incorrect : attendu un texte, reçu le nombre 12"),
         ("$.name", "champ obligatoire « name » (nom) manquant"),
-        ("$.opening_hours.funday", "champ inconnu « funday » : voulez-vous dire « sunday » ?"),
+        ("$.opening_hours.funday", "champ inconnu « funday » : voulez-vous dire « sunday » (dimanche) ?"),
         (
             "$.opening_hours.monday[0].start",
             "format invalide : le texte « 9h » ; attendu une heure HH:MM entre 00:00 et 24:00",
@@ -84,6 +84,50 @@ def test_wrong_types_unknown_keys_and_missing_fields_all_reported(tmp_path: Path
         "premises.walk_in",
     ]
     assert loaded.structure.opening_hours is not None and loaded.structure.opening_hours.monday == ()
+
+
+def test_french_field_names_are_taken_for_the_fields_they_name(tmp_path: Path) -> None:
+    """A key written with a field's French name (« lundi », « partenaires », « horaires ») leaves
+    that field unread, with the key to use: it was declared, not left out."""
+    data = {
+        "id": "A",
+        "name": "A",
+        "horaires": {"monday": []},
+        "partenaires": [{"operator": "CAF"}],
+        "conseillers": [{"id": "c1", "presence": {"lundi": [{"start": "09:00", "end": "12:00"}]}}],
+    }
+    path = _write(tmp_path, "fr.json", json.dumps(data))
+    assert _problems(path) == [
+        (
+            "$.conseillers[0].presence.lundi",
+            "champ inconnu « lundi » : voulez-vous dire « monday » (lundi) ?",
+        ),
+        ("$.horaires", "champ inconnu « horaires » : voulez-vous dire « opening_hours » (horaires d'ouverture) ?"),
+        ("$.partenaires", "champ inconnu « partenaires » : voulez-vous dire « partners » (partenaires) ?"),
+    ]
+    (loaded,) = read_json(path).structures
+    assert sorted(fact.field for fact in loaded.unread) == [
+        "conseillers[0].presence.monday",
+        "opening_hours",
+        "partners",
+    ]
+
+
+def test_unknown_day_leaves_the_whole_week_unread(tmp_path: Path) -> None:
+    """A key like no day in a week of hours (« lun », « mon ») makes the whole week unread: the
+    day it holds would otherwise be read as closed."""
+    data = {"id": "A", "name": "A", "opening_hours": {"lun": [{"start": "09:00", "end": "17:00"}], "tuesday": []}}
+    path = _write(tmp_path, "lun.json", json.dumps(data))
+    assert _problems(path) == [
+        (
+            "$.opening_hours.lun",
+            "champ inconnu « lun » (champs admis : friday, monday, saturday, sunday, thursday, tuesday, wednesday)",
+        ),
+    ]
+    result = read_json(path)
+    assert [p.level for p in result.problems] == ["erreur"]
+    (loaded,) = result.structures
+    assert [fact.field for fact in loaded.unread] == ["opening_hours"]
 
 
 def test_no_silent_coercion(tmp_path: Path) -> None:
