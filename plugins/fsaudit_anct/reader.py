@@ -257,6 +257,7 @@ def _record(
 ) -> tuple[list[LoadedStructure], list[InputProblem]]:
     header = reading.header
     layout = header.layout
+    absent = cells.pop(ABSENT, ())
     mapped = map_record(cells, layout, header.columns)
     data = mapped.data
     notes = list(mapped.notes)
@@ -296,6 +297,16 @@ def _record(
     if header.unread:
         where = location.at(())
         facts.extend(UnreadFact(fact, where, reason) for fact, reason in header.unread)
+    if absent:
+        where = location.at(tuple(absent))
+        names = ", ".join(layout.published(field) for field in absent)
+        problems.append(
+            InputProblem(reading.name, where, f"propriété(s) absente(s) de cette entité : {names} ; faits non lus")
+        )
+        facts.extend(
+            UnreadFact(fact, where, f"propriété {column} absente de cette entité")
+            for fact, column in missing_facts(layout, absent)
+        )
     loaded, _departements, invalid = validate_declaration(
         data, reading.name, locate=location, unread={0: facts} if facts else None
     )
@@ -353,6 +364,10 @@ def _csv_error(error: str | None) -> str:
             return french.format(*(fr_int(int(n)) for n in found.groups()))
     return error
 
+
+ABSENT = "\x00absent"
+"""Key of a record's cells naming the fields whose column this record lacks (a GeoJSON feature
+without a property the others have): unknown, where an empty cell says « nothing »."""
 
 Item = InputProblem | _Header | tuple[Location, dict[str, Any]]
 """What a record source yields: a problem, the header, or a record's location and cells (field → value)."""
@@ -578,6 +593,7 @@ def geojson_records(path: Path) -> Iterator[Item]:
             )
             continue
         cells = {field: properties.get(column) for field, _i, column in positions}
+        absent = tuple(field for field, _i, column in positions if column not in properties)
         location = FeatureLocation(index, columns)
         geometry = feature.get("geometry")
         empty = all(cells.get(k) in (None, "") for k in ("latitude", "longitude"))
@@ -586,7 +602,10 @@ def geojson_records(path: Path) -> Iterator[Item]:
             if isinstance(point, list) and len(point) >= 2:
                 cells["longitude"], cells["latitude"] = point[0], point[1]
                 location = FeatureLocation(index, point_columns)
-        yield location, _cells(header.layout, {k: ("" if v is None else v) for k, v in cells.items()})
+        cells = _cells(header.layout, {k: ("" if v is None else v) for k, v in cells.items()})
+        if absent:  # a property other features have: this feature's value is unknown, not empty
+            cells[ABSENT] = absent
+        yield location, cells
 
 
 def read_geojson(path: Path) -> ReadResult:

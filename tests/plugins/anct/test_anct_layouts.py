@@ -239,6 +239,28 @@ def test_2020_geojson_is_read() -> None:
     assert by_id["98"].structure.coordinates is not None
 
 
+def test_geojson_property_missing_from_one_feature_is_unread(tmp_path: Path) -> None:
+    """A feature without a property the other features have (« h_mardi ») has that fact unread,
+    with an error at the feature: its day is unknown, not closed."""
+    data = json.loads(MAP_2020.read_text("utf-8"))
+    del data["features"][0]["properties"]["h_mardi"]
+    path = tmp_path / "carte.geojson"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = read_geojson(path)
+    assert [(p.location, p.message, p.level) for p in result.problems if p.level == "erreur"] == [
+        (
+            "$.features[0].properties.h_mardi",
+            "propriété(s) absente(s) de cette entité : h_mardi ; faits non lus",
+            "erreur",
+        )
+    ]
+    first = next(s for s in result.structures if s.structure.id == "1")
+    assert [(f.field, f.reason) for f in first.unread] == [
+        ("opening_hours.tuesday", "propriété h_mardi absente de cette entité")
+    ]
+    assert all(not s.unread for s in result.structures if s.structure.id not in ("1", "198"))
+
+
 def test_2020_csv_twin_without_identifier_gets_derived_ids(tmp_path: Path) -> None:
     """A CSV twin written by R (unnamed row-number column, ``NA``), of the earliest generation
     (no identifier column): each structure gets a stable derived id, said in its notes."""
