@@ -15,6 +15,7 @@ from fsaudit import (
     RuleContext,
     Status,
     facts_overlap,
+    normalize_name,
 )
 from fsaudit_charter._common import fr_list, plural
 
@@ -50,6 +51,16 @@ def check_unique_ids(
             out[sid] = Outcome.passed(f"identifiant « {sid} » unique parmi les déclarations", field="id")
             continue
         places = sorted(_where(item) for item in items)
+        if all(item.structure == items[0].structure for item in items[1:]):
+            # One declaration read twice (a row pasted twice, the list with an extract of it):
+            # a defect of the files, not two structures sharing an identifier.
+            out[sid] = Outcome.warned(
+                f"identifiant « {sid} » : la même structure, déclarée à l'identique {len(items)} fois "
+                f"({fr_list(places)}) ; à ne garder qu'une fois dans les fichiers audités",
+                field="id",
+                occurrences=places,
+            )
+            continue
         out[sid] = Outcome.failed(
             f"identifiant « {sid} » utilisé par {len(items)} structures : {fr_list(places)}",
             field="id",
@@ -63,6 +74,18 @@ def _not_read(ctx: RuleContext) -> str:
     places = list(ctx.unread_inputs)
     shown = fr_list(places[:3] + ([f"{len(places) - 3} autre(s)"] if len(places) > 3 else []))
     return f"déclarations non lues (erreurs de saisie), qui peuvent en contenir : {shown}"
+
+
+def _canton_code(canton: str | None, block: Departement | None) -> str | None:
+    """The code of the canton a structure declares, by its code or by its name (« Cahors-1 »
+    for 4601: case, accents and spacing ignored); as declared when the block has neither."""
+    if canton is None or block is None or not block.cantons:
+        return canton
+    if any(c.code == canton for c in block.cantons):
+        return canton
+    wanted = normalize_name(canton)
+    found = [c.code for c in block.cantons if c.name and normalize_name(c.name) == wanted]
+    return found[0] if len(found) == 1 else canton
 
 
 def _canton_label(code: str, names: dict[str, str | None]) -> str:
@@ -91,7 +114,7 @@ def check_canton_coverage(
         elif _unknown(loaded, "canton"):
             uncertain[s.departement].append(s.id)  # type: ignore[index]
         else:
-            counts[s.departement][s.canton] += 1  # type: ignore[index]
+            counts[s.departement][_canton_code(s.canton, blocks.get(s.departement or ""))] += 1  # type: ignore[index]
     out: dict[str, Outcome] = {}
     for loaded in structures:
         s = loaded.structure
@@ -127,7 +150,7 @@ def check_canton_coverage(
         }
         covered_text = plural(done, "canton couvert", "cantons couverts")
         head = f"{covered_text} sur {len(codes)} dans le département {name}"
-        if s.canton and s.canton not in names and not _unread(loaded, "canton"):
+        if s.canton and _canton_code(s.canton, block) not in names and not _unread(loaded, "canton"):
             outcome = Outcome.warned(
                 f"{head} ; le canton déclaré « {s.canton} » n'est pas dans la liste du département",
                 field="canton",
@@ -165,6 +188,18 @@ _PRINCIPAL = Outcome.not_applicable("structure principale : rattachement sans ob
 """FS-NET-03 on a principal structure (an outcome is immutable: one for all of them)."""
 
 
+_NO_PRINCIPAL_AUDITED = (
+    "aucune structure principale de son département n'est auditée avec elle (déclaration auditée "
+    "seule ?) : auditer l'antenne avec les déclarations de son département"
+)
+
+
+def _departement_audited(departement: str | None, audited: set[str | None]) -> bool:
+    """True when a principal structure of ``departement`` is audited (any, when it is unknown):
+    the audit then covers that département's network, and a principal absent from it is absent."""
+    return departement in audited if departement is not None else bool(audited)
+
+
 def check_antennes(
     structures: Sequence[LoadedStructure], departements: Sequence[Departement], ctx: RuleContext
 ) -> dict[str, Outcome]:
@@ -184,10 +219,12 @@ def check_antennes(
         if _unread(loaded, "id") or _unread(loaded, "type") or _unread(loaded, "format")
     )
     unsure_groups = sorted(loaded.structure.id for loaded in structures if _unread(loaded, "group"))
+    audited_departements: set[str | None] = set()
     for loaded in structures:
         s = loaded.structure
         if not s.is_antenne:
             principals.setdefault(s.id, loaded)
+            audited_departements.add(s.departement)
             if s.group:
                 groups[s.group].append(s.id)
     out: dict[str, Outcome] = {}
@@ -228,6 +265,12 @@ def check_antennes(
                     field="parent_id",
                     declarations_non_lues=list(ctx.unread_inputs),
                 )
+            elif not _departement_audited(s.departement, audited_departements):
+                outcome = Outcome.manual(
+                    f"antenne rattachée à « {s.parent_id} », absente des structures lues ; "
+                    f"{_NO_PRINCIPAL_AUDITED} : rattachement à vérifier",
+                    field="parent_id",
+                )
             else:
                 outcome = Outcome.failed(
                     f"antenne rattachée à « {s.parent_id} », structure absente des déclarations auditées",
@@ -244,6 +287,12 @@ def check_antennes(
             outcome = Outcome.manual(
                 f"aucune structure principale lue dans le groupe « {s.group} » ; groupe, identifiant ou type "
                 f"illisible pour {fr_list(sorted(set(unsure_ids) | set(unsure_groups)))} : rattachement à vérifier",
+                field="group",
+            )
+        elif s.group and not _departement_audited(s.departement, audited_departements):
+            outcome = Outcome.manual(
+                f"aucune structure principale lue dans le groupe « {s.group} » ; {_NO_PRINCIPAL_AUDITED} : "
+                "rattachement à vérifier",
                 field="group",
             )
         elif s.group:
@@ -275,13 +324,16 @@ RULES = [
         description=(
             "Vérifie qu'aucun identifiant de structure n'est utilisé deux fois dans l'ensemble des "
             "déclarations auditées ensemble ; chaque doublon est non conforme et le message cite "
-            "tous les fichiers et emplacements qui portent le même identifiant."
+            "tous les fichiers et emplacements qui portent le même identifiant. Une même structure "
+            "déclarée plusieurs fois à l'identique (une ligne copiée deux fois, la liste auditée avec "
+            "un extrait d'elle-même) n'est qu'un avertissement : c'est un défaut des fichiers, pas "
+            "deux structures sous un même identifiant."
         ),
         remediation="Donner à chaque structure un identifiant propre et corriger la déclaration en double.",
         check=check_unique_ids,
         scope="network",
         needs=("id",),
-        statuses=(Status.PASS, Status.FAIL),
+        statuses=(Status.PASS, Status.WARN, Status.FAIL),
     ),
     Rule(
         id="FS-NET-02",
@@ -331,7 +383,9 @@ RULES = [
             "rattachement déclaré est à vérifier (donnée à compléter), de même qu'un rattachement "
             "introuvable quand l'identifiant, le type ou le groupe d'une structure n'a pas pu être lu, "
             "ou qu'un fichier, ou une partie d'un fichier, n'a pas pu l'être (erreur de saisie) : la "
-            "structure principale pourrait s'y trouver."
+            "structure principale pourrait s'y trouver. Il l'est aussi quand aucune structure principale "
+            "du département de l'antenne n'est auditée avec elle (sa déclaration auditée seule) : "
+            "l'absence n'est constatée que dans un audit qui couvre le réseau du département."
         ),
         remediation=(
             "Indiquer la structure principale de l'antenne (parent_id ou groupe) et auditer les deux "

@@ -364,6 +364,13 @@ EXAMPLES: tuple[Example, ...] = (
         F,
         "identifiant « TEST-001 » utilisé par 2 structures : <mémoire> ($.structures[0]) et <mémoire> "
         "($.structures[1])",
+        _network(make_structure(), make_structure(name="Autre")),
+    ),
+    Example(
+        "FS-NET-01",
+        W,
+        "identifiant « TEST-001 » : la même structure, déclarée à l'identique 2 fois (<mémoire> "
+        "($.structures[0]) et <mémoire> ($.structures[1])) ; à ne garder qu'une fois dans les fichiers audités",
         _network(make_structure(), make_structure()),
     ),
     Example("FS-NET-02", P, "1 canton couvert sur 1 dans le département Gers (32)", one()),

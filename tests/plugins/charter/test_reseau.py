@@ -46,7 +46,9 @@ def test_net01_unique_ids_pass():
 
 def test_net01_duplicate_across_inputs_names_both_locations():
     """The same id in two inputs fails on each, naming both places."""
-    report = _two_inputs([make_structure(id="32-001")], [make_structure(id="32-002"), make_structure(id="32-001")])
+    report = _two_inputs(
+        [make_structure(id="32-001")], [make_structure(id="32-002"), make_structure(id="32-001", name="Autre")]
+    )
     rows = [
         (s.path, s.result("FS-NET-01").status.value, s.result("FS-NET-01").message)
         for s in report.structures
@@ -54,6 +56,22 @@ def test_net01_duplicate_across_inputs_names_both_locations():
     ]
     message = "identifiant « 32-001 » utilisé par 2 structures : a.json ($.structures[0]) et b.json ($.structures[1])"
     assert rows == [("a.json", "fail", message), ("b.json", "fail", message)]
+
+
+def test_net01_identical_declaration_read_twice_warns():
+    """The same structure declared twice alike (the list audited with an extract of it) warns,
+    naming both places: a defect of the files, not a breach of the structure."""
+    report = _two_inputs([make_structure(id="32-001")], [make_structure(id="32-002"), make_structure(id="32-001")])
+    rows = [
+        (s.result("FS-NET-01").status.value, s.result("FS-NET-01").message)
+        for s in report.structures
+        if s.id == "32-001"
+    ]
+    message = (
+        "identifiant « 32-001 » : la même structure, déclarée à l'identique 2 fois (a.json ($.structures[0]) et "
+        "b.json ($.structures[1])) ; à ne garder qu'une fois dans les fichiers audités"
+    )
+    assert rows == [("warn", message), ("warn", message)]
 
 
 # --- FS-NET-02 ---
@@ -76,6 +94,18 @@ def test_net02_uncovered_canton_named():
     assert (result.status.value, result.message) == (
         "fail",
         "2 cantons couverts sur 3 dans le département Gers (32) ; sans France services : Auch-3 (3203)",
+    )
+
+
+def test_net02_canton_declared_by_its_name_counts():
+    """A canton declared by its name (« auch 3 ») rather than its code covers that canton."""
+    structures = [make_structure(id=f"32-00{i}", canton=f"320{i}") for i in (1, 2)] + [
+        make_structure(id="32-003", canton="auch 3")
+    ]
+    result = result_of(audit_structures(structures, departements=[_departement()]), "FS-NET-02", "32-003")
+    assert (result.status.value, result.message) == (
+        "pass",
+        "3 cantons couverts sur 3 dans le département Gers (32)",
     )
 
 
@@ -124,14 +154,38 @@ def test_net03_antenne_by_group_passes():
 
 
 def test_net03_missing_parent_fails():
-    """An antenne whose principal structure is not in the inputs fails, naming it."""
-    report = audit_structures([make_structure(id="A", type=model.StructureType.ANTENNE, parent_id="P")])
+    """An antenne whose principal structure is not in the inputs fails, naming it, when the
+    audit holds principal structures of its département (the département's network)."""
+    report = audit_structures(
+        [make_structure(id="A", type=model.StructureType.ANTENNE, parent_id="P"), make_structure(id="Q")]
+    )
     result = result_of(report, "FS-NET-03", "A")
     assert (result.status.value, result.location, result.message) == (
         "fail",
         "$.structures[0].parent_id",
         "antenne rattachée à « P », structure absente des déclarations auditées",
     )
+
+
+def test_net03_antenne_audited_without_its_departement_is_manual():
+    """An antenne audited with no principal structure of its département (its declaration alone,
+    or with other départements') has its principal not read, not absent: manual, by id or group."""
+    others = make_structure(id="Q", departement="46")
+    report = audit_structures(
+        [
+            make_structure(id="A", type=model.StructureType.ANTENNE, parent_id="P"),
+            make_structure(id="B", type=model.StructureType.ANTENNE, group="G"),
+            others,
+        ]
+    )
+    absent = (
+        "aucune structure principale de son département n'est auditée avec elle (déclaration auditée seule ?) : "
+        "auditer l'antenne avec les déclarations de son département : rattachement à vérifier"
+    )
+    assert [(r.status.value, r.message) for r in (result_of(report, "FS-NET-03", i) for i in ("A", "B"))] == [
+        ("manual", f"antenne rattachée à « P », absente des structures lues ; {absent}"),
+        ("manual", f"aucune structure principale lue dans le groupe « G » ; {absent}"),
+    ]
 
 
 def test_net03_parent_is_antenne_fails():
@@ -208,9 +262,12 @@ def test_an_error_inside_a_structure_read_does_not_make_the_network_uncertain():
 
     antenne = make_structure(id="A", canton="3202", type=model.StructureType.ANTENNE, parent_id="P")
     fact = UnreadFact("opening_hours", "$.structures[0].opening_hours", "illisible")
-    loaded = (LoadedStructure(antenne, "a.json", ("structures", 0), unread=(fact,)),)
+    loaded = (
+        LoadedStructure(antenne, "a.json", ("structures", 0), unread=(fact,)),
+        LoadedStructure(make_structure(id="Q"), "a.json", ("structures", 1)),
+    )
     problem = InputProblem("a.json", "$.structures[0].opening_hours", "illisible")
-    inputs = [(InputInfo("a.json", None, "json", 1, 1), ReadResult("json", loaded, problems=(problem,)))]
+    inputs = [(InputInfo("a.json", None, "json", 2, 1), ReadResult("json", loaded, problems=(problem,)))]
     report = audit_inputs(inputs, as_of=dt.date(2025, 6, 30))
     assert result_of(report, "FS-NET-03", "A").status.value == "fail"
 
