@@ -154,6 +154,9 @@ class Comparison:
     """Failures of the old report that the new one could not judge again: the structure is not
     in it (its file not read) or the rule is *à vérifier* or in error on it (its facts not read).
     Not fixed: data not read is never taken for a correction."""
+    departements: tuple[str, ...] | None = None
+    """The départements compared when a report was filtered by ``--departement`` (see
+    :func:`compared_departements`); ``None``: every structure."""
 
     def failing(self, level: Severity | str) -> list[Failure]:
         """New failures of gravity ``level`` or more."""
@@ -244,7 +247,34 @@ def load_report_file(path: str | Path) -> ReportFile:
             raise ReportFileError(
                 f"{name}:{exc.path} : {exc.message} ; attendu un rapport JSON de fsaudit (--format json)"
             ) from None
+    shown = data.get("filter") or {}
+    if any(shown.get(key) for key in ("decisions", "rules", "statuses")):
+        raise ReportFileError(
+            f"{name}:$.filter : rapport filtré ({shown.get('description', '?')}) : il ne montre qu'une partie "
+            "des résultats de chaque structure, qui ne peut être comparée ; produire le rapport sans --decision, "
+            "--regle ni --statut (--departement est admis : la comparaison se limite alors à ses départements)"
+        )
     return ReportFile(str(path), hashlib.sha256(raw).hexdigest(), data)
+
+
+def compared_departements(*reports: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """The départements two reports can be compared on: those every report filtered by
+    ``--departement`` shows (``None``: no such filter, every structure). A structure outside a
+    filtered report was not left out of the audit, only of the report: it is neither new nor fixed."""
+    scope: set[str] | None = None
+    for report in reports:
+        shown = (report.get("filter") or {}).get("departements")
+        if shown:
+            scope = set(shown) if scope is None else scope & set(shown)
+    return None if scope is None else tuple(sorted(scope))
+
+
+def restricted(report: Mapping[str, Any], departements: tuple[str, ...] | None) -> Mapping[str, Any]:
+    """``report`` with only the structures of ``departements`` (all of them for ``None``)."""
+    if departements is None:
+        return report
+    wanted = set(departements)
+    return {**report, "structures": [s for s in report["structures"] if s.get("departement") in wanted]}
 
 
 def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
@@ -296,6 +326,8 @@ def compare(
     finding is still there. A failure waived in ``old`` that fails again in ``new`` (its waiver
     expired) is new.
     """
+    departements = compared_departements(old, new)
+    old, new = restricted(old, departements), restricted(new, departements)
     before = failures_of(old)
     after = failures_of(new)
     waived_now = failures_of(new, "waived")
@@ -312,6 +344,7 @@ def compare(
         unchanged=ordered(f for k, f in after.items() if k in before),
         waived=ordered(f for k, f in before.items() if k not in after and k in waived_now),
         unassessed=ordered(f for k, f in before.items() if k not in after and k not in waived_now and k not in judged),
+        departements=departements,
     )
 
 
@@ -347,6 +380,7 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "waived_failures": [f.to_dict() for f in comparison.waived],
         "unchanged_failures": [f.to_dict() for f in comparison.unchanged],
         "unassessed_failures": [f.to_dict() for f in comparison.unassessed],
+        **({"departements": list(comparison.departements)} if comparison.departements is not None else {}),
     }
 
 
@@ -355,6 +389,11 @@ def _md(text: str) -> str:
 
 
 _UNASSESSED = "Constats non réévalués (structure ou données non lues, ou règle à vérifier : ni corrigés ni confirmés)"
+
+
+def _scope_line(departements: tuple[str, ...]) -> str:
+    shown = ", ".join(departements) if departements else "aucun (les filtres ne se recoupent pas)"
+    return f"Comparaison limitée aux structures des départements {shown} (rapport filtré par --departement)"
 
 
 def _render_text(comparison: Comparison) -> str:
@@ -367,6 +406,8 @@ def _render_text(comparison: Comparison) -> str:
         f"{len(comparison.unchanged)} inchangé(s)"
         + (f", {len(comparison.unassessed)} non réévalué(s)" if comparison.unassessed else ""),
     ]
+    if comparison.departements is not None:
+        lines.insert(1, _scope_line(comparison.departements))
     for title, items, mark in (
         ("Nouveaux constats :", comparison.new_failures, "+"),
         ("Constats corrigés :", comparison.fixed, "-"),
@@ -392,6 +433,8 @@ def _render_markdown(comparison: Comparison, limit: int = 50) -> str:
         f"**{len(comparison.unchanged)}** inchangé(s)"
         + (f", **{len(comparison.unassessed)}** non réévalué(s)." if comparison.unassessed else "."),
     ]
+    if comparison.departements is not None:
+        lines += ["", _md(_scope_line(comparison.departements))]
     for title, items in (
         ("Nouveaux constats", comparison.new_failures),
         ("Constats corrigés", comparison.fixed),

@@ -40,6 +40,7 @@ def apply_baseline(report: AuditReport, baseline: ReportFile, *, pseudonymized: 
     waived, not re-assessed) keep their structure, rule and severity, not their message."""
     current = report_to_dict(report)
     comparison = compare(baseline.data, current)
+    scope = None if comparison.departements is None else set(comparison.departements)
 
     def previous(failure: Failure) -> dict[str, Any]:
         data = failure.to_dict()
@@ -54,7 +55,8 @@ def apply_baseline(report: AuditReport, baseline: ReportFile, *, pseudonymized: 
         "waived": [previous(f) for f in comparison.waived],
         "unchanged": [f.to_dict() for f in comparison.unchanged],
         **({"unassessed": [previous(f) for f in comparison.unassessed]} if comparison.unassessed else {}),
-        "changed": _changed(baseline.data, report),
+        **({"departements": list(comparison.departements)} if comparison.departements is not None else {}),
+        "changed": _changed(baseline.data, report, scope),
         "new_input_problems": _new_problems(baseline.data, report),
     }
     return attrs.evolve(report, baseline=BaselineComparison(extra))
@@ -64,7 +66,7 @@ _NOTED = (Status.WARN, Status.MANUAL, Status.WAIVED)
 """Statuses reported as findings besides failures (SARIF results), whose change is recorded."""
 
 
-def _changed(previous: dict[str, Any], report: AuditReport) -> list[dict[str, Any]]:
+def _changed(previous: dict[str, Any], report: AuditReport, scope: set[str] | None = None) -> list[dict[str, Any]]:
     """Warnings, checks to make and waived findings whose status was another one in the
     baseline (``previous_status``: ``None`` when the baseline had no such result), by
     ``(structure id, rule id)``; failures are compared by :func:`~fsaudit.campaign.compare`."""
@@ -80,6 +82,8 @@ def _changed(previous: dict[str, Any], report: AuditReport) -> list[dict[str, An
     seen: set[tuple[str, str]] = set()
     ranks = {}
     for s in report.structures:
+        if scope is not None and s.departement not in scope:
+            continue  # outside the baseline's filter: not in it, not new either
         rank = ranks[s.id] = ranks.get(s.id, -1) + 1
         for r in s.results:
             key = (s.id, r.rule)

@@ -340,3 +340,36 @@ def test_sarif_on_identical_input_with_a_shared_id_is_all_unchanged(network: Pat
     run("audit", "decl", "--as-of", AS_OF, "--baseline", "base.json", "-f", "sarif", "-o", "r.sarif")
     results = json.loads(Path("r.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
     assert {r["baselineState"] for r in results} == {"unchanged"}
+
+
+def test_compare_with_a_report_filtered_by_departement_compares_its_departements(network: Path, run) -> None:
+    """A report filtered by --departement shows some structures of the audit, not all: the
+    comparison is limited to its départements, and says so; the others are neither new nor fixed."""
+    write_declaration(Path("decl/46.json"), [structure("46-A", departement="46", opening_hours=SHORT_WEEK)])
+    run("audit", "decl", "--as-of", AS_OF, "--departement", "32", "-f", "json", "-o", "base.json")
+    whole = run("audit", "decl", "--as-of", AS_OF, "-f", "json", "-o", "new.json")
+    assert whole[0] == 1
+    code, out, _err = run("compare", "base.json", "new.json", "--format", "json")
+    data = json.loads(out)
+    assert (data["departements"], data["summary"]["new"], data["summary"]["unchanged"]) == (["32"], 0, 4)
+    _code, text, _err = run("compare", "base.json", "new.json")
+    assert text.splitlines()[1] == (
+        "Comparaison limitée aux structures des départements 32 (rapport filtré par --departement)"
+    )
+    code, _out, _err = run("audit", "decl", "--as-of", AS_OF, "--baseline", "base.json", "-f", "json", "-o", "b.json")
+    baseline = json.loads(Path("b.json").read_text(encoding="utf-8"))["baseline"]
+    assert (code, baseline["departements"], baseline["new"], baseline["changed"]) == (0, ["32"], [], [])
+
+
+def test_a_report_filtered_by_status_cannot_be_compared(network: Path, run) -> None:
+    """A report filtered by --statut (or --decision, --regle) holds part of each structure's
+    results: refused as a reference, saying why and what filter is admitted."""
+    run("audit", "decl", "--as-of", AS_OF, "--statut", "fail", "-f", "json", "-o", "base.json")
+    code, _out, err = run("compare", "base.json", "base.json")
+    assert code == 2
+    assert err == (
+        "fsaudit : erreur : base.json:$.filter : rapport filtré (statut non conforme) : il ne montre qu'une "
+        "partie des résultats de chaque structure, qui ne peut être comparée ; produire le "
+        "rapport sans --decision, --regle ni --statut (--departement est admis : la comparaison se limite alors à "
+        "ses départements)\n"
+    )
