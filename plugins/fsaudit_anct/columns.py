@@ -486,21 +486,22 @@ _ROAMING = {"fixe": False, "multisites": False, "bus": True, "itinerant": True}
 
 def _map_kinds(
     cells: Mapping[str, Any], plan: _Plan, columns: Columns, issues: list[Issue]
-) -> tuple[str | None, str | None]:
-    """Type and format from every kind column of the layout; contradictions are reported."""
+) -> tuple[str | None, str | None, bool]:
+    """Type and format from every kind column of the layout; contradictions are reported. The
+    last item is true when the format « fixe » is inferred from « not itinerant » (2022-2023)."""
     if not plan.kinds:
-        return None, None
+        return None, None, False
     texts = tuple([_text(cells.get(name)) for name in plan.kinds])
-    kind, fmt, found = _kinds(plan.layout.id, plan.kinds, texts, columns)
+    kind, fmt, found, inferred = _kinds(plan.layout.id, plan.kinds, texts, columns)
     if found:
         issues.extend(found)
-    return kind, fmt
+    return kind, fmt, inferred
 
 
 @functools.lru_cache(maxsize=1024)
 def _kinds(
     layout_id: str, names: tuple[str, ...], texts: tuple[str | None, ...], columns: Columns
-) -> tuple[str | None, str | None, tuple[Issue, ...]]:
+) -> tuple[str | None, str | None, tuple[Issue, ...], bool]:
     """:func:`_map_kinds` for one combination of kind cells (a list has a handful)."""
     layout = _LAYOUTS[layout_id]
     issues: list[Issue] = []
@@ -528,6 +529,7 @@ def _kinds(
                 said["roaming"].setdefault(_ROAMING[fact_value], []).append(name)
     kind: str | None = None
     fmt: str | None = None
+    inferred = False
     if len(said["type"]) > 1:
         fields = tuple(sorted({f for names in said["type"].values() for f in names}, key=FIELDS.index))
         issues.append(_contradiction(fields, written, columns, "type"))
@@ -547,7 +549,8 @@ def _kinds(
             fmt = "itinerant"
         elif kind != "antenne":
             fmt = "fixe"
-    return kind, fmt, tuple(issues)
+            inferred = True
+    return kind, fmt, tuple(issues), inferred
 
 
 @frozen
@@ -764,7 +767,9 @@ def map_record(cells: Mapping[str, Any], layout: Layout | None = None, columns: 
     comment = _text(get("comment"))
     if comment is not None:
         data["comment"] = comment
-    kind, fmt = _map_kinds(cells, plan, columns, issues)
+    kind, fmt, inferred = _map_kinds(cells, plan, columns, issues)
+    if inferred:
+        fmt = _inferred_fixe(data.get("name"), columns, issues, notes)
     if kind is not None:
         data["type"] = kind
     if fmt is not None:
@@ -783,6 +788,32 @@ def map_record(cells: Mapping[str, Any], layout: Layout | None = None, columns: 
     if len(issues) > 1:
         issues.sort(key=_issue_order)
     return Record(data, tuple(issues), note_fields, tuple(notes))
+
+
+_ROAMING_NAME = re.compile(r"\b(bus|itinerante?s?)\b")
+"""A name that says the offer moves (« Bus France services … », « France services itinérante »)."""
+
+
+def _inferred_fixe(name: Any, columns: Columns, issues: list[Issue], notes: list[str]) -> str | None:
+    """The format « fixe » inferred from « itinerance Non », said in the notes; none when the
+    structure's name says it moves (a bus listed « Non »): the format is then unread."""
+    column = columns.get("itinerance") or "itinerance"
+    if isinstance(name, str) and _ROAMING_NAME.search(_fold_cached(name)):
+        issues.append(
+            Issue(
+                ("itinerance",),
+                f"le nom {_quote(name)} désigne une offre itinérante, alors que la colonne {column} vaut "
+                "« Non » : format non lu, à vérifier",
+                WARNING,
+                facts=("format",),
+            )
+        )
+        return None
+    notes.append(
+        f"format « fixe » déduit de la colonne {column} « Non » "
+        "(lieu fixe ou multisite : la liste ne les distingue pas)"
+    )
+    return "fixe"
 
 
 @functools.lru_cache(maxsize=16)
