@@ -129,7 +129,9 @@ def policy(
     actions = action_plan(results, context, remediation)
     reasons: list[str] = []
     if label is None:
-        reasons.append("statut de labellisation non déclaré : décision rendue comme pour une candidature")
+        # The decision's wording (avis or maintien) is the label status: a missing fact, never
+        # taken for a candidature (a labelled structure would get a candidate's refusal).
+        return _undeclared_label(bloquant, majeur, pending, actions)
     if bloquant:
         code = DecisionCode.MAINTIEN_CONDITIONNEL if labelled else DecisionCode.AVIS_DEFAVORABLE
         reasons.append(f"{len(bloquant)} critère(s) bloquant(s) non conforme(s) : {', '.join(_ids(bloquant))}")
@@ -155,3 +157,25 @@ def policy(
     code = DecisionCode.MAINTIEN if labelled else DecisionCode.AVIS_FAVORABLE
     reasons.append("aucun critère bloquant ou majeur non conforme")
     return Decision(code, tuple(reasons), (), actions)
+
+
+def _undeclared_label(
+    bloquant: Sequence[Result], majeur: Sequence[Result], pending: Sequence[Result], actions: tuple[Action, ...]
+) -> Decision:
+    """*Instruction incomplète* for a structure whose label status is not declared: candidate or
+    labelled, its decision is not the same one; the findings that would drive it are listed."""
+    reasons = [
+        "statut de labellisation non déclaré (candidature ou structure labellisée) : décision à rendre "
+        "une fois le statut connu"
+    ]
+    for found, what in ((bloquant, "bloquant(s)"), (majeur, "majeur(s)")):
+        if found:
+            reasons.append(f"{len(found)} critère(s) {what} non conforme(s) : {', '.join(_ids(found))}")
+    manual = [r for r in pending if r.status is Status.MANUAL]
+    errors = [r for r in pending if r.status is Status.ERROR]
+    if manual:
+        reasons.append(f"{len(manual)} vérification(s) à faire par l'auditeur : {', '.join(_ids(manual))}")
+    if errors:
+        reasons.append(f"{len(errors)} règle(s) en erreur : {', '.join(_ids(errors))}")
+    drivers = _ids([*bloquant, *majeur, *pending])
+    return Decision(DecisionCode.INSTRUCTION_INCOMPLETE, tuple(reasons), drivers, actions)

@@ -103,3 +103,23 @@ def test_remove_fact_takes_out_one_fact():
     ) == ([None, None], None, None, None, None, True)
     with pytest.raises(ValueError, match="required fact"):
         remove_fact(s, "id")
+
+
+def test_undeclared_label_status_gives_instruction_incomplete():
+    """A structure whose label status is not declared gets *instruction incomplète*, never a
+    candidate's *avis défavorable*: the decision's wording depends on the missing status. The
+    findings that would drive it are listed."""
+    from fsaudit.model import declaration as model
+
+    alone = model.Conseiller("C1", fte=1.0)
+    report = audit_structures([make_structure(label=None, conseillers=(alone,))])
+    decision = report.structures[0].decision
+    assert (decision.code.value, decision.reasons[:2], decision.drivers[:1]) == (
+        "instruction_incomplete",
+        (
+            "statut de labellisation non déclaré (candidature ou structure labellisée) : décision à rendre une fois "
+            "le statut connu",
+            "1 critère(s) bloquant(s) non conforme(s) : FS-AGT-01",
+        ),
+        ("FS-AGT-01",),
+    )
