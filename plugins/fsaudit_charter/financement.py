@@ -35,6 +35,12 @@ def check_forfait(structure: Any, ctx: RuleContext) -> Outcome:
             "candidature : le forfait de fonctionnement est versé aux structures labellisées",
             field="label.status",
         )
+    if label.date is not None and label.date > ctx.as_of:
+        return Outcome.manual(
+            f"labellisation datée du {label.date:%d/%m/%Y}, après la date de l'audit ({ctx.as_of:%d/%m/%Y}) : "
+            "forfait de fonctionnement à établir",
+            field="label.date",
+        )
     year = ctx.as_of.year
     forfaits = load_forfaits()
     amount = forfaits.amount_for(year)
@@ -55,7 +61,11 @@ def check_forfait(structure: Any, ctx: RuleContext) -> Outcome:
     message = f"forfait de fonctionnement {year} dû : {fr_int(amount)} €"
     gestionnaire = structure.gestionnaire
     if gestionnaire is not None and gestionnaire.kind is GestionnaireKind.LA_POSTE:
-        message += " (structure gérée par La Poste : financement par le fonds postal, voir le détail)"
+        # The postal fund's share is known for the years whose detail gives it (2020-2022) only.
+        if "fonds postal" in evidence["detail"]:
+            message += " (structure gérée par La Poste : financement par le fonds postal, voir le détail)"
+        else:
+            message += f" (structure gérée par La Poste : part du fonds postal non connue pour {year})"
     if structure.format is Format.BUS:
         message += " (bus : même forfait de fonctionnement)"
     return Outcome.passed(message, field="label", **evidence)
@@ -80,7 +90,10 @@ RULES = [
         description=(
             "Indique le montant du forfait annuel de fonctionnement dû à une structure principale "
             "labellisée pour l'année de la date d'audit, lu dans la table des forfaits. Une année "
-            "absente de la table ou un statut de labellisation non déclaré rend le montant à établir."
+            "absente de la table, un statut de labellisation non déclaré ou une labellisation datée "
+            "après la date de l'audit rend le montant à établir. Pour une structure gérée par La "
+            "Poste, la part du fonds postal n'est indiquée que pour les années où la table la donne "
+            "(2020 à 2022)."
         ),
         remediation=(
             "Compléter la table des forfaits pour l'année de l'audit ou déclarer le statut de "
@@ -88,7 +101,7 @@ RULES = [
         ),
         check=check_forfait,
         cacheable=True,
-        needs=("type", "format", "label.status", "gestionnaire.kind"),
+        needs=("type", "format", "label.status", "label.date", "gestionnaire.kind"),
         statuses=(Status.PASS, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
 ]
