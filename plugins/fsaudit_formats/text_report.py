@@ -100,7 +100,8 @@ def _structure_block(s: StructureReport, color: bool, issues: tuple[Issue, ...] 
         lines.append("  Plan d'actions :")
         for action in s.decision.actions:
             lines.append(f"    - {action.rule} ({action.severity.value}, {action.deadline_label}) : {action.action}")
-        bases = sorted({a.deadline_basis for a in s.decision.actions if a.indicative and a.deadline_basis})
+        # in the order of the actions (bloquant first): sorted as text, « 180 » came before « 90 »
+        bases = dict.fromkeys(a.deadline_basis for a in s.decision.actions if a.indicative and a.deadline_basis)
         lines.extend(f"    Échéance : {basis}" for basis in bases)
     return lines
 
