@@ -339,6 +339,8 @@ def _map_coordinates(cells: Mapping[str, Any], issues: list[Issue], columns: Col
     lat, lon = _coordinate(lat_raw), _coordinate(lon_raw)
     if lat is None and lon is None:
         return None
+    if columns.get("latitude") is None or columns.get("longitude") is None:
+        return None  # a column the header lacks: said once, its facts unread (not once per record)
     bad = False
     for name, number, raw, bound in (("latitude", lat, lat_raw, 90), ("longitude", lon, lon_raw, 180)):
         if number is None:

@@ -339,6 +339,15 @@ def test_file_without_hours_columns_is_never_judged(tmp_path: Path) -> None:
     assert "h_lundi, h_mardi, h_mercredi, h_jeudi, h_vendredi, h_samedi" in report.errors[0].message
 
 
+def test_missing_coordinate_column_is_said_once(tmp_path: Path) -> None:
+    """A list without its latitude column: the header warning says it once and the coordinates
+    are unread; no record gets « latitude manquante alors que l'autre coordonnée est donnée »."""
+    rows = [["id_fs", "lib_fs", "longitude"], ["1", "France services A", "5.8"], ["2", "France services B", "4.1"]]
+    result = read_csv(_write_rows(tmp_path / "sans-latitude.csv", rows))
+    assert [(p.location, p.level) for p in result.problems] == [("ligne 1", "avertissement")]
+    assert all("coordinates" in [f.field for f in s.unread] for s in result.structures)
+
+
 def test_mediation_numerique_keeps_france_services_and_reads_osm_hours(tmp_path: Path) -> None:
     """A digital-inclusion list keeps the France Services places and reads their OSM hours; the
     other places are left aside in one warning."""
