@@ -334,6 +334,8 @@ def validate_declaration(
             parts: PathParts = ("structures", index) if collection else ()
             body = {k: v for k, v in item.items() if k != "$schema"} if "$schema" in item else item
             try:
+                if _contradicts(body):
+                    raise ValueError("type and format contradict")
                 structure = fast_structure(body, model.Structure)
             except Exception:  # noqa: BLE001 - the careful path says what is wrong
                 one, found = _load_structure(item, parts, index, path, locate, where, problem, ())
@@ -374,6 +376,8 @@ def validate_declaration(
             # Valid and read whole: the fast path, as when the whole input is valid.
             body = {k: v for k, v in item.items() if k != "$schema"} if "$schema" in item else item
             try:
+                if _contradicts(body):
+                    raise ValueError("type and format contradict")
                 loaded.append(LoadedStructure(fast_structure(body, model.Structure), path, parts, locate_fn=locate))
                 continue
             except Exception:  # noqa: BLE001, S110 - the careful path below says what is wrong
@@ -493,6 +497,11 @@ def _load_structure(
         body = {k: body[k] for k in ("id", "name") if k in body}
         facts.append(UnreadFact("", where(parts), "structure illisible"))
     _identity(body, index, parts, where, facts, notes)
+    if _contradicts(body):
+        message = "type « principal » et format « antenne » se contredisent : type et format non lus, à vérifier"
+        problems.append(problem((*parts, "format"), message))
+        for key in ("type", "format"):
+            remove((key,), where((*parts, key)), message)
 
     structure = None
     for _ in range(_MAX_ROUNDS):
@@ -512,6 +521,12 @@ def _load_structure(
         LoadedStructure(structure, path, parts, locate_fn=locate, unread=_dedupe(facts), notes=tuple(notes)),
         problems,
     )
+
+
+def _contradicts(body: Mapping[str, Any]) -> bool:
+    """``type: principal`` with ``format: antenne``: read as an antenne, the structure would
+    escape every rule of principal structures."""
+    return body.get("format") == "antenne" and body.get("type") == "principal"
 
 
 def _identity(

@@ -232,3 +232,15 @@ def test_departement_block_problem_keeps_structures(tmp_path: Path) -> None:
             "format invalide : le texte « 999 » ; attendu un code de département INSEE (01 à 95, 2A, 2B, 971 à 989)",
         ),
     ]
+
+
+def test_principal_type_with_antenne_format_is_a_contradiction(tmp_path: Path) -> None:
+    """``type: principal`` with ``format: antenne`` is not read as an antenne (which would leave
+    out every rule of principal structures): an error, type and format unread."""
+    data = {"id": "A", "name": "A", "type": "principal", "format": "antenne"}
+    path = _write(tmp_path, "contradiction.json", json.dumps(data))
+    message = "type « principal » et format « antenne » se contredisent : type et format non lus, à vérifier"
+    assert _problems(path) == [("$.format", message)]
+    (loaded,) = read_json(path).structures
+    assert [fact.field for fact in loaded.unread] == ["type", "format"]
+    assert (loaded.structure.type, loaded.structure.format) == (None, None)
