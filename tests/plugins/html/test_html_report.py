@@ -171,3 +171,19 @@ def test_national_list_fits_the_size_budget(tmp_path: Path) -> None:
     # Counts are written the French way, as in the other reports (« 2845 » before).
     text = html.decode("utf-8")
     assert "2\u202f845 structure(s) lue(s)" in text and "2845 structure(s)" not in text
+
+
+def test_table_headers_say_what_the_score_counts(tmp_path: Path) -> None:
+    """The table's columns, in order; the score's header says it counts the criteria judged
+    (a « 100 % » on a structure whose facts were not read is no full pass)."""
+    html = render_html(audit_declared(tmp_path, [placed(1)]), {}).decode("utf-8")
+    headers = re.findall(r'<th scope="col"[^>]*><button type="button" data-tri="[a-z]+">([^<]*)</button>', html)
+    assert headers == [
+        "Département",
+        "Identifiant",
+        "Nom",
+        "Décision",
+        "Score (critères jugés)",
+        "Non conformes",
+        "À vérifier",
+    ]
