@@ -312,6 +312,13 @@ class InputInfo:
         return cls(path, sha256, format, structures, errors, layout, len(problems) - errors)
 
 
+def _lines(value: Any) -> tuple[str, ...]:
+    """A section's lines: one text is its lines (not one character per line), else each item."""
+    if isinstance(value, str):
+        return tuple(value.splitlines())
+    return tuple(value)
+
+
 @frozen
 class Section:
     """A section a plugin adds to the report (see the ``fsaudit_report_sections`` hook)."""
@@ -320,8 +327,8 @@ class Section:
     title: str
     data: Any = None
     """JSON-ready data, written under ``sections.<key>`` of the JSON report."""
-    text: tuple[str, ...] = ()
-    """French lines for the terminal report."""
+    text: tuple[str, ...] = attrs.field(default=(), converter=_lines)
+    """French lines for the terminal report (one text is split into its lines)."""
     rows: tuple[dict[str, Any], ...] = ()
     """Rows (same keys, French headers) for tabular formats such as the Excel report."""
 

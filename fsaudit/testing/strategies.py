@@ -147,7 +147,12 @@ def structures(*, well_formed_hours: bool = False) -> st.SearchStrategy[model.St
         premises=st.none() | st.builds(model.Premises, *[st.none() | st.booleans() for _ in range(8)]),
         attendance=st.none() | st.lists(attendance, max_size=6).map(tuple),
         comment=st.none() | _text,
-    )
+    ).filter(_consistent)
+
+
+def _consistent(structure: model.Structure) -> bool:
+    """Not a principal type with an antenne format: a contradiction the reader refuses."""
+    return not (structure.type is model.StructureType.PRINCIPAL and structure.format is model.Format.ANTENNE)
 
 
 @st.composite

@@ -62,3 +62,11 @@ def test_antenne_by_type_or_format() -> None:
     assert make_structure(type=model.StructureType.ANTENNE).is_antenne
     assert make_structure(type=None, format=model.Format.ANTENNE).is_antenne
     assert not make_structure().is_antenne
+
+
+def test_section_text_given_as_one_string_is_its_lines():
+    """``Section(text="…")`` given one string keeps its lines, not one character per line."""
+    from fsaudit.model.result import Section
+
+    assert Section("k", "Titre", text="Ligne 1\nLigne 2").text == ("Ligne 1", "Ligne 2")
+    assert Section("k", "Titre", text=["a", "b"]).text == ("a", "b")
