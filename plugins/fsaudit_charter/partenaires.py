@@ -131,6 +131,17 @@ def _either(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " ou " + names[-1]
 
 
+def _count_uncertain(referential: Referential) -> frozenset[str]:
+    """Ids of the partners the expected count may excuse: those whose requirement rests on the
+    source of a count that is not certain (2025: Agirc-Arrco and Urssaf, counted by the Sénat,
+    13, against « au moins 12 »). The referential does not mark them; a partner of the 2020 or
+    2024 socle, or any partner when the count is certain [C], is never excused."""
+    entry = referential.values.get("partners.expected_count")
+    if entry is None or entry.confidence == "C":
+        return frozenset()
+    return frozenset(p.id for p in referential.partners if p.source == entry.source)
+
+
 def check_all_partners(structure: Any, ctx: RuleContext) -> Outcome:
     """FS-PAR-01."""
     skip = principal_only(structure)
@@ -174,17 +185,32 @@ def check_all_partners(structure: Any, ctx: RuleContext) -> Outcome:
             + fr_list([f"« {name} » désigne peut-être {_either(partners)}" for name, partners in meant.items()])
             + " (voir FS-PAR-03)"
         )
-    if present < expected <= present + candidates:
-        # The failure would rest on names that were read but not understood: not a breach.
-        return Outcome.manual(head, field="partners", **evidence)
-    if present >= expected:
-        return Outcome.warned(
-            f"{head} ; {present} partenaires proposés : le nombre attendu retenu par le référentiel "
-            f"({expected}, « partners.expected_count ») est atteint, à vérifier",
-            field="partners",
-            **evidence,
-        )
-    return Outcome.failed(head, field="partners", **evidence)
+    uncertain = _count_uncertain(referential)
+
+    def breach(still_missing: list[Partner]) -> bool:
+        # A partner whose requirement is certain is missing whatever the expected count.
+        certain_missing = any(p.id not in uncertain for p in still_missing)
+        return certain_missing or len(required) - len(still_missing) < expected
+
+    if breach(missing):
+        # At best, each unrecognised name stands for a missing partner, certain ones first.
+        stand_ins = sorted((p for p in missing if p.id in misspelt), key=lambda p: p.id in uncertain)[:candidates]
+        best = [p for p in missing if p not in stand_ins]
+        if not breach(best):
+            # The failure would rest on names that were read but not understood: not a breach.
+            return Outcome.manual(head, field="partners", **evidence)
+        if present >= expected:
+            head += (
+                f" ; {present} partenaires proposés : le nombre attendu retenu par le référentiel ({expected}, "
+                "« partners.expected_count ») ne dispense pas d'un partenaire exigé sans conflit entre les sources"
+            )
+        return Outcome.failed(head, field="partners", **evidence)
+    return Outcome.warned(
+        f"{head} ; {present} partenaires proposés : le nombre attendu retenu par le référentiel "
+        f"({expected}, « partners.expected_count ») est atteint, à vérifier",
+        field="partners",
+        **evidence,
+    )
 
 
 def _declared_none(referent: str) -> bool:
@@ -302,7 +328,12 @@ RULES = [
             "source qui l'établit. Le total de 2025 est en conflit entre les sources : le nombre "
             "attendu est une valeur du référentiel (« partners.expected_count », 13 par défaut, "
             "fiabilité [C2]) ; une préfecture qui retient « au moins 12 » le fixe à 12, et une "
-            "structure qui propose 12 des 13 partenaires reçoit alors un avertissement, non un échec. "
+            "structure qui propose 12 des 13 partenaires reçoit alors un avertissement, non un échec, "
+            "si le partenaire manquant est l'un de ceux dont l'exigence est en conflit : ceux qui "
+            "reposent sur la même source que ce nombre incertain (en 2025 Agirc-Arrco et Urssaf, "
+            "décompte du Sénat ; le référentiel ne les marque pas autrement). Un partenaire exigé sans "
+            "conflit (les 9 de 2020, Anah et chèque énergie en 2024) manquant est non conforme quel que "
+            "soit le nombre attendu. "
             "Un nom déclaré mais non reconnu, très proche d'un partenaire manquant (« Assurance "
             "maladi ») ou qui contient l'un de ses noms (« CAF du Gers », « C.A.F. », « CARSAT "
             "Midi-Pyrénées », une cellule « CAF, MSA »), laisse ce partenaire à vérifier plutôt que "
