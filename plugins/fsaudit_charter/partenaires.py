@@ -337,7 +337,9 @@ RULES = [
             "Un nom déclaré mais non reconnu, très proche d'un partenaire manquant (« Assurance "
             "maladi ») ou qui contient l'un de ses noms (« CAF du Gers », « C.A.F. », « CARSAT "
             "Midi-Pyrénées », une cellule « CAF, MSA »), laisse ce partenaire à vérifier plutôt que "
-            "manquant : une donnée lue mais non comprise n'est pas une absence. Un service local "
+            "manquant : une donnée lue mais non comprise n'est pas une absence. Un partenaire dont "
+            "la ligne n'a pas été entièrement lue (modalités illisibles, « non », « en cours ») n'est "
+            "pas connu comme proposé : le critère est alors à vérifier. Un service local "
             "complémentaire ne remplace jamais un "
             "partenaire national."
         ),
@@ -347,7 +349,9 @@ RULES = [
         ),
         check=scope_guard(check_all_partners),
         cacheable=True,
-        needs=("type", "format", "partners[].operator"),
+        # The modes are not judged, but a partner whose row was not wholly read (modalités
+        # illisibles : « non », « en cours ») is not known to be offered: the rule is then manual.
+        needs=("type", "format", "partners[].operator", "partners[].modes"),
         statuses=(Status.PASS, Status.FAIL, Status.WARN, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
     Rule(

@@ -364,3 +364,17 @@ def test_par01_misspelt_partner_does_not_hide_a_certain_missing_one():
     partners = _offers(*(n for n in PARTNERS_2025 if n not in ("Urssaf", "CAF")), "Urssaf du Lot")
     report = audit_structures([make_structure(partners=partners)])
     assert result_of(report, "FS-PAR-01").status.value == "fail"
+
+
+def test_par01_partner_with_unread_modes_is_manual():
+    """A partner row whose « Modalités » could not be read (« non ») is not known to be offered: manual."""
+    from fsaudit import UnreadFact
+
+    unread = UnreadFact("partners[3].modes", "Partenaires!C5", "modalité « non » inconnue")
+    report = audit_structures([make_structure()], unread={0: [unread]})
+    result = result_of(report, "FS-PAR-01")
+    assert (result.status.value, result.message, result.location) == (
+        "manual",
+        "non évaluable : donnée illisible ou absente (Partenaires!C5 : modalité « non » inconnue)",
+        "Partenaires!C5",
+    )
