@@ -25,9 +25,16 @@ _SOURCE_REFERENTS = (
 )
 _NONE_MARKS = frozenset(
     normalize_name(text)
-    for text in ("aucun", "aucune", "néant", "non désigné", "non désignée", "pas de référent", "sans référent")
+    for text in ("aucun", "aucune", "néant", "non", "non désigné", "non désignée", "pas de référent", "sans référent")
 )
 """A referent declared as these words is declared absent (the workbook's « aucun » convention)."""
+
+_UNKNOWN_MARKS = re.compile(
+    r"(?:en cours|en attente|a (?:designer|definir|preciser|venir|completer|confirmer)|inconnue?|nc|n a|nsp"
+    r"|ne sait pas|non (?:renseignee?|communiquee?|connue?))\b"
+)
+"""A referent typed as these words (folded), or as punctuation only (« ? », « - »), is not named:
+whether there is one is unknown."""
 
 
 def offered_partners(structure_partners: Any, referential: Referential) -> dict[str, Partner]:
@@ -217,6 +224,20 @@ def _declared_none(referent: str) -> bool:
     return normalize_name(referent) in _NONE_MARKS
 
 
+def _unnamed(referent: str | None) -> bool:
+    """Whether a referent is not named: not declared, blank, punctuation only or a placeholder
+    (« en cours de désignation », « à désigner »)."""
+    if referent is None:
+        return True
+    folded = normalize_name(referent)
+    return not folded or (folded not in _NONE_MARKS and _UNKNOWN_MARKS.match(folded) is not None)
+
+
+def _unnamed_text(operator: str, referent: str | None) -> str:
+    shown = (referent or "").strip()
+    return f"{operator} (« {shown} »)" if shown else operator
+
+
 def check_referents(structure: Any, ctx: RuleContext) -> Outcome:
     """FS-PAR-02."""
     skip = principal_only(structure)
@@ -232,28 +253,37 @@ def check_referents(structure: Any, ctx: RuleContext) -> Outcome:
         if offer.referent is not None and _declared_none(offer.referent)
     ]
     undeclared = [
-        (index, offer.operator)
+        (index, _unnamed_text(offer.operator, offer.referent))
         for index, offer in enumerate(structure.partners)
-        if offer.referent is None or not offer.referent.strip()
+        if _unnamed(offer.referent)
     ]
+    typed = any(offer.referent and offer.referent.strip() for offer in structure.partners if _unnamed(offer.referent))
+    unknown = (
+        f"référent local {'non renseigné ou non nommé' if typed else 'non renseigné'} pour "
+        f"{plural(len(undeclared), 'partenaire')} : "
+        f"{fr_list([name for _, name in undeclared])} (à demander à l'opérateur ; « aucun » "
+        "déclare qu'il n'en a pas désigné)"
+    )
     if absent:
         return Outcome.failed(
             f"référent local non désigné par l'opérateur pour {plural(len(absent), 'partenaire')} : "
             f"{fr_list([name for _, name in absent])} (constat adressé à l'opérateur, à qui il revient "
-            "de le désigner ; il ne met pas en cause le gestionnaire)",
+            "de le désigner ; il ne met pas en cause le gestionnaire)" + (f" ; {unknown}" if undeclared else ""),
             field=f"partners[{absent[0][0]}].referent",
             sans_referent=[name for _, name in absent],
+            **({"non_renseigne": [name for _, name in undeclared]} if undeclared else {}),
         )
     if undeclared:
         return Outcome.manual(
-            f"référent local non renseigné pour {plural(len(undeclared), 'partenaire')} : "
-            f"{fr_list([name for _, name in undeclared])} (à demander à l'opérateur ; « aucun » "
-            "déclare qu'il n'en a pas désigné)",
+            unknown,
             field=f"partners[{undeclared[0][0]}].referent",
             non_renseigne=[name for _, name in undeclared],
         )
+    count = len(structure.partners)
     return Outcome.passed(
-        f"un référent local nommé pour chacun des {plural(len(structure.partners), 'partenaire')} proposés",
+        "un référent local nommé pour le partenaire proposé"
+        if count == 1
+        else f"un référent local nommé pour chacun des {count} partenaires proposés",
         field="partners",
     )
 
@@ -369,10 +399,12 @@ RULES = [
         ),
         description=(
             "Vérifie que chaque partenaire déclaré a un référent local nommé. Désigner ce référent "
-            "revient à l'opérateur : un référent déclaré absent (« aucun », « non désigné ») est un "
-            "constat adressé à l'opérateur, de gravité mineure, qui ne met pas en cause le "
-            "gestionnaire ; un référent non renseigné est à vérifier (une donnée manquante n'est "
-            "jamais un manquement). L'exigence n'est formulée que par des sources secondaires [C2] : "
+            "revient à l'opérateur : un référent déclaré absent (« aucun », « non », « non désigné ») "
+            "est un constat adressé à l'opérateur, de gravité mineure, qui ne met pas en cause le "
+            "gestionnaire ; un référent non renseigné ou non nommé (« en cours de désignation », « à "
+            "désigner », « ? », « - ») est à vérifier (une donnée manquante n'est jamais un "
+            "manquement), et le constat d'un référent absent les cite aussi. L'exigence n'est "
+            "formulée que par des sources secondaires [C2] : "
             "sa gravité se règle dans le référentiel."
         ),
         remediation=(

@@ -378,3 +378,54 @@ def test_par01_partner_with_unread_modes_is_manual():
         "non évaluable : donnée illisible ou absente (Partenaires!C5 : modalité « non » inconnue)",
         "Partenaires!C5",
     )
+
+
+# --- FS-PAR-02: what a typed referent means ---
+
+
+def _referents(*referents: str | None) -> tuple[model.PartnerOffer, ...]:
+    names = ("DGFiP", "CAF", "CPAM", "MSA", "La Poste")
+    return tuple(
+        model.PartnerOffer(name, (model.PartnerMode.PERMANENCE,), referent)
+        for name, referent in zip(names, referents, strict=False)
+    )
+
+
+def test_par02_referent_typed_non_is_none_designated():
+    """« non » declares that no referent was designated, as « aucun »: the finding for the operator."""
+    result = _result(make_structure(partners=_referents("Mme A", "non")), "FS-PAR-02")
+    assert (result.status.value, result.message) == (
+        "fail",
+        "référent local non désigné par l'opérateur pour 1 partenaire : CAF (constat adressé à l'opérateur, à "
+        "qui il revient de le désigner ; il ne met pas en cause le gestionnaire)",
+    )
+
+
+def test_par02_placeholder_referents_are_unknown():
+    """« en cours de désignation », « ? », « - », « à désigner » name nobody: to check, never a named referent."""
+    partners = _referents("Mme A", "en cours de désignation", "?", "-", "à désigner")
+    result = _result(make_structure(partners=partners), "FS-PAR-02")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "référent local non renseigné ou non nommé pour 4 partenaires : CAF (« en cours de désignation »), "
+        "CPAM (« ? »), MSA (« - ») et La Poste (« à désigner ») (à demander à l'opérateur ; « aucun » déclare "
+        "qu'il n'en a pas désigné)",
+    )
+
+
+def test_par02_failure_also_names_the_unknown_referents():
+    """One referent « aucun » and one not declared: the failure names the unknown one too."""
+    result = _result(make_structure(partners=_referents("aucun", None, "Mme C")), "FS-PAR-02")
+    assert (result.status.value, result.message) == (
+        "fail",
+        "référent local non désigné par l'opérateur pour 1 partenaire : DGFiP (constat adressé à l'opérateur, "
+        "à qui il revient de le désigner ; il ne met pas en cause le gestionnaire) ; référent local non "
+        "renseigné pour 1 partenaire : CAF (à demander à l'opérateur ; « aucun » déclare qu'il n'en a pas "
+        "désigné)",
+    )
+
+
+def test_par02_single_partner_pass_message_is_singular():
+    """One partner with a referent: « le partenaire proposé », not « chacun des 1 partenaire proposés »."""
+    result = _result(make_structure(partners=_referents("Mme A")), "FS-PAR-02")
+    assert (result.status.value, result.message) == ("pass", "un référent local nommé pour le partenaire proposé")
