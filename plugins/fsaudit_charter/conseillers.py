@@ -442,7 +442,18 @@ def check_training_length(structure: Structure, ctx: RuleContext) -> Outcome:
             unknown.append((index, f"{c.id} : {fr_days(c.training_days)} sans date de formation, exigence inconnue"))
             continue
         if c.training_date > ctx.as_of:
-            # A training dated after the audit is planned, not done: its length is not yet a fact.
+            # A training dated after the audit is planned, not done: its length is not yet a fact,
+            # unless it is below every minimum (short whatever its date, as without a date).
+            if c.training_days < min(base, extended):
+                short.append(
+                    (
+                        index,
+                        f"{c.id} : formation de {_short_days(c.training_days, min(base, extended))} prévue le "
+                        f"{fr_date(c.training_date)}, sous le minimum de {fr_days(min(base, extended))} quelle "
+                        "que soit la date de formation",
+                    )
+                )
+                continue
             unknown.append(
                 (
                     index,
@@ -610,7 +621,7 @@ RULES = [
             "le critère à vérifier ; sans date de formation, une durée sous 6,5 jours est non "
             "conforme quelle que soit la date, une durée entre 6,5 et 11,5 jours est à vérifier. "
             "Une formation datée après la date de l'audit est prévue, pas encore suivie : sa durée "
-            "est à vérifier."
+            "est à vérifier, sauf sous 6,5 jours (non conforme quelle que soit la date)."
         ),
         remediation=(
             "Compléter la formation des conseillers concernés (modules du CNFPT et immersions chez "

@@ -434,3 +434,15 @@ def test_agt04_undated_shortfall_hidden_by_rounding_is_shown_unrounded():
         "formation initiale trop courte : C1 : 6,45 jours, sous le minimum de 6,5 jours quelle que soit la date "
         "de formation",
     )
+
+
+def test_agt04_planned_training_below_every_minimum_fails():
+    """A training of 3,5 days planned after the audit is short whatever its date, as an undated one."""
+    c = _conseiller("C2", training_date=D(2025, 9, 1), training_days=3.5)
+    s = make_structure(conseillers=(_conseiller(), c))
+    result = result_of(audit_structures([s]), "FS-AGT-04")
+    assert (result.status.value, result.message) == (
+        "fail",
+        "formation initiale trop courte : C2 : formation de 3,5 jours prévue le 01/09/2025, sous le minimum de "
+        "6,5 jours quelle que soit la date de formation",
+    )
