@@ -111,15 +111,19 @@ def plausible_bounds(ctx: RuleContext) -> tuple[int, int]:
 
 
 def doubtful_ranges(hours: WeeklyHours, ctx: RuleContext) -> list[tuple[str, TimeRange, str]]:
-    """``(day, range, kind)`` of the ranges FS-HOR-03 reports as placeholders (00:00 - 00:00),
-    reversed (« 16:00 - 14:00 ») or outside the plausible hours (« 00:00 - 24:00 », « 4:00 -
-    17:00 » typed for 14:00): their real length is unknown, so no verdict may rest on them."""
+    """``(day, range, kind)`` of the ranges FS-HOR-03 reports as placeholders (00:00 - 00:00) of a
+    day without any other range, reversed (« 16:00 - 14:00 ») or outside the plausible hours
+    (« 00:00 - 24:00 », « 4:00 - 17:00 » typed for 14:00): their real length is unknown, so no
+    verdict may rest on them."""
     earliest, latest = plausible_bounds(ctx)
     return [
         (day, r, kind)
         for day, ranges in hours.items()
         for r in ranges
         if (kind := _doubt(r, earliest, latest)) is not None
+        # A placeholder beside other ranges of its day fills an empty half-day (the national
+        # list's « 00:00 - 00:00 » afternoon): only a day of placeholders alone is unknown.
+        and (kind != "placeholder" or all(other.is_placeholder for other in ranges))
     ]
 
 
@@ -400,7 +404,8 @@ RULES = [
             "vigueur (24 h). Exactement 24 h est conforme. Un créneau que FS-HOR-03 signale comme "
             "vide (00:00 - 00:00), dont la fin n'est pas après le début (« 16:00 - 14:00 ») ou hors "
             "des heures plausibles (« 00:00 - 24:00 », « 4h - 17h » tapé pour 14h) est de durée "
-            "inconnue : quand le verdict en dépend (sans lui la durée est sous le minimum, avec lui "
+            "inconnue (un créneau vide à côté d'autres créneaux du même jour compte pour une "
+            "demi-journée fermée) : quand le verdict en dépend (sans lui la durée est sous le minimum, avec lui "
             "elle pourrait l'atteindre), le critère est à vérifier, jamais conforme ni non conforme ; "
             "un verdict acquis quelle que soit sa durée reste. Les bus et offres itinérantes, complémentaires, "
             "reçoivent par défaut un avertissement plutôt qu'un échec, et les antennes ne sont pas "

@@ -253,3 +253,12 @@ def test_adding_hours_never_makes_fs_hor_01_worse(base: WeeklyHours, extra: Week
     before = result_of(audit_structures([make_structure(opening_hours=base)]), "FS-HOR-01").status
     after = result_of(audit_structures([make_structure(opening_hours=merged)]), "FS-HOR-01").status
     assert not (before is Status.PASS and after is Status.FAIL)
+
+
+def test_placeholder_beside_a_real_range_is_a_closed_half_day() -> None:
+    """« 00:00 - 00:00 » next to a morning range is the empty afternoon: 15 h over 5 days fails."""
+    hours = _days(["09:00-12:00", "00:00-00:00"])
+    assert _status("FS-HOR-01", opening_hours=hours) == (
+        Status.FAIL,
+        "ouverture de 15 h par semaine, sous le minimum de 24 h",
+    )
