@@ -11,14 +11,25 @@ from fsaudit_charter._common import MONTHS_FR, fr_int, fr_list, fr_signed_pct
 __all__ = ["RULES", "growth", "months_phrase"]
 
 
+def _de(text: str) -> str:
+    """``de`` before ``text``, elided before a vowel: ``d'avril``, ``d'août``, ``de mars``."""
+    return f"d'{text}" if text[:1].lower() in "aeiouyàâäéèêëîïôöûü" else f"de {text}"
+
+
 def months_phrase(months: list[int], year: int) -> str:
-    """``[1..8], 2023`` → ``de janvier à août 2023``; ``[1, 3], 2023`` → ``de janvier et mars 2023``."""
+    """``[1..8], 2023`` → ``de janvier à août 2023``; ``[1, 3], 2023`` → ``de janvier et mars 2023``;
+    ``[4], 2025`` → ``d'avril 2025``."""
     months = sorted(months)
     if len(months) == 1:
-        return f"de {MONTHS_FR[months[0] - 1]} {year}"
+        return _de(f"{MONTHS_FR[months[0] - 1]} {year}")
     if months == list(range(months[0], months[-1] + 1)):
-        return f"de {MONTHS_FR[months[0] - 1]} à {MONTHS_FR[months[-1] - 1]} {year}"
-    return f"de {fr_list([MONTHS_FR[m - 1] for m in months])} {year}"
+        return _de(f"{MONTHS_FR[months[0] - 1]} à {MONTHS_FR[months[-1] - 1]} {year}")
+    return _de(f"{fr_list([MONTHS_FR[m - 1] for m in months])} {year}")
+
+
+def _month_text(month: str) -> str:
+    """``2026-01`` → ``janvier 2026``."""
+    return f"{MONTHS_FR[int(month[5:]) - 1]} {month[:4]}"
 
 
 def growth(attendance: Any) -> dict[str, Any]:
@@ -79,12 +90,32 @@ def check_attendance(structure: Any, ctx: RuleContext) -> Outcome:
             field=f"attendance[{first}]",
             mois_en_double=doubles,
         )
+    # Months after the audit date are not yet attendance: left out, and said so.
+    audit_month = f"{ctx.as_of.year:04d}-{ctx.as_of.month:02d}"
+    later = sorted(a.month for a in attendance if a.month > audit_month)
+    later_note = (
+        f" ; mois postérieurs à la date de l'audit non comptés : {fr_list([_month_text(m) for m in later])}"
+        if later
+        else ""
+    )
+    attendance = [a for a in attendance if a.month <= audit_month]
+    if not attendance:
+        return Outcome.manual(
+            "fréquentation déclarée seulement pour des mois postérieurs à la date de l'audit : "
+            f"{fr_list([_month_text(m) for m in later])} ; à vérifier",
+            field="attendance",
+            mois_posterieurs=later,
+        )
     data = growth(attendance)
+    if later:
+        data["mois_posterieurs"] = later
     year = data["annee"]
     months = [int(m[5:]) for m in data["mois"]]
     text = f"{fr_int(data['accompagnements'])} accompagnements {months_phrase(months, year)}"
     if "annee_precedente" not in data:
-        return Outcome.passed(f"{text} ; aucun mois comparable déclaré en {year - 1}", field="attendance", **data)
+        return Outcome.passed(
+            f"{text} ; aucun mois comparable déclaré en {year - 1}{later_note}", field="attendance", **data
+        )
     common = [int(m[5:]) for m in data["mois_comparables"]]
     if common != months:
         text += (
@@ -93,14 +124,14 @@ def check_attendance(structure: Any, ctx: RuleContext) -> Outcome:
         )
     if "evolution_pct" not in data:
         return Outcome.passed(
-            f"{text} ; aucun accompagnement sur les mêmes mois de {year - 1}, évolution non calculable",
+            f"{text} ; aucun accompagnement sur les mêmes mois de {year - 1}, évolution non calculable{later_note}",
             field="attendance",
             **data,
         )
     text += f", {fr_signed_pct(data['evolution_pct'])} sur les mêmes mois de {year - 1}"
     if data["ecart"] < 0:
-        return Outcome.warned(f"{text} : fréquentation en baisse", field="attendance", **data)
-    return Outcome.passed(text, field="attendance", **data)
+        return Outcome.warned(f"{text} : fréquentation en baisse{later_note}", field="attendance", **data)
+    return Outcome.passed(text + later_note, field="attendance", **data)
 
 
 RULES = [
@@ -119,7 +150,9 @@ RULES = [
         description=(
             "Vérifie que la fréquentation mensuelle est déclarée, totalise les accompagnements des "
             "mois déclarés de la dernière année et les compare aux mêmes mois de l'année précédente "
-            "(évolution en pourcentage). Une baisse donne un avertissement ; des mois en double ou "
+            "(évolution en pourcentage). Les mois postérieurs à la date de l'audit ne sont pas "
+            "comptés et le message les cite ; une fréquentation déclarée seulement pour de tels mois "
+            "est à vérifier. Une baisse donne un avertissement ; des mois en double ou "
             "une liste vide sont non conformes ; une fréquentation non déclarée est à demander. Une "
             "candidature sans fréquentation n'est pas concernée."
         ),

@@ -21,6 +21,7 @@ from fsaudit import (
     Status,
     Structure,
     TimeRange,
+    WeeklyHours,
 )
 from fsaudit_charter._common import (
     fr_date,
@@ -33,6 +34,7 @@ from fsaudit_charter._common import (
     principal_only,
     scope_guard,
 )
+from fsaudit_charter.horaires import certain_ranges, describe_doubtful, doubtful_ranges, plausible_bounds
 
 __all__ = ["RULES", "presence_gaps"]
 
@@ -63,6 +65,32 @@ def _no_conseillers(structure: Structure) -> Outcome | None:
 # --- FS-AGT-01 ------------------------------------------------------------------------------
 
 
+def _not_counted(structure: Structure, ctx: RuleContext) -> tuple[int, list[str]]:
+    """The conseillers counted as present at the audit date, and why the others are not.
+
+    A conseiller counts once per identifier, when in post at the audit date (start date on or
+    before it, or not declared) with an ETP other than 0 (or not declared).
+    """
+    by_id: dict[str, list[Conseiller]] = {}
+    for c in structure.conseillers or ():
+        by_id.setdefault(c.id, []).append(c)
+    counted = 0
+    reasons: list[str] = []
+    for cid, entries in by_id.items():
+        if len(entries) > 1:
+            reasons.append(f"identifiant {cid} déclaré {len(entries)} fois, compté une fois")
+        future = [c.start_date for c in entries if c.start_date is not None and c.start_date > ctx.as_of]
+        idle = [c for c in entries if c.fte == 0]
+        if any(c.fte != 0 and (c.start_date is None or c.start_date <= ctx.as_of) for c in entries):
+            counted += 1
+            continue
+        if future:
+            reasons.append(f"{cid} prend son poste le {fr_date(min(future))}, après la date de l'audit")
+        if idle:
+            reasons.append(f"{cid} : ETP déclaré à 0, pas un conseiller présent")
+    return counted, reasons
+
+
 def check_count(structure: Structure, ctx: RuleContext) -> Outcome:
     """FS-AGT-01."""
     skip = principal_only(structure)
@@ -71,19 +99,33 @@ def check_count(structure: Structure, ctx: RuleContext) -> Outcome:
     if structure.conseillers is None:
         return Outcome.manual("conseillers non déclarés : nombre de conseillers inconnu", field="conseillers")
     minimum = int(ctx.value("staff.min_conseillers"))
-    count = len(structure.conseillers)
+    declared = len(structure.conseillers)
+    count, reasons = _not_counted(structure, ctx)
     evidence: dict[str, Any] = {"conseillers": count, "minimum": minimum}
-    if count and all(c.fte is not None for c in structure.conseillers):
+    if count != declared:
+        evidence["conseillers_declares"] = declared
+        evidence["non_comptes"] = reasons
+    if declared and all(c.fte is not None for c in structure.conseillers):
         # Only when every conseiller's ETP is declared: a partial sum would be read as the whole.
         evidence["etp_declares"] = round(sum(c.fte for c in structure.conseillers), 2)  # type: ignore[misc]
     if count >= minimum:
         return Outcome.passed(
-            f"{plural(count, 'conseiller')} France services (minimum {minimum})",
+            f"{plural(count, 'conseiller')} France services (minimum {minimum})"
+            + (f" ; non comptés : {' ; '.join(reasons)}" if reasons else ""),
+            field="conseillers",
+            **evidence,
+        )
+    if declared >= minimum:
+        # The minimum is reached by conseillers who are not present at the audit date as declared:
+        # whether they are is the auditor's to see.
+        return Outcome.manual(
+            f"{plural(count, 'conseiller')} France services présent(s) à la date de l'audit, sous le minimum "
+            f"de {minimum} ; {declared} déclarés, à vérifier : {' ; '.join(reasons)}",
             field="conseillers",
             **evidence,
         )
     return Outcome.failed(
-        f"{plural(count, 'conseiller')} France services, sous le minimum de {minimum}",
+        f"{plural(declared, 'conseiller')} France services, sous le minimum de {minimum}",
         field="conseillers",
         **evidence,
     )
@@ -150,12 +192,32 @@ def check_training(structure: Structure, ctx: RuleContext) -> Outcome:
         return skip
     late: list[tuple[int, str]] = []
     unknown: list[tuple[int, str]] = []
+    planned_late = False
     for index, c in enumerate(structure.conseillers or ()):
         if c.training_date is None:
             unknown.append((index, f"{c.id} : date de formation non déclarée"))
             continue
         deadlines = _deadlines(c, structure, ctx)
         verdict = _judge(c.training_date, deadlines)
+        if c.training_date > ctx.as_of:
+            # A training dated after the audit is planned, not done: only a deadline already
+            # missed (known, and before the audit) makes it late whatever happens.
+            planned = f"{c.id} : formation prévue le {fr_date(c.training_date)}, pas encore suivie à la date de l'audit"
+            if verdict == "fail" and all(d.date is not None and d.date < ctx.as_of for d in deadlines):
+                late.append((index, f"{planned}, après {fr_list([d.text for d in deadlines])}"))
+                planned_late = True
+                continue
+            missed = [d.text for d in deadlines if d.date is not None and c.training_date > d.date]
+            missing = [d.missing for d in deadlines if d.missing]
+            unknown.append(
+                (
+                    index,
+                    planned
+                    + (f", après {fr_list(missed)}" if missed else "")
+                    + (f" ; {fr_list(missing)}" if missing else ""),
+                )
+            )
+            continue
         if verdict == "pass":
             continue
         if verdict == "fail":
@@ -174,8 +236,8 @@ def check_training(structure: Structure, ctx: RuleContext) -> Outcome:
     }
     if late:
         return Outcome.failed(
-            f"formation initiale suivie trop tard pour {plural(len(late), 'conseiller')} : "
-            + " ; ".join(text for _, text in late),
+            f"formation initiale {'suivie ou prévue' if planned_late else 'suivie'} trop tard pour "
+            f"{plural(len(late), 'conseiller')} : " + " ; ".join(text for _, text in late),
             field=f"conseillers[{late[0][0]}].training_date",
             **evidence,
         )
@@ -254,6 +316,28 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def _gaps(
+    hours: WeeklyHours, conseillers: Any, minimum: int, bounds: tuple[int, int] | None
+) -> tuple[list[str], str | None, int]:
+    """The opening intervals with fewer than ``minimum`` of ``conseillers`` present, as French
+    texts, the day of the first and the minutes uncovered; with ``bounds``, only over the opening
+    ranges read as they are (well formed, within the plausible hours)."""
+    found: list[str] = []
+    first_day: str | None = None
+    uncovered = 0
+    for day in WEEKDAYS:
+        opening = hours.day(day) if bounds is None else certain_ranges(hours.day(day), *bounds)
+        presences = [c.presence.day(day) for c in conseillers if c.presence is not None]
+        for start, end, fewest in presence_gaps(opening, presences, minimum):
+            first_day = first_day or day
+            uncovered += end - start
+            found.append(
+                f"{WEEKDAY_LABELS[day]} {_hhmm(start)} - {_hhmm(end)} "
+                f"({plural(fewest, 'conseiller présent', 'conseillers présents')})"
+            )
+    return found, first_day, uncovered
+
+
 def check_presence(structure: Structure, ctx: RuleContext) -> Outcome:
     """FS-AGT-03."""
     skip = principal_only(structure)
@@ -267,7 +351,7 @@ def check_presence(structure: Structure, ctx: RuleContext) -> Outcome:
             "horaires d'ouverture non déclarés : présence impossible à comparer (voir FS-HOR-04)",
             field="opening_hours",
         )
-    missing = [i for i, c in enumerate(structure.conseillers) if c.presence is None]
+    missing = [i for i, c in enumerate(structure.conseillers) if c.presence is None or c.presence.is_empty]
     if missing:
         names = [structure.conseillers[i].id for i in missing]
         return Outcome.manual(
@@ -276,19 +360,30 @@ def check_presence(structure: Structure, ctx: RuleContext) -> Outcome:
             field=f"conseillers[{missing[0]}].presence",
         )
     minimum = int(ctx.value("staff.min_present"))
-    found: list[str] = []
-    first_day: str | None = None
-    uncovered = 0
-    for day in WEEKDAYS:
-        presences = [c.presence.day(day) for c in structure.conseillers if c.presence is not None]
-        for start, end, fewest in presence_gaps(hours.day(day), presences, minimum):
-            first_day = first_day or day
-            uncovered += end - start
-            found.append(
-                f"{WEEKDAY_LABELS[day]} {_hhmm(start)} - {_hhmm(end)} "
-                f"({plural(fewest, 'conseiller présent', 'conseillers présents')})"
-            )
     evidence: dict[str, Any] = {"minimum_present": minimum, "conseillers": len(structure.conseillers)}
+    earliest, latest = plausible_bounds(ctx)
+    # Only the opening ranges read as they are can show a gap: a placeholder, reversed or
+    # implausible range (FS-HOR-03) has an unknown length.
+    found, first_day, uncovered = _gaps(hours, structure.conseillers, minimum, (earliest, latest))
+    if not found:
+        doubtful = doubtful_ranges(hours, ctx)
+        if doubtful and _gaps(hours, structure.conseillers, minimum, None)[0]:
+            return Outcome.manual(
+                f"moins de {minimum} conseillers présents seulement pendant des créneaux d'ouverture de durée "
+                f"inconnue : {describe_doubtful(doubtful, ctx)} ; à vérifier (voir FS-HOR-03)",
+                field="opening_hours",
+                **evidence,
+            )
+        future = [c for c in structure.conseillers if c.start_date is not None and c.start_date > ctx.as_of]
+        in_post = [c for c in structure.conseillers if c not in future]
+        if future and _gaps(hours, in_post, minimum, (earliest, latest))[0]:
+            return Outcome.manual(
+                f"{minimum} conseillers présents pendant toutes les heures d'ouverture seulement en comptant "
+                + fr_list([f"{c.id}, qui prend son poste le {fr_date(c.start_date)}" for c in future])  # type: ignore[arg-type]
+                + ", après la date de l'audit : à vérifier",
+                field="conseillers",
+                **evidence,
+            )
     if found:
         shown = found[:6] + ([f"et {len(found) - 6} autre(s) créneau(x)"] if len(found) > 6 else [])
         return Outcome.failed(
@@ -305,6 +400,16 @@ def check_presence(structure: Structure, ctx: RuleContext) -> Outcome:
 
 
 # --- FS-AGT-04 ------------------------------------------------------------------------------
+
+
+def _short_days(value: float, required: float) -> str:
+    """``value`` days, with as many decimals as it takes to tell it from ``required`` (11,49 jours
+    and not 11,5 jours for a minimum of 11,5), at least one."""
+    for decimals in range(1, 7):
+        text = fr_decimal(float(value), decimals)
+        if text != fr_decimal(float(required), decimals):
+            break
+    return f"{text} jour" if float(value) <= 1 else f"{text} jours"
 
 
 def check_training_length(structure: Structure, ctx: RuleContext) -> Outcome:
@@ -329,19 +434,40 @@ def check_training_length(structure: Structure, ctx: RuleContext) -> Outcome:
                 short.append(
                     (
                         index,
-                        f"{c.id} : {fr_days(c.training_days)}, sous le minimum de "
+                        f"{c.id} : {_short_days(c.training_days, min(base, extended))}, sous le minimum de "
                         f"{fr_days(min(base, extended))} quelle que soit la date de formation",
                     )
                 )
                 continue
             unknown.append((index, f"{c.id} : {fr_days(c.training_days)} sans date de formation, exigence inconnue"))
             continue
+        if c.training_date > ctx.as_of:
+            # A training dated after the audit is planned, not done: its length is not yet a fact,
+            # unless it is below every minimum (short whatever its date, as without a date).
+            if c.training_days < min(base, extended):
+                short.append(
+                    (
+                        index,
+                        f"{c.id} : formation de {_short_days(c.training_days, min(base, extended))} prévue le "
+                        f"{fr_date(c.training_date)}, sous le minimum de {fr_days(min(base, extended))} quelle "
+                        "que soit la date de formation",
+                    )
+                )
+                continue
+            unknown.append(
+                (
+                    index,
+                    f"{c.id} : formation de {fr_days(c.training_days)} prévue le {fr_date(c.training_date)}, "
+                    "pas encore suivie à la date de l'audit",
+                )
+            )
+            continue
         required = extended if c.training_date >= since else base
         if c.training_days < required:
             short.append(
                 (
                     index,
-                    f"{c.id} : {fr_days(c.training_days)} (formé le {fr_date(c.training_date)}, "
+                    f"{c.id} : {_short_days(c.training_days, required)} (formé le {fr_date(c.training_date)}, "
                     f"minimum {fr_days(required)})",
                 )
             )
@@ -385,15 +511,20 @@ RULES = [
             "C",
         ),
         description=(
-            "Compte les conseillers déclarés et compare ce nombre au minimum du référentiel en "
-            "vigueur (2). Les équivalents temps plein déclarés sont rappelés dans les éléments "
-            "relevés mais ne remplacent pas le nombre de personnes. Sans liste de conseillers, le "
-            "critère est à vérifier."
+            "Compte les conseillers présents à la date de l'audit et compare ce nombre au minimum du "
+            "référentiel en vigueur (2). Un conseiller compte une fois par identifiant, s'il a pris "
+            "son poste à la date de l'audit (ou si sa date de prise de poste n'est pas déclarée) et "
+            "si son ETP déclaré n'est pas 0. Quand le minimum n'est atteint qu'en comptant un "
+            "conseiller qui prend son poste après l'audit, un ETP de 0 ou un identifiant déclaré "
+            "plusieurs fois, le critère est à vérifier et le message les nomme ; moins de "
+            "conseillers déclarés que le minimum est non conforme. Les équivalents temps plein "
+            "déclarés sont rappelés dans les éléments relevés mais ne remplacent pas le nombre de "
+            "personnes. Sans liste de conseillers, le critère est à vérifier."
         ),
         remediation=("Affecter au moins deux conseillers France services à la structure et les déclarer."),
         check=scope_guard(check_count),
         cacheable=True,
-        needs=("type", "format", "conseillers[].id"),
+        needs=("type", "format", "conseillers[].id", "conseillers[].start_date", "conseillers[].fte"),
         statuses=(Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
     Rule(
@@ -413,7 +544,10 @@ RULES = [
             "prise de poste ou la date de labellisation (une formation le jour même est conforme ; "
             "l'une des deux échéances suffit). Pour une candidature sans date de labellisation, la "
             "labellisation vient après l'audit : une formation suivie avant l'audit est conforme, une "
-            "formation seulement prévue est à vérifier avant la labellisation. Une date manquante "
+            "formation seulement prévue est à vérifier avant la labellisation. Une date de formation "
+            "postérieure à la date de l'audit est une formation prévue, pas encore suivie : le "
+            "critère est à vérifier, sauf si la prise de poste et la labellisation sont déjà passées "
+            "sans formation (non conforme). Une date manquante "
             "ne vaut jamais manquement : quand la formation ne précède "
             "aucune échéance connue mais qu'une échéance n'est pas déclarée (date de formation, de "
             "prise de poste, de labellisation ou statut de labellisation), le critère est à "
@@ -450,8 +584,12 @@ RULES = [
             "Quand chaque conseiller a déclaré son planning de présence, vérifie minute par minute "
             "que le nombre de conseillers présents atteint le minimum du référentiel (2) pendant "
             "toutes les heures d'ouverture, et cite les créneaux non couverts. Sans planning pour "
-            "tous les conseillers, ou sans horaires d'ouverture, le critère est à vérifier par "
-            "l'auditeur."
+            "tous les conseillers (un planning vide n'est pas déclaré), ou sans horaires "
+            "d'ouverture, le critère est à vérifier par l'auditeur. Seuls les créneaux d'ouverture "
+            "bien formés et dans les heures plausibles peuvent rendre le critère non conforme : un "
+            "manque qui ne tombe que dans un créneau vide, inversé ou invraisemblable (voir "
+            "FS-HOR-03) est à vérifier. Un manque comblé seulement par un conseiller qui prend son "
+            "poste après la date de l'audit est aussi à vérifier."
         ),
         remediation=(
             "Organiser les plannings (temps partiels, pauses, congés) pour que deux conseillers "
@@ -459,7 +597,7 @@ RULES = [
         ),
         check=scope_guard(check_presence),
         cacheable=True,
-        needs=("type", "format", "conseillers[].presence", "opening_hours"),
+        needs=("type", "format", "conseillers[].presence", "conseillers[].start_date", "opening_hours"),
         statuses=(Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
     Rule(
@@ -481,7 +619,9 @@ RULES = [
             "n'est pas publiée (« fin 2023 ») : fsaudit retient par hypothèse le 1er janvier 2024, "
             "valeur paramétrable du référentiel (training.extended_since). Une durée inconnue rend "
             "le critère à vérifier ; sans date de formation, une durée sous 6,5 jours est non "
-            "conforme quelle que soit la date, une durée entre 6,5 et 11,5 jours est à vérifier."
+            "conforme quelle que soit la date, une durée entre 6,5 et 11,5 jours est à vérifier. "
+            "Une formation datée après la date de l'audit est prévue, pas encore suivie : sa durée "
+            "est à vérifier, sauf sous 6,5 jours (non conforme quelle que soit la date)."
         ),
         remediation=(
             "Compléter la formation des conseillers concernés (modules du CNFPT et immersions chez "

@@ -19,7 +19,15 @@ from fsaudit import (
 )
 from fsaudit_charter._common import assumed, fr_hours, scope_guard, site_kind
 
-__all__ = ["RULES", "day_minutes", "weekly_minutes"]
+__all__ = [
+    "RULES",
+    "certain_ranges",
+    "day_minutes",
+    "describe_doubtful",
+    "doubtful_ranges",
+    "plausible_bounds",
+    "weekly_minutes",
+]
 
 _SOURCE_HOURS = (
     "Compte rendu du Conseil des ministres du 26/01/2022 (« lieux fixes … au moins 24 heures par "
@@ -75,24 +83,84 @@ def weekly_minutes(hours: WeeklyHours) -> dict[str, int]:
     return dict(per_day)
 
 
-def _reversed(hours: WeeklyHours) -> list[tuple[str, TimeRange]]:
-    """Ranges whose end is not after their start (« 16:00 - 14:00 », « 14:00 - 4:00 »), by day;
-    placeholders (00:00 - 00:00) left out. Their length is unknown: a typo, not a closed slot."""
+_DOUBT = {
+    "reversed": "dont la fin n'est pas après le début",
+    "placeholder": "vide(s)",
+    "implausible": "hors des heures plausibles ({earliest} - {latest})",
+}
+"""What FS-HOR-03 says of a range whose length is unknown, by kind."""
+
+
+_DAY = 24 * 60
+
+
+def _doubt(r: TimeRange, earliest: int, latest: int) -> str | None:
+    """The kind of doubt on a range (a key of ``_DOUBT``), ``None`` for a range that is read as it is."""
+    if r.is_placeholder:
+        return "placeholder"
+    if r.end_minutes <= r.start_minutes:
+        return "reversed"
+    if r.start_minutes < earliest or r.end_minutes > latest:
+        return "implausible"
+    return None
+
+
+def plausible_bounds(ctx: RuleContext) -> tuple[int, int]:
+    """The plausible hours of the referential in force, in minutes (FS-HOR-03)."""
+    return _bounds(str(ctx.value("hours.plausible_earliest")), str(ctx.value("hours.plausible_latest")))
+
+
+def doubtful_ranges(hours: WeeklyHours, ctx: RuleContext) -> list[tuple[str, TimeRange, str]]:
+    """``(day, range, kind)`` of the ranges FS-HOR-03 reports as placeholders (00:00 - 00:00) of a
+    day without any other range, reversed (« 16:00 - 14:00 ») or outside the plausible hours
+    (« 00:00 - 24:00 », « 4:00 - 17:00 » typed for 14:00): their real length is unknown, so no
+    verdict may rest on them."""
+    earliest, latest = plausible_bounds(ctx)
     return [
-        (day, r)
+        (day, r, kind)
         for day, ranges in hours.items()
         for r in ranges
-        if not r.is_placeholder and r.end_minutes <= r.start_minutes
+        if (kind := _doubt(r, earliest, latest)) is not None
+        # A placeholder beside other ranges of its day fills an empty half-day (the national
+        # list's « 00:00 - 00:00 » afternoon): only a day of placeholders alone is unknown.
+        and (kind != "placeholder" or all(other.is_placeholder for other in ranges))
     ]
 
 
-def _uncertain_shortfall(found: list[tuple[str, TimeRange]], message: str, evidence: dict[str, Any]) -> Outcome:
-    """*À vérifier* for a shortfall that the ranges ``found`` (read but not understood) could
-    fill: the data does not show it (FS-HOR-03 names them)."""
-    shown = ", ".join(f"{WEEKDAY_LABELS[day]} « {r} »" for day, r in found[:5]) + (" …" if len(found) > 5 else "")
+@functools.lru_cache(maxsize=8192)
+def certain_ranges(ranges: tuple[TimeRange, ...], earliest: int, latest: int) -> tuple[TimeRange, ...]:
+    """The ranges of a day read as they are: well formed and within the plausible hours."""
+    return tuple(r for r in ranges if _doubt(r, earliest, latest) is None)
+
+
+def _certain_week(hours: WeeklyHours, ctx: RuleContext) -> dict[str, int]:
+    """Minutes open per day counting only the ranges read as they are."""
+    earliest, latest = plausible_bounds(ctx)
+    return {day: day_minutes(certain_ranges(ranges, earliest, latest)) for day, ranges in hours.items()}
+
+
+def describe_doubtful(found: list[tuple[str, TimeRange, str]], ctx: RuleContext) -> str:
+    """« 1 créneau(x) hors des heures plausibles (06:00 - 22:00) (lundi « 00:00 - 24:00 ») », by kind."""
+    earliest, latest = ctx.value("hours.plausible_earliest"), ctx.value("hours.plausible_latest")
+    parts = []
+    for kind, what in _DOUBT.items():
+        ranges = [(day, r) for day, r, k in found if k == kind]
+        if not ranges:
+            continue
+        shown = ", ".join(f"{WEEKDAY_LABELS[day]} « {r} »" for day, r in ranges[:5]) + (" …" if len(ranges) > 5 else "")
+        parts.append(f"{len(ranges)} créneau(x) {what.format(earliest=earliest, latest=latest)} ({shown})")
+    return " et ".join(parts)
+
+
+def _uncertain_verdict(
+    found: list[tuple[str, TimeRange, str]], message: str, ctx: RuleContext, evidence: dict[str, Any]
+) -> Outcome:
+    """*À vérifier* for a verdict that the ranges ``found`` (read but of unknown length) decide:
+    the data does not show it (FS-HOR-03 names them)."""
+    counted = "bien formés et plausibles" if any(kind == "implausible" for _, _, kind in found) else "bien formés"
     return Outcome.manual(
-        f"{message} en comptant les créneaux bien formés ; {len(found)} créneau(x) dont la fin n'est pas après "
-        f"le début ({shown}), de durée inconnue, pourraient combler l'écart : à vérifier (voir FS-HOR-03)",
+        f"{message} en comptant les créneaux {counted} ; {describe_doubtful(found, ctx)}, de durée inconnue, "
+        "pourraient combler l'écart : à vérifier (voir FS-HOR-03)",
         field="opening_hours",
         **evidence,
     )
@@ -130,16 +198,21 @@ def check_weekly_hours(structure: Structure, ctx: RuleContext) -> Outcome:
         "par_jour": _per_day_evidence(per_day),
         **assumed(structure),
     }
-    if total >= minimum_hours * 60:
+    found = doubtful_ranges(structure.opening_hours, ctx)  # type: ignore[arg-type]
+    per_certain = _certain_week(structure.opening_hours, ctx) if found else per_day  # type: ignore[arg-type]
+    certain = sum(per_certain.values())
+    if certain >= minimum_hours * 60:
         return Outcome.passed(
             f"ouverture de {fr_hours(total)} par semaine (minimum {minimum_hours} h)",
             field="opening_hours",
             **evidence,
         )
+    # A range of unknown length may fill, at most, the rest of its day.
+    most = certain + sum(_DAY - per_certain[day] for day in {day for day, _r, _k in found})
+    if found and most >= minimum_hours * 60:
+        message = f"ouverture de {fr_hours(certain)} par semaine, sous le minimum de {minimum_hours} h"
+        return _uncertain_verdict(found, message, ctx, evidence)
     message = f"ouverture de {fr_hours(total)} par semaine, sous le minimum de {minimum_hours} h"
-    found = _reversed(structure.opening_hours)  # type: ignore[arg-type]
-    if found:
-        return _uncertain_shortfall(found, message, evidence)
     return _below_minimum(kind, message, ctx, evidence)
 
 
@@ -196,16 +269,20 @@ def check_open_days(structure: Structure, ctx: RuleContext) -> Outcome:
         "minimum": minimum_days,
         **assumed(structure),
     }
-    if len(open_days) >= minimum_days:
+    found = doubtful_ranges(structure.opening_hours, ctx)  # type: ignore[arg-type]
+    certain = _certain_week(structure.opening_hours, ctx) if found else per_day  # type: ignore[arg-type]
+    certain_days = [d for d, m in certain.items() if m > 0]
+    if len(certain_days) >= minimum_days:
         return Outcome.passed(
             f"ouverte {len(open_days)} jours par semaine (minimum {minimum_days})",
             field="opening_hours",
             **evidence,
         )
+    deciding = [(day, r, k) for day, r, k in found if not certain[day]]  # days that may be open after all
+    if deciding and len(certain_days) + len({day for day, _r, _k in deciding}) >= minimum_days:
+        message = f"ouverte {len(certain_days)} jour(s) par semaine, sous le minimum de {minimum_days}"
+        return _uncertain_verdict(deciding, message, ctx, evidence)
     message = f"ouverte {len(open_days)} jour(s) par semaine, sous le minimum de {minimum_days}"
-    found = _reversed(structure.opening_hours)  # type: ignore[arg-type]
-    if any(not per_day[day] for day, _range in found):  # a day that may be open after all
-        return _uncertain_shortfall(found, message, evidence)
     return _below_minimum(kind, message, ctx, evidence)
 
 
@@ -323,11 +400,14 @@ RULES = [
         ),
         description=(
             "Additionne, jour par jour, la durée des créneaux d'ouverture bien formés (les "
-            "chevauchements ne comptent qu'une fois, les créneaux 00:00 - 00:00 sont ignorés) et la "
-            "compare au minimum du référentiel en vigueur (24 h). Exactement 24 h est conforme. Un "
-            "créneau dont la fin n'est pas après le début (« 16:00 - 14:00 », faute de frappe) est de "
-            "durée inconnue : s'il y en a un, une durée sous le minimum est à vérifier, jamais non "
-            "conforme (FS-HOR-03 le signale). Les bus et offres itinérantes, complémentaires, "
+            "chevauchements ne comptent qu'une fois) et la compare au minimum du référentiel en "
+            "vigueur (24 h). Exactement 24 h est conforme. Un créneau que FS-HOR-03 signale comme "
+            "vide (00:00 - 00:00), dont la fin n'est pas après le début (« 16:00 - 14:00 ») ou hors "
+            "des heures plausibles (« 00:00 - 24:00 », « 4h - 17h » tapé pour 14h) est de durée "
+            "inconnue (un créneau vide à côté d'autres créneaux du même jour compte pour une "
+            "demi-journée fermée) : quand le verdict en dépend (sans lui la durée est sous le minimum, avec lui "
+            "elle pourrait l'atteindre), le critère est à vérifier, jamais conforme ni non conforme ; "
+            "un verdict acquis quelle que soit sa durée reste. Les bus et offres itinérantes, complémentaires, "
             "reçoivent par défaut un avertissement plutôt qu'un échec, et les antennes ne sont pas "
             "concernées : ces deux applications sont une pratique que la charte ne formule pas [U], "
             "paramétrable par la préfecture (« hours.roaming_status » du référentiel : warn, fail ou "
@@ -360,8 +440,9 @@ RULES = [
             "Compte les jours de la semaine (dimanche compris) ayant au moins un créneau bien "
             "formé et compare ce nombre au minimum du référentiel (5 jours). Même champ "
             "d'application que FS-HOR-01, paramétrable de la même façon [U]. Un jour dont les seuls "
-            "créneaux ont une fin qui n'est pas après leur début n'est pas compté, mais rend un "
-            "nombre de jours sous le minimum à vérifier, jamais non conforme."
+            "créneaux sont vides (00:00 - 00:00), inversés ou hors des heures plausibles (voir "
+            "FS-HOR-03) n'est ni compté ouvert ni compté fermé : quand le verdict en dépend, le "
+            "critère est à vérifier."
         ),
         remediation="Ouvrir au public au moins 5 jours par semaine.",
         check=scope_guard(check_open_days, _format_matters),

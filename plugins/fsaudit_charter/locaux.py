@@ -43,8 +43,9 @@ def _premises_check(
         absent = [name for name, value in values.items() if value is False]
         unknown = [name for name, value in values.items() if value is None]
         if absent:
+            also = f" ; non déclaré, à vérifier sur place : {fr_list([_LABELS[name] for name in unknown])}"
             return Outcome.failed(
-                f"absent : {fr_list([_LABELS[name] for name in absent])}",
+                f"absent : {fr_list([_LABELS[name] for name in absent])}" + (also if unknown else ""),
                 field=f"premises.{absent[0]}",
                 **evidence,
             )

@@ -25,9 +25,16 @@ _SOURCE_REFERENTS = (
 )
 _NONE_MARKS = frozenset(
     normalize_name(text)
-    for text in ("aucun", "aucune", "néant", "non désigné", "non désignée", "pas de référent", "sans référent")
+    for text in ("aucun", "aucune", "néant", "non", "non désigné", "non désignée", "pas de référent", "sans référent")
 )
 """A referent declared as these words is declared absent (the workbook's « aucun » convention)."""
+
+_UNKNOWN_MARKS = re.compile(
+    r"(?:en cours|en attente|a (?:designer|definir|preciser|venir|completer|confirmer)|inconnue?|nc|n a|nsp"
+    r"|ne sait pas|non (?:renseignee?|communiquee?|connue?))\b"
+)
+"""A referent typed as these words (folded), or as punctuation only (« ? », « - »), is not named:
+whether there is one is unknown."""
 
 
 def offered_partners(structure_partners: Any, referential: Referential) -> dict[str, Partner]:
@@ -131,6 +138,17 @@ def _either(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " ou " + names[-1]
 
 
+def _count_uncertain(referential: Referential) -> frozenset[str]:
+    """Ids of the partners the expected count may excuse: those whose requirement rests on the
+    source of a count that is not certain (2025: Agirc-Arrco and Urssaf, counted by the Sénat,
+    13, against « au moins 12 »). The referential does not mark them; a partner of the 2020 or
+    2024 socle, or any partner when the count is certain [C], is never excused."""
+    entry = referential.values.get("partners.expected_count")
+    if entry is None or entry.confidence == "C":
+        return frozenset()
+    return frozenset(p.id for p in referential.partners if p.source == entry.source)
+
+
 def check_all_partners(structure: Any, ctx: RuleContext) -> Outcome:
     """FS-PAR-01."""
     skip = principal_only(structure)
@@ -174,21 +192,50 @@ def check_all_partners(structure: Any, ctx: RuleContext) -> Outcome:
             + fr_list([f"« {name} » désigne peut-être {_either(partners)}" for name, partners in meant.items()])
             + " (voir FS-PAR-03)"
         )
-    if present < expected <= present + candidates:
-        # The failure would rest on names that were read but not understood: not a breach.
-        return Outcome.manual(head, field="partners", **evidence)
-    if present >= expected:
-        return Outcome.warned(
-            f"{head} ; {present} partenaires proposés : le nombre attendu retenu par le référentiel "
-            f"({expected}, « partners.expected_count ») est atteint, à vérifier",
-            field="partners",
-            **evidence,
-        )
-    return Outcome.failed(head, field="partners", **evidence)
+    uncertain = _count_uncertain(referential)
+
+    def breach(still_missing: list[Partner]) -> bool:
+        # A partner whose requirement is certain is missing whatever the expected count.
+        certain_missing = any(p.id not in uncertain for p in still_missing)
+        return certain_missing or len(required) - len(still_missing) < expected
+
+    if breach(missing):
+        # At best, each unrecognised name stands for a missing partner, certain ones first.
+        stand_ins = sorted((p for p in missing if p.id in misspelt), key=lambda p: p.id in uncertain)[:candidates]
+        best = [p for p in missing if p not in stand_ins]
+        if not breach(best):
+            # The failure would rest on names that were read but not understood: not a breach.
+            return Outcome.manual(head, field="partners", **evidence)
+        if present >= expected:
+            head += (
+                f" ; {present} partenaires proposés : le nombre attendu retenu par le référentiel ({expected}, "
+                "« partners.expected_count ») ne dispense pas d'un partenaire exigé sans conflit entre les sources"
+            )
+        return Outcome.failed(head, field="partners", **evidence)
+    return Outcome.warned(
+        f"{head} ; {present} partenaires proposés : le nombre attendu retenu par le référentiel "
+        f"({expected}, « partners.expected_count ») est atteint, à vérifier",
+        field="partners",
+        **evidence,
+    )
 
 
 def _declared_none(referent: str) -> bool:
     return normalize_name(referent) in _NONE_MARKS
+
+
+def _unnamed(referent: str | None) -> bool:
+    """Whether a referent is not named: not declared, blank, punctuation only or a placeholder
+    (« en cours de désignation », « à désigner »)."""
+    if referent is None:
+        return True
+    folded = normalize_name(referent)
+    return not folded or (folded not in _NONE_MARKS and _UNKNOWN_MARKS.match(folded) is not None)
+
+
+def _unnamed_text(operator: str, referent: str | None) -> str:
+    shown = (referent or "").strip()
+    return f"{operator} (« {shown} »)" if shown else operator
 
 
 def check_referents(structure: Any, ctx: RuleContext) -> Outcome:
@@ -206,28 +253,37 @@ def check_referents(structure: Any, ctx: RuleContext) -> Outcome:
         if offer.referent is not None and _declared_none(offer.referent)
     ]
     undeclared = [
-        (index, offer.operator)
+        (index, _unnamed_text(offer.operator, offer.referent))
         for index, offer in enumerate(structure.partners)
-        if offer.referent is None or not offer.referent.strip()
+        if _unnamed(offer.referent)
     ]
+    typed = any(offer.referent and offer.referent.strip() for offer in structure.partners if _unnamed(offer.referent))
+    unknown = (
+        f"référent local {'non renseigné ou non nommé' if typed else 'non renseigné'} pour "
+        f"{plural(len(undeclared), 'partenaire')} : "
+        f"{fr_list([name for _, name in undeclared])} (à demander à l'opérateur ; « aucun » "
+        "déclare qu'il n'en a pas désigné)"
+    )
     if absent:
         return Outcome.failed(
             f"référent local non désigné par l'opérateur pour {plural(len(absent), 'partenaire')} : "
             f"{fr_list([name for _, name in absent])} (constat adressé à l'opérateur, à qui il revient "
-            "de le désigner ; il ne met pas en cause le gestionnaire)",
+            "de le désigner ; il ne met pas en cause le gestionnaire)" + (f" ; {unknown}" if undeclared else ""),
             field=f"partners[{absent[0][0]}].referent",
             sans_referent=[name for _, name in absent],
+            **({"non_renseigne": [name for _, name in undeclared]} if undeclared else {}),
         )
     if undeclared:
         return Outcome.manual(
-            f"référent local non renseigné pour {plural(len(undeclared), 'partenaire')} : "
-            f"{fr_list([name for _, name in undeclared])} (à demander à l'opérateur ; « aucun » "
-            "déclare qu'il n'en a pas désigné)",
+            unknown,
             field=f"partners[{undeclared[0][0]}].referent",
             non_renseigne=[name for _, name in undeclared],
         )
+    count = len(structure.partners)
     return Outcome.passed(
-        f"un référent local nommé pour chacun des {plural(len(structure.partners), 'partenaire')} proposés",
+        "un référent local nommé pour le partenaire proposé"
+        if count == 1
+        else f"un référent local nommé pour chacun des {count} partenaires proposés",
         field="partners",
     )
 
@@ -302,11 +358,18 @@ RULES = [
             "source qui l'établit. Le total de 2025 est en conflit entre les sources : le nombre "
             "attendu est une valeur du référentiel (« partners.expected_count », 13 par défaut, "
             "fiabilité [C2]) ; une préfecture qui retient « au moins 12 » le fixe à 12, et une "
-            "structure qui propose 12 des 13 partenaires reçoit alors un avertissement, non un échec. "
+            "structure qui propose 12 des 13 partenaires reçoit alors un avertissement, non un échec, "
+            "si le partenaire manquant est l'un de ceux dont l'exigence est en conflit : ceux qui "
+            "reposent sur la même source que ce nombre incertain (en 2025 Agirc-Arrco et Urssaf, "
+            "décompte du Sénat ; le référentiel ne les marque pas autrement). Un partenaire exigé sans "
+            "conflit (les 9 de 2020, Anah et chèque énergie en 2024) manquant est non conforme quel que "
+            "soit le nombre attendu. "
             "Un nom déclaré mais non reconnu, très proche d'un partenaire manquant (« Assurance "
             "maladi ») ou qui contient l'un de ses noms (« CAF du Gers », « C.A.F. », « CARSAT "
             "Midi-Pyrénées », une cellule « CAF, MSA »), laisse ce partenaire à vérifier plutôt que "
-            "manquant : une donnée lue mais non comprise n'est pas une absence. Un service local "
+            "manquant : une donnée lue mais non comprise n'est pas une absence. Un partenaire dont "
+            "la ligne n'a pas été entièrement lue (modalités illisibles, « non », « en cours ») n'est "
+            "pas connu comme proposé : le critère est alors à vérifier. Un service local "
             "complémentaire ne remplace jamais un "
             "partenaire national."
         ),
@@ -316,7 +379,9 @@ RULES = [
         ),
         check=scope_guard(check_all_partners),
         cacheable=True,
-        needs=("type", "format", "partners[].operator"),
+        # The modes are not judged, but a partner whose row was not wholly read (modalités
+        # illisibles : « non », « en cours ») is not known to be offered: the rule is then manual.
+        needs=("type", "format", "partners[].operator", "partners[].modes"),
         statuses=(Status.PASS, Status.FAIL, Status.WARN, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
     Rule(
@@ -334,10 +399,12 @@ RULES = [
         ),
         description=(
             "Vérifie que chaque partenaire déclaré a un référent local nommé. Désigner ce référent "
-            "revient à l'opérateur : un référent déclaré absent (« aucun », « non désigné ») est un "
-            "constat adressé à l'opérateur, de gravité mineure, qui ne met pas en cause le "
-            "gestionnaire ; un référent non renseigné est à vérifier (une donnée manquante n'est "
-            "jamais un manquement). L'exigence n'est formulée que par des sources secondaires [C2] : "
+            "revient à l'opérateur : un référent déclaré absent (« aucun », « non », « non désigné ») "
+            "est un constat adressé à l'opérateur, de gravité mineure, qui ne met pas en cause le "
+            "gestionnaire ; un référent non renseigné ou non nommé (« en cours de désignation », « à "
+            "désigner », « ? », « - ») est à vérifier (une donnée manquante n'est jamais un "
+            "manquement), et le constat d'un référent absent les cite aussi. L'exigence n'est "
+            "formulée que par des sources secondaires [C2] : "
             "sa gravité se règle dans le référentiel."
         ),
         remediation=(

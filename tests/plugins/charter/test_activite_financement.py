@@ -144,3 +144,40 @@ def test_fin01_antenne_not_applicable():
     """Antennes are out of scope."""
     s = make_structure(type=model.StructureType.ANTENNE)
     assert _result(s, "FS-FIN-01").status.value == "not_applicable"
+
+
+def _attendance(months: dict[str, int]) -> tuple[model.Attendance, ...]:
+    return tuple(model.Attendance(month, n) for month, n in months.items())
+
+
+def test_act01_elides_de_before_a_vowel():
+    """« d'avril », « d'octobre », never « de avril », « de octobre »."""
+    s = make_structure(attendance=_attendance({"2024-04": 100, "2025-04": 120, "2025-10": 90}))
+    result = _result(s, "FS-ACT-01", D(2025, 12, 31))
+    assert (result.status.value, result.message) == (
+        "pass",
+        "210 accompagnements d'avril et octobre 2025 ; sur les mois comparables, 120 accompagnements d'avril "
+        "2025, +20,00 % sur les mêmes mois de 2024",
+    )
+
+
+def test_act01_months_after_the_audit_are_left_out_and_named():
+    """A month declared after the audit date is neither the latest year nor compared; the message says so."""
+    s = make_structure(attendance=_attendance({"2024-01": 100, "2025-01": 80, "2026-01": 500}))
+    result = _result(s, "FS-ACT-01")
+    assert (result.status.value, result.message) == (
+        "warn",
+        "80 accompagnements de janvier 2025, −20,00 % sur les mêmes mois de 2024 : fréquentation en baisse ; "
+        "mois postérieurs à la date de l'audit non comptés : janvier 2026",
+    )
+
+
+def test_act01_only_months_after_the_audit_is_manual():
+    """Attendance declared only for months after the audit date is to check, not judged."""
+    s = make_structure(attendance=_attendance({"2025-07": 80, "2025-08": 90}))
+    result = _result(s, "FS-ACT-01")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "fréquentation déclarée seulement pour des mois postérieurs à la date de l'audit : juillet 2025 et août "
+        "2025 ; à vérifier",
+    )

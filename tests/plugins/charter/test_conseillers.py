@@ -114,16 +114,48 @@ def test_agt02_candidate_training_planned_after_audit_is_manual():
     result = result_of(audit_structures([s], as_of=D(2022, 5, 12)), "FS-AGT-02")
     assert (result.status.value, result.message) == (
         "manual",
-        "formation initiale à vérifier : C1 : formé le 01/06/2022, après sa prise de poste le 01/03/2022 ; "
-        "labellisation à venir après l'audit du 12/05/2022",
+        "formation initiale à vérifier : C1 : formation prévue le 01/06/2022, pas encore suivie à la date de "
+        "l'audit, après sa prise de poste le 01/03/2022 ; labellisation à venir après l'audit du 12/05/2022",
     )
 
 
-def test_agt02_candidate_with_planned_label_date_trained_after_it_fails():
-    """A candidate whose declared label date and start date both precede the training fails."""
+def test_agt02_candidate_training_planned_after_its_planned_label_date_is_manual():
+    """A training planned after a label date still to come may yet be moved before it: to check."""
     c = _conseiller(start_date=D(2022, 3, 1), training_date=D(2022, 9, 1))
     s = make_structure(conseillers=(c, c), label=model.Label(model.LabelStatus.CANDIDATE, D(2022, 7, 1)))
-    assert _status(s, "FS-AGT-02", as_of=D(2022, 5, 12)) == "fail"
+    result = result_of(audit_structures([s], as_of=D(2022, 5, 12)), "FS-AGT-02")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "formation initiale à vérifier : C1 : formation prévue le 01/09/2022, pas encore suivie à la date de "
+        "l'audit, après sa prise de poste le 01/03/2022 et la labellisation le 01/07/2022 ; C1 : formation "
+        "prévue le 01/09/2022, pas encore suivie à la date de l'audit, après sa prise de poste le 01/03/2022 "
+        "et la labellisation le 01/07/2022",
+    )
+
+
+def test_agt02_training_planned_after_deadlines_already_missed_fails():
+    """A training still to come after a start date and a label date both past is late whatever happens."""
+    c = _conseiller(start_date=D(2024, 3, 1), training_date=D(2025, 9, 1))
+    s = make_structure(conseillers=(_conseiller("C2"), c))
+    result = result_of(audit_structures([s]), "FS-AGT-02")
+    assert (result.status.value, result.message) == (
+        "fail",
+        "formation initiale suivie ou prévue trop tard pour 1 conseiller : C1 : formation prévue le 01/09/2025, "
+        "pas encore suivie à la date de l'audit, après sa prise de poste le 01/03/2024 et la labellisation le "
+        "01/01/2021",
+    )
+
+
+def test_agt02_labelled_training_planned_before_future_start_is_manual():
+    """A training dated after the audit is planned, not done, even before the start date: to check."""
+    c = _conseiller(start_date=D(2025, 10, 1), training_date=D(2025, 9, 1))
+    s = make_structure(conseillers=(c, _conseiller("C2")))
+    result = result_of(audit_structures([s]), "FS-AGT-02")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "formation initiale à vérifier : C1 : formation prévue le 01/09/2025, pas encore suivie à la date de "
+        "l'audit, après la labellisation le 01/01/2021",
+    )
 
 
 def test_agt02_candidate_planned_training_without_start_date_is_manual():
@@ -133,8 +165,8 @@ def test_agt02_candidate_planned_training_without_start_date_is_manual():
     result = result_of(audit_structures([s], as_of=D(2022, 5, 12)), "FS-AGT-02")
     assert (result.status.value, result.message) == (
         "manual",
-        "formation initiale à vérifier : C1 : formé le 01/06/2022 ; date de prise de poste non déclarée et "
-        "labellisation à venir après l'audit du 12/05/2022",
+        "formation initiale à vérifier : C1 : formation prévue le 01/06/2022, pas encore suivie à la date de "
+        "l'audit ; date de prise de poste non déclarée et labellisation à venir après l'audit du 12/05/2022",
     )
 
 
@@ -261,3 +293,156 @@ def test_agt04_unknown_length_is_manual():
 def test_agt04_no_conseiller_not_applicable():
     """With no conseiller declared, there is no training to measure."""
     assert _status(make_structure(conseillers=()), "FS-AGT-04") == "not_applicable"
+
+
+# --- facts dated after the audit, absent or counted twice ---
+
+
+def test_agt01_future_hire_reaching_minimum_is_manual():
+    """A second conseiller who takes the post after the audit date does not make the minimum: to check."""
+    s = make_structure(conseillers=(_conseiller("C1"), _conseiller("C2", start_date=D(2026, 1, 5))))
+    result = result_of(audit_structures([s]), "FS-AGT-01")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "1 conseiller France services présent(s) à la date de l'audit, sous le minimum de 2 ; 2 déclarés, à "
+        "vérifier : C2 prend son poste le 05/01/2026, après la date de l'audit",
+    )
+
+
+def test_agt01_future_hire_below_minimum_even_counted_fails():
+    """One conseiller declared, whenever he starts, is below the minimum of two: a failure."""
+    s = make_structure(conseillers=(_conseiller("C1", start_date=D(2026, 1, 5)),))
+    result = result_of(audit_structures([s]), "FS-AGT-01")
+    assert (result.status.value, result.message) == ("fail", "1 conseiller France services, sous le minimum de 2")
+
+
+def test_agt01_start_on_audit_date_counts():
+    """A conseiller taking the post on the audit date itself is in post (boundary)."""
+    s = make_structure(conseillers=(_conseiller("C1"), _conseiller("C2", start_date=AS_OF)))
+    assert _status(s, "FS-AGT-01") == "pass"
+
+
+def test_agt01_zero_fte_reaching_minimum_is_manual():
+    """A conseiller declared with an ETP of 0 is not a present conseiller: to check, naming him."""
+    s = make_structure(conseillers=(_conseiller("C1"), _conseiller("C2", fte=0.0)))
+    result = result_of(audit_structures([s]), "FS-AGT-01")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "1 conseiller France services présent(s) à la date de l'audit, sous le minimum de 2 ; 2 déclarés, à "
+        "vérifier : C2 : ETP déclaré à 0, pas un conseiller présent",
+    )
+
+
+def test_agt01_duplicate_id_reaching_minimum_is_manual():
+    """Two conseillers sharing one id count once: to check, naming the id."""
+    s = make_structure(conseillers=(_conseiller("C1"), _conseiller("C1")))
+    result = result_of(audit_structures([s]), "FS-AGT-01")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "1 conseiller France services présent(s) à la date de l'audit, sous le minimum de 2 ; 2 déclarés, à "
+        "vérifier : identifiant C1 déclaré 2 fois, compté une fois",
+    )
+
+
+def test_agt01_minimum_reached_without_the_future_hire_passes_naming_him():
+    """Three conseillers, one starting after the audit: the two in post pass, the third is named."""
+    s = make_structure(conseillers=(_conseiller("C1"), _conseiller("C2"), _conseiller("C3", start_date=D(2026, 1, 5))))
+    result = result_of(audit_structures([s]), "FS-AGT-01")
+    assert (result.status.value, result.message) == (
+        "pass",
+        "2 conseillers France services (minimum 2) ; non comptés : C3 prend son poste le 05/01/2026, après la "
+        "date de l'audit",
+    )
+
+
+def test_agt03_empty_presence_is_manual():
+    """An empty presence schedule ({}) is no declared presence: to check, not « never present »."""
+    s = make_structure(conseillers=(_conseiller("C1"), _conseiller("C2", presence=model.WeeklyHours())))
+    result = result_of(audit_structures([s]), "FS-AGT-03")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "planning de présence non déclaré pour C2 : présence de 2 conseillers à vérifier sur place",
+    )
+
+
+def test_agt03_gap_only_in_implausible_opening_is_manual():
+    """Opening declared 00:00 - 24:00 (implausible): the night « gaps » are not a failure, to check."""
+    hours = weekly(**{d: ["00:00-24:00"] for d in ("monday", "tuesday")})
+    s = make_structure(opening_hours=hours)
+    result = result_of(audit_structures([s]), "FS-AGT-03")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "moins de 2 conseillers présents seulement pendant des créneaux d'ouverture de durée inconnue : "
+        "2 créneau(x) hors des heures plausibles (06:00 - 22:00) (lundi « 00:00 - 24:00 », mardi « 00:00 - "
+        "24:00 ») ; à vérifier (voir FS-HOR-03)",
+    )
+
+
+def test_agt03_gap_in_plausible_opening_fails_despite_doubtful_ranges():
+    """A gap within well-formed, plausible opening hours fails even when another range is doubtful."""
+    hours = weekly(monday=["09:00-18:00"], tuesday=["00:00-24:00"])
+    s = make_structure(opening_hours=hours)
+    result = result_of(audit_structures([s]), "FS-AGT-03")
+    assert (result.status.value, result.message) == (
+        "fail",
+        "moins de 2 conseillers présents pendant 2 h 30 d'ouverture : lundi 12:00 - 13:30 (0 conseiller présent) "
+        "; lundi 17:00 - 18:00 (0 conseiller présent)",
+    )
+
+
+def test_agt03_coverage_only_with_a_future_hire_is_manual():
+    """Two present only when counting a conseiller who starts after the audit: to check."""
+    s = make_structure(conseillers=(_conseiller("C1"), _conseiller("C2", start_date=D(2026, 1, 5))))
+    result = result_of(audit_structures([s]), "FS-AGT-03")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "2 conseillers présents pendant toutes les heures d'ouverture seulement en comptant C2, qui prend son "
+        "poste le 05/01/2026, après la date de l'audit : à vérifier",
+    )
+
+
+def test_agt04_planned_training_is_manual():
+    """A training dated after the audit has no length yet: to check, even when long enough."""
+    c = _conseiller("C2", training_date=D(2025, 11, 15), training_days=11.5, start_date=D(2026, 1, 5))
+    s = make_structure(conseillers=(_conseiller(), c))
+    result = result_of(audit_structures([s]), "FS-AGT-04")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "durée de formation à vérifier : C2 : formation de 11,5 jours prévue le 15/11/2025, pas encore suivie "
+        "à la date de l'audit",
+    )
+
+
+def test_agt04_shortfall_hidden_by_rounding_is_shown_unrounded():
+    """11.49 days is written 11,49 jours, not 11,5 jours, next to a minimum of 11,5 jours."""
+    c = _conseiller(training_date=D(2024, 3, 1), training_days=11.49, start_date=D(2024, 3, 2))
+    s = make_structure(conseillers=(c, _conseiller("C2")))
+    result = result_of(audit_structures([s]), "FS-AGT-04")
+    assert (result.status.value, result.message) == (
+        "fail",
+        "formation initiale trop courte : C1 : 11,49 jours (formé le 01/03/2024, minimum 11,5 jours)",
+    )
+
+
+def test_agt04_undated_shortfall_hidden_by_rounding_is_shown_unrounded():
+    """6.45 days without a date is written 6,45 jours next to the minimum of 6,5 jours."""
+    c = _conseiller(training_date=None, training_days=6.45)
+    s = make_structure(conseillers=(c, _conseiller("C2")))
+    result = result_of(audit_structures([s]), "FS-AGT-04")
+    assert (result.status.value, result.message) == (
+        "fail",
+        "formation initiale trop courte : C1 : 6,45 jours, sous le minimum de 6,5 jours quelle que soit la date "
+        "de formation",
+    )
+
+
+def test_agt04_planned_training_below_every_minimum_fails():
+    """A training of 3,5 days planned after the audit is short whatever its date, as an undated one."""
+    c = _conseiller("C2", training_date=D(2025, 9, 1), training_days=3.5)
+    s = make_structure(conseillers=(_conseiller(), c))
+    result = result_of(audit_structures([s]), "FS-AGT-04")
+    assert (result.status.value, result.message) == (
+        "fail",
+        "formation initiale trop courte : C2 : formation de 3,5 jours prévue le 01/09/2025, sous le minimum de "
+        "6,5 jours quelle que soit la date de formation",
+    )

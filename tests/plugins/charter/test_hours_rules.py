@@ -89,10 +89,9 @@ def test_reversed_range_makes_a_shortfall_uncertain() -> None:
 
 def test_day_with_only_a_reversed_range_makes_the_day_count_uncertain() -> None:
     """Four open days and a fifth whose only range is reversed: FS-HOR-02 « à vérifier »; a
-    reversed range on a day already open changes nothing, and placeholders stay a closed day."""
+    reversed range on a day already open changes nothing."""
     four = {d: ["09:00-17:00"] for d in FIVE_DAYS[:4]}
     assert _status("FS-HOR-02", opening_hours=weekly(**four, friday=["17:00-09:00"]))[0] is Status.MANUAL
-    assert _status("FS-HOR-02", opening_hours=weekly(**four, friday=["00:00-00:00"]))[0] is Status.FAIL
     three = {d: ["09:00-17:00"] for d in FIVE_DAYS[:3]}
     status = _status("FS-HOR-02", opening_hours=weekly(**three, thursday=["09:00-17:00", "17:00-09:00"]))[0]
     assert status is Status.FAIL
@@ -102,8 +101,70 @@ def test_placeholder_ranges() -> None:
     """00:00 - 00:00 neither opens a day nor counts hours, and FS-HOR-03 flags it."""
     hours = weekly(**{d: ["09:00-17:00"] for d in FIVE_DAYS[:4]}, friday=["00:00-00:00"])
     report = audit_structures([make_structure(opening_hours=hours)])
-    assert result_of(report, "FS-HOR-02").status is Status.FAIL
+    assert result_of(report, "FS-HOR-02").evidence["jours_ouverts"] == 4
     assert result_of(report, "FS-HOR-03").location == "$.structures[0].opening_hours.friday[0]"
+
+
+def test_placeholder_day_deciding_the_days_is_manual() -> None:
+    """A fifth day declared 00:00 - 00:00 is not read as closed: FS-HOR-02 « à vérifier », naming it."""
+    hours = weekly(**{d: ["09:00-17:00"] for d in FIVE_DAYS[:4]}, friday=["00:00-00:00"])
+    assert _status("FS-HOR-02", opening_hours=hours) == (
+        Status.MANUAL,
+        "ouverte 4 jour(s) par semaine, sous le minimum de 5 en comptant les créneaux bien formés ; 1 créneau(x) "
+        "vide(s) (vendredi « 00:00 - 00:00 »), de durée inconnue, pourraient combler l'écart : à vérifier "
+        "(voir FS-HOR-03)",
+    )
+
+
+def test_placeholder_day_deciding_the_hours_is_manual() -> None:
+    """22 h 30 of well-formed ranges and a placeholder Friday: FS-HOR-01 « à vérifier », not a failure."""
+    week = {d: ["09:00-12:00", "13:30-17:00"] for d in FIVE_DAYS[:3]}
+    hours = weekly(**week, thursday=["09:00-12:00"], friday=["00:00-00:00"])
+    assert _status("FS-HOR-01", opening_hours=hours) == (
+        Status.MANUAL,
+        "ouverture de 22 h 30 par semaine, sous le minimum de 24 h en comptant les créneaux bien formés ; "
+        "1 créneau(x) vide(s) (vendredi « 00:00 - 00:00 »), de durée inconnue, pourraient combler l'écart : "
+        "à vérifier (voir FS-HOR-03)",
+    )
+
+
+def test_placeholders_that_cannot_reach_the_days_minimum_still_fail() -> None:
+    """Two days, one a placeholder: five days are out of reach whatever it is, FS-HOR-02 fails."""
+    hours = weekly(monday=["09:00-17:00"], tuesday=["00:00-00:00"])
+    assert _status("FS-HOR-02", opening_hours=hours) == (
+        Status.FAIL,
+        "ouverte 1 jour(s) par semaine, sous le minimum de 5",
+    )
+
+
+def test_implausible_range_deciding_a_pass_is_manual() -> None:
+    """« 00:00 - 24:00 » is not 24 h of opening: a week that reaches 24 h only with it is « à vérifier »."""
+    hours = weekly(monday=["00:00-24:00"], **{d: ["09:00-10:00"] for d in FIVE_DAYS[1:]})
+    assert _status("FS-HOR-01", opening_hours=hours) == (
+        Status.MANUAL,
+        "ouverture de 4 h par semaine, sous le minimum de 24 h en comptant les créneaux bien formés et "
+        "plausibles ; 1 créneau(x) hors des heures plausibles (06:00 - 22:00) (lundi « 00:00 - 24:00 »), de "
+        "durée inconnue, pourraient combler l'écart : à vérifier (voir FS-HOR-03)",
+    )
+
+
+def test_typo_range_deciding_hours_and_days_is_manual() -> None:
+    """« 04:00 - 17:00 » typed for 14:00 makes neither the hours nor the fifth day: both « à vérifier »."""
+    hours = weekly(**{d: ["09:00-12:00", "14:00-16:00"] for d in FIVE_DAYS[:4]}, friday=["04:00-17:00"])
+    assert [_status(rule, opening_hours=hours)[0] for rule in ("FS-HOR-01", "FS-HOR-02")] == [
+        Status.MANUAL,
+        Status.MANUAL,
+    ]
+
+
+def test_pass_that_holds_whatever_the_doubtful_ranges_stays() -> None:
+    """Five full days and a placeholder or implausible Saturday: FS-HOR-01 and FS-HOR-02 pass."""
+    for saturday in ("00:00-00:00", "00:00-24:00", "18:00-08:00"):
+        hours = weekly(**{d: ["09:00-17:00"] for d in FIVE_DAYS}, saturday=[saturday])
+        assert [_status(rule, opening_hours=hours)[0] for rule in ("FS-HOR-01", "FS-HOR-02")] == [
+            Status.PASS,
+            Status.PASS,
+        ], saturday
 
 
 def test_implausible_times_flagged() -> None:
@@ -192,3 +253,12 @@ def test_adding_hours_never_makes_fs_hor_01_worse(base: WeeklyHours, extra: Week
     before = result_of(audit_structures([make_structure(opening_hours=base)]), "FS-HOR-01").status
     after = result_of(audit_structures([make_structure(opening_hours=merged)]), "FS-HOR-01").status
     assert not (before is Status.PASS and after is Status.FAIL)
+
+
+def test_placeholder_beside_a_real_range_is_a_closed_half_day() -> None:
+    """« 00:00 - 00:00 » next to a morning range is the empty afternoon: 15 h over 5 days fails."""
+    hours = _days(["09:00-12:00", "00:00-00:00"])
+    assert _status("FS-HOR-01", opening_hours=hours) == (
+        Status.FAIL,
+        "ouverture de 15 h par semaine, sous le minimum de 24 h",
+    )

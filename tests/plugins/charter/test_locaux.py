@@ -99,3 +99,13 @@ def test_loc05_absent_access_is_a_minor_finding_with_an_indicative_action():
         ("FS-LOC-05", "mineur", dt.date(2026, 6, 30), True)
     ]
     assert structure.decision.code.value == "maintien"
+
+
+def test_loc04_fail_also_names_the_undeclared_fact():
+    """Walk-in declared absent and free of charge not declared: the failure names both."""
+    s = make_structure(premises=attrs.evolve(FULL, walk_in=False, free_of_charge=None))
+    result = _result(s, "FS-LOC-04")
+    assert (result.status.value, result.message) == (
+        "fail",
+        "absent : accueil sans rendez-vous ; non déclaré, à vérifier sur place : service gratuit",
+    )

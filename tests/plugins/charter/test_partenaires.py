@@ -293,3 +293,139 @@ def test_par03_names_the_partner_a_name_holds_and_a_cell_of_several() -> None:
         "« Agirc-Arrco, Urssaf » (plusieurs partenaires dans un même nom : Agirc-Arrco (retraite complémentaire) "
         "et Urssaf ; un par ligne)" in message
     )
+
+
+# --- FS-PAR-01 and the expected count (« au moins 12 ») ---
+
+
+def _count_12(as_of: dt.date = AS_OF, count: int = 12):
+    """The referential in force with ``partners.expected_count`` set as a préfecture overlay sets it."""
+    import attrs
+
+    from fsaudit.plugin.manager import select_referential
+
+    ref = select_referential(as_of)
+    entry = attrs.evolve(ref.values["partners.expected_count"], value=count)
+    return attrs.evolve(ref, values={**ref.values, "partners.expected_count": entry})
+
+
+def _without(name: str) -> tuple[model.PartnerOffer, ...]:
+    return _offers(*(n for n in PARTNERS_2025 if n != name))
+
+
+def test_par01_count_12_excuses_a_missing_2025_addition():
+    """With « au moins 12 », a structure missing Urssaf (a 2025 addition, in conflict) gets a warning."""
+    report = audit_structures([make_structure(partners=_without("Urssaf"))], referential=_count_12())
+    result = result_of(report, "FS-PAR-01")
+    assert (result.status.value, result.message) == (
+        "warn",
+        "1 partenaire national manquant sur 13 (charte-2025) : Urssaf, exigé depuis le 01/01/2025 (source : "
+        "Sénat, avis sur le projet de loi de finances pour 2026) ; 12 partenaires proposés : le nombre attendu "
+        "retenu par le référentiel (12, « partners.expected_count ») est atteint, à vérifier",
+    )
+
+
+def test_par01_count_12_never_excuses_a_missing_2020_partner():
+    """With « au moins 12 », a structure missing the DGFiP (required since 2020 [C]) still fails."""
+    report = audit_structures([make_structure(partners=_without("DGFiP"))], referential=_count_12())
+    result = result_of(report, "FS-PAR-01")
+    assert (result.status.value, result.message) == (
+        "fail",
+        "1 partenaire national manquant sur 13 (charte-2025) : Finances publiques (DGFiP), exigé depuis le "
+        "01/01/2020 (source : Circulaire n° 6094-SG du 1er juillet 2019 relative à la création de France "
+        "services, annexe 5 « charte nationale d'engagement » et annexe 7 « grille d'évaluation ») ; 12 "
+        "partenaires proposés : le nombre attendu retenu par le référentiel (12, « partners.expected_count ») "
+        "ne dispense pas d'un partenaire exigé sans conflit entre les sources",
+    )
+
+
+def test_par01_count_12_never_excuses_a_missing_2024_partner():
+    """With « au moins 12 », a structure missing Anah (required since 2024 [C]) still fails."""
+    report = audit_structures([make_structure(partners=_without("Anah"))], referential=_count_12())
+    assert result_of(report, "FS-PAR-01").status.value == "fail"
+
+
+def test_par01_lowered_certain_count_excuses_no_partner():
+    """A count of 2024 (certain [C]) forced down to 10 excuses no missing partner."""
+    s = make_structure(partners=_offers(*PARTNERS_2020, "Anah"))
+    report = audit_structures([s], as_of=D(2024, 6, 30), referential=_count_12(D(2024, 6, 30), 10))
+    assert result_of(report, "FS-PAR-01").status.value == "fail"
+
+
+def test_par01_misspelt_certain_partner_with_count_12_is_manual():
+    """A missing DGFiP that an unrecognised « DDFiP du Lot » may stand for stays to check under « au moins 12 »."""
+    partners = _without("DGFiP") + _offers("DDFiP du Lot")
+    report = audit_structures([make_structure(partners=partners)], referential=_count_12())
+    assert result_of(report, "FS-PAR-01").status.value == "manual"
+
+
+def test_par01_misspelt_partner_does_not_hide_a_certain_missing_one():
+    """Urssaf misspelt but CAF missing: the failure holds whatever the unrecognised name is."""
+    partners = _offers(*(n for n in PARTNERS_2025 if n not in ("Urssaf", "CAF")), "Urssaf du Lot")
+    report = audit_structures([make_structure(partners=partners)])
+    assert result_of(report, "FS-PAR-01").status.value == "fail"
+
+
+def test_par01_partner_with_unread_modes_is_manual():
+    """A partner row whose « Modalités » could not be read (« non ») is not known to be offered: manual."""
+    from fsaudit import UnreadFact
+
+    unread = UnreadFact("partners[3].modes", "Partenaires!C5", "modalité « non » inconnue")
+    report = audit_structures([make_structure()], unread={0: [unread]})
+    result = result_of(report, "FS-PAR-01")
+    assert (result.status.value, result.message, result.location) == (
+        "manual",
+        "non évaluable : donnée illisible ou absente (Partenaires!C5 : modalité « non » inconnue)",
+        "Partenaires!C5",
+    )
+
+
+# --- FS-PAR-02: what a typed referent means ---
+
+
+def _referents(*referents: str | None) -> tuple[model.PartnerOffer, ...]:
+    names = ("DGFiP", "CAF", "CPAM", "MSA", "La Poste")
+    return tuple(
+        model.PartnerOffer(name, (model.PartnerMode.PERMANENCE,), referent)
+        for name, referent in zip(names, referents, strict=False)
+    )
+
+
+def test_par02_referent_typed_non_is_none_designated():
+    """« non » declares that no referent was designated, as « aucun »: the finding for the operator."""
+    result = _result(make_structure(partners=_referents("Mme A", "non")), "FS-PAR-02")
+    assert (result.status.value, result.message) == (
+        "fail",
+        "référent local non désigné par l'opérateur pour 1 partenaire : CAF (constat adressé à l'opérateur, à "
+        "qui il revient de le désigner ; il ne met pas en cause le gestionnaire)",
+    )
+
+
+def test_par02_placeholder_referents_are_unknown():
+    """« en cours de désignation », « ? », « - », « à désigner » name nobody: to check, never a named referent."""
+    partners = _referents("Mme A", "en cours de désignation", "?", "-", "à désigner")
+    result = _result(make_structure(partners=partners), "FS-PAR-02")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "référent local non renseigné ou non nommé pour 4 partenaires : CAF (« en cours de désignation »), "
+        "CPAM (« ? »), MSA (« - ») et La Poste (« à désigner ») (à demander à l'opérateur ; « aucun » déclare "
+        "qu'il n'en a pas désigné)",
+    )
+
+
+def test_par02_failure_also_names_the_unknown_referents():
+    """One referent « aucun » and one not declared: the failure names the unknown one too."""
+    result = _result(make_structure(partners=_referents("aucun", None, "Mme C")), "FS-PAR-02")
+    assert (result.status.value, result.message) == (
+        "fail",
+        "référent local non désigné par l'opérateur pour 1 partenaire : DGFiP (constat adressé à l'opérateur, "
+        "à qui il revient de le désigner ; il ne met pas en cause le gestionnaire) ; référent local non "
+        "renseigné pour 1 partenaire : CAF (à demander à l'opérateur ; « aucun » déclare qu'il n'en a pas "
+        "désigné)",
+    )
+
+
+def test_par02_single_partner_pass_message_is_singular():
+    """One partner with a referent: « le partenaire proposé », not « chacun des 1 partenaire proposés »."""
+    result = _result(make_structure(partners=_referents("Mme A")), "FS-PAR-02")
+    assert (result.status.value, result.message) == ("pass", "un référent local nommé pour le partenaire proposé")
