@@ -189,6 +189,9 @@ class _Sheet:
     read or is missing (already reported); such a key is absent from the row's values."""
     number: int = -1
     """The sheet's number in the cell locator."""
+    extras: dict[int, tuple[str, str]] = attrs.Factory(dict)
+    """Row index → (cell, French reason) of the first value of the row in a column of a second
+    value (« Début 2 »): the sheet's facts are unread for the row's structure."""
 
     def ref(self, index: int, key: str) -> str:
         """``Sheet!C12`` of the cell of column ``key`` in row ``index``."""
@@ -287,9 +290,22 @@ def _read_sheet(
         state.problem(_ref(name, header_index, col), message)
         shadows.append((col, key, message, first))
     absent = {k: column for column in spec.columns if column.key not in mapped for k in column.keys}
+    # Columns of a second value (« Début 2 », « Partenaire 2 »): data not read, sheet facts lost per row.
+    extras: list[tuple[int, str]] = []
     for col, typed in unknown:
         where = _ref(name, header_index, col)
         close = closest_name(header_key(typed), absent) if absent else None
+        extended = _extended(header_key(typed), spec) if close is None else None
+        if extended is not None and extended.key not in mapped:
+            close = next(k for k in extended.keys if k in absent)  # « Début matin » without « Début »
+        elif extended is not None and _column_holds_values(rows, header_index, col):
+            message = _second_value_message(spec, typed, headers[extended.key])
+            state.problem(where, message)
+            if spec.name in _PER_ROW_FACTS:
+                extras.append((col, message))
+            else:
+                shadows.append((col, extended.key, message, None))
+            continue
         if close is None:
             expected = ", ".join(f"« {c.header} »" for c in spec.columns)
             state.problem(
@@ -319,6 +335,7 @@ def _read_sheet(
     sheet = _Sheet(
         name, spec, headers, out, prefix, letters, {column_letter(col): col for col, _c in mapped.values()}, rows
     )
+    extra = sheet.extras
     # One plan entry per mapped column, chosen once: its converter, whether it takes a marker,
     # and a cache of the values already read in it (a national workbook repeats the same hours,
     # months and list labels thousands of times).
@@ -372,6 +389,12 @@ def _read_sheet(
                 continue
             filled = True
             values[key] = cached
+        if extras:
+            for col, reason in extras:
+                if col < width and not cells.is_empty(row[col]):
+                    filled = True
+                    if index not in extra:
+                        extra[index] = (_ref(name, index, col), reason)
         if shadows:
             for col, key, reason, first in shadows:
                 raw = row[col] if col < width else None
@@ -383,6 +406,46 @@ def _read_sheet(
         if filled:
             out.append((index, values))
     return sheet
+
+
+_ONE_PER_ROW = {
+    "Horaires": "une ligne par créneau (un jour ouvert le matin et l'après-midi a deux lignes)",
+    "Conseillers": "une ligne par conseiller",
+    "Partenaires": "une ligne par partenaire",
+    "Services locaux": "une ligne par service",
+    "Fréquentation": "une ligne par mois",
+    "Département": "une ligne par canton",
+    "Vérifications": "une ligne par vérification",
+    "Extensions": "une ligne par fait",
+}
+"""What to do with a second value of a column, by sheet (Structures and Locaux: one row per structure)."""
+_PER_ROW_FACTS = frozenset(
+    ("Horaires", "Conseillers", "Partenaires", "Services locaux", "Locaux", "Fréquentation", "Extensions")
+)
+"""Sheets joined to a structure by each row: a row with a value in a column of a second value
+makes that sheet's facts unread for its structure. In the others (Structures, Département,
+Vérifications), the value of the column it repeats is unread for the row."""
+
+
+def _extended(folded: str, spec: SheetSpec) -> Column | None:
+    """The column whose header or alias ``folded`` repeats with more words or a number
+    (« debut 2 », « debut apres midi », « partenaire 2 »): the longest such, or ``None``."""
+    found = [(len(k), column) for column in spec.columns for k in column.keys if folded.startswith(k + " ")]
+    return max(found, key=lambda item: item[0])[1] if found else None
+
+
+def _column_holds_values(rows: list[list[Any]], header_index: int, col: int) -> bool:
+    return any(col < len(row) and not cells.is_empty(row[col]) for row in rows[header_index + 1 :])
+
+
+def _second_value_message(spec: SheetSpec, typed: str, header: str) -> str:
+    """The error of a column holding a second value of column ``header``: what to do instead."""
+    advice = _ONE_PER_ROW.get(spec.name)
+    if advice is None:
+        what = f"une structure a une seule valeur « {header} », à saisir dans la colonne « {header} »"
+    else:
+        what = f"la colonne « {header} » prend une seule valeur par ligne ; saisir {advice}"
+    return f"colonne « {typed} » non lue : {what}, puis supprimer cette colonne"
 
 
 def _holds_data(rows: list[list[Any]]) -> bool:
@@ -624,6 +687,22 @@ class _Builder:
     def _lose_sheet(self, k: int, sheet: _Sheet, where: str, reason: str) -> None:
         for field in _SHEET_FACTS[sheet.spec.name]:
             self.lose(k, field, where, reason)
+
+    def second_values(self, sheet: _Sheet) -> None:
+        """Rows holding a value in a column of a second value (« Début 2 »): the sheet's facts
+        are unread for the row's structure (said once per structure, at its first such row).
+        A row of no known structure was reported, and its facts lost, when it was joined."""
+        said: set[int] = set()
+        owners = self.index
+        for index, values in sheet.rows:
+            found = sheet.extras.get(index)
+            if found is None:
+                continue
+            k = owners.get(values.get("structure_id"))
+            if k is None or k in said:
+                continue
+            said.add(k)
+            self._lose_sheet(k, sheet, *found)
 
     # --- list sheets ---------------------------------------------------------------------
 
@@ -1249,6 +1328,9 @@ def read_workbook(path: Path) -> ReadResult:
             answers = builder.verifications_sheet(found["Vérifications"])
         if "Extensions" in found:
             builder.extensions_sheet(found["Extensions"])
+        for sheet in found.values():
+            if sheet.extras:
+                builder.second_values(sheet)
         present = list(dict.fromkeys([*roles, *(spec.name for spec, _w, _r in lost)]))
         builder.finish(lost, present, order)
     sheets = tuple((sheet.prefix, sheet.letters) for sheet in found.values())

@@ -575,3 +575,95 @@ def test_invalid_departement_code_makes_canton_coverage_unread(tmp_path: Path, f
     assert _problems(result) == [("Département!A2", "erreur", message)]
     assert _unread(result) == [("S1", [("departement.cantons", "Département!A2", message)])]
     assert result_of(audit([path], as_of=AS_OF), "FS-NET-02", "S1").status.value == "manual"
+
+
+# --- columns of a second value -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_column_of_a_second_hour_makes_the_hours_unread(samples: Path, tmp_path: Path, fmt: str) -> None:
+    """« Début 2 » filled in Horaires is an error at its header; the hours of the rows' structure are unread, FS-HOR-01
+    manual."""
+    path = edit_workbook(_sample(samples, tmp_path, fmt), columns={"Horaires": ("Début 2", {2: "13h30", 3: "13h30"})})
+    message = (
+        "colonne « Début 2 » non lue : la colonne « Début » prend une seule valeur par ligne ; saisir une ligne par "
+        "créneau (un jour ouvert le matin et l'après-midi a deux lignes), puis supprimer cette colonne"
+    )
+    result = read_workbook(path)
+    assert _problems(result) == [("Horaires!F1", "erreur", message)]
+    facts = [("opening_hours", "Horaires!F2", message), ("conseillers[].presence", "Horaires!F2", message)]
+    assert _unread(result) == [("EX-32-001", facts), ("EX-32-002", []), ("EX-32-003", []), ("EX-32-004", [])]
+    report = audit([path], as_of=AS_OF)
+    first = report.structures[0]
+    assert (result_of(report, "FS-HOR-01", "EX-32-001").status.value, first.decision.code.value) == (
+        "manual",
+        "instruction_incomplete",
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_column_of_a_second_partner_makes_the_partners_unread(samples: Path, tmp_path: Path, fmt: str) -> None:
+    """« Partenaire 2 » filled in Partenaires is an error at its header; the partners of the row's structure are
+    unread, FS-PAR-01 manual."""
+    path = edit_workbook(_sample(samples, tmp_path, fmt), columns={"Partenaires": ("Partenaire 2", {2: "Anah"})})
+    message = (
+        "colonne « Partenaire 2 » non lue : la colonne « Partenaire » prend une seule valeur par ligne ; saisir une "
+        "ligne par partenaire, puis supprimer cette colonne"
+    )
+    result = read_workbook(path)
+    assert _problems(result) == [("Partenaires!E1", "erreur", message)]
+    assert _unread(result) == [
+        ("EX-32-001", [("partners", "Partenaires!E2", message)]),
+        ("EX-32-002", []),
+        ("EX-32-003", []),
+        ("EX-32-004", []),
+    ]
+    assert result_of(audit([path], as_of=AS_OF), "FS-PAR-01", "EX-32-001").status.value == "manual"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_empty_second_value_column_and_unrelated_column_are_warnings(tmp_path: Path, fmt: str) -> None:
+    """« Fin après-midi » left empty and « Commentaire » filled are ignored with a warning: nothing unread."""
+    path = write(
+        tmp_path / f"d.{fmt}",
+        {
+            "Structures": structures_sheet(["S1", "Maison"]),
+            "Horaires": [
+                [*headers("Horaires"), "Fin après-midi", "Commentaire"],
+                ["S1", "lundi", "9h", "12h", None, None, "fermé l'été"],
+            ],
+        },
+    )
+    expected = "« Identifiant », « Jour », « Début », « Fin », « Conseiller »"
+    result = read_workbook(path)
+    assert _problems(result) == [
+        (
+            "Horaires!F1",
+            "avertissement",
+            f"colonne « Fin après-midi » inconnue : ignorée (colonnes attendues {expected})",
+        ),
+        ("Horaires!G1", "avertissement", f"colonne « Commentaire » inconnue : ignorée (colonnes attendues {expected})"),
+    ]
+    assert _unread(result) == [("S1", [])]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_second_value_column_of_structures_makes_that_value_unread(tmp_path: Path, fmt: str) -> None:
+    """« Date du label 2 » filled in Structures: an error at its header, the label date of that row unread."""
+    path = write(
+        tmp_path / f"d.{fmt}",
+        {
+            "Structures": [
+                ["Identifiant", "Nom", "Statut du label", "Date du label", "Date du label 2"],
+                ["S1", "Maison", "labellisée", "01/01/2021", "02/02/2022"],
+                ["S2", "Autre", "labellisée", "01/01/2021", None],
+            ],
+        },
+    )
+    message = (
+        "colonne « Date du label 2 » non lue : une structure a une seule valeur « Date du label », à saisir dans la "
+        "colonne « Date du label », puis supprimer cette colonne"
+    )
+    result = read_workbook(path)
+    assert _problems(result) == [("Structures!E1", "erreur", message)]
+    assert _unread(result) == [("S1", [("label.date", "Structures!E2", message)]), ("S2", [])]
