@@ -334,9 +334,42 @@ def _make_date(year: int, month: int, day: int, raw: Any) -> _dt.date:
         raise CellError(f"{_quoted(raw)} n'est pas une date existante", "une date JJ/MM/AAAA du calendrier") from None
 
 
+_SERIAL_ZERO = _dt.date(1899, 12, 30)
+"""The day of serial number 0 of a spreadsheet date (from 1 March 1900 on, in Excel and LibreOffice)."""
+_YEARS = range(1900, 2101)
+"""The numbers read as a year typed alone in a date cell (the dates 14/03/1905 to 30/09/1905)."""
+
+
+def _typed_year(value: Any) -> int | None:
+    """The year a user typed alone, where a date was expected: a date cell whose serial number
+    is a plausible year (2024 typed in a cell formatted as a date is 16/07/1905), a whole
+    number or a text of four digits; else ``None``."""
+    if isinstance(value, _dt.date):
+        serial = ((value.date() if isinstance(value, _dt.datetime) else value) - _SERIAL_ZERO).days
+        return serial if serial in _YEARS else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float | int):
+        return int(value) if math.isfinite(value) and value == int(value) and int(value) in _YEARS else None
+    if isinstance(value, str) and re.fullmatch(r"\d{4}", value.strip()):
+        return int(value) if int(value) in _YEARS else None
+    return None
+
+
+def _year_error(value: Any, year: int, expected: str) -> CellError:
+    if isinstance(value, _dt.date):
+        shown = (value.date() if isinstance(value, _dt.datetime) else value).strftime("%d/%m/%Y")
+        return CellError(f"« {year} » saisi dans une cellule au format date (lu {shown})", expected)
+    return CellError(f"{_quoted(value)} est une année", expected)
+
+
 def date(value: Any) -> str:
-    """A date: ``12/05/2022``, ``2022-05-12`` or a date cell → ``2022-05-12``."""
+    """A date: ``12/05/2022``, ``2022-05-12`` or a date cell → ``2022-05-12``. A year typed alone
+    (in a date cell, where it reads as a day of 1905) is refused."""
     expected = "une date JJ/MM/AAAA"
+    year = _typed_year(value)
+    if year is not None:
+        raise _year_error(value, year, f"la date complète, par exemple 01/09/{year}")
     if isinstance(value, _dt.datetime):
         if value.time() != _dt.time():
             raise CellError(f"{_quoted(value)} porte une heure", expected)
@@ -359,6 +392,9 @@ def date(value: Any) -> str:
 def month(value: Any) -> str:
     """A month: ``2024-01``, ``01/2024``, ``janvier 2024`` or a date cell of the 1st → ``2024-01``."""
     expected = "un mois comme 2024-01, 01/2024 ou janvier 2024"
+    year = _typed_year(value)
+    if year is not None:
+        raise _year_error(value, year, f"le mois, par exemple 01/{year}")
     if isinstance(value, _dt.datetime):
         value = value.date() if value.time() == _dt.time() else value
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):

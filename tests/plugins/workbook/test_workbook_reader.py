@@ -441,3 +441,53 @@ def test_workbook_reader_is_chosen_by_extension(tmp_path: Path) -> None:
     for name in ("a.xlsx", "b.XLSM", "c.ods"):
         path = write(tmp_path / name.lower(), {"Structures": structures_sheet(["S1", "Maison"])})
         assert choose_reader(path, readers).name == "workbook"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_year_typed_in_a_date_cell_is_an_error(tmp_path: Path, fmt: str) -> None:
+    """2024 typed in a date cell (16/07/1905), as a number or as text is refused with the full date to type; the date
+    is unread."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison"]),
+        "Conseillers": [
+            headers("Conseillers"),
+            ["S1", "C1", 1, _dt.date(1905, 7, 16), 6.5, _dt.date(1905, 3, 14)],
+            ["S1", "C2", 1, 2024, 6.5, " 2023 "],
+            ["S1", "C3", 1, _dt.date(1905, 10, 1), 6.5, _dt.date(1905, 3, 13)],
+        ],
+        "Fréquentation": [headers("Fréquentation"), ["S1", _dt.date(1905, 7, 1), 12]],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    trained, started = "colonne « Date de formation »", "colonne « Date de prise de poste »"
+    assert problems(result) == [
+        (
+            "Conseillers!D2",
+            f"{trained} : « 2024 » saisi dans une cellule au format date (lu 16/07/1905) ; attendu la date complète, "
+            "par exemple 01/09/2024",
+        ),
+        (
+            "Conseillers!F2",
+            f"{started} : « 1900 » saisi dans une cellule au format date (lu 14/03/1905) ; attendu la date complète, "
+            "par exemple 01/09/1900",
+        ),
+        ("Conseillers!D3", f"{trained} : « 2024 » est une année ; attendu la date complète, par exemple 01/09/2024"),
+        ("Conseillers!F3", f"{started} : « 2023 » est une année ; attendu la date complète, par exemple 01/09/2023"),
+        (
+            "Fréquentation!B2",
+            "colonne « Mois » : « 2009 » saisi dans une cellule au format date (lu 01/07/1905) ; attendu le mois, "
+            "par exemple 01/2009",
+        ),
+    ]
+    (loaded,) = result.structures
+    assert [(c.id, c.training_date, c.start_date) for c in loaded.structure.conseillers] == [
+        ("C1", None, None),
+        ("C2", None, None),
+        ("C3", _dt.date(1905, 10, 1), _dt.date(1905, 3, 13)),
+    ]
+    assert [(f.field, f.location) for f in loaded.unread] == [
+        ("conseillers[0].training_date", "Conseillers!D2"),
+        ("conseillers[0].start_date", "Conseillers!F2"),
+        ("conseillers[1].training_date", "Conseillers!D3"),
+        ("conseillers[1].start_date", "Conseillers!F3"),
+        ("attendance", "Fréquentation!B2"),
+    ]
