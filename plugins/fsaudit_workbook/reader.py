@@ -806,9 +806,11 @@ class _Builder:
             for c, (where, reason) in sheet.errors.get(index, {}).items():
                 self.lose(k, f"premises.{c}", where, reason)
 
-    def horaires_sheet(self, sheet: _Sheet) -> None:
+    def horaires_sheet(self, sheet: _Sheet, *, conseillers_lost: bool = False) -> None:
         """Opening hours and presences. An unreadable time makes its day unread
-        (``opening_hours.monday``); an unreadable day or conseiller, the whole week."""
+        (``opening_hours.monday``); an unreadable day or conseiller, the whole week. When the
+        Conseillers sheet is not read (``conseillers_lost``: its facts, presences included, are
+        unread for every structure), a presence row is left out without a problem of its own."""
         weeks: dict[tuple[int, int | None], dict[str, list[dict[str, str]]]] = {}
         closed: dict[tuple[int, int | None, str], int] = {}
         opened: dict[tuple[int, int | None, str], int] = {}
@@ -832,6 +834,8 @@ class _Builder:
                 self.lose(k, "conseillers[].presence", where, reason)
                 continue
             conseiller = values.get("conseiller")
+            if conseiller is not None and conseillers_lost:
+                continue
             if conseiller is not None:
                 entries = self.conseiller_rows.get(k, [])
                 matches = [n for n, (_index, data) in enumerate(entries) if data.get("id") == conseiller]
@@ -1205,14 +1209,19 @@ def _open(path: Path, state: _State) -> tuple[Any, BadCells] | None:
     return workbook, bad
 
 
-def _roles(state: _State, names: Sequence[str]) -> tuple[dict[str, str], list[tuple[SheetSpec, str, str]]]:
-    """Which sheet plays which role of the layout (``{"Horaires": "horaires"}``), and the sheets
-    that hold data of the layout but are not read: a misspelt name (« Horaire »), a second sheet
-    for one role. A sheet whose name resembles none of the layout is ignored with a warning."""
+def _roles(
+    state: _State, names: Sequence[str]
+) -> tuple[dict[str, str], list[tuple[SheetSpec, str, str]], dict[str, str]]:
+    """Which sheet plays which role of the layout (``{"Horaires": "horaires"}``), the sheets
+    that hold data of the layout but are not read: a misspelt name (« Horaire »), a name with
+    more words (« Fréquentation mensuelle »), a second sheet for one role; and, by role, the
+    sheet of more words that looks like it. A sheet whose name resembles none of the layout is
+    ignored with a warning."""
     known = sheet_by_key()
     ignored = {header_key(n) for n in IGNORED_SHEETS}
     roles: dict[str, str] = {}
     lost: list[tuple[SheetSpec, str, str]] = []
+    lookalikes: dict[str, str] = {}
     unknown: list[str] = []
     for name in names:
         folded = header_key(name)
@@ -1236,6 +1245,16 @@ def _roles(state: _State, names: Sequence[str]) -> tuple[dict[str, str], list[tu
         where = _ref(name, 0, 0)
         close = closest_name(name, absent) if absent else None
         if close is None:
+            renamed = _lookalike(name, [spec for spec in SHEETS if spec.name not in roles])
+            if renamed is not None:
+                message = (
+                    f"feuille « {name} » non lue : la feuille attendue s'appelle « {renamed.name} » ; "
+                    "renommer la feuille"
+                )
+                state.problem(where, message)
+                lost.append((renamed, where, message))
+                lookalikes.setdefault(renamed.name, name)
+                continue
             layout = ", ".join(spec.name for spec in SHEETS)
             state.problem(
                 where, f"feuille « {name} » inconnue : ignorée (feuilles lues : {layout})", InputProblem.WARNING
@@ -1245,7 +1264,25 @@ def _roles(state: _State, names: Sequence[str]) -> tuple[dict[str, str], list[tu
         message = f"feuille « {name} » inconnue ; attendu « {spec.name} » ?"
         state.problem(where, message)
         lost.append((spec, where, message))
-    return roles, lost
+    return roles, lost, lookalikes
+
+
+def _lookalike(name: str, absent: Sequence[SheetSpec]) -> SheetSpec | None:
+    """The absent sheet of the layout that ``name`` renames with more words (« Fréquentation
+    mensuelle », « Liste des structures »): one whose name or alias it contains as words, or
+    whose first word it shares, folded as headers are; the one of the same first word first."""
+    words = header_key(name).split()
+    if not words:
+        return None
+    contained = None
+    for spec in absent:
+        for known in (spec.name, *spec.aliases):
+            folded = header_key(known).split()
+            if folded[0] == words[0]:
+                return spec
+            if contained is None and any(words[i : i + len(folded)] == folded for i in range(len(words))):
+                contained = spec
+    return contained
 
 
 def read_workbook(path: Path) -> ReadResult:
@@ -1271,7 +1308,7 @@ def read_workbook(path: Path) -> ReadResult:
         )
         return ReadResult("workbook", problems=tuple(state.problems))
     order = {name: i for i, name in enumerate(names)}
-    roles, lost = _roles(state, names)
+    roles, lost, lookalikes = _roles(state, names)
     specs = {name: spec for spec in SHEETS if (name := roles.get(spec.name)) is not None}
     found: dict[str, _Sheet] = {}
     with workbook:
@@ -1304,11 +1341,15 @@ def read_workbook(path: Path) -> ReadResult:
     answers: list[ManualAnswer] = []
     data: dict[str, Any] = {"structures": builder.structures}
     if "Structures" not in found:
-        if "Structures" not in roles and not any(spec is STRUCTURES for spec, _w, _r in lost):
+        lookalike = lookalikes.get("Structures")
+        if "Structures" not in roles and (
+            lookalike is not None or not any(spec is STRUCTURES for spec, _w, _r in lost)
+        ):
+            hint = "" if lookalike is None else f" ; voulez-vous dire « {lookalike} » ?"
             state.problem(
                 "fichier",
                 "feuille « Structures » absente : le classeur doit avoir une feuille Structures "
-                "(voir « fsaudit template »)",
+                f"(voir « fsaudit template »){hint}",
             )
     else:
         builder.structures_sheet(found["Structures"])
@@ -1318,7 +1359,8 @@ def read_workbook(path: Path) -> ReadResult:
         if "Locaux" in found:
             builder.locaux_sheet(found["Locaux"])
         if "Horaires" in found:
-            builder.horaires_sheet(found["Horaires"])
+            conseillers_lost = any(spec.name == "Conseillers" for spec, _w, _r in lost)
+            builder.horaires_sheet(found["Horaires"], conseillers_lost=conseillers_lost)
         if "Département" in found:
             example = any(name == "Structures" for name, _index, _where in builder.example)
             block = builder.departement_sheet(found["Département"], example=example)

@@ -667,3 +667,86 @@ def test_second_value_column_of_structures_makes_that_value_unread(tmp_path: Pat
     result = read_workbook(path)
     assert _problems(result) == [("Structures!E1", "erreur", message)]
     assert _unread(result) == [("S1", [("label.date", "Structures!E2", message)]), ("S2", [])]
+
+
+# --- sheets renamed with more words ------------------------------------------------------------
+
+RENAMED = [
+    ("Fréquentation", "Fréquentation mensuelle", ["attendance"]),
+    ("Partenaires", "Partenaires nationaux", ["partners"]),
+    ("Services locaux", "Services complémentaires", ["local_services"]),
+    ("Horaires", "Horaires d'ouverture", ["opening_hours", "conseillers[].presence"]),
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("sheet", "renamed", "facts"), RENAMED)
+def test_sheet_renamed_with_more_words_makes_its_facts_unread_for_every_structure(
+    samples: Path, tmp_path: Path, fmt: str, sheet: str, renamed: str, facts: list[str]
+) -> None:
+    """« Fréquentation mensuelle » is an error naming the expected sheet; not read, its facts unread everywhere."""
+    path = edit_workbook(_sample(samples, tmp_path, fmt), renames={sheet: renamed})
+    where = "'" + renamed.replace("'", "''") + "'!A1"
+    message = f"feuille « {renamed} » non lue : la feuille attendue s'appelle « {sheet} » ; renommer la feuille"
+    result = read_workbook(path)
+    assert _problems(result) == [(where, "erreur", message)]
+    assert _unread(result) == [(sid, [(fact, where, message) for fact in facts]) for sid in SAMPLE_IDS]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_renamed_attendance_sheet_is_not_judged_undeclared(samples: Path, tmp_path: Path, fmt: str) -> None:
+    """With « Fréquentation mensuelle », FS-ACT-01 is manual for every structure, not « non déclarée »."""
+    path = edit_workbook(_sample(samples, tmp_path, fmt), renames={"Fréquentation": "Fréquentation mensuelle"})
+    report = audit([path], as_of=AS_OF)
+    assert [result_of(report, "FS-ACT-01", sid).status.value for sid in SAMPLE_IDS] == ["manual"] * 4
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_renamed_conseillers_sheet_gives_one_error_not_one_per_presence(
+    samples: Path, tmp_path: Path, fmt: str
+) -> None:
+    """« Conseillers France services » is one error: the presences citing its conseillers are not each an error."""
+    path = edit_workbook(_sample(samples, tmp_path, fmt), renames={"Conseillers": "Conseillers France services"})
+    where = "'Conseillers France services'!A1"
+    message = (
+        "feuille « Conseillers France services » non lue : la feuille attendue s'appelle « Conseillers » ; "
+        "renommer la feuille"
+    )
+    result = read_workbook(path)
+    assert _problems(result) == [(where, "erreur", message)]
+    assert _unread(result) == [(sid, [("conseillers", where, message)]) for sid in SAMPLE_IDS]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_renamed_structures_sheet_is_suggested(tmp_path: Path, fmt: str) -> None:
+    """« Liste des structures » is an error, and the missing Structures sheet suggests it."""
+    path = write(
+        tmp_path / f"d.{fmt}",
+        {"Liste des structures": structures_sheet(["S1", "Maison"]), "Horaires": [headers("Horaires")]},
+    )
+    result = read_workbook(path)
+    assert _problems(result) == [
+        (
+            "fichier",
+            "erreur",
+            "feuille « Structures » absente : le classeur doit avoir une feuille Structures (voir « fsaudit "
+            "template ») ; voulez-vous dire « Liste des structures » ?",
+        ),
+        (
+            "'Liste des structures'!A1",
+            "erreur",
+            "feuille « Liste des structures » non lue : la feuille attendue s'appelle « Structures » ; renommer la "
+            "feuille",
+        ),
+    ]
+    assert result.structures == ()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_sheet_with_more_words_beside_the_known_one_is_a_warning(samples: Path, tmp_path: Path, fmt: str) -> None:
+    """« Horaires 2023 » next to « Horaires » (present) looks like no absent sheet: a warning, nothing unread."""
+    path = _sample(samples, tmp_path, fmt)
+    edit_workbook(path, renames={"Vérifications": "Horaires 2023"})  # the samples' Vérifications sheet is empty
+    result = read_workbook(path)
+    assert [(p.location, p.level) for p in result.problems] == [("'Horaires 2023'!A1", "avertissement")]
+    assert all(not s.unread for s in result.structures)
