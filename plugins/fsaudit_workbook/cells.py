@@ -316,11 +316,54 @@ def time(value: Any) -> str:
     if isinstance(value, float | int):
         if math.isfinite(value) and value == int(value) and 0 <= value <= 24:
             return _hhmm(int(value), 0, value)
+        minutes = value * 1440 if math.isfinite(value) and 0 < value < 1 else -1.0
+        if minutes > 0 and abs(minutes - round(minutes)) < 1e-6:  # a time typed in a cell formatted as a number
+            shown = f"{round(minutes) // 60:02d}:{round(minutes) % 60:02d}"
+            raise CellError(
+                f"{_quoted(value)} est un nombre (au format heure, il se lit {shown})",
+                f"une cellule au format heure, ou l'heure saisie en texte ({shown})",
+            )
         raise CellError(f"{_quoted(value)} n'est pas une heure", expected)
     match = _TIME_TEXT.fullmatch(value.strip().lower())
     if not match:
-        raise CellError(f"{_quoted(value)} n'est pas une heure", expected)
+        raise _time_text_error(value)
     return _hhmm(int(match.group(1)), int(match.group(2) or 0), value)
+
+
+_CLOSED_WORDS = frozenset(("ferme", "fermee", "fermes", "fermees", "fermeture", "clos", "close"))
+_HOUR = r"\d{1,2}(?:\s*[h:]\s*\d{2}|\s*h)?"
+_RANGE = re.compile(rf"\s*({_HOUR})\s*(?:-|–|—|à|a)\s*({_HOUR})\s*", re.IGNORECASE)
+_HOURS = re.compile(_HOUR, re.IGNORECASE)
+
+
+def _time_text_error(value: str) -> CellError:
+    """Why a text is not an hour, and what to type instead where it can be told: « fermé » in
+    Début for a closed day, one range per row, one hour per cell."""
+    folded = normalize_name(value)
+    if folded in _CLOSED_WORDS:
+        return CellError(
+            f"{_quoted(value)} n'est pas une heure",
+            "« fermé » dans la colonne « Début », la colonne « Fin » laissée vide, pour déclarer un jour fermé",
+        )
+    if "rendez vous" in folded or "rdv" in folded.split():
+        return CellError(
+            f"{_quoted(value)} n'est pas une heure",
+            "les heures du créneau (9h, 12h) ; la prise de rendez-vous se déclare dans la colonne "
+            "« Prise de rendez-vous » de la feuille Structures",
+        )
+    match = _RANGE.fullmatch(value)
+    if match:
+        return CellError(
+            f"{_quoted(value)} est un créneau, pas une heure",
+            f"une heure par cellule : {match.group(1)} dans la colonne « Début », {match.group(2)} dans la "
+            "colonne « Fin »",
+        )
+    if len(_HOURS.findall(value)) > 2:
+        return CellError(
+            f"{_quoted(value)} contient plusieurs créneaux",
+            "une ligne par créneau, son heure de début dans la colonne « Début » et sa fin dans la colonne « Fin »",
+        )
+    return CellError(f"{_quoted(value)} n'est pas une heure", _TIME_EXPECTED)
 
 
 _DATE_FR = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")

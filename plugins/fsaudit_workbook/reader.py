@@ -45,6 +45,7 @@ from fsaudit_workbook.layout import (
     CLOSED_MARK,
     DEPARTEMENT,
     EMPTY_MARK,
+    EMPTY_MARKS,
     IGNORED_SHEETS,
     SHEETS,
     STRUCTURES,
@@ -342,9 +343,9 @@ def _read_sheet(
     plan = []
     for key, (col, column) in mapped.items():
         if (spec.name, key) in _MARK_COLUMNS:
-            mark = EMPTY_MARK, EMPTY
+            mark = frozenset(header_key(m) for m in EMPTY_MARKS), EMPTY
         elif (spec.name, key) == ("Horaires", "start"):
-            mark = header_key(CLOSED_MARK), CLOSED
+            mark = frozenset((header_key(CLOSED_MARK),)), CLOSED
         else:
             mark = None
         cache: dict[Any, Any] = _FreshLists() if column.kind == "modes" else {}
@@ -372,7 +373,7 @@ def _read_sheet(
             if cached is _MISS:
                 if cells.is_empty(raw):
                     cached = _BLANK
-                elif mark is not None and isinstance(raw, str) and header_key(raw) == mark[0]:
+                elif mark is not None and isinstance(raw, str) and header_key(raw) in mark[0]:
                     cached = mark[1]
                 else:
                     try:
@@ -883,6 +884,12 @@ class _Builder:
                 self.state.problem(where, message)
                 self.lose(k, day_field, where, message)
                 continue
+            if start is not CLOSED and (start is None or "end" not in values):
+                for c in ("start", "end"):
+                    if values.get(c) is None:
+                        where, message = self._empty_time(sheet, index, c)
+                        self.lose(k, day_field, where, message)
+                continue
             base: PathParts = (
                 ("structures", k, "opening_hours") if who is None else ("structures", k, "conseillers", who, "presence")
             )
@@ -924,6 +931,23 @@ class _Builder:
                 self.structures[k]["opening_hours"] = week
             else:
                 self.structures[k]["conseillers"][who]["presence"] = week
+
+    def _empty_time(self, sheet: _Sheet, index: int, key: str) -> tuple[str, str]:
+        """Report the missing start or end of a range of Horaires, at its empty cell (or, without
+        such a column, at the day's): where and why."""
+        header = _header(sheet, key)
+        what = "début" if key == "start" else "fin"
+        example = "9h" if key == "start" else "12h"
+        if key in sheet.letters:
+            where = sheet.ref(index, key)
+            message = f"colonne « {header} » vide ; attendu l'heure de {what} du créneau, par exemple {example}"
+        else:
+            where = sheet.ref(index, "day")
+            message = (
+                f"colonne « {header} » absente ; attendu l'heure de {what} du créneau dans une colonne « {header} »"
+            )
+        self.state.problem(where, message)
+        return where, message
 
     def departement_sheet(self, sheet: _Sheet, *, example: bool) -> dict[str, Any] | None:
         """The département block, or ``None`` when there is none or it cannot be read whole
@@ -1380,6 +1404,7 @@ def read_workbook(path: Path) -> ReadResult:
     loaded, departements, problems = validate_declaration(data, state.path, locate=locator, unread=builder.unread)
     reported = {p.location for p in state.problems}
     by_prefix = {sheet.prefix: sheet for sheet in found.values()}
+    said: dict[tuple[str, str], str] = {}
     for problem in problems:
         match = _CELL.match(problem.location)
         header = state.headers.get((match.group(1), match.group(2))) if match else None
@@ -1387,12 +1412,24 @@ def read_workbook(path: Path) -> ReadResult:
             continue  # the cell could not be read: already reported, with its raw value
         message = problem.message
         if header and not message.startswith("colonne"):
-            message = f"colonne « {header} » : {message}"
+            message = f"colonne « {header} » : {_NUMBER.sub(_french_number, message)}"
             raw = _typed(by_prefix[match.group(1)], match.group(2), int(match.group(3)))
             typed = None if raw is None else cells.display(raw)
             if typed and f"« {typed} »" not in message:
                 message += f" (saisi : « {typed} »)"
+            said[(problem.location, problem.message)] = message
         state.problem(problem.location, message, problem.level)
+    if said:  # the unread fact of a refused cell gives the reason as the problem says it: one message
+        loaded = [
+            attrs.evolve(
+                item,
+                unread=tuple(
+                    attrs.evolve(fact, reason=said.get((fact.location, fact.reason), fact.reason))
+                    for fact in item.unread
+                ),
+            )
+            for item in loaded
+        ]
     return ReadResult(
         "workbook",
         tuple(loaded),
@@ -1403,6 +1440,14 @@ def read_workbook(path: Path) -> ReadResult:
 
 
 _CELL = re.compile(r"^(.*)!([A-Z]+)([0-9]+)$")
+_NUMBER = re.compile(r"\ble nombre (-?[0-9]+)\.([0-9]+)\b")
+"""A decimal number as the schema's messages write it (``le nombre 50.0``)."""
+
+
+def _french_number(match: re.Match[str]) -> str:
+    """``le nombre 50.0`` → ``le nombre 50``, ``le nombre 95.5`` → ``le nombre 95,5``: as a French user types it."""
+    whole, decimals = match.group(1), match.group(2).rstrip("0")
+    return f"le nombre {whole},{decimals}" if decimals else f"le nombre {whole}"
 
 
 def _typed(sheet: _Sheet, letters: str, number: int) -> Any:
