@@ -780,10 +780,28 @@ class _Builder:
             rows[("structures", k, field)] = (number, entries[0][0], key, table, [index for index, _data in entries])
             if field == "conseillers":
                 self.conseiller_rows[k] = entries
+                self._doubled_conseillers(sheet, k, entries)
             if errors:
                 for n, (index, _data) in enumerate(entries):
                     for c, (where, reason) in errors.get(index, {}).items():
                         self.lose(k, f"{field}[{n}].{c}", where, reason)
+
+    def _doubled_conseillers(self, sheet: _Sheet, k: int, entries: list[_Row]) -> None:
+        """A conseiller identifier on two rows of one structure: an error at the second row's cell;
+        that item is unread (one conseiller or two, and which values, cannot be told)."""
+        first: dict[Any, int] = {}
+        for n, (index, data) in enumerate(entries):
+            cid = data.get("id")
+            if cid not in first:
+                first[cid] = index
+                continue
+            where = sheet.ref(index, "id")
+            message = (
+                f"colonne « {_header(sheet, 'id')} » : conseiller « {cid} » déjà déclaré ligne {first[cid] + 1} "
+                "pour cette structure ; attendu une ligne par conseiller, chacun sous son propre identifiant"
+            )
+            self.state.problem(where, message)
+            self.lose(k, f"conseillers[{n}]", where, message)
 
     def locaux_sheet(self, sheet: _Sheet) -> None:
         seen: dict[int, int] = {}

@@ -621,3 +621,29 @@ def test_neant_and_aucune_declare_an_empty_list_like_aucun(tmp_path: Path, fmt: 
     }
     s = _one(_read(tmp_path, fmt, sheets))
     assert (s.local_services, s.partners, s.conseillers) == ((), (), ())
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_conseiller_declared_twice_for_one_structure_is_an_error(tmp_path: Path, fmt: str) -> None:
+    """A conseiller identifier on two rows of one structure is an error at the second row's cell, that item unread;
+    the same identifier in another structure is not."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison"], ["S2", "Autre"]),
+        "Conseillers": [
+            headers("Conseillers"),
+            ["S1", "C1", 1],
+            ["S1", "C2", 1],
+            ["S2", "C1", 1],
+            ["S1", "C1", 0.5],
+        ],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    message = (
+        "colonne « Conseiller » : conseiller « C1 » déjà déclaré ligne 2 pour cette structure ; attendu une ligne "
+        "par conseiller, chacun sous son propre identifiant"
+    )
+    assert problems(result) == [("Conseillers!B5", message)]
+    assert [(s.structure.id, [(f.field, f.location, f.reason) for f in s.unread]) for s in result.structures] == [
+        ("S1", [("conseillers[2]", "Conseillers!B5", message)]),
+        ("S2", []),
+    ]
