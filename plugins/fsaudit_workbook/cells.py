@@ -316,11 +316,54 @@ def time(value: Any) -> str:
     if isinstance(value, float | int):
         if math.isfinite(value) and value == int(value) and 0 <= value <= 24:
             return _hhmm(int(value), 0, value)
+        minutes = value * 1440 if math.isfinite(value) and 0 < value < 1 else -1.0
+        if minutes > 0 and abs(minutes - round(minutes)) < 1e-6:  # a time typed in a cell formatted as a number
+            shown = f"{round(minutes) // 60:02d}:{round(minutes) % 60:02d}"
+            raise CellError(
+                f"{_quoted(value)} est un nombre (au format heure, il se lit {shown})",
+                f"une cellule au format heure, ou l'heure saisie en texte ({shown})",
+            )
         raise CellError(f"{_quoted(value)} n'est pas une heure", expected)
     match = _TIME_TEXT.fullmatch(value.strip().lower())
     if not match:
-        raise CellError(f"{_quoted(value)} n'est pas une heure", expected)
+        raise _time_text_error(value)
     return _hhmm(int(match.group(1)), int(match.group(2) or 0), value)
+
+
+_CLOSED_WORDS = frozenset(("ferme", "fermee", "fermes", "fermees", "fermeture", "clos", "close"))
+_HOUR = r"\d{1,2}(?:\s*[h:]\s*\d{2}|\s*h)?"
+_RANGE = re.compile(rf"\s*({_HOUR})\s*(?:-|–|—|à|a)\s*({_HOUR})\s*", re.IGNORECASE)
+_HOURS = re.compile(_HOUR, re.IGNORECASE)
+
+
+def _time_text_error(value: str) -> CellError:
+    """Why a text is not an hour, and what to type instead where it can be told: « fermé » in
+    Début for a closed day, one range per row, one hour per cell."""
+    folded = normalize_name(value)
+    if folded in _CLOSED_WORDS:
+        return CellError(
+            f"{_quoted(value)} n'est pas une heure",
+            "« fermé » dans la colonne « Début », la colonne « Fin » laissée vide, pour déclarer un jour fermé",
+        )
+    if "rendez vous" in folded or "rdv" in folded.split():
+        return CellError(
+            f"{_quoted(value)} n'est pas une heure",
+            "les heures du créneau (9h, 12h) ; la prise de rendez-vous se déclare dans la colonne "
+            "« Prise de rendez-vous » de la feuille Structures",
+        )
+    match = _RANGE.fullmatch(value)
+    if match:
+        return CellError(
+            f"{_quoted(value)} est un créneau, pas une heure",
+            f"une heure par cellule : {match.group(1)} dans la colonne « Début », {match.group(2)} dans la "
+            "colonne « Fin »",
+        )
+    if len(_HOURS.findall(value)) > 2:
+        return CellError(
+            f"{_quoted(value)} contient plusieurs créneaux",
+            "une ligne par créneau, son heure de début dans la colonne « Début » et sa fin dans la colonne « Fin »",
+        )
+    return CellError(f"{_quoted(value)} n'est pas une heure", _TIME_EXPECTED)
 
 
 _DATE_FR = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
@@ -334,9 +377,42 @@ def _make_date(year: int, month: int, day: int, raw: Any) -> _dt.date:
         raise CellError(f"{_quoted(raw)} n'est pas une date existante", "une date JJ/MM/AAAA du calendrier") from None
 
 
+_SERIAL_ZERO = _dt.date(1899, 12, 30)
+"""The day of serial number 0 of a spreadsheet date (from 1 March 1900 on, in Excel and LibreOffice)."""
+_YEARS = range(1900, 2101)
+"""The numbers read as a year typed alone in a date cell (the dates 14/03/1905 to 30/09/1905)."""
+
+
+def _typed_year(value: Any) -> int | None:
+    """The year a user typed alone, where a date was expected: a date cell whose serial number
+    is a plausible year (2024 typed in a cell formatted as a date is 16/07/1905), a whole
+    number or a text of four digits; else ``None``."""
+    if isinstance(value, _dt.date):
+        serial = ((value.date() if isinstance(value, _dt.datetime) else value) - _SERIAL_ZERO).days
+        return serial if serial in _YEARS else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float | int):
+        return int(value) if math.isfinite(value) and value == int(value) and int(value) in _YEARS else None
+    if isinstance(value, str) and re.fullmatch(r"\d{4}", value.strip()):
+        return int(value) if int(value) in _YEARS else None
+    return None
+
+
+def _year_error(value: Any, year: int, expected: str) -> CellError:
+    if isinstance(value, _dt.date):
+        shown = (value.date() if isinstance(value, _dt.datetime) else value).strftime("%d/%m/%Y")
+        return CellError(f"« {year} » saisi dans une cellule au format date (lu {shown})", expected)
+    return CellError(f"{_quoted(value)} est une année", expected)
+
+
 def date(value: Any) -> str:
-    """A date: ``12/05/2022``, ``2022-05-12`` or a date cell → ``2022-05-12``."""
+    """A date: ``12/05/2022``, ``2022-05-12`` or a date cell → ``2022-05-12``. A year typed alone
+    (in a date cell, where it reads as a day of 1905) is refused."""
     expected = "une date JJ/MM/AAAA"
+    year = _typed_year(value)
+    if year is not None:
+        raise _year_error(value, year, f"la date complète, par exemple 01/09/{year}")
     if isinstance(value, _dt.datetime):
         if value.time() != _dt.time():
             raise CellError(f"{_quoted(value)} porte une heure", expected)
@@ -359,6 +435,9 @@ def date(value: Any) -> str:
 def month(value: Any) -> str:
     """A month: ``2024-01``, ``01/2024``, ``janvier 2024`` or a date cell of the 1st → ``2024-01``."""
     expected = "un mois comme 2024-01, 01/2024 ou janvier 2024"
+    year = _typed_year(value)
+    if year is not None:
+        raise _year_error(value, year, f"le mois, par exemple 01/{year}")
     if isinstance(value, _dt.datetime):
         value = value.date() if value.time() == _dt.time() else value
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):

@@ -14,6 +14,7 @@ from fsaudit_workbook.cells import FACT_VALUE_RULES
 __all__ = [
     "CLOSED_MARK",
     "EMPTY_MARK",
+    "EMPTY_MARKS",
     "EXTENSIONS",
     "IGNORED_SHEETS",
     "SHEETS",
@@ -25,6 +26,9 @@ __all__ = [
 
 EMPTY_MARK = "aucun"
 """In the key column of a list sheet (Conseillers, Partenaires…): the list is declared empty."""
+EMPTY_MARKS = (EMPTY_MARK, "aucune", "néant")
+"""The words read as :data:`EMPTY_MARK` (the template writes « aucun »), as the charter plugin
+reads a local referent declared « aucun », « aucune » or « néant »."""
 CLOSED_MARK = "fermé"
 """In the « Début » column of Horaires: the day is declared closed (the week is declared)."""
 

@@ -45,6 +45,7 @@ from fsaudit_workbook.layout import (
     CLOSED_MARK,
     DEPARTEMENT,
     EMPTY_MARK,
+    EMPTY_MARKS,
     IGNORED_SHEETS,
     SHEETS,
     STRUCTURES,
@@ -189,6 +190,9 @@ class _Sheet:
     read or is missing (already reported); such a key is absent from the row's values."""
     number: int = -1
     """The sheet's number in the cell locator."""
+    extras: dict[int, tuple[str, str]] = attrs.Factory(dict)
+    """Row index → (cell, French reason) of the first value of the row in a column of a second
+    value (« Début 2 »): the sheet's facts are unread for the row's structure."""
 
     def ref(self, index: int, key: str) -> str:
         """``Sheet!C12`` of the cell of column ``key`` in row ``index``."""
@@ -287,9 +291,22 @@ def _read_sheet(
         state.problem(_ref(name, header_index, col), message)
         shadows.append((col, key, message, first))
     absent = {k: column for column in spec.columns if column.key not in mapped for k in column.keys}
+    # Columns of a second value (« Début 2 », « Partenaire 2 »): data not read, sheet facts lost per row.
+    extras: list[tuple[int, str]] = []
     for col, typed in unknown:
         where = _ref(name, header_index, col)
         close = closest_name(header_key(typed), absent) if absent else None
+        extended = _extended(header_key(typed), spec) if close is None else None
+        if extended is not None and extended.key not in mapped:
+            close = next(k for k in extended.keys if k in absent)  # « Début matin » without « Début »
+        elif extended is not None and _column_holds_values(rows, header_index, col):
+            message = _second_value_message(spec, typed, headers[extended.key])
+            state.problem(where, message)
+            if spec.name in _PER_ROW_FACTS:
+                extras.append((col, message))
+            else:
+                shadows.append((col, extended.key, message, None))
+            continue
         if close is None:
             expected = ", ".join(f"« {c.header} »" for c in spec.columns)
             state.problem(
@@ -319,15 +336,16 @@ def _read_sheet(
     sheet = _Sheet(
         name, spec, headers, out, prefix, letters, {column_letter(col): col for col, _c in mapped.values()}, rows
     )
+    extra = sheet.extras
     # One plan entry per mapped column, chosen once: its converter, whether it takes a marker,
     # and a cache of the values already read in it (a national workbook repeats the same hours,
     # months and list labels thousands of times).
     plan = []
     for key, (col, column) in mapped.items():
         if (spec.name, key) in _MARK_COLUMNS:
-            mark = EMPTY_MARK, EMPTY
+            mark = frozenset(header_key(m) for m in EMPTY_MARKS), EMPTY
         elif (spec.name, key) == ("Horaires", "start"):
-            mark = header_key(CLOSED_MARK), CLOSED
+            mark = frozenset((header_key(CLOSED_MARK),)), CLOSED
         else:
             mark = None
         cache: dict[Any, Any] = _FreshLists() if column.kind == "modes" else {}
@@ -355,7 +373,7 @@ def _read_sheet(
             if cached is _MISS:
                 if cells.is_empty(raw):
                     cached = _BLANK
-                elif mark is not None and isinstance(raw, str) and header_key(raw) == mark[0]:
+                elif mark is not None and isinstance(raw, str) and header_key(raw) in mark[0]:
                     cached = mark[1]
                 else:
                     try:
@@ -372,6 +390,12 @@ def _read_sheet(
                 continue
             filled = True
             values[key] = cached
+        if extras:
+            for col, reason in extras:
+                if col < width and not cells.is_empty(row[col]):
+                    filled = True
+                    if index not in extra:
+                        extra[index] = (_ref(name, index, col), reason)
         if shadows:
             for col, key, reason, first in shadows:
                 raw = row[col] if col < width else None
@@ -383,6 +407,46 @@ def _read_sheet(
         if filled:
             out.append((index, values))
     return sheet
+
+
+_ONE_PER_ROW = {
+    "Horaires": "une ligne par créneau (un jour ouvert le matin et l'après-midi a deux lignes)",
+    "Conseillers": "une ligne par conseiller",
+    "Partenaires": "une ligne par partenaire",
+    "Services locaux": "une ligne par service",
+    "Fréquentation": "une ligne par mois",
+    "Département": "une ligne par canton",
+    "Vérifications": "une ligne par vérification",
+    "Extensions": "une ligne par fait",
+}
+"""What to do with a second value of a column, by sheet (Structures and Locaux: one row per structure)."""
+_PER_ROW_FACTS = frozenset(
+    ("Horaires", "Conseillers", "Partenaires", "Services locaux", "Locaux", "Fréquentation", "Extensions")
+)
+"""Sheets joined to a structure by each row: a row with a value in a column of a second value
+makes that sheet's facts unread for its structure. In the others (Structures, Département,
+Vérifications), the value of the column it repeats is unread for the row."""
+
+
+def _extended(folded: str, spec: SheetSpec) -> Column | None:
+    """The column whose header or alias ``folded`` repeats with more words or a number
+    (« debut 2 », « debut apres midi », « partenaire 2 »): the longest such, or ``None``."""
+    found = [(len(k), column) for column in spec.columns for k in column.keys if folded.startswith(k + " ")]
+    return max(found, key=lambda item: item[0])[1] if found else None
+
+
+def _column_holds_values(rows: list[list[Any]], header_index: int, col: int) -> bool:
+    return any(col < len(row) and not cells.is_empty(row[col]) for row in rows[header_index + 1 :])
+
+
+def _second_value_message(spec: SheetSpec, typed: str, header: str) -> str:
+    """The error of a column holding a second value of column ``header``: what to do instead."""
+    advice = _ONE_PER_ROW.get(spec.name)
+    if advice is None:
+        what = f"une structure a une seule valeur « {header} », à saisir dans la colonne « {header} »"
+    else:
+        what = f"la colonne « {header} » prend une seule valeur par ligne ; saisir {advice}"
+    return f"colonne « {typed} » non lue : {what}, puis supprimer cette colonne"
 
 
 def _holds_data(rows: list[list[Any]]) -> bool:
@@ -625,6 +689,22 @@ class _Builder:
         for field in _SHEET_FACTS[sheet.spec.name]:
             self.lose(k, field, where, reason)
 
+    def second_values(self, sheet: _Sheet) -> None:
+        """Rows holding a value in a column of a second value (« Début 2 »): the sheet's facts
+        are unread for the row's structure (said once per structure, at its first such row).
+        A row of no known structure was reported, and its facts lost, when it was joined."""
+        said: set[int] = set()
+        owners = self.index
+        for index, values in sheet.rows:
+            found = sheet.extras.get(index)
+            if found is None:
+                continue
+            k = owners.get(values.get("structure_id"))
+            if k is None or k in said:
+                continue
+            said.add(k)
+            self._lose_sheet(k, sheet, *found)
+
     # --- list sheets ---------------------------------------------------------------------
 
     def list_sheet(self, sheet: _Sheet, field: str, key: str, keys: Sequence[str], definition: str) -> None:
@@ -700,10 +780,28 @@ class _Builder:
             rows[("structures", k, field)] = (number, entries[0][0], key, table, [index for index, _data in entries])
             if field == "conseillers":
                 self.conseiller_rows[k] = entries
+                self._doubled_conseillers(sheet, k, entries)
             if errors:
                 for n, (index, _data) in enumerate(entries):
                     for c, (where, reason) in errors.get(index, {}).items():
                         self.lose(k, f"{field}[{n}].{c}", where, reason)
+
+    def _doubled_conseillers(self, sheet: _Sheet, k: int, entries: list[_Row]) -> None:
+        """A conseiller identifier on two rows of one structure: an error at the second row's cell;
+        that item is unread (one conseiller or two, and which values, cannot be told)."""
+        first: dict[Any, int] = {}
+        for n, (index, data) in enumerate(entries):
+            cid = data.get("id")
+            if cid not in first:
+                first[cid] = index
+                continue
+            where = sheet.ref(index, "id")
+            message = (
+                f"colonne « {_header(sheet, 'id')} » : conseiller « {cid} » déjà déclaré ligne {first[cid] + 1} "
+                "pour cette structure ; attendu une ligne par conseiller, chacun sous son propre identifiant"
+            )
+            self.state.problem(where, message)
+            self.lose(k, f"conseillers[{n}]", where, message)
 
     def locaux_sheet(self, sheet: _Sheet) -> None:
         seen: dict[int, int] = {}
@@ -727,9 +825,11 @@ class _Builder:
             for c, (where, reason) in sheet.errors.get(index, {}).items():
                 self.lose(k, f"premises.{c}", where, reason)
 
-    def horaires_sheet(self, sheet: _Sheet) -> None:
+    def horaires_sheet(self, sheet: _Sheet, *, conseillers_lost: bool = False) -> None:
         """Opening hours and presences. An unreadable time makes its day unread
-        (``opening_hours.monday``); an unreadable day or conseiller, the whole week."""
+        (``opening_hours.monday``); an unreadable day or conseiller, the whole week. When the
+        Conseillers sheet is not read (``conseillers_lost``: its facts, presences included, are
+        unread for every structure), a presence row is left out without a problem of its own."""
         weeks: dict[tuple[int, int | None], dict[str, list[dict[str, str]]]] = {}
         closed: dict[tuple[int, int | None, str], int] = {}
         opened: dict[tuple[int, int | None, str], int] = {}
@@ -753,6 +853,8 @@ class _Builder:
                 self.lose(k, "conseillers[].presence", where, reason)
                 continue
             conseiller = values.get("conseiller")
+            if conseiller is not None and conseillers_lost:
+                continue
             if conseiller is not None:
                 entries = self.conseiller_rows.get(k, [])
                 matches = [n for n, (_index, data) in enumerate(entries) if data.get("id") == conseiller]
@@ -800,6 +902,12 @@ class _Builder:
                 self.state.problem(where, message)
                 self.lose(k, day_field, where, message)
                 continue
+            if start is not CLOSED and (start is None or "end" not in values):
+                for c in ("start", "end"):
+                    if values.get(c) is None:
+                        where, message = self._empty_time(sheet, index, c)
+                        self.lose(k, day_field, where, message)
+                continue
             base: PathParts = (
                 ("structures", k, "opening_hours") if who is None else ("structures", k, "conseillers", who, "presence")
             )
@@ -841,6 +949,23 @@ class _Builder:
                 self.structures[k]["opening_hours"] = week
             else:
                 self.structures[k]["conseillers"][who]["presence"] = week
+
+    def _empty_time(self, sheet: _Sheet, index: int, key: str) -> tuple[str, str]:
+        """Report the missing start or end of a range of Horaires, at its empty cell (or, without
+        such a column, at the day's): where and why."""
+        header = _header(sheet, key)
+        what = "début" if key == "start" else "fin"
+        example = "9h" if key == "start" else "12h"
+        if key in sheet.letters:
+            where = sheet.ref(index, key)
+            message = f"colonne « {header} » vide ; attendu l'heure de {what} du créneau, par exemple {example}"
+        else:
+            where = sheet.ref(index, "day")
+            message = (
+                f"colonne « {header} » absente ; attendu l'heure de {what} du créneau dans une colonne « {header} »"
+            )
+        self.state.problem(where, message)
+        return where, message
 
     def departement_sheet(self, sheet: _Sheet, *, example: bool) -> dict[str, Any] | None:
         """The département block, or ``None`` when there is none or it cannot be read whole
@@ -1126,14 +1251,19 @@ def _open(path: Path, state: _State) -> tuple[Any, BadCells] | None:
     return workbook, bad
 
 
-def _roles(state: _State, names: Sequence[str]) -> tuple[dict[str, str], list[tuple[SheetSpec, str, str]]]:
-    """Which sheet plays which role of the layout (``{"Horaires": "horaires"}``), and the sheets
-    that hold data of the layout but are not read: a misspelt name (« Horaire »), a second sheet
-    for one role. A sheet whose name resembles none of the layout is ignored with a warning."""
+def _roles(
+    state: _State, names: Sequence[str]
+) -> tuple[dict[str, str], list[tuple[SheetSpec, str, str]], dict[str, str]]:
+    """Which sheet plays which role of the layout (``{"Horaires": "horaires"}``), the sheets
+    that hold data of the layout but are not read: a misspelt name (« Horaire »), a name with
+    more words (« Fréquentation mensuelle »), a second sheet for one role; and, by role, the
+    sheet of more words that looks like it. A sheet whose name resembles none of the layout is
+    ignored with a warning."""
     known = sheet_by_key()
     ignored = {header_key(n) for n in IGNORED_SHEETS}
     roles: dict[str, str] = {}
     lost: list[tuple[SheetSpec, str, str]] = []
+    lookalikes: dict[str, str] = {}
     unknown: list[str] = []
     for name in names:
         folded = header_key(name)
@@ -1157,6 +1287,16 @@ def _roles(state: _State, names: Sequence[str]) -> tuple[dict[str, str], list[tu
         where = _ref(name, 0, 0)
         close = closest_name(name, absent) if absent else None
         if close is None:
+            renamed = _lookalike(name, [spec for spec in SHEETS if spec.name not in roles])
+            if renamed is not None:
+                message = (
+                    f"feuille « {name} » non lue : la feuille attendue s'appelle « {renamed.name} » ; "
+                    "renommer la feuille"
+                )
+                state.problem(where, message)
+                lost.append((renamed, where, message))
+                lookalikes.setdefault(renamed.name, name)
+                continue
             layout = ", ".join(spec.name for spec in SHEETS)
             state.problem(
                 where, f"feuille « {name} » inconnue : ignorée (feuilles lues : {layout})", InputProblem.WARNING
@@ -1166,7 +1306,25 @@ def _roles(state: _State, names: Sequence[str]) -> tuple[dict[str, str], list[tu
         message = f"feuille « {name} » inconnue ; attendu « {spec.name} » ?"
         state.problem(where, message)
         lost.append((spec, where, message))
-    return roles, lost
+    return roles, lost, lookalikes
+
+
+def _lookalike(name: str, absent: Sequence[SheetSpec]) -> SheetSpec | None:
+    """The absent sheet of the layout that ``name`` renames with more words (« Fréquentation
+    mensuelle », « Liste des structures »): one whose name or alias it contains as words, or
+    whose first word it shares, folded as headers are; the one of the same first word first."""
+    words = header_key(name).split()
+    if not words:
+        return None
+    contained = None
+    for spec in absent:
+        for known in (spec.name, *spec.aliases):
+            folded = header_key(known).split()
+            if folded[0] == words[0]:
+                return spec
+            if contained is None and any(words[i : i + len(folded)] == folded for i in range(len(words))):
+                contained = spec
+    return contained
 
 
 def read_workbook(path: Path) -> ReadResult:
@@ -1192,7 +1350,7 @@ def read_workbook(path: Path) -> ReadResult:
         )
         return ReadResult("workbook", problems=tuple(state.problems))
     order = {name: i for i, name in enumerate(names)}
-    roles, lost = _roles(state, names)
+    roles, lost, lookalikes = _roles(state, names)
     specs = {name: spec for spec in SHEETS if (name := roles.get(spec.name)) is not None}
     found: dict[str, _Sheet] = {}
     with workbook:
@@ -1225,11 +1383,15 @@ def read_workbook(path: Path) -> ReadResult:
     answers: list[ManualAnswer] = []
     data: dict[str, Any] = {"structures": builder.structures}
     if "Structures" not in found:
-        if "Structures" not in roles and not any(spec is STRUCTURES for spec, _w, _r in lost):
+        lookalike = lookalikes.get("Structures")
+        if "Structures" not in roles and (
+            lookalike is not None or not any(spec is STRUCTURES for spec, _w, _r in lost)
+        ):
+            hint = "" if lookalike is None else f" ; voulez-vous dire « {lookalike} » ?"
             state.problem(
                 "fichier",
                 "feuille « Structures » absente : le classeur doit avoir une feuille Structures "
-                "(voir « fsaudit template »)",
+                f"(voir « fsaudit template »){hint}",
             )
     else:
         builder.structures_sheet(found["Structures"])
@@ -1239,7 +1401,8 @@ def read_workbook(path: Path) -> ReadResult:
         if "Locaux" in found:
             builder.locaux_sheet(found["Locaux"])
         if "Horaires" in found:
-            builder.horaires_sheet(found["Horaires"])
+            conseillers_lost = any(spec.name == "Conseillers" for spec, _w, _r in lost)
+            builder.horaires_sheet(found["Horaires"], conseillers_lost=conseillers_lost)
         if "Département" in found:
             example = any(name == "Structures" for name, _index, _where in builder.example)
             block = builder.departement_sheet(found["Département"], example=example)
@@ -1249,6 +1412,9 @@ def read_workbook(path: Path) -> ReadResult:
             answers = builder.verifications_sheet(found["Vérifications"])
         if "Extensions" in found:
             builder.extensions_sheet(found["Extensions"])
+        for sheet in found.values():
+            if sheet.extras:
+                builder.second_values(sheet)
         present = list(dict.fromkeys([*roles, *(spec.name for spec, _w, _r in lost)]))
         builder.finish(lost, present, order)
     sheets = tuple((sheet.prefix, sheet.letters) for sheet in found.values())
@@ -1256,6 +1422,7 @@ def read_workbook(path: Path) -> ReadResult:
     loaded, departements, problems = validate_declaration(data, state.path, locate=locator, unread=builder.unread)
     reported = {p.location for p in state.problems}
     by_prefix = {sheet.prefix: sheet for sheet in found.values()}
+    said: dict[tuple[str, str], str] = {}
     for problem in problems:
         match = _CELL.match(problem.location)
         header = state.headers.get((match.group(1), match.group(2))) if match else None
@@ -1263,12 +1430,24 @@ def read_workbook(path: Path) -> ReadResult:
             continue  # the cell could not be read: already reported, with its raw value
         message = problem.message
         if header and not message.startswith("colonne"):
-            message = f"colonne « {header} » : {message}"
+            message = f"colonne « {header} » : {_NUMBER.sub(_french_number, message)}"
             raw = _typed(by_prefix[match.group(1)], match.group(2), int(match.group(3)))
             typed = None if raw is None else cells.display(raw)
             if typed and f"« {typed} »" not in message:
                 message += f" (saisi : « {typed} »)"
+            said[(problem.location, problem.message)] = message
         state.problem(problem.location, message, problem.level)
+    if said:  # the unread fact of a refused cell gives the reason as the problem says it: one message
+        loaded = [
+            attrs.evolve(
+                item,
+                unread=tuple(
+                    attrs.evolve(fact, reason=said.get((fact.location, fact.reason), fact.reason))
+                    for fact in item.unread
+                ),
+            )
+            for item in loaded
+        ]
     return ReadResult(
         "workbook",
         tuple(loaded),
@@ -1279,6 +1458,14 @@ def read_workbook(path: Path) -> ReadResult:
 
 
 _CELL = re.compile(r"^(.*)!([A-Z]+)([0-9]+)$")
+_NUMBER = re.compile(r"\ble nombre (-?[0-9]+)\.([0-9]+)\b")
+"""A decimal number as the schema's messages write it (``le nombre 50.0``)."""
+
+
+def _french_number(match: re.Match[str]) -> str:
+    """``le nombre 50.0`` → ``le nombre 50``, ``le nombre 95.5`` → ``le nombre 95,5``: as a French user types it."""
+    whole, decimals = match.group(1), match.group(2).rstrip("0")
+    return f"le nombre {whole},{decimals}" if decimals else f"le nombre {whole}"
 
 
 def _typed(sheet: _Sheet, letters: str, number: int) -> Any:

@@ -121,7 +121,7 @@ def test_schema_problems_quote_the_value_as_typed(tmp_path: Path, fmt: str) -> N
     sheets["Fréquentation"] = [[], ["Accompagnements", "Identifiant", "Mois"], [" -5 ", "S1", "2024-01"]]
     result = read_workbook(write(tmp_path / f"declaration.{fmt}", sheets))
     assert problems(result) == [
-        ("Structures!D5", "colonne « Latitude » : valeur trop grande : le nombre 95.5 ; maximum 90 (saisi : « 95,5 »)"),
+        ("Structures!D5", "colonne « Latitude » : valeur trop grande : le nombre 95,5 ; maximum 90 (saisi : « 95,5 »)"),
         (
             "Fréquentation!A3",
             "colonne « Accompagnements » : valeur trop petite : le nombre -5 ; minimum 0 (saisi : « -5 »)",

@@ -149,7 +149,8 @@ def test_unreadable_cells_are_errors_at_their_cell(tmp_path: Path, fmt: str) -> 
     }
     result = _read(tmp_path, fmt, sheets)
     departement = (
-        "format invalide : le texte « 3X » ; attendu un code de département INSEE (01 à 95, 2A, 2B, 971 à 989)"
+        "colonne « Département » : format invalide : le texte « 3X » ; attendu un code de département INSEE (01 à 95, "
+        "2A, 2B, 971 à 989) (saisi : « 3x »)"
     )
     hours = "colonne « Début » : « 9h75 » n'est pas une heure entre 0h et 24h ; attendu par exemple 9h, 9h30 ou 09:00"
     day = "colonne « Jour » : « lundo » n'est pas une valeur admise ; attendu un jour de la semaine (lundi … dimanche)"
@@ -163,7 +164,7 @@ def test_unreadable_cells_are_errors_at_their_cell(tmp_path: Path, fmt: str) -> 
         "x (pour oui), vrai, faux, 1 ou 0"
     )
     assert problems(result) == [
-        ("Structures!C2", f"colonne « Département » : {departement} (saisi : « 3x »)"),
+        ("Structures!C2", departement),
         ("Horaires!C2", hours),
         ("Horaires!B3", day),
         ("Conseillers!C2", fte),
@@ -251,7 +252,9 @@ def test_schema_problems_point_at_cells(tmp_path: Path, fmt: str) -> None:
         ("opening_hours.tuesday", "Horaires!D3"),
     }
     assert [location for location, _message in problems(result)] == ["Structures!K2", "Horaires!D3"]
-    assert all(message.startswith(("colonne « Longitude » :", "colonne « Fin » :")) for _l, message in problems(result))
+    assert all(
+        message.startswith(("colonne « Longitude » :", "colonne « Fin » vide ;")) for _l, message in problems(result)
+    )
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -441,3 +444,206 @@ def test_workbook_reader_is_chosen_by_extension(tmp_path: Path) -> None:
     for name in ("a.xlsx", "b.XLSM", "c.ods"):
         path = write(tmp_path / name.lower(), {"Structures": structures_sheet(["S1", "Maison"])})
         assert choose_reader(path, readers).name == "workbook"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_year_typed_in_a_date_cell_is_an_error(tmp_path: Path, fmt: str) -> None:
+    """2024 typed in a date cell (16/07/1905), as a number or as text is refused with the full date to type; the date
+    is unread."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison"]),
+        "Conseillers": [
+            headers("Conseillers"),
+            ["S1", "C1", 1, _dt.date(1905, 7, 16), 6.5, _dt.date(1905, 3, 14)],
+            ["S1", "C2", 1, 2024, 6.5, " 2023 "],
+            ["S1", "C3", 1, _dt.date(1905, 10, 1), 6.5, _dt.date(1905, 3, 13)],
+        ],
+        "Fréquentation": [headers("Fréquentation"), ["S1", _dt.date(1905, 7, 1), 12]],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    trained, started = "colonne « Date de formation »", "colonne « Date de prise de poste »"
+    assert problems(result) == [
+        (
+            "Conseillers!D2",
+            f"{trained} : « 2024 » saisi dans une cellule au format date (lu 16/07/1905) ; attendu la date complète, "
+            "par exemple 01/09/2024",
+        ),
+        (
+            "Conseillers!F2",
+            f"{started} : « 1900 » saisi dans une cellule au format date (lu 14/03/1905) ; attendu la date complète, "
+            "par exemple 01/09/1900",
+        ),
+        ("Conseillers!D3", f"{trained} : « 2024 » est une année ; attendu la date complète, par exemple 01/09/2024"),
+        ("Conseillers!F3", f"{started} : « 2023 » est une année ; attendu la date complète, par exemple 01/09/2023"),
+        (
+            "Fréquentation!B2",
+            "colonne « Mois » : « 2009 » saisi dans une cellule au format date (lu 01/07/1905) ; attendu le mois, "
+            "par exemple 01/2009",
+        ),
+    ]
+    (loaded,) = result.structures
+    assert [(c.id, c.training_date, c.start_date) for c in loaded.structure.conseillers] == [
+        ("C1", None, None),
+        ("C2", None, None),
+        ("C3", _dt.date(1905, 10, 1), _dt.date(1905, 3, 13)),
+    ]
+    assert [(f.field, f.location) for f in loaded.unread] == [
+        ("conseillers[0].training_date", "Conseillers!D2"),
+        ("conseillers[0].start_date", "Conseillers!F2"),
+        ("conseillers[1].training_date", "Conseillers!D3"),
+        ("conseillers[1].start_date", "Conseillers!F3"),
+        ("attendance", "Fréquentation!B2"),
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_value_the_schema_refuses_is_one_message_for_its_cell(tmp_path: Path, fmt: str) -> None:
+    """ETP 50 is one error at its cell, its number written as typed in French; the unread fact gives the same reason."""
+    from fsaudit.report.view import input_issues
+    from fsaudit.run.engine import audit
+
+    path = write(
+        tmp_path / f"declaration.{fmt}",
+        {"Structures": structures_sheet(["S1", "Maison"]), "Conseillers": [headers("Conseillers"), ["S1", "C1", 50]]},
+    )
+    message = (
+        "colonne « ETP » : valeur trop grande : le nombre 50 ; maximum 1 (un ETP va de 0 à 1 par conseiller : 0,8 pour "
+        "80 % d'un temps plein) (saisi : « 50 »)"
+    )
+    result = read_workbook(path)
+    assert problems(result) == [("Conseillers!C2", message)]
+    assert [(f.field, f.location, f.reason) for f in result.structures[0].unread] == [
+        ("conseillers[0].fte", "Conseillers!C2", message)
+    ]
+    (issues,) = input_issues(audit([path], as_of=_dt.date(2025, 6, 1))).by_structure
+    assert [(issue.location, issue.message) for issue in issues] == [("Conseillers!C2", message)]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_range_without_start_or_end_names_the_empty_column(tmp_path: Path, fmt: str) -> None:
+    """A range with a start and no end (or the reverse) is an error « colonne « Fin » vide » at the empty cell; its day
+    is unread."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison"]),
+        "Horaires": [
+            headers("Horaires"),
+            ["S1", "lundi", "9h"],
+            ["S1", "mardi", None, "12h"],
+            ["S1", "jeudi", "9h", "12h"],
+        ],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    end = "colonne « Fin » vide ; attendu l'heure de fin du créneau, par exemple 12h"
+    start = "colonne « Début » vide ; attendu l'heure de début du créneau, par exemple 9h"
+    assert problems(result) == [("Horaires!D2", end), ("Horaires!C3", start)]
+    (loaded,) = result.structures
+    assert [(f.field, f.location) for f in loaded.unread] == [
+        ("opening_hours.monday", "Horaires!D2"),
+        ("opening_hours.tuesday", "Horaires!C3"),
+    ]
+    assert loaded.structure.opening_hours == model.WeeklyHours(thursday=(model.TimeRange("09:00", "12:00"),))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_hour_cells_that_do_not_read_say_what_to_type_instead(tmp_path: Path, fmt: str) -> None:
+    """« Fermée », « sur rendez-vous », a range in one cell, two ranges, a fraction of a day: each says what to type."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison"]),
+        "Horaires": [
+            headers("Horaires"),
+            ["S1", "lundi", "Fermée"],
+            ["S1", "mardi", "sur rendez-vous"],
+            ["S1", "mercredi", "8h30 – 12h"],
+            ["S1", "jeudi", "9h-12h / 14h-17h"],
+            ["S1", "vendredi", 0.375, 0.5],
+            ["S1", "samedi", "9-12"],
+        ],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    assert problems(result) == [
+        (
+            "Horaires!C2",
+            "colonne « Début » : « Fermée » n'est pas une heure ; attendu « fermé » dans la colonne « Début », la "
+            "colonne « Fin » laissée vide, pour déclarer un jour fermé",
+        ),
+        (
+            "Horaires!C3",
+            "colonne « Début » : « sur rendez-vous » n'est pas une heure ; attendu les heures du créneau (9h, 12h) ; "
+            "la prise de rendez-vous se déclare dans la colonne « Prise de rendez-vous » de la feuille Structures",
+        ),
+        (
+            "Horaires!C4",
+            "colonne « Début » : « 8h30 – 12h » est un créneau, pas une heure ; attendu une heure par cellule : 8h30 "
+            "dans la colonne « Début », 12h dans la colonne « Fin »",
+        ),
+        (
+            "Horaires!C5",
+            "colonne « Début » : « 9h-12h / 14h-17h » contient plusieurs créneaux ; attendu une ligne par créneau, son "
+            "heure de début dans la colonne « Début » et sa fin dans la colonne « Fin »",
+        ),
+        (
+            "Horaires!C6",
+            "colonne « Début » : « 0,375 » est un nombre (au format heure, il se lit 09:00) ; attendu une cellule au "
+            "format heure, ou l'heure saisie en texte (09:00)",
+        ),
+        (
+            "Horaires!D6",
+            "colonne « Fin » : « 0,5 » est un nombre (au format heure, il se lit 12:00) ; attendu une cellule au "
+            "format heure, ou l'heure saisie en texte (12:00)",
+        ),
+        (
+            "Horaires!C7",
+            "colonne « Début » : « 9-12 » est un créneau, pas une heure ; attendu une heure par cellule : 9 dans la "
+            "colonne « Début », 12 dans la colonne « Fin »",
+        ),
+    ]
+    (loaded,) = result.structures
+    assert loaded.structure.opening_hours is None
+    assert [f.field for f in loaded.unread] == [
+        "opening_hours.monday",
+        "opening_hours.tuesday",
+        "opening_hours.wednesday",
+        "opening_hours.thursday",
+        "opening_hours.friday",
+        "opening_hours.friday",
+        "opening_hours.saturday",
+    ]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_neant_and_aucune_declare_an_empty_list_like_aucun(tmp_path: Path, fmt: str) -> None:
+    """« néant » in Services locaux and « Aucune » in Partenaires declare an empty list, not a service named néant."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison"]),
+        "Services locaux": [headers("Services locaux"), ["S1", "néant"]],
+        "Partenaires": [headers("Partenaires"), ["S1", " Aucune "]],
+        "Conseillers": [headers("Conseillers"), ["S1", "NEANT"]],
+    }
+    s = _one(_read(tmp_path, fmt, sheets))
+    assert (s.local_services, s.partners, s.conseillers) == ((), (), ())
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_conseiller_declared_twice_for_one_structure_is_an_error(tmp_path: Path, fmt: str) -> None:
+    """A conseiller identifier on two rows of one structure is an error at the second row's cell, that item unread;
+    the same identifier in another structure is not."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison"], ["S2", "Autre"]),
+        "Conseillers": [
+            headers("Conseillers"),
+            ["S1", "C1", 1],
+            ["S1", "C2", 1],
+            ["S2", "C1", 1],
+            ["S1", "C1", 0.5],
+        ],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    message = (
+        "colonne « Conseiller » : conseiller « C1 » déjà déclaré ligne 2 pour cette structure ; attendu une ligne "
+        "par conseiller, chacun sous son propre identifiant"
+    )
+    assert problems(result) == [("Conseillers!B5", message)]
+    assert [(s.structure.id, [(f.field, f.location, f.reason) for f in s.unread]) for s in result.structures] == [
+        ("S1", [("conseillers[2]", "Conseillers!B5", message)]),
+        ("S2", []),
+    ]

@@ -575,3 +575,178 @@ def test_invalid_departement_code_makes_canton_coverage_unread(tmp_path: Path, f
     assert _problems(result) == [("Département!A2", "erreur", message)]
     assert _unread(result) == [("S1", [("departement.cantons", "Département!A2", message)])]
     assert result_of(audit([path], as_of=AS_OF), "FS-NET-02", "S1").status.value == "manual"
+
+
+# --- columns of a second value -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_column_of_a_second_hour_makes_the_hours_unread(samples: Path, tmp_path: Path, fmt: str) -> None:
+    """« Début 2 » filled in Horaires is an error at its header; the hours of the rows' structure are unread, FS-HOR-01
+    manual."""
+    path = edit_workbook(_sample(samples, tmp_path, fmt), columns={"Horaires": ("Début 2", {2: "13h30", 3: "13h30"})})
+    message = (
+        "colonne « Début 2 » non lue : la colonne « Début » prend une seule valeur par ligne ; saisir une ligne par "
+        "créneau (un jour ouvert le matin et l'après-midi a deux lignes), puis supprimer cette colonne"
+    )
+    result = read_workbook(path)
+    assert _problems(result) == [("Horaires!F1", "erreur", message)]
+    facts = [("opening_hours", "Horaires!F2", message), ("conseillers[].presence", "Horaires!F2", message)]
+    assert _unread(result) == [("EX-32-001", facts), ("EX-32-002", []), ("EX-32-003", []), ("EX-32-004", [])]
+    report = audit([path], as_of=AS_OF)
+    first = report.structures[0]
+    assert (result_of(report, "FS-HOR-01", "EX-32-001").status.value, first.decision.code.value) == (
+        "manual",
+        "instruction_incomplete",
+    )
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_column_of_a_second_partner_makes_the_partners_unread(samples: Path, tmp_path: Path, fmt: str) -> None:
+    """« Partenaire 2 » filled in Partenaires is an error at its header; the partners of the row's structure are
+    unread, FS-PAR-01 manual."""
+    path = edit_workbook(_sample(samples, tmp_path, fmt), columns={"Partenaires": ("Partenaire 2", {2: "Anah"})})
+    message = (
+        "colonne « Partenaire 2 » non lue : la colonne « Partenaire » prend une seule valeur par ligne ; saisir une "
+        "ligne par partenaire, puis supprimer cette colonne"
+    )
+    result = read_workbook(path)
+    assert _problems(result) == [("Partenaires!E1", "erreur", message)]
+    assert _unread(result) == [
+        ("EX-32-001", [("partners", "Partenaires!E2", message)]),
+        ("EX-32-002", []),
+        ("EX-32-003", []),
+        ("EX-32-004", []),
+    ]
+    assert result_of(audit([path], as_of=AS_OF), "FS-PAR-01", "EX-32-001").status.value == "manual"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_empty_second_value_column_and_unrelated_column_are_warnings(tmp_path: Path, fmt: str) -> None:
+    """« Fin après-midi » left empty and « Commentaire » filled are ignored with a warning: nothing unread."""
+    path = write(
+        tmp_path / f"d.{fmt}",
+        {
+            "Structures": structures_sheet(["S1", "Maison"]),
+            "Horaires": [
+                [*headers("Horaires"), "Fin après-midi", "Commentaire"],
+                ["S1", "lundi", "9h", "12h", None, None, "fermé l'été"],
+            ],
+        },
+    )
+    expected = "« Identifiant », « Jour », « Début », « Fin », « Conseiller »"
+    result = read_workbook(path)
+    assert _problems(result) == [
+        (
+            "Horaires!F1",
+            "avertissement",
+            f"colonne « Fin après-midi » inconnue : ignorée (colonnes attendues {expected})",
+        ),
+        ("Horaires!G1", "avertissement", f"colonne « Commentaire » inconnue : ignorée (colonnes attendues {expected})"),
+    ]
+    assert _unread(result) == [("S1", [])]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_second_value_column_of_structures_makes_that_value_unread(tmp_path: Path, fmt: str) -> None:
+    """« Date du label 2 » filled in Structures: an error at its header, the label date of that row unread."""
+    path = write(
+        tmp_path / f"d.{fmt}",
+        {
+            "Structures": [
+                ["Identifiant", "Nom", "Statut du label", "Date du label", "Date du label 2"],
+                ["S1", "Maison", "labellisée", "01/01/2021", "02/02/2022"],
+                ["S2", "Autre", "labellisée", "01/01/2021", None],
+            ],
+        },
+    )
+    message = (
+        "colonne « Date du label 2 » non lue : une structure a une seule valeur « Date du label », à saisir dans la "
+        "colonne « Date du label », puis supprimer cette colonne"
+    )
+    result = read_workbook(path)
+    assert _problems(result) == [("Structures!E1", "erreur", message)]
+    assert _unread(result) == [("S1", [("label.date", "Structures!E2", message)]), ("S2", [])]
+
+
+# --- sheets renamed with more words ------------------------------------------------------------
+
+RENAMED = [
+    ("Fréquentation", "Fréquentation mensuelle", ["attendance"]),
+    ("Partenaires", "Partenaires nationaux", ["partners"]),
+    ("Services locaux", "Services complémentaires", ["local_services"]),
+    ("Horaires", "Horaires d'ouverture", ["opening_hours", "conseillers[].presence"]),
+]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(("sheet", "renamed", "facts"), RENAMED)
+def test_sheet_renamed_with_more_words_makes_its_facts_unread_for_every_structure(
+    samples: Path, tmp_path: Path, fmt: str, sheet: str, renamed: str, facts: list[str]
+) -> None:
+    """« Fréquentation mensuelle » is an error naming the expected sheet; not read, its facts unread everywhere."""
+    path = edit_workbook(_sample(samples, tmp_path, fmt), renames={sheet: renamed})
+    where = "'" + renamed.replace("'", "''") + "'!A1"
+    message = f"feuille « {renamed} » non lue : la feuille attendue s'appelle « {sheet} » ; renommer la feuille"
+    result = read_workbook(path)
+    assert _problems(result) == [(where, "erreur", message)]
+    assert _unread(result) == [(sid, [(fact, where, message) for fact in facts]) for sid in SAMPLE_IDS]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_renamed_attendance_sheet_is_not_judged_undeclared(samples: Path, tmp_path: Path, fmt: str) -> None:
+    """With « Fréquentation mensuelle », FS-ACT-01 is manual for every structure, not « non déclarée »."""
+    path = edit_workbook(_sample(samples, tmp_path, fmt), renames={"Fréquentation": "Fréquentation mensuelle"})
+    report = audit([path], as_of=AS_OF)
+    assert [result_of(report, "FS-ACT-01", sid).status.value for sid in SAMPLE_IDS] == ["manual"] * 4
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_renamed_conseillers_sheet_gives_one_error_not_one_per_presence(
+    samples: Path, tmp_path: Path, fmt: str
+) -> None:
+    """« Conseillers France services » is one error: the presences citing its conseillers are not each an error."""
+    path = edit_workbook(_sample(samples, tmp_path, fmt), renames={"Conseillers": "Conseillers France services"})
+    where = "'Conseillers France services'!A1"
+    message = (
+        "feuille « Conseillers France services » non lue : la feuille attendue s'appelle « Conseillers » ; "
+        "renommer la feuille"
+    )
+    result = read_workbook(path)
+    assert _problems(result) == [(where, "erreur", message)]
+    assert _unread(result) == [(sid, [("conseillers", where, message)]) for sid in SAMPLE_IDS]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_renamed_structures_sheet_is_suggested(tmp_path: Path, fmt: str) -> None:
+    """« Liste des structures » is an error, and the missing Structures sheet suggests it."""
+    path = write(
+        tmp_path / f"d.{fmt}",
+        {"Liste des structures": structures_sheet(["S1", "Maison"]), "Horaires": [headers("Horaires")]},
+    )
+    result = read_workbook(path)
+    assert _problems(result) == [
+        (
+            "fichier",
+            "erreur",
+            "feuille « Structures » absente : le classeur doit avoir une feuille Structures (voir « fsaudit "
+            "template ») ; voulez-vous dire « Liste des structures » ?",
+        ),
+        (
+            "'Liste des structures'!A1",
+            "erreur",
+            "feuille « Liste des structures » non lue : la feuille attendue s'appelle « Structures » ; renommer la "
+            "feuille",
+        ),
+    ]
+    assert result.structures == ()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_sheet_with_more_words_beside_the_known_one_is_a_warning(samples: Path, tmp_path: Path, fmt: str) -> None:
+    """« Horaires 2023 » next to « Horaires » (present) looks like no absent sheet: a warning, nothing unread."""
+    path = _sample(samples, tmp_path, fmt)
+    edit_workbook(path, renames={"Vérifications": "Horaires 2023"})  # the samples' Vérifications sheet is empty
+    result = read_workbook(path)
+    assert [(p.location, p.level) for p in result.problems] == [("'Horaires 2023'!A1", "avertissement")]
+    assert all(not s.unread for s in result.structures)
