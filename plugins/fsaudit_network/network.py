@@ -162,7 +162,10 @@ class DepartementSummary:
     warned: int = 0
     """Judged structures below a minimum with a warning rather than a failure (buses, itinerant)."""
     no_hours: int = 0
-    """FS-HOR-01 could not judge: hours not declared (manual)."""
+    """FS-HOR-01 could not judge: hours not declared (manual, FS-HOR-04 « horaires à compléter »)."""
+    to_check: int = 0
+    """FS-HOR-01 or FS-HOR-02 left to the auditor on hours declared and read: ranges of unknown
+    length (« 00:00 - 00:00 » alone on a day, reversed, implausible), type or format not declared."""
     unread_hours: int = 0
     """FS-HOR-01 or FS-HOR-02 could not judge because a fact they need was not read (manual)."""
     weekly_minutes: list[int] = attrs.field(factory=list)
@@ -189,7 +192,7 @@ class DepartementSummary:
 
         A structure's hours are judged when both FS-HOR-01 and FS-HOR-02 judged them: one rule
         that could not judge is not a compliance of zero, and the structure is counted apart."""
-        category, hours, days, decision, unread = key
+        category, hours, days, decision, unread, declared = key
         self.structures += times
         self.categories[category] += times
         if hours in _JUDGED and days in _JUDGED:
@@ -205,6 +208,8 @@ class DepartementSummary:
         elif Status.MANUAL in (hours, days):
             if unread:
                 self.unread_hours += times
+            elif declared:
+                self.to_check += times
             else:
                 self.no_hours += times
         self.decisions[decision.value] += times
@@ -348,6 +353,7 @@ class DepartementSummary:
                 "Dont bus et itinérantes (avertissement)": self.warned,
                 "Horaires non déclarés": self.no_hours,
                 "Horaires illisibles (à vérifier)": self.unread_hours,
+                "Horaires à vérifier (créneaux douteux, format non déclaré)": self.to_check,
                 "Durée hebdomadaire, 1er quartile (h)": round(q[0] / 60, 2) if q else None,
                 "Durée hebdomadaire médiane (h)": round(q[1] / 60, 2) if q else None,
                 "Durée hebdomadaire, 3e quartile (h)": round(q[2] / 60, 2) if q else None,
@@ -387,6 +393,7 @@ class DepartementSummary:
                 "roaming_warned": self.warned,
                 "not_declared": self.no_hours,
                 "unread": self.unread_hours,
+                "to_check": self.to_check,
                 "weekly_hours_quartiles": [round(v / 60, 2) for v in q] if q else None,
             },
             "decisions": {k: self.decisions[k] for k in sorted(self.decisions)},
@@ -403,9 +410,9 @@ class DepartementSummary:
 _JUDGED = frozenset({Status.PASS, Status.WARN, Status.FAIL})
 """FS-HOR-01 statuses that judge the hours (the others: not applicable, manual, error)."""
 
-Tally = tuple[str, Status | None, Status | None, DecisionCode, bool]
+Tally = tuple[str, Status | None, Status | None, DecisionCode, bool, bool]
 """What a summary counts of a structure: category, FS-HOR-01 and FS-HOR-02 statuses, decision,
-and whether the structure has unread facts."""
+whether the structure has unread facts, and whether it declared opening hours."""
 
 
 def _tally(s: StructureReport, facts: Facts | None) -> tuple[Tally, int | None]:
@@ -414,18 +421,21 @@ def _tally(s: StructureReport, facts: Facts | None) -> tuple[Tally, int | None]:
     The national list has a few dozen distinct tallies for thousands of structures: summaries
     count tallies, not structures.
     """
-    hours = days = None
+    hours = days = declared = None
     for result in s.results:
         rule = result.rule
         if rule == "FS-HOR-01":
             if hours is None:
                 hours = result
-                if days is not None:
-                    break
-        elif rule == "FS-HOR-02" and days is None:
-            days = result
-            if hours is not None:
-                break
+        elif rule == "FS-HOR-02":
+            if days is None:
+                days = result
+        elif rule == "FS-HOR-04" and declared is None:
+            declared = result
+        else:
+            continue
+        if hours is not None and days is not None and declared is not None:
+            break
     weekly = None
     if hours is not None and hours.status in _JUDGED:
         value = hours.evidence.get("heures_hebdomadaires")
@@ -437,6 +447,9 @@ def _tally(s: StructureReport, facts: Facts | None) -> tuple[Tally, int | None]:
         days.status if days is not None else None,
         s.decision.code,
         bool(s.unread),
+        # FS-HOR-04 says whether hours were declared: a manual FS-HOR-01 on hours declared and
+        # read is a check to make (ranges of unknown length…), not « sans horaires déclarés »
+        declared is not None and declared.status is not Status.MANUAL,
     )
     return key, weekly
 
@@ -551,6 +564,11 @@ def _hours_lines(summary: DepartementSummary, minimum: Any) -> list[str]:
     if summary.unread_hours:
         extra.append(
             f"{fr_int(summary.unread_hours)} structure(s) aux horaires, au type ou au format illisibles (à vérifier)"
+        )
+    if summary.to_check:
+        extra.append(
+            f"{fr_int(summary.to_check)} structure(s) aux horaires à vérifier (créneaux de durée inconnue, type ou "
+            "format non déclaré)"
         )
     if summary.antennes:
         extra.append(f"{fr_int(summary.antennes)} antenne(s), non soumises au minimum")

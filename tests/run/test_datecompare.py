@@ -19,8 +19,10 @@ PARTNERS_2020 = ("DGFiP", "ANTS", "Justice", "CAF", "CPAM", "CARSAT", "MSA", "P�
 
 
 def _structure_2020() -> model.Structure:
+    """Compliant in 2023 with the partners of 2020 (attendance of 2022-2023: nothing after the dates compared)."""
     offers = tuple(model.PartnerOffer(n, (model.PartnerMode.PERMANENCE,), f"Référent {n}") for n in PARTNERS_2020)
-    return make_structure(partners=offers)
+    attendance = (model.Attendance("2022-01", 300), model.Attendance("2023-01", 330))
+    return make_structure(partners=offers, attendance=attendance)
 
 
 def _compared(structure: model.Structure, before: dt.date, after: dt.date):

@@ -52,28 +52,54 @@ def _raw_records(text: str) -> dict[str, dict[str, Any]]:
         assert days is not None, here.group(1)
         kind, fmt = _KIND.findall(chunk)[-1]
         minutes = []
+        ranges = []
         for cell in days.groups():
             open_minutes: set[int] = set()
-            for h1, m1, h2, m2 in _RANGE.findall(cell):
-                open_minutes |= set(range(int(h1) * 60 + int(m1), int(h2) * 60 + int(m2)))
+            found = [(int(h1) * 60 + int(m1), int(h2) * 60 + int(m2)) for h1, m1, h2, m2 in _RANGE.findall(cell)]
+            for start, end in found:
+                open_minutes |= set(range(start, end))
             minutes.append(open_minutes)
-        out[here.group(1)] = {"type": kind, "format": fmt, "departement": here.group(2), "minutes": minutes}
+            ranges.append(found)
+        out[here.group(1)] = {
+            "type": kind,
+            "format": fmt,
+            "departement": here.group(2),
+            "minutes": minutes,
+            "ranges": ranges,
+        }
     return out
 
 
-def _expected(item: dict[str, Any], min_hours: int, min_days: int) -> tuple[str, str, float | None]:
+def _doubtful(ranges: list[tuple[int, int]], earliest: int, latest: int) -> bool:
+    """A day whose length is unknown: placeholders alone (« 00:00 - 00:00 »), or a range
+    reversed or outside the plausible hours (FS-HOR-03)."""
+    if ranges and all(start == end for start, end in ranges):
+        return True
+    return any(start > end or (start != end and (start < earliest or end > latest)) for start, end in ranges)
+
+
+def _expected(
+    item: dict[str, Any], min_hours: int, min_days: int, bounds: tuple[int, int]
+) -> tuple[str, str, float | None]:
+    """FS-HOR-01 and FS-HOR-02: a verdict that a day of unknown length could change is manual."""
     if item["type"] == "Antenne":
         return "not_applicable", "not_applicable", None
     total = sum(len(day) for day in item["minutes"])
-    days = sum(1 for day in item["minutes"] if day)
     if total == 0:
         return "manual", "manual", None
+    doubtful = [_doubtful(day, *bounds) for day in item["ranges"]]
+    certain = [
+        set().union(*(set(range(a, b)) for a, b in day if not _doubtful([(a, b)], *bounds))) if doubt else minutes
+        for day, minutes, doubt in zip(item["ranges"], item["minutes"], doubtful, strict=True)
+    ]
+    certain_total = sum(len(day) for day in certain)
+    certain_days = sum(1 for day in certain if day)
+    at_most = certain_total + sum(24 * 60 - len(day) for day, doubt in zip(certain, doubtful, strict=True) if doubt)
+    may_open = certain_days + sum(1 for day, doubt in zip(certain, doubtful, strict=True) if doubt and not day)
     below = "warn" if item["format"] in ("Bus_équivalent", "Itinérante") else "fail"
-    return (
-        "pass" if total >= min_hours * 60 else below,
-        "pass" if days >= min_days else below,
-        round(total / 60, 2),
-    )
+    hours = "pass" if certain_total >= min_hours * 60 else "manual" if at_most >= min_hours * 60 else below
+    days = "pass" if certain_days >= min_days else "manual" if may_open >= min_days else below
+    return hours, days, round(total / 60, 2)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +131,11 @@ def test_hours_results_match_an_independent_computation(report: AuditReport, raw
         referential.value("hours.min_open_days"),
     )
     assert len(raw) == 2845
-    expected = {sid: _expected(item, min_hours, min_days) for sid, item in raw.items()}
+    bounds = tuple(
+        int(text[:2]) * 60 + int(text[3:])
+        for text in (referential.value("hours.plausible_earliest"), referential.value("hours.plausible_latest"))
+    )
+    expected = {sid: _expected(item, min_hours, min_days, bounds) for sid, item in raw.items()}
     actual = {}
     for s in report.structures:
         hours, days = s.result("FS-HOR-01"), s.result("FS-HOR-02")

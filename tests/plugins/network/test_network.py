@@ -127,7 +127,19 @@ def test_hours_figures_come_from_the_results(tmp_path: Path) -> None:
     short = make_structure(id="S", opening_hours=weekly(monday=["09:00-12:00"], tuesday=["09:00-12:00"]))
     antenne = make_structure(id="A", type=model.StructureType.ANTENNE)
     none = make_structure(id="N", opening_hours=None)
-    report = audit([_write(tmp_path / "x.json", [make_structure(), short, antenne, none])], as_of=AS_OF)
+    # a Friday of placeholders alone could make 5 days: FS-HOR-02 à vérifier, hours declared
+    doubtful = make_structure(
+        id="D",
+        opening_hours=weekly(
+            monday=["09:00-17:00"],
+            tuesday=["09:00-17:00"],
+            wednesday=["09:00-17:00"],
+            thursday=["09:00-17:00"],
+            friday=["00:00-00:00"],
+        ),
+    )
+    structures = [make_structure(), short, antenne, none, doubtful]
+    report = audit([_write(tmp_path / "x.json", structures)], as_of=AS_OF)
     data = _section(report, "par_departement").data["departements"][0]
     assert data["hours"] == {
         "judged": 2,
@@ -137,9 +149,10 @@ def test_hours_figures_come_from_the_results(tmp_path: Path) -> None:
         "roaming_warned": 0,
         "not_declared": 1,
         "unread": 0,
-        "weekly_hours_quartiles": [6.0, 6.0, 32.5],
+        "to_check": 1,
+        "weekly_hours_quartiles": [6.0, 32.0, 32.5],  # FS-HOR-01 judged D's 32 h
     }
-    assert data["categories"] == {"antenne": 1, "fixe": 3}
+    assert data["categories"] == {"antenne": 1, "fixe": 4}
 
 
 def test_facts_come_from_the_audited_structures(tmp_path: Path) -> None:
@@ -294,8 +307,8 @@ def test_hours_judged_only_when_both_rules_judged() -> None:
     from fsaudit.model.rule import Status
 
     summary = DepartementSummary("32")
-    summary.count(("fixe", Status.PASS, Status.MANUAL, DecisionCode.INSTRUCTION_INCOMPLETE, True))
-    summary.count(("fixe", Status.PASS, Status.PASS, DecisionCode.INSTRUCTION_INCOMPLETE, False))
+    summary.count(("fixe", Status.PASS, Status.MANUAL, DecisionCode.INSTRUCTION_INCOMPLETE, True, True))
+    summary.count(("fixe", Status.PASS, Status.PASS, DecisionCode.INSTRUCTION_INCOMPLETE, False, True))
     assert (summary.judged, summary.compliant, summary.unread_hours, summary.no_hours) == (1, 1, 1, 0)
 
 
