@@ -22,6 +22,7 @@ from fsaudit import (
     Structure,
     TimeRange,
     WeeklyHours,
+    normalize_name,
 )
 from fsaudit_charter._common import (
     fr_date,
@@ -69,7 +70,8 @@ def _not_counted(structure: Structure, ctx: RuleContext) -> tuple[int, list[str]
     """The conseillers counted as present at the audit date, and why the others are not.
 
     A conseiller counts once per identifier, when in post at the audit date (start date on or
-    before it, or not declared) with an ETP other than 0 (or not declared).
+    before it, or not declared) with an ETP other than 0 (or not declared); a row whose identifier
+    says the post is vacant (« Poste vacant ») is no conseiller.
     """
     by_id: dict[str, list[Conseiller]] = {}
     for c in structure.conseillers or ():
@@ -77,6 +79,9 @@ def _not_counted(structure: Structure, ctx: RuleContext) -> tuple[int, list[str]
     counted = 0
     reasons: list[str] = []
     for cid, entries in by_id.items():
+        if "vacant" in normalize_name(cid).split():
+            reasons.append(f"« {cid} » : poste non pourvu, pas un conseiller présent")
+            continue
         if len(entries) > 1:
             reasons.append(f"identifiant {cid} déclaré {len(entries)} fois, compté une fois")
         future = [c.start_date for c in entries if c.start_date is not None and c.start_date > ctx.as_of]
@@ -514,10 +519,11 @@ RULES = [
             "Compte les conseillers présents à la date de l'audit et compare ce nombre au minimum du "
             "référentiel en vigueur (2). Un conseiller compte une fois par identifiant, s'il a pris "
             "son poste à la date de l'audit (ou si sa date de prise de poste n'est pas déclarée) et "
-            "si son ETP déclaré n'est pas 0. Quand le minimum n'est atteint qu'en comptant un "
-            "conseiller qui prend son poste après l'audit, un ETP de 0 ou un identifiant déclaré "
-            "plusieurs fois, le critère est à vérifier et le message les nomme ; moins de "
-            "conseillers déclarés que le minimum est non conforme. Les équivalents temps plein "
+            "si son ETP déclaré n'est pas 0 ; une ligne « Poste vacant » n'est pas un conseiller. "
+            "Quand le minimum n'est atteint qu'en comptant un conseiller qui prend son poste après "
+            "l'audit, un ETP de 0, un poste vacant ou un identifiant déclaré plusieurs fois, le "
+            "critère est à vérifier et le message les nomme ; moins de conseillers déclarés que le "
+            "minimum est non conforme. Les équivalents temps plein "
             "déclarés sont rappelés dans les éléments relevés mais ne remplacent pas le nombre de "
             "personnes. Sans liste de conseillers, le critère est à vérifier."
         ),

@@ -71,15 +71,21 @@ _DECISION_GROUPS: tuple[tuple[int, str], ...] = (
 incomplete file; a bloquant failure (avis défavorable, maintien conditionnel)."""
 
 
-def _months_phrase(months: Sequence[int], year: int) -> str:
-    """``[1..8], 2023`` → ``de janvier à août 2023``; ``[1, 3]`` → ``de janvier et mars 2023``."""
+def _months(months: Sequence[int], year: int) -> str:
+    """``[1..8], 2023`` → ``janvier à août 2023``; ``[1, 3]`` → ``janvier et mars 2023``."""
     months = sorted(months)
     names = [MONTHS_FR[m - 1] for m in months]
     if len(months) == 1:
-        return f"de {names[0]} {year}"
+        return f"{names[0]} {year}"
     if months == list(range(months[0], months[-1] + 1)):
-        return f"de {names[0]} à {names[-1]} {year}"
-    return f"de {', '.join(names[:-1])} et {names[-1]} {year}"
+        return f"{names[0]} à {names[-1]} {year}"
+    return f"{', '.join(names[:-1])} et {names[-1]} {year}"
+
+
+def _months_phrase(months: Sequence[int], year: int) -> str:
+    """:func:`_months` after « de », elided before a vowel: ``d'avril à août 2023``."""
+    text = _months(months, year)
+    return f"d'{text}" if text[:1] in "aeiouyàâäéèêëîïôöûü" else f"de {text}"
 
 
 def _departement_names() -> dict[str, str]:
@@ -308,7 +314,7 @@ class DepartementSummary:
         if g["common_months"] == g["months"]:
             where = f"sur les mêmes mois de {g['year'] - 1}"
         else:
-            where = f"sur les mois comparables ({_months_phrase(g['common_months'], g['year'] - 1)[3:]})"
+            where = f"sur les mois comparables ({_months(g['common_months'], g['year'] - 1)})"
         if g["left_out_structures"]:
             where += (
                 f", évolution calculée sur {fr_int(g['comparable_structures'])} structure(s) déclarant les deux "
@@ -364,7 +370,7 @@ class DepartementSummary:
         row.update(
             {
                 "Accompagnements": g["accompaniments"] if g else None,
-                "Période": _months_phrase(g["months"], g["year"])[3:] if g else None,
+                "Période": _months(g["months"], g["year"]) if g else None,
                 "Accompagnements, mêmes mois de l'année précédente": g.get("previous") if g else None,
                 "Évolution (%)": g.get("growth_pct") if g else None,
                 "Structures comparées": g.get("comparable_structures") if g else None,

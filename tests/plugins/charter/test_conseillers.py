@@ -333,6 +333,17 @@ def test_agt01_zero_fte_reaching_minimum_is_manual():
     )
 
 
+def test_agt01_vacant_post_row_is_no_conseiller():
+    """A row « Poste vacant » is no conseiller: the minimum it reaches is to check, naming it."""
+    s = make_structure(conseillers=(_conseiller("C1"), _conseiller("Poste vacant")))
+    result = result_of(audit_structures([s]), "FS-AGT-01")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "1 conseiller France services présent(s) à la date de l'audit, sous le minimum de 2 ; 2 déclarés, à "
+        "vérifier : « Poste vacant » : poste non pourvu, pas un conseiller présent",
+    )
+
+
 def test_agt01_duplicate_id_reaching_minimum_is_manual():
     """Two conseillers sharing one id count once: to check, naming the id."""
     s = make_structure(conseillers=(_conseiller("C1"), _conseiller("C1")))

@@ -372,3 +372,15 @@ def test_national_summary_has_no_list_note_when_facts_are_declared(tmp_path: Pat
     """Declarations with conseillers and partners do not get the national list's note."""
     declared = [make_structure(id=f"{dep}-A", departement=dep) for dep in ("32", "65")]
     assert _LIST_NOTE not in _national_text(tmp_path, declared)
+
+
+def test_months_after_de_are_elided_before_a_vowel() -> None:
+    """« d'avril à août 2023 », « d'octobre 2024 », « de mars 2025 »; the period alone has no « de »."""
+    from fsaudit_network.network import _months, _months_phrase
+
+    assert [_months_phrase([4, 5, 6, 7, 8], 2023), _months_phrase([10], 2024), _months_phrase([3], 2025)] == [
+        "d'avril à août 2023",
+        "d'octobre 2024",
+        "de mars 2025",
+    ]
+    assert _months([4, 6], 2023) == "avril et juin 2023"
