@@ -94,6 +94,7 @@ _DOUBT = {
 _DAY = 24 * 60
 
 
+@functools.lru_cache(maxsize=8192)
 def _doubt(r: TimeRange, earliest: int, latest: int) -> str | None:
     """The kind of doubt on a range (a key of ``_DOUBT``), ``None`` for a range that is read as it is."""
     if r.is_placeholder:
@@ -115,8 +116,13 @@ def doubtful_ranges(hours: WeeklyHours, ctx: RuleContext) -> list[tuple[str, Tim
     day without any other range, reversed (« 16:00 - 14:00 ») or outside the plausible hours
     (« 00:00 - 24:00 », « 4:00 - 17:00 » typed for 14:00): their real length is unknown, so no
     verdict may rest on them."""
-    earliest, latest = plausible_bounds(ctx)
-    return [
+    return list(_doubtful(hours, *plausible_bounds(ctx)))
+
+
+@functools.lru_cache(maxsize=8192)
+def _doubtful(hours: WeeklyHours, earliest: int, latest: int) -> tuple[tuple[str, TimeRange, str], ...]:
+    """:func:`doubtful_ranges`, once per distinct week (FS-HOR-01, FS-HOR-02 and FS-AGT-03 ask)."""
+    return tuple(
         (day, r, kind)
         for day, ranges in hours.items()
         for r in ranges
@@ -124,7 +130,7 @@ def doubtful_ranges(hours: WeeklyHours, ctx: RuleContext) -> list[tuple[str, Tim
         # A placeholder beside other ranges of its day fills an empty half-day (the national
         # list's « 00:00 - 00:00 » afternoon): only a day of placeholders alone is unknown.
         and (kind != "placeholder" or all(other.is_placeholder for other in ranges))
-    ]
+    )
 
 
 @functools.lru_cache(maxsize=8192)

@@ -224,6 +224,7 @@ def _declared_none(referent: str) -> bool:
     return normalize_name(referent) in _NONE_MARKS
 
 
+@functools.lru_cache(maxsize=4096)
 def _unnamed(referent: str | None) -> bool:
     """Whether a referent is not named: not declared, blank, punctuation only or a placeholder
     (« en cours de désignation », « à désigner »)."""
