@@ -169,6 +169,16 @@ def _check_rule_id(instance: Any, attribute: Any, value: str) -> None:
         raise ValueError(f"identifiant de règle invalide : {value!r} (attendu par exemple FS-HOR-01)")
 
 
+def _check_uncertain(rule: Rule) -> None:
+    """A requirement no source states ([U]) is at most *mineur* (see :class:`CharterReference`):
+    a rule resting on it never makes a structure lose its label."""
+    if rule.reference.confidence == "U" and rule.severity.rank > Severity.MINEUR.rank:
+        raise ValueError(
+            f"règle {rule.id} : exigence de fiabilité [U] (aucune source ne l'établit) de gravité "
+            f"« {rule.severity.value} » ; attendu au plus « mineur »"
+        )
+
+
 @frozen
 class Rule:
     """A rule: its metadata (data, shown to auditors) and its check function."""
@@ -202,6 +212,9 @@ class Rule:
     that has the same facts (its location stays each structure's own). A structure rule with a
     ``check`` only; ``needs`` must then name every fact the check reads, which
     :func:`fsaudit.testing.assert_needs_cover` verifies on examples."""
+
+    def __attrs_post_init__(self) -> None:
+        _check_uncertain(self)
 
 
 class ReadOnlyMapping(Mapping[str, Any]):

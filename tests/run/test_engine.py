@@ -345,3 +345,21 @@ def test_a_rule_that_exits_is_an_error_not_the_end_of_the_command() -> None:
     assert result_of(report, "TST-EXIT-01").status is Status.ERROR
     assert result_of(report, "TST-EXIT-02").status is Status.ERROR
     assert result_of(report, "FS-HOR-01").status is Status.PASS
+
+
+def test_uncertain_requirement_is_at_most_mineur() -> None:
+    """A rule resting on a requirement no source states ([U]) may not be majeur or bloquant: it
+    would make a structure lose its label on a reported practice."""
+    from fsaudit.model.rule import CharterReference
+
+    uncertain = CharterReference("Pratique signalée", "Aucune source", "U")
+    assert make_rule("FS-TST-01", reference=uncertain, severity="mineur").severity.value == "mineur"
+    try:
+        make_rule("FS-TST-02", reference=uncertain, severity="bloquant")
+    except ValueError as exc:
+        assert str(exc) == (
+            "règle FS-TST-02 : exigence de fiabilité [U] (aucune source ne l'établit) de gravité « bloquant » ; "
+            "attendu au plus « mineur »"
+        )
+    else:  # pragma: no cover
+        raise AssertionError("a [U] rule of gravity bloquant was accepted")
