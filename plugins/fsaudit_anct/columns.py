@@ -792,20 +792,21 @@ def map_record(cells: Mapping[str, Any], layout: Layout | None = None, columns: 
     return Record(data, tuple(issues), note_fields, tuple(notes))
 
 
-_ROAMING_NAME = re.compile(r"\b(bus|itinerante?s?)\b")
-"""A name that says the offer moves (« Bus France services … », « France services itinérante »)."""
+_ROAMING_NAME = re.compile(r"\b(bus|itinerante?s?|antennes?)\b")
+"""A name that says the place is no fixed principal site: the offer moves (« Bus France services
+… », « France services itinérante ») or it is an antenne (« Fraize - Antenne de Corcieux »)."""
 
 
 def _inferred_fixe(name: Any, columns: Columns, issues: list[Issue], notes: list[str]) -> str | None:
     """The format « fixe » inferred from « itinerance Non », said in the notes; none when the
-    structure's name says it moves (a bus listed « Non »): the format is then unread."""
+    structure's name says it moves or is an antenne (a bus listed « Non »): the format is then unread."""
     column = columns.get("itinerance") or "itinerance"
     if isinstance(name, str) and _ROAMING_NAME.search(_fold_cached(name)):
         issues.append(
             Issue(
                 ("itinerance",),
-                f"le nom {_quote(name)} désigne une offre itinérante, alors que la colonne {column} vaut "
-                "« Non » : format non lu, à vérifier",
+                f"le nom {_quote(name)} désigne une offre itinérante ou une antenne, alors que la colonne "
+                f"{column} vaut « Non » : format non lu, à vérifier",
                 WARNING,
                 facts=("format",),
             )

@@ -66,6 +66,11 @@ def _no_conseillers(structure: Structure) -> Outcome | None:
 # --- FS-AGT-01 ------------------------------------------------------------------------------
 
 
+def _vacant(c: Conseiller) -> bool:
+    """A row that is no conseiller at work: a vacant post (« Poste vacant ») or an ETP of 0."""
+    return c.fte == 0 or "vacant" in normalize_name(c.id).split()
+
+
 def _not_counted(structure: Structure, ctx: RuleContext) -> tuple[int, list[str]]:
     """The conseillers counted as present at the audit date, and why the others are not.
 
@@ -199,6 +204,8 @@ def check_training(structure: Structure, ctx: RuleContext) -> Outcome:
     unknown: list[tuple[int, str]] = []
     planned_late = False
     for index, c in enumerate(structure.conseillers or ()):
+        if _vacant(c):
+            continue  # a vacant post or an ETP of 0: no one to train (FS-AGT-01 names it)
         if c.training_date is None:
             unknown.append((index, f"{c.id} : date de formation non déclarée"))
             continue
@@ -252,7 +259,12 @@ def check_training(structure: Structure, ctx: RuleContext) -> Outcome:
             field=f"conseillers[{unknown[0][0]}].training_date",
             **evidence,
         )
-    count = len(structure.conseillers or ())
+    count = len([c for c in structure.conseillers or () if not _vacant(c)])
+    if not count:
+        return Outcome.not_applicable(
+            "aucun conseiller en poste déclaré (poste vacant ou ETP de 0) : critère sans objet (voir FS-AGT-01)",
+            field="conseillers",
+        )
     return Outcome.passed(
         f"formation initiale suivie par {'le' if count == 1 else 'les'} {plural(count, 'conseiller')} "
         "avant la prise de poste ou la labellisation",
@@ -356,8 +368,13 @@ def check_presence(structure: Structure, ctx: RuleContext) -> Outcome:
             "horaires d'ouverture non déclarés : présence impossible à comparer (voir FS-HOR-04)",
             field="opening_hours",
         )
-    missing = [i for i, c in enumerate(structure.conseillers) if c.presence is None or c.presence.is_empty]
-    if missing:
+    missing = [
+        i for i, c in enumerate(structure.conseillers) if (c.presence is None or c.presence.is_empty) and not _vacant(c)
+    ]
+    earliest, latest = plausible_bounds(ctx)
+    if missing and _gaps(hours, structure.conseillers, int(ctx.value("staff.min_present")), (earliest, latest))[0]:
+        # A gap the conseillers without a schedule could fill: their presence is to check. Without
+        # a gap, those declared already cover every opening hour.
         names = [structure.conseillers[i].id for i in missing]
         return Outcome.manual(
             f"planning de présence non déclaré pour {fr_list(names)} : présence de "
@@ -366,7 +383,6 @@ def check_presence(structure: Structure, ctx: RuleContext) -> Outcome:
         )
     minimum = int(ctx.value("staff.min_present"))
     evidence: dict[str, Any] = {"minimum_present": minimum, "conseillers": len(structure.conseillers)}
-    earliest, latest = plausible_bounds(ctx)
     # Only the opening ranges read as they are can show a gap: a placeholder, reversed or
     # implausible range (FS-HOR-03) has an unknown length.
     found, first_day, uncovered = _gaps(hours, structure.conseillers, minimum, (earliest, latest))
@@ -428,6 +444,8 @@ def check_training_length(structure: Structure, ctx: RuleContext) -> Outcome:
     short: list[tuple[int, str]] = []
     unknown: list[tuple[int, str]] = []
     for index, c in enumerate(structure.conseillers or ()):
+        if _vacant(c):
+            continue  # a vacant post or an ETP of 0: no one trained (FS-AGT-01 names it)
         if c.training_days is None:
             unknown.append((index, f"{c.id} : durée de formation non déclarée"))
             continue
@@ -570,6 +588,7 @@ RULES = [
             "format",
             "conseillers[].training_date",
             "conseillers[].start_date",
+            "conseillers[].fte",
             "label.status",
             "label.date",
         ),
@@ -603,7 +622,14 @@ RULES = [
         ),
         check=scope_guard(check_presence),
         cacheable=True,
-        needs=("type", "format", "conseillers[].presence", "conseillers[].start_date", "opening_hours"),
+        needs=(
+            "type",
+            "format",
+            "conseillers[].presence",
+            "conseillers[].start_date",
+            "conseillers[].fte",
+            "opening_hours",
+        ),
         statuses=(Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
     Rule(
@@ -635,7 +661,7 @@ RULES = [
         ),
         check=check_training_length,
         cacheable=True,
-        needs=("conseillers[].training_days", "conseillers[].training_date"),
+        needs=("conseillers[].training_days", "conseillers[].training_date", "conseillers[].fte"),
         statuses=(Status.PASS, Status.FAIL, Status.MANUAL, Status.NOT_APPLICABLE),
     ),
 ]

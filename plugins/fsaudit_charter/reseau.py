@@ -200,25 +200,46 @@ def _departement_audited(departement: str | None, audited: set[str | None]) -> b
     return departement in audited if departement is not None else bool(audited)
 
 
+def _kind_unsure(loaded: LoadedStructure) -> bool:
+    return _unread(loaded, "type") or _unread(loaded, "format")
+
+
+def _group_candidates(
+    antenne: LoadedStructure, structures: Sequence[LoadedStructure], unsure_kinds: set[str]
+) -> list[str]:
+    """The structures that could be the principal of ``antenne``'s group, for want of a fact read:
+    of its group with a type or format not read, or of a group not read and not known to be an
+    antenne."""
+    group = antenne.structure.group
+    out = set()
+    for loaded in structures:
+        if loaded is antenne:
+            continue
+        s = loaded.structure
+        unsure = s.id in unsure_kinds
+        if (s.group == group and unsure) or (_unread(loaded, "group") and (unsure or not s.is_antenne)):
+            out.add(s.id)
+    return sorted(out)
+
+
 def check_antennes(
     structures: Sequence[LoadedStructure], departements: Sequence[Departement], ctx: RuleContext
 ) -> dict[str, Outcome]:
     """FS-NET-03.
 
     An antenne is unattached only on facts: an undeclared attachment is to complete (manual),
-    and a principal structure missing from the inputs is a finding only when no structure's
-    identifier, type or group was left unread (it could be the one).
+    and a principal structure missing from the inputs is a finding only when no structure that
+    could be it was left partly unread (an identifier, for a parent named by id; a group, type or
+    format, for a group).
     """
     principals: dict[str, LoadedStructure] = {}
     groups: dict[str, list[str]] = defaultdict(list)
     ids = {loaded.structure.id for loaded in structures}
     by_id = {loaded.structure.id: loaded for loaded in structures}
-    unsure_ids = sorted(
-        loaded.structure.id
-        for loaded in structures
-        if _unread(loaded, "id") or _unread(loaded, "type") or _unread(loaded, "format")
-    )
-    unsure_groups = sorted(loaded.structure.id for loaded in structures if _unread(loaded, "group"))
+    # A structure whose identifier was not read could be the parent named by an antenne; one
+    # whose type or format was not read could be a principal or an antenne.
+    unsure_ids = sorted(loaded.structure.id for loaded in structures if _unread(loaded, "id"))
+    unsure_kinds = {loaded.structure.id for loaded in structures if _kind_unsure(loaded)}
     audited_departements: set[str | None] = set()
     for loaded in structures:
         s = loaded.structure
@@ -241,7 +262,7 @@ def check_antennes(
                     field="parent_id",
                     structure_principale=s.parent_id,
                 )
-            elif s.parent_id in ids and s.parent_id not in unsure_ids:
+            elif s.parent_id in ids and s.parent_id not in unsure_kinds:
                 outcome = Outcome.failed(
                     f"antenne rattachée à « {s.parent_id} », qui est elle-même une antenne",
                     field="parent_id",
@@ -254,8 +275,8 @@ def check_antennes(
                 )
             elif unsure_ids:
                 outcome = Outcome.manual(
-                    f"antenne rattachée à « {s.parent_id} », absente des structures lues ; identifiant ou "
-                    f"type illisible pour {fr_list(unsure_ids)} : rattachement à vérifier",
+                    f"antenne rattachée à « {s.parent_id} », absente des structures lues ; identifiant "
+                    f"illisible pour {fr_list(unsure_ids)} : rattachement à vérifier",
                     field="parent_id",
                 )
             elif ctx.unread_inputs:
@@ -283,10 +304,10 @@ def check_antennes(
                 field="group",
                 structure_principale=parents[0],
             )
-        elif s.group and (unsure_ids or unsure_groups):
+        elif s.group and (candidates := _group_candidates(loaded, structures, unsure_kinds)):
             outcome = Outcome.manual(
-                f"aucune structure principale lue dans le groupe « {s.group} » ; groupe, identifiant ou type "
-                f"illisible pour {fr_list(sorted(set(unsure_ids) | set(unsure_groups)))} : rattachement à vérifier",
+                f"aucune structure principale lue dans le groupe « {s.group} » ; groupe, type ou format "
+                f"illisible pour {fr_list(candidates)} : rattachement à vérifier",
                 field="group",
             )
         elif s.group and not _departement_audited(s.departement, audited_departements):

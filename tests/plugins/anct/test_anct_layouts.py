@@ -89,19 +89,20 @@ def test_layout_is_recognised_by_its_header(header: str, layout: str, exact: boo
 
 def test_2022_export_is_read_whole() -> None:
     """Every record of the December 2022 export is read, as layout liste-2022; the only problems
-    are the one unreadable hours cell and the seven principal structures whose name says they move
-    (« Bus France services … ») while « itinerance » says « Non »: warnings at their line and column."""
+    are the one unreadable hours cell and the ten principal structures whose name says they move or
+    are antennes (« Bus France services … », « … - Antenne de … ») while « itinerance » says « Non »:
+    warnings at their line and column."""
     result = read_csv(LIST_2022)
     assert (len(result.structures), result.layout) == (2683, "liste-2022")
     assert [(p.location, p.level) for p in result.problems if "itinerance" not in p.location] == [
         ("ligne 2746, colonne h_mardi", "avertissement")
     ]
     moving = [p for p in result.problems if "itinerance" in p.location]
-    assert len(moving) == 7 and {p.level for p in moving} == {"avertissement"}
+    assert len(moving) == 10 and {p.level for p in moving} == {"avertissement"}
     bus = next(p for p in moving if "Pimms" in p.message)
     assert bus.message == (
-        "le nom « Bus France services Pimms Médiation de Lyon » désigne une offre itinérante, alors que la colonne "
-        "itinerance vaut « Non » : format non lu, à vérifier"
+        "le nom « Bus France services Pimms Médiation de Lyon » désigne une offre itinérante ou une antenne, alors "
+        "que la colonne itinerance vaut « Non » : format non lu, à vérifier"
     )
     ids = [s.structure.id for s in result.structures]
     assert len(set(ids)) == 2683 and sum(i.startswith("temp_") for i in ids) == 159
@@ -168,8 +169,8 @@ def test_2022_hours_verdicts_agree_with_an_independent_reading() -> None:
         row = rows[structure.id]
         if row["format_fs"] != "Site principal" or row["itinerance"] != "Non":
             continue
-        if re.search(r"\b(bus|itinérante?s?)\b", row["lib_fs"].lower()):
-            # its name says it moves: format unread, hours rule to check
+        if re.search(r"\b(bus|itinérante?s?|antennes?)\b", row["lib_fs"].lower()):
+            # its name says it moves or is an antenne: format unread, hours rule to check
             assert structure.result("FS-HOR-01").status.value == "manual", structure.id
             continue
         days = [
@@ -182,7 +183,7 @@ def test_2022_hours_verdicts_agree_with_an_independent_reading() -> None:
         else:
             assert status == _expected_2022_hours(days, *bounds), structure.id
         checked += 1
-    assert checked == 2249  # and 7 principal structures named « Bus … » or « … itinérante »: manual
+    assert checked == 2246  # and 10 principal structures named « Bus … », « … itinérante » or « … Antenne … »: manual
 
 
 def test_2022_itinerance_says_fixed_place_or_itinerant(tmp_path: Path) -> None:

@@ -457,3 +457,34 @@ def test_agt04_planned_training_below_every_minimum_fails():
         "formation initiale trop courte : C2 : formation de 3,5 jours prévue le 01/09/2025, sous le minimum de "
         "6,5 jours quelle que soit la date de formation",
     )
+
+
+def test_vacant_post_and_idle_rows_are_not_asked_about():
+    """A « Poste vacant » row and a row of ETP 0 are no conseillers at work: FS-AGT-02, 03 and 04
+    judge the others (they used to ask for the vacant post's training and schedule)."""
+    vacant = model.Conseiller("Poste vacant")
+    idle = model.Conseiller("C9", fte=0.0)
+    s = make_structure()
+    s = attrs.evolve(s, conseillers=(*s.conseillers, vacant, idle))
+    report = audit_structures([s])
+    assert [result_of(report, rule).status.value for rule in ("FS-AGT-02", "FS-AGT-03", "FS-AGT-04")] == [
+        "pass",
+        "pass",
+        "pass",
+    ]
+
+
+def test_agt03_a_conseiller_without_schedule_matters_only_for_a_gap():
+    """Two conseillers whose schedules cover every opening hour pass FS-AGT-03 even when a third
+    has none; with a gap, the third could fill it: to check."""
+    s = make_structure()
+    third = model.Conseiller("C3", fte=1.0)
+    covered = attrs.evolve(s, conseillers=(*s.conseillers, third))
+    assert result_of(audit_structures([covered]), "FS-AGT-03").status.value == "pass"
+    first, second = s.conseillers
+    gap = attrs.evolve(s, conseillers=(first, attrs.evolve(second, presence=weekly(monday=["09:00-10:00"])), third))
+    result = result_of(audit_structures([gap]), "FS-AGT-03")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "planning de présence non déclaré pour C3 : présence de 2 conseillers à vérifier sur place",
+    )

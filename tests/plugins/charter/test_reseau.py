@@ -296,3 +296,24 @@ def test_what_the_folder_search_left_out_makes_the_network_uncertain(
     result = next(r for r in report["structures"][0]["results"] if r["rule"] == "FS-NET-03")
     assert result["status"] == "manual", json.dumps(report["errors"], ensure_ascii=False)
     assert "decl/b.json" in result["message"] and "decl/lien" in result["message"]
+
+
+def test_net03_group_is_uncertain_only_for_structures_that_could_be_its_principal():
+    """A principal whose format was not read, outside the antenne's group, cannot be the group's
+    principal: the antenne fails; one in the group, or whose group was not read, leaves it to check."""
+    from fsaudit.model.facts import UnreadFact
+    from fsaudit.testing import audit_structures
+
+    antenne = make_structure(id="A", type=model.StructureType.ANTENNE, group="G")
+    other = make_structure(id="B", group=None, format=None)
+    ingroup = make_structure(id="C", group="G", format=None, type=model.StructureType.ANTENNE)
+    unread_format = [UnreadFact("format", "ligne 3", "format illisible")]
+    elsewhere = audit_structures([antenne, other], unread={1: unread_format})
+    assert result_of(elsewhere, "FS-NET-03", "A").status.value == "fail"
+    near = audit_structures([antenne, other, ingroup], unread={2: unread_format})
+    result = result_of(near, "FS-NET-03", "A")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "aucune structure principale lue dans le groupe « G » ; groupe, type ou format illisible pour C : "
+        "rattachement à vérifier",
+    )

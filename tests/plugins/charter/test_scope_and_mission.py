@@ -131,6 +131,6 @@ def test_net03_missing_parent_while_an_id_is_unread_is_to_check():
     result = result_of(report, "FS-NET-03", "A-1")
     assert (result.status, result.message) == (
         Status.MANUAL,
-        "antenne rattachée à « P-1 », absente des structures lues ; identifiant ou type illisible pour "
+        "antenne rattachée à « P-1 », absente des structures lues ; identifiant illisible pour "
         "sans-identifiant-1 : rattachement à vérifier",
     )

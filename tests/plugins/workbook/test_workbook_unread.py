@@ -224,11 +224,14 @@ def test_structure_with_an_unreadable_cell_is_audited_as_incomplete(samples: Pat
     assert [s.id for s in report.structures] == SAMPLE_IDS
     first = report.structures[0]
     assert first.decision.code.value == "instruction_incomplete"
-    # ETP unreadable: a conseiller of ETP 0 is not present, so the count (FS-AGT-01) is unknown too;
-    # the presence is not read. FS-NET-02 lacks the bus's canton in the sample itself.
+    # ETP unreadable: a conseiller of ETP 0 is no conseiller at work, so the count (FS-AGT-01) and
+    # whose training and presence to judge (FS-AGT-02 to 04) are unknown too. FS-NET-02 lacks the
+    # bus's canton in the sample itself.
     assert sorted(r.rule for r in first.results if r.status.value == "manual") == [
         "FS-AGT-01",
+        "FS-AGT-02",
         "FS-AGT-03",
+        "FS-AGT-04",
         "FS-HOR-01",
         "FS-HOR-02",
         "FS-HOR-03",
@@ -237,7 +240,9 @@ def test_structure_with_an_unreadable_cell_is_audited_as_incomplete(samples: Pat
     ]
     assert sorted(r.rule for r in first.results if r.message.startswith("non évaluable")) == [
         "FS-AGT-01",
+        "FS-AGT-02",
         "FS-AGT-03",
+        "FS-AGT-04",
         "FS-HOR-01",
         "FS-HOR-02",
         "FS-HOR-03",
