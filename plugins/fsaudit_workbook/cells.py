@@ -273,7 +273,8 @@ def modes(value: Any) -> list[str]:
             continue
         found = _CHOICE_INDEX["modalite"].get(normalize_name(item))
         if found is None:
-            raise CellError(f"modalité « {item.strip()} » inconnue dans {_quoted(value)}", _MODES_EXPECTED)
+            where = "" if item.strip() == value.strip() else f" dans {_quoted(value)}"
+            raise CellError(f"modalité « {item.strip()} » inconnue{where}", _MODES_EXPECTED)
         out.append(found)
     return out
 

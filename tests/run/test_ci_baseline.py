@@ -356,9 +356,10 @@ def test_compare_with_a_report_filtered_by_departement_compares_its_departements
     assert text.splitlines()[1] == (
         "Comparaison limitée aux structures des départements 32 (rapport filtré par --departement)"
     )
-    code, _out, _err = run("audit", "decl", "--as-of", AS_OF, "--baseline", "base.json", "-f", "json", "-o", "b.json")
+    code, _out, err = run("audit", "decl", "--as-of", AS_OF, "--baseline", "base.json", "-f", "json", "-o", "b.json")
     baseline = json.loads(Path("b.json").read_text(encoding="utf-8"))["baseline"]
     assert (code, baseline["departements"], baseline["new"], baseline["changed"]) == (0, ["32"], [], [])
+    assert err.endswith("(comparaison limitée aux départements 32 : rapport filtré par --departement)\n")
 
 
 def test_a_report_filtered_by_status_cannot_be_compared(network: Path, run) -> None:

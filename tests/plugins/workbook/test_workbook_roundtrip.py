@@ -187,3 +187,18 @@ def test_a_time_stored_on_the_spreadsheet_s_day_zero_is_a_time() -> None:
         cells.time(dt.datetime(2025, 3, 4, 9, 30))
     with pytest.raises(cells.CellError, match="a des secondes"):
         cells.time(dt.datetime(1899, 12, 30, 9, 30, 15))
+
+
+def test_unknown_mode_is_quoted_once_when_it_is_the_whole_cell() -> None:
+    """« non » alone: « modalité « non » inconnue », not « … inconnue dans « non » »; in a list,
+    the cell is quoted too."""
+    messages = []
+    for value in ("non", "visio, non"):
+        try:
+            cells.modes(value)
+        except cells.CellError as exc:
+            messages.append(str(exc))
+    assert [m.split(" ; ")[0] for m in messages] == [
+        "modalité « non » inconnue",
+        "modalité « non » inconnue dans « visio, non »",
+    ]
