@@ -13,6 +13,7 @@ from fsaudit_workbook.cells import FACT_VALUE_RULES
 
 __all__ = [
     "CLOSED_MARK",
+    "CLOSED_MARKS",
     "EMPTY_MARK",
     "EMPTY_MARKS",
     "EXTENSIONS",
@@ -31,6 +32,8 @@ EMPTY_MARKS = (EMPTY_MARK, "aucune", "néant")
 reads a local referent declared « aucun », « aucune » or « néant »."""
 CLOSED_MARK = "fermé"
 """In the « Début » column of Horaires: the day is declared closed (the week is declared)."""
+CLOSED_MARKS = (CLOSED_MARK, "fermée", "fermés", "fermées")
+"""The words read as :data:`CLOSED_MARK` (« Fermée » for « la structure est fermée »)."""
 
 
 @frozen

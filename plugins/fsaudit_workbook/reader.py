@@ -43,6 +43,7 @@ from fsaudit import (
 from fsaudit_workbook import cells
 from fsaudit_workbook.layout import (
     CLOSED_MARK,
+    CLOSED_MARKS,
     DEPARTEMENT,
     EMPTY_MARK,
     EMPTY_MARKS,
@@ -345,7 +346,7 @@ def _read_sheet(
         if (spec.name, key) in _MARK_COLUMNS:
             mark = frozenset(header_key(m) for m in EMPTY_MARKS), EMPTY
         elif (spec.name, key) == ("Horaires", "start"):
-            mark = frozenset((header_key(CLOSED_MARK),)), CLOSED
+            mark = frozenset(header_key(m) for m in CLOSED_MARKS), CLOSED
         else:
             mark = None
         cache: dict[Any, Any] = _FreshLists() if column.kind == "modes" else {}

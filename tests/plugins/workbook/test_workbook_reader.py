@@ -545,13 +545,28 @@ def test_range_without_start_or_end_names_the_empty_column(tmp_path: Path, fmt: 
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_closed_day_may_be_written_fermee(tmp_path: Path, fmt: str) -> None:
+    """« Fermée » (or « fermés ») in Début declares a closed day, as « fermé » does."""
+    sheets = {
+        "Structures": structures_sheet(["S1", "Maison"]),
+        "Horaires": [headers("Horaires"), ["S1", "lundi", "Fermée"], ["S1", "mardi", "9h", "12h"]],
+    }
+    result = _read(tmp_path, fmt, sheets)
+    assert problems(result) == []
+    (loaded,) = result.structures
+    assert loaded.structure.opening_hours is not None
+    assert (loaded.structure.opening_hours.monday, len(loaded.structure.opening_hours.tuesday)) == ((), 1)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_hour_cells_that_do_not_read_say_what_to_type_instead(tmp_path: Path, fmt: str) -> None:
-    """« Fermée », « sur rendez-vous », a range in one cell, two ranges, a fraction of a day: each says what to type."""
+    """« fermé » in Fin, « sur rendez-vous », a range in one cell, two ranges, a fraction of a day: each says what
+    to type."""
     sheets = {
         "Structures": structures_sheet(["S1", "Maison"]),
         "Horaires": [
             headers("Horaires"),
-            ["S1", "lundi", "Fermée"],
+            ["S1", "lundi", "9h", "fermé"],
             ["S1", "mardi", "sur rendez-vous"],
             ["S1", "mercredi", "8h30 – 12h"],
             ["S1", "jeudi", "9h-12h / 14h-17h"],
@@ -562,8 +577,8 @@ def test_hour_cells_that_do_not_read_say_what_to_type_instead(tmp_path: Path, fm
     result = _read(tmp_path, fmt, sheets)
     assert problems(result) == [
         (
-            "Horaires!C2",
-            "colonne « Début » : « Fermée » n'est pas une heure ; attendu « fermé » dans la colonne « Début », la "
+            "Horaires!D2",
+            "colonne « Fin » : « fermé » n'est pas une heure ; attendu « fermé » dans la colonne « Début », la "
             "colonne « Fin » laissée vide, pour déclarer un jour fermé",
         ),
         (
