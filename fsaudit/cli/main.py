@@ -637,6 +637,12 @@ def ci_notices(report: Any) -> list[str]:
     workers = report.workers
     if workers:
         lines.extend(f"avertissement : {message}" for message in workers.messages)
+    if report.unused_answers:
+        # Only the JSON report lists them: an auditor would think the answer taken into account.
+        lines.extend(
+            f"avertissement : {item['location']} : {item['rule']} de « {item['structure']} » : {item['message']}"
+            for item in report.unused_answers
+        )
     previous = report.baseline
     if previous is not None:
         gating = previous.gating(report.fail_on)

@@ -214,6 +214,7 @@ def _assemble(
     departements: list[Departement] = []
     structure_results: dict[int, dict[str, Result]] = {}
     answers: dict[tuple[str, str], ManualAnswer] = {}
+    answered_at: dict[tuple[str, str], str] = {}  # where each answer was given, « file (cell) »
     check_errors: list[PluginError] = []
     for item in checked:
         infos.append(item.info)
@@ -221,7 +222,10 @@ def _assemble(
         departements.extend(item.read.departements)
         check_errors.extend(item.plugin_errors)
         for recorded in item.read.answers:
-            answers.setdefault((recorded.structure_id, recorded.rule), recorded)
+            problem = _refused_answer(recorded, item.info.path, answers, answered_at, context.as_of)
+            if problem is not None:
+                problems.append(problem)
+
         for read_structure, results in zip(item.read.structures, item.results, strict=True):
             structure_results[len(loaded)] = results
             loaded.append(read_structure)
@@ -342,6 +346,41 @@ def _trip(
         for rule_id in tripped:
             if rule_id in results and rule_id not in blocked:
                 results[rule_id] = engine._tripped_error(rule_id, item)
+
+
+def _refused_answer(
+    recorded: ManualAnswer,
+    path: str,
+    answers: dict[tuple[str, str], ManualAnswer],
+    answered_at: dict[tuple[str, str], str],
+    as_of: _dt.date,
+) -> InputProblem | None:
+    """Record ``recorded`` in ``answers``, or say why it is not applied: dated after the audit,
+    or a second, different answer to the same check (then neither is applied: which one the
+    auditor stands by cannot be told, and the check stays to make)."""
+    key = (recorded.structure_id, recorded.rule)
+    where = f"{path} ({recorded.location})"
+    if recorded.date > as_of:
+        return InputProblem(
+            path,
+            str(recorded.location),
+            f"réponse datée du {recorded.date:%d/%m/%Y}, après la date de l'audit ({as_of:%d/%m/%Y}) : non "
+            "appliquée, la règle reste à vérifier",
+        )
+    previous = answers.get(key)
+    if previous is None and key not in answered_at:
+        answers[key] = recorded
+        answered_at[key] = where
+        return None
+    if previous is not None and attrs.evolve(previous, location=recorded.location) == recorded:
+        return None  # the same answer given again (the same workbook twice)
+    answers.pop(key, None)
+    return InputProblem(
+        path,
+        str(recorded.location),
+        f"la règle {recorded.rule} de la structure « {recorded.structure_id} » a déjà une autre réponse "
+        f"({answered_at[key]}) : aucune des deux n'est appliquée, la règle reste à vérifier ; n'en garder qu'une",
+    )
 
 
 def apply_answer(result: Result, answer: ManualAnswer) -> Result:

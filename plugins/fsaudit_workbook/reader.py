@@ -1094,11 +1094,14 @@ class _Builder:
                 continue
             key = (values["structure_id"], values["rule"])
             if key in seen:
+                # Which answer the auditor stands by cannot be told: neither is applied.
                 self.state.problem(
                     sheet.ref(index, "rule"),
                     f"colonne « {_header(sheet, 'rule')} » : la règle {key[1]} de la structure « {key[0]} » est déjà "
-                    f"vérifiée ligne {seen[key] + 1}",
+                    f"vérifiée ligne {seen[key] + 1} : aucune des réponses n'est appliquée, la règle reste à "
+                    "vérifier ; n'en garder qu'une",
                 )
+                answers = [a for a in answers if (a.structure_id, a.rule) != key]
                 continue
             seen[key] = index
             answers.append(

@@ -92,10 +92,44 @@ def test_manual_answers_settle_manual_checks(tmp_path: Path, fmt: str) -> None:
     assert (pending.status.value, pending.manual) == ("manual", False)
 
 
+def test_answer_dated_after_the_audit_is_not_applied(tmp_path: Path) -> None:
+    """An answer dated after the audit date was not given at that date: not applied, said at its cell."""
+    answer = ManualAnswer("S1", "FS-HOR-05", "pass", "constaté", "A. Martin", _dt.date(2025, 9, 10), "")
+    report = audit([_workbook(tmp_path, "xlsx", (answer,))], as_of=AS_OF)
+    assert result_of(report, "FS-HOR-05").status.value == "manual"
+    assert [(e.location, e.message, e.level) for e in report.errors] == [
+        (
+            "Vérifications!C2",
+            "réponse datée du 10/09/2025, après la date de l'audit (30/06/2025) : non appliquée, la règle reste à "
+            "vérifier",
+            "erreur",
+        )
+    ]
+
+
+def test_two_different_answers_in_two_files_apply_neither(tmp_path: Path) -> None:
+    """Two workbooks answering one check differently: neither answer is applied, the second is an
+    error naming where the first was given."""
+    yes = ManualAnswer("S1", "FS-HOR-05", "pass", "constaté", "A. Martin", _dt.date(2025, 6, 12), "")
+    no = ManualAnswer("S1", "FS-HOR-05", "fail", "porte close", "B. Durand", _dt.date(2025, 6, 20), "")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = _workbook(tmp_path / "a", "xlsx", (yes,)), _workbook(tmp_path / "b", "xlsx", (no,))
+    report = audit([first, second], as_of=AS_OF)
+    assert {r.status.value for s in report.structures for r in s.results if r.rule == "FS-HOR-05"} == {"manual"}
+    (error,) = [e for e in report.errors if "réponse" in e.message]
+    assert (error.path, error.location, error.message) == (
+        str(second),
+        "Vérifications!C2",
+        f"la règle FS-HOR-05 de la structure « S1 » a déjà une autre réponse ({first} (Vérifications!C2)) : aucune "
+        "des deux n'est appliquée, la règle reste à vérifier ; n'en garder qu'une",
+    )
+
+
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 def test_incomplete_verification_rows_are_errors(tmp_path: Path, fmt: str) -> None:
     """A verification with a missing or unreadable cell is reported at each such cell, like any sheet, and not
-    applied."""
+    applied; a check answered twice keeps neither answer (which one the auditor stands by cannot be told)."""
     path = write(
         tmp_path / f"v.{fmt}",
         {
@@ -110,11 +144,15 @@ def test_incomplete_verification_rows_are_errors(tmp_path: Path, fmt: str) -> No
         },
     )
     result = read_workbook(path)
-    assert [(a.rule, a.status, a.auditor) for a in result.answers] == [("FS-HOR-05", "pass", "A. Martin")]
+    assert result.answers == ()
     assert problems(result) == [
         ("Vérifications!C2", "colonne « Résultat » : valeur obligatoire manquante"),
         ("Vérifications!E2", "colonne « Auditeur » : valeur obligatoire manquante"),
-        ("Vérifications!B4", "colonne « Règle » : la règle FS-HOR-05 de la structure « S1 » est déjà vérifiée ligne 3"),
+        (
+            "Vérifications!B4",
+            "colonne « Règle » : la règle FS-HOR-05 de la structure « S1 » est déjà vérifiée ligne 3 : aucune des "
+            "réponses n'est appliquée, la règle reste à vérifier ; n'en garder qu'une",
+        ),
         (
             "Vérifications!B5",
             "colonne « Règle » : « HORAIRES » n'est pas un identifiant de règle ; attendu par exemple FS-HOR-05",
@@ -150,3 +188,22 @@ def test_verification_sheet_without_an_answer_column_is_not_read(tmp_path: Path,
         ),
     ]
     assert result.structures[0].unread == ()
+
+
+def test_answer_to_a_check_not_to_make_is_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An answer to a rule that is not « à vérifier » for the structure is listed in the JSON report
+    and said on standard error: the auditor must not think it was taken into account."""
+    from fsaudit.cli.main import main
+
+    answer = ManualAnswer("S1", "FS-HOR-01", "fail", "porte close", "A. Martin", _dt.date(2025, 6, 12), "")
+    path = _workbook(tmp_path, "xlsx", (answer,))
+    out = tmp_path / "r.json"
+    main(["audit", str(path), "--as-of", AS_OF.isoformat(), "-f", "json", "--report-version", "1", "-o", str(out)])
+    message = (
+        "réponse de l'auditeur non utilisée : la règle n'est pas à vérifier manuellement pour cette structure (ou "
+        "la structure est inconnue)"
+    )
+    assert json.loads(out.read_text(encoding="utf-8"))["unused_answers"] == [
+        {"structure": "S1", "rule": "FS-HOR-01", "location": "Vérifications!C2", "message": message}
+    ]
+    assert f"avertissement : Vérifications!C2 : FS-HOR-01 de « S1 » : {message}" in capsys.readouterr().err
