@@ -332,6 +332,16 @@ def avis_document(report: AuditReport, s: StructureReport) -> bytes:
                 [[f"{r.rule} {rules[r.rule].title}" if r.rule in rules else r.rule, r.message] for r in found],
                 [6.0, 11.0],
             )
+    # Checks the auditor settled (« Vérifications »): the avis says who answered and when, also
+    # for a « conforme », since the verdict rests on the auditor's word, not on the declaration.
+    settled = [r for r in s.results if r.manual and r.status in (Status.PASS, Status.FAIL)]
+    if settled:
+        w.heading("Vérifications faites par l'auditeur")
+        w.table(
+            ["Règle", "Réponse"],
+            [[f"{r.rule} {rules[r.rule].title}" if r.rule in rules else r.rule, r.message] for r in settled],
+            [6.0, 11.0],
+        )
     if s.unread:
         w.heading("Faits illisibles (jamais comptés comme absents)")
         for fact in s.unread:

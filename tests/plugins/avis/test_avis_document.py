@@ -314,3 +314,23 @@ def test_the_signature_keeps_its_observations_and_every_page_names_the_avis(tmp_
     assert re.search(r'style:name="Ligne"[^>]*>\s*<style:paragraph-properties fo:keep-with-next="always"', styles)
     footer = re.search(r"<style:footer>(.*?)</style:footer>", styles, re.S).group(1)
     assert "Avis TEST-001 — " in footer and "<text:page-number" in footer and "<text:page-count" in footer
+
+
+def test_checks_settled_by_the_auditor_are_listed_with_who_and_when(tmp_path: Path) -> None:
+    """A check the auditor answered (« Vérifications ») is listed with the answer, who gave it and
+    when, also when « conforme »: the verdict rests on the auditor's word, and the avis says so."""
+    from fsaudit.inputs.reader import ManualAnswer
+    from fsaudit.run.engine import apply_answer
+
+    report = audit_declared(tmp_path, [placed(1)])
+    structure = report.structures[0]
+    pending = next(r for r in structure.results if r.rule == "FS-MIS-01")
+    answer = ManualAnswer("TEST-001", "FS-MIS-01", "pass", "accueil neutre constaté", "A. Martin", AS_OF, "B2")
+    results = tuple(apply_answer(r, answer) if r is pending else r for r in structure.results)
+    report = attrs.evolve(report, structures=(attrs.evolve(structure, results=results),))
+    data = _files(render_avis(report, {}))["avis-TEST-001.odt"]
+    settled = next(t for t in _tables(data) if t[0] == ["Règle", "Réponse"])
+    assert [row[1] for row in settled[1:]] == [
+        f"vérifié par A. Martin le {AS_OF:%d/%m/%Y} : conforme — accueil neutre constaté"
+    ]
+    assert "Vérifications faites par l'auditeur" in [text for kind, text in _blocks(data) if kind == "h"]
