@@ -141,12 +141,7 @@ def policy(
             )
         return Decision(code, tuple(reasons), _ids(bloquant), actions)
     if pending:
-        manual = [r for r in pending if r.status is Status.MANUAL]
-        errors = [r for r in pending if r.status is Status.ERROR]
-        if manual:
-            reasons.append(f"{len(manual)} vérification(s) à faire par l'auditeur : {', '.join(_ids(manual))}")
-        if errors:
-            reasons.append(f"{len(errors)} règle(s) en erreur : {', '.join(_ids(errors))}")
+        reasons.extend(_pending_reasons(pending))
         if majeur:
             reasons.append(f"{len(majeur)} critère(s) majeur(s) non conforme(s) : {', '.join(_ids(majeur))}")
         return Decision(DecisionCode.INSTRUCTION_INCOMPLETE, tuple(reasons), _ids(pending + majeur), actions)
@@ -171,11 +166,18 @@ def _undeclared_label(
     for found, what in ((bloquant, "bloquant(s)"), (majeur, "majeur(s)")):
         if found:
             reasons.append(f"{len(found)} critère(s) {what} non conforme(s) : {', '.join(_ids(found))}")
+    reasons.extend(_pending_reasons(pending))
+    drivers = _ids([*bloquant, *majeur, *pending])
+    return Decision(DecisionCode.INSTRUCTION_INCOMPLETE, tuple(reasons), drivers, actions)
+
+
+def _pending_reasons(pending: Sequence[Result]) -> list[str]:
+    """« 3 vérification(s) à faire par l'auditeur : … », « 1 règle(s) en erreur : … »."""
     manual = [r for r in pending if r.status is Status.MANUAL]
     errors = [r for r in pending if r.status is Status.ERROR]
+    reasons = []
     if manual:
         reasons.append(f"{len(manual)} vérification(s) à faire par l'auditeur : {', '.join(_ids(manual))}")
     if errors:
         reasons.append(f"{len(errors)} règle(s) en erreur : {', '.join(_ids(errors))}")
-    drivers = _ids([*bloquant, *majeur, *pending])
-    return Decision(DecisionCode.INSTRUCTION_INCOMPLETE, tuple(reasons), drivers, actions)
+    return reasons
