@@ -157,6 +157,9 @@ class Comparison:
     departements: tuple[str, ...] | None = None
     """The départements compared when a report was filtered by ``--departement`` (see
     :func:`compared_departements`); ``None``: every structure."""
+    requalified: tuple[Failure, ...] = ()
+    """Failures of the old report whose rule the new one judges *sans objet* or a warning (the
+    structure became an antenne, a bus…): not corrected, requalified."""
 
     def failing(self, level: Severity | str) -> list[Failure]:
         """New failures of gravity ``level`` or more."""
@@ -332,6 +335,7 @@ def compare(
     after = failures_of(new)
     waived_now = failures_of(new, "waived")
     judged = _judged(new)
+    requalified = _judged(new, _REQUALIFIED)
 
     def ordered(items: Iterable[Failure]) -> tuple[Failure, ...]:
         return tuple(sorted(items, key=_failure_sort_key))
@@ -340,11 +344,16 @@ def compare(
         old=dict(old_info or {}),
         new=dict(new_info or {}),
         new_failures=ordered(f for k, f in after.items() if k not in before),
-        fixed=ordered(f for k, f in before.items() if k not in after and k not in waived_now and k in judged),
+        fixed=ordered(
+            f
+            for k, f in before.items()
+            if k not in after and k not in waived_now and k in judged and k not in requalified
+        ),
         unchanged=ordered(f for k, f in after.items() if k in before),
         waived=ordered(f for k, f in before.items() if k not in after and k in waived_now),
         unassessed=ordered(f for k, f in before.items() if k not in after and k not in waived_now and k not in judged),
         departements=departements,
+        requalified=ordered(f for k, f in before.items() if k not in after and k in requalified),
     )
 
 
@@ -352,13 +361,19 @@ _JUDGED = frozenset(("pass", "warn", "not_applicable", "fail", "waived"))
 """Statuses that are a verdict on the data (``manual`` and ``error`` are not)."""
 
 
-def _judged(report: Mapping[str, Any]) -> set[tuple[str, str]]:
-    """The ``(structure id, rule id)`` a report judged (see :data:`_JUDGED`)."""
+_REQUALIFIED = frozenset(("warn", "not_applicable"))
+"""Statuses of a former failure that are no correction: the rule no longer applies to the
+structure (now an antenne), or finds only a warning (now a bus)."""
+
+
+def _judged(report: Mapping[str, Any], statuses: frozenset[str] = _JUDGED) -> set[tuple[str, str]]:
+    """The ``(structure id, rule id)`` a report gave one of ``statuses`` (by default: judged, see
+    :data:`_JUDGED`)."""
     return {
         (structure["id"], result["rule"])
         for structure in report["structures"]
         for result in structure["results"]
-        if result["status"] in _JUDGED
+        if result["status"] in statuses
     }
 
 
@@ -374,12 +389,14 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
             "waived": len(comparison.waived),
             "unchanged": len(comparison.unchanged),
             "unassessed": len(comparison.unassessed),
+            "requalified": len(comparison.requalified),
         },
         "new_failures": [f.to_dict() for f in comparison.new_failures],
         "fixed_failures": [f.to_dict() for f in comparison.fixed],
         "waived_failures": [f.to_dict() for f in comparison.waived],
         "unchanged_failures": [f.to_dict() for f in comparison.unchanged],
         "unassessed_failures": [f.to_dict() for f in comparison.unassessed],
+        "requalified_failures": [f.to_dict() for f in comparison.requalified],
         **({"departements": list(comparison.departements)} if comparison.departements is not None else {}),
     }
 
@@ -389,6 +406,10 @@ def _md(text: str) -> str:
 
 
 _UNASSESSED = "Constats non réévalués (structure ou données non lues, ou règle à vérifier : ni corrigés ni confirmés)"
+_REQUALIFIED_TITLE = (
+    "Constats requalifiés (la règle est désormais sans objet ou un avertissement pour la structure, "
+    "devenue antenne, bus… : pas une correction)"
+)
 
 
 def _scope_line(departements: tuple[str, ...]) -> str:
@@ -404,7 +425,8 @@ def _render_text(comparison: Comparison) -> str:
         f"Constats non conformes : {len(comparison.new_failures)} nouveau(x), "
         f"{len(comparison.fixed)} corrigé(s), {len(comparison.waived)} dérogé(s), "
         f"{len(comparison.unchanged)} inchangé(s)"
-        + (f", {len(comparison.unassessed)} non réévalué(s)" if comparison.unassessed else ""),
+        + (f", {len(comparison.unassessed)} non réévalué(s)" if comparison.unassessed else "")
+        + (f", {len(comparison.requalified)} requalifié(s)" if comparison.requalified else ""),
     ]
     if comparison.departements is not None:
         lines.insert(1, _scope_line(comparison.departements))
@@ -414,6 +436,7 @@ def _render_text(comparison: Comparison) -> str:
         ("Constats dérogés (toujours constatés, couverts par une dérogation) :", comparison.waived, "≈"),
         ("Constats inchangés :", comparison.unchanged, "="),
         (_UNASSESSED + " :", comparison.unassessed, "?"),
+        (_REQUALIFIED_TITLE + " :", comparison.requalified, "~"),
     ):
         if items:
             lines += ["", title]
@@ -431,7 +454,8 @@ def _render_markdown(comparison: Comparison, limit: int = 50) -> str:
         f"**{len(comparison.new_failures)}** nouveau(x) constat(s) non conforme(s), "
         f"**{len(comparison.fixed)}** corrigé(s), **{len(comparison.waived)}** dérogé(s), "
         f"**{len(comparison.unchanged)}** inchangé(s)"
-        + (f", **{len(comparison.unassessed)}** non réévalué(s)." if comparison.unassessed else "."),
+        + (f", **{len(comparison.unassessed)}** non réévalué(s)" if comparison.unassessed else "")
+        + (f", **{len(comparison.requalified)}** requalifié(s)." if comparison.requalified else "."),
     ]
     if comparison.departements is not None:
         lines += ["", _md(_scope_line(comparison.departements))]
@@ -440,6 +464,7 @@ def _render_markdown(comparison: Comparison, limit: int = 50) -> str:
         ("Constats corrigés", comparison.fixed),
         ("Constats dérogés (toujours constatés, couverts par une dérogation)", comparison.waived),
         (_UNASSESSED, comparison.unassessed),
+        (_REQUALIFIED_TITLE, comparison.requalified),
     ):
         if not items:
             continue

@@ -651,6 +651,7 @@ def ci_notices(report: Any) -> list[str]:
             f"dont {len(gating)} de gravité {report.fail_on.value} ou plus, {len(previous['fixed'])} corrigé(s), "
             f"{len(previous.get('waived', ()))} dérogé(s), {len(previous['unchanged'])} déjà connu(s)"
             + (f", {len(previous['unassessed'])} non réévalué(s)" if previous.get("unassessed") else "")
+            + (f", {len(previous['requalified'])} requalifié(s)" if previous.get("requalified") else "")
             + (
                 f" (comparaison limitée aux départements {', '.join(previous['departements']) or 'aucun'} : "
                 "rapport filtré par --departement)"

@@ -55,6 +55,7 @@ def apply_baseline(report: AuditReport, baseline: ReportFile, *, pseudonymized: 
         "waived": [previous(f) for f in comparison.waived],
         "unchanged": [f.to_dict() for f in comparison.unchanged],
         **({"unassessed": [previous(f) for f in comparison.unassessed]} if comparison.unassessed else {}),
+        **({"requalified": [previous(f) for f in comparison.requalified]} if comparison.requalified else {}),
         **({"departements": list(comparison.departements)} if comparison.departements is not None else {}),
         "changed": _changed(baseline.data, report, scope),
         "new_input_problems": _new_problems(baseline.data, report),

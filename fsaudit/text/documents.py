@@ -268,6 +268,7 @@ def baseline_lines(comparison: BaselineComparison, fail_on: Severity) -> list[st
         f"{fail_on.value} ou plus ; {len(data['fixed'])} corrigé(s) ; {len(waived)} dérogé(s) ; "
         f"{len(data['unchanged'])} déjà connu(s)"
         + (f" ; {len(data['unassessed'])} non réévalué(s)" if data.get("unassessed") else "")
+        + (f" ; {len(data['requalified'])} requalifié(s)" if data.get("requalified") else "")
     ]
     for item in data["new"]:
         lines.append(f"  + {item['structure']} {item['rule']} ({item['severity']}) : {item['message']}")
@@ -282,5 +283,10 @@ def baseline_lines(comparison: BaselineComparison, fail_on: Severity) -> list[st
         lines.append(
             f"  ? {item['structure']} {item['rule']} ({item['severity']}) : non réévalué "
             "(structure ou données non lues, ou règle à vérifier : ni corrigé ni confirmé)"
+        )
+    for item in data.get("requalified", ()):
+        lines.append(
+            f"  ~ {item['structure']} {item['rule']} ({item['severity']}) : requalifié "
+            "(règle désormais sans objet ou avertissement : pas une correction)"
         )
     return lines

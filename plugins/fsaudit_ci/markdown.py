@@ -74,7 +74,8 @@ def render_markdown(report: AuditReport, options: dict[str, Any]) -> bytes:
         lines.append(
             f"Par rapport à la référence : **{len(baseline['new'])}** nouveau(x), {len(baseline['fixed'])} corrigé(s), "
             f"{len(baseline.get('waived', ()))} dérogé(s), {len(baseline['unchanged'])} déjà connu(s)"
-            + (f", {len(baseline['unassessed'])} non réévalué(s)." if baseline.get("unassessed") else ".")
+            + (f", {len(baseline['unassessed'])} non réévalué(s)" if baseline.get("unassessed") else "")
+            + (f", {len(baseline['requalified'])} requalifié(s)." if baseline.get("requalified") else ".")
         )
     decisions = Counter(s.decision.code for s in report.structures)
     if decisions:

@@ -207,7 +207,7 @@ def test_compare_lists_a_waived_failure_as_waived_not_fixed(network: Path, run) 
     assert [(f["structure"], f["rule"]) for f in data["waived_failures"]] == [("32-B", "FS-HOR-01")]
     assert (data["fixed_failures"], data["summary"]) == (
         [],
-        {"new": 0, "fixed": 0, "waived": 1, "unchanged": 3, "unassessed": 0},
+        {"new": 0, "fixed": 0, "waived": 1, "unchanged": 3, "unassessed": 0, "requalified": 0},
     )
 
 
@@ -374,3 +374,26 @@ def test_a_report_filtered_by_status_cannot_be_compared(network: Path, run) -> N
         "rapport sans --decision, --regle ni --statut (--departement est admis : la comparaison se limite alors à "
         "ses départements)\n"
     )
+
+
+def test_failures_of_a_structure_that_became_a_bus_are_requalified_not_fixed(network: Path, run) -> None:
+    """32-B short of hours becomes a bus (its failures now warnings) and 32-C an antenne (its hours
+    rules sans objet): neither is a correction, « requalifié » in compare and in the baseline."""
+    from fsaudit.model import declaration as model
+
+    make_baseline(run)
+    write_declaration(Path("decl/b.json"), [structure("32-B", opening_hours=SHORT_WEEK, format=model.Format.BUS)])
+    antenne = structure("32-C", opening_hours=SHORT_WEEK, type=model.StructureType.ANTENNE, parent_id="32-A")
+    write_declaration(Path("decl/sud/c.json"), [antenne])
+    code, _out, err = run("audit", "decl", "--as-of", AS_OF, "--baseline", "base.json", "-f", "json", "-o", "new.json")
+    baseline = json.loads(Path("new.json").read_text(encoding="utf-8"))["baseline"]
+    keys = [(f["structure"], f["rule"]) for f in baseline["requalified"]]
+    assert (code, baseline["fixed"], keys) == (
+        0,
+        [],
+        [("32-B", "FS-HOR-01"), ("32-B", "FS-HOR-02"), ("32-C", "FS-HOR-01"), ("32-C", "FS-HOR-02")],
+    )
+    assert "0 corrigé(s), 0 dérogé(s), 0 déjà connu(s), 4 requalifié(s)" in err
+    _code, out, _err = run("compare", "base.json", "new.json", "--format", "json")
+    summary = json.loads(out)["summary"]
+    assert (summary["fixed"], summary["requalified"]) == (0, 4)
