@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -830,7 +831,8 @@ class _Builder:
         """Opening hours and presences. An unreadable time makes its day unread
         (``opening_hours.monday``); an unreadable day or conseiller, the whole week. When the
         Conseillers sheet is not read (``conseillers_lost``: its facts, presences included, are
-        unread for every structure), a presence row is left out without a problem of its own."""
+        unread for every structure), the rows of a conseiller named on several rows are left out
+        without a problem of their own; a conseiller named once is read as an unknown one."""
         weeks: dict[tuple[int, int | None], dict[str, list[dict[str, str]]]] = {}
         closed: dict[tuple[int, int | None, str], int] = {}
         opened: dict[tuple[int, int | None, str], int] = {}
@@ -840,6 +842,14 @@ class _Builder:
         table: dict[PathParts, str] = {("start",): start_key, ("end",): "end" if "end" in sheet.letters else "day"}
         owners = self.index
         errors = sheet.errors
+        # With the Conseillers sheet not read, a conseiller named on several rows of a structure is
+        # a schedule; one named once may be a stray value on a row of opening hours (as an unknown
+        # conseiller is when the sheet is read): its day is unread.
+        schedules: Counter[tuple[int | None, Any]] = Counter(
+            (owners.get(values.get("structure_id")), values.get("conseiller"))
+            for _index, values in sheet.rows
+            if conseillers_lost and values.get("conseiller") is not None
+        )
         for index, values in sheet.rows:
             k = owners.get(values.get("structure_id"))
             if k is None:
@@ -854,8 +864,8 @@ class _Builder:
                 self.lose(k, "conseillers[].presence", where, reason)
                 continue
             conseiller = values.get("conseiller")
-            if conseiller is not None and conseillers_lost:
-                continue
+            if conseiller is not None and conseillers_lost and schedules[(k, conseiller)] > 1:
+                continue  # a schedule of several rows: a presence, unread with the Conseillers sheet
             if conseiller is not None:
                 entries = self.conseiller_rows.get(k, [])
                 matches = [n for n, (_index, data) in enumerate(entries) if data.get("id") == conseiller]

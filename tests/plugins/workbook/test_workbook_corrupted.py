@@ -163,11 +163,22 @@ def test_damaged_workbook_is_audited_honestly(tmp_path_factory, fmt: str, damage
         unread.setdefault(owner, set()).add(fact)
     for sheet, row, col in cells:
         owner = ROWS[sheet][row - 2][0]
+        # With the Conseillers sheet misspelt, a conseiller named on several rows is a schedule
+        # (unread with the sheet); one named once may be a stray value on a row of opening hours.
+        repeated = "Conseillers" in renames and (
+            sum(
+                1
+                for (s, r, c), v in cells.items()
+                if (s, c) == ("Horaires", 5) and v == cells[(sheet, row, col)] and ROWS[s][r - 2][0] == owner
+            )
+            > 1
+        )
         if (
             (sheet, col) == ("Horaires", 5)
             and sheet not in renames
             and (sheet, row, 1) not in cells
             and owner not in renamed
+            and not repeated
         ):
             # a garbage conseiller: the row is a presence of no conseiller, or opening hours
             day = "" if (sheet, row, 2) in cells else f".{_day(ROWS[sheet][row - 2][1])}"
@@ -183,3 +194,20 @@ def test_damaged_workbook_is_audited_honestly(tmp_path_factory, fmt: str, damage
             if facts_overlap(need, fact)
         ]
         assert failing == [], (structure["id"], sorted(facts))
+
+
+def test_stray_conseiller_with_the_conseillers_sheet_misspelt_leaves_its_day_unread(tmp_path: Path) -> None:
+    """The Conseillers sheet misspelt (not read) and one row of Horaires with a stray value in its
+    Conseiller column: that value, named on no other row, may sit on a row of opening hours, so
+    its day is unread and FS-HOR-01 does not fail on what is left (found by the test above)."""
+    path = tmp_path / "declaration.xlsx"
+    shutil.copy(SAMPLES / "declaration-exemple.xlsx", path)
+    edit_workbook(path, cells={("Horaires", 32, 5): "??"}, renames={"Conseillers": "Conseiller"})
+    out = tmp_path / "rapport.json"
+    main(["audit", str(path), "--as-of", AS_OF.isoformat(), "-f", "json", "-o", str(out)])
+    report = read_v1(out)
+    owner = ROWS["Horaires"][30][0]
+    structure = next(s for s in report["structures"] if s["id"] == owner)
+    day = _day(ROWS["Horaires"][30][1])
+    assert f"opening_hours.{day}" in [u["field"] for u in structure["unread"]]
+    assert {r["rule"]: r["status"] for r in structure["results"]}["FS-HOR-01"] != "fail"
