@@ -13,6 +13,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import attrs
@@ -172,6 +173,7 @@ class Engine:
             (rule.id, rule.check, _memo_for(rule)) for rule in self.structure_rules if rule.check is not None
         ]
         self._owned: dict[tuple[str, Scope], list[Rule]] = {}
+        self._hook_ids: dict[Scope, frozenset[str]] = {}
         self._needs = {rule.id: tuple(fact_segments(need) for need in rule.needs) for rule in plugins.rules}
         self.tripped: set[str] = set()
         """Rules stopped by their time limit: not run again in this audit (the circuit breaker)."""
@@ -422,7 +424,11 @@ class Engine:
         """Call a check hook through pluggy: each plugin's answer sets the results of its own
         rules without ``check``; a plugin that fails, or answers something malformed, gives
         ``error`` on its rules only; one stopped by the time limit is not called again."""
-        hook_rules = {r.id for r in self.plugins.rules if r.check is None and r.scope is scope}
+        hook_rules = self._hook_ids.get(scope)
+        if hook_rules is None:  # once per scope, not once per structure
+            hook_rules = self._hook_ids[scope] = frozenset(
+                r.id for r in self.plugins.rules if r.check is None and r.scope is scope
+            )
         if not hook_rules:
             return
         stopped = frozenset(
@@ -431,7 +437,7 @@ class Engine:
             if all(rule.id in self.tripped for rule in self._hook_rules(plugin, scope))
         )
 
-        def fail(rule_ids: set[str], reason: str | None) -> None:
+        def fail(rule_ids: AbstractSet[str], reason: str | None) -> None:
             for sid, loaded in loaded_by_id.items():
                 for rule_id in sorted(rule_ids):
                     results_by_structure[sid][rule_id] = (

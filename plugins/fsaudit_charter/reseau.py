@@ -204,22 +204,34 @@ def _kind_unsure(loaded: LoadedStructure) -> bool:
     return _unread(loaded, "type") or _unread(loaded, "format")
 
 
-def _group_candidates(
-    antenne: LoadedStructure, structures: Sequence[LoadedStructure], unsure_kinds: set[str]
-) -> list[str]:
-    """The structures that could be the principal of ``antenne``'s group, for want of a fact read:
+class _GroupCandidates:
+    """The structures that could be the principal of an antenne's group, for want of a fact read:
     of its group with a type or format not read, or of a group not read and not known to be an
-    antenne."""
-    group = antenne.structure.group
-    out = set()
-    for loaded in structures:
-        if loaded is antenne:
-            continue
-        s = loaded.structure
-        unsure = s.id in unsure_kinds
-        if (s.group == group and unsure) or (_unread(loaded, "group") and (unsure or not s.is_antenne)):
-            out.add(s.id)
-    return sorted(out)
+    antenne. Indexed once, on the first antenne that asks (one pass over the structures, not one
+    per antenne without a principal)."""
+
+    def __init__(self, structures: Sequence[LoadedStructure], unsure_kinds: set[str]) -> None:
+        self._structures = structures
+        self._unsure_kinds = unsure_kinds
+        self._by_group: dict[str | None, list[LoadedStructure]] | None = None
+        self._group_unread: list[LoadedStructure] = []
+
+    def _index(self) -> dict[str | None, list[LoadedStructure]]:
+        by_group: dict[str | None, list[LoadedStructure]] = defaultdict(list)
+        for loaded in self._structures:
+            s = loaded.structure
+            unsure = s.id in self._unsure_kinds
+            if unsure:
+                by_group[s.group].append(loaded)
+            if _unread(loaded, "group") and (unsure or not s.is_antenne):
+                self._group_unread.append(loaded)
+        return by_group
+
+    def __call__(self, antenne: LoadedStructure) -> list[str]:
+        if self._by_group is None:
+            self._by_group = self._index()
+        same_group = self._by_group.get(antenne.structure.group, [])
+        return sorted({loaded.structure.id for loaded in (*same_group, *self._group_unread) if loaded is not antenne})
 
 
 def check_antennes(
@@ -240,6 +252,7 @@ def check_antennes(
     # whose type or format was not read could be a principal or an antenne.
     unsure_ids = sorted(loaded.structure.id for loaded in structures if _unread(loaded, "id"))
     unsure_kinds = {loaded.structure.id for loaded in structures if _kind_unsure(loaded)}
+    group_candidates = _GroupCandidates(structures, unsure_kinds)
     audited_departements: set[str | None] = set()
     for loaded in structures:
         s = loaded.structure
@@ -304,7 +317,7 @@ def check_antennes(
                 field="group",
                 structure_principale=parents[0],
             )
-        elif s.group and (candidates := _group_candidates(loaded, structures, unsure_kinds)):
+        elif s.group and (candidates := group_candidates(loaded)):
             outcome = Outcome.manual(
                 f"aucune structure principale lue dans le groupe « {s.group} » ; groupe, type ou format "
                 f"illisible pour {fr_list(candidates)} : rattachement à vérifier",

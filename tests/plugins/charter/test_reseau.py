@@ -317,3 +317,32 @@ def test_net03_group_is_uncertain_only_for_structures_that_could_be_its_principa
         "aucune structure principale lue dans le groupe « G » ; groupe, type ou format illisible pour C : "
         "rattachement à vérifier",
     )
+
+
+def test_net03_group_candidates_for_several_antennes():
+    """An antenne of a group without a principal read is told of every structure that could be
+    that principal: of its group with a kind not read, or of a group not read and not known to be
+    an antenne; not of an antenne whose group alone was not read, nor of another group's."""
+    from fsaudit.model.facts import UnreadFact
+    from fsaudit.testing import audit_structures
+
+    antenne = model.StructureType.ANTENNE
+    structures = [
+        make_structure(id="A1", type=antenne, group="G"),
+        make_structure(id="A2", type=antenne, group="G", format=None),
+        make_structure(id="P", group=None),
+        make_structure(id="Q", type=antenne, group=None, parent_id=None),
+        make_structure(id="R", group="H"),
+    ]
+    unread = {
+        1: [UnreadFact("format", "ligne 3", "format illisible")],
+        2: [UnreadFact("group", "ligne 4", "groupe illisible")],
+        3: [UnreadFact("group", "ligne 5", "groupe illisible")],
+    }
+    report = audit_structures(structures, unread=unread)
+    result = result_of(report, "FS-NET-03", "A1")
+    assert (result.status.value, result.message) == (
+        "manual",
+        "aucune structure principale lue dans le groupe « G » ; groupe, type ou format illisible pour A2 et P : "
+        "rattachement à vérifier",
+    )
