@@ -640,7 +640,8 @@ def ci_notices(report: Any) -> list[str]:
     if report.unused_answers:
         # Only the JSON report lists them: an auditor would think the answer taken into account.
         lines.extend(
-            f"avertissement : {item['location']} : {item['rule']} de « {item['structure']} » : {item['message']}"
+            f"avertissement : {item['path']} ({item['location']}) : {item['rule']} de « {item['structure']} » : "
+            f"{item['message']}"
             for item in report.unused_answers
         )
     previous = report.baseline

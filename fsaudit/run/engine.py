@@ -215,6 +215,7 @@ def _assemble(
     structure_results: dict[int, dict[str, Result]] = {}
     answers: dict[tuple[str, str], ManualAnswer] = {}
     answered_at: dict[tuple[str, str], str] = {}  # where each answer was given, « file (cell) »
+    answered_in: dict[tuple[str, str], str] = {}  # the input of each answer applied
     check_errors: list[PluginError] = []
     for item in checked:
         infos.append(item.info)
@@ -225,6 +226,8 @@ def _assemble(
             problem = _refused_answer(recorded, item.info.path, answers, answered_at, context.as_of)
             if problem is not None:
                 problems.append(problem)
+            else:
+                answered_in.setdefault((recorded.structure_id, recorded.rule), item.info.path)
 
         for read_structure, results in zip(item.read.structures, item.results, strict=True):
             structure_results[len(loaded)] = results
@@ -273,7 +276,7 @@ def _assemble(
                 identity=Identity.of(structure),
             )
         )
-    unused = _unused_answers(answers, used)
+    unused = _unused_answers(answers, answered_in, used)
     # Structure-rule errors come from every structure (and from every worker): one of each, sorted.
     found_errors = sorted(set(check_errors) | set(engine.plugin_errors), key=lambda e: (e.plugin, e.message))
     report = AuditReport(
@@ -402,17 +405,19 @@ def apply_answer(result: Result, answer: ManualAnswer) -> Result:
 
 
 def _unused_answers(
-    answers: Mapping[tuple[str, str], ManualAnswer], used: set[tuple[str, str]]
+    answers: Mapping[tuple[str, str], ManualAnswer], paths: Mapping[tuple[str, str], str], used: set[tuple[str, str]]
 ) -> list[dict[str, Any]]:
+    """The answers no ``manual`` result took, with the input and the place each was given in."""
     return [
         {
             "structure": a.structure_id,
             "rule": a.rule,
+            "path": paths[key],
             "location": a.location,
             "message": "réponse de l'auditeur non utilisée : la règle n'est pas à vérifier manuellement "
             "pour cette structure (ou la structure est inconnue)",
         }
-        for a in (answers[key] for key in sorted(answers) if key not in used)
+        for key, a in ((key, answers[key]) for key in sorted(answers) if key not in used)
     ]
 
 

@@ -204,6 +204,17 @@ def test_answer_to_a_check_not_to_make_is_said(tmp_path: Path, capsys: pytest.Ca
         "la structure est inconnue)"
     )
     assert json.loads(out.read_text(encoding="utf-8"))["unused_answers"] == [
-        {"structure": "S1", "rule": "FS-HOR-01", "location": "Vérifications!C2", "message": message}
+        {"structure": "S1", "rule": "FS-HOR-01", "path": str(path), "location": "Vérifications!C2", "message": message}
     ]
-    assert f"avertissement : Vérifications!C2 : FS-HOR-01 de « S1 » : {message}" in capsys.readouterr().err
+    assert f"avertissement : {path} (Vérifications!C2) : FS-HOR-01 de « S1 » : {message}" in capsys.readouterr().err
+    # Both versions of the report carry the item, valid for their schema.
+    import jsonschema
+
+    from fsaudit._resources import schema
+
+    for version, name in (("1", "report"), ("2", "report-2")):
+        args = ["audit", str(path), "--as-of", AS_OF.isoformat(), "-f", "json", "--report-version", version]
+        main([*args, "-o", str(out)])
+        data = json.loads(out.read_text(encoding="utf-8"))
+        jsonschema.validate(data, schema(name))
+        assert [item["path"] for item in data["unused_answers"]] == [str(path)]
