@@ -372,7 +372,11 @@ def check_presence(structure: Structure, ctx: RuleContext) -> Outcome:
         i for i, c in enumerate(structure.conseillers) if (c.presence is None or c.presence.is_empty) and not _vacant(c)
     ]
     earliest, latest = plausible_bounds(ctx)
-    if missing and _gaps(hours, structure.conseillers, int(ctx.value("staff.min_present")), (earliest, latest))[0]:
+    minimum = int(ctx.value("staff.min_present"))
+    # Only the opening ranges read as they are can show a gap: a placeholder, reversed or
+    # implausible range (FS-HOR-03) has an unknown length.
+    found, first_day, uncovered = _gaps(hours, structure.conseillers, minimum, (earliest, latest))
+    if missing and found:
         # A gap the conseillers without a schedule could fill: their presence is to check. Without
         # a gap, those declared already cover every opening hour.
         names = [structure.conseillers[i].id for i in missing]
@@ -381,11 +385,7 @@ def check_presence(structure: Structure, ctx: RuleContext) -> Outcome:
             f"{ctx.value('staff.min_present')} conseillers à vérifier sur place",
             field=f"conseillers[{missing[0]}].presence",
         )
-    minimum = int(ctx.value("staff.min_present"))
     evidence: dict[str, Any] = {"minimum_present": minimum, "conseillers": len(structure.conseillers)}
-    # Only the opening ranges read as they are can show a gap: a placeholder, reversed or
-    # implausible range (FS-HOR-03) has an unknown length.
-    found, first_day, uncovered = _gaps(hours, structure.conseillers, minimum, (earliest, latest))
     if not found:
         doubtful = doubtful_ranges(hours, ctx)
         if doubtful and _gaps(hours, structure.conseillers, minimum, None)[0]:
