@@ -214,8 +214,7 @@ def _assemble(
     departements: list[Departement] = []
     structure_results: dict[int, dict[str, Result]] = {}
     answers: dict[tuple[str, str], ManualAnswer] = {}
-    answered_at: dict[tuple[str, str], str] = {}  # where each answer was given, « file (cell) »
-    answered_in: dict[tuple[str, str], str] = {}  # the input of each answer applied
+    answered_at: dict[tuple[str, str], tuple[str, str]] = {}  # where each answer was given: input, cell
     check_errors: list[PluginError] = []
     for item in checked:
         infos.append(item.info)
@@ -226,9 +225,6 @@ def _assemble(
             problem = _refused_answer(recorded, item.info.path, answers, answered_at, context.as_of)
             if problem is not None:
                 problems.append(problem)
-            else:
-                answered_in.setdefault((recorded.structure_id, recorded.rule), item.info.path)
-
         for read_structure, results in zip(item.read.structures, item.results, strict=True):
             structure_results[len(loaded)] = results
             loaded.append(read_structure)
@@ -276,7 +272,7 @@ def _assemble(
                 identity=Identity.of(structure),
             )
         )
-    unused = _unused_answers(answers, answered_in, used)
+    unused = _unused_answers(answers, answered_at, used)
     # Structure-rule errors come from every structure (and from every worker): one of each, sorted.
     found_errors = sorted(set(check_errors) | set(engine.plugin_errors), key=lambda e: (e.plugin, e.message))
     report = AuditReport(
@@ -355,14 +351,13 @@ def _refused_answer(
     recorded: ManualAnswer,
     path: str,
     answers: dict[tuple[str, str], ManualAnswer],
-    answered_at: dict[tuple[str, str], str],
+    answered_at: dict[tuple[str, str], tuple[str, str]],
     as_of: _dt.date,
 ) -> InputProblem | None:
     """Record ``recorded`` in ``answers``, or say why it is not applied: dated after the audit,
     or a second, different answer to the same check (then neither is applied: which one the
     auditor stands by cannot be told, and the check stays to make)."""
     key = (recorded.structure_id, recorded.rule)
-    where = f"{path} ({recorded.location})"
     if recorded.date > as_of:
         return InputProblem(
             path,
@@ -373,16 +368,18 @@ def _refused_answer(
     previous = answers.get(key)
     if previous is None and key not in answered_at:
         answers[key] = recorded
-        answered_at[key] = where
+        answered_at[key] = (path, str(recorded.location))
         return None
     if previous is not None and attrs.evolve(previous, location=recorded.location) == recorded:
         return None  # the same answer given again (the same workbook twice)
     answers.pop(key, None)
+    first_path, first_location = answered_at[key]
     return InputProblem(
         path,
         str(recorded.location),
         f"la règle {recorded.rule} de la structure « {recorded.structure_id} » a déjà une autre réponse "
-        f"({answered_at[key]}) : aucune des deux n'est appliquée, la règle reste à vérifier ; n'en garder qu'une",
+        f"({first_path} ({first_location})) : aucune des deux n'est appliquée, la règle reste à vérifier ; "
+        "n'en garder qu'une",
     )
 
 
@@ -405,14 +402,16 @@ def apply_answer(result: Result, answer: ManualAnswer) -> Result:
 
 
 def _unused_answers(
-    answers: Mapping[tuple[str, str], ManualAnswer], paths: Mapping[tuple[str, str], str], used: set[tuple[str, str]]
+    answers: Mapping[tuple[str, str], ManualAnswer],
+    answered_at: Mapping[tuple[str, str], tuple[str, str]],
+    used: set[tuple[str, str]],
 ) -> list[dict[str, Any]]:
     """The answers no ``manual`` result took, with the input and the place each was given in."""
     return [
         {
             "structure": a.structure_id,
             "rule": a.rule,
-            "path": paths[key],
+            "path": answered_at[key][0],
             "location": a.location,
             "message": "réponse de l'auditeur non utilisée : la règle n'est pas à vérifier manuellement "
             "pour cette structure (ou la structure est inconnue)",
