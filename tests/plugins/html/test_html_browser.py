@@ -209,6 +209,26 @@ def test_fiche_prints_on_a4(three: Page, tmp_path: Path) -> None:
     assert 1 <= _pages(pdf) <= 2
 
 
+def test_table_header_repeats_with_its_text_on_every_printed_page(tmp_path: Path, browser: Any) -> None:
+    """Printed, the structures table repeats its header, with its text, on each page (the sort
+    buttons of a repeated header printed empty in Chromium)."""
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext n'est pas installé (apt-get install poppler-utils)")
+    report = Page(browser, _report(tmp_path, [placed(i) for i in range(60)]))
+    page = report.open()
+    page.emulate_media(media="print")
+    pdf = tmp_path / "tableau.pdf"
+    page.pdf(format="A4", path=str(pdf))
+    report.context.close()
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    table_pages = [text for text in pages.stdout.split("\f") if re.search(r"France services \d+", text)]
+    assert len(table_pages) >= 2, pages.stdout[:2000]
+    for text in table_pages:
+        assert "Identifiant" in text and "Décision" in text and "Non" in text, text[:1500]
+
+
 def test_batch_print_starts_each_fiche_on_a_page(three: Page, tmp_path: Path) -> None:
     """Printing the structures shown gives each fiche its own pages."""
     page = three.open()
